@@ -1,0 +1,68 @@
+"""A container as the engine keeps it: configuration, state, and its sandbox.
+
+The sandbox (libnetwork's word) is the container's network namespace; it exists
+while the container runs. ``networks`` is what the container asked for (kept
+across stop/start); ``endpoints`` is what it has now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.engine.images import Image
+    from simulator.engine.network import Endpoint
+    from simulator.kernel.namespace import NetworkNamespace
+
+
+@dataclass
+class NetworkRequest:
+    """One ``--network``/``network connect`` request, kept in the container's config."""
+
+    network_id: str
+    aliases: tuple[str, ...] = ()
+    static_ip: IPv4Address | None = None
+    order: int = 0
+
+
+@dataclass
+class Container:
+    """One container."""
+
+    id: str
+    name: str
+    image: Image
+    command: tuple[str, ...]
+    created: float
+    hostname: str
+    network_mode: str  # "bridge" | "host" | "none" | "container:<id>" | a network name
+    interactive: bool = False
+    tty: bool = False
+    state: str = "created"  # created | running | exited
+    exit_code: int = 0
+    started_at: float | None = None
+    finished_at: float | None = None
+    netns: NetworkNamespace | None = None
+    networks: dict[str, NetworkRequest] = field(default_factory=dict)  # by network name
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)  # by network name
+    env: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # (target name, alias)
+    ifname_counter: int = 0
+    restart_count: int = 0
+    pid: int = 0
+    extra_hosts: tuple[str, ...] = ()
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    @property
+    def stays_up(self) -> bool:
+        """A shell exits at once without a terminal or open stdin; a server keeps running."""
+        return self.image.daemon or self.interactive or self.tty

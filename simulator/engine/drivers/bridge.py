@@ -1,0 +1,108 @@
+"""The bridge driver: a Linux bridge per network, a veth pair per endpoint.
+
+Network create: ``ip link add docker0 type bridge`` (``br-`` + 12 hex of the network
+id for user networks), a MAC set explicitly so it never changes as ports come and
+go, the gateway address (``172.17.0.1/16``), link up (NO-CARRIER until a port is up).
+
+Endpoint join, as ``bridge_linux.go`` ``CreateEndpoint`` and ``Join`` do it:
+
+1. a veth pair, host end ``veth`` + 7 random hex, container end another random
+   ``veth...`` name; on engines <= 27 both are made in the host namespace (the
+   container end first, so it gets the lower index) and the container end is moved;
+   on >= 28 the container end is created in the container's namespace;
+2. the host end joins the bridge and comes up;
+3. in the container: the end is renamed ``eth0`` (``eth1``, ...), gets its MAC
+   (``02:42`` + IP on <= 27, random on >= 28) and its address with broadcast, comes
+   up; the default route via the gateway is added if this network provides it;
+4. on >= 28 the container announces itself with a gratuitous ARP.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.kernel.devices.bridge import Bridge
+from simulator.kernel.devices.veth import VethPair
+from simulator.packets.addresses import BROADCAST_MAC, ZERO_MAC, MacAddress
+from simulator.packets.arp import ArpOp, ArpPacket
+from simulator.packets.ethernet import EthernetFrame, EtherType
+
+if TYPE_CHECKING:
+    from simulator.engine.docker_engine import DockerEngine
+    from simulator.engine.network import Endpoint, Network
+
+
+class BridgeDriver:
+    """libnetwork's ``bridge`` driver."""
+
+    name = "bridge"
+
+    def __init__(self, engine: DockerEngine) -> None:
+        self.engine = engine
+
+    def create(self, network: Network) -> None:
+        engine = self.engine
+        ns = engine.machine.netns
+        name = network.bridge_name or f"br-{network.id[:12]}"
+        network.bridge_name = name
+        rng = engine.sim.rng
+        if engine.profile.mac_scheme == "ip":
+            mac = MacAddress(b"\x02\x42" + rng.getrandbits(32).to_bytes(4, "big"))
+        else:
+            mac = MacAddress.random_local(rng)
+        mtu = int(network.options.get("com.docker.network.driver.mtu", "1500") or 1500)
+        bridge = Bridge(engine.sim, name, mac, mtu=mtu)
+        ns.add_device(bridge)
+        if network.gateway is not None and network.subnet is not None:
+            ns.add_address(name, f"{network.gateway}/{network.subnet.prefixlen}")
+        ns.set_up(name)
+
+    def delete(self, network: Network) -> None:
+        ns = self.engine.machine.netns
+        if network.bridge_name and network.bridge_name in ns.devices:
+            ns.remove_device(network.bridge_name)
+
+    def join(self, network: Network, endpoint: Endpoint) -> None:
+        engine = self.engine
+        sim = engine.sim
+        host_ns = engine.machine.netns
+        container = endpoint.container
+        sandbox = container.netns
+        assert sandbox is not None and endpoint.ip is not None and endpoint.mac is not None and network.subnet is not None
+        host_name = engine.random_veth_name()
+        temp_name = engine.random_veth_name()
+        mtu = int(network.options.get("com.docker.network.driver.mtu", "1500") or 1500)
+        pair = VethPair(sim, host_name, MacAddress.random_local(sim.rng), temp_name, MacAddress.random_local(sim.rng), mtu)
+        host_end, ctr_end = pair.a, pair.b
+        if engine.profile.veth_in_container_ns:
+            sandbox.add_device(ctr_end)
+            host_ns.add_device(host_end)
+        else:
+            # veth_newlink registers the peer first: the container end gets the lower index.
+            host_ns.add_device(ctr_end)
+            host_ns.add_device(host_end)
+            index = ctr_end.ifindex
+            host_ns.devices.pop(ctr_end.name)
+            sandbox.add_device(ctr_end, ifindex=index)
+        bridge = host_ns.devices[network.bridge_name or ""]
+        assert isinstance(bridge, Bridge)
+        bridge.add_port(host_end)
+        host_ns.set_up(host_name)
+        sandbox.rename_device(temp_name, endpoint.ifname)
+        ctr_end.mac = endpoint.mac
+        sandbox.add_address(endpoint.ifname, f"{endpoint.ip}/{network.subnet.prefixlen}")
+        sandbox.set_up(endpoint.ifname)
+        endpoint.host_ifname = host_name
+        if engine.profile.garp_on_up:
+            garp = ArpPacket(ArpOp.REQUEST, endpoint.mac, endpoint.ip, ZERO_MAC, endpoint.ip)
+            frame = EthernetFrame(BROADCAST_MAC, endpoint.mac, EtherType.ARP, garp, flow=sim.next_flow())
+            sim.call_later(0.0, lambda: ctr_end.transmit(frame))
+
+    def leave(self, network: Network, endpoint: Endpoint) -> None:
+        host_ns = self.engine.machine.netns
+        container = endpoint.container
+        if endpoint.host_ifname and endpoint.host_ifname in host_ns.devices:
+            host_ns.remove_device(endpoint.host_ifname)
+        sandbox = container.netns
+        if sandbox is not None and endpoint.ifname in sandbox.devices:
+            sandbox.remove_device(endpoint.ifname)

@@ -1,0 +1,181 @@
+"""The iptables rules Docker installs, per engine generation, written as iptables writes them.
+
+Three generations (``shared/reference/docker-facts.md`` 7.3):
+
+* ``isolation`` (<= 27): FORWARD jumps to DOCKER-USER and DOCKER-ISOLATION-STAGE-1,
+  then four rules per bridge (established back in, DOCKER for published ports,
+  out of the bridge, and bridge to bridge = ICC); traffic from one bridge to
+  another dies in DOCKER-ISOLATION-STAGE-2.
+* ``forward-chain`` (28.x) and ``v29`` (>= 29): FORWARD jumps to DOCKER-FORWARD,
+  which splits into DOCKER-CT (established), DOCKER-BRIDGE (-> DOCKER, where
+  anything not published is dropped) and an ACCEPT of what leaves a bridge; the
+  raw table drops packets for a container that arrive on any other interface.
+  28.x still has the isolation chains; 29 removed them.
+
+Every bridge with masquerading gets ``POSTROUTING -s SUBNET ! -o BRIDGE -j
+MASQUERADE``. Newer bridges' rules come first, as Docker inserts them.
+The rule set is computed from the engine's state (pure), then installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.engine.versions import EngineProfile
+    from simulator.kernel.ipv4.netfilter import Netfilter
+
+
+@dataclass(frozen=True)
+class PublishedPort:
+    """One ``-p HOST:CONTAINER/PROTO`` mapping of a running container."""
+
+    host_ip: str
+    host_port: int
+    container_ip: IPv4Address
+    container_port: int
+    proto: str = "tcp"
+
+
+@dataclass(frozen=True)
+class BridgeState:
+    """What the firewall needs to know about one bridge network."""
+
+    device: str
+    subnet: IPv4Network
+    internal: bool = False
+    icc: bool = True
+    masquerade: bool = True
+    endpoints: tuple[IPv4Address, ...] = ()
+    published: tuple[PublishedPort, ...] = ()
+
+
+@dataclass
+class RuleSet:
+    """Chains and rules per table, in ``iptables -S`` order."""
+
+    chains: dict[str, list[str]] = field(default_factory=dict)  # table -> user chains
+    rules: dict[str, list[str]] = field(default_factory=dict)  # table -> "-A ..." lines
+    forward_policy: str = "DROP"
+
+
+def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
+    """The rules Docker keeps for ``bridges`` (oldest first in the list)."""
+    newest = list(reversed(bridges))
+    rs = RuleSet()
+    flt: list[str] = []
+    nat: list[str] = []
+    raw: list[str] = []
+    nat.append("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER")
+    nat.append("-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER")
+    for b in newest:
+        if b.masquerade and not b.internal:
+            nat.append(f"-A POSTROUTING -s {b.subnet} ! -o {b.device} -j MASQUERADE")
+    if profile.firewall == "isolation":
+        for b in newest:
+            for p in b.published:
+                nat.append(f"-A POSTROUTING -s {p.container_ip}/32 -d {p.container_ip}/32 -p {p.proto} -m {p.proto} --dport {p.container_port} -j MASQUERADE")
+    if profile.firewall != "v29":
+        for b in newest:
+            if not b.internal:
+                nat.append(f"-A DOCKER -i {b.device} -j RETURN")
+    for b in newest:
+        for p in b.published:
+            nat.append(f"-A DOCKER ! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} -j DNAT --to-destination {p.container_ip}:{p.container_port}")
+    rs.chains["nat"] = ["DOCKER"]
+
+    if profile.firewall == "isolation":
+        rs.chains["filter"] = ["DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER"]
+        flt += ["-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-ISOLATION-STAGE-1"]
+        for b in newest:
+            if b.internal:
+                flt.append(f"-A FORWARD -i {b.device} -o {b.device} -j {'ACCEPT' if b.icc else 'DROP'}")
+                continue
+            flt += [
+                f"-A FORWARD -o {b.device} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+                f"-A FORWARD -o {b.device} -j DOCKER",
+                f"-A FORWARD -i {b.device} ! -o {b.device} -j ACCEPT",
+                f"-A FORWARD -i {b.device} -o {b.device} -j {'ACCEPT' if b.icc else 'DROP'}",
+            ]
+        for b in newest:
+            for p in b.published:
+                flt.append(f"-A DOCKER -d {p.container_ip}/32 ! -i {b.device} -o {b.device} -p {p.proto} -m {p.proto} --dport {p.container_port} -j ACCEPT")
+        for b in newest:
+            if b.internal:
+                flt += [f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -d {b.subnet} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 -o {b.device} ! -s {b.subnet} -j DROP"]
+            else:
+                flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
+        flt.append("-A DOCKER-ISOLATION-STAGE-1 -j RETURN")
+        for b in newest:
+            flt.append(f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP")
+        flt += ["-A DOCKER-ISOLATION-STAGE-2 -j RETURN", "-A DOCKER-USER -j RETURN"]
+    else:
+        isolation = profile.firewall == "forward-chain"
+        chains = ["DOCKER", "DOCKER-BRIDGE", "DOCKER-CT", "DOCKER-FORWARD"]
+        if isolation:
+            chains += ["DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2"]
+        else:
+            chains.append("DOCKER-INTERNAL")
+        rs.chains["filter"] = chains + ["DOCKER-USER"]
+        flt += ["-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-FORWARD"]
+        for b in newest:
+            for p in b.published:
+                flt.append(f"-A DOCKER -d {p.container_ip}/32 ! -i {b.device} -o {b.device} -p {p.proto} -m {p.proto} --dport {p.container_port} -j ACCEPT")
+        for b in newest:
+            flt.append(f"-A DOCKER ! -i {b.device} -o {b.device} -j DROP")
+        for b in newest:
+            flt.append(f"-A DOCKER-BRIDGE -o {b.device} -j DOCKER")
+        for b in newest:
+            flt.append(f"-A DOCKER-CT -o {b.device} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
+        flt.append("-A DOCKER-FORWARD -j DOCKER-CT")
+        flt.append("-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1" if isolation else "-A DOCKER-FORWARD -j DOCKER-INTERNAL")
+        flt.append("-A DOCKER-FORWARD -j DOCKER-BRIDGE")
+        for b in newest:
+            flt.append(f"-A DOCKER-FORWARD -i {b.device} -j ACCEPT")
+        if isolation:
+            for b in newest:
+                flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
+            for b in newest:
+                flt.append(f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP")
+        else:
+            for b in newest:
+                if b.internal:
+                    flt += [f"-A DOCKER-INTERNAL ! -s {b.subnet} -o {b.device} -j DROP", f"-A DOCKER-INTERNAL ! -d {b.subnet} -i {b.device} -j DROP"]
+        for b in newest:
+            for ip in b.endpoints:
+                raw.append(f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP")
+    rs.rules = {"raw": raw, "filter": flt, "nat": nat}
+    return rs
+
+
+def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
+    """Replace Docker's rules (``old``) with ``new``; keep everything else and the counters."""
+    from simulator.kernel.ipv4.netfilter import Chain, Counted, parse_rule
+
+    for table, chains in new.chains.items():
+        for name in chains:
+            if name not in netfilter.tables[table]:
+                netfilter.tables[table][name] = Chain(name, None)
+    netfilter.tables["filter"]["FORWARD"].policy = new.forward_policy
+    for table in ("raw", "filter", "nat"):
+        previous = set(old.rules.get(table, [])) if old else set()
+        counters: dict[str, Counted] = {}
+        foreign: dict[str, list[Counted]] = {}
+        for chain in netfilter.tables[table].values():
+            for counted in chain.rules:
+                text = counted.rule.text()
+                if text in previous:
+                    counters.setdefault(text, counted)
+                else:
+                    foreign.setdefault(chain.name, []).append(counted)
+            chain.rules = []
+        netfilter.rule_count = 0
+        for name, kept in foreign.items():
+            netfilter.tables[table][name].rules.extend(kept)
+        for text in new.rules.get(table, []):
+            _, rule = parse_rule(text)
+            counted = counters.get(rule.text()) or Counted(rule)
+            netfilter.tables[table][rule.chain].rules.append(counted)
+    netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())

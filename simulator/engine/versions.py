@@ -1,0 +1,111 @@
+"""Engine profiles: every behaviour that differs between Docker versions, as data.
+
+One row per engine release a lesson may want. The default is the current line;
+``"20.10"`` is the textbook's era. Sources: ``shared/reference/docker-facts.md``
+section 12 and the commits it cites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class EngineProfile:
+    """What one Docker engine version does that a learner can see."""
+
+    version: str  # `docker version` Server Version
+    api_version: str
+    mac_scheme: str  # "ip": 02:42 + IPv4 (<= 27); "random": random local (>= 28, moby#48808)
+    subnet_allocation: str  # "round-robin" (<= 26.1) | "lowest-free" (>= 27.0.1)
+    iface_naming: str  # "counter" (<= 27) | "lowest-free" (>= 28)
+    veth_in_container_ns: bool  # >= 28: the container end is created in the container's netns
+    garp_on_up: bool  # >= 28: a gratuitous ARP when the endpoint comes up
+    ipv6_link_local: bool  # <= 26.0: endpoints keep an fe80:: address
+    cli_error_style: str  # "see-help" (CLI <= 27) | "run-help" (CLI >= 28)
+    firewall: str  # "isolation" (<= 27) | "forward-chain" (28.x) | "v29" (>= 29)
+    link_env_vars: bool  # <= 28: --link injects ALIAS_PORT_... variables
+    generated_resolv_conf: bool  # >= 26.0: header and trailer comments
+    etc_hosts_v6_short: bool  # >= 28: "fe00::" instead of "fe00::0"
+    network_mode_default_name: str  # HostConfig.NetworkMode without --network
+    inspect_enable_ipv4: bool  # >= 28: EnableIPv4 in network inspect
+    inspect_containers_last: bool  # >= 29: Containers after Labels, Status present
+    active_endpoints_named: bool  # >= 28.1: "has active endpoints (name:... id:...)"
+    prefix_networking_failure: bool  # >= 28.0.1: "failed to set up container networking: "
+    macvlan_implicit_gateway: bool  # <= 28
+    macvlan_shared_parent: bool  # >= 27.0.1
+    pool_overlap_prefix: bool  # >= 27: "invalid pool request: "
+    alias_error_v29: bool  # >= 29: "network-scoped aliases are only supported for user-defined networks"
+    hyphenated_ip_error: bool  # >= 29.2
+    kernel: str  # what the host's `uname -r` says in this era
+    containerd_version: str
+
+
+PROFILES: dict[str, EngineProfile] = {
+    "20.10": EngineProfile(
+        version="20.10.24",
+        api_version="1.41",
+        mac_scheme="ip",
+        subnet_allocation="round-robin",
+        iface_naming="counter",
+        veth_in_container_ns=False,
+        garp_on_up=False,
+        ipv6_link_local=True,
+        cli_error_style="see-help",
+        firewall="isolation",
+        link_env_vars=True,
+        generated_resolv_conf=False,
+        etc_hosts_v6_short=False,
+        network_mode_default_name="default",
+        inspect_enable_ipv4=False,
+        inspect_containers_last=False,
+        active_endpoints_named=False,
+        prefix_networking_failure=False,
+        macvlan_implicit_gateway=True,
+        macvlan_shared_parent=False,
+        pool_overlap_prefix=False,
+        alias_error_v29=False,
+        hyphenated_ip_error=False,
+        kernel="5.4.0-150-generic",
+        containerd_version="1.6.21",
+    ),
+    "29.2": EngineProfile(
+        version="29.2.0",
+        api_version="1.53",
+        mac_scheme="random",
+        subnet_allocation="lowest-free",
+        iface_naming="lowest-free",
+        veth_in_container_ns=True,
+        garp_on_up=True,
+        ipv6_link_local=False,
+        cli_error_style="run-help",
+        firewall="v29",
+        link_env_vars=False,
+        generated_resolv_conf=True,
+        etc_hosts_v6_short=True,
+        network_mode_default_name="bridge",
+        inspect_enable_ipv4=True,
+        inspect_containers_last=True,
+        active_endpoints_named=True,
+        prefix_networking_failure=True,
+        macvlan_implicit_gateway=False,
+        macvlan_shared_parent=True,
+        pool_overlap_prefix=True,
+        alias_error_v29=True,
+        hyphenated_ip_error=True,
+        kernel="6.8.0-60-generic",
+        containerd_version="v2.1.4",
+    ),
+}
+ALIASES = {"current": "29.2", "latest": "29.2", "29": "29.2", "20": "20.10", "20.10.24": "20.10", "29.2.0": "29.2"}
+DEFAULT_ENGINE = "29.2"
+
+
+def profile(name: str | None) -> EngineProfile:
+    """The profile for an engine name (``"20.10"``, ``"29.2"``, ``"current"``)."""
+    key = ALIASES.get(name or DEFAULT_ENGINE, name or DEFAULT_ENGINE)
+    try:
+        return PROFILES[key]
+    except KeyError:
+        known = ", ".join(sorted(PROFILES) + sorted(ALIASES))
+        raise ValueError(f"unknown engine version {name!r} (known: {known})") from None

@@ -1,0 +1,1 @@
+"""Network devices as ``ip link`` shows them."""

@@ -1,0 +1,195 @@
+"""Linux bridge: a software Ethernet switch inside a namespace.
+
+For each frame that enters from a port: learn (source MAC -> ingress port, the
+entry refreshed with the time), decide, deliver. The decision is a pure function
+of the forwarding database (FDB) and the frame (``decide``):
+
+* destination is the bridge's own address (or a port's: a ``local`` entry) ->
+  pass it up to the bridge device, i.e. the host's stack;
+* broadcast or multicast -> flood to every other port and pass up a copy;
+* known unicast -> forward to the one port the FDB names (drop if that is the
+  ingress port: no hairpin);
+* unknown unicast -> flood to every other port.
+
+Entries age out after ``aging_time_s`` (300 s, ``bridge -d link``'s ageing_time)
+without traffic from that address; expiry is checked when an entry is used, which
+is what the kernel's periodic cleanup makes visible. Frames the host sends through
+the bridge device take the same decision without an ingress port.
+
+Simplified: no STP (Docker's bridges run without it), no VLAN filtering, no
+multicast snooping (multicast floods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from simulator.kernel.devices.device import Device
+from simulator.sim import latency
+from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped, FrameSent
+
+if TYPE_CHECKING:
+    from simulator.packets.addresses import MacAddress
+    from simulator.packets.ethernet import EthernetFrame
+    from simulator.sim.simulation import Simulation
+
+AGING_TIME_S = 300.0  # br_set_ageing_time default (BR_DEFAULT_AGEING_TIME)
+
+
+@dataclass(slots=True)
+class FdbEntry:
+    """One forwarding database entry (``bridge fdb show``)."""
+
+    port: str
+    updated: float
+    local: bool = False  # the bridge's or a port's own address: "permanent"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a bridge does with one frame."""
+
+    action: str  # "forward" | "flood" | "local" | "drop"
+    ports: tuple[str, ...]
+    local: bool  # also pass a copy up to the bridge device
+    fdb_port: str | None = None
+    reason: DropReason | None = None
+
+
+def lookup(fdb: dict[MacAddress, FdbEntry], mac: MacAddress, now: float, aging_time_s: float) -> FdbEntry | None:
+    """The live FDB entry for ``mac``, forgetting it if it has aged out."""
+    entry = fdb.get(mac)
+    if entry is None:
+        return None
+    if not entry.local and now - entry.updated > aging_time_s:
+        del fdb[mac]
+        return None
+    return entry
+
+
+def decide(
+    fdb: dict[MacAddress, FdbEntry],
+    ports: tuple[str, ...],
+    frame: EthernetFrame,
+    ingress: str | None,
+    now: float,
+    aging_time_s: float = AGING_TIME_S,
+) -> Decision:
+    """Where a frame goes (pure: reads the FDB, may drop an aged entry)."""
+    others = tuple(p for p in ports if p != ingress)
+    if frame.dst.is_multicast:
+        return Decision("flood", others, ingress is not None)
+    entry = lookup(fdb, frame.dst, now, aging_time_s)
+    if entry is None:
+        return Decision("flood", others, False)
+    if entry.local:
+        return Decision("local", (), ingress is not None, entry.port)
+    if entry.port == ingress:
+        return Decision("drop", (), False, entry.port, DropReason.SAME_PORT)
+    return Decision("forward", (entry.port,), False, entry.port)
+
+
+class Bridge(Device):
+    """A Linux bridge device (``ip link add docker0 type bridge``)."""
+
+    kind = "bridge"
+
+    def __init__(self, sim: Simulation, name: str, mac: MacAddress, mtu: int = 1500) -> None:
+        super().__init__(sim, name, mac, mtu)
+        self.ports: dict[str, Device] = {}
+        self._port_names: tuple[str, ...] = ()
+        self.fdb: dict[MacAddress, FdbEntry] = {mac: FdbEntry(name, 0.0, local=True)}
+        self.aging_time_s = AGING_TIME_S
+        self.stp = False
+
+    @property
+    def carrier(self) -> bool:
+        """A bridge has carrier when at least one port is up (NO-CARRIER otherwise)."""
+        return any(p.up and p.carrier for p in self.ports.values())
+
+    def add_port(self, device: Device) -> None:
+        """``ip link set DEV master BRIDGE``."""
+        device.master = self
+        self.ports[device.name] = device
+        self._port_names = tuple(self.ports)
+        self.fdb[device.mac] = FdbEntry(device.name, self.sim.now, local=True)
+
+    def remove_port(self, device: Device) -> None:
+        """``ip link set DEV nomaster`` (or the device went away): forget what it taught."""
+        device.master = None
+        self.ports.pop(device.name, None)
+        self._port_names = tuple(self.ports)
+        for mac in [m for m, e in self.fdb.items() if e.port == device.name]:
+            del self.fdb[mac]
+
+    def transmit(self, frame: EthernetFrame) -> None:
+        """The host's stack sends through the bridge device."""
+        if not self.up:
+            super().transmit(frame)
+            return
+        self.tx_packets += 1
+        self.tx_bytes += frame.length
+        now = self.sim.env.now
+        tracer = self.sim.tracer
+        if tracer.enabled:
+            tracer.records.append(FrameSent(now, self.node, self.name, frame))
+        decision = decide(self.fdb, self._port_names, frame, None, now, self.aging_time_s)
+        self._deliver(frame, decision)
+
+    def port_receive(self, port: Device, frame: EthernetFrame) -> None:
+        """A frame entered the bridge from ``port``: learn, decide, deliver."""
+        now = self.sim.env.now
+        learned = False
+        if not frame.src.is_multicast:
+            entry = self.fdb.get(frame.src)
+            if entry is None or (not entry.local and entry.port != port.name):
+                self.fdb[frame.src] = FdbEntry(port.name, now)
+                learned = True
+            elif not entry.local:
+                entry.updated = now
+        decision = decide(self.fdb, self._port_names, frame, port.name, now, self.aging_time_s)
+        tracer = self.sim.tracer
+        if tracer.enabled:
+            action = decision.action
+            tracer.records.append(
+                BridgeForwarded(now, self.node, self.name, port.name, frame, action, decision.ports, decision.fdb_port, learned)
+            )
+            if decision.reason is not None:
+                tracer.records.append(
+                    FrameDropped(now, self.node, self.name, frame, decision.reason, f"fdb: {frame.dst} is on {decision.fdb_port}")
+                )
+        self._deliver(frame, decision)
+
+    def _deliver(self, frame: EthernetFrame, decision: Decision) -> None:
+        if not decision.ports and not decision.local:
+            return
+        ports = self.ports
+
+        def go(_event: object) -> None:
+            for name in decision.ports:
+                port = ports.get(name)
+                if port is not None:
+                    port.transmit(frame)
+            if decision.local:
+                self._pass_up(frame)
+
+        event = self.sim.env.timeout(latency.BRIDGE_S)
+        event.callbacks.append(go)
+
+    def _pass_up(self, frame: EthernetFrame) -> None:
+        if not self.up:
+            return
+        self.rx_packets += 1
+        self.rx_bytes += frame.length
+        if self.namespace is not None:
+            self.namespace.ipv4.receive(frame, self)
+
+    def fdb_entries(self) -> list[tuple[MacAddress, FdbEntry]]:
+        """Live entries, oldest first (what ``bridge fdb show`` lists)."""
+        now = self.sim.now
+        return [(m, e) for m, e in list(self.fdb.items()) if lookup(self.fdb, m, now, self.aging_time_s) is not None]
+
+
+def drop_record(sim: Simulation, node: str, dev: str, frame: EthernetFrame, reason: DropReason, detail: str) -> FrameDropped:
+    return FrameDropped(sim.now, node, dev, frame, reason, detail)

@@ -1,0 +1,89 @@
+"""The network device: one interface inside one namespace.
+
+Every device has the same tiny interface: ``transmit(frame)`` sends a frame out of
+the device (the stack or a bridge calls it); ``receive(frame)`` hands it a frame
+that arrived from its link. A received frame goes to the device's master (a
+bridge, when the device is a bridge port) or else up to its namespace's stack.
+Counters are those ``ip -s link`` and ``ifconfig`` print.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.packets.addresses import MacAddress
+from simulator.trace.records import DropReason, FrameDropped, FrameReceived, FrameSent
+
+if TYPE_CHECKING:
+    from simulator.kernel.devices.bridge import Bridge
+    from simulator.kernel.namespace import NetworkNamespace
+    from simulator.packets.ethernet import EthernetFrame
+    from simulator.sim.simulation import Simulation
+
+
+class Device:
+    """A network interface. Subclasses implement :meth:`xmit` (put a frame on the link)."""
+
+    kind = "ether"
+
+    def __init__(self, sim: Simulation, name: str, mac: MacAddress, mtu: int = 1500) -> None:
+        self.sim = sim
+        self.name = name
+        self.mac = mac
+        self.mtu = mtu
+        self.namespace: NetworkNamespace | None = None
+        self.node = ""
+        self.ifindex = 0
+        self.up = False
+        self.master: Bridge | None = None
+        self.qdisc = "noqueue"
+        self.rx_packets = 0
+        self.rx_bytes = 0
+        self.tx_packets = 0
+        self.tx_bytes = 0
+        self.rx_dropped = 0
+        self.tx_dropped = 0
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.node}/{self.name}>"
+
+    @property
+    def carrier(self) -> bool:
+        """LOWER_UP: the link partner can hear us."""
+        return self.up
+
+    def transmit(self, frame: EthernetFrame) -> None:
+        """Send ``frame`` out of this device (called by the stack or a bridge)."""
+        if not (self.up and self.carrier):
+            self.tx_dropped += 1
+            self.sim.tracer.emit(
+                FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.LINK_DOWN, "device or carrier down")
+            )
+            return
+        self.tx_packets += 1
+        self.tx_bytes += frame.length
+        tracer = self.sim.tracer
+        if tracer.enabled:
+            tracer.records.append(FrameSent(self.sim.env.now, self.node, self.name, frame))
+        self.xmit(frame)
+
+    def xmit(self, frame: EthernetFrame) -> None:
+        """Put the frame on the link; the default link goes nowhere."""
+
+    def receive(self, frame: EthernetFrame) -> None:
+        """A frame arrived from the link."""
+        if not self.up:
+            self.rx_dropped += 1
+            self.sim.tracer.emit(
+                FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.LINK_DOWN, "device down")
+            )
+            return
+        self.rx_packets += 1
+        self.rx_bytes += frame.length
+        tracer = self.sim.tracer
+        if tracer.enabled:
+            tracer.records.append(FrameReceived(self.sim.env.now, self.node, self.name, frame))
+        if self.master is not None:
+            self.master.port_receive(self, frame)
+        elif self.namespace is not None:
+            self.namespace.ipv4.receive(frame, self)

@@ -1,0 +1,45 @@
+"""veth: a virtual Ethernet cable with one end in each of two namespaces.
+
+``ip link add vethA type veth peer name eth0``: a frame transmitted on one end is
+received on the other (``veth_xmit`` -> ``netif_rx``). If the peer is down the
+frame is dropped and counted. A :class:`VethPair` is born with both ends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.kernel.devices.device import Device
+from simulator.sim import latency
+
+if TYPE_CHECKING:
+    from simulator.packets.addresses import MacAddress
+    from simulator.packets.ethernet import EthernetFrame
+    from simulator.sim.simulation import Simulation
+
+
+class Veth(Device):
+    kind = "veth"
+
+    def __init__(self, sim: Simulation, name: str, mac: MacAddress, mtu: int = 1500) -> None:
+        super().__init__(sim, name, mac, mtu)
+        self.peer: Veth = self
+
+    @property
+    def carrier(self) -> bool:
+        return self.peer.up
+
+    def xmit(self, frame: EthernetFrame) -> None:
+        peer = self.peer
+        event = self.sim.env.timeout(latency.VETH_S)
+        event.callbacks.append(lambda _e: peer.receive(frame))
+
+
+class VethPair:
+    """Both ends of one veth cable."""
+
+    def __init__(self, sim: Simulation, name: str, mac: MacAddress, peer_name: str, peer_mac: MacAddress, mtu: int = 1500) -> None:
+        self.a = Veth(sim, name, mac, mtu)
+        self.b = Veth(sim, peer_name, peer_mac, mtu)
+        self.a.peer = self.b
+        self.b.peer = self.a

@@ -1,0 +1,1 @@
+"""The IPv4 stack of one network namespace."""

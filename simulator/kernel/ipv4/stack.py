@@ -1,0 +1,538 @@
+"""The IPv4 stack of one namespace: receive, deliver, forward, output.
+
+Receive (``ip_rcv``): a frame for another MAC is dropped (PACKET_OTHERHOST); ARP
+goes to ``arp_process``; IPv4 walks raw and nat PREROUTING (conntrack decides a
+NAT binding once per connection), then the route decides: a local address (the
+weak host model: any address of the namespace) is delivered up after filter
+INPUT; anything else is forwarded if ``ip_forward`` is on: TTL checked and
+decremented (RFC 1812 5.3.1), filter FORWARD, nat POSTROUTING, neighbour
+resolution, transmit.
+
+Output (``ip_local_out``): route lookup and source address selection, nat and
+filter OUTPUT, nat POSTROUTING, neighbour resolution. A packet to one of our own
+addresses goes through ``lo``.
+
+The kernel answers ICMP echo itself (``icmp_echo``: same identifier, sequence and
+data, a fresh TTL of 64, DF clear because the kernel's ICMP socket does not do
+path MTU discovery) and reports errors with ICMP (time exceeded, host and port
+unreachable). Sockets are callbacks keyed by ICMP identifier or UDP port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
+
+from simulator.kernel.ipv4.conntrack import Conntrack, ConntrackEntry, Tuple5
+from simulator.kernel.ipv4.neighbour import Neighbour, NeighbourTable
+from simulator.kernel.ipv4.netfilter import Netfilter, PacketInfo, Rule
+from simulator.kernel.ipv4.routing import Route, RoutingTable
+from simulator.packets.addresses import BROADCAST_MAC, ZERO_MAC
+from simulator.packets.arp import ArpOp, ArpPacket
+from simulator.packets.codec import decode_ipv4, encode_ipv4
+from simulator.packets.ethernet import EthernetFrame, EtherType
+from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
+from simulator.packets.ipv4 import IPProtocol, IPv4Packet
+from simulator.packets.tcp import TcpSegment
+from simulator.packets.udp import UdpDatagram
+from simulator.sim import latency
+from simulator.trace.records import (
+    DropReason,
+    FilterVerdict,
+    FrameDropped,
+    NatTranslated,
+    PacketDelivered,
+    RouteChosen,
+)
+
+if TYPE_CHECKING:
+    from simulator.kernel.devices.device import Device
+    from simulator.kernel.namespace import NetworkNamespace
+    from simulator.sim.simulation import Simulation
+
+UNSPECIFIED = IPv4Address("0.0.0.0")
+LIMITED_BROADCAST = IPv4Address("255.255.255.255")
+ICMP_QUOTE_MAX = 576 - 28  # RFC 1812 4.3.2.3: as much as fits in 576 bytes
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceAddress:
+    """``ip addr add IP/LEN brd BRD dev DEV``."""
+
+    ip: IPv4Address
+    prefixlen: int
+    dev: str
+    broadcast: IPv4Address | None = None
+    scope: str = "global"
+
+    @property
+    def network(self) -> IPv4Network:
+        return IPv4Network(f"{self.ip}/{self.prefixlen}", strict=False)
+
+
+IcmpHandler = Callable[[IPv4Packet], None]
+UdpHandler = Callable[[IPv4Packet, UdpDatagram], None]
+TcpHandler = Callable[[IPv4Packet, TcpSegment], None]
+
+
+class SendError(Exception):
+    """A local send failed before any frame left (the errno text, e.g. "Network is unreachable")."""
+
+
+class Ipv4Stack:
+    """IPv4 for one network namespace."""
+
+    def __init__(self, sim: Simulation, namespace: NetworkNamespace) -> None:
+        self.sim = sim
+        self.namespace = namespace
+        self.addresses: list[InterfaceAddress] = []
+        self._local: dict[IPv4Address, InterfaceAddress] = {}
+        self._broadcasts: set[IPv4Address] = {LIMITED_BROADCAST}
+        self.routes = RoutingTable()
+        self.neighbours = NeighbourTable(sim, lambda: namespace.node, self._solicit, self._flush, self._unreachable)
+        self.ip_forward = False
+        self.netfilter = Netfilter()
+        self.conntrack = Conntrack()
+        self.icmp_sockets: dict[int, IcmpHandler] = {}
+        self.udp_sockets: dict[int, UdpHandler] = {}
+        self.tcp_sockets: dict[int, TcpHandler] = {}
+        self.default_ttl = 64
+        self._ident = sim.rng.randrange(0x10000)
+
+    # -- configuration (ip addr / ip route) --------------------------------------------
+
+    def add_address(self, addr: InterfaceAddress) -> None:
+        if addr.ip in self._local and self._local[addr.ip].dev == addr.dev:
+            raise FileExistsError("RTNETLINK answers: File exists")
+        self.addresses.append(addr)
+        self._local[addr.ip] = addr
+        if addr.broadcast is not None:
+            self._broadcasts.add(addr.broadcast)
+        dev = self.namespace.devices.get(addr.dev)
+        if dev is not None and dev.up:
+            self._add_connected_route(addr)
+
+    def remove_address(self, addr: InterfaceAddress) -> None:
+        self.addresses.remove(addr)
+        del self._local[addr.ip]
+        self.routes.remove(lambda r: r.dev == addr.dev and r.src == addr.ip and r.proto == "kernel")
+        self._broadcasts = {LIMITED_BROADCAST} | {a.broadcast for a in self.addresses if a.broadcast is not None}
+
+    def _add_connected_route(self, addr: InterfaceAddress) -> None:
+        if addr.prefixlen >= 32 or addr.scope == "host":
+            return
+        with contextlib.suppress(FileExistsError):
+            self.routes.add(Route(addr.network, addr.dev, proto="kernel", scope="link", src=addr.ip))
+
+    def link_up(self, dev: str) -> None:
+        """NETDEV_UP: connected routes for the device's addresses appear."""
+        for addr in self.addresses:
+            if addr.dev == dev:
+                self._add_connected_route(addr)
+
+    def link_down(self, dev: str) -> None:
+        """NETDEV_DOWN: every route through the device goes, and its neighbours."""
+        self.routes.remove(lambda r: r.dev == dev)
+        self.neighbours.forget_device(dev)
+
+    def forget_device(self, dev: str) -> None:
+        for addr in [a for a in self.addresses if a.dev == dev]:
+            self.remove_address(addr)
+        self.link_down(dev)
+
+    def addresses_of(self, dev: str) -> list[InterfaceAddress]:
+        return [a for a in self.addresses if a.dev == dev]
+
+    def is_local(self, ip: IPv4Address) -> bool:
+        return ip in self._local
+
+    def primary_address(self, dev: str, towards: IPv4Address | None = None) -> IPv4Address | None:
+        """inet_select_addr: an address of ``dev``, preferring one on the same subnet."""
+        first = None
+        for a in self.addresses:
+            if a.dev != dev or a.scope == "host":
+                continue
+            if towards is not None and towards in a.network:
+                return a.ip
+            if first is None:
+                first = a.ip
+        return first
+
+    # -- receive ---------------------------------------------------------------------------
+
+    def receive(self, frame: EthernetFrame, dev: Device) -> None:
+        """``netif_receive_skb`` for a frame that reached this namespace on ``dev``."""
+        if frame.dst != dev.mac and not frame.dst.is_multicast and dev.kind != "loopback":
+            self._drop(dev.name, frame, DropReason.NOT_FOR_US, f"destination {frame.dst} is not {dev.name}'s {dev.mac}")
+            return
+        payload = frame.payload
+        if isinstance(payload, ArpPacket):
+            self._arp_receive(payload, frame, dev)
+        else:
+            self._ip_receive(payload, dev, frame)
+
+    def _arp_receive(self, arp: ArpPacket, frame: EthernetFrame, dev: Device) -> None:
+        """arp_process (net/ipv4/arp.c) with arp_ignore = 0, arp_accept = 0."""
+        if arp.sender_ip == UNSPECIFIED:
+            return
+        if arp.op is ArpOp.REQUEST and arp.target_ip in self._local and arp.sender_ip != arp.target_ip:
+            self.neighbours.learn_stale(dev.name, arp.sender_ip, arp.sender_mac, True, f"ARP request from {arp.sender_ip} for our {arp.target_ip}")
+            reply = ArpPacket(ArpOp.REPLY, dev.mac, arp.target_ip, arp.sender_mac, arp.sender_ip)
+            dev.transmit(EthernetFrame(arp.sender_mac, dev.mac, EtherType.ARP, reply, flow=frame.flow))
+            return
+        if arp.op is ArpOp.REPLY and frame.dst == dev.mac:
+            self.neighbours.confirm(dev.name, arp.sender_ip, arp.sender_mac, f"ARP reply: {arp.sender_ip} is-at {arp.sender_mac}")
+        else:
+            self.neighbours.learn_stale(dev.name, arp.sender_ip, arp.sender_mac, False, f"ARP {arp.op.name.lower()} seen from {arp.sender_ip}")
+
+    def _ip_receive(self, packet: IPv4Packet, dev: Device, frame: EthernetFrame | None) -> None:
+        ct: tuple[ConntrackEntry, bool] | None = None
+        ctstate = "NEW"
+        if self.netfilter.active:
+            info = self._info(packet, dev.name, None, "NEW")
+            verdict = self.netfilter.evaluate("raw", "PREROUTING", info)
+            if verdict.target == "DROP":
+                self._filtered(packet, dev.name, frame, "raw", verdict.rule)
+                return
+            packet, ct, ctstate = self._nat_before_routing(packet, dev.name, "PREROUTING")
+        dst = packet.dst
+        if dst in self._local or dst in self._broadcasts:
+            if self.netfilter.active:
+                verdict = self.netfilter.evaluate("filter", "INPUT", self._info(packet, dev.name, None, ctstate))
+                if verdict.target in ("DROP", "REJECT"):
+                    self._filtered(packet, dev.name, frame, "INPUT", verdict.rule)
+                    return
+                if ct is not None:
+                    self.conntrack.confirm(ct[0])
+            self._deliver_local(packet, dev)
+            return
+        if not self.ip_forward:
+            self._drop(dev.name, frame, DropReason.FORWARDING_DISABLED, f"{dst} is not local and net.ipv4.ip_forward = 0", packet)
+            return
+        route = self.routes.lookup(dst)
+        if route is None:
+            self._drop(dev.name, frame, DropReason.NO_ROUTE, f"no route to {dst}", packet)
+            self._icmp_error(packet, IcmpType.DEST_UNREACHABLE, UnreachableCode.NET)
+            return
+        if packet.ttl <= 1:
+            self._drop(dev.name, frame, DropReason.TTL_EXPIRED, f"TTL {packet.ttl} would reach 0 on forwarding", packet)
+            self._icmp_error(packet, IcmpType.TIME_EXCEEDED, 0, towards_dev=dev.name)
+            return
+        # RFC 1812 5.3.1: a router decrements TTL
+        packet = replace(packet, ttl=packet.ttl - 1)
+        if self.netfilter.active:
+            verdict = self.netfilter.evaluate("filter", "FORWARD", self._info(packet, dev.name, route.dev, ctstate))
+            rule_text = verdict.rule.text() if verdict.rule else f"-P FORWARD {verdict.target}"
+            self.sim.tracer.emit(FilterVerdict(self.sim.env.now, self.namespace.node, packet.flow, "FORWARD", rule_text, verdict.target))
+            if verdict.target in ("DROP", "REJECT"):
+                self._filtered(packet, dev.name, frame, "FORWARD", verdict.rule)
+                return
+        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, route.text(), route.dev, route.gateway, True))
+        self._finish_output(packet, route, ct)
+
+    # -- local delivery ---------------------------------------------------------------------
+
+    def _deliver_local(self, packet: IPv4Packet, dev: Device) -> None:
+        message = packet.payload
+        now = self.sim.env.now
+        node = self.namespace.node
+        if isinstance(message, IcmpMessage):
+            kind = message.type
+            if kind is IcmpType.ECHO_REQUEST:
+                if packet.dst in self._broadcasts:
+                    return  # icmp_echo_ignore_broadcasts = 1
+                self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, "kernel (icmp_echo)"))
+                reply = IPv4Packet(
+                    packet.dst,
+                    packet.src,
+                    IPProtocol.ICMP,
+                    IcmpMessage(IcmpType.ECHO_REPLY, 0, message.ident, message.seq, message.data),
+                    ttl=self.default_ttl,
+                    ident=self._next_ident(),
+                    dont_fragment=False,
+                    flow=packet.flow,
+                )
+                low, high = latency.RESPONDER_JITTER_S
+                self.sim.call_later(low + self.sim.rng.random() * (high - low), lambda: self._send_quietly(reply))
+                return
+            if kind is IcmpType.ECHO_REPLY:
+                handler = self.icmp_sockets.get(message.ident)
+                if handler is not None:
+                    self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"icmp socket id {message.ident}"))
+                    handler(packet)
+                return
+            # An ICMP error: find who sent the quoted packet.
+            try:
+                quoted = decode_ipv4(message.quoted)
+            except Exception:
+                return
+            inner = quoted.payload
+            if isinstance(inner, IcmpMessage) and inner.type is IcmpType.ECHO_REQUEST:
+                handler = self.icmp_sockets.get(inner.ident)
+                if handler is not None:
+                    self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"icmp socket id {inner.ident} (error)"))
+                    handler(packet)
+            elif isinstance(inner, UdpDatagram):
+                udp_handler = self.udp_sockets.get(inner.sport)
+                if udp_handler is not None:
+                    udp_handler(packet, inner)
+            return
+        if isinstance(message, UdpDatagram):
+            udp_handler = self.udp_sockets.get(message.dport)
+            if udp_handler is None:
+                self._drop(dev.name, None, DropReason.NO_SOCKET, f"nothing listens on UDP port {message.dport}", packet)
+                if packet.dst not in self._broadcasts:
+                    self._icmp_error(packet, IcmpType.DEST_UNREACHABLE, UnreachableCode.PORT)
+                return
+            self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"udp socket port {message.dport}"))
+            udp_handler(packet, message)
+            return
+        tcp_handler = self.tcp_sockets.get(message.dport)
+        if tcp_handler is not None:
+            self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"tcp socket port {message.dport}"))
+            tcp_handler(packet, message)
+        else:
+            self._drop(dev.name, None, DropReason.NO_SOCKET, f"nothing listens on TCP port {message.dport}", packet)
+
+    # -- output -----------------------------------------------------------------------------
+
+    def send(self, packet: IPv4Packet) -> IPv4Packet:
+        """Send a locally generated packet; returns it with its source filled in.
+
+        Raises SendError("Network is unreachable") when no route matches.
+        """
+        route = self.route_to(packet.dst)
+        if packet.src == UNSPECIFIED:
+            src = route.src or self.primary_address(route.dev, packet.dst) or UNSPECIFIED
+            packet = replace(packet, src=src)
+        if packet.flow == 0:
+            packet = replace(packet, flow=self.sim.next_flow())
+        ct: tuple[ConntrackEntry, bool] | None = None
+        if self.netfilter.active:
+            packet, ct, ctstate = self._nat_before_routing(packet, None, "OUTPUT")
+            if ct is not None and ct[0].dnat is not None and not ct[1]:
+                route = self.route_to(packet.dst)
+            verdict = self.netfilter.evaluate("filter", "OUTPUT", self._info(packet, None, route.dev, ctstate))
+            if verdict.target in ("DROP", "REJECT"):
+                self._filtered(packet, route.dev, None, "OUTPUT", verdict.rule)
+                raise SendError("Operation not permitted")
+        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, route.text(), route.dev, route.gateway, False))
+        self._finish_output(packet, route, ct)
+        return packet
+
+    def _send_quietly(self, packet: IPv4Packet) -> None:
+        try:
+            self.send(packet)
+        except SendError as error:
+            self._drop("", None, DropReason.NO_ROUTE, str(error), packet)
+
+    def route_to(self, dst: IPv4Address) -> Route:
+        """The route a local packet to ``dst`` takes (local addresses go through lo)."""
+        if dst in self._local:
+            return Route(IPv4Network(f"{dst}/32"), "lo", scope="host", src=dst)
+        route = self.routes.lookup(dst)
+        if route is None:
+            raise SendError("Network is unreachable")
+        return route
+
+    def _finish_output(self, packet: IPv4Packet, route: Route, ct: tuple[ConntrackEntry, bool] | None) -> None:
+        """nat POSTROUTING, then the neighbour layer, then the device."""
+        if ct is not None:
+            packet = self._nat_postrouting(packet, route.dev, ct)
+        dev = self.namespace.devices.get(route.dev)
+        if dev is None:
+            self._drop(route.dev, None, DropReason.LINK_DOWN, f"device {route.dev} is gone", packet)
+            return
+        if dev.kind == "loopback":
+            dev.transmit(EthernetFrame(ZERO_MAC, ZERO_MAC, EtherType.IPV4, packet, flow=packet.flow))
+            return
+        if packet.dst in self._broadcasts:
+            dev.transmit(EthernetFrame(BROADCAST_MAC, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
+            return
+        next_hop = route.gateway or packet.dst
+        mac = self.neighbours.resolve(route.dev, next_hop, packet)
+        if mac is not None:
+            dev.transmit(EthernetFrame(mac, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
+
+    def _solicit(self, entry: Neighbour) -> None:
+        """arp_solicit: a request from the device's address on the target's subnet."""
+        dev = self.namespace.devices.get(entry.dev)
+        if dev is None:
+            return
+        sender = None
+        if entry.queue and entry.queue[0].src in self._local:
+            sender = entry.queue[0].src
+        sender = sender or self.primary_address(entry.dev, entry.ip) or UNSPECIFIED
+        unicast = entry.state.value == "PROBE" and entry.mac is not None
+        arp = ArpPacket(ArpOp.REQUEST, dev.mac, sender, ZERO_MAC, entry.ip)
+        dst = entry.mac if unicast and entry.mac is not None else BROADCAST_MAC
+        dev.transmit(EthernetFrame(dst, dev.mac, EtherType.ARP, arp, flow=self.sim.next_flow()))
+
+    def _flush(self, entry: Neighbour, packets: list[IPv4Packet]) -> None:
+        dev = self.namespace.devices.get(entry.dev)
+        if dev is None or entry.mac is None:
+            return
+        for packet in packets:
+            dev.transmit(EthernetFrame(entry.mac, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
+
+    def _unreachable(self, entry: Neighbour, packets: list[IPv4Packet]) -> None:
+        """Resolution failed: drop the queue and send ICMP host unreachable to each source."""
+        for packet in packets:
+            self._drop(entry.dev, None, DropReason.NEIGHBOUR_FAILED, f"no ARP reply from {entry.ip}", packet)
+            self._icmp_error(packet, IcmpType.DEST_UNREACHABLE, UnreachableCode.HOST)
+
+    def _icmp_error(self, packet: IPv4Packet, kind: IcmpType, code: int, towards_dev: str | None = None) -> None:
+        """icmp_send: never about an ICMP error, a broadcast, or a packet from nowhere."""
+        inner = packet.payload
+        if isinstance(inner, IcmpMessage) and not inner.is_echo:
+            return
+        if packet.dst in self._broadcasts or packet.src == UNSPECIFIED:
+            return
+        quoted = encode_ipv4(packet)[:ICMP_QUOTE_MAX]
+        try:
+            route = self.route_to(packet.src)
+        except SendError:
+            return
+        src = self.primary_address(towards_dev or route.dev, packet.src) if route.dev != "lo" else packet.src
+        error = IPv4Packet(
+            src or UNSPECIFIED,
+            packet.src,
+            IPProtocol.ICMP,
+            IcmpMessage(kind, int(code), quoted=quoted),
+            ttl=self.default_ttl,
+            ident=self._next_ident(),
+            dont_fragment=False,
+            tos=0xC0,
+            flow=packet.flow,
+        )
+        self._send_quietly(error)
+
+    def _next_ident(self) -> int:
+        self._ident = (self._ident + 1) & 0xFFFF
+        return self._ident
+
+    # -- netfilter glue ----------------------------------------------------------------------
+
+    @staticmethod
+    def _ports(packet: IPv4Packet) -> tuple[str, int, int]:
+        message = packet.payload
+        if isinstance(message, IcmpMessage):
+            return "icmp", message.ident, message.ident
+        if isinstance(message, UdpDatagram):
+            return "udp", message.sport, message.dport
+        return "tcp", message.sport, message.dport
+
+    def _info(self, packet: IPv4Packet, in_dev: str | None, out_dev: str | None, ctstate: str) -> PacketInfo:
+        proto, sport, dport = self._ports(packet)
+        return PacketInfo(packet.src, packet.dst, proto, sport, dport, in_dev, out_dev, packet.dst in self._local, ctstate, packet.length)
+
+    def _tuple(self, packet: IPv4Packet) -> Tuple5:
+        proto, sport, dport = self._ports(packet)
+        return (proto, packet.src, sport, packet.dst, dport)
+
+    @staticmethod
+    def _rewrite(packet: IPv4Packet, src: IPv4Address | None = None, sport: int | None = None, dst: IPv4Address | None = None, dport: int | None = None) -> IPv4Packet:
+        message = packet.payload
+        if isinstance(message, IcmpMessage):
+            ident = sport if sport is not None else dport
+            if ident is not None and message.is_echo:
+                message = replace(message, ident=ident)
+        elif isinstance(message, UdpDatagram | TcpSegment):
+            if sport is not None:
+                message = replace(message, sport=sport)
+            if dport is not None:
+                message = replace(message, dport=dport)
+        return replace(packet, src=src or packet.src, dst=dst or packet.dst, payload=message)
+
+    def _nat_before_routing(self, packet: IPv4Packet, in_dev: str | None, hook: str) -> tuple[IPv4Packet, tuple[ConntrackEntry, bool] | None, str]:
+        """Conntrack lookup plus destination NAT (nat PREROUTING or OUTPUT)."""
+        message = packet.payload
+        if isinstance(message, IcmpMessage) and not message.is_echo:
+            return packet, None, "RELATED"
+        t = self._tuple(packet)
+        found = self.conntrack.find(t)
+        if found is not None:
+            entry, is_reply = found
+            if is_reply:
+                entry.seen_reply = True
+                if entry.snat is not None:
+                    before = packet
+                    packet = self._rewrite(packet, dst=entry.original[1], dport=entry.original[2])
+                    self._nat_record(hook, entry.snat_rule + " (reply)", before, packet, True)
+            elif entry.dnat is not None:
+                before = packet
+                packet = self._rewrite(packet, dst=entry.dnat[0], dport=entry.dnat[1])
+                self._nat_record(hook, entry.dnat_rule, before, packet, False)
+            return packet, found, "ESTABLISHED" if (is_reply or entry.seen_reply) else "NEW"
+        entry = self.conntrack.new(t)
+        verdict = self.netfilter.evaluate("nat", hook, self._info(packet, in_dev, None, "NEW"))
+        if verdict.target == "DNAT" and verdict.rule is not None and verdict.rule.to_destination:
+            ip, port = _host_port(verdict.rule.to_destination, t[4])
+            entry.dnat = (ip, port)
+            entry.dnat_rule = verdict.rule.text()
+            before = packet
+            packet = self._rewrite(packet, dst=ip, dport=port)
+            self._nat_record(hook, entry.dnat_rule, before, packet, False)
+        return packet, (entry, False), "NEW"
+
+    def _nat_postrouting(self, packet: IPv4Packet, out_dev: str, ct: tuple[ConntrackEntry, bool]) -> IPv4Packet:
+        """Source NAT (nat POSTROUTING) for a new connection, or its reversal."""
+        entry, is_reply = ct
+        if entry.confirmed:
+            if not is_reply and entry.snat is not None:
+                before = packet
+                packet = self._rewrite(packet, src=entry.snat[0], sport=entry.snat[1])
+                self._nat_record("POSTROUTING", entry.snat_rule, before, packet, False)
+            elif is_reply and entry.dnat is not None:
+                before = packet
+                packet = self._rewrite(packet, src=entry.original[3], sport=entry.original[4])
+                self._nat_record("POSTROUTING", entry.dnat_rule + " (reply)", before, packet, True)
+            return packet
+        verdict = self.netfilter.evaluate("nat", "POSTROUTING", self._info(packet, None, out_dev, "NEW"))
+        rule: Rule | None = verdict.rule
+        new_src: IPv4Address | None = None
+        if verdict.target == "MASQUERADE":
+            new_src = self.primary_address(out_dev, packet.dst)
+        elif verdict.target == "SNAT" and rule is not None and rule.to_source:
+            new_src = IPv4Address(rule.to_source.split(":")[0])
+        if new_src is not None and rule is not None:
+            proto, sport, dport = self._ports(packet)
+            port = sport
+            while self.conntrack.port_in_use((proto, packet.dst, dport, new_src, port)):
+                port = 1024 + self.sim.rng.randrange(64511)
+            entry.snat = (new_src, port)
+            entry.snat_rule = rule.text()
+            before = packet
+            packet = self._rewrite(packet, src=new_src, sport=port)
+            self._nat_record("POSTROUTING", entry.snat_rule, before, packet, False)
+        self.conntrack.confirm(entry)
+        return packet
+
+    def _nat_record(self, chain: str, rule: str, before: IPv4Packet, after: IPv4Packet, reply: bool) -> None:
+        self.sim.tracer.emit(
+            NatTranslated(self.sim.env.now, self.namespace.node, after.flow, chain, rule, _endpoints(before), _endpoints(after), reply)
+        )
+
+    # -- drops ---------------------------------------------------------------------------------
+
+    def _drop(self, dev: str, frame: EthernetFrame | None, reason: DropReason, detail: str, packet: IPv4Packet | None = None) -> None:
+        self.sim.tracer.emit(FrameDropped(self.sim.env.now, self.namespace.node, dev, frame, reason, detail, packet))
+
+    def _filtered(self, packet: IPv4Packet, dev: str, frame: EthernetFrame | None, chain: str, rule: Rule | None) -> None:
+        text = rule.text() if rule is not None else f"-P {chain} DROP"
+        self._drop(dev, frame, DropReason.FILTERED, text, packet)
+
+
+def _host_port(text: str, default_port: int) -> tuple[IPv4Address, int]:
+    host, _, port = text.partition(":")
+    return IPv4Address(host), int(port) if port else default_port
+
+
+def _endpoints(packet: IPv4Packet) -> str:
+    message = packet.payload
+    if isinstance(message, IcmpMessage):
+        return f"{packet.src} > {packet.dst} (icmp id {message.ident})"
+    return f"{packet.src}:{message.sport} > {packet.dst}:{message.dport}"

@@ -1,0 +1,101 @@
+"""A network namespace: its own devices, addresses, routes, ARP table and firewall.
+
+``ip netns add`` gives a namespace with only ``lo`` (down); Docker's sandboxes
+bring it up. Interface indexes are allocated per namespace and only grow
+(``dev_new_index``); a device moved into a namespace keeps its index when it is
+free there, which is why a container's ``eth0`` can be ``27: eth0@if28``.
+``node`` is the name the learner knows the namespace by (a machine or a container).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.kernel.devices.loopback import Loopback
+from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
+
+if TYPE_CHECKING:
+    from simulator.kernel.devices.device import Device
+    from simulator.sim.simulation import Simulation
+
+
+class NetworkNamespace:
+    """One network namespace."""
+
+    def __init__(self, sim: Simulation, node: str) -> None:
+        self.sim = sim
+        self.node = node
+        self.devices: dict[str, Device] = {}
+        self._next_ifindex = 1
+        self.ipv4 = Ipv4Stack(sim, self)
+        self.lo = Loopback(sim)
+        self.add_device(self.lo)
+        self.netnsids: dict[int, NetworkNamespace] = {}
+
+    def __repr__(self) -> str:
+        return f"<NetworkNamespace {self.node}>"
+
+    def add_device(self, device: Device, ifindex: int | None = None) -> None:
+        """Register a device created in (or moved into) this namespace."""
+        if device.name in self.devices:
+            raise FileExistsError("RTNETLINK answers: File exists")
+        taken = {d.ifindex for d in self.devices.values()}
+        if ifindex is None or ifindex in taken:
+            ifindex = self._next_ifindex
+        device.ifindex = ifindex
+        self._next_ifindex = max(self._next_ifindex, ifindex + 1)
+        device.namespace = self
+        device.node = self.node
+        self.devices[device.name] = device
+
+    def remove_device(self, name: str) -> Device:
+        device = self.devices.pop(name)
+        self.ipv4.forget_device(name)
+        if device.master is not None:
+            device.master.remove_port(device)
+        device.namespace = None
+        return device
+
+    def rename_device(self, old: str, new: str) -> None:
+        """``ip link set OLD name NEW`` (the device must be down, as Linux requires)."""
+        device = self.devices.pop(old)
+        device.name = new
+        self.devices[new] = device
+
+    def set_up(self, name: str) -> None:
+        device = self.devices[name]
+        if not device.up:
+            device.up = True
+            self.ipv4.link_up(name)
+
+    def set_down(self, name: str) -> None:
+        device = self.devices[name]
+        if device.up:
+            device.up = False
+            self.ipv4.link_down(name)
+
+    def add_address(self, dev: str, cidr: str, broadcast: bool = True) -> InterfaceAddress:
+        """``ip addr add CIDR [brd +] dev DEV``."""
+        from ipaddress import IPv4Interface
+
+        iface = IPv4Interface(cidr)
+        brd = iface.network.broadcast_address if broadcast and iface.network.prefixlen < 31 else None
+        scope = "host" if iface.ip.is_loopback else "global"
+        addr = InterfaceAddress(iface.ip, iface.network.prefixlen, dev, brd, scope)
+        self.ipv4.add_address(addr)
+        return addr
+
+    def by_index(self, ifindex: int) -> Device | None:
+        for device in self.devices.values():
+            if device.ifindex == ifindex:
+                return device
+        return None
+
+    def netnsid_of(self, other: NetworkNamespace) -> int:
+        """The id this namespace knows ``other`` by (``link-netnsid N``), assigned on first use."""
+        for nsid, ns in self.netnsids.items():
+            if ns is other:
+                return nsid
+        nsid = len(self.netnsids)
+        self.netnsids[nsid] = other
+        return nsid

@@ -1,0 +1,36 @@
+"""UDP datagrams (RFC 768).
+
+The payload is raw bytes or a dnspython message (DNS, RFC 1035), which the codec
+turns into wire format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+from typing import Any
+
+UDP_HEADER_LEN = 8
+
+
+@dataclass(frozen=True, slots=True)
+class UdpDatagram:
+    """A UDP datagram; ``payload`` is bytes or a ``dns.message.Message``."""
+
+    sport: int
+    dport: int
+    payload: Any = b""
+
+    @property
+    def payload_bytes(self) -> bytes:
+        if isinstance(self.payload, bytes | bytearray):
+            return bytes(self.payload)
+        wire: bytes = self.payload.to_wire()
+        return wire
+
+    @property
+    def length(self) -> int:
+        return UDP_HEADER_LEN + len(self.payload_bytes)
+
+    def summary_between(self, src: IPv4Address, dst: IPv4Address) -> str:
+        return f"{src}.{self.sport} > {dst}.{self.dport}: UDP, length {self.length - UDP_HEADER_LEN}"

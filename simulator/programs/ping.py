@@ -1,0 +1,212 @@
+"""ping: ICMP echo, as iputils and busybox do it.
+
+Resolve the target, open an ICMP socket (identifier = the process id), send an
+echo request every ``-i`` seconds (1 s) with 56 bytes of data (a timestamp, then
+the bytes 0x10, 0x11, ...), print a line per reply as it arrives and a line per
+ICMP error, then the statistics. With ``-c N`` ping stops sending after N and
+waits up to 10 s (iputils' MAXWAIT) for what is still outstanding; ``-w`` is a
+deadline. Without ``-c`` or ``-w`` a real ping runs until Ctrl-C: here the
+learner's Ctrl-C comes after four packets, and ``^C`` shows it.
+
+Exit status: 0 if any reply came back, 1 if none, 2 on an error before sending.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Generator
+from ipaddress import IPv4Address
+from typing import Any
+
+from simulator.kernel.ipv4.stack import SendError
+from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
+from simulator.packets.ipv4 import IPProtocol, IPv4Packet
+from simulator.programs import render
+from simulator.programs.process import ProcessContext
+from simulator.sim import latency
+
+LINGER_S = 10.0
+INTERACTIVE_COUNT = 4
+ERROR_TEXT = {
+    (IcmpType.DEST_UNREACHABLE, UnreachableCode.NET): "Destination Net Unreachable",
+    (IcmpType.DEST_UNREACHABLE, UnreachableCode.HOST): "Destination Host Unreachable",
+    (IcmpType.DEST_UNREACHABLE, UnreachableCode.PORT): "Destination Port Unreachable",
+    (IcmpType.DEST_UNREACHABLE, UnreachableCode.ADMIN_PROHIBITED): "Packet filtered",
+    (IcmpType.TIME_EXCEEDED, 0): "Time to live exceeded",
+}
+
+
+def _payload(now_s: float, size: int) -> bytes:
+    """iputils: a struct timeval, then 0x10, 0x11, ... (``fill`` pattern)."""
+    epoch = 1_767_225_600 + now_s
+    stamp = struct.pack("<qq", int(epoch), int((epoch % 1) * 1_000_000))
+    body = bytes((0x10 + i) & 0xFF for i in range(max(0, size - 16)))
+    return (stamp + body)[:size] if size >= 16 else bytes(size)
+
+
+def _usage(ctx: ProcessContext, message: str) -> int:
+    if ctx.busybox:
+        ctx.err(f"ping: {message}\n")
+        return 1
+    ctx.err(f"ping: {message}\n")
+    return 2
+
+
+def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    count: int | None = None
+    interval = 1.0
+    deadline: float | None = None
+    size = 56
+    ttl = 64
+    args = argv[1:]
+    target = None
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-c", "-i", "-w", "-W", "-s", "-t") or (len(a) > 2 and a[:2] in ("-c", "-i", "-w", "-W", "-s", "-t") and a[1] != "-"):
+            flag = a[:2]
+            if len(a) > 2:
+                value = a[2:]
+            else:
+                if i + 1 >= len(args):
+                    return _usage(ctx, f"option requires an argument -- '{flag[1]}'")
+                i += 1
+                value = args[i]
+            try:
+                number = float(value)
+            except ValueError:
+                return _usage(ctx, f"invalid argument: '{value}'")
+            if flag == "-c":
+                if number < 1 or number != int(number):
+                    return _usage(ctx, f"invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807")
+                count = int(number)
+            elif flag == "-i":
+                if number < 0.2 and not ctx.busybox:
+                    return _usage(ctx, "cannot flood; minimal interval allowed for user is 200ms")
+                interval = number
+            elif flag == "-w":
+                deadline = number
+            elif flag == "-s":
+                size = int(number)
+            elif flag == "-t":
+                ttl = int(number)
+        elif a == "-q" or a in ("-n", "-4"):
+            pass
+        elif a.startswith("-") and a != "-":
+            return _usage(ctx, f"invalid option -- '{a[1:2]}'")
+        else:
+            target = a
+        i += 1
+    if target is None:
+        if ctx.busybox:
+            ctx.err("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n")
+            return 1
+        ctx.err("ping: usage error: Destination address required\n")
+        return 1 if ctx.flavour == "host" else 2
+
+    # Resolve.
+    try:
+        target_ip = IPv4Address(target)
+    except ValueError:
+        resolved = None
+        if ctx.resolve is not None:
+            resolved = yield from ctx.resolve(target)
+        if resolved is None:
+            if ctx.busybox:
+                ctx.err(f"ping: bad address '{target}'\n")
+                return 1
+            if ctx.flavour == "ubuntu-14.04":
+                ctx.err(f"ping: unknown host {target}\n")
+            else:
+                ctx.err(f"ping: {target}: Name or service not known\n")
+            return 2
+        target_ip = IPv4Address(resolved)
+
+    stack = ctx.netns.ipv4
+    try:
+        stack.route_to(target_ip)
+    except SendError as error:
+        if ctx.busybox:
+            ctx.err(f"ping: sendto: {error}\n")
+            return 1
+        ctx.err(f"connect: {error}\n" if ctx.flavour == "ubuntu-14.04" else f"ping: connect: {error}\n")
+        return 2
+
+    sim = ctx.sim
+    env = sim.env
+    ident = ctx.pid & 0xFFFF
+    sent_at: dict[int, float] = {}
+    events: list[render.PingReply | render.PingError] = []
+    received: set[int] = set()
+    errors = 0
+    wake = {"event": env.event()}
+
+    def on_packet(packet: IPv4Packet) -> None:
+        nonlocal errors
+        message = packet.payload
+        assert isinstance(message, IcmpMessage)
+        low, high = latency.PROCESS_WAKEUP_S
+        now = env.now + low + sim.rng.random() * (high - low)
+        if message.type is IcmpType.ECHO_REPLY:
+            seq = message.seq
+            if seq not in sent_at or seq in received:
+                return
+            received.add(seq)
+            rtt_ms = round((now - sent_at[seq]) * 1e6) / 1000.0
+            line = render.PingReply(seq, packet.ttl, rtt_ms, packet.src, None, 8 + len(message.data))
+        else:
+            from simulator.packets.codec import decode_ipv4
+
+            inner = decode_ipv4(message.quoted).payload
+            seq = inner.seq if isinstance(inner, IcmpMessage) else 0
+            errors += 1
+            text = ERROR_TEXT.get((message.type, message.code), f"Dest Unreachable, Bad Code: {message.code}")
+            line = render.PingError(seq, packet.src, text)
+        events.append(line)
+        if not wake["event"].triggered:
+            wake["event"].succeed()
+
+    stack.icmp_sockets[ident] = on_packet
+    start = env.now
+    interactive = count is None and deadline is None
+    limit = INTERACTIVE_COUNT if interactive else count
+    transmitted = 0
+    try:
+        seq = 0
+        while True:
+            seq += 1
+            if ctx.busybox:
+                wire_seq = seq - 1
+            else:
+                wire_seq = seq
+            sent_at[wire_seq] = env.now
+            packet = IPv4Packet(
+                IPv4Address("0.0.0.0"),
+                target_ip,
+                IPProtocol.ICMP,
+                IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, wire_seq, _payload(env.now, size)),
+                ttl=ttl,
+                ident=(ident * 7 + seq) & 0xFFFF,
+            )
+            try:
+                stack.send(packet)
+            except SendError as error:
+                ctx.err(f"ping: sendmsg: {error}\n")
+            transmitted += 1
+            if limit is not None and transmitted >= limit:
+                break
+            if deadline is not None and env.now - start + interval > deadline:
+                break
+            yield env.timeout(interval)
+        # Wait for what is outstanding.
+        end_by = start + deadline if deadline is not None else env.now + (interval if interactive else LINGER_S)
+        while len(received) + errors < transmitted and env.now < end_by:
+            wake["event"] = env.event()
+            yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
+    finally:
+        stack.icmp_sockets.pop(ident, None)
+    elapsed_ms = int(round((env.now - start) * 1000))
+    shown = tuple(events)  # -q hides the lines; the summary still needs them
+    run = render.PingRun(target, target_ip, size, shown, transmitted, len(received), errors, elapsed_ms, interactive)
+    ctx.out(render.ping(run, ctx.flavour))
+    return 0 if received else 1

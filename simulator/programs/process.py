@@ -1,0 +1,49 @@
+"""What a program sees when it runs: its namespace, its userland, its files.
+
+A program is a generator function ``main(ctx, argv)`` run as a simpy process: it
+may wait (``yield ctx.sim.env.timeout(...)``, ``yield event``) and ends by
+returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``.
+Programs that take no time simply return without yielding. ``flavour`` names the
+userland whose output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.kernel.namespace import NetworkNamespace
+    from simulator.sim.simulation import Simulation
+
+
+@dataclass
+class ProcessContext:
+    """The environment of one command: where it runs and what it can see."""
+
+    sim: Simulation
+    netns: NetworkNamespace
+    flavour: str
+    hostname: str
+    pid: int
+    files: dict[str, str] = field(default_factory=dict)
+    environ: dict[str, str] = field(default_factory=dict)
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
+    resolve: Callable[[str], Generator[Any, Any, str | None]] | None = None
+    netns_names: Callable[[NetworkNamespace], str] | None = None
+    shell: str = "bash"
+
+    def out(self, text: str) -> None:
+        self.stdout.append(text)
+
+    def err(self, text: str) -> None:
+        self.stderr.append(text)
+
+    @property
+    def busybox(self) -> bool:
+        return self.flavour == "busybox"
+
+
+Program = Callable[[ProcessContext, list[str]], Generator[Any, Any, int]]

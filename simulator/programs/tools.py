@@ -1,0 +1,338 @@
+"""The small tools: ``ip``, ``ifconfig``, ``hostname``, ``cat``, ``env``, ``sleep``,
+``brctl``, ``bridge``, ``iptables``.
+
+Each reads the kernel model the way the real tool reads the kernel (netlink,
+``/proc``) and prints through ``render`` in the flavour of the userland it runs
+in. Errors are the tools' own words and exit statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from simulator.kernel.ipv4.netfilter import IptablesError
+from simulator.programs import netinfo, render
+from simulator.programs.process import ProcessContext
+
+IP_OBJECTS = {
+    "address": "address", "addr": "address", "a": "address", "ad": "address", "add": "address", "addre": "address",
+    "link": "link", "l": "link", "li": "link", "lin": "link",
+    "route": "route", "r": "route", "ro": "route", "rou": "route", "rout": "route",
+    "neighbour": "neigh", "neighbor": "neigh", "neigh": "neigh", "n": "neigh", "ne": "neigh", "nei": "neigh",
+}
+
+
+def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``ip [-4] [-s] OBJECT [show|list] [dev DEV]``."""
+    args = [a for a in argv[1:] if a not in ("-4", "-s", "-d")]
+    if not args:
+        ctx.err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
+        return 255
+    obj = IP_OBJECTS.get(args[0])
+    if obj is None:
+        if ctx.busybox:
+            ctx.err(f"ip: unknown command '{args[0]}'\n" if False else "BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n")
+            return 1
+        ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
+        return 1
+    rest = args[1:]
+    if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
+        rest = rest[1:]
+    dev = None
+    if rest and rest[0] == "dev" and len(rest) > 1:
+        dev = rest[1]
+        rest = rest[2:]
+    elif rest and obj in ("address", "link") and not rest[0].startswith("-"):
+        dev = rest[0]
+        rest = rest[1:]
+    if rest:
+        ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
+        return 1
+    ns = ctx.netns
+    if obj in ("address", "link"):
+        views = netinfo.links(ns)
+        if dev is not None:
+            views = [v for v in views if v.name == dev]
+            if not views:
+                ctx.err(f'Device "{dev}" does not exist.\n')
+                return 1
+        ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour))
+        return 0
+    if obj == "route":
+        routes = netinfo.routes(ns)
+        if dev is not None:
+            routes = [r for r in routes if r.dev == dev]
+        ctx.out(render.ip_route(routes, ctx.flavour))
+        return 0
+    neighs = netinfo.neighbours(ns)
+    if dev is not None:
+        neighs = [n for n in neighs if n.dev == dev]
+    ctx.out(render.ip_neigh(neighs, ctx.flavour))
+    return 0
+    yield
+
+
+def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``ifconfig [-a] [IFACE]``."""
+    args = argv[1:]
+    show_all = "-a" in args
+    names = [a for a in args if not a.startswith("-")]
+    views = netinfo.links(ctx.netns)
+    if names:
+        views = [v for v in views if v.name == names[0]]
+        if not views:
+            if ctx.flavour == "host":
+                ctx.err(f"{names[0]}: error fetching interface information: Device not found\n")
+            else:
+                ctx.err(f"ifconfig: {names[0]}: error fetching interface information: Device not found\n")
+            return 1
+        show_all = True
+    ctx.out(render.ifconfig(views, ctx.flavour, all=show_all))
+    return 0
+    yield
+
+
+def hostname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    if len(argv) > 1 and argv[1] in ("-i", "-I"):
+        addrs = [str(a.ip) for a in ctx.netns.ipv4.addresses if a.scope != "host"]
+        ctx.out((" ".join(addrs) + " \n") if argv[1] == "-I" else (" ".join(addrs) + "\n"))
+        return 0
+    ctx.out(ctx.hostname + "\n")
+    return 0
+    yield
+
+
+def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    status = 0
+    for path in argv[1:]:
+        if path in ctx.files:
+            ctx.out(ctx.files[path])
+        else:
+            ctx.err(f"cat: {path}: No such file or directory\n" if not ctx.busybox else f"cat: can't open '{path}': No such file or directory\n")
+            status = 1
+    return status
+    yield
+
+
+def env(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    ctx.out("".join(f"{k}={v}\n" for k, v in ctx.environ.items()))
+    return 0
+    yield
+
+
+def echo(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    ctx.out(" ".join(argv[1:]) + "\n")
+    return 0
+    yield
+
+
+def true(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    return 0
+    yield
+
+
+def false(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    return 1
+    yield
+
+
+def sleep(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``sleep N``: simulated time passes; every timer due fires."""
+    if len(argv) < 2:
+        ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n")
+        return 1
+    total = 0.0
+    for word in argv[1:]:
+        unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(word[-1:])
+        number = word[:-1] if unit else word
+        try:
+            value = float(number)
+        except ValueError:
+            ctx.err(f"sleep: invalid time interval '{word}'\nTry 'sleep --help' for more information.\n")
+            return 1
+        if value < 0 or value > 10 * 86400:
+            ctx.err(f"sleep: invalid time interval '{word}'\nTry 'sleep --help' for more information.\n")
+            return 1
+        total += value * (unit or 1)
+    yield ctx.sim.env.timeout(total)
+    return 0
+
+
+def brctl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    if len(argv) < 2 or argv[1] != "show":
+        ctx.err("Usage: brctl [commands]\ncommands:\n\taddbr     \t<bridge>\t\tadd bridge\n\tshow      \t[ <bridge> ]\t\tshow a list of bridges\n")
+        return 1
+    views = netinfo.bridges(ctx.netns)
+    if len(argv) > 2:
+        views = [v for v in views if v.name == argv[2]]
+    ctx.out(render.brctl_show(views))
+    return 0
+    yield
+
+
+def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``bridge fdb show`` and ``bridge link``."""
+    args = argv[1:]
+    if args[:1] == ["fdb"] and args[1:2] in ([], ["show"]):
+        ctx.out(render.bridge_fdb_show(netinfo.fdb(ctx.netns)))
+        return 0
+    if args[:1] == ["link"] and args[1:2] in ([], ["show"]):
+        ports = [v for v in netinfo.links(ctx.netns) if v.master is not None]
+        ctx.out(render.bridge_link(ports))
+        return 0
+    ctx.err("Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n")
+    return 255
+    yield
+
+
+def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``iptables [-t TABLE] -S [CHAIN]`` / ``-L [-n] [-v]`` / ``-A|-I|-D ...``."""
+    args = argv[1:]
+    table = "filter"
+    if "-t" in args:
+        i = args.index("-t")
+        if i + 1 >= len(args):
+            ctx.err("iptables v1.8.10 (nf_tables): option \"-t\" requires an argument\nTry `iptables -h' or 'iptables --help' for more information.\n")
+            return 2
+        table = args[i + 1]
+        args = args[:i] + args[i + 2:]
+    nf = ctx.netns.ipv4.netfilter
+    if table not in nf.tables:
+        ctx.err(f"iptables v1.8.10 (nf_tables): table '{table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n")
+        return 3
+    if not args:
+        ctx.err("iptables v1.8.10 (nf_tables): no command specified\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        return 2
+    if args[0] in ("-S", "--list-rules"):
+        ctx.out(render_iptables_s(nf, table, args[1] if len(args) > 1 else None))
+        return 0
+    if args[0] in ("-L", "--list"):
+        flags = set("".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")))
+        chain = next((a for a in args[1:] if not a.startswith("-")), None)
+        ctx.out(render_iptables_l(nf, table, chain, verbose="v" in flags))
+        return 0
+    if args[0] in ("-A", "-I", "-D", "--append", "--insert", "--delete"):
+        try:
+            nf.apply(table, " ".join(_quote(a) for a in args))
+        except IptablesError as error:
+            ctx.err(f"{error}\n")
+            return 1
+        return 0
+    if args[0] == "-N" and len(args) > 1:
+        try:
+            nf.new_chain(table, args[1])
+        except IptablesError as error:
+            ctx.err(f"{error}\n")
+            return 1
+        return 0
+    ctx.err(f"iptables v1.8.10 (nf_tables): unknown option \"{args[0]}\"\nTry `iptables -h' or 'iptables --help' for more information.\n")
+    return 2
+    yield
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
+def render_iptables_s(nf: Any, table: str, only: str | None = None) -> str:
+    """iptables-save order: built-in policies, user chains (sorted), then the rules."""
+    from simulator.kernel.ipv4.netfilter import BUILTIN_CHAINS
+
+    chains = nf.tables[table]
+    builtin = BUILTIN_CHAINS[table]
+    users = sorted(n for n in chains if n not in builtin)
+    lines = []
+    order = list(builtin) + users
+    if only is not None:
+        order = [only]
+    for name in order:
+        chain = chains[name]
+        lines.append(f"-P {name} {chain.policy}" if chain.policy else f"-N {name}")
+    for name in order:
+        lines += [c.rule.text() for c in chains[name].rules]
+    return "".join(line + "\n" for line in lines)
+
+
+def _human(n: int) -> str:
+    """iptables -v counters: K, M, G above 99999 (xtables.c print_num)."""
+    for unit in ("", "K", "M", "G", "T"):
+        if n < 100000 or unit == "T":
+            return f"{n}{unit}"
+        n = n // 1000
+    return str(n)
+
+
+def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> str:
+    from simulator.kernel.ipv4.netfilter import BUILTIN_CHAINS
+
+    chains = nf.tables[table]
+    builtin = BUILTIN_CHAINS[table]
+    order = list(builtin) + sorted(n for n in chains if n not in builtin)
+    if only is not None:
+        order = [only]
+    blocks = []
+    for name in order:
+        chain = chains[name]
+        if chain.policy:
+            head = f"Chain {name} (policy {chain.policy}"
+            head += f" {_human(chain.packets)} packets, {_human(chain.bytes)} bytes)" if verbose else ")"
+        else:
+            refs = sum(1 for c in chains.values() for r in c.rules if r.rule.target == name)
+            head = f"Chain {name} ({refs} references)"
+        lines = [head]
+        if verbose:
+            lines.append(" pkts bytes target     prot opt in     out     source               destination         ")
+        else:
+            lines.append("target     prot opt source               destination         ")
+        for counted in chain.rules:
+            r = counted.rule
+            prot = r.proto or "all"
+            src = ("!" if r.src_neg else "") + (str(r.src) if r.src else "0.0.0.0/0")
+            dst = ("!" if r.dst_neg else "") + (str(r.dst) if r.dst else "0.0.0.0/0")
+            extra = []
+            if r.dport is not None:
+                extra.append(f"{r.proto} dpt:{r.dport}")
+            if r.addrtype_dst:
+                extra.append(f"ADDRTYPE match dst-type {'!' if r.addrtype_neg else ''}{r.addrtype_dst}")
+            if r.ctstates:
+                extra.append(f"ctstate {','.join(r.ctstates)}")
+            if r.to_destination:
+                extra.append(f"to:{r.to_destination}")
+            tail = " ".join(extra)
+            if verbose:
+                iface_in = ("!" if r.in_neg else "") + (r.in_iface or "*")
+                iface_out = ("!" if r.out_neg else "") + (r.out_iface or "*")
+                lines.append(f"{_human(counted.packets):>5} {_human(counted.bytes):>5} {r.target:<10} {prot:<4} --  {iface_in:<6} {iface_out:<6}  {src:<20} {dst:<20}{(' ' + tail) if tail else ''}".rstrip() + " " * 0)
+            else:
+                lines.append(f"{r.target:<10} {prot:<4} --  {src:<20} {dst:<20}{(' ' + tail) if tail else ''}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+PROGRAMS = {
+    "ip": ip,
+    "ifconfig": ifconfig,
+    "hostname": hostname,
+    "cat": cat,
+    "env": env,
+    "printenv": env,
+    "echo": echo,
+    "true": true,
+    "false": false,
+    "sleep": sleep,
+    "brctl": brctl,
+    "bridge": bridge,
+    "iptables": iptables,
+}
+
+
+def _ping(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    from simulator.programs.ping import main
+
+    return (yield from main(ctx, argv))
+
+
+PROGRAMS["ping"] = _ping

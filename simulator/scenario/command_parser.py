@@ -1,0 +1,202 @@
+"""Command lines to values: the docker CLI's flags, parsed like cobra/pflag parses them.
+
+Pure: no side effects. ``parse_flags`` accepts ``--name x``, ``--name=x``, ``-e x``,
+``-ex``, combined booleans (``-itd``), stops at the first positional argument when
+the command takes a command line of its own (``docker run IMAGE CMD...``), and
+raises :class:`~simulator.errors.CliError` with cobra's message and exit status
+125 for an unknown flag, per CLI generation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.errors import CliError
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag of a subcommand."""
+
+    long: str
+    short: str | None = None
+    value: bool = False  # takes a value
+    repeat: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Parsed:
+    values: dict[str, object] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+
+    def flag(self, name: str) -> bool:
+        return bool(self.values.get(name, False))
+
+    def value(self, name: str) -> str | None:
+        v = self.values.get(name)
+        return v if isinstance(v, str) else None
+
+    def values_of(self, name: str) -> list[str]:
+        v = self.values.get(name, [])
+        return list(v) if isinstance(v, list) else []
+
+
+USAGE = {
+    "run": "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+    "create": "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+    "exec": "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+    "ps": "docker ps [OPTIONS]",
+    "stop": "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
+    "start": "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+    "restart": "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
+    "rm": "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
+    "kill": "docker kill [OPTIONS] CONTAINER [CONTAINER...]",
+    "network ls": "docker network ls [OPTIONS]",
+    "network inspect": "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
+    "inspect": "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
+    "version": "docker version [OPTIONS]",
+    "images": "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+    "attach": "docker attach [OPTIONS] CONTAINER",
+}
+DESCRIPTION = {
+    "run": "Create and run a new container from an image",
+    "create": "Create a new container",
+    "exec": "Execute a command in a running container",
+    "ps": "List containers",
+    "stop": "Stop one or more running containers",
+    "start": "Start one or more stopped containers",
+    "restart": "Restart one or more containers",
+    "rm": "Remove one or more containers",
+    "kill": "Kill one or more running containers",
+    "network ls": "List networks",
+    "network inspect": "Display detailed information on one or more networks",
+    "inspect": "Return low-level information on Docker objects",
+    "version": "Show the Docker version information",
+    "images": "List images",
+    "attach": "Attach local standard input, output, and error streams to a running container",
+}
+
+
+def flag_error(command: str, message: str, style: str) -> CliError:
+    """cobra's FlagErrorFunc: exit status 125 for every command."""
+    if style == "see-help":
+        return CliError(f"{message}\nSee 'docker {command} --help'.\n", 125)
+    return CliError(f"{message}\n\nUsage:  {USAGE.get(command, 'docker ' + command)}\n\nRun 'docker {command} --help' for more information\n", 125)
+
+
+def args_error(command: str, message: str, style: str) -> CliError:
+    """cli.RequiresMinArgs and friends: exit status 1."""
+    usage = USAGE.get(command, "docker " + command)
+    if style == "see-help":
+        return CliError(f'"docker {command}" {message}.\nSee \'docker {command} --help\'.\n\nUsage:  {usage}\n\n{DESCRIPTION.get(command, "")}\n', 1)
+    return CliError(f"docker: 'docker {command}' {message}\n\nUsage:  {usage}\n\nSee 'docker {command} --help' for more information\n", 1)
+
+
+def parse_flags(command: str, argv: list[str], flags: list[Flag], style: str, interspersed: bool = True) -> Parsed:
+    by_long = {}
+    by_short = {}
+    for f in flags:
+        by_long[f.long] = f
+        for a in f.aliases:
+            by_long[a] = f
+        if f.short:
+            by_short[f.short] = f
+    out = Parsed()
+
+    def store(f: Flag, value: object) -> None:
+        if f.repeat:
+            existing = out.values.setdefault(f.long, [])
+            assert isinstance(existing, list)
+            existing.append(value)
+        else:
+            out.values[f.long] = value
+
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            out.args.extend(argv[i + 1:])
+            break
+        if word.startswith("--") and len(word) > 2:
+            name, eq, inline = word[2:].partition("=")
+            f = by_long.get(name)
+            if f is None:
+                raise flag_error(command, f"unknown flag: --{name}", style)
+            if f.value:
+                if eq:
+                    store(f, inline)
+                elif i + 1 < len(argv):
+                    i += 1
+                    store(f, argv[i])
+                else:
+                    raise flag_error(command, f"flag needs an argument: --{name}", style)
+            else:
+                if eq and inline.lower() in ("false", "0"):
+                    out.values[f.long] = False
+                else:
+                    store(f, True)
+        elif word.startswith("-") and len(word) > 1:
+            j = 1
+            while j < len(word):
+                ch = word[j]
+                f = by_short.get(ch)
+                if f is None:
+                    raise flag_error(command, f"unknown shorthand flag: '{ch}' in {word}", style)
+                if f.value:
+                    rest = word[j + 1:]
+                    if rest.startswith("="):
+                        rest = rest[1:]
+                    if rest:
+                        store(f, rest)
+                    elif i + 1 < len(argv):
+                        i += 1
+                        store(f, argv[i])
+                    else:
+                        raise flag_error(command, f"flag needs an argument: '{ch}' in -{ch}", style)
+                    break
+                store(f, True)
+                j += 1
+        else:
+            if not interspersed:
+                out.args.extend(argv[i:])
+                break
+            out.args.append(word)
+        i += 1
+    return out
+
+
+RUN_FLAGS = [
+    Flag("detach", "d"),
+    Flag("interactive", "i"),
+    Flag("tty", "t"),
+    Flag("rm"),
+    Flag("publish-all", "P"),
+    Flag("privileged"),
+    Flag("init"),
+    Flag("name", value=True),
+    Flag("network", value=True, aliases=("net",)),
+    Flag("network-alias", value=True, repeat=True, aliases=("net-alias",)),
+    Flag("ip", value=True),
+    Flag("hostname", "h", value=True),
+    Flag("env", "e", value=True, repeat=True),
+    Flag("link", value=True, repeat=True),
+    Flag("publish", "p", value=True, repeat=True),
+    Flag("dns", value=True, repeat=True),
+    Flag("add-host", value=True, repeat=True),
+    Flag("mac-address", value=True),
+    Flag("expose", value=True, repeat=True),
+    Flag("restart", value=True),
+    Flag("volume", "v", value=True, repeat=True),
+    Flag("workdir", "w", value=True),
+    Flag("entrypoint", value=True),
+    Flag("user", "u", value=True),
+    Flag("cap-add", value=True, repeat=True),
+]
+EXEC_FLAGS = [Flag("interactive", "i"), Flag("tty", "t"), Flag("detach", "d"), Flag("env", "e", value=True, repeat=True), Flag("user", "u", value=True), Flag("workdir", "w", value=True), Flag("privileged")]
+PS_FLAGS = [Flag("all", "a"), Flag("quiet", "q"), Flag("no-trunc"), Flag("latest", "l"), Flag("size", "s"), Flag("filter", "f", value=True, repeat=True), Flag("format", value=True), Flag("last", "n", value=True)]
+STOP_FLAGS = [Flag("time", "t", value=True), Flag("signal", "s", value=True)]
+START_FLAGS = [Flag("attach", "a"), Flag("interactive", "i")]
+RM_FLAGS = [Flag("force", "f"), Flag("volumes", "v"), Flag("link", "l")]
+KILL_FLAGS = [Flag("signal", "s", value=True)]
+NETWORK_LS_FLAGS = [Flag("no-trunc"), Flag("quiet", "q"), Flag("filter", "f", value=True, repeat=True), Flag("format", value=True)]

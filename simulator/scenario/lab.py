@@ -1,0 +1,262 @@
+"""The lab: machines on a LAN, a Docker engine on each Docker host, and a shell.
+
+``Lab.sh(command)`` is a terminal on the Docker host: it parses the line the way
+a shell would (quotes, but no expansion, no pipes: nothing is ever run for real),
+runs ``docker`` against the simulated engine or a simulated program in the right
+namespace, lets simulated time pass while the program runs, and returns what the
+terminal would show with the exit status and the trace records of that command.
+
+After ``docker run -it`` or ``docker exec -it NAME bash`` the terminal is inside the
+container until ``exit``, as on a real host.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from simulator.engine.docker_engine import DockerEngine
+from simulator.engine.versions import profile
+from simulator.programs.process import ProcessContext
+from simulator.programs.tools import PROGRAMS
+from simulator.scenario import files, snapshot
+from simulator.scenario.docker_cli import CliOutcome, DockerCli
+from simulator.scenario.topologies import build
+from simulator.sim.simulation import Simulation
+from simulator.trace.records import CommandRun, TopologyChanged
+from simulator.trace.tracer import Trace
+
+if TYPE_CHECKING:
+    from simulator.engine.container import Container
+    from simulator.kernel.host import Machine
+
+log = logging.getLogger(__name__)
+
+HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
+
+
+@dataclass
+class Result:
+    """What one command showed: its output, its exit status, and its trace records."""
+
+    stdout: str
+    stderr: str
+    exit_code: int
+    trace: Trace
+    command: str = ""
+    prompt: str = ""
+
+    @property
+    def output(self) -> str:
+        """stdout then stderr, as a terminal interleaves them for these commands."""
+        return self.stdout + self.stderr
+
+    def __repr__(self) -> str:
+        return f"Result(exit_code={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+@dataclass
+class Attachment:
+    """The terminal is inside a container's shell."""
+
+    container: Container
+    machine: str
+    stops_container: bool
+
+
+class Lab:
+    """A simulated Docker host (or several) on a LAN with a way to the internet.
+
+    >>> lab = Lab(seed=1)
+    >>> lab.sh("docker run -d --name c1 ubuntu:14.04 sleep 1000").exit_code
+    0
+    >>> print(lab.sh("docker exec c1 hostname").stdout.strip() == lab.engine.container("c1").hostname)
+    True
+    """
+
+    def __init__(self, engine: str | None = None, hosts: int = 1, lang: str = "en", seed: int = 0, one_mac_per_port: bool = False) -> None:
+        if lang not in ("en", "ko"):
+            raise ValueError(f"lang must be 'en' or 'ko', not {lang!r}")
+        if not 1 <= hosts <= 3:
+            raise ValueError("hosts must be 1, 2 or 3")
+        self.engine_version = engine
+        self.profile = profile(engine)
+        self.hosts = hosts
+        self.lang = lang
+        self.seed = seed
+        self.sim = Simulation(seed)
+        self.topology = build(self.sim, hosts, one_mac_per_port)
+        self.machines: dict[str, Machine] = self.topology.machines
+        self.engines: dict[str, DockerEngine] = {
+            name: DockerEngine(self.sim, self.machines[name], self.profile) for name in self.topology.docker_hosts
+        }
+        self.default_host = self.topology.docker_hosts[0]
+        self._attached: list[Attachment] = []
+        self._last_snapshot: Any = None
+        self._emit_topology("lab built")
+
+    # -- public --------------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> DockerEngine:
+        """The Docker engine of the (first) Docker host."""
+        return self.engines[self.default_host]
+
+    @property
+    def trace(self) -> Trace:
+        """Every record so far."""
+        return self.sim.tracer.trace()
+
+    def pcap(self, path: str) -> None:
+        """Write everything captured so far as pcapng (one interface per device)."""
+        self.trace.to_pcap(path)
+
+    def prompt(self, on: str | None = None) -> str:
+        """The prompt a terminal would show now (``root@host:~# `` or a container's)."""
+        if self._attached and on is None:
+            a = self._attached[-1]
+            if a.container.image.flavour == "busybox":
+                return "/ # "
+            return f"root@{a.container.hostname}:/# "
+        return f"root@{(on or self.default_host)}:~# "
+
+    def sh(self, command: str, on: str | None = None) -> Result:
+        """Run one command line as a learner would type it; never raises for bad input."""
+        mark = self.sim.tracer.mark()
+        start = self.sim.now
+        prompt = self.prompt(on)
+        where = on or (self._attached[-1].container.name if self._attached else self.default_host)
+        try:
+            stdout, stderr, code = self._run_line(command, on)
+        except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
+            log.exception("internal error running %r", command)
+            stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
+        self.sim.tracer.emit(CommandRun(start, where, command, code, self.sim.now))
+        self._emit_topology(command)
+        return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _emit_topology(self, cause: str) -> None:
+        snap = snapshot.take(self)
+        if snap != self._last_snapshot:
+            self._last_snapshot = snap
+            self.sim.tracer.emit(TopologyChanged(self.sim.now, snap, cause))
+
+    def _run_line(self, line: str, on: str | None) -> tuple[str, str, int]:
+        if on is not None and on not in self.machines:
+            return "", f"dockersim: no machine named {on!r} (machines: {', '.join(self.machines)})\n", 2
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return "", "", 0
+        try:
+            argv = shlex.split(text, comments=True)
+        except ValueError:
+            quote = "'" if text.count("'") % 2 else '"'
+            return "", f"bash: unexpected EOF while looking for matching `{quote}'\n", 2
+        if not argv:
+            return "", "", 0
+        if on is None and self._attached:
+            return self._in_container(self._attached[-1], argv)
+        machine = self.machines[on or self.default_host]
+        return self._on_machine(machine, argv)
+
+    def _on_machine(self, machine: Machine, argv: list[str]) -> tuple[str, str, int]:
+        name = argv[0]
+        if name == "docker":
+            engine = self.engines.get(machine.name)
+            if engine is None:
+                return "", "bash: docker: command not found\n", 127
+            outcome = DockerCli(engine).run(argv)
+            return self._follow(outcome, machine.name)
+        if name == "exit":
+            return "", "", 0
+        program = PROGRAMS.get(name)
+        if program is None:
+            return "", f"bash: {name}: command not found\n", 127
+        ctx = ProcessContext(
+            self.sim, machine.netns, "host", machine.hostname, machine.next_pid(),
+            files=files.host_files(machine), environ=files.host_environ(machine),
+        )
+        ctx.resolve = lambda target: _resolve_hosts(ctx, target)
+        return self._run_program(ctx, program, argv)
+
+    def _follow(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
+        if outcome.attach is not None:
+            self._attached.append(Attachment(outcome.attach, machine, outcome.attach_stops_container))
+            return outcome.stdout, outcome.stderr, outcome.exit_code
+        if outcome.exec_in is not None and outcome.exec_argv is not None:
+            container = outcome.exec_in
+            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True)
+            if outcome.foreground_main:
+                self.engines[machine]._exited(container, code)
+            return outcome.stdout + stdout, outcome.stderr + stderr, code
+        return outcome.stdout, outcome.stderr, outcome.exit_code
+
+    def _in_container(self, attachment: Attachment, argv: list[str]) -> tuple[str, str, int]:
+        container = attachment.container
+        if argv[0] == "exit":
+            self._attached.pop()
+            if attachment.stops_container:
+                engine = self.engines[attachment.machine]
+                engine._exited(container, int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 0)
+            return "exit\n", "", 0
+        if not container.running:
+            self._attached.pop()
+            return "", "", 0
+        return self._exec(container, argv, via_docker=False)
+
+    def _exec(self, container: Container, argv: list[str], via_docker: bool) -> tuple[str, str, int]:
+        """Run ``argv`` inside ``container`` (``docker exec`` or its shell)."""
+        image = container.image
+        name = argv[0].rsplit("/", 1)[-1]
+        program = PROGRAMS.get(name)
+        if program is None or name not in image.tools:
+            if via_docker:
+                if self.profile.cli_error_style == "see-help":
+                    msg = f'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
+                else:
+                    msg = f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
+                return "", msg, 126 if via_docker else 127
+            if image.flavour == "busybox":
+                return "", f"/bin/sh: {argv[0]}: not found\n", 127
+            return "", f"bash: {argv[0]}: command not found\n", 127
+        assert container.netns is not None
+        engine = self._engine_of(container)
+        ctx = ProcessContext(
+            self.sim, container.netns, image.flavour, container.hostname, self.machines[engine.machine.name].next_pid(),
+            files=files.container_files(engine, container), environ=files.container_environ(engine, container),
+        )
+        ctx.resolve = lambda target: _resolve_hosts(ctx, target)
+        return self._run_program(ctx, program, argv)
+
+    def _engine_of(self, container: Container) -> DockerEngine:
+        for engine in self.engines.values():
+            if container.id in engine.containers:
+                return engine
+        raise KeyError(container.id)
+
+    def _run_program(self, ctx: ProcessContext, program: Any, argv: list[str]) -> tuple[str, str, int]:
+        env = self.sim.env
+        process = env.process(_wrap(program(ctx, argv)))
+        env.run(until=process)
+        code = int(process.value)
+        return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+
+def _wrap(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
+    result = yield from gen
+    return result
+
+
+def _resolve_hosts(ctx: ProcessContext, target: str) -> Generator[Any, Any, str | None]:
+    """getaddrinfo through /etc/hosts (the DNS part of the resolver comes with the embedded DNS)."""
+    for line in ctx.files.get("/etc/hosts", "").splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2 and target.lower() in (w.lower() for w in words[1:]) and ":" not in words[0]:
+            return words[0]
+    return None
+    yield

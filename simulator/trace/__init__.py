@@ -1,0 +1,42 @@
+"""Append-only structured records of what happened, and tools to read them.
+
+Every hop a frame makes becomes a record carrying its reason: the FDB entry that
+decided a forward, the route that matched, the netfilter rule that rewrote an
+address, the neighbour state that held a packet back, the reason for a drop.
+Views (``simulator.viz``) and captures read nothing else.
+"""
+
+from simulator.trace.records import (
+    BridgeForwarded,
+    CommandRun,
+    DropReason,
+    FilterVerdict,
+    FrameDropped,
+    FrameReceived,
+    FrameSent,
+    NatTranslated,
+    NeighbourChanged,
+    PacketDelivered,
+    Record,
+    RouteChosen,
+    TopologyChanged,
+)
+from simulator.trace.tracer import Trace, Tracer
+
+__all__ = [
+    "BridgeForwarded",
+    "CommandRun",
+    "DropReason",
+    "FilterVerdict",
+    "FrameDropped",
+    "FrameReceived",
+    "FrameSent",
+    "NatTranslated",
+    "NeighbourChanged",
+    "PacketDelivered",
+    "Record",
+    "RouteChosen",
+    "TopologyChanged",
+    "Trace",
+    "Tracer",
+]

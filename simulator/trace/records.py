@@ -1,0 +1,189 @@
+"""The records a simulation leaves behind.
+
+A record is a small frozen value: when (simulated seconds), where (the node, a
+host or a container, and the device as ``ip link`` names it) and what, with the
+evidence for the decision that was taken. Frames are referenced, never copied.
+
+``node`` is the name a learner knows the namespace by: ``host``, ``host2``,
+``laptop``, ``router``, ``internet``, or a container's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from ipaddress import IPv4Address
+from typing import Any
+
+from simulator.packets.ethernet import EthernetFrame
+from simulator.packets.ipv4 import IPv4Packet
+
+
+class DropReason(Enum):
+    """Why the network model discarded a frame or packet (the kernel's words where it has them)."""
+
+    LINK_DOWN = "link-down"
+    NOT_FOR_US = "otherhost"  # PACKET_OTHERHOST: unicast to another MAC reached this stack
+    SAME_PORT = "bridge-same-port"  # the FDB points back to the ingress port
+    NO_ROUTE = "no-route"
+    NEIGHBOUR_FAILED = "neigh-failed"
+    TTL_EXPIRED = "ttl-expired"
+    FORWARDING_DISABLED = "ip-forward-off"
+    FILTERED = "netfilter-drop"
+    NO_SOCKET = "no-socket"
+    MARTIAN = "martian-source"
+    MACVLAN_FILTER = "macvlan-filter"
+    QUEUE_OVERFLOW = "neigh-queue-full"
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSent:
+    """``dev`` put ``frame`` on its link (tcpdump on ``dev`` shows it, outbound)."""
+
+    time: float
+    node: str
+    dev: str
+    frame: EthernetFrame
+
+
+@dataclass(frozen=True, slots=True)
+class FrameReceived:
+    """``frame`` arrived on ``dev`` from its link (tcpdump on ``dev`` shows it, inbound)."""
+
+    time: float
+    node: str
+    dev: str
+    frame: EthernetFrame
+
+
+@dataclass(frozen=True, slots=True)
+class FrameDropped:
+    """A frame (or the packet it carried) went no further; ``detail`` names the evidence."""
+
+    time: float
+    node: str
+    dev: str
+    frame: EthernetFrame | None
+    reason: DropReason
+    detail: str = ""
+    packet: IPv4Packet | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeForwarded:
+    """A bridge decided where a frame received on ``ingress`` goes.
+
+    ``action`` is ``forward`` (FDB hit), ``flood`` (broadcast or unknown unicast),
+    ``local`` (for the bridge's own address) or ``drop``. ``fdb_port`` is the port the
+    FDB named for the destination, ``learned`` whether the source was (re)learned.
+    """
+
+    time: float
+    node: str
+    bridge: str
+    ingress: str
+    frame: EthernetFrame
+    action: str
+    egress: tuple[str, ...]
+    fdb_port: str | None
+    learned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RouteChosen:
+    """The routing table gave this packet a next hop (``route`` as ``ip route`` prints it)."""
+
+    time: float
+    node: str
+    flow: int
+    dst: IPv4Address
+    route: str
+    dev: str
+    gateway: IPv4Address | None
+    forwarded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NeighbourChanged:
+    """A neighbour (ARP) entry changed state (``ip neigh`` states)."""
+
+    time: float
+    node: str
+    dev: str
+    ip: IPv4Address
+    old: str
+    new: str
+    mac: str | None
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class NatTranslated:
+    """netfilter rewrote an address or port (``rule`` as ``iptables -S`` prints it)."""
+
+    time: float
+    node: str
+    flow: int
+    chain: str
+    rule: str
+    before: str
+    after: str
+    reply: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FilterVerdict:
+    """A filter chain accepted or dropped a packet; ``rule`` is the rule that decided."""
+
+    time: float
+    node: str
+    flow: int
+    chain: str
+    rule: str
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class PacketDelivered:
+    """A packet reached a local socket or the kernel's own responder (``to``)."""
+
+    time: float
+    node: str
+    flow: int
+    packet: IPv4Packet
+    to: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopologyChanged:
+    """A snapshot of every namespace, device, address and link after a change."""
+
+    time: float
+    snapshot: Any
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRun:
+    """A learner's command line and its exit status."""
+
+    time: float
+    node: str
+    command: str
+    exit_code: int
+    end_time: float
+
+
+Record = (
+    FrameSent
+    | FrameReceived
+    | FrameDropped
+    | BridgeForwarded
+    | RouteChosen
+    | NeighbourChanged
+    | NatTranslated
+    | FilterVerdict
+    | PacketDelivered
+    | TopologyChanged
+    | CommandRun
+)

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Install the system tools used by the real-kernel differential tests
+# (tests/realnet.py).  Idempotent and fast when everything is present.
+#
+# - As root: apt-get installs whatever is missing (one `apt-get update`).
+# - Not root: prints what is missing and exits 0; the tests then skip with a
+#   reason (or fail, if DOCKERSIM_REQUIRE_REAL_KERNEL=1).
+# - Never fails the build: if apt is unavailable/unreachable it warns and
+#   exits 0.
+
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+export PATH
+
+# tool:package
+PAIRS="ping:iputils-ping iptables:iptables tcpdump:tcpdump tshark:tshark ip:iproute2 tmux:tmux"
+
+missing_pkgs=""
+missing_tools=""
+for pair in $PAIRS; do
+    tool=${pair%%:*}
+    pkg=${pair#*:}
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        missing_tools="$missing_tools $tool"
+        missing_pkgs="$missing_pkgs $pkg"
+    fi
+done
+
+if [ -z "$missing_pkgs" ]; then
+    echo "setup_system: all tools present (ping iptables tcpdump tshark ip tmux)"
+    exit 0
+fi
+
+echo "setup_system: missing tools:$missing_tools (packages:$missing_pkgs)"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup_system: not root; not installing. Real-kernel tests will be skipped." >&2
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup_system: WARNING: apt-get not available; install$missing_pkgs manually." >&2
+    exit 0
+fi
+
+APT_OPTS="-o Acquire::Retries=2 -o Acquire::http::Timeout=30 -o Acquire::https::Timeout=30"
+
+# shellcheck disable=SC2086
+if ! apt-get $APT_OPTS update; then
+    echo "setup_system: WARNING: apt-get update failed (offline?); trying install anyway." >&2
+fi
+
+# shellcheck disable=SC2086
+if ! DEBIAN_FRONTEND=noninteractive apt-get $APT_OPTS install -y --no-install-recommends $missing_pkgs; then
+    echo "setup_system: WARNING: could not install$missing_pkgs; real-kernel tests may be skipped." >&2
+    exit 0
+fi
+
+still=""
+for pair in $PAIRS; do
+    tool=${pair%%:*}
+    command -v "$tool" >/dev/null 2>&1 || still="$still $tool"
+done
+if [ -n "$still" ]; then
+    echo "setup_system: WARNING: still missing:$still" >&2
+else
+    echo "setup_system: installed$missing_pkgs"
+fi
+exit 0
