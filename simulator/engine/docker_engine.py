@@ -250,6 +250,7 @@ class DockerEngine:
             container.netns = self.machine.netns
         else:
             sandbox = NetworkNamespace(self.sim, container.name)
+            sandbox.lo.ipv6 = True  # ::1 stays on lo
             sandbox.set_up("lo")
             sandbox.add_address("lo", "127.0.0.1/8", broadcast=False)
             container.netns = sandbox

@@ -50,7 +50,7 @@ def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
         for a in ns.ipv4.addresses
         if a.dev == dev.name
     )
-    ipv6 = getattr(dev, "ipv6", False)
+    ipv6 = dev.ipv6
     link_local = eui64_link_local(dev.mac) if ipv6 and dev.kind != "loopback" and dev.up and dev.carrier else None
     return render.LinkView(
         index=dev.ifindex,
@@ -72,6 +72,7 @@ def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
         rx_bytes=dev.rx_bytes,
         tx_packets=dev.tx_packets,
         tx_bytes=dev.tx_bytes,
+        qlen=dev.tx_queue_len,
     )
 
 
@@ -112,7 +113,7 @@ def fdb(ns: NetworkNamespace) -> list[render.FdbView]:
             for mac, entry in dev.fdb_entries():
                 port = entry.port
                 if port == dev.name:
-                    out.append(render.FdbView(str(mac), dev.name, None, None, True, False, True))
+                    out.append(render.FdbView(str(mac), dev.name, dev.name, None, True, False, True))
                 else:
                     out.append(render.FdbView(str(mac), port, dev.name, None, entry.local, False, entry.local))
     return out

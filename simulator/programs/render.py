@@ -294,8 +294,9 @@ class NeighbourView:
 class PingReply:
     """An echo reply.
 
-    ``seq`` is the probe number counted from 1 (iputils' ``icmp_seq``);
-    BusyBox, which numbers its probes from 0, prints ``seq - 1``.
+    ``seq`` is the ICMP sequence number the reply carries, printed as is:
+    iputils numbers its probes from 1 (``icmp_seq=1``), BusyBox from 0
+    (``seq=0``), so the caller passes what the flavour's ping put on the wire.
     ``from_name`` is the reverse-resolved name, ``None`` when ping prints the
     bare address (numeric target, or no PTR record).
     """
@@ -310,7 +311,7 @@ class PingReply:
 
 @dataclass(frozen=True, slots=True)
 class PingError:
-    """An ICMP error reported for probe ``seq`` (counted from 1)."""
+    """An ICMP error quoting probe ``seq`` (the on-the-wire ICMP sequence number)."""
 
     seq: int
     from_ip: IPv4Address
@@ -1005,7 +1006,7 @@ def _ping_busybox(run: PingRun) -> str:
             t = _usec(event.rtt_ms)
             times.append(t)
             out += (
-                f"{event.bytes} bytes from {event.from_ip}: seq={event.seq - 1} "
+                f"{event.bytes} bytes from {event.from_ip}: seq={event.seq} "
                 f"ttl={event.ttl} time={_ms3(t)} ms\n"
             )
     if run.interrupted:

@@ -178,8 +178,7 @@ def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.out(render.bridge_fdb_show(netinfo.fdb(ctx.netns)))
         return 0
     if args[:1] == ["link"] and args[1:2] in ([], ["show"]):
-        ports = [v for v in netinfo.links(ctx.netns) if v.master is not None]
-        ctx.out(render.bridge_link(ports))
+        ctx.out(render.bridge_link(netinfo.links(ctx.netns)))
         return 0
     ctx.err("Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n")
     return 255

@@ -160,6 +160,9 @@ class Lab:
         if not argv:
             return "", "", 0
         if on is None and self._attached:
+            if text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
+                self._attached.pop()  # the detach keys: the container keeps running
+                return "read escape sequence\n", "", 0
             return self._in_container(self._attached[-1], argv)
         machine = self.machines[on or self.default_host]
         return self._on_machine(machine, argv)

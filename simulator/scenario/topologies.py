@@ -48,7 +48,7 @@ class Topology:
 
 def _nic(sim: Simulation, machine: Machine, name: str, mac: str, cidr: str) -> EthernetNic:
     nic = EthernetNic(sim, name, MacAddress.parse(mac))
-    nic.ipv6 = True  # type: ignore[attr-defined]
+    nic.ipv6 = True
     machine.netns.add_device(nic)
     machine.netns.add_address(name, cidr)
     return nic
@@ -79,7 +79,7 @@ def build(sim: Simulation, hosts: int = 1, one_mac_per_port: bool = False) -> To
     names = ["host"] if hosts == 1 else [f"host{i + 1}" for i in range(hosts)]
     for i, name in enumerate(names):
         machine = Machine(sim, name, flavour="host")
-        machine.netns.lo.ipv6 = True  # type: ignore[attr-defined]
+        machine.netns.lo.ipv6 = True
         nic = _nic(sim, machine, "eth0", f"52:54:00:12:34:{0x56 + i:02x}", f"{HOST_IPS[i]}/24")
         machine.netns.ipv4.routes.add(Route(DEFAULT_NETWORK, "eth0", gateway=ROUTER_LAN_IP, proto="static"))
         machine.resolv_conf_nameservers = ["8.8.8.8"]

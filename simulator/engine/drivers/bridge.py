@@ -52,6 +52,8 @@ class BridgeDriver:
             mac = MacAddress.random_local(rng)
         mtu = int(network.options.get("com.docker.network.driver.mtu", "1500") or 1500)
         bridge = Bridge(engine.sim, name, mac, mtu=mtu)
+        bridge.tx_queue_len = 0
+        bridge.ipv6 = True  # the host has IPv6: the bridge gets a link-local address once it has carrier
         ns.add_device(bridge)
         if network.gateway is not None and network.subnet is not None:
             ns.add_address(name, f"{network.gateway}/{network.subnet.prefixlen}")
@@ -74,6 +76,9 @@ class BridgeDriver:
         mtu = int(network.options.get("com.docker.network.driver.mtu", "1500") or 1500)
         pair = VethPair(sim, host_name, MacAddress.random_local(sim.rng), temp_name, MacAddress.random_local(sim.rng), mtu)
         host_end, ctr_end = pair.a, pair.b
+        host_end.tx_queue_len = ctr_end.tx_queue_len = 0  # netlink.Veth{TxQLen: 0}
+        host_end.ipv6 = True
+        ctr_end.ipv6 = engine.profile.ipv6_link_local  # >= 26.1: disable_ipv6 on the endpoint
         if engine.profile.veth_in_container_ns:
             sandbox.add_device(ctr_end)
             host_ns.add_device(host_end)

@@ -37,6 +37,8 @@ class Device:
         self.up = False
         self.master: Bridge | None = None
         self.qdisc = "noqueue"
+        self.tx_queue_len = 1000  # ip link's qlen; Docker creates its veths and bridges with 0
+        self.ipv6 = False  # IPv6 enabled on the link (addresses only: IPv6 traffic is not modelled)
         self.rx_packets = 0
         self.rx_bytes = 0
         self.tx_packets = 0

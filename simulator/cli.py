@@ -1,0 +1,294 @@
+"""``dockersim``: the command-line program.
+
+``dockersim shell`` is a terminal on the simulated Docker host; ``dockersim run``
+plays (and with ``--check`` checks) a scenario transcript; ``dockersim scenarios``
+lists the built-in ones; ``dockersim demo`` runs them all and writes transcripts,
+captures and figures under ``out/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from simulator.scenario import script as scripts
+from simulator.scenario.lab import Lab
+
+HELP_TEXT = """\
+dockersim shell: a simulated Docker host. Nothing here runs on your machine.
+
+  docker run -itd --name c1 ubuntu:14.04     start a container
+  docker exec c1 ifconfig                     run a tool in it (ping, ip, ifconfig, hostname, cat)
+  docker exec -it c1 bash                     open its shell (exit to leave)
+  ip addr | brctl show | bridge fdb show      look at the host
+  iptables -t nat -S                          Docker's firewall rules
+  sleep 5                                     let simulated time pass
+  on laptop ping -c 1 192.168.1.10            run a command on another machine
+  help | exit
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dockersim", description="Docker container networking, simulated packet by packet.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = _Parser(add_help=False)
+    common.add_argument("--engine", default=None, help="Docker engine version to imitate (20.10, 29.2; default: current)")
+    common.add_argument("--lang", default=None, choices=["en", "ko"], help="language of explanations")
+    common.add_argument("--seed", type=int, default=None, help="random seed (same seed, same run)")
+    shell = sub.add_parser("shell", parents=[common], help="an interactive terminal on the simulated host")
+    shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3])
+    run = sub.add_parser("run", parents=[common], help="play a scenario (a file, or a built-in by name)")
+    run.add_argument("scenario", help="a scenario file or the name of a built-in scenario")
+    run.add_argument("--check", action="store_true", help="compare outputs with the expected lines; exit 1 on a difference")
+    run.add_argument("--pcap", metavar="FILE", help="write a pcapng capture of the whole run")
+    run.add_argument("--figures", metavar="DIR", help="write the scenario's figures (PNG, SVG, PDF) to DIR")
+    run.add_argument("--quiet", action="store_true", help="print only the check report")
+    run.add_argument("--record", action="store_true", help=argparse.SUPPRESS)
+    sub.add_parser("scenarios", help="list the built-in scenarios")
+    demo = sub.add_parser("demo", parents=[common], help="run every built-in scenario and write outputs")
+    demo.add_argument("--out", default="out", help="output folder (default: out)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help(sys.stderr)
+        return 2
+    try:
+        if args.command == "scenarios":
+            return cmd_scenarios(sys.stdout)
+        if args.command == "run":
+            return cmd_run(args, sys.stdout)
+        if args.command == "demo":
+            return cmd_demo(args, sys.stdout)
+        return cmd_shell(args)
+    except scripts.ScriptError as error:
+        print(f"dockersim: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_scenarios(out: TextIO) -> int:
+    names = scripts.builtin_names()
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        out.write(f"{name.ljust(width)}  {scripts.load(name).title}\n")
+    return 0
+
+
+def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
+    meta = script.meta
+    engine = getattr(args, "engine", None) or meta.get("engine")
+    lang = getattr(args, "lang", None) or meta.get("lang", "en")
+    seed = args.seed if getattr(args, "seed", None) is not None else int(meta.get("seed", "0") or 0)
+    hosts = int(meta.get("hosts", "1") or 1)
+    try:
+        return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed)
+    except ValueError as error:
+        raise scripts.ScriptError(f"{script.path}: {error}") from None
+
+
+def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool) -> tuple[int, list[str], list[str]]:
+    """Run every step; returns (mismatches, transcript lines, report lines)."""
+    failures = 0
+    transcript: list[str] = []
+    report: list[str] = []
+    total = len(script.steps)
+    for index, step in enumerate(script.steps, start=1):
+        for note in step.narration:
+            transcript.append(f"# {note}")
+        prompt = lab.prompt(step.on) if step.on is None else f"{step.on}$ "
+        transcript.append(f"{prompt}{step.command}".rstrip())
+        result = lab.sh(step.command, on=step.on)
+        actual = list(scripts.iter_output_lines(result.output))
+        while actual and not actual[-1].strip():
+            actual.pop()
+        transcript.extend(actual)
+        if out is not None:
+            out.write("\n".join(transcript[-(len(actual) + 1 + len(step.narration)):]) + "\n")
+            if total > 20 and index % 10 == 0 and out is not sys.stdout:
+                print(f"  ... {index}/{total} commands", file=sys.stderr)
+        if check and not scripts.matches(step.expected, actual):
+            failures += 1
+            report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
+            report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
+    for note in script.trailing_narration:
+        transcript.append(f"# {note}")
+    return failures, transcript, report
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    script = scripts.load(args.scenario)
+    lab = lab_for(script, args)
+    failures, transcript, report = play(script, lab, None if args.quiet else out, args.check)
+    if args.pcap:
+        lab.pcap(args.pcap)
+    if args.figures:
+        write_figures(lab, Path(args.figures), script.title)
+    if args.record:
+        record(script, lab_for(script, args))
+    if args.check:
+        for line in report:
+            print(line, file=sys.stderr)
+        status = "FAILED" if failures else "passed"
+        print(f"{script.path}: {len(script.steps) - failures} passed, {failures} failed ({status})", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
+def record(script: scripts.Script, lab: Lab) -> None:
+    """Rewrite a scenario file's expected output from a fresh run (for maintainers)."""
+    text = Path(script.path).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    out: list[str] = []
+    step_at = {s.line: s for s in script.steps}
+    skipping = False
+    for number, line in enumerate(lines, start=1):
+        if number in step_at:
+            skipping = False
+            out.append(line)
+            step = step_at[number]
+            result = lab.sh(step.command, on=step.on)
+            actual = list(scripts.iter_output_lines(result.output))
+            while actual and not actual[-1].strip():
+                actual.pop()
+            out.extend(a.rstrip() for a in actual)
+            skipping = True
+            continue
+        if skipping and not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line)):
+            continue
+        skipping = False
+        out.append(line)
+    Path(script.path).write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
+    try:
+        from simulator import viz
+    except ImportError as error:  # pragma: no cover - the views need matplotlib
+        print(f"dockersim: figures need matplotlib: {error}", file=sys.stderr)
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    fig = viz.topology(lab.trace, title=title)
+    for ext in ("png", "svg", "pdf"):
+        path = folder / f"topology.{ext}"
+        fig.savefig(path)
+        written.append(path)
+    return written
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for name in scripts.builtin_names():
+        script = scripts.load(name)
+        lab = lab_for(script, args)
+        failures, transcript, report = play(script, lab, None, True)
+        (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
+        lab.pcap(str(folder / f"{name}.pcapng"))
+        figures = write_figures(lab, folder / "figures" / name, script.title)
+        state = "ok" if not failures else f"{failures} step(s) differ"
+        out.write(f"{name:<14} {len(script.steps):>3} commands  {state:<16} -> {folder / (name + '.txt')}, {name}.pcapng, {len(figures)} figures\n")
+        for line in report:
+            print(line, file=sys.stderr)
+        failed += bool(failures)
+    return 1 if failed else 0
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        _setup_readline(lab)
+        print("dockersim shell: a simulated Docker host. Type 'help', or 'exit' to leave.")
+    while True:
+        prompt = lab.prompt()
+        try:
+            line = input(prompt) if interactive else sys.stdin.readline()
+        except KeyboardInterrupt:
+            print("^C")
+            continue
+        except EOFError:
+            print()
+            return 0
+        if not interactive:
+            if line == "":
+                return 0
+            line = line.rstrip("\n")
+            print(f"{prompt}{line}")
+        words = line.strip().split()
+        if not words:
+            continue
+        if words[0] == "help":
+            print(HELP_TEXT, end="")
+            continue
+        if words[0] == "exit" and not lab._attached:
+            return 0
+        on = None
+        if words[0] == "on" and len(words) > 2:
+            on = words[1]
+            line = line.strip()[len("on " + on):].strip()
+        try:
+            result = lab.sh(line, on=on)
+        except KeyboardInterrupt:
+            print("^C")
+            continue
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        sys.stdout.flush()
+
+
+def _setup_readline(lab: Lab) -> None:
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        return
+    history = Path(os.environ.get("DOCKERSIM_HISTORY", Path.home() / ".dockersim_history"))
+    try:
+        readline.read_history_file(history)
+    except OSError:
+        pass
+    import atexit
+
+    atexit.register(lambda: _save_history(readline, history))
+    words = ["docker", "run", "exec", "ps", "stop", "start", "restart", "rm", "network", "ls", "inspect", "create",
+             "connect", "disconnect", "ip", "addr", "route", "neigh", "link", "ifconfig", "ping", "brctl", "show",
+             "bridge", "fdb", "iptables", "sleep", "hostname", "cat", "/etc/hosts", "/etc/resolv.conf", "exit", "help",
+             "ubuntu:14.04", "alpine", "busybox", "nginx", "--name", "--net", "--network", "-itd", "-it", "on", "laptop", "internet"]
+
+    def complete(text: str, state: int) -> str | None:
+        names = [c.name for e in lab.engines.values() for c in e.containers.values()]
+        names += [n.name for e in lab.engines.values() for n in e.networks.values()]
+        options = sorted({w for w in words + names if w.startswith(text)})
+        return options[state] + " " if state < len(options) else None
+
+    readline.set_completer(complete)
+    readline.set_completer_delims(" \t")
+    readline.parse_and_bind("tab: complete")
+
+
+def _save_history(readline: object, path: Path) -> None:
+    try:
+        readline.write_history_file(str(path))  # type: ignore[attr-defined]
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
