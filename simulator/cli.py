@@ -9,6 +9,7 @@ captures and figures under ``out/``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -184,7 +185,7 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    fig = viz.topology(lab.trace, title=title)
+    fig = viz.topology(lab.trace, title=title)  # type: ignore[attr-defined,unused-ignore]
     for ext in ("png", "svg", "pdf"):
         path = folder / f"topology.{ext}"
         fig.savefig(path)
@@ -260,10 +261,8 @@ def _setup_readline(lab: Lab) -> None:
     except ImportError:  # pragma: no cover - Windows without pyreadline
         return
     history = Path(os.environ.get("DOCKERSIM_HISTORY", Path.home() / ".dockersim_history"))
-    try:
+    with contextlib.suppress(OSError):
         readline.read_history_file(history)
-    except OSError:
-        pass
     import atexit
 
     atexit.register(lambda: _save_history(readline, history))

@@ -105,15 +105,45 @@ def bridges(ns: NetworkNamespace) -> list[render.BridgeView]:
     return out
 
 
-def fdb(ns: NetworkNamespace) -> list[render.FdbView]:
-    """``bridge fdb show``: learned and local entries of every bridge, per port."""
-    out = []
+def _multicast_self(dev: Device, is_bridge: bool) -> list[str]:
+    """The device's own multicast filter entries (``self permanent``): the groups it joined."""
+    groups = []
+    if dev.ipv6:
+        groups.append("33:33:00:00:00:01")  # ff02::1 all nodes
+    if is_bridge:
+        groups += ["01:00:5e:00:00:6a", "33:33:00:00:00:6a"]  # multicast router discovery (snooping)
+    groups.append("01:00:5e:00:00:01")  # 224.0.0.1 all hosts
+    if dev.ipv6 and is_bridge and dev.carrier:
+        groups.append("33:33:ff:" + ":".join(f"{b:02x}" for b in dev.mac[3:]))  # solicited-node
+    return groups
+
+
+def fdb(ns: NetworkNamespace, only_bridge: str | None = None) -> list[render.FdbView]:
+    """``bridge fdb show [br BRIDGE]``: per device in ifindex order, the bridge's entries
+    for that port (learned, then its own address with and without the default VLAN 1),
+    then the device's own multicast entries."""
+    out: list[render.FdbView] = []
     for dev in sorted(ns.devices.values(), key=lambda d: d.ifindex):
-        if isinstance(dev, Bridge):
-            for mac, entry in dev.fdb_entries():
-                port = entry.port
-                if port == dev.name:
-                    out.append(render.FdbView(str(mac), dev.name, dev.name, None, True, False, True))
-                else:
-                    out.append(render.FdbView(str(mac), port, dev.name, None, entry.local, False, entry.local))
+        if dev.kind == "loopback":
+            continue
+        bridge = dev if isinstance(dev, Bridge) else dev.master
+        if only_bridge is not None and (bridge is None or bridge.name != only_bridge):
+            continue
+        is_bridge = isinstance(dev, Bridge)
+        if bridge is not None:
+            learned = [(m, e) for m, e in bridge.fdb_entries() if e.port == dev.name and not e.local]
+            for mac, _entry in learned:
+                out.append(render.FdbView(str(mac), dev.name, bridge.name, None, False, False))
+        if not is_bridge:
+            for group in _multicast_self(dev, False) if bridge is None else []:
+                out.append(render.FdbView(group, dev.name, None, None, True, True))
+        if bridge is not None:
+            out.append(render.FdbView(str(dev.mac), dev.name, bridge.name, 1, True, False))
+            out.append(render.FdbView(str(dev.mac), dev.name, bridge.name, None, True, False))
+            if not is_bridge:
+                for group in _multicast_self(dev, False):
+                    out.append(render.FdbView(group, dev.name, None, None, True, True))
+        if is_bridge:
+            selfs = [render.FdbView(g, dev.name, None, None, True, True) for g in _multicast_self(dev, True)]
+            out[len(out) - 2:len(out) - 2] = selfs
     return out

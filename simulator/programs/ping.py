@@ -153,7 +153,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 return
             received.add(seq)
             rtt_ms = round((now - sent_at[seq]) * 1e6) / 1000.0
-            line = render.PingReply(seq, packet.ttl, rtt_ms, packet.src, None, 8 + len(message.data))
+            line: render.PingReply | render.PingError = render.PingReply(seq, packet.ttl, rtt_ms, packet.src, None, 8 + len(message.data))
         else:
             from simulator.packets.codec import decode_ipv4
 

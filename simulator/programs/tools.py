@@ -175,7 +175,12 @@ def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     """``bridge fdb show`` and ``bridge link``."""
     args = argv[1:]
     if args[:1] == ["fdb"] and args[1:2] in ([], ["show"]):
-        ctx.out(render.bridge_fdb_show(netinfo.fdb(ctx.netns)))
+        rest = args[2:]
+        only = rest[1] if len(rest) >= 2 and rest[0] in ("br", "brport", "dev") else None
+        if only is not None and only not in ctx.netns.devices:
+            ctx.err(f'Cannot find bridge device "{only}"\n')
+            return 1
+        ctx.out(render.bridge_fdb_show(netinfo.fdb(ctx.netns, only)))
         return 0
     if args[:1] == ["link"] and args[1:2] in ([], ["show"]):
         ctx.out(render.bridge_link(netinfo.links(ctx.netns)))

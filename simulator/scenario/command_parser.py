@@ -94,8 +94,8 @@ def args_error(command: str, message: str, style: str) -> CliError:
 
 
 def parse_flags(command: str, argv: list[str], flags: list[Flag], style: str, interspersed: bool = True) -> Parsed:
-    by_long = {}
-    by_short = {}
+    by_long: dict[str, Flag] = {}
+    by_short: dict[str, Flag] = {}
     for f in flags:
         by_long[f.long] = f
         for a in f.aliases:
@@ -120,9 +120,10 @@ def parse_flags(command: str, argv: list[str], flags: list[Flag], style: str, in
             break
         if word.startswith("--") and len(word) > 2:
             name, eq, inline = word[2:].partition("=")
-            f = by_long.get(name)
-            if f is None:
+            found = by_long.get(name)
+            if found is None:
                 raise flag_error(command, f"unknown flag: --{name}", style)
+            f = found
             if f.value:
                 if eq:
                     store(f, inline)
@@ -140,9 +141,10 @@ def parse_flags(command: str, argv: list[str], flags: list[Flag], style: str, in
             j = 1
             while j < len(word):
                 ch = word[j]
-                f = by_short.get(ch)
-                if f is None:
+                short = by_short.get(ch)
+                if short is None:
                     raise flag_error(command, f"unknown shorthand flag: '{ch}' in {word}", style)
+                f = short
                 if f.value:
                     rest = word[j + 1:]
                     if rest.startswith("="):

@@ -246,7 +246,7 @@ class Lab:
         env = self.sim.env
         process = env.process(_wrap(program(ctx, argv)))
         env.run(until=process)
-        code = int(process.value)
+        code = int(process.value or 0)
         return "".join(ctx.stdout), "".join(ctx.stderr), code
 
 

@@ -42,7 +42,7 @@ def take(lab: Lab) -> tuple[Any, ...]:
                 continue
             extra = (("image", c.image.reference), ("networks", tuple(sorted(c.endpoints))))
             namespaces.append(_namespace(c.netns, "container", host, extra))
-    lan = ()
+    lan: tuple[tuple[str, str, str], ...] = ()
     if lab.topology.switch is not None:
         lan = tuple(
             (port.name, port.wire.a.node if port.wire and port.wire.a is not port else "", port.wire.a.name if port.wire else "")
