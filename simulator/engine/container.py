@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulator.engine.images import Image
@@ -53,6 +53,9 @@ class Container:
     restart_count: int = 0
     pid: int = 0
     extra_hosts: tuple[str, ...] = ()
+    publish: tuple[Any, ...] = ()  # PortSpec requests (-p)
+    publish_all: bool = False  # -P
+    port_bindings: list[Any] = field(default_factory=list)  # firewall.PublishedPort while running
 
     @property
     def short_id(self) -> str:

@@ -69,6 +69,34 @@ class RunRequest:
     env: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
     rm: bool = False
+    publish: tuple[PortSpec, ...] = ()
+    publish_all: bool = False
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    """One ``-p [IP:][HOST:]CONTAINER[/PROTO]`` request (host_port 0 = ephemeral)."""
+
+    container_port: int
+    proto: str = "tcp"
+    host_port: int = 0
+    host_ip: str = ""
+
+
+@dataclass
+class NetworkRequestSpec:
+    """``docker network create`` after the CLI's own validation."""
+
+    name: str
+    driver: str = "bridge"
+    subnet: IPv4Network | None = None
+    ip_range: IPv4Network | None = None
+    gateway: IPv4Address | None = None
+    aux: dict[str, IPv4Address] | None = None
+    internal: bool = False
+    attachable: bool = False
+    options: dict[str, str] | None = None
+    labels: dict[str, str] | None = None
 
 
 class DockerEngine:
@@ -90,6 +118,7 @@ class DockerEngine:
         self.subnets = SubnetAllocator(profile.subnet_allocation, reserved)
         self._firewall: firewall.RuleSet | None = None
         self._used_veth: set[str] = set()
+        self.host_ports: dict[tuple[str, int], str] = {}
         self._boot()
 
     # -- ids and names ---------------------------------------------------------------------
@@ -136,6 +165,9 @@ class DockerEngine:
                     icc=net.options.get("com.docker.network.bridge.enable_icc", "true") == "true",
                     masquerade=net.options.get("com.docker.network.bridge.enable_ip_masquerade", "true") == "true",
                     endpoints=tuple(ep.ip for ep in net.endpoints.values() if ep.ip is not None),
+                    published=tuple(
+                        b for ep in net.endpoints.values() for b in ep.container.port_bindings if b.container_ip == ep.ip
+                    ),
                 )
             )
         rules = firewall.ruleset(self.profile, states)
@@ -173,6 +205,150 @@ class DockerEngine:
                 return n
         return None
 
+    # -- networks --------------------------------------------------------------------------------
+
+    def create_network(self, spec: NetworkRequestSpec) -> Network:
+        """``docker network create``: every check first, then IPAM, then the driver."""
+        if spec.name in ("bridge", "host", "none", "default"):
+            raise DockerError(f"operation is not permitted on predefined {spec.name} network ")
+        if self.network_by_name(spec.name) is not None:
+            raise DockerError(f"network with name {spec.name} already exists")
+        if spec.driver in ("host", "null"):
+            raise DockerError(f'only one instance of "{spec.driver}" network is allowed')
+        if spec.driver not in self.drivers or spec.driver != "bridge":
+            raise DockerError(f'plugin "{spec.driver}" not found')
+        options = dict(spec.options or {})
+        bridge_name = options.get("com.docker.network.bridge.name")
+        if bridge_name is not None:
+            for other in self.networks.values():
+                if other.bridge_name == bridge_name:
+                    raise DockerError(f"cannot create network {'{id}'} ({bridge_name}): conflicts with network {other.id} ({other.bridge_name}): networks have same bridge name")
+        if "com.docker.network.driver.mtu" in options:
+            try:
+                mtu = int(options["com.docker.network.driver.mtu"])
+            except ValueError:
+                raise DockerError(f"invalid MTU: {options['com.docker.network.driver.mtu']}") from None
+            if not 68 <= mtu <= 65535:
+                raise DockerError(f"invalid MTU number: {mtu}")
+        net_id = self.new_id()
+        if spec.subnet is not None:
+            try:
+                subnet = self.subnets.request(spec.subnet, net_id)
+            except IpamError as error:
+                prefix = "invalid pool request: " if self.profile.pool_overlap_prefix else ""
+                raise DockerError(f"{prefix}{error}") from None
+        else:
+            try:
+                subnet = self.subnets.allocate(net_id)
+            except IpamError as error:
+                raise DockerError(str(error)) from None
+        pool = AddressPool(subnet, ip_range=spec.ip_range)
+        try:
+            for _name, ip in (spec.aux or {}).items():
+                pool.allocate(ip)
+            gateway = pool.allocate(spec.gateway) if spec.gateway is not None else pool.allocate()
+        except IpamError as error:
+            self.subnets.release(subnet)
+            raise DockerError(str(error)) from None
+        net = Network(
+            net_id, spec.name, spec.driver, self.sim.now + self.sim.rng.random(),
+            subnet=subnet, gateway=gateway, ip_range=spec.ip_range, pool=pool,
+            internal=spec.internal, attachable=spec.attachable, options=options,
+            labels=dict(spec.labels or {}), ipam_options={},
+            aux_addresses={k: str(v) for k, v in (spec.aux or {}).items()},
+            bridge_name=bridge_name or f"br-{net_id[:12]}",
+        )
+        net.user_subnet = spec.subnet is not None  # type: ignore[attr-defined]
+        self.drivers[net.driver].create(net)
+        self.networks[net.id] = net
+        self.refresh_firewall()
+        return net
+
+    def remove_network(self, ref: str) -> Network:
+        """``docker network rm``: refused for predefined networks and networks in use."""
+        net = self.network(ref)
+        if net.predefined:
+            raise DockerError(f"{net.name} is a pre-defined network and cannot be removed")
+        if net.endpoints:
+            if self.profile.active_endpoints_named:
+                ep = next(iter(net.endpoints.values()))
+                raise DockerError(f'error while removing network: network {net.name} has active endpoints (name:"{ep.container.name}" id:"{ep.id[:12]}")')
+            raise DockerError(f"error while removing network: network {net.name} id {net.id} has active endpoints")
+        self.drivers[net.driver].delete(net)
+        if net.subnet is not None:
+            self.subnets.release(net.subnet)
+        del self.networks[net.id]
+        self.refresh_firewall()
+        return net
+
+    def prune_networks(self) -> list[str]:
+        removed = []
+        for net in sorted(list(self.networks.values()), key=lambda n: n.name):
+            if not net.predefined and not net.endpoints:
+                self.remove_network(net.id)
+                removed.append(net.name)
+        return removed
+
+    def connect(self, net_ref: str, container_ref: str, ip: IPv4Address | None = None, aliases: tuple[str, ...] = ()) -> None:
+        """``docker network connect``: live on a running container, recorded on a stopped one."""
+        net = self.network(net_ref)
+        container = self.container(container_ref)
+        if net.driver == "host":
+            raise DockerError("cannot connect container to host network - container must be created in host network mode"
+                              if self.profile.at_least("28.0.2") else "container cannot be disconnected from host network or connected to host network")
+        if container.network_mode == "host" or container.network_mode.startswith("container:"):
+            raise DockerError("container sharing network namespace with another container or host cannot be connected to any other network")
+        if container.network_mode == "none" or net.driver == "null":
+            raise DockerError("container cannot be connected to multiple networks with one of the networks in private (none) mode")
+        if net.name in container.networks:
+            raise DockerError(f"endpoint with name {container.name} already exists in network {net.name}")
+        if aliases and net.is_default_bridge:
+            raise DockerError("network-scoped aliases are only supported for user-defined networks" if self.profile.alias_error_v29
+                              else "network-scoped alias is supported only for containers in user defined networks")
+        if ip is not None:
+            self._check_static_ip(net, ip)
+        request = NetworkRequest(net.id, aliases, ip, order=len(container.networks))
+        if container.running:
+            try:
+                self._attach(container, net, request)
+            except IpamError as error:
+                raise DockerError(str(error)) from None
+            self._set_default_route(container)
+            self.refresh_firewall()
+        container.networks[net.name] = request
+
+    def disconnect(self, net_ref: str, container_ref: str, force: bool = False) -> None:
+        net = self.network(net_ref)
+        container = self.container(container_ref)
+        if net.driver == "host":
+            raise DockerError("cannot disconnect container from host network - container was created in host network mode"
+                              if self.profile.at_least("28.0.2") else "container cannot be disconnected from host network or connected to host network")
+        if net.name not in container.networks:
+            raise DockerError(f"container {container.id} is not connected to network {net.name}")
+        endpoint = container.endpoints.get(net.name)
+        if endpoint is not None:
+            self.drivers[net.driver].leave(net, endpoint)
+            if net.pool is not None and endpoint.ip is not None:
+                net.pool.release(endpoint.ip)
+            net.endpoints.pop(container.id, None)
+            del container.endpoints[net.name]
+            self._set_default_route(container)
+        del container.networks[net.name]
+        self.refresh_firewall()
+
+    def _check_static_ip(self, net: Network, ip: IPv4Address) -> None:
+        if net.is_default_bridge:
+            raise DockerError("user-specified IP address is supported on user-defined networks only" if self.profile.hyphenated_ip_error
+                              else "user specified IP address is supported on user defined networks only")
+        if not getattr(net, "user_subnet", False) and not self.profile.at_least("29.1"):
+            raise DockerError("user specified IP address is supported only when connecting to networks with user configured subnets")
+        if net.subnet is None or ip not in net.subnet:
+            if self.profile.at_least("29.1"):
+                raise DockerError(f"no configured subnet contains IP address {ip}")
+            if self.profile.at_least("25"):
+                raise DockerError(f"no configured subnet or ip-range contain the IP address {ip}")
+            raise DockerError(f"Invalid address {ip}: It does not belong to any of this network's subnets")
+
     # -- containers ------------------------------------------------------------------------------
 
     def create(self, req: RunRequest) -> Container:
@@ -204,15 +380,36 @@ class DockerEngine:
             mode_name = self.profile.network_mode_default_name if mode == "default" else "bridge"
         elif mode in ("host", "none"):
             mode_name = mode
+            if req.aliases or req.ip is not None:
+                raise DockerError("network-scoped aliases are only supported for user-defined networks" if req.aliases and self.profile.alias_error_v29
+                                  else "network-scoped alias is supported only for containers in user defined networks" if req.aliases
+                                  else "user specified IP address is supported on user defined networks only", 125)
         elif mode.startswith("container:"):
-            target = self.container(mode.split(":", 1)[1])
-            if target.id == "":
-                raise DockerError("cannot join own network namespace", 125)
+            ref = mode.split(":", 1)[1]
+            if not ref:
+                raise DockerError(f"invalid network mode: invalid container format container:{ref}", 125)
+            for conflict, message in (
+                (req.hostname, "conflicting options: hostname and the network mode"),
+                (req.publish or req.publish_all, "conflicting options: port publishing and the container type network mode"),
+                (req.links, "conflicting options: container type network can't be used with links. This would result in undefined behavior"),
+            ):
+                if conflict:
+                    raise DockerError(message, 125)
+            target = self.container(ref)
             mode_name = f"container:{target.id}"
         else:
             net = self.network(mode)
-            requests[net.name] = NetworkRequest(net.id, req.aliases, req.ip)
-            mode_name = net.name
+            if net.driver == "null":
+                mode_name = "none"
+            elif net.driver == "host":
+                mode_name = "host"
+            else:
+                if req.ip is not None:
+                    self._check_static_ip(net, req.ip)
+                requests[net.name] = NetworkRequest(net.id, req.aliases, req.ip)
+                mode_name = net.name
+        if mode == "host" and req.links:
+            raise DockerError("conflicting options: host type networking can't be used with links. This would result in undefined behavior", 125)
         cid = self.new_id()
         name = (req.name or names.generate(self.sim.rng, {c.name for c in self.containers.values()})).lstrip("/")
         hostname = req.hostname or cid[:12]
@@ -231,6 +428,8 @@ class DockerEngine:
             networks=requests,
             env=req.env,
             links=req.links,
+            publish=() if mode_name == "host" else req.publish,
+            publish_all=req.publish_all and mode_name != "host",
         )
         self.containers[cid] = container
         return container
@@ -267,6 +466,11 @@ class DockerEngine:
                     net = self.networks[request.network_id]
                     raise DockerError(f"{prefix}{error}" if "Address" in str(error) else f"{prefix}no available IPv4 addresses on this network's address pools: {net.name} ({net.id})") from None
             self._set_default_route(container)
+            try:
+                self._bind_ports(container)
+            except DockerError:
+                self._teardown(container)
+                raise
         container.state = "running"
         container.started_at = self.sim.now
         container.pid = self.machine.next_pid()
@@ -320,7 +524,48 @@ class DockerEngine:
         best = candidates[0]
         ns.ipv4.routes.add(Route(DEFAULT_NETWORK, best.ifname, gateway=best.network.gateway))
 
+    def _bind_ports(self, container: Container) -> None:
+        """Publish ports on the endpoint that gives the default route (``-p``, ``-P``)."""
+        specs = list(container.publish)
+        if container.publish_all:
+            for exposed in container.image.exposed:
+                number, _, proto = exposed.partition("/")
+                if not any(p.container_port == int(number) and p.proto == (proto or "tcp") for p in specs):
+                    specs.append(PortSpec(int(number), proto or "tcp"))
+        if not specs or not container.endpoints:
+            return
+        endpoints = sorted(container.endpoints.values(), key=lambda ep: (ep.network.internal, ep.network.name))
+        endpoint = endpoints[0]
+        assert endpoint.ip is not None
+        bindings: list[firewall.PublishedPort] = []
+        taken = dict(self.host_ports)
+        for spec in specs:
+            host_port = spec.host_port or self._ephemeral_port(spec.proto, taken)
+            host_ip = spec.host_ip or "0.0.0.0"
+            key = (spec.proto, host_port)
+            if key in taken:
+                prefix = "failed to set up container networking: " if self.profile.prefix_networking_failure else ""
+                raise DockerError(
+                    f"{prefix}driver failed programming external connectivity on endpoint {container.name} ({endpoint.id}): "
+                    f"Bind for {host_ip}:{host_port} failed: port is already allocated",
+                    125,
+                )
+            taken[key] = container.id
+            bindings.append(firewall.PublishedPort(host_ip, host_port, endpoint.ip, spec.container_port, spec.proto))
+        self.host_ports = taken
+        container.port_bindings = bindings
+
+    def _ephemeral_port(self, proto: str, taken: dict[tuple[str, int], str]) -> int:
+        """portallocator: the next free port of ip_local_port_range (32768-60999), in order."""
+        port = 32768
+        while (proto, port) in taken:
+            port += 1
+        return port
+
     def _teardown(self, container: Container) -> None:
+        for binding in container.port_bindings:
+            self.host_ports.pop((binding.proto, binding.host_port), None)
+        container.port_bindings = []
         for net_name, endpoint in list(container.endpoints.items()):
             net = endpoint.network
             self.drivers[net.driver].leave(net, endpoint)

@@ -40,6 +40,14 @@ class EngineProfile:
     kernel: str  # what the host's `uname -r` says in this era
     containerd_version: str
 
+    def at_least(self, version: str) -> bool:
+        """Whether this engine is ``version`` or newer (``"28.0.2"``)."""
+        return _numbers(self.version) >= _numbers(version)
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
 
 PROFILES: dict[str, EngineProfile] = {
     "20.10": EngineProfile(

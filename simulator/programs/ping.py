@@ -56,6 +56,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     count: int | None = None
     interval = 1.0
     deadline: float | None = None
+    linger = LINGER_S
     size = 56
     ttl = 64
     args = argv[1:]
@@ -86,6 +87,8 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 interval = number
             elif flag == "-w":
                 deadline = number
+            elif flag == "-W":
+                linger = number
             elif flag == "-s":
                 size = int(number)
             elif flag == "-t":
@@ -171,6 +174,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     interactive = count is None and deadline is None
     limit = INTERACTIVE_COUNT if interactive else count
     transmitted = 0
+    last_send = start
     try:
         seq = 0
         while True:
@@ -180,6 +184,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             else:
                 wire_seq = seq
             sent_at[wire_seq] = env.now
+            last_send = env.now
             packet = IPv4Packet(
                 IPv4Address("0.0.0.0"),
                 target_ip,
@@ -199,13 +204,14 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 break
             yield env.timeout(interval)
         # Wait for what is outstanding.
-        end_by = start + deadline if deadline is not None else env.now + (interval if interactive else LINGER_S)
+        end_by = start + deadline if deadline is not None else env.now + (interval if interactive else linger)
         while len(received) + errors < transmitted and env.now < end_by:
             wake["event"] = env.event()
             yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
     finally:
         stack.icmp_sockets.pop(ident, None)
-    elapsed_ms = int(round((env.now - start) * 1000))
+    # iputils reports the time from the first to the last transmission (the deadline with -w).
+    elapsed_ms = round(((env.now if deadline is not None else last_send) - start) * 1_000_000) // 1000
     shown = tuple(events)  # -q hides the lines; the summary still needs them
     run = render.PingRun(target, target_ip, size, shown, transmitted, len(received), errors, elapsed_ms, interactive)
     ctx.out(render.ping(run, ctx.flavour))

@@ -48,11 +48,12 @@ class Result:
     trace: Trace
     command: str = ""
     prompt: str = ""
+    stderr_first: bool = False
 
     @property
     def output(self) -> str:
-        """stdout then stderr, as a terminal interleaves them for these commands."""
-        return self.stdout + self.stderr
+        """What the terminal shows: stdout and stderr in the order they were written."""
+        return self.stderr + self.stdout if self.stderr_first else self.stdout + self.stderr
 
     def __repr__(self) -> str:
         return f"Result(exit_code={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
@@ -95,6 +96,7 @@ class Lab:
         }
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
+        self._stderr_first = False
         self._last_snapshot: Any = None
         self._emit_topology("lab built")
 
@@ -127,6 +129,7 @@ class Lab:
         """Run one command line as a learner would type it; never raises for bad input."""
         mark = self.sim.tracer.mark()
         start = self.sim.now
+        self._stderr_first = False
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
         try:
@@ -136,7 +139,7 @@ class Lab:
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
         self.sim.tracer.emit(CommandRun(start, where, command, code, self.sim.now))
         self._emit_topology(command)
-        return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt)
+        return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt, self._stderr_first)
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -188,6 +191,7 @@ class Lab:
         return self._run_program(ctx, program, argv)
 
     def _follow(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
+        self._stderr_first = outcome.stderr_first
         if outcome.attach is not None:
             self._attached.append(Attachment(outcome.attach, machine, outcome.attach_stops_container))
             return outcome.stdout, outcome.stderr, outcome.exit_code

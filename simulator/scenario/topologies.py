@@ -11,7 +11,8 @@
     laptop (192.168.1.20)
 
 The Docker host's ``eth0`` is on an ordinary home/office LAN; the router NATs the
-LAN to a simulated internet, where 8.8.8.8 answers pings (and, later, DNS) and a
+LAN's outgoing connections to a simulated internet (and routes incoming ones, as if
+the LAN's addresses were public, so published ports can be tried from afar), where 8.8.8.8 answers pings (and, later, DNS) and a
 web server lives. Addresses come from the documentation ranges (RFC 5737) and
 private space, so nothing here resembles a real machine.
 """
@@ -19,7 +20,7 @@ private space, so nothing here resembles a real machine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 
 from simulator.kernel.host import Machine
 from simulator.kernel.ipv4.routing import DEFAULT_NETWORK, Route
@@ -74,6 +75,9 @@ def build(sim: Simulation, hosts: int = 1, one_mac_per_port: bool = False) -> To
     topo.machines["internet"] = internet
     Wire(sim, wan_nic, isp_nic, bit_rate=1e8, delay_s=latency.WAN_ONE_WAY_S)
     router.netns.ipv4.routes.add(Route(DEFAULT_NETWORK, "eth1", gateway=WAN_ISP_IP))
+    # The LAN is reachable from the internet through the router (as if its addresses were
+    # public), so a lesson can try a published port from far away.
+    internet.netns.ipv4.routes.add(Route(IPv4Network(LAN), "eth0", gateway=WAN_ROUTER_IP, proto="static"))
     switch.plug(lan_nic)
 
     names = ["host"] if hosts == 1 else [f"host{i + 1}" for i in range(hosts)]

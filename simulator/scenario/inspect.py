@@ -1,0 +1,205 @@
+"""``docker network inspect`` and ``docker inspect``: the JSON Docker prints, key for key.
+
+Keys come in Go struct order, which changed between engine versions
+(``shared/reference/docker-facts.md`` 4.2): ``EnableIPv4`` from 28, ``Containers`` after
+``Labels`` and an IPAM ``Status`` from 29. Only running containers appear under
+``Containers`` (endpoints are deleted on stop).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.scenario.output import rfc3339
+
+if TYPE_CHECKING:
+    from simulator.engine.container import Container
+    from simulator.engine.docker_engine import DockerEngine
+    from simulator.engine.network import Network
+
+
+def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
+    prof = engine.profile
+    ipam_config: list[dict[str, Any]] | None = None
+    if net.subnet is not None:
+        item: dict[str, Any] = {"Subnet": str(net.subnet)}
+        if net.ip_range is not None:
+            item["IPRange"] = str(net.ip_range)
+        if net.gateway is not None:
+            item["Gateway"] = str(net.gateway)
+        if net.aux_addresses:
+            item["AuxiliaryAddresses"] = dict(net.aux_addresses)
+        ipam_config = [item]
+    elif prof.at_least("28"):
+        ipam_config = []
+    containers = {
+        ep.container.id: {
+            "Name": ep.container.name,
+            "EndpointID": ep.id,
+            "MacAddress": str(ep.mac) if ep.mac else "",
+            "IPv4Address": f"{ep.ip}/{ep.prefixlen}" if ep.ip else "",
+            "IPv6Address": "",
+        }
+        for ep in sorted(net.endpoints.values(), key=lambda e: e.container.id)
+    }
+    out: dict[str, Any] = {
+        "Name": net.name,
+        "Id": net.id,
+        "Created": rfc3339(net.created),
+        "Scope": net.scope,
+        "Driver": net.driver,
+    }
+    if prof.inspect_enable_ipv4:
+        out["EnableIPv4"] = net.driver not in ("host", "null")
+    out["EnableIPv6"] = False
+    out["IPAM"] = {"Driver": "default", "Options": net.ipam_options, "Config": ipam_config}
+    out["Internal"] = net.internal
+    out["Attachable"] = net.attachable
+    out["Ingress"] = False
+    out["ConfigFrom"] = {"Network": ""}
+    out["ConfigOnly"] = False
+    if not prof.inspect_containers_last:
+        out["Containers"] = containers
+    out["Options"] = dict(sorted(net.options.items()))
+    out["Labels"] = dict(net.labels)
+    if prof.inspect_containers_last:
+        out["Containers"] = containers
+        if net.pool is not None and net.subnet is not None:
+            scope = net.ip_range or net.subnet
+            in_range = sum(1 for ip in net.pool.used if int(scope.network_address) <= ip <= int(scope.broadcast_address))
+            out["Status"] = {
+                "IPAM": {
+                    "Subnets": {
+                        str(net.subnet): {
+                            "IPsInUse": net.pool.in_use(),
+                            "DynamicIPsAvailable": scope.num_addresses - in_range,
+                        }
+                    }
+                }
+            }
+    return out
+
+
+def _endpoint_settings(engine: DockerEngine, container: Container, name: str) -> dict[str, Any]:
+    prof = engine.profile
+    request = container.networks[name]
+    ep = container.endpoints.get(name)
+    net = engine.networks.get(request.network_id)
+    running = ep is not None
+    ipam = {"IPv4Address": str(request.static_ip)} if request.static_ip else None
+    aliases = list(request.aliases) or None
+    if not prof.at_least("25") and net is not None and not net.is_default_bridge:
+        aliases = [*request.aliases, container.short_id]
+    body: dict[str, Any] = {"IPAMConfig": ipam, "Links": None, "Aliases": aliases}
+    if prof.at_least("28"):
+        body["MacAddress"] = str(ep.mac) if running and ep and ep.mac else ""
+        body["DriverOpts"] = None
+        body["GwPriority"] = 0
+    body["NetworkID"] = request.network_id
+    body["EndpointID"] = ep.id if ep else ""
+    body["Gateway"] = str(net.gateway) if running and net and net.gateway else ""
+    body["IPAddress"] = str(ep.ip) if running and ep and ep.ip else ""
+    body["IPPrefixLen"] = ep.prefixlen if running and ep else 0
+    body["IPv6Gateway"] = ""
+    body["GlobalIPv6Address"] = ""
+    body["GlobalIPv6PrefixLen"] = 0
+    if not prof.at_least("28"):
+        body["MacAddress"] = str(ep.mac) if running and ep and ep.mac else ""
+        body["DriverOpts"] = None
+    if prof.at_least("25"):
+        names = [container.name, *request.aliases, container.short_id] if net is not None and not net.is_default_bridge else None
+        body["DNSNames"] = names
+    return body
+
+
+def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
+    prof = engine.profile
+    now = engine.sim.now
+    running = c.running
+    ports: dict[str, Any] = {}
+    for exposed in c.image.exposed:
+        ports[exposed] = None
+    for b in c.port_bindings:
+        ports[f"{b.container_port}/{b.proto}"] = [
+            {"HostIp": "0.0.0.0", "HostPort": str(b.host_port)},
+            {"HostIp": "::", "HostPort": str(b.host_port)},
+        ]
+    networks = {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
+    if c.network_mode in ("host", "none"):
+        networks = {c.network_mode: {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, c.network_mode),
+                                     "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
+                                     "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
+    sandbox = f"{engine.sim.rng.getrandbits(256):064x}" if running else ""
+    settings: dict[str, Any] = {}
+    if not prof.at_least("29"):
+        settings["Bridge"] = ""
+    settings["SandboxID"] = sandbox
+    if not prof.at_least("29"):
+        settings["HairpinMode"] = False
+        settings["LinkLocalIPv6Address"] = ""
+        settings["LinkLocalIPv6PrefixLen"] = 0
+    settings["Ports"] = ports
+    settings["SandboxKey"] = f"/var/run/docker/netns/{sandbox[:12]}" if running else ""
+    if not prof.at_least("29"):
+        default = c.endpoints.get("bridge")
+        settings["SecondaryIPAddresses"] = None
+        settings["SecondaryIPv6Addresses"] = None
+        settings["EndpointID"] = default.id if default else ""
+        settings["Gateway"] = str(default.network.gateway) if default and default.network.gateway else ""
+        settings["GlobalIPv6Address"] = ""
+        settings["GlobalIPv6PrefixLen"] = 0
+        settings["IPAddress"] = str(default.ip) if default and default.ip else ""
+        settings["IPPrefixLen"] = default.prefixlen if default else 0
+        settings["IPv6Gateway"] = ""
+        settings["MacAddress"] = str(default.mac) if default and default.mac else ""
+    settings["Networks"] = networks
+    state = {
+        "Status": c.state,
+        "Running": running,
+        "Paused": False,
+        "Restarting": False,
+        "OOMKilled": False,
+        "Dead": False,
+        "Pid": c.pid if running else 0,
+        "ExitCode": c.exit_code,
+        "Error": "",
+        "StartedAt": rfc3339(c.started_at) if c.started_at is not None else "0001-01-01T00:00:00Z",
+        "FinishedAt": rfc3339(c.finished_at) if c.finished_at is not None else "0001-01-01T00:00:00Z",
+    }
+    _ = now
+    return {
+        "Id": c.id,
+        "Created": rfc3339(c.created),
+        "Path": (c.image.entrypoint or c.command)[0],
+        "Args": list((*c.image.entrypoint, *c.command)[1:]),
+        "State": state,
+        "Image": f"sha256:{c.image.image_id}{'0' * (64 - len(c.image.image_id))}",
+        "ResolvConfPath": f"/var/lib/docker/containers/{c.id}/resolv.conf",
+        "HostnamePath": f"/var/lib/docker/containers/{c.id}/hostname",
+        "HostsPath": f"/var/lib/docker/containers/{c.id}/hosts",
+        "Name": f"/{c.name}",
+        "RestartCount": 0,
+        "Driver": "overlay2",
+        "Platform": "linux",
+        "HostConfig": {"NetworkMode": c.network_mode, "PortBindings": {
+            f"{p.container_port}/{p.proto}": [{"HostIp": p.host_ip, "HostPort": str(p.host_port) if p.host_port else ""}] for p in c.publish
+        }, "PublishAllPorts": c.publish_all, "Links": [f"/{t}:/{c.name}/{a}" for t, a in c.links] or None},
+        "Config": {
+            "Hostname": c.hostname,
+            "Domainname": "",
+            "User": "",
+            "AttachStdin": c.interactive,
+            "Tty": c.tty,
+            "OpenStdin": c.interactive,
+            "Env": [*c.env, *c.image.env],
+            "Cmd": list(c.command),
+            "Image": getattr(c, "image_ref", c.image.reference),
+            "Entrypoint": list(c.image.entrypoint) or None,
+        },
+        "NetworkSettings": settings,
+    }
+
+
+def _net_id(engine: DockerEngine, name: str) -> str:
+    net = engine.network_by_name(name)
+    return net.id if net else ""

@@ -1,0 +1,293 @@
+"""The network a ``TopologyChanged`` snapshot describes, as a networkx graph.
+
+A snapshot is plain tuples (see ``simulator/scenario/snapshot.py``)::
+
+    (namespaces, lan)
+    namespace = (node, kind, machine, devices, extra)   kind: docker-host | router | internet | laptop | container
+    device    = (name, kind, mac, addrs, up, master, peer)   peer = (node, dev) for a veth
+    lan       = ((port, node, dev), ...)                     the LAN switch's cables
+
+This module reads it into small typed values (:class:`Namespace`, :class:`Device`)
+and builds the graph every view draws from. Nodes are the things a learner can
+point at, named the way a capture names them:
+
+* a namespace by its node name (``host``, ``c1``, ``router``);
+* a device as ``NODE/IFNAME`` (``host/docker0``, ``c1/eth0``), with ``parent``
+  naming its namespace;
+* the LAN switch as ``lan`` and its ports as ``lan/port1`` ...;
+* when a host has more containers than a picture can show, one ``group`` node
+  (``host/+more``) stands for the rest, with ``members`` listing them.
+
+Edges are links, each with a ``kind``: ``veth`` (the two ends of a pair),
+``bridge-port`` (a port enslaved to its bridge, ``master`` in ``ip link``),
+``cable`` (a NIC plugged into a switch port), ``switch-port`` (a port to its
+switch), ``wire`` (a point-to-point cable the snapshot does not list, inferred
+from two NICs in one IPv4 subnet, like the router's uplink to the internet),
+``routing`` (the IP stack between two interfaces of a forwarding namespace:
+not a wire, drawn dashed) and ``group`` (the collapsed containers' veths).
+
+Containment (a device inside its namespace) is an attribute, not an edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from ipaddress import IPv4Interface
+from typing import Any
+
+import networkx as nx
+
+from simulator.trace.records import TopologyChanged
+
+SWITCH = "lan"
+"""The LAN switch's node name (as ``BridgeForwarded.node`` spells it)."""
+
+GROUP_SUFFIX = "+more"
+
+DEFAULT_MAX_CONTAINERS = 6
+"""Containers drawn one by one per Docker host; the rest become one group node."""
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One network device as ``ip link`` / ``ip addr`` would list it."""
+
+    name: str
+    kind: str
+    mac: str
+    addrs: tuple[str, ...]
+    up: bool
+    master: str | None
+    peer: tuple[str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """A network namespace: a machine's (host, router, ...) or a container's."""
+
+    node: str
+    kind: str
+    machine: str
+    devices: tuple[Device, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def device(self, name: str) -> Device | None:
+        return next((d for d in self.devices if d.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Every namespace and the LAN switch's cables, at one moment."""
+
+    time: float
+    cause: str
+    namespaces: tuple[Namespace, ...]
+    lan: tuple[tuple[str, str, str], ...]
+
+    def namespace(self, node: str) -> Namespace | None:
+        return next((n for n in self.namespaces if n.node == node), None)
+
+    def of_kind(self, kind: str) -> list[Namespace]:
+        return [n for n in self.namespaces if n.kind == kind]
+
+    def containers_of(self, host: str) -> list[Namespace]:
+        return [n for n in self.namespaces if n.kind == "container" and n.machine == host]
+
+
+def parse(record: TopologyChanged) -> Network:
+    """Read a ``TopologyChanged`` snapshot into a :class:`Network`."""
+    namespaces_raw, lan_raw = record.snapshot
+    namespaces = []
+    for node, kind, machine, devices_raw, extra in namespaces_raw:
+        devices = tuple(
+            Device(name, dkind, mac, tuple(addrs), bool(up), master, tuple(peer) if peer else None)
+            for name, dkind, mac, addrs, up, master, peer in devices_raw
+        )
+        namespaces.append(Namespace(node, kind, machine, devices, dict(extra)))
+    lan = tuple((str(p), str(n), str(d)) for p, n, d in lan_raw)
+    return Network(record.time, record.cause, tuple(namespaces), lan)
+
+
+def snapshot_at(trace: Sequence[Any], at: float | None = None) -> TopologyChanged:
+    """The ``TopologyChanged`` in force at simulated time ``at`` (default: the latest).
+
+    Falls back to ``trace.initial_topology`` (the network when a one-command trace
+    began) when the trace itself holds no snapshot early enough.
+    """
+    chosen: TopologyChanged | None = None
+    for record in trace:
+        if isinstance(record, TopologyChanged) and (at is None or record.time <= at):
+            chosen = record
+    if chosen is None:
+        chosen = getattr(trace, "initial_topology", None)
+    if chosen is None:
+        raise ValueError("this trace holds no TopologyChanged snapshot, and no initial_topology: nothing to draw")
+    return chosen
+
+
+def network_at(trace: Sequence[Any], at: float | None = None) -> Network:
+    """:func:`snapshot_at`, parsed."""
+    return parse(snapshot_at(trace, at))
+
+
+def dev_id(node: str, dev: str) -> str:
+    """The graph node of a device: ``NODE/IFNAME``, as capture interfaces are named."""
+    return f"{node}/{dev}"
+
+
+def group_id(host: str) -> str:
+    return f"{host}/{GROUP_SUFFIX}"
+
+
+def _subnets(device: Device) -> set[IPv4Interface]:
+    out = set()
+    for addr in device.addrs:
+        iface = IPv4Interface(addr)
+        if iface.network.prefixlen < 32 and not iface.ip.is_loopback:
+            out.add(iface)
+    return out
+
+
+def choose_visible(network: Network, keep: Iterable[str] = (), max_containers: int | None = DEFAULT_MAX_CONTAINERS) -> dict[str, list[str]]:
+    """Per Docker host, the containers drawn one by one (in creation order).
+
+    Containers named in ``keep`` (or owning a device named there) are always
+    shown; the others fill the remaining places in creation order. When only one
+    container would be left over it is shown too (a "+1 more" box saves nothing).
+    """
+    keep_nodes = {k.split("/", 1)[0] for k in keep}
+    visible: dict[str, list[str]] = {}
+    for host in [n.node for n in network.of_kind("docker-host")]:
+        names = [c.node for c in network.containers_of(host)]
+        if max_containers is None or len(names) <= max_containers + 1:
+            visible[host] = names
+            continue
+        chosen = {n for n in names if n in keep_nodes}
+        for name in names:
+            if len(chosen) >= max_containers:
+                break
+            chosen.add(name)
+        visible[host] = [n for n in names if n in chosen]
+    # containers whose machine is not a docker host (none today) are always shown
+    return visible
+
+
+def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int | None = DEFAULT_MAX_CONTAINERS) -> nx.Graph:
+    """The graph of ``network``: see the module docstring for node and edge kinds.
+
+    ``keep`` names nodes (or devices, ``c7/eth0``) that must be drawn one by one even
+    when a host's containers are collapsed; ``max_containers=None`` never collapses.
+    """
+    graph = nx.Graph(time=network.time, cause=network.cause)
+    visible = choose_visible(network, keep, max_containers)
+    hidden: dict[str, list[Namespace]] = {}
+    hidden_nodes: set[str] = set()
+    for host, shown in visible.items():
+        rest = [c for c in network.containers_of(host) if c.node not in shown]
+        if rest:
+            hidden[host] = rest
+            hidden_nodes.update(c.node for c in rest)
+
+    peers_in_hidden: set[str] = set()  # host-side veths whose container is collapsed
+    for ns in network.namespaces:
+        for d in ns.devices:
+            if d.peer and d.peer[0] in hidden_nodes:
+                peers_in_hidden.add(dev_id(ns.node, d.name))
+
+    for ns in network.namespaces:
+        if ns.node in hidden_nodes:
+            continue
+        graph.add_node(ns.node, kind="namespace", ns_kind=ns.kind, machine=ns.machine, extra=ns.extra)
+        for d in ns.devices:
+            node_id = dev_id(ns.node, d.name)
+            if node_id in peers_in_hidden:
+                continue
+            graph.add_node(
+                node_id, kind="device", parent=ns.node, name=d.name, dev_kind=d.kind, mac=d.mac,
+                addrs=d.addrs, up=d.up, master=d.master, peer=d.peer,
+            )
+
+    for host, rest in hidden.items():
+        bridges = []
+        for c in rest:
+            for d in c.devices:
+                if d.peer:
+                    host_ns = network.namespace(d.peer[0])
+                    host_dev = host_ns.device(d.peer[1]) if host_ns else None
+                    if host_dev and host_dev.master and host_dev.master not in bridges:
+                        bridges.append(host_dev.master)
+        gid = group_id(host)
+        graph.add_node(
+            gid, kind="group", parent=host, members=tuple(c.node for c in rest),
+            addrs=tuple(a for c in rest for d in c.devices if d.name != "lo" for a in d.addrs),
+            bridges=tuple(bridges),
+        )
+        for bridge in bridges:
+            graph.add_edge(gid, dev_id(host, bridge), kind="group")
+
+    # veth pairs and bridge ports
+    for ns in network.namespaces:
+        for d in ns.devices:
+            a = dev_id(ns.node, d.name)
+            if a not in graph:
+                continue
+            if d.peer:
+                b = dev_id(*d.peer)
+                if b in graph:
+                    graph.add_edge(a, b, kind="veth")
+            if d.master:
+                b = dev_id(ns.node, d.master)
+                if b in graph:
+                    graph.add_edge(a, b, kind="bridge-port")
+
+    # the LAN switch
+    if network.lan:
+        graph.add_node(SWITCH, kind="switch")
+        for port, node, dev in network.lan:
+            pid = dev_id(SWITCH, port)
+            graph.add_node(pid, kind="port", parent=SWITCH, name=port)
+            graph.add_edge(pid, SWITCH, kind="switch-port")
+            if node and dev_id(node, dev) in graph:
+                graph.add_edge(dev_id(node, dev), pid, kind="cable")
+
+    # point-to-point wires the snapshot does not list: NICs outside any switch,
+    # veth or bridge, sharing a subnet (the router's uplink to the internet).
+    cabled = {dev_id(n, d) for _p, n, d in network.lan}
+    loose: list[tuple[str, Namespace, Device]] = []
+    for ns in network.namespaces:
+        if ns.kind == "container":
+            continue
+        for d in ns.devices:
+            node_id = dev_id(ns.node, d.name)
+            if d.kind == "ether" and node_id not in cabled and node_id in graph and not d.master:
+                loose.append((node_id, ns, d))
+    for i, (a, ns_a, da) in enumerate(loose):
+        for b, ns_b, db in loose[i + 1 :]:
+            if ns_a.node != ns_b.node and any(x.network == y.network for x in _subnets(da) for y in _subnets(db)):
+                graph.add_edge(a, b, kind="wire")
+
+    # the IP stack between the interfaces of a forwarding namespace
+    for ns in network.namespaces:
+        if ns.kind not in ("docker-host", "router"):
+            continue
+        l3 = [dev_id(ns.node, d.name) for d in ns.devices if d.kind in ("ether", "bridge") and d.addrs and not d.master]
+        uplinks = [x for x in l3 if graph.nodes[x]["dev_kind"] == "ether"]
+        if ns.kind == "docker-host":
+            for bridge in (x for x in l3 if graph.nodes[x]["dev_kind"] == "bridge"):
+                for up in uplinks:
+                    graph.add_edge(bridge, up, kind="routing")
+        else:
+            for i, a in enumerate(uplinks):
+                for b in uplinks[i + 1 :]:
+                    graph.add_edge(a, b, kind="routing")
+    return graph
+
+
+def topology_graph(trace: Sequence[Any], at: float | None = None, *, keep: Iterable[str] = (), max_containers: int | None = DEFAULT_MAX_CONTAINERS) -> nx.Graph:
+    """The graph :func:`simulator.viz.topology` draws for ``trace`` at ``at``.
+
+    Every node and every edge of it has an artist in the figure, whose ``gid`` is
+    the node's name (``c1``, ``host/docker0``) or ``EDGE:a|b`` for an edge.
+    """
+    return build_graph(network_at(trace, at), keep, max_containers)
