@@ -307,27 +307,54 @@ class DockerCli:
         now = self.engine.sim.now
         rows = []
         containers = sorted(self.engine.containers.values(), key=lambda c: -c.created)
+        if p.flag("latest"):
+            containers = containers[:1]
         for c in containers:
-            if not (c.running or p.flag("all")):
-                continue
-            cid = c.id if p.flag("no-trunc") else c.short_id
-            if p.flag("quiet"):
-                rows.append([cid])
+            if not (c.running or p.flag("all") or p.flag("latest")):
                 continue
             full_cmd = " ".join((*c.image.entrypoint, *c.command))
-            cmd = output.go_quote(full_cmd if p.flag("no-trunc") else output.ellipsis(full_cmd, 20))
-            created = output.human_duration(now - c.created) + " ago"
             if c.running:
                 status = "Up " + output.human_duration(now - (c.started_at if c.started_at is not None else now))
             elif c.state == "exited":
                 status = f"Exited ({c.exit_code}) " + output.human_duration(now - (c.finished_at if c.finished_at is not None else now)) + " ago"
             else:
                 status = "Created"
-            rows.append([cid, getattr(c, "image_ref", c.image.reference), cmd, created, status, self._ports_column(c), c.name])
+            rows.append({
+                "ID": c.id if p.flag("no-trunc") else c.short_id,
+                "Image": getattr(c, "image_ref", c.image.reference),
+                "Command": output.go_quote(full_cmd if p.flag("no-trunc") else output.ellipsis(full_cmd, 20)),
+                "RunningFor": output.human_duration(now - c.created) + " ago",
+                "CreatedAt": output.rfc3339(c.created),
+                "Status": status,
+                "State": c.state,
+                "Ports": self._ports_column(c),
+                "Names": c.name,
+                "Networks": ",".join(sorted(c.endpoints)),
+            })
         if p.flag("quiet"):
-            return CliOutcome(stdout="".join(r[0] + "\n" for r in rows))
-        header = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
-        return CliOutcome(stdout=output.table(header, rows))
+            return CliOutcome(stdout="".join(r["ID"] + "\n" for r in rows))
+        template = p.value("format")
+        if template is None or template == "table":
+            header = ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
+            keys = ["ID", "Image", "Command", "RunningFor", "Status", "Ports", "Names"]
+            return CliOutcome(stdout=output.table(header, [[r[k] for k in keys] for r in rows]))
+        return self._custom_table(template, rows, PS_HEADERS)
+
+    def _custom_table(self, template: str, rows: list[dict[str, str]], headers: dict[str, str]) -> CliOutcome:
+        """``--format``: a Go template per row, or ``table ...`` with tab-separated columns."""
+        is_table = template.startswith("table ")
+        body = template[6:] if is_table else template
+        try:
+            lines = [gotemplate.render(body, row) for row in rows]
+            if not is_table:
+                return CliOutcome(stdout="".join(line + "\n" for line in lines))
+            head = gotemplate.render(body, {k: headers.get(k, k.upper()) for k in rows[0]} if rows else dict(headers))
+        except gotemplate.TemplateError as error:
+            return CliOutcome(stderr=f"{error}\n", exit_code=1)
+        cells = [line.split("\t") for line in [head, *lines]]
+        width = max(len(c) for c in cells)
+        cells = [c + [""] * (width - len(c)) for c in cells]
+        return CliOutcome(stdout=output.table(cells[0], cells[1:]))
 
     def _ports_column(self, c: Container) -> str:
         """``0.0.0.0:8080->80/tcp, [::]:8080->80/tcp`` (``:::8080`` on older CLIs), or ``80/tcp``."""
@@ -598,3 +625,9 @@ def _natural(name: str) -> list[object]:
     import re
 
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+PS_HEADERS = {
+    "ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "RunningFor": "CREATED", "CreatedAt": "CREATED AT",
+    "Status": "STATUS", "State": "STATE", "Ports": "PORTS", "Names": "NAMES", "Networks": "NETWORKS",
+}

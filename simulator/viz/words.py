@@ -1,0 +1,73 @@
+"""The words the pictures print, in English and Korean (one table, looked up by key).
+
+Names a learner types or greps stay as Linux and Docker spell them in both
+languages (``docker0``, ``veth1a2b3c4``, ``eth0``, ``MASQUERADE``); only the
+descriptions around them are translated.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "ko")
+
+TERMS: dict[str, tuple[str, str]] = {
+    # namespace kinds, as subtitles under a box's name
+    "docker-host": ("Docker host", "도커 호스트"),
+    "router": ("router (NAT)", "공유기 (NAT 라우터)"),
+    "internet": ("the internet", "인터넷"),
+    "laptop": ("laptop on the LAN", "같은 LAN의 노트북"),
+    "container": ("container", "컨테이너"),
+    "machine": ("machine", "머신"),
+    "switch": ("LAN switch", "LAN 스위치"),
+    "bridge": ("bridge", "브리지"),
+    "more": ("+{n} more", "외 {n}개"),
+    "veths": ("{n} × veth", "veth {n}개"),
+    "down": ("down", "꺼짐"),
+    # titles
+    "topology-title": ("Network at t = {t} s", "t = {t}초의 네트워크"),
+    "after": ("after: {cause}", "직전 변경: {cause}"),
+    "path-title": ("Packet path: {command}", "패킷 경로: {command}"),
+    "path-title-plain": ("Packet path", "패킷 경로"),
+    "ladder-title": ("Ladder diagram: {command}", "래더 다이어그램: {command}"),
+    "ladder-title-plain": ("Ladder diagram", "래더 다이어그램"),
+    "headers-title": ("Headers hop by hop: {command}", "홉별 헤더: {command}"),
+    "headers-title-plain": ("Headers hop by hop", "홉별 헤더"),
+    "time-ms": ("time (ms)", "시간 (ms)"),
+    "later": ("{ms} ms later", "{ms} ms 뒤"),
+    "legend": ("Frames, in order", "프레임 (순서대로)"),
+    "times": ("×{n}", "×{n}"),
+    "dropped": ("dropped at {where}: {reason}", "{where}에서 버려짐: {reason}"),
+    "delivered": ("delivered", "전달됨"),
+    "flood": ("flooded", "플러딩"),
+    "changed": ("highlighted: changed since the previous hop of the same packet",
+                "노란 칸: 같은 패킷의 직전 홉과 달라진 값"),
+    "no-frames": ("(no frames in this trace)", "(이 트레이스에는 프레임이 없습니다)"),
+    "step": ("Step {i} of {n}", "{n}단계 중 {i}단계"),
+    # header table columns
+    "col-hop": ("#", "#"),
+    "col-time": ("t (ms)", "t (ms)"),
+    "col-where": ("sent on", "송신 장치"),
+    "col-src-mac": ("src MAC", "출발지 MAC"),
+    "col-dst-mac": ("dst MAC", "목적지 MAC"),
+    "col-src-ip": ("src IP", "출발지 IP"),
+    "col-dst-ip": ("dst IP", "목적지 IP"),
+    "col-ttl": ("TTL", "TTL"),
+    "col-proto": ("proto", "프로토콜"),
+    "col-what": ("type, seq", "종류, seq"),
+    # change labels on a path
+    "ttl": ("TTL {a}→{b}", "TTL {a}→{b}"),
+    "snat": ("SNAT {a}→{b}", "SNAT {a}→{b}"),
+    "dnat": ("DNAT {a}→{b}", "DNAT {a}→{b}"),
+    "routed": ("routed", "라우팅"),
+}
+
+
+def term(key: str, lang: str = "en", **values: object) -> str:
+    """The text for ``key`` in ``lang`` (``en`` or ``ko``), with ``values`` filled in.
+
+    >>> term("more", "ko", n=24)
+    '외 24개'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    en, ko = TERMS[key]
+    return (ko if lang == "ko" else en).format(**values)
