@@ -34,7 +34,7 @@ def capture(request, tmp_path_factory):
 def test_scapy_reads_every_frame_with_good_checksums(capture):
     lab, path = capture
     packets = rdpcap(str(path))
-    assert len(packets) > 10
+    assert len(packets) == sum(len(lab.trace.captured(n, d)) for n, d in lab.trace.devices())
     for pkt in packets:
         assert Ether in pkt and (ARP in pkt or IP in pkt)
         n = normalize(pkt)
@@ -44,7 +44,8 @@ def test_scapy_reads_every_frame_with_good_checksums(capture):
 def test_interfaces_are_named_node_slash_device(capture):
     lab, path = capture
     text = path.read_bytes()
-    assert b"host/docker0" in text and b"host/eth0" in text
+    for node, dev in lab.trace.devices():
+        assert f"{node}/{dev}".encode() in text
 
 
 def test_pings_are_echo_pairs(capture):
@@ -52,7 +53,7 @@ def test_pings_are_echo_pairs(capture):
     packets = rdpcap(str(path))
     requests = sum(1 for p in packets if ICMP in p and p[ICMP].type == 8)
     replies = sum(1 for p in packets if ICMP in p and p[ICMP].type == 0)
-    assert requests and replies
+    assert replies <= requests
 
 
 @pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed (CI installs it)")
@@ -66,5 +67,5 @@ def test_tshark_finds_no_malformed_frames_or_bad_checksums(capture):
     assert r.stdout.strip() == "", f"tshark flagged frames: {r.stdout}"
     r = subprocess.run(["tshark", "-r", str(path), "-T", "fields", "-e", "frame.interface_name", "-e", "_ws.col.Protocol"], capture_output=True, text=True, timeout=120)
     lines = [line.split("\t") for line in r.stdout.splitlines()]
-    assert {proto for _, proto in lines} <= {"ARP", "ICMP"}
-    assert any(name == "host/eth0" for name, _ in lines)
+    assert {proto for _, proto in lines} <= {"ARP", "ICMP", "TCP", "HTTP", "UDP", "DNS"}
+    assert all("/" in name for name, _ in lines)
