@@ -53,6 +53,10 @@ class Container:
     restart_count: int = 0
     pid: int = 0
     extra_hosts: tuple[str, ...] = ()
+    sandbox_id: str = ""  # libnetwork's sandbox id while running
+    name_explicit: bool = True  # --name given (<= 24: generated names are not in DNS)
+    dns: Any = None  # the EmbeddedDns serving this container, while it runs
+    extra_tools: set[str] = field(default_factory=set)  # installed with apt-get / apk
     publish: tuple[Any, ...] = ()  # PortSpec requests (-p)
     publish_all: bool = False  # -P
     port_bindings: list[Any] = field(default_factory=list)  # firewall.PublishedPort while running

@@ -124,12 +124,12 @@ class DockerEngine:
     # -- ids and names ---------------------------------------------------------------------
 
     def new_id(self) -> str:
-        return f"{self.sim.rng.getrandbits(256):064x}"
+        return f"{self.sim.stream('ids').getrandbits(256):064x}"
 
     def random_veth_name(self) -> str:
         """``veth`` + 7 hex (netutils.GenerateRandomName), retried on a clash."""
         while True:
-            name = f"veth{self.sim.rng.getrandbits(28):07x}"
+            name = f"veth{self.sim.stream('veth').getrandbits(28):07x}"
             if name not in self._used_veth and name not in self.machine.netns.devices:
                 self._used_veth.add(name)
                 return name
@@ -251,7 +251,7 @@ class DockerEngine:
             self.subnets.release(subnet)
             raise DockerError(str(error)) from None
         net = Network(
-            net_id, spec.name, spec.driver, self.sim.now + self.sim.rng.random(),
+            net_id, spec.name, spec.driver, self.sim.now + self.sim.stream("clock").random(),
             subnet=subnet, gateway=gateway, ip_range=spec.ip_range, pool=pool,
             internal=spec.internal, attachable=spec.attachable, options=options,
             labels=dict(spec.labels or {}), ipam_options={},
@@ -314,6 +314,7 @@ class DockerEngine:
             except IpamError as error:
                 raise DockerError(str(error)) from None
             self._set_default_route(container)
+            self._ensure_dns(container)
             self.refresh_firewall()
         container.networks[net.name] = request
 
@@ -411,7 +412,7 @@ class DockerEngine:
         if mode == "host" and req.links:
             raise DockerError("conflicting options: host type networking can't be used with links. This would result in undefined behavior", 125)
         cid = self.new_id()
-        name = (req.name or names.generate(self.sim.rng, {c.name for c in self.containers.values()})).lstrip("/")
+        name = (req.name or names.generate(self.sim.stream("names"), {c.name for c in self.containers.values()})).lstrip("/")
         hostname = req.hostname or cid[:12]
         if mode == "host":
             hostname = self.machine.hostname
@@ -428,6 +429,7 @@ class DockerEngine:
             networks=requests,
             env=req.env,
             links=req.links,
+            name_explicit=req.name is not None,
             publish=() if mode_name == "host" else req.publish,
             publish_all=req.publish_all and mode_name != "host",
         )
@@ -466,12 +468,14 @@ class DockerEngine:
                     net = self.networks[request.network_id]
                     raise DockerError(f"{prefix}{error}" if "Address" in str(error) else f"{prefix}no available IPv4 addresses on this network's address pools: {net.name} ({net.id})") from None
             self._set_default_route(container)
+            self._ensure_dns(container)
             try:
                 self._bind_ports(container)
             except DockerError:
                 self._teardown(container)
                 raise
         container.state = "running"
+        container.sandbox_id = self.new_id()
         container.started_at = self.sim.now
         container.pid = self.machine.next_pid()
         self.refresh_firewall()
@@ -493,7 +497,7 @@ class DockerEngine:
         if self.profile.mac_scheme == "ip":
             mac = MacAddress.from_ipv4(ip)
         else:
-            mac = MacAddress.random_local(self.sim.rng)
+            mac = MacAddress.random_local(self.sim.stream("macs"))
         ifname = self._next_ifname(container)
         endpoint = Endpoint(self.new_id(), net, container, ip, mac, ifname, aliases=request.aliases, static_ip=request.static_ip)
         self.drivers[net.driver].join(net, endpoint)
@@ -562,7 +566,17 @@ class DockerEngine:
             port += 1
         return port
 
+    def _ensure_dns(self, container: Container) -> None:
+        """Start the embedded DNS once the container is on a user-defined network."""
+        if container.dns is None and any(not ep.network.is_default_bridge for ep in container.endpoints.values()):
+            from simulator.engine.embedded_dns import EmbeddedDns
+
+            container.dns = EmbeddedDns(self, container)
+
     def _teardown(self, container: Container) -> None:
+        if container.dns is not None and container.netns is not None and container.network_mode != "host":
+            container.dns.close()
+        container.dns = None
         for binding in container.port_bindings:
             self.host_ports.pop((binding.proto, binding.host_port), None)
         container.port_bindings = []

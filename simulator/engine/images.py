@@ -15,7 +15,7 @@ SHELL_TOOLS_UBUNTU_1404 = frozenset(
     {"ping", "ip", "ifconfig", "hostname", "cat", "env", "sleep", "route", "arp", "getent", "echo", "true", "false", "ls", "bash", "sh", "exit"}
 )
 BUSYBOX_TOOLS = frozenset(
-    {"ping", "ip", "ifconfig", "hostname", "cat", "env", "sleep", "route", "arp", "nslookup", "wget", "echo", "true", "false", "ls", "sh", "exit", "getent"}
+    {"ping", "ip", "ifconfig", "hostname", "cat", "env", "sleep", "route", "arp", "nslookup", "wget", "echo", "true", "false", "ls", "sh", "exit"}
 )
 MINIMAL_DEBIAN_TOOLS = frozenset({"hostname", "cat", "env", "sleep", "getent", "echo", "true", "false", "ls", "bash", "sh", "exit"})
 

@@ -13,6 +13,7 @@ Exit status: 0 if any reply came back, 1 if none, 2 on an error before sending.
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 from collections.abc import Generator
 from ipaddress import IPv4Address
@@ -108,9 +109,11 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         return 1 if ctx.flavour == "host" else 2
 
     # Resolve.
+    numeric = True
     try:
         target_ip = IPv4Address(target)
     except ValueError:
+        numeric = False
         resolved = None
         if ctx.resolve is not None:
             resolved = yield from ctx.resolve(target)
@@ -149,7 +152,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         message = packet.payload
         assert isinstance(message, IcmpMessage)
         low, high = latency.PROCESS_WAKEUP_S
-        now = env.now + low + sim.rng.random() * (high - low)
+        now = env.now + low + sim.stream("jitter").random() * (high - low)
         if message.type is IcmpType.ECHO_REPLY:
             seq = message.seq
             if seq not in sent_at or seq in received:
@@ -168,6 +171,19 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         events.append(line)
         if not wake["event"].triggered:
             wake["event"].succeed()
+
+    names: dict[IPv4Address, str | None] = {}
+
+    def name_replies() -> Generator[Any, Any, None]:
+        """iputils prints the reply's source by name (a PTR query) when the target was a name."""
+        if numeric or ctx.busybox or ctx.reverse is None:
+            return
+        for i, event in enumerate(events):
+            if isinstance(event, render.PingReply) and event.from_name is None:
+                if event.from_ip not in names:
+                    names[event.from_ip] = yield from ctx.reverse(str(event.from_ip))
+                if names[event.from_ip] is not None:
+                    events[i] = dataclasses.replace(event, from_name=names[event.from_ip])
 
     stack.icmp_sockets[ident] = on_packet
     start = env.now
@@ -202,12 +218,18 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 break
             if deadline is not None and env.now - start + interval > deadline:
                 break
-            yield env.timeout(interval)
+            next_send = env.now + interval
+            while env.now < next_send:
+                wake["event"] = env.event()
+                yield env.any_of([wake["event"], env.timeout(next_send - env.now)])
+                yield from name_replies()
         # Wait for what is outstanding.
         end_by = start + deadline if deadline is not None else env.now + (interval if interactive else linger)
         while len(received) + errors < transmitted and env.now < end_by:
             wake["event"] = env.event()
             yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
+            yield from name_replies()
+        yield from name_replies()
     finally:
         stack.icmp_sockets.pop(ident, None)
     # iputils reports the time from the first to the last transmission (the deadline with -w).

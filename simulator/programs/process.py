@@ -32,6 +32,7 @@ class ProcessContext:
     stdout: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     resolve: Callable[[str], Generator[Any, Any, str | None]] | None = None
+    reverse: Callable[[str], Generator[Any, Any, str | None]] | None = None
     netns_names: Callable[[NetworkNamespace], str] | None = None
     shell: str = "bash"
 

@@ -340,3 +340,12 @@ def _ping(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 PROGRAMS["ping"] = _ping
+
+
+def _register_dns_tools() -> None:
+    from simulator.programs import dnstools
+
+    PROGRAMS.update(dnstools.PROGRAMS)
+
+
+_register_dns_tools()

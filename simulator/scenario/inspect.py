@@ -129,7 +129,7 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
         networks = {c.network_mode: {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, c.network_mode),
                                      "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
                                      "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
-    sandbox = f"{engine.sim.rng.getrandbits(256):064x}" if running else ""
+    sandbox = c.sandbox_id if running else ""
     settings: dict[str, Any] = {}
     if not prof.at_least("29"):
         settings["Bridge"] = ""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.versions import profile
+from simulator.programs import resolver
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import files, snapshot
@@ -187,8 +188,24 @@ class Lab:
             self.sim, machine.netns, "host", machine.hostname, machine.next_pid(),
             files=files.host_files(machine), environ=files.host_environ(machine),
         )
-        ctx.resolve = lambda target: _resolve_hosts(ctx, target)
+        self._wire_resolver(ctx)
         return self._run_program(ctx, program, argv)
+
+    def _wire_resolver(self, ctx: ProcessContext) -> None:
+        """getaddrinfo for the program: the hosts file, then the namespace's DNS servers."""
+        families = ("A",) if ctx.flavour == "ubuntu-14.04" else ("A", "AAAA")
+
+        def resolve(target: str) -> Generator[Any, Any, str | None]:
+            lookup = yield from resolver.resolve(self.sim, ctx.netns, ctx.files, target, families)
+            v4 = [a for a in lookup.addresses if ":" not in a]
+            return v4[0] if v4 else None
+
+        def reverse(ip: str) -> Generator[Any, Any, str | None]:
+            name = yield from resolver.reverse(self.sim, ctx.netns, ctx.files, ip)
+            return name
+
+        ctx.resolve = resolve
+        ctx.reverse = reverse
 
     def _follow(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
         self._stderr_first = outcome.stderr_first
@@ -221,7 +238,7 @@ class Lab:
         image = container.image
         name = argv[0].rsplit("/", 1)[-1]
         program = PROGRAMS.get(name)
-        if program is None or name not in image.tools:
+        if program is None or (name not in image.tools and name not in container.extra_tools):
             if via_docker:
                 if self.profile.cli_error_style == "see-help":
                     msg = f'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
@@ -237,7 +254,7 @@ class Lab:
             self.sim, container.netns, image.flavour, container.hostname, self.machines[engine.machine.name].next_pid(),
             files=files.container_files(engine, container), environ=files.container_environ(engine, container),
         )
-        ctx.resolve = lambda target: _resolve_hosts(ctx, target)
+        self._wire_resolver(ctx)
         return self._run_program(ctx, program, argv)
 
     def _engine_of(self, container: Container) -> DockerEngine:
@@ -257,13 +274,3 @@ class Lab:
 def _wrap(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
     result = yield from gen
     return result
-
-
-def _resolve_hosts(ctx: ProcessContext, target: str) -> Generator[Any, Any, str | None]:
-    """getaddrinfo through /etc/hosts (the DNS part of the resolver comes with the embedded DNS)."""
-    for line in ctx.files.get("/etc/hosts", "").splitlines():
-        words = line.split("#", 1)[0].split()
-        if len(words) >= 2 and target.lower() in (w.lower() for w in words[1:]) and ":" not in words[0]:
-            return words[0]
-    return None
-    yield

@@ -26,6 +26,7 @@ from simulator.kernel.host import Machine
 from simulator.kernel.ipv4.routing import DEFAULT_NETWORK, Route
 from simulator.kernel.wire import EthernetNic, LanSwitch, Wire
 from simulator.packets.addresses import MacAddress
+from simulator.programs import dns_server
 from simulator.sim import latency
 from simulator.sim.simulation import Simulation
 
@@ -36,6 +37,14 @@ LAPTOP_IP = IPv4Address("192.168.1.20")
 WAN_ROUTER_IP = IPv4Address("203.0.113.2")
 WAN_ISP_IP = IPv4Address("203.0.113.1")
 INTERNET_ADDRESSES = {"dns.google": "8.8.8.8", "dns-secondary.google": "8.8.4.4", "example.com": "93.184.216.34"}
+# What the internet's resolver (8.8.8.8) knows; anything else is NXDOMAIN.
+INTERNET_NAMES = {
+    **INTERNET_ADDRESSES,
+    "www.example.com": "93.184.216.34",
+    "example.org": "93.184.216.34",
+    "archive.ubuntu.com": "93.184.216.34",
+    "dl-cdn.alpinelinux.org": "93.184.216.34",
+}
 
 
 @dataclass
@@ -73,6 +82,7 @@ def build(sim: Simulation, hosts: int = 1, one_mac_per_port: bool = False) -> To
     for ip in INTERNET_ADDRESSES.values():
         internet.netns.add_address("lo", f"{ip}/32", broadcast=False)
     topo.machines["internet"] = internet
+    dns_server.start(sim, internet.netns, INTERNET_NAMES)
     Wire(sim, wan_nic, isp_nic, bit_rate=1e8, delay_s=latency.WAN_ONE_WAY_S)
     router.netns.ipv4.routes.add(Route(DEFAULT_NETWORK, "eth1", gateway=WAN_ISP_IP))
     # The LAN is reachable from the internet through the router (as if its addresses were

@@ -8,6 +8,7 @@ trace, byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable
 from typing import Any
@@ -22,9 +23,23 @@ class Simulation:
 
     def __init__(self, seed: int = 0) -> None:
         self.env = simpy.Environment()
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self._streams: dict[str, random.Random] = {}
+        self.rng = self.stream("misc")
         self.tracer = Tracer()
         self._flow = 0
+
+    def stream(self, purpose: str) -> random.Random:
+        """An independent random stream per purpose ("ids", "macs", "ports", "dns", ...).
+
+        Streams keep one purpose's draws from shifting another's: adding a DNS query
+        does not change the next container's id. Each is seeded from (seed, purpose).
+        """
+        rng = self._streams.get(purpose)
+        if rng is None:
+            digest = hashlib.sha256(f"{self.seed}/{purpose}".encode()).digest()
+            rng = self._streams[purpose] = random.Random(int.from_bytes(digest[:8], "big"))
+        return rng
 
     @property
     def now(self) -> float:

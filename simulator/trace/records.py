@@ -174,6 +174,24 @@ class CommandRun:
     end_time: float
 
 
+@dataclass(frozen=True, slots=True)
+class TcpStateChanged:
+    """A TCP connection moved between RFC 9293 states (``ss -t`` would show the new one).
+
+    ``local`` and ``remote`` are ``IP:PORT``; ``flow`` is the segment that caused the
+    change (0 when a timer or the application did); ``cause`` says why.
+    """
+
+    time: float
+    node: str
+    flow: int
+    local: str
+    remote: str
+    old: str
+    new: str
+    cause: str = ""
+
+
 Record = (
     FrameSent
     | FrameReceived
@@ -186,4 +204,5 @@ Record = (
     | PacketDelivered
     | TopologyChanged
     | CommandRun
+    | TcpStateChanged
 )

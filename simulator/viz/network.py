@@ -45,7 +45,7 @@ SWITCH = "lan"
 
 GROUP_SUFFIX = "+more"
 
-DEFAULT_MAX_CONTAINERS = 6
+DEFAULT_MAX_CONTAINERS = 4
 """Containers drawn one by one per Docker host; the rest become one group node."""
 
 

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from simulator.kernel.namespace import NetworkNamespace
     from tests.realnet import RealNet
 
-__all__ = ["Mirror", "MirrorError", "mirror", "verify", "neighbour_tables"]
+__all__ = ["Mirror", "MirrorError", "mirror", "verify", "neighbour_tables", "iptables_counters", "zero_counters"]
 
 # Kernel parameters the simulator's model hard-codes (see the module docstring).
 NEIGH_PARAMS = {
@@ -294,6 +294,9 @@ def _sysctls(m: Mirror, ns: NetworkNamespace) -> None:
 
     values = dict(GLOBAL_PARAMS)
     values["net.ipv4.ip_forward"] = 1 if ns.ipv4.ip_forward else 0
+    # br_netfilter is built into (or loaded in) this kernel: a new namespace starts with
+    # bridge-nf-call-iptables = 1; the model says whether bridged IPv4 walks iptables.
+    values["net.bridge.bridge-nf-call-iptables"] = 1 if _br_nf(ns) else 0
     for key, value in CONF_PARAMS.items():
         values[f"net.ipv4.conf.all.{key}"] = value
         values[f"net.ipv4.conf.default.{key}"] = value
@@ -306,6 +309,10 @@ def _sysctls(m: Mirror, ns: NetworkNamespace) -> None:
             values[f"net.ipv4.neigh.{dev.name}.{key}"] = value
     args = " ".join(f"{k}={v}" for k, v in values.items())
     m.run(ns.node, f"sysctl -q -w {args}")
+
+
+def _br_nf(ns: NetworkNamespace) -> bool:
+    return bool(getattr(ns.ipv4, "bridge_nf_call_iptables", False))
 
 
 def _route_args(route: Any) -> str:
@@ -431,9 +438,11 @@ def verify(lab: Lab, m: Mirror) -> list[str]:
         if real_routes != model_routes:
             problems.append(f"{node}: routes real-only {sorted(real_routes - model_routes)} model-only {sorted(model_routes - real_routes)}")
 
-        fwd = m.rn.run(m.ns(node), "sysctl -n net.ipv4.ip_forward").stdout.strip()
+        fwd, brnf = m.rn.run(m.ns(node), "sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables").stdout.split()
         if fwd != ("1" if ns.ipv4.ip_forward else "0"):
             problems.append(f"{node}: ip_forward {fwd} != model {ns.ipv4.ip_forward}")
+        if brnf != ("1" if _br_nf(ns) else "0"):
+            problems.append(f"{node}: bridge-nf-call-iptables {brnf} != model {_br_nf(ns)}")
 
         for table in TABLES:
             model = iptables_lines(ns, table)
@@ -457,3 +466,59 @@ def neighbour_tables(lab: Lab, m: Mirror | None = None) -> dict[str, dict[tuple[
                 table[(n["dev"], n["dst"])] = (state, n.get("lladdr", "").lower() or None)
         out[ns.node] = table
     return out
+
+
+# ---------------------------------------------------------------------------
+# iptables counters
+# ---------------------------------------------------------------------------
+
+Counters = dict[str, dict[str, Any]]  # table -> {"policy": {chain: (pkts, bytes)}, "rules": [(chain, rule, pkts, bytes)]}
+_SAVE_POLICY = re.compile(r"^:(\S+) (\S+) \[(\d+):(\d+)\]$")
+_SAVE_RULE = re.compile(r"^\[(\d+):(\d+)\] (-A (\S+) .*)$")
+
+
+def counted_tables(ns: NetworkNamespace) -> list[str]:
+    """The tables :func:`mirror` instantiated in ``ns`` (the model has more than default policies).
+
+    Only those are compared: with iptables-nft a table nobody touched does not exist
+    and counts nothing, while the model (like iptables-legacy) always has it.
+    """
+    return [t for t in TABLES if not _is_default_table(iptables_lines(ns, t))]
+
+
+def iptables_counters(lab: Lab, m: Mirror | None = None) -> dict[str, Counters]:
+    """Packet/byte counters of every rule and built-in policy, per node and table.
+
+    From the model, or (``m`` given) from ``iptables-save -c`` in the real namespaces.
+    """
+    out: dict[str, Counters] = {}
+    for ns in namespaces(lab):
+        tables: Counters = {}
+        for table in counted_tables(ns):
+            policy: dict[str, tuple[int, int]] = {}
+            rules: list[tuple[str, str, int, int]] = []
+            if m is None:
+                for name, chain in ns.ipv4.netfilter.tables[table].items():
+                    if chain.policy:
+                        policy[name] = (chain.packets, chain.bytes)
+                    rules += [(name, c.rule.text(), c.packets, c.bytes) for c in chain.rules]
+            else:
+                text = m.rn.run(m.ns(ns.node), f"iptables-save -c -t {table}").stdout
+                for line in text.splitlines():
+                    pm = _SAVE_POLICY.match(line)
+                    if pm and pm.group(2) != "-":
+                        policy[pm.group(1)] = (int(pm.group(3)), int(pm.group(4)))
+                    rm = _SAVE_RULE.match(line)
+                    if rm:
+                        rules.append((rm.group(4), rm.group(3), int(rm.group(1)), int(rm.group(2))))
+            tables[table] = {"policy": policy, "rules": sorted(rules, key=lambda r: r[0])}
+        if tables:
+            out[ns.node] = tables
+    return out
+
+
+def zero_counters(lab: Lab, m: Mirror) -> None:
+    """``iptables -Z`` in every counted table of the real namespaces."""
+    for ns in namespaces(lab):
+        for table in counted_tables(ns):
+            m.rn.run(m.ns(ns.node), f"iptables -w -t {table} -Z")

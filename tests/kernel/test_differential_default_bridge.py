@@ -11,7 +11,9 @@ traffic on both sides, captures on the same devices and compares:
 * the time of every frame relative to the first frame the pinging container sends,
   within +-1.5 s (this is what checks the neighbour re-probe ~5 s later);
 * the ARP tables (``ip -4 neigh``: state and MAC) of every namespace at the end;
-* what ping printed: the sequence numbers and TTLs of the replies and the totals.
+* what ping printed: the sequence numbers and TTLs of the replies and the totals;
+* the iptables counters (``iptables-save -c``: every rule and built-in policy) of the
+  tables the model uses, counted from the start of the traffic.
 
 On failure the message holds a side-by-side table per device.
 Run with ``-s`` to see the tables of passing tests too.
@@ -26,12 +28,15 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.kernel.compare import DeviceDiff, compare_frames, frames, ignorable, sim_packets
-from tests.kernel.mirror import Mirror, mirror, neighbour_tables
+from tests.kernel.mirror import Mirror, iptables_counters, mirror, neighbour_tables, zero_counters
 from tests.realnet import RealNet, require_real_kernel
 
 pytestmark = pytest.mark.realkernel
 
 TIME_TOLERANCE_S = 1.5
+# A Linux bridge with multicast snooping (docker0 keeps the default) sends an IGMP report
+# when it comes up and repeats it within ~1 s; let that pass before counting.
+SETTLE_S = 2.0
 LINGER = "sleep 10"
 CONTAINERS = ("c1", "c2", "c3")
 
@@ -54,6 +59,8 @@ class Outcome:
     sim_output: str
     real_output: str
     mirror_script: str
+    counters_sim: dict = field(default_factory=dict)
+    counters_real: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def report(self) -> str:
@@ -66,6 +73,21 @@ class Outcome:
                 r = self.neigh_real.get(node, {}).get(k)
                 mark = "  " if s == r else "!!"
                 parts.append(f"{mark} {node:9} {k[0]:12} {k[1]:15} {str(s):40} | {r}")
+        parts.append("== iptables counters [packets:bytes] (simulator | real kernel)")
+        for node, tables in self.counters_sim.items():
+            for table, sim in tables.items():
+                real = self.counters_real.get(node, {}).get(table, {"policy": {}, "rules": []})
+                for chain in sorted(set(sim["policy"]) | set(real["policy"])):
+                    s, r = sim["policy"].get(chain), real["policy"].get(chain)
+                    parts.append(f"{'  ' if s == r else '!!'} {node:8} {table:6} policy {chain:<36} {str(s):>12} | {r}")
+                for k in range(max(len(sim["rules"]), len(real["rules"]))):
+                    s = sim["rules"][k] if k < len(sim["rules"]) else None
+                    r = real["rules"][k] if k < len(real["rules"]) else None
+                    rule = (s or r)[1]
+                    sc = f"[{s[2]}:{s[3]}]" if s else "-"
+                    rc = f"[{r[2]}:{r[3]}]" if r else "-"
+                    mark = "  " if s == r else "!!"
+                    parts.append(f"{mark} {node:8} {table:6} {rule[:60]:<60} {sc:>10} | {rc}")
         parts.append("== ping output\n-- simulator:\n" + self.sim_output + "-- real kernel:\n" + self.real_output)
         if self.problems:
             parts.append("== PROBLEMS\n" + "\n".join(f"- {p}" for p in self.problems))
@@ -91,16 +113,21 @@ def differential(
     lab = build_lab(engine)
     with RealNet(tag) as rn:
         m: Mirror = mirror(lab, rn)
+        built = time.time()
         caps = {dev: m.capture(*dev) for dev in devices}
 
         # The simulator first (it takes no wall-clock time), then the same on the kernel.
         mark = lab.sim.tracer.mark()
         start = lab.sim.now
+        counters_before = iptables_counters(lab)
         sim_result = lab.sh(sim_command)
         assert lab.sh(LINGER).exit_code == 0
         window = lab.sim.now - start
         trace = lab.sim.tracer.since(mark)
+        counters_sim = _delta(iptables_counters(lab), counters_before)
 
+        time.sleep(max(0.0, built + SETTLE_S - time.time()))
+        zero_counters(lab, m)
         t_start = time.time()
         real_result = m.run(real_node, real_command, check=False)
         rest = window - (time.time() - t_start)
@@ -108,6 +135,7 @@ def differential(
             time.sleep(rest)
         neigh_real = neighbour_tables(lab, m)
         neigh_sim = neighbour_tables(lab)
+        counters_real = iptables_counters(lab, m)
         rn.stop_captures()
         real_pkts = {dev: cap.packets() for dev, cap in caps.items()}
         script = m.script()
@@ -126,9 +154,26 @@ def differential(
         compare_frames(f"{node}/{dev}", frames(sim_pkts[(node, dev)], t0_sim), frames(real_pkts[(node, dev)], t0_real), TIME_TOLERANCE_S)
         for node, dev in devices
     ]
-    outcome = Outcome(diffs, neigh_sim, neigh_real, sim_result.stdout + sim_result.stderr, real_result.stdout + real_result.stderr, script)
+    outcome = Outcome(diffs, neigh_sim, neigh_real, sim_result.stdout + sim_result.stderr, real_result.stdout + real_result.stderr, script, counters_sim, counters_real)
     for d in diffs:
         outcome.problems += [f"{d.name}: {p}" for p in d.problems]
+    igmp = sum(1 for d in diffs for why, _f in d.ignored if why == "igmp")
+    for node, tables in counters_sim.items():
+        for table, sim in tables.items():
+            real = counters_real.get(node, {}).get(table)
+            if real is None:
+                outcome.problems.append(f"{node}: no iptables -t {table} in the kernel")
+                continue
+            if sim["rules"] != real["rules"]:
+                outcome.problems.append(f"{node}: iptables -t {table} rule counters differ")
+            for chain in set(sim["policy"]) | set(real["policy"]):
+                if igmp and chain in ("OUTPUT", "POSTROUTING"):
+                    continue  # the kernel's own IGMP reports went through them (not modelled)
+                if sim["policy"].get(chain) != real["policy"].get(chain):
+                    outcome.problems.append(
+                        f"{node}: iptables -t {table} policy counter of {chain}: "
+                        f"simulator {sim['policy'].get(chain)} real {real['policy'].get(chain)}"
+                    )
     for node, table in neigh_sim.items():
         if table != neigh_real.get(node):
             outcome.problems.append(f"{node}: ARP table differs: simulator {table} real {neigh_real.get(node)}")
@@ -139,6 +184,23 @@ def differential(
             f"ping output: simulator {_ping_summary(outcome.sim_output)} real {_ping_summary(outcome.real_output)}"
         )
     return outcome
+
+
+def _delta(after: dict, before: dict) -> dict:
+    """Counters that grew between two :func:`iptables_counters` snapshots of the model."""
+    out: dict = {}
+    for node, tables in after.items():
+        out[node] = {}
+        for table, now in tables.items():
+            then = before.get(node, {}).get(table, {"policy": {}, "rules": []})
+            policy = {c: (p - then["policy"].get(c, (0, 0))[0], b - then["policy"].get(c, (0, 0))[1]) for c, (p, b) in now["policy"].items()}
+            old_rules = {(r[0], r[1]): r for r in then["rules"]}
+            rules = []
+            for chain, rule, p, b in now["rules"]:
+                o = old_rules.get((chain, rule), (chain, rule, 0, 0))
+                rules.append((chain, rule, p - o[2], b - o[3]))
+            out[node][table] = {"policy": policy, "rules": rules}
+    return out
 
 
 def check(outcome: Outcome) -> None:

@@ -45,7 +45,7 @@ class BridgeDriver:
         ns = engine.machine.netns
         name = network.bridge_name or f"br-{network.id[:12]}"
         network.bridge_name = name
-        rng = engine.sim.rng
+        rng = engine.sim.stream("macs")
         if engine.profile.mac_scheme == "ip":
             mac = MacAddress(b"\x02\x42" + rng.getrandbits(32).to_bytes(4, "big"))
         else:
@@ -58,6 +58,13 @@ class BridgeDriver:
         if network.gateway is not None and network.subnet is not None:
             ns.add_address(name, f"{network.gateway}/{network.subnet.prefixlen}")
         ns.set_up(name)
+        # setupIPv4BridgeNetFiltering: br_netfilter + net.bridge.bridge-nf-call-iptables=1, so
+        # that container-to-container traffic on a bridge walks the FORWARD chain. Up to
+        # 27.4.0 dockerd does it for every bridge network; from 27.4.1 (moby#49090) only
+        # when a network needs it: icc=false (or the userland proxy disabled, not modelled).
+        icc = network.options.get("com.docker.network.bridge.enable_icc", "true") != "false"
+        if _version(engine.profile.version) < (27, 4, 1) or not icc:
+            ns.ipv4.bridge_nf_call_iptables = True
 
     def delete(self, network: Network) -> None:
         ns = self.engine.machine.netns
@@ -74,7 +81,7 @@ class BridgeDriver:
         host_name = engine.random_veth_name()
         temp_name = engine.random_veth_name()
         mtu = int(network.options.get("com.docker.network.driver.mtu", "1500") or 1500)
-        pair = VethPair(sim, host_name, MacAddress.random_local(sim.rng), temp_name, MacAddress.random_local(sim.rng), mtu)
+        pair = VethPair(sim, host_name, MacAddress.random_local(sim.stream("macs")), temp_name, MacAddress.random_local(sim.stream("macs")), mtu)
         host_end, ctr_end = pair.a, pair.b
         host_end.tx_queue_len = ctr_end.tx_queue_len = 0  # netlink.Veth{TxQLen: 0}
         host_end.ipv6 = True
@@ -111,3 +118,7 @@ class BridgeDriver:
         sandbox = container.netns
         if sandbox is not None and endpoint.ifname in sandbox.devices:
             sandbox.remove_device(endpoint.ifname)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".") if part.isdigit())

@@ -16,16 +16,22 @@ without traffic from that address; expiry is checked when an entry is used, whic
 is what the kernel's periodic cleanup makes visible. Frames the host sends through
 the bridge device take the same decision without an ingress port.
 
+With ``bridge-nf-call-iptables`` on in the bridge's namespace (br_netfilter, which
+Docker turns on), IPv4 frames forwarded between ports also walk iptables
+(``Ipv4Stack.br_netfilter``); a rule can drop a copy.
+
 Simplified: no STP (Docker's bridges run without it), no VLAN filtering, no
 multicast snooping (multicast floods).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from simulator.kernel.devices.device import Device
+from simulator.packets.ethernet import EtherType
+from simulator.packets.ipv4 import IPv4Packet
 from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped, FrameSent
 
@@ -159,9 +165,21 @@ class Bridge(Device):
                 tracer.records.append(
                     FrameDropped(now, self.node, self.name, frame, decision.reason, f"fdb: {frame.dst} is on {decision.fdb_port}")
                 )
-        self._deliver(frame, decision)
+        frames = None
+        ns = self.namespace
+        if decision.ports and frame.ethertype == EtherType.IPV4 and ns is not None and ns.ipv4.bridge_nf_call_iptables:
+            # br_netfilter: bridged IPv4 walks iptables (PREROUTING, FORWARD, POSTROUTING).
+            assert isinstance(frame.payload, IPv4Packet)
+            verdicts = ns.ipv4.br_netfilter(frame.payload, self.name, len(decision.ports))
+            frames = {
+                name: frame if packet is frame.payload else replace(frame, payload=packet)
+                for name, packet in zip(decision.ports, verdicts, strict=True)
+                if packet is not None
+            }
+        self._deliver(frame, decision, frames)
 
-    def _deliver(self, frame: EthernetFrame, decision: Decision) -> None:
+    def _deliver(self, frame: EthernetFrame, decision: Decision, frames: dict[str, EthernetFrame] | None = None) -> None:
+        """Send ``frame`` out of the decision's ports (``frames``: per port, what netfilter let through)."""
         if not decision.ports and not decision.local:
             return
         ports = self.ports
@@ -169,8 +187,9 @@ class Bridge(Device):
         def go(_event: object) -> None:
             for name in decision.ports:
                 port = ports.get(name)
-                if port is not None:
-                    port.transmit(frame)
+                out = frame if frames is None else frames.get(name)
+                if port is not None and out is not None:
+                    port.transmit(out)
             if decision.local:
                 self._pass_up(frame)
 

@@ -110,7 +110,7 @@ class NeighbourTable:
 
     def reachable_time_s(self) -> float:
         """neigh_rand_reach_time: uniform in [base/2, 3*base/2)."""
-        return BASE_REACHABLE_TIME_S / 2 + self.sim.rng.random() * BASE_REACHABLE_TIME_S
+        return BASE_REACHABLE_TIME_S / 2 + self.sim.stream("neigh").random() * BASE_REACHABLE_TIME_S
 
     def _set(self, entry: Neighbour, state: NudState, cause: str) -> None:
         old = entry.state

@@ -287,14 +287,12 @@ class Netfilter:
         """Walk a built-in chain (and the chains it jumps to); count matches."""
         chains = self.tables[table]
         start = chains[chain_name]
-        start.packets += 1
-        start.bytes += packet.length
         stack: list[tuple[Chain, int]] = []
         chain, i = start, 0
         while True:
             if i >= len(chain.rules):
                 if not stack:
-                    return Verdict(start.policy or "ACCEPT", None, start.name)
+                    return self._policy(start, packet)
                 chain, i = stack.pop()
                 continue
             counted = chain.rules[i]
@@ -307,7 +305,7 @@ class Netfilter:
             target = rule.target
             if target == "RETURN":
                 if not stack:
-                    return Verdict(start.policy or "ACCEPT", None, start.name)
+                    return self._policy(start, packet)
                 chain, i = stack.pop()
             elif target in TERMINAL:
                 return Verdict(target, rule, chain.name)
@@ -315,3 +313,16 @@ class Netfilter:
                 stack.append((chain, i))
                 chain, i = chains[target], 0
             # an empty target only counts
+
+    @staticmethod
+    def _policy(start: Chain, packet: PacketInfo) -> Verdict:
+        """The built-in chain's policy decides: count it there.
+
+        A built-in chain's counters (``Chain FORWARD (policy DROP 0 packets, 0 bytes)``)
+        are those of its policy, i.e. of the packets that reached the end of the chain
+        (x_tables: the chain's underflow entry; iptables-nft: the base chain's policy
+        counter) -- not of every packet that entered it.
+        """
+        start.packets += 1
+        start.bytes += packet.length
+        return Verdict(start.policy or "ACCEPT", None, start.name)

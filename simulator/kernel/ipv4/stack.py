@@ -90,6 +90,7 @@ class Ipv4Stack:
         self.namespace = namespace
         self.addresses: list[InterfaceAddress] = []
         self._local: dict[IPv4Address, InterfaceAddress] = {}
+        self._host_networks: list[IPv4Network] = []  # 127.0.0.0/8: every address in it is local
         self._broadcasts: set[IPv4Address] = {LIMITED_BROADCAST}
         self.routes = RoutingTable()
         self.neighbours = NeighbourTable(sim, lambda: namespace.node, self._solicit, self._flush, self._unreachable)
@@ -100,7 +101,11 @@ class Ipv4Stack:
         self.udp_sockets: dict[int, UdpHandler] = {}
         self.tcp_sockets: dict[int, TcpHandler] = {}
         self.default_ttl = 64
-        self._ident = sim.rng.randrange(0x10000)
+        # net.bridge.bridge-nf-call-iptables: with br_netfilter loaded and this set, IPv4
+        # packets bridged between two ports of a bridge in this namespace walk iptables too
+        # (see br_netfilter below). Off until someone (dockerd) turns it on.
+        self.bridge_nf_call_iptables = False
+        self._ident = sim.stream("ipid").randrange(0x10000)
 
     # -- configuration (ip addr / ip route) --------------------------------------------
 
@@ -109,6 +114,8 @@ class Ipv4Stack:
             raise FileExistsError("RTNETLINK answers: File exists")
         self.addresses.append(addr)
         self._local[addr.ip] = addr
+        if addr.scope == "host":
+            self._host_networks.append(addr.network)
         if addr.broadcast is not None:
             self._broadcasts.add(addr.broadcast)
         dev = self.namespace.devices.get(addr.dev)
@@ -118,6 +125,8 @@ class Ipv4Stack:
     def remove_address(self, addr: InterfaceAddress) -> None:
         self.addresses.remove(addr)
         del self._local[addr.ip]
+        if addr.scope == "host" and addr.network in self._host_networks:
+            self._host_networks.remove(addr.network)
         self.routes.remove(lambda r: r.dev == addr.dev and r.src == addr.ip and r.proto == "kernel")
         self._broadcasts = {LIMITED_BROADCAST} | {a.broadcast for a in self.addresses if a.broadcast is not None}
 
@@ -147,7 +156,8 @@ class Ipv4Stack:
         return [a for a in self.addresses if a.dev == dev]
 
     def is_local(self, ip: IPv4Address) -> bool:
-        return ip in self._local
+        """A local address: assigned here, or inside a host-scope network (all of 127.0.0.0/8)."""
+        return ip in self._local or any(ip in net for net in self._host_networks)
 
     def primary_address(self, dev: str, towards: IPv4Address | None = None) -> IPv4Address | None:
         """inet_select_addr: an address of ``dev``, preferring one on the same subnet."""
@@ -197,14 +207,20 @@ class Ipv4Stack:
             if verdict.target == "DROP":
                 self._filtered(packet, dev.name, frame, "raw", verdict.rule)
                 return
-            packet, ct, ctstate = self._nat_before_routing(packet, dev.name, "PREROUTING")
+            if dev.kind != "loopback":  # a looped-back packet keeps the conntrack it left with
+                packet, ct, ctstate = self._nat_before_routing(packet, dev.name, "PREROUTING")
         dst = packet.dst
-        if dst in self._local or dst in self._broadcasts:
+        if dst in self._local or dst in self._broadcasts or self.is_local(dst):
             if self.netfilter.active:
                 verdict = self.netfilter.evaluate("filter", "INPUT", self._info(packet, dev.name, None, ctstate))
                 if verdict.target in ("DROP", "REJECT"):
                     self._filtered(packet, dev.name, frame, "INPUT", verdict.rule)
                     return
+                if ct is not None and not ct[0].confirmed:
+                    # NF_INET_LOCAL_IN runs filter (priority 0) then nat (NF_IP_PRI_NAT_SRC):
+                    # the first packet of a connection delivered here walks nat INPUT too.
+                    # (An SNAT there is counted but not applied: nothing here uses one.)
+                    self.netfilter.evaluate("nat", "INPUT", self._info(packet, dev.name, None, "NEW"))
                 if ct is not None:
                     self.conntrack.confirm(ct[0])
             self._deliver_local(packet, dev)
@@ -256,7 +272,7 @@ class Ipv4Stack:
                     flow=packet.flow,
                 )
                 low, high = latency.RESPONDER_JITTER_S
-                self.sim.call_later(low + self.sim.rng.random() * (high - low), lambda: self._send_quietly(reply))
+                self.sim.call_later(low + self.sim.stream("jitter").random() * (high - low), lambda: self._send_quietly(reply))
                 return
             if kind is IcmpType.ECHO_REPLY:
                 handler = self.icmp_sockets.get(message.ident)
@@ -331,8 +347,9 @@ class Ipv4Stack:
 
     def route_to(self, dst: IPv4Address) -> Route:
         """The route a local packet to ``dst`` takes (local addresses go through lo)."""
-        if dst in self._local:
-            return Route(IPv4Network(f"{dst}/32"), "lo", scope="host", src=dst)
+        if self.is_local(dst):
+            src = dst if dst in self._local else IPv4Address("127.0.0.1")
+            return Route(IPv4Network(f"{dst}/32"), "lo", scope="host", src=src)
         route = self.routes.lookup(dst)
         if route is None:
             raise SendError("Network is unreachable")
@@ -414,6 +431,42 @@ class Ipv4Stack:
         self._ident = (self._ident + 1) & 0xFFFF
         return self._ident
 
+    # -- br_netfilter --------------------------------------------------------------------------
+
+    def br_netfilter(self, packet: IPv4Packet, bridge: str, copies: int) -> list[IPv4Packet | None]:
+        """iptables for a packet a bridge forwards port to port (net/bridge/br_netfilter_hooks.c).
+
+        With br_netfilter loaded and ``bridge-nf-call-iptables = 1``, an IPv4 packet
+        that a bridge forwards from one port to others walks the IPv4 hooks as if it
+        were routed, the bridge being both ``-i`` and ``-o`` (the ports themselves are
+        only visible to ``-m physdev``): PREROUTING once (br_nf_pre_routing: raw,
+        conntrack, nat for a new connection), then for each copy FORWARD
+        (br_nf_forward_ip) and POSTROUTING (br_nf_post_routing: nat, conntrack
+        confirmation). Nothing is routed: the TTL and the MACs stay. This is how
+        Docker's ``-A FORWARD -i docker0 -o docker0 -j DROP`` (icc=false) works.
+
+        Returns, for each copy, the packet to send (after NAT) or None when dropped.
+        Simplified: a DNAT to an address behind another port is not re-routed.
+        """
+        if not self.netfilter.active:
+            return [packet] * copies
+        verdict = self.netfilter.evaluate("raw", "PREROUTING", self._info(packet, bridge, None, "NEW"))
+        if verdict.target == "DROP":
+            self._filtered(packet, bridge, None, "raw", verdict.rule)
+            return [None] * copies
+        packet, ct, ctstate = self._nat_before_routing(packet, bridge, "PREROUTING")
+        out: list[IPv4Packet | None] = []
+        for _ in range(copies):
+            verdict = self.netfilter.evaluate("filter", "FORWARD", self._info(packet, bridge, bridge, ctstate))
+            rule_text = verdict.rule.text() if verdict.rule else f"-P FORWARD {verdict.target}"
+            self.sim.tracer.emit(FilterVerdict(self.sim.env.now, self.namespace.node, packet.flow, "FORWARD", rule_text, verdict.target))
+            if verdict.target in ("DROP", "REJECT"):
+                self._filtered(packet, bridge, None, "FORWARD", verdict.rule)
+                out.append(None)
+                continue
+            out.append(self._nat_postrouting(packet, bridge, ct) if ct is not None else packet)
+        return out
+
     # -- netfilter glue ----------------------------------------------------------------------
 
     @staticmethod
@@ -427,7 +480,7 @@ class Ipv4Stack:
 
     def _info(self, packet: IPv4Packet, in_dev: str | None, out_dev: str | None, ctstate: str) -> PacketInfo:
         proto, sport, dport = self._ports(packet)
-        return PacketInfo(packet.src, packet.dst, proto, sport, dport, in_dev, out_dev, packet.dst in self._local, ctstate, packet.length)
+        return PacketInfo(packet.src, packet.dst, proto, sport, dport, in_dev, out_dev, self.is_local(packet.dst), ctstate, packet.length)
 
     def _tuple(self, packet: IPv4Packet) -> Tuple5:
         proto, sport, dport = self._ports(packet)
@@ -496,13 +549,16 @@ class Ipv4Stack:
         new_src: IPv4Address | None = None
         if verdict.target == "MASQUERADE":
             new_src = self.primary_address(out_dev, packet.dst)
-        elif verdict.target == "SNAT" and rule is not None and rule.to_source:
-            new_src = IPv4Address(rule.to_source.split(":")[0])
+        new_port: int | None = None
+        if verdict.target == "SNAT" and rule is not None and rule.to_source:
+            host, _, port_text = rule.to_source.partition(":")
+            new_src = IPv4Address(host) if host else packet.src
+            new_port = int(port_text) if port_text else None
         if new_src is not None and rule is not None:
             proto, sport, dport = self._ports(packet)
-            port = sport
+            port = new_port if new_port is not None else sport
             while self.conntrack.port_in_use((proto, packet.dst, dport, new_src, port)):
-                port = 1024 + self.sim.rng.randrange(64511)
+                port = 1024 + self.sim.stream("ports").randrange(64511)
             entry.snat = (new_src, port)
             entry.snat_rule = rule.text()
             before = packet

@@ -1,0 +1,350 @@
+"""Following frames through a trace: journeys, segments and the routing between them.
+
+The trace says, device by device, what happened: ``FrameSent`` when a device put
+a frame on its link, ``FrameReceived`` when one took it off, ``BridgeForwarded``
+when a bridge (``docker0``, or the LAN switch ``lan``) decided where it goes. This
+module strings those records together, the way a learner follows a packet with
+a finger on the textbook figure:
+
+* a **segment** is one move of one frame between two neighbouring devices:
+  over a link (``c1/eth0 -> host/veth1a2b``), into a bridge (``host/veth1a2b ->
+  host/docker0``) or out of it (``host/docker0 -> host/veth3c4d``);
+* a **journey** is one Ethernet frame from the stack that sent it to the stacks
+  that took it (a tree when a bridge floods it): ARP request, ARP reply, the echo
+  request as far as the first router, ...;
+* a **transition** is what an IP stack did between two journeys of the same
+  packet (``flow``): it routed it from one interface to another, maybe with a
+  new TTL and a NAT rewrite; ``changes`` says what, in a few words.
+
+The matching is by value (frames are immutable values) and position (a frame
+sent on a device is next received at that device's link partner), with the
+snapshot giving veth peers, LAN cables and bridge ports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.packets.arp import ArpOp, ArpPacket
+from simulator.packets.ethernet import EthernetFrame
+from simulator.packets.icmp import IcmpMessage, IcmpType
+from simulator.packets.ipv4 import IPv4Packet
+from simulator.packets.tcp import TcpSegment
+from simulator.packets.udp import UdpDatagram
+from simulator.trace.records import (
+    BridgeForwarded,
+    CommandRun,
+    FrameDropped,
+    FrameReceived,
+    FrameSent,
+    NatTranslated,
+    PacketDelivered,
+    RouteChosen,
+)
+from simulator.viz.network import SWITCH, Network, dev_id
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One move of a frame between two neighbouring devices (graph node names)."""
+
+    src: str
+    dst: str
+    t0: float
+    t1: float
+    via: str  # "link", "bridge-in", "bridge-out"
+    index: int  # position of the record that completed it, in the trace
+
+
+@dataclass(slots=True)
+class Journey:
+    """One Ethernet frame from the stack that sent it to the stacks that took it."""
+
+    frame: EthernetFrame
+    start: str
+    t0: float
+    index: int
+    segments: list[Segment] = field(default_factory=list)
+    drops: list[FrameDropped] = field(default_factory=list)
+    local: list[str] = field(default_factory=list)  # bridges that passed it up to their own stack
+
+    @property
+    def flow(self) -> int:
+        return self.frame.flow
+
+    @property
+    def kind(self) -> str:
+        return frame_kind(self.frame)
+
+    @property
+    def t1(self) -> float:
+        return max([self.t0, *(s.t1 for s in self.segments)])
+
+    @property
+    def devices(self) -> list[str]:
+        """Every device the frame touched, in order."""
+        out = [self.start]
+        for s in self.segments:
+            for d in (s.src, s.dst):
+                if d not in out:
+                    out.append(d)
+        return out
+
+    @property
+    def leaves(self) -> list[str]:
+        """Where the frame ended: taken by a stack, or dropped."""
+        sources = {s.src for s in self.segments}
+        ends = [s.dst for s in self.segments if s.dst not in sources]
+        return ends or [self.start]
+
+
+@dataclass(slots=True)
+class Transition:
+    """An IP stack moved a packet from one journey to the next (routing, NAT, TTL)."""
+
+    node: str
+    flow: int
+    src: str
+    dst: str
+    t: float
+    changes: list[str]
+    nat: list[NatTranslated]
+
+
+@dataclass(slots=True)
+class Hops:
+    """Everything :func:`follow` found in a trace."""
+
+    journeys: list[Journey]
+    transitions: list[Transition]
+    drops: list[FrameDropped]  # drops of no frame (a neighbour that never answered)
+    command: str | None
+    t0: float
+
+
+# --- what a frame is, in a few words ----------------------------------------------------
+
+_NOISE = (re.compile(r", length \d+"), re.compile(r", id \d+"))
+
+
+def shorten(frame: EthernetFrame) -> str:
+    """tcpdump's line without the MACs, the ICMP id and the lengths.
+
+    ``IP 172.17.0.2 > 8.8.8.8: ICMP echo request, seq 1, ttl 64``
+    """
+    text = frame.payload.summary()
+    for pattern in _NOISE:
+        text = pattern.sub("", text)
+    return text
+
+
+def frame_kind(frame: EthernetFrame) -> str:
+    """``arp``, ``request``, ``reply``, ``error`` or ``other``: what colour its arrow is."""
+    payload = frame.payload
+    if isinstance(payload, ArpPacket):
+        return "arp"
+    if isinstance(payload, IPv4Packet):
+        inner = payload.payload
+        if isinstance(inner, IcmpMessage):
+            if inner.type is IcmpType.ECHO_REQUEST:
+                return "request"
+            if inner.type is IcmpType.ECHO_REPLY:
+                return "reply"
+            return "error"
+        if isinstance(inner, UdpDatagram | TcpSegment):
+            return "request" if inner.dport < inner.sport else "reply"
+    return "other"
+
+
+def ip_of(frame: EthernetFrame) -> IPv4Packet | None:
+    return frame.payload if isinstance(frame.payload, IPv4Packet) else None
+
+
+def is_arp_request(frame: EthernetFrame) -> bool:
+    return isinstance(frame.payload, ArpPacket) and frame.payload.op is ArpOp.REQUEST
+
+
+# --- following ---------------------------------------------------------------------------------
+
+
+def _links(network: Network) -> dict[str, str]:
+    peer: dict[str, str] = {}
+    for ns in network.namespaces:
+        for d in ns.devices:
+            if d.peer:
+                peer[dev_id(ns.node, d.name)] = dev_id(*d.peer)
+    for port, node, dev in network.lan:
+        if node:
+            peer[dev_id(node, dev)] = dev_id(SWITCH, port)
+            peer[dev_id(SWITCH, port)] = dev_id(node, dev)
+    return peer
+
+
+def _ports(network: Network) -> dict[str, list[str]]:
+    ports: dict[str, list[str]] = {}
+    for ns in network.namespaces:
+        for d in ns.devices:
+            if d.master:
+                ports.setdefault(dev_id(ns.node, d.master), []).append(dev_id(ns.node, d.name))
+    return ports
+
+
+def _bridges(network: Network) -> set[str]:
+    return {dev_id(ns.node, d.name) for ns in network.namespaces for d in ns.devices if d.kind == "bridge"}
+
+
+def bridge_id(node: str, bridge: str) -> str:
+    """The graph node of a bridge named in a ``BridgeForwarded`` (the LAN switch is ``lan``)."""
+    return SWITCH if node == SWITCH else dev_id(node, bridge)
+
+
+def follow(trace: Sequence[Any], network: Network) -> Hops:
+    """String the frame records of ``trace`` into journeys and transitions."""
+    peer = _links(network)
+    ports = _ports(network)
+    bridges = _bridges(network)
+    journeys: list[Journey] = []
+    in_flight: list[tuple[EthernetFrame, str, str | None, float, Journey]] = []  # frame, from, expected at, t0, journey
+    arrived: dict[tuple[str, EthernetFrame], Journey] = {}  # (device, frame) -> journey, awaiting a bridge
+    leaving: dict[tuple[str, EthernetFrame], tuple[str, Journey]] = {}  # (port, frame) -> (bridge, journey)
+    lone_drops: list[FrameDropped] = []
+    command = None
+    t_first: float | None = None
+
+    def take_in_flight(frame: EthernetFrame, at: str) -> tuple[str, float, Journey] | None:
+        best = None
+        for i, (f, src, expected, t0, j) in enumerate(in_flight):
+            if f == frame and expected == at:
+                best = i
+                break
+            if best is None and f == frame and expected is None:
+                best = i
+        if best is None:
+            return None
+        _f, src, _e, t0, j = in_flight.pop(best)
+        return src, t0, j
+
+    for index, r in enumerate(trace):
+        if isinstance(r, CommandRun) and command is None:
+            command = r.command
+        if isinstance(r, FrameSent | FrameReceived | BridgeForwarded) and t_first is None:
+            t_first = r.time
+        if isinstance(r, FrameSent):
+            here = dev_id(r.node, r.dev)
+            cont = leaving.pop((here, r.frame), None)
+            if cont is not None:
+                bridge, journey = cont
+                journey.segments.append(Segment(bridge, here, r.time, r.time, "bridge-out", index))
+            else:
+                journey = Journey(r.frame, here, r.time, index)
+                journeys.append(journey)
+                if here in bridges:  # the bridge's own stack sends through one of its ports
+                    for port in ports.get(here, []):
+                        leaving[(port, r.frame)] = (here, journey)
+                    continue
+            in_flight.append((r.frame, here, peer.get(here), r.time, journey))
+        elif isinstance(r, FrameReceived):
+            here = dev_id(r.node, r.dev)
+            got = take_in_flight(r.frame, here)
+            if got is None:
+                journey = Journey(r.frame, here, r.time, index)
+                journeys.append(journey)
+            else:
+                src, t0, journey = got
+                if src != here:  # a loopback frame arrives where it left
+                    journey.segments.append(Segment(src, here, t0, r.time, "link", index))
+            arrived[(here, r.frame)] = journey
+        elif isinstance(r, BridgeForwarded):
+            ingress = dev_id(r.node, r.ingress)
+            bridge = bridge_id(r.node, r.bridge)
+            journey_or_none = arrived.pop((ingress, r.frame), None)
+            if journey_or_none is None:
+                got = take_in_flight(r.frame, ingress)
+                if got is not None:
+                    src, t0, journey_or_none = got
+                    journey_or_none.segments.append(Segment(src, ingress, t0, r.time, "link", index))
+            if journey_or_none is None:
+                journey_or_none = Journey(r.frame, ingress, r.time, index)
+                journeys.append(journey_or_none)
+            journey = journey_or_none
+            journey.segments.append(Segment(ingress, bridge, r.time, r.time, "bridge-in", index))
+            for port in r.egress:
+                leaving[(dev_id(r.node, port), r.frame)] = (bridge, journey)
+            if r.action == "local":
+                journey.local.append(bridge)
+        elif isinstance(r, FrameDropped):
+            here = dev_id(r.node, r.dev)
+            owner = arrived.get((here, r.frame)) if r.frame is not None else None
+            if owner is None and r.frame is not None:
+                owner = next((j for j in reversed(journeys) if j.frame == r.frame), None)
+            if owner is not None:
+                owner.drops.append(r)
+            else:
+                lone_drops.append(r)
+
+    transitions = _transitions(trace, journeys)
+    return Hops(journeys, transitions, lone_drops, command, t_first if t_first is not None else 0.0)
+
+
+def _transitions(trace: Sequence[Any], journeys: list[Journey]) -> list[Transition]:
+    """Where a stack routed a packet: the journey that brought it, the one that took it on."""
+    routed: list[RouteChosen] = [r for r in trace if isinstance(r, RouteChosen) and r.forwarded]
+    nats: list[NatTranslated] = [r for r in trace if isinstance(r, NatTranslated)]
+    delivered: list[PacketDelivered] = [r for r in trace if isinstance(r, PacketDelivered)]
+    out: list[Transition] = []
+    by_flow: dict[int, list[Journey]] = {}
+    for j in journeys:
+        if ip_of(j.frame) is not None:
+            by_flow.setdefault(j.flow, []).append(j)
+    for flow, chain in by_flow.items():
+        for before, after in zip(chain, chain[1:], strict=False):
+            node = after.start.split("/", 1)[0]
+            ends = [d for d in [*before.leaves, *before.local] if d.split("/", 1)[0] == node]
+            if not ends:
+                continue
+            t_in, t_out = before.t1, after.t0
+            if any(d.node == node and d.flow == flow and t_in <= d.time <= t_out for d in delivered):
+                continue  # answered here (an echo reply), not forwarded
+            if not any(r.node == node and r.flow == flow and t_in <= r.time <= t_out for r in routed):
+                continue
+            src = next((d for d in before.local if d.split("/", 1)[0] == node), ends[0])
+            nat = [n for n in nats if n.node == node and n.flow == flow and t_in <= n.time <= t_out]
+            out.append(Transition(node, flow, src, after.start, t_out, describe_changes(before.frame, after.frame, nat), nat))
+    out.sort(key=lambda t: t.t)
+    return out
+
+
+def describe_changes(before: EthernetFrame, after: EthernetFrame, nat: Sequence[NatTranslated] = ()) -> list[str]:
+    """What a router changed in the IP header: ``TTL 64→63``, ``SNAT a→b``, ``DNAT a→b``."""
+    a, b = ip_of(before), ip_of(after)
+    if a is None or b is None:
+        return []
+    out = []
+    if a.ttl != b.ttl:
+        out.append(f"TTL {a.ttl}→{b.ttl}")
+    if a.src != b.src:
+        out.append(f"SNAT {a.src}→{b.src}")
+    if a.dst != b.dst:
+        out.append(f"DNAT {a.dst}→{b.dst}")
+    return out
+
+
+def nat_label(n: NatTranslated) -> str:
+    """``SNAT 172.17.0.2→192.168.1.10`` from a ``NatTranslated`` (its ``before``/``after``)."""
+    src_a, _, rest_a = n.before.partition(" > ")
+    src_b, _, rest_b = n.after.partition(" > ")
+    dst_a, dst_b = rest_a.split(" ")[0], rest_b.split(" ")[0]
+    if src_a != src_b:
+        return f"SNAT {src_a}→{src_b}"
+    if dst_a != dst_b:
+        return f"DNAT {dst_a}→{dst_b}"
+    return n.after
+
+
+def rule_target(rule: str) -> str:
+    """The ``-j TARGET`` of an iptables rule as ``iptables -S`` prints it (``MASQUERADE``)."""
+    m = re.search(r"-j (\S+)", rule)
+    return m.group(1) if m else rule

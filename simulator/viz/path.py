@@ -1,0 +1,416 @@
+"""One command's packets, drawn hop by hop on the network they crossed.
+
+The picture a teacher draws on the board after ``ping``: the topology in grey,
+the devices the frames touched in ink, and one numbered arrow per frame
+(:class:`~simulator.viz.hops.Journey`) along every device it crossed, in the
+order they happened: the ARP exchange first, then the echo request, then the
+reply. Where an IP stack routed the packet on, a dashed arrow crosses the
+namespace with what it changed (``TTL 64→63``, ``SNAT 172.17.0.2→192.168.1.10``
+from the ``NatTranslated`` record); where a frame was dropped, a cross names the
+reason. A legend on the right lists the numbers with tcpdump's words.
+
+Repeats are folded: the second echo request of ``ping -c 2`` takes the same
+devices as the first, so it shares its number ("×2"). Arrows travel on the right
+of their line, like traffic, so a request and its reply never cover each other.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from simulator.trace.records import FrameDropped, FrameReceived, FrameSent
+from simulator.viz import style
+from simulator.viz.draw import Z_ARROW, Z_MARK, Z_NOTE, Canvas, draw_scene
+from simulator.viz.hops import Hops, Journey, Transition, follow, shorten
+from simulator.viz.layout import Scene, Shape
+from simulator.viz.network import SWITCH, Network, network_at
+from simulator.viz.topology import _short, topology_scene
+from simulator.viz.words import term
+
+LANE = 9.0  # points between parallel arrows
+MARK_R = 12.0  # radius of a number marker
+LEGEND_GAP = 36.0
+
+
+@dataclass(slots=True)
+class Group:
+    """Journeys that took the same devices as the same kind of frame (one number)."""
+
+    number: int
+    kind: str
+    journeys: list[Journey]
+    label: str
+    lane: int = 0
+
+    @property
+    def first(self) -> Journey:
+        return self.journeys[0]
+
+
+@dataclass(slots=True)
+class Arrow:
+    """A drawn move: ``group`` 0 for a routing transition."""
+
+    group: int
+    kind: str
+    src: str
+    dst: str
+    start: tuple[float, float]
+    end: tuple[float, float]
+    dashed: bool = False
+
+
+@dataclass(slots=True)
+class Note:
+    """A short text on the picture (what a router changed, why a frame was dropped)."""
+
+    x: float
+    y: float
+    text: str
+    colour: str
+    ha: str = "left"
+    va: str = "center"
+    where: str = ""
+
+
+@dataclass(slots=True)
+class PathPlan:
+    """Everything :func:`path` draws, computed before drawing (the player reuses it)."""
+
+    scene: Scene
+    hops: Hops
+    groups: list[Group]
+    arrows: list[Arrow]
+    notes: list[Note]
+    crosses: list[tuple[float, float]]
+    emphasis: set[str]
+    legend: list[tuple[int, str, str]] = field(default_factory=list)  # number, kind, text
+    legend_x: float = 0.0
+    width: float = 0.0
+    height: float = 0.0
+    lang: str = "en"
+
+
+def _signature(j: Journey) -> tuple[Any, ...]:
+    route = tuple((s.src, s.dst) for s in j.segments)
+    text = re.sub(r"seq \d+", "seq", shorten(j.frame))
+    return (j.start, route, j.kind, text, tuple(d.reason for d in j.drops))
+
+
+def select(hops: Hops, flow: int | None) -> tuple[list[Journey], list[Transition], list[FrameDropped]]:
+    """The journeys of ``flow`` and the ARP exchanges that happened while it was in flight."""
+    if flow is None:
+        return hops.journeys, hops.transitions, hops.drops
+    mine = [j for j in hops.journeys if j.flow == flow]
+    if not mine:
+        flows = sorted({j.flow for j in hops.journeys})
+        raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
+    t0, t1 = min(j.t0 for j in mine), max(j.t1 for j in mine)
+    arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
+    chosen = [j for j in hops.journeys if j in mine or j in arp]
+    drops = [d for d in hops.drops if d.packet is not None and d.packet.flow == flow]
+    return chosen, [t for t in hops.transitions if t.flow == flow], drops
+
+
+def group_journeys(journeys: Sequence[Journey]) -> list[Group]:
+    groups: dict[tuple[Any, ...], Group] = {}
+    for j in journeys:
+        key = _signature(j)
+        if key in groups:
+            groups[key].journeys.append(j)
+        else:
+            groups[key] = Group(len(groups) + 1, j.kind, [j], shorten(j.frame))
+    return list(groups.values())
+
+
+def _seqs(group: Group) -> str:
+    seqs = [m.group(1) for j in group.journeys for m in [re.search(r"seq (\d+)", shorten(j.frame))] if m]
+    return ", ".join(seqs)
+
+
+def legend_text(group: Group, lang: str) -> str:
+    text = group.label
+    if len(group.journeys) > 1:
+        seqs = _seqs(group)
+        text = re.sub(r"seq \d+", f"seq {seqs}", text) if seqs else text
+        text += "  " + term("times", lang, n=len(group.journeys))
+    return text
+
+
+# --- geometry -------------------------------------------------------------------------
+
+
+def _boundary(s: Shape, toward: tuple[float, float]) -> tuple[float, float]:
+    """The point of ``s``'s outline on the way from its centre (or bar edge) to ``toward``."""
+    tx, ty = toward
+    if s.kind == "bar":
+        x = min(max(tx, s.x + 14), s.x + s.w - 14)
+        if ty < s.y:
+            return (x, s.y)
+        if ty > s.y + s.h:
+            return (x, s.y + s.h)
+        return (s.x if tx < s.cx else s.x + s.w, s.cy)
+    cx, cy = s.cx, s.cy
+    dx, dy = tx - cx, ty - cy
+    if dx == 0 and dy == 0:
+        return (cx, cy)
+    sx = (s.w / 2) / abs(dx) if dx else math.inf
+    sy = (s.h / 2) / abs(dy) if dy else math.inf
+    k = min(sx, sy)
+    return (cx + dx * k, cy + dy * k)
+
+
+def _centre(s: Shape, toward: tuple[float, float]) -> tuple[float, float]:
+    if s.kind == "bar":
+        return _boundary(s, toward)
+    return (s.cx, s.cy)
+
+
+def _ends(scene: Scene, a: str, b: str) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    if a not in scene.shapes or b not in scene.shapes:
+        return None
+    sa, sb = scene.shapes[a], scene.shapes[b]
+    ca = _centre(sa, (sb.cx, sb.cy))
+    cb = _centre(sb, ca)
+    ca = _centre(sa, cb)
+    pa = _boundary(sa, cb) if sa.kind != "bar" else ca
+    pb = _boundary(sb, ca) if sb.kind != "bar" else cb
+    if math.dist(pa, pb) < 8:
+        return None
+    return pa, pb
+
+
+def _offset(p: tuple[float, float], q: tuple[float, float], d: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Shift segment p->q by ``d`` points to the right of travel (y grows downwards)."""
+    length = math.dist(p, q) or 1.0
+    ux, uy = (q[0] - p[0]) / length, (q[1] - p[1]) / length
+    nx, ny = -uy, ux
+    return (p[0] + nx * d, p[1] + ny * d), (q[0] + nx * d, q[1] + ny * d)
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+
+def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title: str | None = None) -> PathPlan:
+    """Follow the frames of ``trace`` and lay them out on its topology (nothing drawn yet)."""
+    first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
+    network: Network = network_at(trace, first)
+    hops = follow(trace, network)
+    journeys, transitions, lone = select(hops, flow)
+    groups = group_journeys(journeys)
+
+    keep: set[str] = set()
+    for j in journeys:
+        keep.update(j.devices)
+    for t in transitions:
+        keep.update((t.src, t.dst))
+    for d in lone:
+        keep.add(f"{d.node}/{d.dev}")
+    if title is None:
+        title = term("path-title", lang, command=_short(hops.command)) if hops.command else term("path-title-plain", lang)
+    scene = topology_scene(trace, first, title=title, subtitle="", lang=lang, keep=keep, roomy=True)
+
+    emphasis = set(keep)
+    for node in list(keep):
+        emphasis.add(node.split("/", 1)[0])
+        if node.startswith(SWITCH + "/"):
+            emphasis.add(SWITCH)
+
+    # lanes: a group takes the lowest lane free on every segment it travels
+    used: dict[tuple[str, str], set[int]] = {}
+    for g in groups:
+        segs = [(s.src, s.dst) for s in g.first.segments]
+        lane = 0
+        while any(lane in used.get(k, set()) for k in segs):
+            lane += 1
+        g.lane = lane
+        for k in segs:
+            used.setdefault(k, set()).add(lane)
+
+    arrows: list[Arrow] = []
+    for g in groups:
+        for s in g.first.segments:
+            ends = _ends(scene, s.src, s.dst)
+            if ends is None:
+                continue
+            p, q = _offset(*ends, LANE * (g.lane + 0.8))
+            arrows.append(Arrow(g.number, g.kind, s.src, s.dst, p, q))
+
+    notes: list[Note] = []
+    t_used: dict[tuple[str, str], int] = {}
+    for t in transitions:
+        ends = _ends(scene, t.src, t.dst)
+        if ends is None:
+            continue
+        key = (t.src, t.dst)
+        lane = t_used.get(key, 0)
+        t_used[key] = lane + 1
+        p, q = _offset(*ends, LANE * (lane + 0.8))
+        kind = next((j.kind for j in journeys if j.flow == t.flow and j.t0 >= t.t), "request")
+        arrows.append(Arrow(0, kind, t.src, t.dst, p, q, dashed=True))
+        if t.changes:
+            notes.append(_note_beside(p, q, " · ".join(t.changes), style.OKABE_ITO["purple"], t.node))
+
+    crosses: list[tuple[float, float]] = []
+    for g in groups:
+        for d in g.first.drops:
+            where = f"{d.node}/{d.dev}"
+            if where in scene.shapes:
+                s = scene.shapes[where]
+                crosses.append((s.cx, s.cy))
+                notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
+    for d in lone:
+        where = f"{d.node}/{d.dev}"
+        if where in scene.shapes:
+            s = scene.shapes[where]
+            crosses.append((s.cx, s.cy))
+            notes.append(Note(s.x + s.w + 10, s.cy + PILL_OFFSET, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
+
+    result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang)
+    _legend(result, lone)
+    return result
+
+
+PILL_OFFSET = 0.0
+
+
+def _note_beside(p: tuple[float, float], q: tuple[float, float], text: str, colour: str, where: str) -> Note:
+    """A note just off the middle of arrow p->q, on its right-hand side."""
+    mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+    length = math.dist(p, q) or 1.0
+    nx, ny = -(q[1] - p[1]) / length, (q[0] - p[0]) / length
+    x, y = mx + nx * 14, my + ny * 14
+    if abs(nx) >= abs(ny):
+        return Note(x, y, text, colour, "left" if nx > 0 else "right", "center", where)
+    return Note(x, y, text, colour, "center", "top" if ny > 0 else "bottom", where)
+
+
+def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
+    lang = p.lang
+    lines: list[tuple[int, str, str]] = []
+    for g in p.groups:
+        text = legend_text(g, lang)
+        for d in g.first.drops:
+            text += "\n" + term("dropped", lang, where=f"{d.node}/{d.dev}", reason=d.reason.value)
+        lines.append((g.number, g.kind, text))
+    for d in lone:
+        lines.append((0, "drop", term("dropped", lang, where=f"{d.node}/{d.dev}", reason=d.reason.value) + (f"\n{d.detail}" if d.detail else "")))
+    if not lines:
+        lines.append((0, "other", term("no-frames", lang)))
+    p.legend = lines
+    widest = max(style.text_width(t) for _n, _k, t in lines)
+    head = style.text_width(term("legend", lang), style.NAME_PT, bold=True)
+    legend_w = max(widest + 2 * MARK_R + 24, head) + 2 * 16
+    p.legend_x = p.scene.width
+    p.width = p.scene.width + legend_w + LEGEND_GAP
+    rows = sum(t.count("\n") + 1 for _n, _k, t in lines)
+    legend_h = 120 + rows * style.line_height() * 1.25 + len(lines) * 8
+    p.height = max(p.scene.height, legend_h)
+
+
+# --- drawing ----------------------------------------------------------------------------------------
+
+
+def draw(p: PathPlan, highlight: tuple[str, str] | str | None = None, caption: str | None = None) -> Canvas:
+    """Draw a plan; ``highlight`` is a segment ``(src, dst)`` or a device to ring (the player)."""
+    scene = p.scene
+    extra_h = 0.0
+    if caption:
+        extra_h = style.line_height() * (caption.count("\n") + 1) + 40
+    wide = Scene(p.width, p.height + extra_h, scene.shapes, scene.extra_shapes, scene.labels, scene.edges, scene.owner)
+    canvas = draw_scene(wide, emphasis=p.emphasis)
+    ax = canvas.ax
+
+    for a in p.arrows:
+        colour = style.KIND_COLOUR.get(a.kind, style.KIND_COLOUR["other"])
+        hot = highlight is not None and isinstance(highlight, tuple) and (a.src, a.dst) == highlight
+        arrow = FancyArrowPatch(
+            canvas.pt(a.start), canvas.pt(a.end), arrowstyle="-|>", mutation_scale=18 if not hot else 26,
+            linewidth=style.ARROW_PT if not hot else style.ARROW_PT * 2, color=colour, zorder=Z_ARROW,
+            linestyle=(0, (4, 3)) if a.dashed else style.KIND_STYLE.get(a.kind, "solid"), shrinkA=1, shrinkB=1,
+        )
+        arrow.set_gid(f"ARROW:{a.group}:{a.src}>{a.dst}")
+        ax.add_patch(arrow)
+
+    # a number at the start of each group's first drawable arrow
+    for g in p.groups:
+        first = next((a for a in p.arrows if a.group == g.number), None)
+        if first is None:
+            continue
+        x = first.start[0] + (first.end[0] - first.start[0]) * 0.45
+        y = first.start[1] + (first.end[1] - first.start[1]) * 0.45
+        _marker(canvas, x, y, g.number, g.kind)
+
+    for x, y in p.crosses:
+        ax.text(x, canvas.y(y), "✗", ha="center", va="center", color=style.OKABE_ITO["vermillion"],
+                fontproperties=style.font(34, bold=True), zorder=Z_MARK)
+    for n in p.notes:
+        t = ax.text(n.x, canvas.y(n.y), n.text, ha=n.ha, va=n.va, color=n.colour, fontproperties=style.font(bold=True), zorder=Z_NOTE,
+                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": n.colour, "linewidth": 1.5})
+        t.set_gid(f"NOTE:{n.where}")
+
+    if isinstance(highlight, str) and highlight in scene.shapes:
+        s = scene.shapes[highlight]
+        ring = Circle((s.cx, canvas.y(s.cy)), max(s.w, s.h) / 2 + 10, fill=False, linewidth=4,
+                      edgecolor=style.OKABE_ITO["vermillion"], zorder=Z_MARK)
+        ax.add_patch(ring)
+
+    _draw_legend(canvas, p)
+    if caption:
+        ax.text(28, canvas.y(p.height + 12), caption, ha="left", va="top", color=style.INK, fontproperties=style.font(), zorder=Z_NOTE)
+    return canvas
+
+
+def _marker(canvas: Canvas, x: float, y: float, number: int, kind: str) -> None:
+    colour = style.KIND_COLOUR.get(kind, style.KIND_COLOUR["other"])
+    circle = Circle((x, canvas.y(y)), MARK_R, facecolor=colour, edgecolor="white", linewidth=2, zorder=Z_MARK)
+    circle.set_gid(f"MARK:{number}")
+    canvas.ax.add_patch(circle)
+    canvas.ax.text(x, canvas.y(y), str(number), ha="center", va="center_baseline", color="white" if kind != "arp" else style.INK,
+                   fontproperties=style.font(style.LABEL_PT, bold=True), zorder=Z_MARK + 0.1)
+
+
+def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
+    ax = canvas.ax
+    x0 = p.legend_x + LEGEND_GAP / 2
+    y = 28 + (style.line_height(style.TITLE_PT) + 20 if True else 0)
+    ax.text(x0, canvas.y(y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+    y += style.line_height(style.NAME_PT) + 12
+    for number, kind, text in p.legend:
+        if number:
+            _marker(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
+        else:
+            ax.text(x0 + MARK_R, canvas.y(y + MARK_R - 2), "✗", ha="center", va="center", color=style.OKABE_ITO["vermillion"],
+                    fontproperties=style.font(22, bold=True))
+        t = ax.text(x0 + 2 * MARK_R + 12, canvas.y(y - 2), text, ha="left", va="top", color=style.INK, fontproperties=style.font(),
+                    linespacing=1.25)
+        t.set_gid(f"LEGEND:{number}")
+        y += style.line_height() * 1.25 * (text.count("\n") + 1) + 8
+
+
+def path(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title: str | None = None) -> Figure:
+    """Draw one command's packets hop by hop on the network they crossed.
+
+    Args:
+        trace: one command's trace (``lab.sh(...).trace``); a longer trace works too.
+        lang: ``"en"`` or ``"ko"``.
+        flow: draw only this packet (``frame.flow``) and the ARP exchanged for it.
+        title: the figure's title (default: the command line).
+
+    >>> from simulator import Lab, viz
+    >>> lab = Lab(seed=1)
+    >>> _ = lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    >>> r = lab.sh("docker exec c1 ping -c 1 8.8.8.8")
+    >>> fig = viz.path(r.trace)
+    >>> any(t.get_text().startswith("TTL 64→63") for t in fig.axes[0].texts)
+    True
+    """
+    with style.classroom():
+        return draw(plan(trace, lang, flow, title)).fig
