@@ -167,10 +167,10 @@ def record(script: scripts.Script, lab: Lab) -> None:
             actual = list(scripts.iter_output_lines(result.output))
             while actual and not actual[-1].strip():
                 actual.pop()
-            out.extend(a.rstrip() for a in actual)
+            out.extend(scripts.escape(a.rstrip()) for a in actual)
             skipping = True
             continue
-        if skipping and not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line)):
+        if skipping and (line.startswith("\\") or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
             continue
         skipping = False
         out.append(line)

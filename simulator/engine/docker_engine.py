@@ -411,6 +411,13 @@ class DockerEngine:
                 mode_name = net.name
         if mode == "host" and req.links:
             raise DockerError("conflicting options: host type networking can't be used with links. This would result in undefined behavior", 125)
+        for target_name, _alias in req.links:
+            try:
+                self.container(target_name)
+            except DockerError:
+                raise DockerError(f"could not get container for {target_name}: No such container: {target_name}", 125) from None
+            if mode_name != "bridge" and mode_name != self.profile.network_mode_default_name and not mode_name.startswith("container:"):
+                pass  # on user-defined networks --link is a container-local DNS alias
         cid = self.new_id()
         name = (req.name or names.generate(self.sim.stream("names"), {c.name for c in self.containers.values()})).lstrip("/")
         hostname = req.hostname or cid[:12]
@@ -450,6 +457,12 @@ class DockerEngine:
         elif mode == "host":
             container.netns = self.machine.netns
         else:
+            for target_name, alias in container.links:
+                target = self.container(target_name)
+                if not target.running:
+                    raise DockerError(f"Cannot link to a non running container: /{target.name} AS /{container.name}/{alias}")
+                if "bridge" in container.networks and "bridge" not in target.endpoints:
+                    raise DockerError(f"Cannot link to /{target.name}, as it does not belong to the default network")
             sandbox = NetworkNamespace(self.sim, container.name)
             sandbox.lo.ipv6 = True  # ::1 stays on lo
             sandbox.set_up("lo")

@@ -154,14 +154,14 @@ class EmbeddedDns:
         if servers and self.has_external_access():
             netns = engine.machine.netns if engine.profile.at_least("28") else self.netns
             for server in servers[:MAX_UPSTREAMS]:
-                upstream_query = dns.message.from_wire(query.to_wire())
+                upstream_query = dns.message.from_wire(query.to_wire(want_shuffle=False))
                 upstream_query.id = engine.sim.stream("dns").randrange(0x10000)
                 answers = yield from resolver.exchange(engine.sim, netns, server, [upstream_query], UPSTREAM_TIMEOUT_S)
                 answer = answers.get(upstream_query.id)
                 if answer is None or answer.rcode() in (dns.rcode.SERVFAIL, dns.rcode.REFUSED):
                     continue
-                answer.id = query.id
-                response = answer
+                response = dns.message.from_wire(answer.to_wire(want_shuffle=False))
+                response.id = query.id
                 break
         if response is None:
             response = dns.message.make_response(query)

@@ -6,7 +6,7 @@ turns into wire format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -20,13 +20,18 @@ class UdpDatagram:
     sport: int
     dport: int
     payload: Any = b""
+    wire: bytes = field(default=b"", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # A dnspython message is mutable: freeze its bytes now, as they leave the socket.
+        if not isinstance(self.payload, bytes | bytearray):
+            object.__setattr__(self, "wire", self.payload.to_wire(want_shuffle=False))
 
     @property
     def payload_bytes(self) -> bytes:
         if isinstance(self.payload, bytes | bytearray):
             return bytes(self.payload)
-        wire: bytes = self.payload.to_wire()
-        return wire
+        return self.wire
 
     @property
     def length(self) -> int:

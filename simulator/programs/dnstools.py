@@ -176,7 +176,7 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if response.answer:
         text += "\n;; ANSWER SECTION:\n" + _rr_lines(response.answer)
     when = dt.datetime.fromtimestamp(EPOCH + ctx.sim.now, tz=dt.timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
-    size = len(response.to_wire())
+    size = len(response.to_wire(want_shuffle=False))
     proto = "" if old else " (UDP)"
     text += f"\n;; Query time: {elapsed_ms} msec\n;; SERVER: {server}#53({server}){proto}\n;; WHEN: {when}\n;; MSG SIZE  rcvd: {size}\n\n"
     ctx.out(text)

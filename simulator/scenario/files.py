@@ -100,16 +100,49 @@ def container_files(engine: DockerEngine, container: Container) -> dict[str, str
     }
 
 
-def container_environ(engine: DockerEngine, container: Container) -> dict[str, str]:
+def link_environ(engine: DockerEngine, container: Container) -> dict[str, str]:
+    """Legacy links' variables (``links.go`` ToEnv): NAME, PORT, PORT_<p>_<PROTO>[_ADDR|_PORT|_PROTO], ENV_*."""
     env: dict[str, str] = {}
-    for item in container.image.env:
-        k, _, v = item.partition("=")
-        env[k] = v
-    env["HOSTNAME"] = container.hostname
+    if not engine.profile.link_env_vars:
+        return env
+    for target_name, alias in container.links:
+        try:
+            target = engine.container(target_name)
+        except Exception:
+            continue
+        ep = target.endpoints.get("bridge")
+        if ep is None or ep.ip is None:
+            continue
+        prefix = alias.upper().replace("-", "_")
+        env[f"{prefix}_NAME"] = f"/{container.name}/{alias}"
+        ports = sorted((int(p.split("/")[0]), p.split("/")[1] if "/" in p else "tcp") for p in target.image.exposed)
+        if ports:
+            first, proto = ports[0]
+            env[f"{prefix}_PORT"] = f"{proto}://{ep.ip}:{first}"
+        for number, proto in ports:
+            key = f"{prefix}_PORT_{number}_{proto.upper()}"
+            env[key] = f"{proto}://{ep.ip}:{number}"
+            env[key + "_ADDR"] = str(ep.ip)
+            env[key + "_PORT"] = str(number)
+            env[key + "_PROTO"] = proto
+        for item in (*target.env, *target.image.env):
+            k, _, v = item.partition("=")
+            if k not in ("HOME", "PATH", "HOSTNAME"):
+                env.setdefault(f"{prefix}_ENV_{k}", v)
+    return env
+
+
+def container_environ(engine: DockerEngine, container: Container) -> dict[str, str]:
+    """``env`` in a container: PATH, HOSTNAME, TERM, links, -e, the image's ENV, HOME."""
+    image_env = dict(item.partition("=")[::2] for item in container.image.env)
+    env: dict[str, str] = {"PATH": image_env.pop("PATH", PATH), "HOSTNAME": container.hostname}
+    if container.tty:
+        env["TERM"] = "xterm"
+    env.update(link_environ(engine, container))
     for item in container.env:
         k, _, v = item.partition("=")
         env[k] = v
-    if container.tty:
-        env["TERM"] = "xterm"
+    for k, v in image_env.items():
+        env.setdefault(k, v)
     env["HOME"] = "/root"
     return env

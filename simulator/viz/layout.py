@@ -196,13 +196,20 @@ def _addr_lines(d: Device, gid: str, with_name: bool) -> list[_Line]:
     return lines
 
 
-def _lo_line(ns: Namespace) -> _Line | None:
+def _lo_lines(ns: Namespace) -> list[_Line]:
+    """``lo`` in one muted line, or its public addresses (the internet's servers), two a line."""
     lo = ns.device("lo")
     if lo is None:
-        return None
-    shown = [a for a in lo.addrs if not IPv4Interface(a).ip.is_loopback]
-    text = "lo " + (", ".join(_plain(a) for a in shown) if shown else (lo.addrs[0] if lo.addrs else ""))
-    return _Line(text.rstrip(), colour=style.MUTED if not shown else style.INK, mono=bool(shown), gid=dev_id(ns.node, "lo"))
+        return []
+    gid = dev_id(ns.node, "lo")
+    shown = [_plain(a) for a in lo.addrs if not IPv4Interface(a).ip.is_loopback]
+    if not shown:
+        return [_Line(f"lo {lo.addrs[0]}" if lo.addrs else "lo", colour=style.MUTED, gid=gid)]
+    lines = []
+    for i in range(0, len(shown), 2):
+        head = "lo " if i == 0 else "   "
+        lines.append(_Line(head + ", ".join(shown[i : i + 2]), mono=True, gid=gid))
+    return lines
 
 
 # --- building blocks -------------------------------------------------------------
@@ -211,6 +218,8 @@ def _lo_line(ns: Namespace) -> _Line | None:
 class _Builder:
     def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False) -> None:
         self.route_drop = ROUTE_DROP * (2.0 if roomy else 1.0)
+        self.v_link = V_LINK * (1.8 if roomy else 1.0)
+        self.bridge_drop = BRIDGE_DROP * (1.6 if roomy else 1.0)
         self.wire = WIRE * (2.4 if roomy else 1.0)
         self.cable = CABLE * (1.5 if roomy else 1.0)
         self.g = graph
@@ -269,9 +278,7 @@ def _container_lines(ns: Namespace) -> list[_Line]:
     image = ns.extra.get("image")
     if image:
         lines.append(_Line(str(image), colour=style.MUTED, gid=ns.node))
-    lo = _lo_line(ns)
-    if lo:
-        lines.append(lo)
+    lines.extend(_lo_lines(ns))
     links = [d for d in ns.devices if d.kind != "loopback"]
     for d in links:
         lines.extend(_addr_lines(d, dev_id(ns.node, d.name), with_name=len(links) > 1))
@@ -299,9 +306,7 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
 
     # the title column inside the host box
     title = [_Line(host.node, style.NAME_PT, bold=True, gid=host.node), _Line(_subtitle(host.kind, lang), colour=style.MUTED, gid=host.node)]
-    lo = _lo_line(host)
-    if lo:
-        title.append(lo)
+    title.extend(_lo_lines(host))
     title_w, title_h = _stack(title)
     left = title_w + 2 * PAD + 12
 
@@ -337,7 +342,7 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
         x += gw + GAP_CONTAINERS
     row_h = max((_stack(lines)[1] + 2 * PAD + PILL_H / 2 for _n, _x, _w, lines, _p in boxes), default=0.0)
     row_bottom = row_h
-    host_top = row_bottom + V_LINK
+    host_top = row_bottom + b.v_link
 
     veth_x: dict[str, float] = {}
     for node, bx, w, lines, pills in boxes:
@@ -418,7 +423,7 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
             free_x += need + 24
     bar_h = max((_stack(ls)[1] + 2 * 8 for ls in bar_lines.values()), default=0.0)
     rows = 1 + max((r for *_x, r in placed), default=0)
-    bars_top = host_top + BRIDGE_DROP
+    bars_top = host_top + b.bridge_drop
     right = max([x - GAP_CONTAINERS, free_x - 24, left + 40.0])
     for node, lo_x, hi_x, row in placed:
         y = bars_top + row * (bar_h + BAR_GAP)
@@ -463,9 +468,7 @@ def _machine_lines(ns: Namespace, lang: str) -> list[_Line]:
     links = [d for d in ns.devices if d.kind != "loopback"]
     for d in links:
         lines.extend(_addr_lines(d, dev_id(ns.node, d.name), with_name=True))
-    lo = _lo_line(ns)
-    if lo:
-        lines.append(lo)
+    lines.extend(_lo_lines(ns))
     return lines
 
 

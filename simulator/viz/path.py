@@ -34,7 +34,7 @@ from simulator.viz.network import SWITCH, Network, network_at
 from simulator.viz.topology import _short, topology_scene
 from simulator.viz.words import term
 
-LANE = 9.0  # points between parallel arrows
+LANE = 12.0  # points between parallel arrows
 MARK_R = 12.0  # radius of a number marker
 LEGEND_GAP = 36.0
 
@@ -92,6 +92,7 @@ class PathPlan:
     crosses: list[tuple[float, float]]
     emphasis: set[str]
     legend: list[tuple[int, str, str]] = field(default_factory=list)  # number, kind, text
+    markers: list[tuple[float, float, int, str]] = field(default_factory=list)  # x, y, number, kind
     legend_x: float = 0.0
     width: float = 0.0
     height: float = 0.0
@@ -117,6 +118,26 @@ def select(hops: Hops, flow: int | None) -> tuple[list[Journey], list[Transition
     chosen = [j for j in hops.journeys if j in mine or j in arp]
     drops = [d for d in hops.drops if d.packet is not None and d.packet.flow == flow]
     return chosen, [t for t in hops.transitions if t.flow == flow], drops
+
+
+def drawn_moves(j: Journey) -> list[tuple[str, str]]:
+    """The journey's segments as arrows: through the LAN switch, port to port in one stroke.
+
+    The switch's ports sit on the edges of its bar, so ``port2 -> lan -> port1`` is
+    drawn as ``port2 -> port1`` straight across it; a Docker bridge stays a stop of
+    its own (the frame visibly goes down into ``docker0`` and up to the other veth).
+    """
+    moves: list[tuple[str, str]] = []
+    into: dict[str, str] = {}
+    for s in j.segments:
+        if s.dst == SWITCH:
+            into[SWITCH] = s.src
+            continue
+        if s.src == SWITCH and SWITCH in into:
+            moves.append((into[SWITCH], s.dst))
+            continue
+        moves.append((s.src, s.dst))
+    return moves
 
 
 def group_journeys(journeys: Sequence[Journey]) -> list[Group]:
@@ -215,7 +236,9 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         keep.add(f"{d.node}/{d.dev}")
     if title is None:
         title = term("path-title", lang, command=_short(hops.command)) if hops.command else term("path-title-plain", lang)
-    scene = topology_scene(trace, first, title=title, subtitle="", lang=lang, keep=keep, roomy=True)
+    inside = {n.node for n in network.namespaces if n.kind in ("docker-host", "container")}
+    hosts_only = all(k.split("/", 1)[0] in inside for k in keep)
+    scene = topology_scene(trace, first, title=title, subtitle="", lang=lang, keep=keep, roomy=True, hosts_only=hosts_only)
 
     emphasis = set(keep)
     for node in list(keep):
@@ -236,12 +259,12 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
 
     arrows: list[Arrow] = []
     for g in groups:
-        for s in g.first.segments:
-            ends = _ends(scene, s.src, s.dst)
+        for src, dst in drawn_moves(g.first):
+            ends = _ends(scene, src, dst)
             if ends is None:
                 continue
             p, q = _offset(*ends, LANE * (g.lane + 0.8))
-            arrows.append(Arrow(g.number, g.kind, s.src, s.dst, p, q))
+            arrows.append(Arrow(g.number, g.kind, src, dst, p, q))
 
     notes: list[Note] = []
     t_used: dict[tuple[str, str], int] = {}
@@ -256,7 +279,7 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         kind = next((j.kind for j in journeys if j.flow == t.flow and j.t0 >= t.t), "request")
         arrows.append(Arrow(0, kind, t.src, t.dst, p, q, dashed=True))
         if t.changes:
-            notes.append(_note_beside(p, q, " · ".join(t.changes), style.OKABE_ITO["purple"], t.node))
+            notes.append(_note_beside(p, q, "\n".join(t.changes), style.OKABE_ITO["purple"], t.node))
 
     crosses: list[tuple[float, float]] = []
     for g in groups:
@@ -274,8 +297,103 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
             notes.append(Note(s.x + s.w + 10, s.cy + PILL_OFFSET, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
 
     result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang)
+    _place(result)
     _legend(result, lone)
     return result
+
+
+# --- placing numbers and notes where they cover nothing -----------------------------------
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 (y grows downwards)
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _label_rect(x: float, y: float, w: float, h: float, ha: str, va: str) -> Rect:
+    x0 = {"left": x, "center": x - w / 2, "right": x - w}[ha]
+    y0 = {"top": y, "center": y - h / 2, "bottom": y - h}[va]
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _obstacles(scene: Scene) -> list[Rect]:
+    rects: list[Rect] = []
+    for lab in scene.labels:
+        w = style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono)
+        rects.append(_label_rect(lab.x, lab.y, w, style.line_height(lab.size), lab.ha, lab.va))
+    for sh in [*scene.shapes.values(), *scene.extra_shapes]:
+        if sh.kind in ("pill", "bar"):
+            rects.append((sh.x, sh.y, sh.x + sh.w, sh.y + sh.h))
+    return rects
+
+
+def _arrow_points(arrows: Sequence[Arrow]) -> list[tuple[float, float]]:
+    pts = []
+    for a in arrows:
+        n = max(int(math.dist(a.start, a.end) / 6), 1)
+        for i in range(n + 1):
+            pts.append((a.start[0] + (a.end[0] - a.start[0]) * i / n, a.start[1] + (a.end[1] - a.start[1]) * i / n))
+    return pts
+
+
+def _place(p: PathPlan) -> None:
+    """Move notes off the labels, devices and arrows they would cover; stagger the numbers."""
+    obstacles = _obstacles(p.scene)
+    points = _arrow_points(p.arrows)
+    width, height = p.scene.width, p.scene.height
+
+    def free(r: Rect, check_points: bool = True) -> bool:
+        if r[0] < 4 or r[1] < 4 or r[2] > width - 4 or r[3] > height - 4:
+            return False
+        if any(_overlaps(r, o) for o in obstacles):
+            return False
+        return not (check_points and any(r[0] - 3 <= x <= r[2] + 3 and r[1] - 3 <= y <= r[3] + 3 for x, y in points))
+
+    # numbers: on their group's first arrows, where no other number is
+    p.markers = []
+    for g in p.groups:
+        mine = [a for a in p.arrows if a.group == g.number]
+        spot = None
+        for a in mine[:3]:
+            for f in (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6):
+                x = a.start[0] + (a.end[0] - a.start[0]) * f
+                y = a.start[1] + (a.end[1] - a.start[1]) * f
+                if all(math.dist((x, y), m[:2]) > 2 * MARK_R + 3 for m in p.markers):
+                    spot = (x, y)
+                    break
+            if spot:
+                break
+        if spot is None and mine:
+            a = mine[0]
+            spot = ((a.start[0] + a.end[0]) / 2, (a.start[1] + a.end[1]) / 2)
+        if spot is not None:
+            p.markers.append((spot[0], spot[1], g.number, g.kind))
+    for x, y, _n, _k in p.markers:
+        obstacles.append((x - MARK_R, y - MARK_R, x + MARK_R, y + MARK_R))
+
+    # notes: the preferred spot, else the nearest free one around it
+    for note in p.notes:
+        lines = note.text.split("\n")
+        w = max(style.text_width(ln, bold=True) for ln in lines) + 12
+        h = style.line_height() * len(lines) + 8
+        best = None
+        for d in (0, 14, 28, 48, 72, 100, 140, 180):
+            for dx, dy in ((0, 0), (d, 0), (-d, 0), (0, d), (0, -d), (d, d), (-d, d), (d, -d), (-d, -d)):
+                if d == 0 and (dx, dy) != (0, 0):
+                    continue
+                r = _label_rect(note.x + dx, note.y + dy, w, h, note.ha, note.va)
+                if free(r):
+                    best = (dx, dy, r)
+                    break
+            if best:
+                break
+        if best is None:
+            r = _label_rect(note.x, note.y, w, h, note.ha, note.va)
+            best = (0, 0, r)
+        note.x += best[0]
+        note.y += best[1]
+        obstacles.append(best[2])
 
 
 PILL_OFFSET = 0.0
@@ -339,21 +457,16 @@ def draw(p: PathPlan, highlight: tuple[str, str] | str | None = None, caption: s
         arrow.set_gid(f"ARROW:{a.group}:{a.src}>{a.dst}")
         ax.add_patch(arrow)
 
-    # a number at the start of each group's first drawable arrow
-    for g in p.groups:
-        first = next((a for a in p.arrows if a.group == g.number), None)
-        if first is None:
-            continue
-        x = first.start[0] + (first.end[0] - first.start[0]) * 0.45
-        y = first.start[1] + (first.end[1] - first.start[1]) * 0.45
-        _marker(canvas, x, y, g.number, g.kind)
+    for x, y, number, kind in p.markers:
+        _marker(canvas, x, y, number, kind)
 
     for x, y in p.crosses:
         ax.text(x, canvas.y(y), "✗", ha="center", va="center", color=style.OKABE_ITO["vermillion"],
                 fontproperties=style.font(34, bold=True), zorder=Z_MARK)
     for n in p.notes:
-        t = ax.text(n.x, canvas.y(n.y), n.text, ha=n.ha, va=n.va, color=n.colour, fontproperties=style.font(bold=True), zorder=Z_NOTE,
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": n.colour, "linewidth": 1.5})
+        t = ax.text(n.x + {"left": 6, "center": 0, "right": -6}[n.ha], canvas.y(n.y + {"top": 4, "center": 0, "bottom": -4}[n.va]), n.text,
+                    ha=n.ha, va=n.va, color=n.colour, fontproperties=style.font(bold=True), zorder=Z_NOTE, linespacing=1.3,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": n.colour, "linewidth": 1.5})
         t.set_gid(f"NOTE:{n.where}")
 
     if isinstance(highlight, str) and highlight in scene.shapes:

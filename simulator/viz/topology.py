@@ -13,6 +13,7 @@ Past ``max_containers`` containers on one host, the rest are drawn as a single
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,10 +33,17 @@ def _short(command: str, limit: int = 70) -> str:
 def topology_scene(
     trace: Sequence[Any], at: float | None = None, *, title: str | None = None, lang: str = "en",
     keep: Iterable[str] = (), max_containers: int | None = DEFAULT_MAX_CONTAINERS, subtitle: str | None = None,
-    roomy: bool = False,
+    roomy: bool = False, hosts_only: bool = False,
 ) -> Scene:
-    """The laid-out picture :func:`topology` draws (shared with the path view)."""
+    """The laid-out picture :func:`topology` draws (shared with the path view).
+
+    ``hosts_only`` leaves out the LAN and the machines on it (for a path that never
+    leaves the Docker hosts).
+    """
     network = network_at(trace, at)
+    if hosts_only:
+        inside = tuple(n for n in network.namespaces if n.kind in ("docker-host", "container"))
+        network = dataclasses.replace(network, namespaces=inside, lan=())
     graph = build_graph(network, keep, max_containers)
     if title is None:
         title = term("topology-title", lang, t=f"{network.time:.3f}")

@@ -15,7 +15,9 @@ addresses goes through ``lo``.
 The kernel answers ICMP echo itself (``icmp_echo``: same identifier, sequence and
 data, a fresh TTL of 64, DF clear because the kernel's ICMP socket does not do
 path MTU discovery) and reports errors with ICMP (time exceeded, host and port
-unreachable). Sockets are callbacks keyed by ICMP identifier or UDP port.
+unreachable). Sockets are callbacks keyed by ICMP identifier, UDP or TCP port (the
+TCP state machine lives in ``tcp.py``); a TCP segment nobody owns is answered with
+RST (``reject_tcp``).
 """
 
 from __future__ import annotations
@@ -306,12 +308,36 @@ class Ipv4Stack:
             self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"udp socket port {message.dport}"))
             udp_handler(packet, message)
             return
+        # TCP: the socket bound to the destination port (a listener demultiplexes its
+        # connections); nobody there means tcp_v4_send_reset.
         tcp_handler = self.tcp_sockets.get(message.dport)
+        if packet.dst in self._broadcasts:
+            self._drop(dev.name, None, DropReason.NO_SOCKET, f"TCP to the broadcast address {packet.dst}", packet)
+            return
         if tcp_handler is not None:
-            self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"tcp socket port {message.dport}"))
+            to = getattr(tcp_handler, "description", f"tcp socket port {message.dport}")
+            self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, str(to)))
             tcp_handler(packet, message)
         else:
-            self._drop(dev.name, None, DropReason.NO_SOCKET, f"nothing listens on TCP port {message.dport}", packet)
+            self.reject_tcp(packet, dev.name, f"nothing listens on TCP port {message.dport}")
+
+    def reject_tcp(self, packet: IPv4Packet, dev: str, detail: str) -> None:
+        """``tcp_v4_send_reset``: record the drop and answer a segment nobody owns with RST.
+
+        RFC 9293 3.10.7.1: a segment with ACK gets ``<SEQ=SEG.ACK><CTL=RST>``; one
+        without gets RST|ACK with seq 0 and ack = SEG.SEQ + SEG.LEN (+1 for SYN and
+        FIN). The reply has TTL 64, DF and IP id 0, and no options; a RST is never
+        answered.
+        """
+        from simulator.kernel.ipv4.tcp import reset_for  # tcp.py builds on this module
+
+        self._drop(dev, None, DropReason.NO_SOCKET, detail, packet)
+        segment = packet.payload
+        rst = reset_for(segment) if isinstance(segment, TcpSegment) else None
+        if rst is None:
+            return
+        reply = IPv4Packet(packet.dst, packet.src, IPProtocol.TCP, rst, ttl=self.default_ttl, ident=0, dont_fragment=True, flow=packet.flow)
+        self._send_quietly(reply)
 
     # -- output -----------------------------------------------------------------------------
 
