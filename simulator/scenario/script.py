@@ -1,4 +1,4 @@
-"""Scenario files: a terminal transcript a teacher can hand out, and check.
+r"""Scenario files: a terminal transcript a teacher can hand out, and check.
 
 Format (UTF-8 text)::
 
