@@ -12,7 +12,7 @@ PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export PATH
 
 # tool:package
-PAIRS="ping:iputils-ping iptables:iptables tcpdump:tcpdump tshark:tshark ip:iproute2 tmux:tmux"
+PAIRS="ping:iputils-ping iptables:iptables tcpdump:tcpdump tshark:tshark ip:iproute2 tmux:tmux dig:bind9-dnsutils"
 
 missing_pkgs=""
 missing_tools=""
@@ -26,7 +26,7 @@ for pair in $PAIRS; do
 done
 
 if [ -z "$missing_pkgs" ]; then
-    echo "setup_system: all tools present (ping iptables tcpdump tshark ip tmux)"
+    echo "setup_system: all tools present (ping iptables tcpdump tshark ip tmux dig)"
     exit 0
 fi
 

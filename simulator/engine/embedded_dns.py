@@ -106,42 +106,47 @@ class EmbeddedDns:
 
     # -- the server ---------------------------------------------------------------------------
 
-    def _on_query(self, packet: IPv4Packet, datagram: UdpDatagram) -> None:
-        query = datagram.payload
-        if not isinstance(query, dns.message.Message) or not query.question:
-            return
-        sim = self.engine.sim
+    def respond(self, query: dns.message.Message) -> tuple[dns.message.Message | None, str]:
+        """The local answer to ``query`` and why, or (None, why) when it must go upstream.
+
+        Pure with respect to the network: reads the engine's endpoints, touches no socket.
+        """
         question = query.question[0]
         response = dns.message.make_response(query)
         response.use_edns(False)  # the embedded server answers without an OPT record
         response.flags |= dns.flags.RA
         qname = question.name.to_text()
-        handled = False
         if question.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
             exists, ips = self.lookup(qname)
             if exists:
-                handled = True
                 if question.rdtype == dns.rdatatype.A and ips:
                     ips = list(ips)
-                    sim.stream("dns").shuffle(ips)
+                    self.engine.sim.stream("dns").shuffle(ips)
                     response.answer.append(dns.rrset.from_text(question.name, TTL_S, "IN", "A", *[str(ip) for ip in ips]))
-                why = f"embedded DNS: {qname} -> {', '.join(str(i) for i in ips) or 'no ' + dns.rdatatype.to_text(question.rdtype) + ' record (NOERROR)'}"
+                found = ", ".join(str(i) for i in ips) if question.rdtype == dns.rdatatype.A else ""
+                return response, f"embedded DNS: {qname} -> {found or 'no ' + dns.rdatatype.to_text(question.rdtype) + ' record (NOERROR)'}"
         elif question.rdtype == dns.rdatatype.PTR:
             try:
-                ip = IPv4Address(dns.reversename.to_address(question.name))
+                ip: IPv4Address | None = IPv4Address(dns.reversename.to_address(question.name))
             except Exception:
                 ip = None
             target = self.reverse(ip) if ip is not None else None
             if target is not None:
-                handled = True
                 response.answer.append(dns.rrset.from_text(question.name, TTL_S, "IN", "PTR", target))
-                why = f"embedded DNS: {ip} is {target}"
-        if handled:
-            sim.tracer.emit(PacketDelivered(sim.now, self.netns.node, packet.flow, packet, why))
-            self._reply(packet, datagram, response)
+                return response, f"embedded DNS: {ip} is {target}"
+        return None, f"embedded DNS: {qname} is not a container name: forward upstream"
+
+    def _on_query(self, packet: IPv4Packet, datagram: UdpDatagram) -> None:
+        query = datagram.payload
+        if not isinstance(query, dns.message.Message) or not query.question:
             return
-        sim.tracer.emit(PacketDelivered(sim.now, self.netns.node, packet.flow, packet, f"embedded DNS: {qname} is not a container name: forward upstream"))
-        sim.env.process(self._forward(packet, datagram, query))
+        sim = self.engine.sim
+        response, why = self.respond(query)
+        sim.tracer.emit(PacketDelivered(sim.now, self.netns.node, packet.flow, packet, why))
+        if response is not None:
+            self._reply(packet, datagram, response)
+        else:
+            sim.env.process(self._forward(packet, datagram, query))
 
     def _reply(self, packet: IPv4Packet, datagram: UdpDatagram, response: dns.message.Message) -> None:
         out = IPv4Packet(RESOLVER_IP, packet.src, IPProtocol.UDP, UdpDatagram(self.port, datagram.sport, response), dont_fragment=False, flow=packet.flow)
