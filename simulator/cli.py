@@ -103,7 +103,7 @@ def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
         raise scripts.ScriptError(f"{script.path}: {error}") from None
 
 
-def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool) -> tuple[int, list[str], list[str]]:
+def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool, progress: bool = False) -> tuple[int, list[str], list[str]]:
     """Run every step; returns (mismatches, transcript lines, report lines)."""
     failures = 0
     transcript: list[str] = []
@@ -121,8 +121,8 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool) -> t
         transcript.extend(actual)
         if out is not None:
             out.write("\n".join(transcript[-(len(actual) + 1 + len(step.narration)):]) + "\n")
-            if total > 20 and index % 10 == 0 and out is not sys.stdout:
-                print(f"  ... {index}/{total} commands", file=sys.stderr)
+        elif progress and total > 20 and index % 10 == 0:
+            print(f"  ... {index}/{total} commands", file=sys.stderr, flush=True)
         if check and not scripts.matches(step.expected, actual):
             failures += 1
             report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
@@ -135,7 +135,7 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool) -> t
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     script = scripts.load(args.scenario)
     lab = lab_for(script, args)
-    failures, transcript, report = play(script, lab, None if args.quiet else out, args.check)
+    failures, transcript, report = play(script, lab, None if args.quiet else out, args.check, progress=sys.stderr.isatty())
     if args.pcap:
         lab.pcap(args.pcap)
     if args.figures:
