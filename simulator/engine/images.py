@@ -55,7 +55,7 @@ CATALOG: dict[str, Image] = {
         ("nginx", "-g", "daemon off;"),
         entrypoint=("/docker-entrypoint.sh",),
         flavour="debian",
-        tools=MINIMAL_DEBIAN_TOOLS,
+        tools=MINIMAL_DEBIAN_TOOLS | {"curl"},  # the nginx Dockerfile installs curl
         daemon=True,
         exposed=("80/tcp",),
         env=(_PATH, "NGINX_VERSION=1.29.3", "NJS_VERSION=0.9.4", "PKG_RELEASE=1~trixie"),

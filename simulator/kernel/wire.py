@@ -6,15 +6,18 @@ propagation delay plus its serialisation time at the link rate. The switch learn
 and forwards with the same pure decision as the Linux bridge.
 
 ``one_mac_per_port`` models a switch (or a cloud network) with port security that
-accepts a single source MAC per port: frames from any further MAC are dropped,
-which is where macvlan fails, as Docker's documentation warns.
+accepts a single source MAC per port (the MAC of the machine plugged into it):
+frames from any further MAC are dropped, which is where macvlan fails, as
+Docker's documentation warns. ``hairpin_ports`` are ports in reflective relay
+(IEEE 802.1Qbg, what macvlan's VEPA mode needs): a frame may go back out of the
+port it came in on.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.kernel.devices.bridge import AGING_TIME_S, FdbEntry, decide
+from simulator.kernel.devices.bridge import AGING_TIME_S, Decision, FdbEntry, decide
 from simulator.kernel.devices.device import Device
 from simulator.packets.addresses import MacAddress
 from simulator.sim import latency
@@ -100,6 +103,7 @@ class LanSwitch:
         self.aging_time_s = AGING_TIME_S
         self.one_mac_per_port = one_mac_per_port
         self._port_mac: dict[str, MacAddress] = {}
+        self.hairpin_ports: set[str] = set()
 
     def plug(self, device: Device) -> SwitchPort:
         """Connect ``device`` (a NIC) to the next free port with a cable."""
@@ -107,6 +111,7 @@ class LanSwitch:
         self.ports[port.name] = port
         self._port_names = tuple(self.ports)
         Wire(self.sim, device, port)
+        self._port_mac[port.name] = device.mac  # port security knows the machine's own NIC
         return port
 
     def port_receive(self, port: SwitchPort, frame: EthernetFrame) -> None:
@@ -127,6 +132,8 @@ class LanSwitch:
         else:
             entry.updated = now
         decision = decide(self.fdb, self._port_names, frame, port.name, now, self.aging_time_s)
+        if self.hairpin_ports and port.name in self.hairpin_ports:
+            decision = reflect(decision, port.name)
         if tracer.enabled:
             tracer.records.append(
                 BridgeForwarded(now, self.name, self.name, port.name, frame, decision.action, decision.ports, decision.fdb_port, learned)
@@ -141,3 +148,12 @@ class LanSwitch:
 
         event = self.sim.env.timeout(latency.SWITCH_S)
         event.callbacks.append(go)
+
+
+def reflect(decision: Decision, ingress: str) -> Decision:
+    """Reflective relay on ``ingress``: floods and same-port frames also go back out of it."""
+    if decision.action == "flood":
+        return Decision("flood", (*decision.ports, ingress), decision.local)
+    if decision.action == "drop" and decision.fdb_port == ingress:
+        return Decision("forward", (ingress,), False, ingress)
+    return decision

@@ -5,6 +5,11 @@ fields (lengths, the IPv4 header checksum, the ICMP checksum, the UDP and TCP
 checksums over the RFC 768 pseudo-header). ``decode`` is its inverse for the
 protocols this package knows; anything else is kept as raw bytes. Tests check the
 bytes with scapy and tshark, which nobody here wrote.
+
+VXLAN (RFC 7348): a UDP datagram to port 4789 carries an 8-byte VXLAN header and
+the inner Ethernet frame, encoded recursively; its UDP checksum is computed like
+any other (Linux >= 4.7 sends it for IPv4 tunnels unless ``noudpcsum``), or zero
+when the datagram says ``no_checksum``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from simulator.packets.icmp import IcmpMessage, IcmpType
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.packets.tcp import TcpFlags, TcpSegment
 from simulator.packets.udp import UdpDatagram
+from simulator.packets.vxlan import FLAG_VNI_VALID, VXLAN_HEADER_LEN, VXLAN_PORT, VxlanPacket
 
 DNS_PORT = 53
 
@@ -88,9 +94,11 @@ def encode_transport(packet: IPv4Packet) -> bytes:
         return raw[:2] + struct.pack("!H", internet_checksum(raw)) + raw[4:]
     pseudo_src = packet.src.packed + packet.dst.packed
     if isinstance(message, UdpDatagram):
-        data = message.payload_bytes
+        data = encode_vxlan(message.payload) if isinstance(message.payload, VxlanPacket) else message.payload_bytes
         length = 8 + len(data)
         raw = struct.pack("!HHHH", message.sport, message.dport, length, 0) + data
+        if message.no_checksum:
+            return raw  # RFC 768: an all-zero checksum field means "no checksum"
         checksum = internet_checksum(pseudo_src + struct.pack("!BBH", 0, IPProtocol.UDP, length) + raw)
         return raw[:6] + struct.pack("!H", checksum or 0xFFFF) + raw[8:]
     segment = message
@@ -113,6 +121,11 @@ def encode_transport(packet: IPv4Packet) -> bytes:
     )
     checksum = internet_checksum(pseudo_src + struct.pack("!BBH", 0, IPProtocol.TCP, len(raw)) + raw)
     return raw[:16] + struct.pack("!H", checksum) + raw[18:]
+
+
+def encode_vxlan(packet: VxlanPacket) -> bytes:
+    """RFC 7348 section 5: flags, 24 reserved bits, the VNI, 8 reserved bits; then the inner frame."""
+    return struct.pack("!B3xI", packet.flags, packet.vni << 8) + encode(packet.inner)
 
 
 class DecodeError(ValueError):
@@ -165,11 +178,13 @@ def decode_ipv4(body: bytes) -> IPv4Packet:
         else:
             transport = IcmpMessage(kind, code, quoted=rest[8:])
     elif protocol is IPProtocol.UDP:
-        sport, dport, _, _ = struct.unpack("!HHHH", rest[:8])
+        sport, dport, _, checksum = struct.unpack("!HHHH", rest[:8])
         payload: object = rest[8:]
         if DNS_PORT in (sport, dport):
             payload = dns.message.from_wire(rest[8:])
-        transport = UdpDatagram(sport, dport, payload)
+        elif dport == VXLAN_PORT:
+            payload = decode_vxlan(rest[8:])
+        transport = UdpDatagram(sport, dport, payload, no_checksum=checksum == 0)
     else:
         sport, dport, seq, ack, off, flags, window, _, _ = struct.unpack("!HHIIBBHHH", rest[:20])
         header_len = (off >> 4) * 4
@@ -184,3 +199,16 @@ def decode_ipv4(body: bytes) -> IPv4Packet:
         dont_fragment=bool(frag & 0x4000),
         tos=tos,
     )
+
+
+def decode_vxlan(body: bytes) -> VxlanPacket | bytes:
+    """A VXLAN packet, or the bytes unchanged when they are not one (no I flag, too short)."""
+    if len(body) < VXLAN_HEADER_LEN + 14 or not body[0] & FLAG_VNI_VALID:
+        return body
+    flags = body[0]
+    (word,) = struct.unpack("!I", body[4:8])
+    try:
+        inner = decode(body[VXLAN_HEADER_LEN:])
+    except (DecodeError, ValueError, struct.error):
+        return body
+    return VxlanPacket(word >> 8, inner, flags)

@@ -1,7 +1,9 @@
 """UDP datagrams (RFC 768).
 
-The payload is raw bytes or a dnspython message (DNS, RFC 1035), which the codec
-turns into wire format.
+The payload is raw bytes, a dnspython message (DNS, RFC 1035), which the codec
+turns into wire format, or a VXLAN packet (RFC 7348, destination port 4789).
+``no_checksum`` sends a zero checksum field, which RFC 768 reads as "none" (a
+VXLAN device created with ``noudpcsum`` does that).
 """
 
 from __future__ import annotations
@@ -10,21 +12,24 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import Any
 
+from simulator.packets.vxlan import VxlanPacket
+
 UDP_HEADER_LEN = 8
 
 
 @dataclass(frozen=True, slots=True)
 class UdpDatagram:
-    """A UDP datagram; ``payload`` is bytes or a ``dns.message.Message``."""
+    """A UDP datagram; ``payload`` is bytes, a ``dns.message.Message`` or a :class:`VxlanPacket`."""
 
     sport: int
     dport: int
     payload: Any = b""
     wire: bytes = field(default=b"", compare=False, repr=False)
+    no_checksum: bool = False
 
     def __post_init__(self) -> None:
         # A dnspython message is mutable: freeze its bytes now, as they leave the socket.
-        if not isinstance(self.payload, bytes | bytearray):
+        if not isinstance(self.payload, bytes | bytearray | VxlanPacket):
             object.__setattr__(self, "wire", self.payload.to_wire(want_shuffle=False))
 
     @property
@@ -35,7 +40,11 @@ class UdpDatagram:
 
     @property
     def length(self) -> int:
+        if isinstance(self.payload, VxlanPacket):
+            return UDP_HEADER_LEN + self.payload.length
         return UDP_HEADER_LEN + len(self.payload_bytes)
 
     def summary_between(self, src: IPv4Address, dst: IPv4Address) -> str:
+        if isinstance(self.payload, VxlanPacket):
+            return f"{src}.{self.sport} > {dst}.{self.dport}: {self.payload.summary()}"
         return f"{src}.{self.sport} > {dst}.{self.dport}: UDP, length {self.length - UDP_HEADER_LEN}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
+from simulator.kernel.links import stacked_on
 from simulator.kernel.devices.bridge import Bridge
 from simulator.kernel.devices.veth import Veth
 from simulator.programs import render
@@ -28,20 +29,22 @@ def eui64_link_local(mac: MacAddress) -> str:
 
 
 def operstate(dev: Device) -> str:
-    if dev.kind == "loopback":
-        return "UNKNOWN"
+    if dev.kind in ("loopback", "vxlan"):
+        return "UNKNOWN"  # no carrier of their own to report
     if not dev.up:
         return "DOWN"
     if dev.carrier:
         return "UP"
-    return "LOWERLAYERDOWN" if isinstance(dev, Veth) else "DOWN"
+    return "LOWERLAYERDOWN" if isinstance(dev, Veth) or stacked_on(dev) is not None else "DOWN"
 
 
 def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
     peer_index = None
     netnsid = None
-    if isinstance(dev, Veth):
-        peer = dev.peer
+    lower = stacked_on(dev)  # macvlan, ipvlan, vlan: IFLA_LINK is the parent
+    if isinstance(dev, Veth) or lower is not None:
+        peer = dev.peer if isinstance(dev, Veth) else lower
+        assert peer is not None
         peer_index = peer.ifindex
         if peer.namespace is not None and peer.namespace is not ns:
             netnsid = ns.netnsid_of(peer.namespace)

@@ -12,7 +12,7 @@ from collections.abc import Generator
 from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
-from simulator.programs import netinfo, render
+from simulator.programs import iproute, netinfo, render
 from simulator.programs.process import ProcessContext
 
 IP_OBJECTS = {
@@ -24,7 +24,7 @@ IP_OBJECTS = {
 
 
 def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    """``ip [-4] [-s] OBJECT [show|list] [dev DEV]``."""
+    """``ip [-4] [-s] OBJECT [show|list] [dev DEV]``; changes (``add``, ``set``, ``del``) in ``iproute``."""
     args = [a for a in argv[1:] if a not in ("-4", "-s", "-d")]
     if not args:
         ctx.err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
@@ -37,6 +37,8 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
         return 1
     rest = args[1:]
+    if rest and rest[0] in iproute.CHANGE_VERBS:
+        return iproute.change(ctx, obj, rest)  # ip link add, ip addr add, ip route add, ...
     if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
         rest = rest[1:]
     dev = None
@@ -349,3 +351,19 @@ def _register_dns_tools() -> None:
 
 
 _register_dns_tools()
+
+
+def _curl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    from simulator.programs.curl import curl
+
+    return (yield from curl(ctx, argv))
+
+
+def _wget(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    from simulator.programs.curl import wget
+
+    return (yield from wget(ctx, argv))
+
+
+PROGRAMS["curl"] = _curl
+PROGRAMS["wget"] = _wget

@@ -34,6 +34,8 @@ class DropReason(Enum):
     MARTIAN = "martian-source"
     MACVLAN_FILTER = "macvlan-filter"
     QUEUE_OVERFLOW = "neigh-queue-full"
+    VLAN_UNKNOWN = "vlan-unknown"  # a tagged frame for a VLAN id no device here has (PACKET_OTHERHOST)
+    VXLAN_NO_FDB = "vxlan-no-fdb"  # the VXLAN device knows no remote for the destination MAC (l2miss)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +194,95 @@ class TcpStateChanged:
     cause: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class MacvlanForwarded:
+    """A macvlan (or ipvlan) port on ``parent`` decided where a frame goes.
+
+    ``origin`` is the child that sent it, or ``parent`` for a frame that arrived
+    from the wire (or that the parent's own stack sent). ``children`` got a copy;
+    ``to_wire`` says whether it left through the parent's link, ``to_parent``
+    whether the parent's own stack got it too. ``driver`` is ``macvlan`` or
+    ``ipvlan``, ``mode`` the child's mode, ``reason`` the rule (ip-link(8)).
+    """
+
+    time: float
+    node: str
+    parent: str
+    origin: str
+    frame: EthernetFrame
+    driver: str
+    mode: str
+    children: tuple[str, ...]
+    to_wire: bool
+    to_parent: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class VxlanEncapsulated:
+    """A VXLAN device wrapped ``inner`` into ``outer`` for the VTEP at ``remote`` (RFC 7348).
+
+    ``fdb`` is the forwarding entry that named the remote (as ``bridge fdb show``
+    prints it); ``node`` is where the device lives, ``underlay`` the namespace
+    whose stack sends the UDP datagram.
+    """
+
+    time: float
+    node: str
+    dev: str
+    vni: int
+    inner: EthernetFrame
+    outer: IPv4Packet
+    remote: IPv4Address
+    fdb: str
+    underlay: str
+
+
+@dataclass(frozen=True, slots=True)
+class VxlanDecapsulated:
+    """A VTEP received ``outer`` on UDP 4789 and handed ``inner`` to the VXLAN device ``dev``."""
+
+    time: float
+    node: str
+    dev: str
+    vni: int
+    inner: EthernetFrame
+    outer: IPv4Packet
+    learned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArpProxied:
+    """A device answered an ARP request itself from its neighbour table (``proxy``: arp_reduce).
+
+    Docker's overlay does this on ``vxlan0``: the request never crosses the
+    tunnel. ``reply`` is None when the table had no entry (an l3miss).
+    """
+
+    time: float
+    node: str
+    dev: str
+    request: EthernetFrame
+    reply: EthernetFrame | None
+    neighbour: str
+
+
+@dataclass(frozen=True, slots=True)
+class ControlPlaneProgrammed:
+    """A control plane wrote kernel state directly (no packets): ``entries`` as ``ip``/``bridge`` print them.
+
+    ``note`` says what is abstract about it (Docker's swarm gossip is not simulated
+    packet by packet: the entries appear at once on every node).
+    """
+
+    time: float
+    node: str
+    namespace: str
+    action: str
+    entries: tuple[str, ...]
+    note: str
+
+
 Record = (
     FrameSent
     | FrameReceived
@@ -205,4 +296,9 @@ Record = (
     | TopologyChanged
     | CommandRun
     | TcpStateChanged
+    | MacvlanForwarded
+    | VxlanEncapsulated
+    | VxlanDecapsulated
+    | ArpProxied
+    | ControlPlaneProgrammed
 )

@@ -85,8 +85,9 @@ def draw_scene(scene: Scene, emphasis: Collection[str] | None = None) -> Canvas:
         draw_shape(canvas, s, faded(s.gid))
     for e in scene.edges:
         kw = dict(EDGE_STYLE.get(e.kind, EDGE_STYLE["cable"]))
-        if emphasis is not None and not (e.a in emphasis and e.b in emphasis):
-            kw["color"] = style.FAINT
+        if emphasis is not None:  # under a packet path, links step back so the arrows stand out
+            kw["color"] = "#8A8A8A" if (e.a in emphasis and e.b in emphasis) else style.FAINT
+            kw["linewidth"] = 2.0
         xs = [p[0] for p in e.points]
         ys = [canvas.y(p[1]) for p in e.points]
         line = Line2D(xs, ys, zorder=Z_EDGE, solid_capstyle="round", **kw)  # type: ignore[arg-type]

@@ -24,8 +24,9 @@ snapshot giving veth peers, LAN cables and bridge ports.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address
 from typing import Any
 
 from simulator.packets.arp import ArpOp, ArpPacket
@@ -163,6 +164,16 @@ def ip_of(frame: EthernetFrame) -> IPv4Packet | None:
     return frame.payload if isinstance(frame.payload, IPv4Packet) else None
 
 
+def addresses_in(frame: EthernetFrame) -> list[IPv4Address]:
+    """The IPv4 addresses a frame names (IP source and destination, or ARP's)."""
+    payload = frame.payload
+    if isinstance(payload, IPv4Packet):
+        return [payload.src, payload.dst]
+    if isinstance(payload, ArpPacket):
+        return [payload.sender_ip, payload.target_ip]
+    return []
+
+
 def is_arp_request(frame: EthernetFrame) -> bool:
     return isinstance(frame.payload, ArpPacket) and frame.payload.op is ArpOp.REQUEST
 
@@ -216,7 +227,7 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
 
     def take_in_flight(frame: EthernetFrame, at: str) -> tuple[str, float, Journey] | None:
         best = None
-        for i, (f, src, expected, t0, j) in enumerate(in_flight):
+        for i, (f, _src, expected, _t0, _j) in enumerate(in_flight):
             if f == frame and expected == at:
                 best = i
                 break
@@ -287,6 +298,40 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
 
     transitions = _transitions(trace, journeys)
     return Hops(journeys, transitions, lone_drops, command, t_first if t_first is not None else 0.0)
+
+
+def incidental(hops: Hops, column_of: Callable[[str], str] = lambda d: d) -> set[str]:
+    """Devices that only ever received a flooded copy and neither answered nor passed it on.
+
+    A third container hearing an ARP broadcast is one; ``column_of`` maps devices
+    to what the caller draws (the ladder puts every LAN switch port on one line).
+    """
+    active: set[str] = set()
+    seen: set[str] = set()
+    for j in hops.journeys:
+        flooded = len(j.leaves) > 1
+        for s in j.segments:
+            seen.update((column_of(s.src), column_of(s.dst)))
+        active.add(column_of(j.start))
+        for s in j.segments:
+            if flooded and s.via == "bridge-out":
+                break  # up to the bridge that flooded it (which may have answered itself)
+            active.update((column_of(s.src), column_of(s.dst)))
+        if not flooded:
+            active.update(column_of(x) for s in j.segments for x in (s.src, s.dst))
+    for t in hops.transitions:
+        active.update((column_of(t.src), column_of(t.dst)))
+    # a flooded frame's path to the device that answered it is active too
+    for j in hops.journeys:
+        if len(j.leaves) > 1:
+            parents = {s.dst: s.src for s in j.segments}
+            for leaf in j.leaves:
+                if column_of(leaf) in active:
+                    node = leaf
+                    while node in parents:
+                        active.add(column_of(parents[node]))
+                        node = parents[node]
+    return seen - active
 
 
 def _transitions(trace: Sequence[Any], journeys: list[Journey]) -> list[Transition]:

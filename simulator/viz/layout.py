@@ -131,6 +131,7 @@ class Scene:
     labels: list[Label] = field(default_factory=list)
     edges: list[EdgeLine] = field(default_factory=list)
     owner: dict[str, str] = field(default_factory=dict)  # every gid -> the graph node it belongs to
+    collapsed: dict[str, str] = field(default_factory=dict)  # a hidden container or device -> its "+N more" group
 
     def anchor(self, node: str, toward: tuple[float, float] | None = None) -> tuple[float, float]:
         """Where an arrow to or from ``node`` should attach.
@@ -216,11 +217,11 @@ def _lo_lines(ns: Namespace) -> list[_Line]:
 
 
 class _Builder:
-    def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False) -> None:
-        self.route_drop = ROUTE_DROP * (2.0 if roomy else 1.0)
+    def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False, notes: bool = False) -> None:
+        self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)
         self.v_link = V_LINK * (1.8 if roomy else 1.0)
         self.bridge_drop = BRIDGE_DROP * (1.6 if roomy else 1.0)
-        self.wire = WIRE * (2.4 if roomy else 1.0)
+        self.wire = WIRE * (2.4 if notes else 1.0)
         self.cable = CABLE * (1.5 if roomy else 1.0)
         self.g = graph
         self.net = network
@@ -328,9 +329,21 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
     if group:
         members = g.nodes[group]["members"]
         addrs = [a for a in g.nodes[group]["addrs"]]
-        group_lines = [_Line(term("more", lang, n=len(members)), style.NAME_PT, bold=True, gid=group),
-                       _Line(f"{members[0]} … {members[-1]}", gid=group)]
-        if addrs:
+        group_lines = [_Line(term("more", lang, n=len(members)), style.NAME_PT, bold=True, gid=group)]
+        # the collapsed containers as runs in creation order ("c4 … c16", "c18 … c30")
+        order = [c.node for c in b.net.containers_of(host.node)]
+        runs: list[list[str]] = []
+        for name in members:
+            if runs and order.index(name) == order.index(runs[-1][-1]) + 1:
+                runs[-1].append(name)
+            else:
+                runs.append([name])
+        for run in runs[:3]:
+            text = run[0] if len(run) == 1 else (f"{run[0]}, {run[1]}" if len(run) == 2 else f"{run[0]} … {run[-1]}")
+            group_lines.append(_Line(text, gid=group))
+        if len(runs) > 3:
+            group_lines.append(_Line("…", gid=group))
+        if addrs and len(runs) == 1:
             first, last = _plain(addrs[0]), _plain(addrs[-1])
             if first.rsplit(".", 1)[0] == last.rsplit(".", 1)[0]:
                 group_lines.append(_Line(f"{first} … .{last.rsplit('.', 1)[1]}", mono=True, gid=group))
@@ -473,13 +486,15 @@ def _machine_lines(ns: Namespace, lang: str) -> list[_Line]:
 
 
 def layout(
-    graph: nx.Graph, network: Network, *, lang: str = "en", title: str | None = None, subtitle: str | None = None, roomy: bool = False,
+    graph: nx.Graph, network: Network, *, lang: str = "en", title: str | None = None, subtitle: str | None = None,
+    roomy: bool = False, notes: bool = False,
 ) -> Scene:
     """Place every node and edge of ``graph`` (built from ``network``).
 
-    ``roomy`` leaves more space between the layers (for the labels of a packet path).
+    ``roomy`` leaves more space between the layers (for the arrows of a packet
+    path), ``notes`` more room where stacks route (for what they changed).
     """
-    b = _Builder(graph, network, lang, roomy)
+    b = _Builder(graph, network, lang, roomy, notes)
     g = graph
 
     # 1. the Docker hosts, side by side
@@ -594,7 +609,12 @@ def layout(
     bottom_y = switch_y + (SWITCH_H + b.cable if has_switch else 40.0)
     bottom_left = min((b.shapes[ns.node].x for ns in sequence), default=0.0)
     _shift(bottom_bag, (width - bottom_w) / 2 - bottom_left, bottom_y)
-    height = bottom_y + bottom_h + MARGIN if sequence else switch_y + (SWITCH_H if has_switch else 0) + MARGIN
+    if sequence:
+        height = bottom_y + bottom_h + MARGIN
+    elif has_switch:
+        height = switch_y + SWITCH_H + MARGIN
+    else:
+        height = y0 + top_h + MARGIN
     ty = MARGIN
     for ln in head:
         b.labels.append(Label("title", width / 2, ty, ln.text, ln.size, ln.bold, False, ln.colour, "center"))
@@ -615,20 +635,19 @@ def layout(
                 xs.append(s.cx)
             else:
                 spare.append(pid)
+        # the label sits past the last port, where no frame crosses the bar
         lab_w = _stack(switch_lines)[0] + 2 * PAD
-        lo_x = min(xs, default=width / 2) - 70
-        hi_x = max(xs, default=width / 2) + 70
-        if hi_x - lo_x < lab_w + 140:
-            mid = (lo_x + hi_x) / 2
-            lo_x, hi_x = mid - (lab_w + 140) / 2, mid + (lab_w + 140) / 2
+        xs.extend(min(xs, default=width / 2) + 70 * (i + 1) for i in range(len(spare)))
         for i, pid in enumerate(spare):
-            port_pos[pid] = (hi_x - 40 - i * 70, switch_y + SWITCH_H)
-        lo_x, hi_x = max(lo_x, MARGIN), min(hi_x, width - MARGIN)
+            port_pos[pid] = (xs[len(xs) - len(spare) + i], switch_y + SWITCH_H)
+        lo_x = min(xs, default=width / 2) - 60
+        hi_x = max(xs, default=width / 2) + 50 + lab_w
+        lo_x = max(lo_x, MARGIN)
+        if hi_x > width - MARGIN:  # the label needs the room: the picture grows to the right
+            width = hi_x + MARGIN
         b.add_shape(Shape(SWITCH, "bar", lo_x, switch_y, hi_x - lo_x, SWITCH_H, style.FILL["switch"], style.EDGE["switch"]), [])
-        # the label sits between the port pills, in the widest free stretch of the bar
-        stops = sorted([lo_x] + [x for x, _y in port_pos.values()] + [hi_x])
-        best = max(zip(stops, stops[1:], strict=False), key=lambda ab: ab[1] - ab[0])
-        b.add_lines(switch_lines, (best[0] + best[1]) / 2, switch_y + SWITCH_H / 2 - style.line_height() / 2, SWITCH, [], ha="center")
+        label_x = max(max(xs, default=lo_x) + 40, hi_x - lab_w) + PAD
+        b.add_lines(switch_lines, label_x, switch_y + SWITCH_H / 2 - style.line_height() / 2, SWITCH, [])
         for p, _n, _d in ports:
             pid = dev_id(SWITCH, p)
             cx, cy = port_pos[pid]
@@ -656,14 +675,28 @@ def layout(
             top, side_ = (sa, sc) if sa.cy < sc.cy else (sc, sa)
             pts = [(top.cx, top.y + top.h), (top.cx, side_.cy), (side_.x, side_.cy)]
         else:
-            pa = _attach(b, a, (sc.cx, sc.cy))
-            pc = _attach(b, c, (sa.cx, sa.cy))
+            if sc.kind == "bar" and sa.kind != "bar":
+                pc = _attach(b, c, (sa.cx, sa.cy))
+                pa = _attach(b, a, pc)
+            else:
+                pa = _attach(b, a, (sc.cx, sc.cy))
+                pc = _attach(b, c, pa)
             pts = [pa, pc]
         b.edges.append(EdgeLine(gid, u, v, kind, pts))
 
     scene = Scene(width, height, b.shapes, b.extra, b.labels, b.edges)
     for s in [*b.shapes.values(), *b.extra]:
         scene.owner[s.gid] = s.gid
+    for node, data in g.nodes(data=True):
+        if data.get("kind") != "group":
+            continue
+        for member in data["members"]:
+            scene.collapsed[member] = node
+            ns = network.namespace(member)
+            for d in ns.devices if ns else ():
+                scene.collapsed[dev_id(member, d.name)] = node
+                if d.peer:
+                    scene.collapsed[dev_id(*d.peer)] = node
     return scene
 
 

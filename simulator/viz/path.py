@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyArrowPatch
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from simulator.trace.records import FrameDropped, FrameReceived, FrameSent
 from simulator.viz import style
-from simulator.viz.draw import Z_ARROW, Z_MARK, Z_NOTE, Canvas, draw_scene
-from simulator.viz.hops import Hops, Journey, Transition, follow, shorten
+from simulator.viz.draw import Z_ARROW, Z_BAR, Z_MARK, Z_NOTE, Canvas, draw_scene
+from simulator.viz.hops import Hops, Journey, Transition, addresses_in, follow, incidental, shorten
 from simulator.viz.layout import Scene, Shape
 from simulator.viz.network import SWITCH, Network, network_at
 from simulator.viz.topology import _short, topology_scene
@@ -89,7 +90,7 @@ class PathPlan:
     groups: list[Group]
     arrows: list[Arrow]
     notes: list[Note]
-    crosses: list[tuple[float, float]]
+    crosses: list[str]
     emphasis: set[str]
     legend: list[tuple[int, str, str]] = field(default_factory=list)  # number, kind, text
     markers: list[tuple[float, float, int, str]] = field(default_factory=list)  # x, y, number, kind
@@ -105,15 +106,20 @@ def _signature(j: Journey) -> tuple[Any, ...]:
     return (j.start, route, j.kind, text, tuple(d.reason for d in j.drops))
 
 
-def select(hops: Hops, flow: int | None) -> tuple[list[Journey], list[Transition], list[FrameDropped]]:
-    """The journeys of ``flow`` and the ARP exchanges that happened while it was in flight."""
+def select(hops: Hops, flow: int | None, trace: Sequence[Any] = ()) -> tuple[list[Journey], list[Transition], list[FrameDropped]]:
+    """The journeys of ``flow`` and the ARP exchanges that happened while it was in flight.
+
+    The packet is in flight from the first record naming it (its route lookup, which
+    is what sends the ARP request) to its last frame.
+    """
     if flow is None:
         return hops.journeys, hops.transitions, hops.drops
     mine = [j for j in hops.journeys if j.flow == flow]
     if not mine:
         flows = sorted({j.flow for j in hops.journeys})
         raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
-    t0, t1 = min(j.t0 for j in mine), max(j.t1 for j in mine)
+    named = [r.time for r in trace if getattr(r, "flow", None) == flow]
+    t0, t1 = min([j.t0 for j in mine] + named), max(j.t1 for j in mine)
     arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
     chosen = [j for j in hops.journeys if j in mine or j in arp]
     drops = [d for d in hops.drops if d.packet is not None and d.packet.flow == flow]
@@ -224,12 +230,13 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
     first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
     network: Network = network_at(trace, first)
     hops = follow(trace, network)
-    journeys, transitions, lone = select(hops, flow)
+    journeys, transitions, lone = select(hops, flow, trace)
     groups = group_journeys(journeys)
 
     keep: set[str] = set()
+    heard_only = incidental(hops)  # devices that only heard a flood: collapsible with the crowd
     for j in journeys:
-        keep.update(j.devices)
+        keep.update(d for d in j.devices if d not in heard_only)
     for t in transitions:
         keep.update((t.src, t.dst))
     for d in lone:
@@ -238,28 +245,44 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         title = term("path-title", lang, command=_short(hops.command)) if hops.command else term("path-title-plain", lang)
     inside = {n.node for n in network.namespaces if n.kind in ("docker-host", "container")}
     hosts_only = all(k.split("/", 1)[0] in inside for k in keep)
-    scene = topology_scene(trace, first, title=title, subtitle="", lang=lang, keep=keep, roomy=True, hosts_only=hosts_only)
+    scene = topology_scene(trace, first, title=title, subtitle="", lang=lang, keep=keep, roomy=True,
+                           notes=any(t.changes for t in transitions), hosts_only=hosts_only)
 
     emphasis = set(keep)
     for node in list(keep):
         emphasis.add(node.split("/", 1)[0])
         if node.startswith(SWITCH + "/"):
             emphasis.add(SWITCH)
+    # the devices that own an address the frames carried (the internet's 8.8.8.8 on lo)
+    ips = {str(a) for j in journeys for a in addresses_in(j.frame)}
+    for ns in network.namespaces:
+        for d in ns.devices:
+            if any(a.split("/")[0] in ips for a in d.addrs):
+                emphasis.add(f"{ns.node}/{d.name}")
 
-    # lanes: a group takes the lowest lane free on every segment it travels
+    # each group's moves as drawn: frames flooded to collapsed containers go to their "+N more" box
+    moves: dict[int, list[tuple[str, str]]] = {}
+    for g in groups:
+        mine: list[tuple[str, str]] = []
+        for src, dst in drawn_moves(g.first):
+            src, dst = scene.collapsed.get(src, src), scene.collapsed.get(dst, dst)
+            if src != dst and (src, dst) not in mine:
+                mine.append((src, dst))
+        moves[g.number] = mine
+
+    # lanes: a group takes the lowest lane free on every move it makes
     used: dict[tuple[str, str], set[int]] = {}
     for g in groups:
-        segs = [(s.src, s.dst) for s in g.first.segments]
         lane = 0
-        while any(lane in used.get(k, set()) for k in segs):
+        while any(lane in used.get(k, set()) for k in moves[g.number]):
             lane += 1
         g.lane = lane
-        for k in segs:
+        for k in moves[g.number]:
             used.setdefault(k, set()).add(lane)
 
     arrows: list[Arrow] = []
     for g in groups:
-        for src, dst in drawn_moves(g.first):
+        for src, dst in moves[g.number]:
             ends = _ends(scene, src, dst)
             if ends is None:
                 continue
@@ -281,21 +304,16 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         if t.changes:
             notes.append(_note_beside(p, q, "\n".join(t.changes), style.OKABE_ITO["purple"], t.node))
 
-    crosses: list[tuple[float, float]] = []
-    for g in groups:
-        for d in g.first.drops:
-            where = f"{d.node}/{d.dev}"
-            if where in scene.shapes:
-                s = scene.shapes[where]
-                crosses.append((s.cx, s.cy))
-                notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
-    for d in lone:
+    crosses: list[str] = []  # devices where something was dropped: ringed in red
+    for d in [*(d for g in groups for d in g.first.drops), *lone]:
         where = f"{d.node}/{d.dev}"
         if where in scene.shapes:
             s = scene.shapes[where]
-            crosses.append((s.cx, s.cy))
-            notes.append(Note(s.x + s.w + 10, s.cy + PILL_OFFSET, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
+            crosses.append(where)
+            notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
 
+    for a in arrows:
+        emphasis.update((a.src, a.dst))
     result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang)
     _place(result)
     _legend(result, lone)
@@ -337,6 +355,17 @@ def _arrow_points(arrows: Sequence[Arrow]) -> list[tuple[float, float]]:
     return pts
 
 
+def _beside(scene: Scene, device: str) -> tuple[float, float] | None:
+    if device in scene.shapes:
+        s = scene.shapes[device]
+        return (s.x + s.w + MARK_R + 4, s.cy)
+    for lab in scene.labels:
+        if lab.gid == device:
+            w = style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono)
+            return (lab.x + w + MARK_R + 6, lab.y + style.line_height(lab.size) / 2)
+    return None
+
+
 def _place(p: PathPlan) -> None:
     """Move notes off the labels, devices and arrows they would cover; stagger the numbers."""
     obstacles = _obstacles(p.scene)
@@ -367,6 +396,8 @@ def _place(p: PathPlan) -> None:
         if spot is None and mine:
             a = mine[0]
             spot = ((a.start[0] + a.end[0]) / 2, (a.start[1] + a.end[1]) / 2)
+        if spot is None:  # a frame that never left its device (loopback): beside the device
+            spot = _beside(p.scene, g.first.start)
         if spot is not None:
             p.markers.append((spot[0], spot[1], g.number, g.kind))
     for x, y, _n, _k in p.markers:
@@ -395,8 +426,6 @@ def _place(p: PathPlan) -> None:
         note.y += best[1]
         obstacles.append(best[2])
 
-
-PILL_OFFSET = 0.0
 
 
 def _note_beside(p: tuple[float, float], q: tuple[float, float], text: str, colour: str, where: str) -> Note:
@@ -429,55 +458,84 @@ def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
     p.legend_x = p.scene.width
     p.width = p.scene.width + legend_w + LEGEND_GAP
     rows = sum(t.count("\n") + 1 for _n, _k, t in lines)
-    legend_h = 120 + rows * style.line_height() * 1.25 + len(lines) * 8
+    legend_h = 120 + rows * style.line_height() * 1.25 + len(lines) * 8 + 40 + len(KEY) * style.line_height() * 1.3
+    key_w = 60 + max(style.text_width(term(k, lang)) for k, _kind, _dashed in KEY) + 2 * 16
+    p.width = max(p.width, p.scene.width + key_w + LEGEND_GAP)
     p.height = max(p.scene.height, legend_h)
+
+
+KEY = (("key-arp", "arp", False), ("key-request", "request", False), ("key-reply", "reply", False), ("key-routed", "request", True))
+"""The arrow styles, explained under the legend (colour and dash, for grey print too)."""
 
 
 # --- drawing ----------------------------------------------------------------------------------------
 
 
-def draw(p: PathPlan, highlight: tuple[str, str] | str | None = None, caption: str | None = None) -> Canvas:
-    """Draw a plan; ``highlight`` is a segment ``(src, dst)`` or a device to ring (the player)."""
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """What the player points at: one arrow (``group``'s ``segment``) and the device acting."""
+
+    group: int | None = None
+    segment: tuple[str, str] | None = None
+    device: str | None = None
+
+
+def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str] | None = None) -> Canvas:
+    """Draw a plan; ``highlight`` marks the player's current step, ``caption`` goes below.
+
+    ``caption`` is (heading, tcpdump line, sentence); the sentence is wrapped.
+    """
     scene = p.scene
-    extra_h = 0.0
+    caption_lines: list[tuple[str, Any]] = []
     if caption:
-        extra_h = style.line_height() * (caption.count("\n") + 1) + 40
+        heading, summary, sentence = caption
+        caption_lines.append((heading, style.font(style.NAME_PT, bold=True)))
+        caption_lines.extend((line, style.font(mono=True)) for line in textwrap.wrap(summary, 100))
+        caption_lines.extend((line, style.font(style.NAME_PT)) for line in textwrap.wrap(sentence, 95))
+    extra_h = sum(style.line_height(f.get_size()) for _t, f in caption_lines) + (40 if caption_lines else 0)
     wide = Scene(p.width, p.height + extra_h, scene.shapes, scene.extra_shapes, scene.labels, scene.edges, scene.owner)
     canvas = draw_scene(wide, emphasis=p.emphasis)
     ax = canvas.ax
+    hl = highlight or Highlight()
+
+    if hl.device and hl.device in scene.shapes:
+        s = scene.shapes[hl.device]
+        glow = FancyBboxPatch((s.x - 6, canvas.y(s.y + s.h + 6)), s.w + 12, s.h + 12, boxstyle="round,pad=0,rounding_size=10",
+                              facecolor=style.OKABE_ITO["yellow"], edgecolor=style.INK, linewidth=2.5, alpha=0.9, zorder=Z_BAR - 0.5)
+        glow.set_gid(f"CURRENT:{hl.device}")
+        ax.add_patch(glow)
 
     for a in p.arrows:
         colour = style.KIND_COLOUR.get(a.kind, style.KIND_COLOUR["other"])
-        hot = highlight is not None and isinstance(highlight, tuple) and (a.src, a.dst) == highlight
+        hot = hl.segment is not None and (a.src, a.dst) == hl.segment and (hl.group is None or a.group == hl.group)
         arrow = FancyArrowPatch(
-            canvas.pt(a.start), canvas.pt(a.end), arrowstyle="-|>", mutation_scale=18 if not hot else 26,
-            linewidth=style.ARROW_PT if not hot else style.ARROW_PT * 2, color=colour, zorder=Z_ARROW,
+            canvas.pt(a.start), canvas.pt(a.end), arrowstyle="-|>", mutation_scale=18 if not hot else 28,
+            linewidth=style.ARROW_PT if not hot else style.ARROW_PT * 2.2, color=colour, zorder=Z_ARROW + (0.5 if hot else 0),
             linestyle=(0, (4, 3)) if a.dashed else style.KIND_STYLE.get(a.kind, "solid"), shrinkA=1, shrinkB=1,
         )
-        arrow.set_gid(f"ARROW:{a.group}:{a.src}>{a.dst}")
+        arrow.set_gid(f"ARROW:{a.group}:{a.src}>{a.dst}" + (":current" if hot else ""))
         ax.add_patch(arrow)
 
     for x, y, number, kind in p.markers:
         _marker(canvas, x, y, number, kind)
 
-    for x, y in p.crosses:
-        ax.text(x, canvas.y(y), "✗", ha="center", va="center", color=style.OKABE_ITO["vermillion"],
-                fontproperties=style.font(34, bold=True), zorder=Z_MARK)
+    for where in p.crosses:
+        s = scene.shapes[where]
+        ring = FancyBboxPatch((s.x - 5, canvas.y(s.y + s.h + 5)), s.w + 10, s.h + 10, boxstyle="round,pad=0,rounding_size=10",
+                              fill=False, linewidth=4, edgecolor=style.OKABE_ITO["vermillion"], zorder=Z_MARK)
+        ring.set_gid(f"DROP:{where}")
+        ax.add_patch(ring)
     for n in p.notes:
         t = ax.text(n.x + {"left": 6, "center": 0, "right": -6}[n.ha], canvas.y(n.y + {"top": 4, "center": 0, "bottom": -4}[n.va]), n.text,
                     ha=n.ha, va=n.va, color=n.colour, fontproperties=style.font(bold=True), zorder=Z_NOTE, linespacing=1.3,
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": n.colour, "linewidth": 1.5})
         t.set_gid(f"NOTE:{n.where}")
 
-    if isinstance(highlight, str) and highlight in scene.shapes:
-        s = scene.shapes[highlight]
-        ring = Circle((s.cx, canvas.y(s.cy)), max(s.w, s.h) / 2 + 10, fill=False, linewidth=4,
-                      edgecolor=style.OKABE_ITO["vermillion"], zorder=Z_MARK)
-        ax.add_patch(ring)
-
+    y = p.height + 14
+    for text, font in caption_lines:
+        ax.text(28, canvas.y(y), text, ha="left", va="top", color=style.INK, fontproperties=font, zorder=Z_NOTE).set_gid("CAPTION")
+        y += style.line_height(font.get_size())
     _draw_legend(canvas, p)
-    if caption:
-        ax.text(28, canvas.y(p.height + 12), caption, ha="left", va="top", color=style.INK, fontproperties=style.font(), zorder=Z_NOTE)
     return canvas
 
 
@@ -506,6 +564,14 @@ def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
                     linespacing=1.25)
         t.set_gid(f"LEGEND:{number}")
         y += style.line_height() * 1.25 * (text.count("\n") + 1) + 8
+    y += 24
+    for key, kind, dashed in KEY:
+        mid = canvas.y(y + style.line_height() / 2)
+        style_ = (0, (4, 3)) if dashed else style.KIND_STYLE.get(kind, "solid")
+        ax.add_patch(FancyArrowPatch((x0, mid), (x0 + 44, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,
+                                     color=style.KIND_COLOUR[kind], linestyle=style_))
+        ax.text(x0 + 56, mid, term(key, p.lang), ha="left", va="center", color=style.INK, fontproperties=style.font())
+        y += style.line_height() * 1.3
 
 
 def path(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title: str | None = None) -> Figure:

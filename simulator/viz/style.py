@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +49,14 @@ def register_fonts() -> tuple[str, ...]:
     """Register the bundled NanumGothic files with matplotlib (once); return their paths.
 
     The files come from the ``koreanize-matplotlib`` distribution (a project
-    dependency). Nothing is imported from it: its ``__init__`` changes rcParams
-    globally, which a library must not do to its caller.
+    dependency). Nothing of it is imported or run: its ``__init__`` changes
+    rcParams globally, which a library must not do to its caller.
     """
-    try:
-        root = resources.files(_KOREAN_FONT_PACKAGE)
-    except ModuleNotFoundError:  # pragma: no cover - a dependency of the project
+    # find_spec locates the package without running it (importlib.resources.files would import it)
+    spec = importlib.util.find_spec(_KOREAN_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency of the project
         return ()
-    folder = Path(str(root)) / "fonts"
+    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
     added = []
     for ttf in sorted(folder.glob("NanumGothic*.ttf")):
         fontManager.addfont(str(ttf))

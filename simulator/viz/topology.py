@@ -33,7 +33,7 @@ def _short(command: str, limit: int = 70) -> str:
 def topology_scene(
     trace: Sequence[Any], at: float | None = None, *, title: str | None = None, lang: str = "en",
     keep: Iterable[str] = (), max_containers: int | None = DEFAULT_MAX_CONTAINERS, subtitle: str | None = None,
-    roomy: bool = False, hosts_only: bool = False,
+    roomy: bool = False, notes: bool = False, hosts_only: bool = False,
 ) -> Scene:
     """The laid-out picture :func:`topology` draws (shared with the path view).
 
@@ -49,7 +49,7 @@ def topology_scene(
         title = term("topology-title", lang, t=f"{network.time:.3f}")
         if subtitle is None and network.cause:
             subtitle = term("after", lang, cause=_short(network.cause))
-    return layout(graph, network, lang=lang, title=title, subtitle=subtitle, roomy=roomy)
+    return layout(graph, network, lang=lang, title=title, subtitle=subtitle, roomy=roomy, notes=notes)
 
 
 def topology(

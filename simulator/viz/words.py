@@ -58,6 +58,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "snat": ("SNAT {a}→{b}", "SNAT {a}→{b}"),
     "dnat": ("DNAT {a}→{b}", "DNAT {a}→{b}"),
     "routed": ("routed", "라우팅"),
+    "key-arp": ("ARP (who has this IP address?)", "ARP (이 IP 주소의 MAC은?)"),
+    "key-request": ("a request (echo request, SYN, query)", "요청 (echo request, SYN, 질의)"),
+    "key-reply": ("a reply", "응답"),
+    "key-routed": ("routed inside a host or router (TTL, NAT)", "호스트나 라우터 안에서 라우팅 (TTL, NAT)"),
 }
 
 

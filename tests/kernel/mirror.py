@@ -522,3 +522,69 @@ def zero_counters(lab: Lab, m: Mirror) -> None:
     for ns in namespaces(lab):
         for table in counted_tables(ns):
             m.rn.run(m.ns(ns.node), f"iptables -w -t {table} -Z")
+
+
+# ---------------------------------------------------------------------------
+# interface counters and conntrack
+# ---------------------------------------------------------------------------
+
+LinkCounters = dict[str, dict[str, tuple[int, int, int, int]]]  # node -> dev -> (rx pkts, rx bytes, tx pkts, tx bytes)
+
+
+def link_counters(lab: Lab, m: Mirror | None = None) -> LinkCounters:
+    """``ip -s link`` counters of every veth/NIC (not bridges: a capture on a bridge
+    makes it promiscuous, and then it counts everything it is passed up)."""
+    from simulator.kernel.devices.bridge import Bridge
+    from simulator.kernel.devices.loopback import Loopback
+
+    out: LinkCounters = {}
+    for ns in namespaces(lab):
+        devs = [d for d in ns.devices.values() if not isinstance(d, Loopback | Bridge)]
+        if m is None:
+            out[ns.node] = {d.name: (d.rx_packets, d.rx_bytes, d.tx_packets, d.tx_bytes) for d in devs}
+            continue
+        real = {link["ifname"]: link.get("stats64", {}) for link in _json(m, ns.node, "ip -s -j link show")}
+        out[ns.node] = {}
+        for d in devs:
+            st = real.get(d.name, {})
+            rx, tx = st.get("rx", {}), st.get("tx", {})
+            out[ns.node][d.name] = (rx.get("packets", -1), rx.get("bytes", -1), tx.get("packets", -1), tx.get("bytes", -1))
+    return out
+
+
+def counters_delta(after: LinkCounters, before: LinkCounters) -> LinkCounters:
+    return {
+        node: {dev: tuple(a - b for a, b in zip(v, before.get(node, {}).get(dev, (0, 0, 0, 0)), strict=True)) for dev, v in devs.items()}  # type: ignore[misc]
+        for node, devs in after.items()
+    }
+
+
+ConntrackView = dict[str, list[tuple[str, str, str, str, str]]]  # node -> sorted [(proto, orig src, orig dst, reply src, reply dst)]
+_CT_LINE = re.compile(r"^\S+\s+\d+\s+(\S+)\s+\d+\s+\d+\s+(.*)$")
+
+
+def conntrack(lab: Lab, m: Mirror | None = None) -> ConntrackView:
+    """Connections tracked per node (addresses only: ICMP ids and ports vary between runs)."""
+    out: ConntrackView = {}
+    for ns in namespaces(lab):
+        rows: list[tuple[str, str, str, str, str]] = []
+        if m is None:
+            seen: set[int] = set()
+            for entry, _is_reply in ns.ipv4.conntrack.by_tuple.values():
+                if id(entry) in seen:
+                    continue
+                seen.add(id(entry))
+                o, r = entry.original, entry.reply
+                rows.append((o[0], str(o[1]), str(o[3]), str(r[1]), str(r[3])))
+        else:
+            res = m.rn.run(m.ns(ns.node), "cat /proc/net/nf_conntrack", check=False)
+            for line in res.stdout.splitlines():
+                lm = _CT_LINE.match(line)
+                if not lm:
+                    continue
+                addrs = re.findall(r"\b(src|dst)=(\S+)", lm.group(2))
+                if len(addrs) >= 4:
+                    rows.append((lm.group(1), addrs[0][1], addrs[1][1], addrs[2][1], addrs[3][1]))
+        if rows:
+            out[ns.node] = sorted(rows)
+    return out

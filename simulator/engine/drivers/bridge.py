@@ -14,7 +14,7 @@ Endpoint join, as ``bridge_linux.go`` ``CreateEndpoint`` and ``Join`` do it:
 3. in the container: the end is renamed ``eth0`` (``eth1``, ...), gets its MAC
    (``02:42`` + IP on <= 27, random on >= 28) and its address with broadcast, comes
    up; the default route via the gateway is added if this network provides it;
-4. on >= 28 the container announces itself with a gratuitous ARP.
+4. on >= 28 the container announces itself with three gratuitous ARPs, a second apart.
 """
 
 from __future__ import annotations
@@ -106,9 +106,21 @@ class BridgeDriver:
         sandbox.set_up(endpoint.ifname)
         endpoint.host_ifname = host_name
         if engine.profile.garp_on_up:
+            # libnetwork osl advertiseAddrs (>= 28): an unsolicited ARP request (sender =
+            # target = the address, target MAC zero, to ff:ff:ff:ff:ff:ff) sent from a packet
+            # socket as soon as the interface is up, then again every advertise_addr_ms
+            # (1000) until advertise_addr_nmsgs (3) are out; the resends stop when the
+            # interface goes away.
+            count = int(network.options.get("com.docker.network.advertise_addr_nmsgs", "3"))
+            interval = int(network.options.get("com.docker.network.advertise_addr_ms", "1000")) / 1000
             garp = ArpPacket(ArpOp.REQUEST, endpoint.mac, endpoint.ip, ZERO_MAC, endpoint.ip)
-            frame = EthernetFrame(BROADCAST_MAC, endpoint.mac, EtherType.ARP, garp, flow=sim.next_flow())
-            sim.call_later(0.0, lambda: ctr_end.transmit(frame))
+
+            def advertise() -> None:
+                if sandbox.devices.get(endpoint.ifname) is ctr_end and ctr_end.mac == garp.sender_mac:
+                    ctr_end.transmit(EthernetFrame(BROADCAST_MAC, garp.sender_mac, EtherType.ARP, garp, flow=sim.next_flow()))
+
+            for n in range(count):
+                sim.call_later(n * interval, advertise)
 
     def leave(self, network: Network, endpoint: Endpoint) -> None:
         host_ns = self.engine.machine.netns

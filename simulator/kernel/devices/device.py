@@ -4,7 +4,10 @@ Every device has the same tiny interface: ``transmit(frame)`` sends a frame out 
 the device (the stack or a bridge calls it); ``receive(frame)`` hands it a frame
 that arrived from its link. A received frame goes to the device's master (a
 bridge, when the device is a bridge port) or else up to its namespace's stack.
-Counters are those ``ip -s link`` and ``ifconfig`` print.
+Counters are those ``ip -s link`` and ``ifconfig`` print. A device with VLAN,
+macvlan or ipvlan devices stacked on it (``upper``, see ``upper.py``) offers each
+received frame to them first; a tagged frame none of them takes is not for this
+device's stack (``PACKET_OTHERHOST``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from simulator.trace.records import DropReason, FrameDropped, FrameReceived, Fra
 
 if TYPE_CHECKING:
     from simulator.kernel.devices.bridge import Bridge
+    from simulator.kernel.devices.upper import UpperDevices
     from simulator.kernel.namespace import NetworkNamespace
     from simulator.packets.ethernet import EthernetFrame
     from simulator.sim.simulation import Simulation
@@ -36,6 +40,7 @@ class Device:
         self.ifindex = 0
         self.up = False
         self.master: Bridge | None = None
+        self.upper: UpperDevices | None = None  # VLAN / macvlan / ipvlan devices stacked on this one
         self.qdisc = "noqueue"
         self.tx_queue_len = 1000  # ip link's qlen; Docker creates its veths and bridges with 0
         self.ipv6 = False  # IPv6 enabled on the link (addresses only: IPv6 traffic is not modelled)
@@ -67,6 +72,8 @@ class Device:
         tracer = self.sim.tracer
         if tracer.enabled:
             tracer.records.append(FrameSent(self.sim.env.now, self.node, self.name, frame))
+        if self.upper is not None:
+            self.upper.own_transmit(self, frame)
         self.xmit(frame)
 
     def xmit(self, frame: EthernetFrame) -> None:
@@ -85,7 +92,15 @@ class Device:
         tracer = self.sim.tracer
         if tracer.enabled:
             tracer.records.append(FrameReceived(self.sim.env.now, self.node, self.name, frame))
+        if self.upper is not None and self.upper.receive(self, frame):
+            return
         if self.master is not None:
             self.master.port_receive(self, frame)
         elif self.namespace is not None:
+            if frame.vlan is not None:
+                self.rx_dropped += 1
+                self.sim.tracer.emit(
+                    FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.VLAN_UNKNOWN, f"no VLAN {frame.vlan} device on {self.name}")
+                )
+                return
             self.namespace.ipv4.receive(frame, self)

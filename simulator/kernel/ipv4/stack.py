@@ -315,7 +315,8 @@ class Ipv4Stack:
             self._drop(dev.name, None, DropReason.NO_SOCKET, f"TCP to the broadcast address {packet.dst}", packet)
             return
         if tcp_handler is not None:
-            to = getattr(tcp_handler, "description", f"tcp socket port {message.dport}")
+            describe = getattr(tcp_handler, "describe", None)
+            to = describe(packet, message) if callable(describe) else f"tcp socket port {message.dport}"
             self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, str(to)))
             tcp_handler(packet, message)
         else:

@@ -16,8 +16,10 @@ What a Linux socket does, step by step, and this module with it:
 * After the handshake every segment carries NOP, NOP, timestamps (a 32-byte header: a
   pure ACK is a 66-byte frame). A write is cut into MSS-sized segments (MSS minus the
   12 option bytes), the last one with PSH. In-order data is acknowledged at once
-  (Linux's quick-ACK mode at the start of a connection); a segment that is not the
-  next expected one is dropped and answered with a duplicate ACK.
+  (Linux's quick-ACK mode at the start of a connection). A segment beyond the next
+  expected one is answered with a duplicate ACK and kept until the gap fills
+  (``tcp_data_queue_ofo``): a link here can deliver a small frame (a FIN) before the
+  larger one sent just before it.
 * Closing: the side that closes first sends FIN (FIN-WAIT-1). A FIN received in
   ESTABLISHED moves to CLOSE-WAIT and its ACK is delayed (``TCP_DELACK_MIN`` 40 ms), so
   when the application closes right away its FIN carries the ACK: the familiar
@@ -30,7 +32,7 @@ What a Linux socket does, step by step, and this module with it:
 Every state change is a :class:`~simulator.trace.records.TcpStateChanged` record.
 
 Simplified away: congestion control, flow control (a fixed advertised window), SACK
-blocks, a reordering queue, Nagle, keepalive, simultaneous open, PAWS. One
+blocks, Nagle, keepalive, simultaneous open, PAWS. One
 retransmission timer: RTO = srtt + max(200 ms, 4 rttvar) (1 s before the first sample),
 doubled at each expiry up to 120 s, given up after ``tcp_retries2`` = 15.
 
@@ -135,6 +137,8 @@ class TcpError(Exception):
     def __init__(self, errno: str, message: str) -> None:
         super().__init__(message)
         self.errno = errno
+        self.local: tuple[IPv4Address, int] | None = None
+        """For a failed connect(): the address and port the socket had (curl -v prints them)."""
 
 
 class SocketTimeout(TcpError):
@@ -223,8 +227,8 @@ def reset_for(segment: TcpSegment) -> TcpSegment | None:
     for a RST.
 
     >>> rst = reset_for(TcpSegment(40000, 8080, 1000, 0, TcpFlags.SYN))
-    >>> (rst.seq, rst.ack, str(rst.flags))
-    (0, 1001, 'TcpFlags.RST|ACK')
+    >>> (rst.seq, rst.ack, rst.flags == TcpFlags.RST | TcpFlags.ACK)
+    (0, 1001, True)
     """
     if TcpFlags.RST in segment.flags:
         return None
@@ -284,7 +288,7 @@ class TcpConnection:
         self.remote_port = remote_port
         self.passive = passive
         self.state = TcpState.CLOSED
-        rng = self.sim.rng
+        rng = self.sim.stream("tcp")
         self.iss = rng.getrandbits(32)  # RFC 9293 3.4.1 (Linux: a keyed hash plus a clock)
         self._ts_offset = rng.getrandbits(32)  # per-connection TSval offset (Linux >= 4.10)
         self._ip_ident = rng.randrange(0x10000)  # inet_id, random per connected socket
@@ -292,12 +296,13 @@ class TcpConnection:
         self.snd_nxt = self.iss
         self.irs = 0
         self.rcv_nxt = 0
-        self.mss = max(mtu - IP_TCP_HEADERS, 88)
+        self.mss = max(min(mtu, 0xFFFF) - IP_TCP_HEADERS, 88)  # ipv4_default_advmss: at most 65535 - 40
         self._loopback = mtu > 0xFFFF
         self.peer_mss = DEFAULT_PEER_MSS
         self._ts_ok = False
         self._ts_recent = 0
         self._received = bytearray()
+        self._out_of_order: dict[int, tuple[IPv4Packet, TcpSegment]] = {}
         self.eof = False
         self.error: TcpError | None = None
         self._unacked: list[_Unacked] = []
@@ -329,7 +334,11 @@ class TcpConnection:
     @property
     def description(self) -> str:
         """How the trace names this socket (``ss -t`` style)."""
-        return f"tcp socket {self.local_ip}:{self.local_port} <- {self.remote_ip}:{self.remote_port}"
+        return f"tcp socket {self.local_ip}:{self.local_port} <-> {self.remote_ip}:{self.remote_port} ({self.state.value})"
+
+    def describe(self, packet: IPv4Packet, segment: TcpSegment) -> str:
+        """The socket a segment is delivered to (the stack's PacketDelivered record)."""
+        return self.description
 
     @property
     def srtt_s(self) -> float | None:
@@ -352,6 +361,11 @@ class TcpConnection:
             piece = data[start : start + chunk]
             last = start + chunk >= len(data)
             self._queue(TcpFlags.ACK | (TcpFlags.PSH if last else TcpFlags(0)), piece)
+
+    @property
+    def available(self) -> int:
+        """Bytes waiting in the receive buffer (``ioctl(FIONREAD)``)."""
+        return len(self._received)
 
     def read_available(self) -> bytes:
         """Take whatever the receive buffer holds (``recv`` with MSG_DONTWAIT)."""
@@ -493,7 +507,9 @@ class TcpConnection:
             self._wake()
             return
         if segment.seq != self.rcv_nxt:
-            self._send_ack()  # a duplicate or a gap: say what we expect
+            if seq_lt(self.rcv_nxt, segment.seq) and len(self._out_of_order) < 64:
+                self._out_of_order[segment.seq] = (packet, segment)  # wait for the gap to fill
+            self._send_ack()  # a duplicate ACK says what we expect
             return
         ack_now = False
         delay_ack = False
@@ -515,6 +531,9 @@ class TcpConnection:
         elif delay_ack:
             self._schedule_delayed_ack()
         self._wake()
+        queued = self._out_of_order.pop(self.rcv_nxt, None)
+        if queued is not None and self.state is not S.CLOSED:
+            self.receive(*queued)
 
     def _receive_in_syn_sent(self, packet: IPv4Packet, segment: TcpSegment) -> None:
         flags = segment.flags
@@ -750,7 +769,7 @@ class TcpConnection:
                 yield env.any_of([event, env.timeout(deadline - env.now)])
         if slept:
             low, high = latency.PROCESS_WAKEUP_S
-            yield env.timeout(low + self.sim.rng.random() * (high - low))
+            yield env.timeout(low + self.sim.stream("jitter").random() * (high - low))
         return True
 
 
@@ -774,6 +793,11 @@ class TcpListener:
     @property
     def description(self) -> str:
         return f"tcp socket 0.0.0.0:{self.port} (LISTEN)"
+
+    def describe(self, packet: IPv4Packet, segment: TcpSegment) -> str:
+        """The connection the segment belongs to, or the listening socket itself."""
+        child = self.children.get((packet.src, segment.sport, packet.dst))
+        return child.description if child is not None else self.description
 
     def __repr__(self) -> str:
         return f"<TcpListener 0.0.0.0:{self.port} {len(self.children)} connections>"
@@ -841,7 +865,7 @@ def ephemeral_port(stack: Ipv4Stack) -> int:
     """A free local port from ``ip_local_port_range``, even ones first (Linux >= 4.6)."""
     low, high = EPHEMERAL_PORTS
     span = high - low + 1
-    offset = stack.sim.rng.randrange(span) & ~1
+    offset = stack.sim.stream("ports").randrange(span) & ~1
     for parity in (0, 1):
         for i in range(0, span, 2):
             port = low + ((offset + i) % span & ~1) + parity
@@ -876,13 +900,17 @@ def tcp_connect(stack: Ipv4Stack, dst: IPv4Address, port: int, timeout_s: float 
     stack.tcp_sockets[local_port] = conn
     try:
         conn._active_open()
-    except TcpError:
+    except TcpError as error:
+        error.local = conn.local
         conn._set_state(S.CLOSED, 0, "connect() failed before the SYN left")
         raise
     yield from conn._wait_for(lambda: conn.state is not S.SYN_SENT, timeout_s)
     if conn.error is not None:
+        conn.error.local = conn.local
         raise conn.error
     if conn.state is S.SYN_SENT:
         conn._set_state(S.CLOSED, 0, "the program gave up waiting (connect timeout)")
-        raise SocketTimeout()
+        timeout = SocketTimeout()
+        timeout.local = conn.local
+        raise timeout
     return conn

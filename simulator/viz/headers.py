@@ -1,0 +1,169 @@
+"""The headers of every frame, hop by hop, with what each hop changed.
+
+One row per ``FrameSent`` (what ``tcpdump -e -v`` on that device would print),
+in trace order: Ethernet source and destination, IPv4 source, destination and
+TTL, the protocol, and the ICMP type and sequence (or the ARP operation). A cell
+is highlighted when its value differs from the previous hop of the *same packet*
+(the same ``flow`` going the same way; a reply is a packet of its own): that is where a router rewrote the MACs, decremented the
+TTL, or where netfilter's MASQUERADE replaced the source address. A bridge
+changes nothing, and the table shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from simulator.packets.arp import ArpOp, ArpPacket
+from simulator.packets.icmp import IcmpMessage, IcmpType
+from simulator.packets.ipv4 import IPv4Packet
+from simulator.packets.tcp import TcpSegment
+from simulator.packets.udp import UdpDatagram
+from simulator.trace.records import CommandRun, FrameSent
+from simulator.viz import style
+from simulator.viz.draw import Canvas
+from simulator.viz.hops import frame_kind
+from simulator.viz.topology import _short
+from simulator.viz.words import term
+
+FIELDS = ("src_mac", "dst_mac", "src_ip", "dst_ip", "ttl", "proto", "what")
+"""The header fields compared between hops (and highlighted when they change)."""
+
+COLUMNS = (("hop", "col-hop"), ("time_ms", "col-time"), ("where", "col-where"), ("src_mac", "col-src-mac"), ("dst_mac", "col-dst-mac"),
+           ("src_ip", "col-src-ip"), ("dst_ip", "col-dst-ip"), ("ttl", "col-ttl"), ("proto", "col-proto"), ("what", "col-what"))
+
+_ICMP_WORDS = {IcmpType.ECHO_REQUEST: "echo request", IcmpType.ECHO_REPLY: "echo reply",
+               IcmpType.TIME_EXCEEDED: "time exceeded", IcmpType.DEST_UNREACHABLE: "unreachable"}
+
+
+def _fields(frame: Any) -> dict[str, str]:
+    out = {"src_mac": str(frame.src), "dst_mac": str(frame.dst), "src_ip": "", "dst_ip": "", "ttl": "", "proto": "", "what": ""}
+    payload = frame.payload
+    if isinstance(payload, ArpPacket):
+        out.update(src_ip=str(payload.sender_ip), dst_ip=str(payload.target_ip), proto="ARP",
+                   what="request" if payload.op is ArpOp.REQUEST else "reply")
+    elif isinstance(payload, IPv4Packet):
+        out.update(src_ip=str(payload.src), dst_ip=str(payload.dst), ttl=str(payload.ttl), proto=payload.protocol.name)
+        inner = payload.payload
+        if isinstance(inner, IcmpMessage):
+            what = _ICMP_WORDS.get(inner.type, f"type {int(inner.type)}")
+            out["what"] = f"{what}, seq {inner.seq}" if inner.is_echo else f"{what}, code {inner.code}"
+        elif isinstance(inner, UdpDatagram | TcpSegment):
+            out["what"] = f"{inner.sport} > {inner.dport}"
+    return out
+
+
+def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str, Any]]:
+    """One dict per ``FrameSent``: where, when, the header fields, and which changed.
+
+    Keys: ``hop`` (1, 2, ...), ``time_ms`` (from the first frame), ``node``, ``dev``,
+    ``where`` (``node/dev``), ``flow``, ``kind`` (``arp``, ``request``, ``reply``...),
+    the :data:`FIELDS`, and ``changed``: the set of fields that differ from the
+    previous hop of the same packet (same flow, same direction: an echo reply or an
+    ARP reply starts afresh), empty on its first hop.
+
+    >>> from simulator import Lab
+    >>> lab = Lab(seed=1)
+    >>> _ = lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    >>> rows = headers_rows(lab.sh("docker exec c1 ping -c 1 8.8.8.8").trace)
+    >>> [(r["where"], r["ttl"], sorted(r["changed"])) for r in rows if r["proto"] == "ICMP"][:2]
+    [('c1/eth0', '64', []), ('host/eth0', '63', ['dst_mac', 'src_ip', 'src_mac', 'ttl'])]
+    """
+    rows: list[dict[str, Any]] = []
+    previous: dict[tuple[int, str, str], dict[str, str]] = {}
+    t0: float | None = None
+    for r in trace:
+        if not isinstance(r, FrameSent):
+            continue
+        if flow is not None and r.frame.flow != flow:
+            continue
+        if t0 is None:
+            t0 = r.time
+        values = _fields(r.frame)
+        kind = frame_kind(r.frame)
+        # the same packet: one flow, one direction (an echo reply is a new packet, not a hop of the request)
+        packet = (r.frame.flow, kind, values["what"] if kind == "arp" else "")
+        before = previous.get(packet)
+        changed = {k for k in FIELDS if before is not None and before[k] != values[k]}
+        previous[packet] = values
+        rows.append({"hop": len(rows) + 1, "time_ms": (r.time - t0) * 1000.0, "node": r.node, "dev": r.dev,
+                     "where": f"{r.node}/{r.dev}", "flow": r.frame.flow, "kind": frame_kind(r.frame), **values, "changed": changed})
+    return rows
+
+
+def _cell(row: dict[str, Any], key: str) -> str:
+    if key == "time_ms":
+        return f"{row['time_ms']:.3f}"
+    return str(row[key])
+
+
+def headers(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title: str | None = None) -> Figure:
+    """Draw :func:`headers_rows` as a table, changed fields highlighted.
+
+    Args:
+        trace: one command's trace, or any slice of one.
+        lang: ``"en"`` or ``"ko"`` (column titles and notes).
+        flow: only the hops of this packet (``frame.flow``).
+        title: the figure's title (default: the command line).
+    """
+    with style.classroom():
+        rows = headers_rows(trace, flow)
+        command = next((r.command for r in trace if isinstance(r, CommandRun)), None)
+        if title is None:
+            title = term("headers-title", lang, command=_short(command)) if command else term("headers-title-plain", lang)
+        heads = [term(k, lang) for _key, k in COLUMNS]
+        body = [[_cell(row, key) for key, _k in COLUMNS] for row in rows]
+        widths = []
+        for i, (key, _k) in enumerate(COLUMNS):
+            mono = key not in ("hop", "where", "proto", "what")
+            w = max([style.text_width(heads[i], bold=True)] + [style.text_width(line[i], bold=True, mono=mono) for line in body])
+            widths.append(w + 22)
+        margin = 28.0
+        row_h = style.line_height() + 12
+        title_h = style.line_height(style.TITLE_PT) + 18
+        note_h = style.line_height() + 20
+        table_w = sum(widths)
+        width = max(table_w, style.text_width(title, style.TITLE_PT, bold=True), style.text_width(term("changed", lang))) + 2 * margin
+        table_h = row_h * (len(body) + 1)
+        height = margin + title_h + table_h + note_h + margin
+        canvas = Canvas(width, height)
+        ax = canvas.ax
+        ax.text(margin, canvas.y(margin), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
+
+        if not body:
+            body = [[""] * len(COLUMNS)]
+            ax.text(width / 2, canvas.y(margin + title_h + row_h * 1.5), term("no-frames", lang), ha="center", va="center",
+                    fontproperties=style.font(), color=style.MUTED)
+        top = margin + title_h
+        table = ax.table(
+            cellText=body, colLabels=heads, cellLoc="left", colLoc="left",
+            bbox=(margin / width, (height - top - table_h) / height, table_w / width, table_h / height),
+            colWidths=[w / table_w for w in widths],
+        )
+        table.auto_set_font_size(False)
+        table.set_zorder(2)
+        for (r, c), cell in table.get_celld().items():
+            key = COLUMNS[c][0]
+            mono = key not in ("hop", "where", "proto", "what")
+            cell.set_edgecolor("#C8C8C8")
+            cell.set_linewidth(1.0)
+            cell.PAD = 8 / widths[c]
+            text = cell.get_text()
+            if r == 0:
+                cell.set_facecolor("#EDEDED")
+                text.set_fontproperties(style.font(bold=True))
+                continue
+            text.set_fontproperties(style.font(mono=mono))
+            if r - 1 < len(rows):
+                row = rows[r - 1]
+                if key in row["changed"]:
+                    cell.set_facecolor(style.FILL["changed"])
+                    text.set_fontproperties(style.font(bold=True, mono=mono))
+                if key == "hop":
+                    text.set_color(style.KIND_COLOUR.get(row["kind"], style.INK))
+                    text.set_fontproperties(style.font(bold=True))
+        ax.text(margin, canvas.y(height - margin - 4), term("changed", lang), ha="left", va="bottom", fontproperties=style.font(),
+                color=style.INK, bbox={"boxstyle": "round,pad=0.3", "facecolor": style.FILL["changed"], "edgecolor": "none"})
+        return canvas.fig

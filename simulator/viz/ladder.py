@@ -1,0 +1,310 @@
+"""A sequence (ladder) diagram: who sent what to whom, and when.
+
+One vertical line per device the frames crossed, ordered along the path (the
+sender's ``eth0`` on the left, then its veth, the bridge, the host's ``eth0``, the
+LAN switch, the router, the internet), grouped under a header per namespace.
+Time goes down. Each move of a frame between two devices is an arrow from the
+sender's line at the time it left to the receiver's line at the time it arrived;
+each frame is labelled once, above its first arrow, with tcpdump's line (without
+MACs, ids and lengths). Where a stack routed the packet on, a dashed purple arrow
+crosses the namespace.
+
+Time is simulated time, in milliseconds from the first frame, on the axis at the
+left. The vertical scale is compressed (logarithmic in the gap between events)
+so that a few microseconds inside a host and ten milliseconds across the
+internet both stay readable; gaps longer than 50 ms are cut and labelled
+("1000.000 ms later").
+
+By default the devices that only received a flooded copy and did nothing with it
+(a third container hearing an ARP broadcast) get no line of their own; pass
+``devices`` to choose and order the lines yourself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from simulator.trace.records import FrameReceived, FrameSent
+from simulator.viz import style
+from simulator.viz.draw import Canvas
+from simulator.viz.hops import Hops, Journey, follow, incidental, shorten
+from simulator.viz.network import SWITCH, Network, network_at
+from simulator.viz.topology import _short
+from simulator.viz.words import term
+
+MARGIN = 28.0
+AXIS_W = 96.0  # the time axis at the left
+COL_MIN = 104.0
+ROW_MIN = 12.0
+BREAK_S = 0.05  # gaps longer than this are cut
+LABEL_H = style.line_height() + 6
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """An arrow: ``journey`` -1 for a stack routing a packet between its interfaces."""
+
+    journey: int
+    src: str
+    dst: str
+    t0: float
+    t1: float
+    kind: str
+
+
+def column_of(device: str) -> str:
+    """The line a device is drawn on: every LAN switch port on the switch's one line."""
+    return SWITCH if device.startswith(SWITCH + "/") or device == SWITCH else device
+
+
+def _moves(hops: Hops) -> list[Move]:
+    moves = []
+    for i, j in enumerate(hops.journeys):
+        for s in j.segments:
+            a, b = column_of(s.src), column_of(s.dst)
+            if a != b:
+                moves.append(Move(i, a, b, s.t0, s.t1, j.kind))
+    for t in hops.transitions:
+        moves.append(Move(-1, column_of(t.src), column_of(t.dst), t.t, t.t, "nat" if t.nat else "other"))
+    return moves
+
+
+def order_columns(hops: Hops, skip: set[str]) -> list[str]:
+    """Devices along the path: the main packet's journeys first, then the rest."""
+    order: list[str] = []
+
+    def add(dev: str) -> None:
+        c = column_of(dev)
+        if c not in order and c not in skip:
+            order.append(c)
+
+    main = next((j.flow for j in hops.journeys if j.kind != "arp"), None)
+    ranked = [j for j in hops.journeys if j.flow == main] + [j for j in hops.journeys if j.flow != main]
+    for j in ranked:
+        add(j.start)
+        parents = {s.dst: s.src for s in j.segments}
+        for leaf in j.leaves:  # walk each branch from the start, in order
+            chain = [leaf]
+            while chain[-1] in parents:
+                chain.append(parents[chain[-1]])
+            for dev in reversed(chain):
+                add(dev)
+    return order
+
+
+def _project(moves: list[Move], hops: Hops, columns: list[str]) -> list[Move]:
+    """Moves between shown lines; a frame passing hidden devices jumps over them."""
+    shown = set(columns)
+    out = []
+    for m in moves:
+        if m.journey < 0:
+            if m.src in shown and m.dst in shown:
+                out.append(m)
+            continue
+        if m.dst not in shown:
+            continue
+        j = hops.journeys[m.journey]
+        parents = {column_of(s.dst): (column_of(s.src), s.t0) for s in j.segments if column_of(s.src) != column_of(s.dst)}
+        src, t0 = m.src, m.t0
+        while src not in shown and src in parents:
+            src, t0 = parents[src]
+        if src in shown and src != m.dst:
+            out.append(Move(m.journey, src, m.dst, t0, m.t1, m.kind))
+    return out
+
+
+def _dy(gap_s: float) -> float:
+    return ROW_MIN + 12.0 * math.log10(1.0 + gap_s / 5e-6)
+
+
+def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None = None, lang: str = "en", title: str | None = None) -> Figure:
+    """Draw a sequence diagram of the frames in ``trace``.
+
+    Args:
+        trace: one command's trace (``lab.sh(...).trace``) or any slice of one.
+        devices: the lines to draw, in order, as ``"node/dev"`` (``"host/docker0"``,
+            ``"lan"`` for the LAN switch) or ``(node, dev)``; default: every device
+            the frames crossed, in path order, less those that only heard a flood.
+        lang: ``"en"`` or ``"ko"``.
+        title: the figure's title (default: the command line).
+
+    >>> from simulator import Lab, viz
+    >>> lab = Lab(seed=1)
+    >>> _ = lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    >>> fig = viz.ladder(lab.sh("docker exec c1 ping -c 1 8.8.8.8").trace)
+    >>> [line.get_gid() for line in fig.axes[0].lines if line.get_gid()][-4:]
+    ['LIFELINE:lan', 'LIFELINE:router/eth0', 'LIFELINE:router/eth1', 'LIFELINE:internet/eth0']
+    """
+    with style.classroom():
+        return _draw(trace, devices, lang, title)
+
+
+def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None) -> Figure:
+    first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
+    network: Network = network_at(trace, first)
+    hops = follow(trace, network)
+    if devices is not None:
+        columns = [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices]
+    else:
+        columns = order_columns(hops, incidental(hops, column_of))
+    moves = _project(_moves(hops), hops, columns)
+    if title is None:
+        title = term("ladder-title", lang, command=_short(hops.command)) if hops.command else term("ladder-title-plain", lang)
+
+    # columns: width from their names, grouped by namespace for the header
+    def split(col: str) -> tuple[str, str]:
+        return (SWITCH, "") if col == SWITCH else (col.split("/", 1)[0], col.split("/", 1)[1])
+
+    widths = [max(COL_MIN, style.text_width(split(c)[1], bold=True) + 20, style.text_width(split(c)[0], style.NAME_PT, bold=True) + 20) for c in columns]
+    xs = []
+    x = MARGIN + AXIS_W
+    for w in widths:
+        xs.append(x + w / 2)
+        x += w
+    col_x = dict(zip(columns, xs, strict=True))
+    plot_right = x
+
+    # rows: a compressed clock, with room for each frame's label above its first arrow
+    starts: dict[int, float] = {}
+    for m in moves:
+        if m.journey >= 0:
+            starts[m.journey] = min(starts.get(m.journey, m.t0), m.t0)
+    times = sorted({m.t0 for m in moves} | {m.t1 for m in moves})
+    head_h = MARGIN + style.line_height(style.TITLE_PT) + 24 + 2 * style.line_height() + 24
+    y_of: dict[float, float] = {}
+    breaks: list[tuple[float, float]] = []  # y, gap
+    y = head_h + LABEL_H
+    label_floor = head_h
+    previous: float | None = None
+    for t in times:
+        if previous is not None:
+            gap = t - previous
+            if gap > BREAK_S:
+                breaks.append((y + 22, gap))
+                y += 52
+            else:
+                y += _dy(gap)
+        starting = [j for j, t0 in starts.items() if t0 == t]
+        if starting:  # room for the labels above, clear of what was drawn before
+            last = y_of[previous] if previous is not None else head_h
+            y = max(y, label_floor + LABEL_H * len(starting) + 4, last + LABEL_H * len(starting) + 8)
+            label_floor = y
+        y_of[t] = y
+        previous = t
+    bottom = y + 40
+
+    # labels: one per frame, above its first arrow
+    labels: list[tuple[float, float, str, str, str]] = []  # x, y, text, kind, ha
+    per_time: dict[float, int] = {}
+    for j_index in sorted(starts, key=lambda k: (starts[k], k)):
+        first_move = min((m for m in moves if m.journey == j_index), key=lambda m: (m.t0, m.t1))
+        j: Journey = hops.journeys[j_index]
+        t0 = starts[j_index]
+        k = per_time.get(t0, 0)
+        per_time[t0] = k + 1
+        ly = y_of[t0] - 6 - (LABEL_H * (sum(1 for s in starts.values() if s == t0) - 1 - k))
+        rightwards = col_x[first_move.dst] >= col_x[first_move.src]
+        text = shorten(j.frame)
+        w = style.text_width(text) + 8
+        span = [col_x[m.src] for m in moves if m.journey == j_index] + [col_x[m.dst] for m in moves if m.journey == j_index]
+        start_x = col_x[first_move.src]
+        candidates = [(start_x + 8, "left") if rightwards else (start_x - 8, "right"),
+                      (min(span) + 8, "left"), (max(span) - 8, "right"),
+                      (start_x - 8, "right") if rightwards else (start_x + 8, "left")]
+        band_top, band_bottom = ly - LABEL_H + 4, ly
+
+        def crossings(x: float, ha: str, band_top: float = band_top, band_bottom: float = band_bottom, w: float = w) -> int:
+            x0, x1 = (x, x + w) if ha == "left" else (x - w, x)
+            if x0 < MARGIN + AXIS_W - 4:
+                return 10_000
+            hits = 0
+            for m in moves:
+                ax_, ay = col_x[m.src], y_of[m.t0]
+                bx, by = col_x[m.dst], y_of[m.t1]
+                for k in range(21):
+                    px, py = ax_ + (bx - ax_) * k / 20, ay + (by - ay) * k / 20
+                    if x0 <= px <= x1 and band_top <= py <= band_bottom:
+                        hits += 1
+            return hits
+
+        lx, ha = min(candidates, key=lambda c: crossings(*c))
+        labels.append((lx, ly, text, j.kind, ha))
+
+    width = plot_right + MARGIN
+    for lx, _ly, text, _k, ha in labels:
+        w = style.text_width(text)
+        width = max(width, lx + w + MARGIN if ha == "left" else width)
+    title_w = style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN
+    width = max(width, title_w)
+    canvas = Canvas(width, bottom + MARGIN)
+    ax = canvas.ax
+
+    ax.text(MARGIN, canvas.y(MARGIN), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
+
+    # headers: a box per run of columns in one namespace, the device names under it
+    top = MARGIN + style.line_height(style.TITLE_PT) + 24
+    runs: list[tuple[str, int, int]] = []
+    for i, c in enumerate(columns):
+        node = split(c)[0]
+        if runs and runs[-1][0] == node and runs[-1][2] == i - 1:
+            runs[-1] = (node, runs[-1][1], i)
+        else:
+            runs.append((node, i, i))
+    kinds = {n.node: n.kind for n in network.namespaces}
+    for node, i0, i1 in runs:
+        x0 = xs[i0] - widths[i0] / 2 + 4
+        x1 = xs[i1] + widths[i1] / 2 - 4
+        kind = "switch" if node == SWITCH else kinds.get(node, "laptop")
+        h = 2 * style.line_height() + 14
+        box = FancyBboxPatch((x0, canvas.y(top + 2 * style.line_height() + 14)), x1 - x0, h, boxstyle="round,pad=0,rounding_size=8",
+                             facecolor=style.FILL.get(kind, style.FILL["laptop"]), edgecolor=style.EDGE.get(kind, style.INK), linewidth=2)
+        box.set_gid(f"HEADER:{node}")
+        ax.add_patch(box)
+        ax.text((x0 + x1) / 2, canvas.y(top + 5), node, ha="center", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+    for c, cx in zip(columns, xs, strict=True):
+        dev = split(c)[1] or term("switch", lang)
+        if dev:
+            t = ax.text(cx, canvas.y(top + style.line_height() + 9), dev, ha="center", va="top", fontproperties=style.font(bold=True), color=style.INK)
+            t.set_gid(f"COLUMN:{c}")
+        line = Line2D([cx, cx], [canvas.y(head_h - 8), canvas.y(bottom)], color="#9A9A9A", linewidth=2, zorder=1)
+        line.set_gid(f"LIFELINE:{c}")
+        ax.add_line(line)
+
+    # the time axis
+    ax.text(MARGIN, canvas.y(head_h - 30), term("time-ms", lang), ha="left", va="bottom", fontproperties=style.font(bold=True), color=style.INK)
+    ax.add_line(Line2D([MARGIN + AXIS_W - 14] * 2, [canvas.y(head_h - 8), canvas.y(bottom)], color=style.INK, linewidth=1.5))
+    t_zero = times[0] if times else 0.0
+    for t in sorted(set(starts.values())):
+        yy = y_of[t]
+        ax.add_line(Line2D([MARGIN + AXIS_W - 20, MARGIN + AXIS_W - 14], [canvas.y(yy)] * 2, color=style.INK, linewidth=1.5))
+        ax.text(MARGIN + AXIS_W - 24, canvas.y(yy), f"{(t - t_zero) * 1000:.3f}", ha="right", va="center", fontproperties=style.font(mono=True), color=style.INK)
+    for yy, gap in breaks:
+        ax.add_line(Line2D([MARGIN, plot_right], [canvas.y(yy)] * 2, color=style.MUTED, linewidth=1.5, linestyle=(0, (2, 3))))
+        ax.text(plot_right - 6, canvas.y(yy - 3), term("later", lang, ms=f"{gap * 1000:.3f}"), ha="right", va="bottom",
+                fontproperties=style.font(), color=style.MUTED,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+
+    for m in moves:
+        colour = style.KIND_COLOUR.get(m.kind, style.KIND_COLOUR["other"])
+        dashed = m.journey < 0
+        arrow = FancyArrowPatch(
+            (col_x[m.src], canvas.y(y_of[m.t0])), (col_x[m.dst], canvas.y(y_of[m.t1])), arrowstyle="-|>", mutation_scale=16,
+            linewidth=2.5, color=colour, zorder=3, shrinkA=2, shrinkB=2,
+            linestyle=(0, (4, 3)) if dashed else style.KIND_STYLE.get(m.kind, "solid"),
+        )
+        arrow.set_gid(f"MOVE:{m.journey}:{m.src}>{m.dst}")
+        ax.add_patch(arrow)
+    for lx, ly, text, kind, ha in labels:
+        colour = style.KIND_COLOUR.get(kind, style.INK)
+        ax.text(lx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2, "alpha": 0.92})
+    if not moves:
+        ax.text(width / 2, canvas.y(head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(), color=style.MUTED)
+    return canvas.fig

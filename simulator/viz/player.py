@@ -1,0 +1,442 @@
+"""Step through one command's trace, record by record, in Jupyter.
+
+``player(r.trace)`` shows the packet path (:mod:`simulator.viz.path`) with the
+current step highlighted (a thick arrow for a frame on the move, a yellow
+marker behind the device that acted) and, beside it, the frame as tcpdump prints it and one
+sentence saying what happened and why: "docker0 forwarded the frame to
+veth1a2b3c4 because its FDB says 02:42:ac:11:00:03 is there". Play, a slider and
+step buttons (ipywidgets) move through the steps.
+
+Without a widget front-end (ipywidgets missing, or not running in a Jupyter
+kernel: a script, a test, ``dockersim``), ``player`` returns the same steps as a
+"strip": a list of static figures, one per step, each with its caption.
+
+The sentences come from :func:`explain`, one small function per record type in
+English and Korean; it may move to ``simulator/trace/explain.py`` later, since it
+reads nothing but a record.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from simulator.packets.arp import ArpOp, ArpPacket
+from simulator.trace.records import (
+    BridgeForwarded,
+    CommandRun,
+    DropReason,
+    FilterVerdict,
+    FrameDropped,
+    FrameReceived,
+    FrameSent,
+    NatTranslated,
+    NeighbourChanged,
+    PacketDelivered,
+    RouteChosen,
+    TopologyChanged,
+)
+from simulator.viz import style
+from simulator.viz.hops import bridge_id, rule_target, shorten
+from simulator.viz.path import Highlight, PathPlan, draw, plan
+from simulator.viz.words import term
+
+# --- Korean particles ------------------------------------------------------------------------
+
+_DIGIT_HAS_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False, "6": True, "7": True, "8": True, "9": False}
+_LATIN_HAS_FINAL = set("lmnr")  # eth0 -> 영 (final), docker -> 도커 (none), ...: read as a Korean speaker would
+
+
+def _has_final(word: str) -> tuple[bool, bool]:
+    """(has a final consonant, that consonant is ㄹ) for the last sound of ``word``."""
+    ch = word.rstrip(")] '\"")[-1:] or "a"
+    if "가" <= ch <= "힣":
+        final = (ord(ch) - 0xAC00) % 28
+        return final != 0, final == 8
+    if ch.isdigit():
+        return _DIGIT_HAS_FINAL[ch], ch in "178"
+    return ch.lower() in _LATIN_HAS_FINAL, ch.lower() in "lr"
+
+
+def josa(word: str, pair: str) -> str:
+    """``word`` with the right form of a Korean particle: ``josa("docker0", "은/는")`` is ``docker0은``.
+
+    ``pair`` is one of ``은/는``, ``이/가``, ``을/를``, ``과/와``, ``으로/로``.
+
+    >>> josa("docker0", "은/는"), josa("호스트", "이/가"), josa("eth1", "으로/로")
+    ('docker0은', '호스트가', 'eth1로')
+    """
+    with_final, without = pair.split("/")
+    final, rieul = _has_final(word)
+    if pair == "으로/로":
+        return word + (without if (not final or rieul) else with_final)
+    return word + (with_final if final else without)
+
+
+# --- one sentence per record ------------------------------------------------------------------
+
+DROP_REASONS: dict[DropReason, tuple[str, str]] = {
+    DropReason.LINK_DOWN: ("the link is down", "링크가 내려가 있습니다"),
+    DropReason.NOT_FOR_US: ("the frame is addressed to another MAC", "다른 MAC 주소로 가는 프레임입니다"),
+    DropReason.SAME_PORT: ("the FDB points back to the port it came from", "FDB가 들어온 포트를 다시 가리킵니다"),
+    DropReason.NO_ROUTE: ("no route matches the destination", "목적지에 맞는 라우트가 없습니다"),
+    DropReason.NEIGHBOUR_FAILED: ("nobody answered the ARP requests for the next hop", "다음 홉의 ARP 요청에 아무도 응답하지 않았습니다"),
+    DropReason.TTL_EXPIRED: ("its TTL ran out", "TTL이 0이 되었습니다"),
+    DropReason.FORWARDING_DISABLED: ("IP forwarding is off (net.ipv4.ip_forward = 0)", "IP 포워딩이 꺼져 있습니다 (net.ipv4.ip_forward = 0)"),
+    DropReason.FILTERED: ("a netfilter (iptables) rule dropped it", "netfilter(iptables) 규칙이 버렸습니다"),
+    DropReason.NO_SOCKET: ("no program listens on that port", "그 포트에서 듣는 프로그램이 없습니다"),
+    DropReason.MARTIAN: ("its source address is impossible here (martian)", "출발지 주소가 이 인터페이스에서 불가능한 주소입니다(martian)"),
+    DropReason.MACVLAN_FILTER: ("macvlan does not pass frames between the parent and its children", "macvlan은 부모 장치와 자식 장치 사이로 프레임을 넘기지 않습니다"),
+    DropReason.QUEUE_OVERFLOW: ("too many packets were waiting for ARP", "ARP를 기다리는 패킷이 너무 많습니다"),
+}
+"""Why a frame was dropped, in words a learner can repeat (English, Korean)."""
+
+NEIGHBOUR_STATES: dict[str, tuple[str, str]] = {
+    "NONE": ("no entry", "항목 없음"),
+    "INCOMPLETE": ("an ARP request is out, no answer yet", "ARP 요청을 보내고 응답을 기다리는 중"),
+    "REACHABLE": ("the neighbour answered: its MAC is known", "이웃이 응답해 MAC 주소를 압니다"),
+    "STALE": ("known, but not confirmed lately", "알고는 있지만 최근에 확인되지 않았습니다"),
+    "DELAY": ("used while stale: it will be checked again shortly", "STALE 상태에서 쓰였으니 곧 다시 확인합니다"),
+    "PROBE": ("checking it again with a unicast ARP request", "유니캐스트 ARP 요청으로 다시 확인하는 중"),
+    "FAILED": ("no answer: packets for it are dropped", "응답이 없어 이 주소로 가는 패킷은 버려집니다"),
+}
+"""``ip neigh`` states (NUD_*) and what each means."""
+
+
+def _who(node: str, dev: str, lang: str) -> str:
+    if node == "lan":
+        return f"the LAN switch's {dev}" if lang == "en" else f"LAN 스위치의 {dev}"
+    return f"{node}'s {dev}" if lang == "en" else f"{node}의 {dev}"
+
+
+def _frame_sent(r: FrameSent, lang: str) -> str:
+    p = r.frame.payload
+    who = _who(r.node, r.dev, lang)
+    if isinstance(p, ArpPacket) and p.op is ArpOp.REQUEST:
+        if lang == "ko":
+            return f"{josa(who, '이/가')} ARP 요청을 보냅니다: {p.target_ip}의 MAC 주소를 가진 장치는 {p.sender_ip}에게 알려 주세요."
+        return f"{who} sends an ARP request: who has {p.target_ip}? Tell {p.sender_ip}."
+    if isinstance(p, ArpPacket):
+        if lang == "ko":
+            return f"{josa(who, '이/가')} ARP 응답을 보냅니다: {p.sender_ip}의 MAC 주소는 {p.sender_mac}입니다."
+        return f"{who} sends an ARP reply: {p.sender_ip} is at {p.sender_mac}."
+    if lang == "ko":
+        return f"{josa(who, '이/가')} 프레임을 {josa(str(r.frame.dst), '으로/로')} 내보냅니다: {shorten(r.frame)}"
+    return f"{who} puts the frame on its link, to {r.frame.dst}: {shorten(r.frame)}"
+
+
+def explain_passed_on(r: FrameSent, to: str, lang: str = "en") -> str:
+    """A port passing on a frame its bridge forwarded (not a frame of its own)."""
+    who = _who(r.node, r.dev, lang)
+    if lang == "ko":
+        return f"{josa(who, '이/가')} 브리지가 넘겨준 프레임을 링크 건너편 {to}에 그대로 전달합니다: {shorten(r.frame)}"
+    return f"{who} passes the frame on, unchanged, to {to} at the other end of its link: {shorten(r.frame)}"
+
+
+def _frame_received(r: FrameReceived, lang: str) -> str:
+    who = _who(r.node, r.dev, lang)
+    if lang == "ko":
+        return f"{josa(who, '이/가')} 프레임을 받습니다: {shorten(r.frame)}"
+    return f"{who} receives the frame: {shorten(r.frame)}"
+
+
+def _bridge(r: BridgeForwarded, lang: str) -> str:
+    name = "the LAN switch" if r.node == "lan" and lang == "en" else ("LAN 스위치" if r.node == "lan" else r.bridge)
+    dst, src = str(r.frame.dst), str(r.frame.src)
+    ports = ", ".join(r.egress) or ("no other port" if lang == "en" else "다른 포트 없음")
+    if r.action == "forward":
+        port = r.egress[0] if r.egress else r.fdb_port or "?"
+        if lang == "ko":
+            text = f"{josa(name, '은/는')} FDB에 {josa(dst, '이/가')} {port} 쪽에 있다고 기록되어 있어 프레임을 그 포트로 전달했습니다."
+        else:
+            text = f"{name} forwarded the frame to {port} because its FDB says {dst} is there."
+    elif r.action == "flood" and r.frame.dst.is_multicast:
+        text = (f"{josa(name, '은/는')} 브로드캐스트 프레임을 들어온 포트를 뺀 모든 포트({ports})로 내보냅니다(플러딩)."
+                if lang == "ko" else f"{name} floods the broadcast frame out of every other port ({ports}).")
+    elif r.action == "flood":
+        text = (f"{name}의 FDB에 {dst} 항목이 없어 프레임을 다른 모든 포트({ports})로 플러딩합니다."
+                if lang == "ko" else f"{name} has no FDB entry for {dst}, so it floods the frame out of every other port ({ports}).")
+    elif r.action == "local":
+        text = (f"목적지 MAC {josa(dst, '이/가')} {name} 자신의 주소라서, 프레임을 {r.node}의 IP 스택으로 올려 보냅니다."
+                if lang == "ko" else f"{name} passes the frame up to {r.node}'s own IP stack: it is addressed to {name}'s MAC {dst}.")
+    else:
+        text = (f"{josa(name, '은/는')} 프레임을 버립니다: FDB가 들어온 포트({r.ingress})를 다시 가리킵니다."
+                if lang == "ko" else f"{name} drops the frame: its FDB points back to the port it came in on ({r.ingress}).")
+    if r.learned:
+        text += (f" 이때 {josa(src, '이/가')} {r.ingress} 쪽에 있다고 FDB에 배워 둡니다."
+                 if lang == "ko" else f" It learns that {src} is behind {r.ingress}.")
+    return text
+
+
+def _route(r: RouteChosen, lang: str) -> str:
+    via = f" via the gateway {r.gateway}" if r.gateway else ""
+    if lang == "ko":
+        gw = f" (게이트웨이 {r.gateway} 경유)" if r.gateway else ""
+        verb = "전달할" if r.forwarded else "보낼"
+        return f"{josa(r.node, '은/는')} {verb} 패킷의 목적지 {josa(str(r.dst), '을/를')} 라우팅 테이블에서 찾습니다: '{r.route}' 항목이 맞으므로 {josa(r.dev, '으로/로')} 내보냅니다{gw}."
+    verb = "forwards" if r.forwarded else "sends"
+    return f"{r.node} looks {r.dst} up in its routing table: '{r.route}' matches, so it {verb} the packet out of {r.dev}{via}."
+
+
+def _neighbour(r: NeighbourChanged, lang: str) -> str:
+    meaning = NEIGHBOUR_STATES.get(r.new, (r.new, r.new))
+    if lang == "ko":
+        return f"{r.node}의 {r.dev} ARP 테이블에서 {r.ip} 항목: {r.old} → {r.new} ({meaning[1]})."
+    return f"{r.node}'s ARP entry for {r.ip} on {r.dev}: {r.old} → {r.new} ({meaning[0]}; {r.cause})."
+
+
+def _nat(r: NatTranslated, lang: str) -> str:
+    target = rule_target(r.rule)
+    if r.reply:
+        if lang == "ko":
+            return f"응답 패킷이므로 {r.node}의 conntrack이 기억해 둔 {josa(target, '을/를')} 되돌립니다: {r.before} → {r.after}."
+        return f"This is a reply, so {r.node}'s conntrack undoes the {target}: {r.before} becomes {r.after}."
+    if lang == "ko":
+        return f"{r.node}의 netfilter가 {r.chain} 체인의 규칙 '{r.rule}'에 따라 주소를 바꿉니다: {r.before} → {r.after}."
+    return f"{r.node}'s netfilter rewrites {r.before} to {r.after} ({r.chain} chain: {r.rule})."
+
+
+def _filter(r: FilterVerdict, lang: str) -> str:
+    if lang == "ko":
+        verdict = "허용합니다" if r.verdict == "ACCEPT" else "버립니다"
+        return f"{r.node}의 {r.chain} 체인이 '{r.rule}' 규칙에 따라 패킷을 {verdict}."
+    verb = "accepts" if r.verdict == "ACCEPT" else "drops"
+    return f"{r.node}'s {r.chain} chain {verb} the packet: {r.rule}"
+
+
+def _delivered(r: PacketDelivered, lang: str) -> str:
+    if lang == "ko":
+        return f"{josa(r.node, '이/가')} 패킷을 {r.to}에 넘깁니다."
+    return f"{r.node} hands the packet to {r.to}."
+
+
+def _dropped(r: FrameDropped, lang: str) -> str:
+    why = DROP_REASONS.get(r.reason, (r.reason.value, r.reason.value))
+    detail = f" ({r.detail})" if r.detail else ""
+    if lang == "ko":
+        return f"{josa(r.node, '은/는')} {r.dev}에서 패킷을 버립니다: {why[1]}{detail}"
+    return f"{r.node} drops the packet at {r.dev}: {why[0]}{detail}."
+
+
+def _command(r: CommandRun, lang: str) -> str:
+    return f"$ {r.command}  (" + ("exit status" if lang == "en" else "종료 코드") + f" {r.exit_code})"
+
+
+def _topology(r: TopologyChanged, lang: str) -> str:
+    return f"The network changed: {r.cause}" if lang == "en" else f"네트워크가 바뀌었습니다: {r.cause}"
+
+
+EXPLAINERS: dict[type, Callable[[Any, str], str]] = {
+    FrameSent: _frame_sent,
+    FrameReceived: _frame_received,
+    BridgeForwarded: _bridge,
+    RouteChosen: _route,
+    NeighbourChanged: _neighbour,
+    NatTranslated: _nat,
+    FilterVerdict: _filter,
+    PacketDelivered: _delivered,
+    FrameDropped: _dropped,
+    CommandRun: _command,
+    TopologyChanged: _topology,
+}
+"""One sentence-maker per record type."""
+
+
+def explain(record: Any, lang: str = "en") -> str:
+    """One sentence saying what ``record`` shows happened, and why, in ``lang``.
+
+    >>> from simulator import Lab
+    >>> from simulator.trace import BridgeForwarded
+    >>> lab = Lab(seed=1)
+    >>> for name in ("c1", "c2"):
+    ...     _ = lab.sh(f"docker run -itd --name {name} ubuntu:14.04")
+    >>> r = lab.sh("docker exec c1 ping -c 1 172.17.0.3")
+    >>> fwd = [x for x in r.trace if isinstance(x, BridgeForwarded) and x.action == "forward"][0]
+    >>> explain(fwd).startswith("docker0 forwarded the frame to veth")
+    True
+    >>> "FDB에" in explain(fwd, "ko")
+    True
+    """
+    if lang not in ("en", "ko"):
+        raise ValueError(f"lang must be 'en' or 'ko', not {lang!r}")
+    maker = EXPLAINERS.get(type(record))
+    if maker is None:
+        return type(record).__name__
+    return maker(record, lang)
+
+
+# --- steps ------------------------------------------------------------------------------------------
+
+SKIPPED = (FrameReceived, CommandRun, TopologyChanged)
+"""Records that are not steps of their own (a frame's arrival is shown with its sending)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One stop of the player: a record, what to highlight, what to say."""
+
+    index: int
+    record: Any
+    segment: tuple[str, str] | None
+    device: str | None
+    summary: str
+    explanation: str
+    group: int | None = None
+
+    @property
+    def highlight(self) -> Highlight:
+        return Highlight(self.group, self.segment, self.device)
+
+
+def steps(trace: Sequence[Any], lang: str = "en", the_plan: PathPlan | None = None) -> list[Step]:
+    """The player's steps for ``trace``: every record but arrivals and bookkeeping."""
+    p = the_plan if the_plan is not None else plan(trace, lang)
+    arrows = {(a.src, a.dst): a.group for a in p.arrows}
+    # which drawn arrow carries the frame a device sends at a given moment
+    leaving: dict[tuple[str, float], tuple[str, str]] = {}
+    passed_on: dict[tuple[str, float], str] = {}  # a port sending what its bridge forwarded -> the far end
+    group_of: dict[tuple[str, float], int] = {}  # (device, time) -> the number of the frame's arrow
+    for j in p.hops.journeys:
+        outs = {(seg.dst, seg.t1) for seg in j.segments if seg.via == "bridge-out"}
+        for seg in j.segments:
+            if seg.via == "link" and (seg.src, seg.t0) in outs:
+                passed_on[(seg.src, seg.t0)] = seg.dst
+    for g in p.groups:
+        for j in g.journeys:
+            for seg in j.segments:
+                if seg.via == "link":
+                    drawn = (seg.src, seg.dst) if (seg.src, seg.dst) in arrows else next(
+                        (k for k, n in arrows.items() if n == g.number and k[0] == seg.src), None)
+                    if drawn is not None:
+                        leaving[(seg.src, seg.t0)] = drawn
+                        group_of[(seg.src, seg.t0)] = g.number
+                elif seg.via == "bridge-in":
+                    group_of[(seg.dst, seg.t1)] = g.number
+    out: list[Step] = []
+    for r in trace:
+        if isinstance(r, SKIPPED):
+            continue
+        device: str | None = None
+        segment: tuple[str, str] | None = None
+        group_hint: int | None = None
+        frame = getattr(r, "frame", None)
+        if isinstance(r, FrameSent):
+            device = f"{r.node}/{r.dev}"
+            segment = leaving.get((device, r.time))
+        elif isinstance(r, BridgeForwarded):
+            device = bridge_id(r.node, r.bridge)
+            into = (f"{r.node}/{r.ingress}", device)
+            across = [(f"{r.node}/{r.ingress}", f"{r.node}/{port}") for port in r.egress]  # the LAN switch: port to port
+            segment = into if into in arrows else next((k for k in across if k in arrows), None)
+        if isinstance(r, NatTranslated | FilterVerdict) or (isinstance(r, RouteChosen) and r.forwarded):
+            # a stack routing a packet on: the dashed arrow across the namespace
+            hop = min((t for t in p.hops.transitions if t.node == r.node and t.flow == r.flow and t.t >= r.time),
+                      key=lambda t: t.t, default=None)
+            if hop is not None and (hop.src, hop.dst) in arrows:
+                segment, group_hint = (hop.src, hop.dst), 0
+        elif hasattr(r, "dev") and device is None:
+            device = f"{r.node}/{r.dev}"
+        summary = frame.summary() if frame is not None else ""
+        sentence = explain(r, lang)
+        if isinstance(r, FrameSent) and (device, r.time) in passed_on:
+            sentence = explain_passed_on(r, passed_on[(device, r.time)], lang)
+        group = group_hint if group_hint is not None else (group_of.get((device, r.time)) if device is not None else None)
+        out.append(Step(len(out) + 1, r, segment, device, summary, sentence, group))
+    return out
+
+
+def _caption(step: Step, total: int, t0: float, lang: str) -> tuple[str, str, str]:
+    head = term("step", lang, i=step.index, n=total) + f"    t = {(step.record.time - t0) * 1000:.3f} ms"
+    return (head, step.summary, step.explanation)
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def strip(trace: Sequence[Any], lang: str = "en") -> list[Figure]:
+    """The player as static figures: one per step, the step highlighted, its caption below."""
+    with style.classroom():
+        p = plan(trace, lang)
+        all_steps = steps(trace, lang, p)
+        t0 = p.hops.t0
+        figures = []
+        for s in all_steps:
+            figures.append(draw(p, highlight=s.highlight, caption=_caption(s, len(all_steps), t0, lang)).fig)
+        return figures
+
+
+def player(trace: Sequence[Any], lang: str = "en", *, widgets: bool | None = None) -> Any:
+    """Step through ``trace`` in Jupyter: Play, a slider, step back and forward.
+
+    Args:
+        trace: one command's trace (``lab.sh(...).trace``).
+        lang: ``"en"`` or ``"ko"``.
+        widgets: force (``True``) or refuse (``False``) the ipywidgets player; by
+            default it is used when running in a Jupyter kernel with ipywidgets.
+
+    Returns:
+        An ``ipywidgets.VBox`` in a notebook, else a list of matplotlib Figures (the strip).
+    """
+    use_widgets = widgets if widgets is not None else _in_kernel()
+    if use_widgets:
+        try:
+            import ipywidgets
+        except ImportError:
+            use_widgets = False
+    if not use_widgets:
+        return strip(trace, lang)
+
+    with style.classroom():
+        p = plan(trace, lang)
+        all_steps = steps(trace, lang, p)
+    t0 = p.hops.t0
+    cache: dict[int, bytes] = {}
+
+    def png(i: int) -> bytes:
+        if i not in cache:
+            with style.classroom():
+                s = all_steps[i]
+                fig = draw(p, highlight=s.highlight).fig
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="png", dpi=72)
+                cache[i] = buffer.getvalue()
+        return cache[i]
+
+    n = len(all_steps)
+    image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(width="100%"))
+    panel = ipywidgets.HTML()
+    play = ipywidgets.Play(value=0, min=0, max=max(n - 1, 0), step=1, interval=1500)
+    slider = ipywidgets.IntSlider(value=0, min=0, max=max(n - 1, 0), description=term("step", lang, i="", n=n).strip(), continuous_update=False)
+    back = ipywidgets.Button(description="◀", layout=ipywidgets.Layout(width="3em"))
+    forward = ipywidgets.Button(description="▶", layout=ipywidgets.Layout(width="3em"))
+    ipywidgets.jslink((play, "value"), (slider, "value"))
+
+    def show(i: int) -> None:
+        if not all_steps:
+            panel.value = f"<p>{term('no-frames', lang)}</p>"
+            return
+        s = all_steps[i]
+        image.value = png(i)
+        from html import escape
+
+        panel.value = (
+            f"<div style='font-size:18px;line-height:1.5'><b>{escape(term('step', lang, i=s.index, n=n))}</b>"
+            f" &nbsp; t = {(s.record.time - t0) * 1000:.3f} ms<br>"
+            f"<code style='font-size:16px'>{escape(s.summary)}</code><br>{escape(s.explanation)}</div>"
+        )
+
+    slider.observe(lambda change: show(change["new"]), names="value")
+    back.on_click(lambda _b: setattr(slider, "value", max(slider.value - 1, 0)))
+    forward.on_click(lambda _b: setattr(slider, "value", min(slider.value + 1, max(n - 1, 0))))
+    show(0)
+    return ipywidgets.VBox([ipywidgets.HBox([play, back, slider, forward]), panel, image])

@@ -1,0 +1,238 @@
+"""The documentation: it builds, both languages are complete, and what it shows is real.
+
+* ``mkdocs build --strict`` into a temporary folder: broken links and anchors, pages
+  missing from the navigation, and docstrings the API reference cannot render fail
+  the build (skipped, with the reason, only when mkdocs is not installed);
+* every page in ``docs/en/`` has its ``docs/ko/`` counterpart and links to it, and
+  back;
+* every transcript a page shows is real: a code block titled ``dockersim run NAME``
+  (or any other ``dockersim ...`` command line) must match (``...`` as in scenario
+  files) a stretch of what that command prints now, a block titled ``dockersim shell`` must be what the shell prints for those
+  commands, and ``pycon`` blocks run as doctests;
+* the CLI reference names every subcommand and option the program has, and every
+  ``dockersim run NAME`` a page mentions is a built-in scenario;
+* ``docs/gen_gallery.py`` runs (and skips gracefully without the views).
+"""
+
+from __future__ import annotations
+
+import doctest
+import functools
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+LANGS = ("en", "ko")
+# Scenarios that pages already point to while they are being written (macvlan and overlay).
+PLANNED_SCENARIOS = {"macvlan", "vlan", "overlay"}
+
+FENCE = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>[\w-]*)(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.M | re.S)
+TITLE = re.compile(r'title="(?P<title>[^"]+)"')
+PROMPT = re.compile(r"^(?:root@[\w.-]+:[^#\n]*# |/ # )(?P<command>.*)$")
+
+
+def pages(lang: str) -> list[Path]:
+    return sorted((DOCS / lang).rglob("*.md"))
+
+
+def all_pages() -> list[Path]:
+    return [p for lang in LANGS for p in pages(lang)]
+
+
+def code_blocks(page: Path) -> list[tuple[str, str, str, int]]:
+    """(language, info string, body, line number) of every fenced block of a page."""
+    text = page.read_text(encoding="utf-8")
+    blocks = []
+    for m in FENCE.finditer(text):
+        indent = len(m.group("indent"))
+        body = "\n".join(line[indent:] for line in m.group("body").split("\n"))
+        blocks.append((m.group("lang"), m.group("info"), body, text[: m.start()].count("\n") + 1))
+    return blocks
+
+
+def titled_blocks(prefix: str) -> list[tuple[Path, int, str, str]]:
+    found = []
+    for page in all_pages():
+        for _lang, info, body, line in code_blocks(page):
+            m = TITLE.search(info)
+            if m and m.group("title").startswith(prefix):
+                found.append((page, line, m.group("title"), body))
+    return found
+
+
+def ident(item: tuple[Path, int, str, str]) -> str:
+    return f"{item[0].relative_to(DOCS)}:{item[1]}"
+
+
+# -- the build ------------------------------------------------------------------------------
+
+
+def test_site_builds_strict(tmp_path: Path) -> None:
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("mkdocs is not installed: pip install -e '.[test]' to build the docs")
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), "--config-file", str(ROOT / "mkdocs.yml")],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=900,
+    )
+    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
+    for lang in LANGS:
+        for page in pages(lang):
+            rel = page.relative_to(DOCS).with_suffix("")
+            html = site / (rel.parent if rel.name == "index" else rel) / "index.html"
+            assert html.exists(), f"{page.relative_to(ROOT)} was not built ({html.relative_to(site)})"
+
+
+# -- both languages ---------------------------------------------------------------------------
+
+
+def test_every_english_page_has_a_korean_page_and_back() -> None:
+    en = {p.relative_to(DOCS / "en") for p in pages("en")}
+    ko = {p.relative_to(DOCS / "ko") for p in pages("ko")}
+    assert en, "no pages in docs/en"
+    assert sorted(map(str, en - ko)) == [], "English pages without a Korean counterpart in docs/ko/"
+    assert sorted(map(str, ko - en)) == [], "Korean pages without an English counterpart in docs/en/"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_links_to_its_translation(lang: str) -> None:
+    other = "ko" if lang == "en" else "en"
+    missing = []
+    for page in pages(lang):
+        rel = page.relative_to(DOCS / lang)
+        target = "/".join([".."] * len(rel.parts)) + f"/{other}/{rel.as_posix()}"
+        if f"]({target})" not in page.read_text(encoding="utf-8"):
+            missing.append(f"{page.relative_to(ROOT)} (expected a link to {target})")
+    assert missing == []
+
+
+def test_korean_pages_are_written_in_korean() -> None:
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    bare = [str(p.relative_to(ROOT)) for p in pages("ko") if len(hangul.findall(p.read_text(encoding="utf-8"))) < 30]
+    assert bare == []
+
+
+# -- what the pages show is real --------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def dockersim(*args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=600,
+    )
+    return done.stdout + done.stderr
+
+
+def _line_matches(pattern: str, actual: str) -> bool:
+    if "..." not in pattern:
+        return pattern.rstrip() == actual.rstrip()
+    regex = ".*".join(re.escape(part) for part in pattern.rstrip().split("..."))
+    return re.fullmatch(regex, actual.rstrip()) is not None
+
+
+def _matches_from(expected: list[str], actual: list[str], i: int, j: int) -> bool:
+    """expected[i:] matches actual from j on (a prefix of the rest is enough)."""
+    while i < len(expected):
+        if expected[i].strip() == "...":
+            return any(_matches_from(expected, actual, i + 1, k) for k in range(j, len(actual) + 1))
+        if j >= len(actual) or not _line_matches(expected[i], actual[j]):
+            return False
+        i += 1
+        j += 1
+    return True
+
+
+def appears_in(block: str, output: str) -> bool:
+    expected = block.rstrip("\n").split("\n")
+    actual = output.split("\n")
+    return any(_matches_from(expected, actual, 0, start) for start in range(len(actual)))
+
+
+RUN_BLOCKS = [b for b in titled_blocks("dockersim ") if not b[2].startswith("dockersim shell")]
+SHELL_BLOCKS = titled_blocks("dockersim shell")
+
+
+def test_pages_show_transcripts() -> None:
+    assert len(RUN_BLOCKS) >= 10 and SHELL_BLOCKS
+
+
+@pytest.mark.parametrize("item", RUN_BLOCKS, ids=ident)
+def test_command_transcripts_are_real(item: tuple[Path, int, str, str]) -> None:
+    page, line, title, body = item
+    output = dockersim(*title.split()[1:])
+    assert appears_in(body, output), (
+        f"{page.relative_to(ROOT)}:{line}: this block is not what `{title}` prints now; "
+        f"copy the lines again from its output:\n{output}"
+    )
+
+
+@pytest.mark.parametrize("item", SHELL_BLOCKS, ids=ident)
+def test_shell_transcripts_are_real(item: tuple[Path, int, str, str]) -> None:
+    page, line, title, body = item
+    commands = [m.group("command") for m in map(PROMPT.match, body.split("\n")) if m]
+    output = dockersim(*title.split()[1:], stdin="\n".join(commands) + "\n")
+    assert appears_in(body, output), f"{page.relative_to(ROOT)}:{line}: `{title}` now prints:\n{output}"
+
+
+PYCON_PAGES = [p for p in all_pages() if any(lang == "pycon" for lang, *_ in code_blocks(p))]
+
+
+@pytest.mark.parametrize("page", PYCON_PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_python_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # examples write captures
+    text = "\n".join(body for lang, _info, body, _line in code_blocks(page) if lang == "pycon")
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(text, {}, str(page.relative_to(ROOT)), str(page), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report: list[str] = []
+    runner.run(test, out=report.append)
+    assert runner.failures == 0, "".join(report)
+
+
+# -- references that must follow the program ---------------------------------------------------
+
+
+def _options(*command: str) -> set[str]:
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", dockersim(*command, "--help"))) - {"--help"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cli_reference_names_every_command_and_option(lang: str) -> None:
+    text = (DOCS / lang / "cli.md").read_text(encoding="utf-8")
+    subcommands = re.findall(r"^    (\w+)\s", dockersim("--help"), re.M)
+    assert {"shell", "run", "scenarios", "demo"} <= set(subcommands)
+    missing = [f"dockersim {s}" for s in subcommands if f"dockersim {s}" not in text]
+    for sub in subcommands:
+        missing += [f"dockersim {sub} {o}" for o in sorted(_options(sub)) if f"`{o}" not in text]
+    assert missing == [], f"docs/{lang}/cli.md does not mention these"
+
+
+def test_pages_name_only_existing_scenarios() -> None:
+    from simulator.scenario.script import builtin_names
+
+    known = set(builtin_names()) | PLANNED_SCENARIOS
+    unknown = []
+    for page in all_pages():
+        for name in re.findall(r"dockersim run ([\w./-]+)", page.read_text(encoding="utf-8")):
+            if name.isupper() or "." in name or "/" in name or name.startswith("-"):
+                continue  # FILE, NAME, lesson.txt: placeholders and files, not built-ins
+            if name not in known:
+                unknown.append(f"{page.relative_to(ROOT)}: dockersim run {name}")
+    assert unknown == []
+
+
+def test_gallery_generator_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(DOCS / "gen_gallery.py"), "--out", str(tmp_path), "none"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("gen_gallery: "), done.stdout

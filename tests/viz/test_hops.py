@@ -1,0 +1,60 @@
+"""Following frames through a trace: journeys, segments, routing transitions."""
+
+from __future__ import annotations
+
+from simulator.viz.hops import follow, incidental, shorten
+from simulator.viz.network import network_at
+
+
+def hops_of(trace):
+    return follow(trace, network_at(trace))
+
+
+def test_arp_comes_first_then_the_echoes(three):
+    h = hops_of(three.ping_c2c)
+    kinds = [j.kind for j in h.journeys]
+    assert kinds == ["arp", "arp", "request", "reply", "request", "reply"]
+    assert shorten(h.journeys[0].frame) == "ARP, Request who-has 172.17.0.3 tell 172.17.0.2"
+    assert shorten(h.journeys[2].frame) == "IP 172.17.0.2 > 172.17.0.3: ICMP echo request, seq 1, ttl 64"
+
+
+def test_an_echo_request_crosses_veth_bridge_veth(three):
+    request = hops_of(three.ping_c2c).journeys[2]
+    route = [(s.src.split("/")[0], s.via) for s in request.segments]
+    assert route == [("c1", "link"), ("host", "bridge-in"), ("host", "bridge-out"), ("host", "link")]
+    assert request.start == "c1/eth0" and request.leaves == ["c2/eth0"]
+    assert request.segments[1].dst == "host/docker0"
+
+
+def test_a_broadcast_is_a_tree(three):
+    arp = hops_of(three.ping_c2c).journeys[0]
+    assert sorted(arp.leaves) == ["c2/eth0", "c3/eth0"]
+
+
+def test_routing_transitions_say_what_changed(three):
+    h = hops_of(three.ping_internet)
+    where = [(t.node, t.src, t.dst, t.changes) for t in h.transitions]
+    assert where[0] == ("host", "host/docker0", "host/eth0", ["TTL 64→63", "SNAT 172.17.0.2→192.168.1.10"])
+    assert where[1] == ("router", "router/eth0", "router/eth1", ["TTL 63→62", "SNAT 192.168.1.10→203.0.113.2"])
+    assert where[2][3] == ["TTL 64→63", "DNAT 203.0.113.2→192.168.1.10"]
+    assert where[3][:3] == ("host", "host/eth0", "host/docker0")
+    assert all(t.nat and "MASQUERADE" in t.nat[0].rule for t in h.transitions)
+
+
+def test_the_lan_switch_is_crossed_port_to_port(three):
+    h = hops_of(three.ping_internet)
+    on_lan = next(j for j in h.journeys if j.start == "host/eth0" and j.kind == "request")
+    assert [(s.src, s.dst) for s in on_lan.segments] == [
+        ("host/eth0", "lan/port2"), ("lan/port2", "lan"), ("lan", "lan/port1"), ("lan/port1", "router/eth0")]
+
+
+def test_who_only_heard_a_flood(three):
+    h = hops_of(three.ping_internet)
+    assert {"c2/eth0", "c3/eth0", "laptop/eth0"} <= incidental(h)
+    assert "c1/eth0" not in incidental(h) and "router/eth0" not in incidental(h)
+
+
+def test_a_drop_without_a_frame_is_kept(unreachable):
+    h = hops_of(unreachable)
+    assert [d.reason.value for d in h.drops] == ["neigh-failed"]
+    assert [j.kind for j in h.journeys] == ["arp", "arp", "arp", "error"]

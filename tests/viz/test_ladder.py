@@ -1,0 +1,51 @@
+"""ladder(): one line per device along the path, time going down."""
+
+from __future__ import annotations
+
+from simulator.viz import ladder, missing_glyphs
+from tests.viz.conftest import overlapping_texts
+
+
+def lifelines(fig):
+    return [a.get_gid().split(":", 1)[1] for a in fig.axes[0].lines if (a.get_gid() or "").startswith("LIFELINE:")]
+
+
+def test_devices_in_path_order(three):
+    fig = ladder(three.ping_internet)
+    lines = lifelines(fig)
+    assert lines[0] == "c1/eth0" and lines[2:] == ["host/docker0", "host/eth0", "lan", "router/eth0", "router/eth1", "internet/eth0"]
+    assert lines[1].startswith("host/veth")
+    # containers and the laptop that only heard a broadcast get no line
+    assert not any(x.startswith(("c2/", "c3/", "laptop/")) for x in lines)
+    fig.canvas.draw()
+    assert overlapping_texts(fig) == []
+
+
+def test_arrows_and_tcpdump_labels(three):
+    fig = ladder(three.ping_c2c)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "ARP, Request who-has 172.17.0.3 tell 172.17.0.2" in texts
+    assert "IP 172.17.0.2 > 172.17.0.3: ICMP echo request, seq 2, ttl 64" in texts
+    # time axis in ms, and the one-second pause between the two echoes is cut and said
+    assert "time (ms)" in texts and "0.000" in texts and "1000.000" in texts
+    assert any(t.endswith("ms later") for t in texts)
+    moves = [a.get_gid() for a in fig.axes[0].patches if (a.get_gid() or "").startswith("MOVE:")]
+    assert len(moves) == 6 * 4  # 6 frames, 4 moves each: link, into docker0, out of it, link
+
+
+def test_time_goes_down(three):
+    fig = ladder(three.ping_c2c)
+    ticks = [(float(t.get_text()), t.get_position()[1]) for t in fig.axes[0].texts if t.get_text().replace(".", "").isdigit()]
+    ordered = sorted(ticks)
+    assert [y for _t, y in ordered] == sorted((y for _t, y in ordered), reverse=True)
+
+
+def test_chosen_devices(three):
+    fig = ladder(three.ping_internet, devices=["c1/eth0", "host/docker0", ("host", "eth0"), "lan", "router/eth0"], lang="ko")
+    assert lifelines(fig) == ["c1/eth0", "host/docker0", "host/eth0", "lan", "router/eth0"]
+    assert missing_glyphs(fig) == set()
+
+
+def test_thirty_containers(thirty):
+    lines = lifelines(ladder(thirty.ping_c2c))
+    assert lines[0] == "c1/eth0" and lines[-1] == "c30/eth0" and len(lines) == 5
