@@ -57,6 +57,7 @@ class Container:
     name_explicit: bool = True  # --name given (<= 24: generated names are not in DNS)
     dns: Any = None  # the EmbeddedDns serving this container, while it runs
     extra_tools: set[str] = field(default_factory=set)  # installed with apt-get / apk
+    services: list[Any] = field(default_factory=list)  # servers the image runs (nginx's HTTP listener)
     publish: tuple[Any, ...] = ()  # PortSpec requests (-p)
     publish_all: bool = False  # -P
     port_bindings: list[Any] = field(default_factory=list)  # firewall.PublishedPort while running

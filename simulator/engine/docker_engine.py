@@ -492,8 +492,22 @@ class DockerEngine:
         container.started_at = self.sim.now
         container.pid = self.machine.next_pid()
         self.refresh_firewall()
+        self._start_services(container)
         if not container.stays_up:
             self.sim.call_later(0.05, lambda: self._exited(container, 0))
+
+    def _start_services(self, container: Container) -> None:
+        """What the image runs in the foreground: nginx listens on port 80 of its namespace."""
+        if container.image.repository != "nginx" or container.netns is None:
+            return
+        from simulator.kernel.ipv4.tcp import TcpError
+        from simulator.programs.servers import start_http_server
+
+        try:
+            container.services.append(start_http_server(self.sim, container.netns, 80))
+        except TcpError:
+            # Something already listens on :80 in this namespace (host mode): nginx exits.
+            self.sim.call_later(0.05, lambda: self._exited(container, 1))
 
     def _exited(self, container: Container, code: int) -> None:
         if container.running:
@@ -587,6 +601,9 @@ class DockerEngine:
             container.dns = EmbeddedDns(self, container)
 
     def _teardown(self, container: Container) -> None:
+        for service in container.services:
+            service.stop()
+        container.services = []
         if container.dns is not None and container.netns is not None and container.network_mode != "host":
             container.dns.close()
         container.dns = None

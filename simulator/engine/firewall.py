@@ -133,6 +133,8 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
         flt.append("-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1" if isolation else "-A DOCKER-FORWARD -j DOCKER-INTERNAL")
         flt.append("-A DOCKER-FORWARD -j DOCKER-BRIDGE")
         for b in newest:
+            if not b.icc:
+                flt.append(f"-A DOCKER-FORWARD -i {b.device} -o {b.device} -j DROP")
             flt.append(f"-A DOCKER-FORWARD -i {b.device} -j ACCEPT")
         if isolation:
             for b in newest:

@@ -13,17 +13,16 @@ container until ``exit``, as on a real host.
 from __future__ import annotations
 
 import logging
-import shlex
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.versions import profile
-from simulator.programs import resolver
+from simulator.programs import resolver, textutils
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import files, snapshot
+from simulator.scenario import files, shell, snapshot
 from simulator.scenario.docker_cli import CliOutcome, DockerCli
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
@@ -156,20 +155,35 @@ class Lab:
         text = line.strip()
         if not text or text.startswith("#"):
             return "", "", 0
+        if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
+            self._attached.pop()  # the detach keys: the container keeps running
+            return "read escape sequence\n", "", 0
         try:
-            argv = shlex.split(text, comments=True)
-        except ValueError:
-            quote = "'" if text.count("'") % 2 else '"'
-            return "", f"bash: unexpected EOF while looking for matching `{quote}'\n", 2
-        if not argv:
-            return "", "", 0
+            sequence = shell.parse(text)
+        except shell.ShellSyntaxError as error:
+            return "", f"bash: {error}\n", 2
+        stdout, stderr, code = "", "", 0
+        for connector, pipeline in sequence:
+            if (connector == "&&" and code != 0) or (connector == "||" and code == 0):
+                continue
+            out, err, code = self._run_pipeline(pipeline, on)
+            stdout, stderr = stdout + out, stderr + err
+        return stdout, stderr, code
+
+    def _run_pipeline(self, pipeline: list[list[str]], on: str | None) -> tuple[str, str, int]:
+        """``cmd | grep x | head``: the first command runs in the lab, the rest filter its output."""
+        first, filters = pipeline[0], pipeline[1:]
         if on is None and self._attached:
-            if text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
-                self._attached.pop()  # the detach keys: the container keeps running
-                return "read escape sequence\n", "", 0
-            return self._in_container(self._attached[-1], argv)
-        machine = self.machines[on or self.default_host]
-        return self._on_machine(machine, argv)
+            stdout, stderr, code = self._in_container(self._attached[-1], first)
+        else:
+            stdout, stderr, code = self._on_machine(self.machines[on or self.default_host], first)
+        for argv in filters:
+            tool = textutils.FILTERS.get(argv[0])
+            if tool is None:
+                return "", stderr + f"bash: {argv[0]}: command not found\n", 127
+            stdout, err, code = tool(argv, stdout)
+            stderr += err
+        return stdout, stderr, code
 
     def _on_machine(self, machine: Machine, argv: list[str]) -> tuple[str, str, int]:
         name = argv[0]

@@ -150,3 +150,27 @@ def test_same_seed_same_trace():
 
     assert run(7) == run(7)
     assert run(7) != run(8)
+
+
+def test_pipes_and_lists_like_a_shell():
+    lab = Lab()
+    lab.sh("docker run -d --name web -p 8080:80 nginx")
+    r = lab.sh("iptables -t nat -S | grep DNAT")
+    assert r.stdout == "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n"
+    assert lab.sh("docker ps -q | wc -l").stdout == "1\n"
+    assert lab.sh("false && echo no || echo yes").stdout == "yes\n"
+    r = lab.sh("ip addr > out.txt")
+    assert r.exit_code == 2 and "redirections are not simulated" in r.stderr
+
+
+def test_published_port_reached_from_the_internet_keeps_the_clients_address():
+    lab = Lab()
+    lab.sh("docker run -d --name web -p 8080:80 nginx")
+    r = lab.sh("curl -s http://192.168.1.10:8080/", on="internet")
+    assert r.exit_code == 0 and "<title>Welcome to nginx!</title>" in r.stdout
+    nat = [rec for rec in r.trace if type(rec).__name__ == "NatTranslated" and rec.node == "host"]
+    assert nat and "DNAT" in nat[0].rule and nat[0].after.endswith("172.17.0.2:80")
+    seen = [f.payload for _, f in r.trace.captured("web", "eth0") if f.ethertype == 0x0800]
+    assert seen and seen[0].src.exploded == "203.0.113.1"  # DNAT keeps the client's address
+    lab.sh("docker stop web")
+    assert lab.sh("curl -s http://192.168.1.10:8080/", on="internet").exit_code == 7
