@@ -54,6 +54,7 @@ class Container:
     pid: int = 0
     extra_hosts: tuple[str, ...] = ()
     sandbox_id: str = ""  # libnetwork's sandbox id while running
+    auto_remove: bool = False  # --rm
     name_explicit: bool = True  # --name given (<= 24: generated names are not in DNS)
     dns: Any = None  # the EmbeddedDns serving this container, while it runs
     extra_tools: set[str] = field(default_factory=set)  # installed with apt-get / apk

@@ -26,6 +26,9 @@ from simulator.engine import firewall, names
 from simulator.engine.container import Container, NetworkRequest
 from simulator.engine.drivers import NetworkDriver, NullDriver
 from simulator.engine.drivers.bridge import BridgeDriver
+from simulator.engine.drivers.ipvlan import IpvlanDriver
+from simulator.engine.drivers.macvlan import MacvlanDriver
+from simulator.engine.drivers.overlay import OverlayDriver
 from simulator.engine.ipam import AddressPool, IpamError, SubnetAllocator
 from simulator.engine.network import Endpoint, Network
 from simulator.errors import DockerError, NoSuchContainer, NoSuchNetwork
@@ -35,6 +38,7 @@ from simulator.packets.addresses import MacAddress
 
 if TYPE_CHECKING:
     from simulator.engine.images import Image
+    from simulator.engine.swarm import Swarm
     from simulator.engine.versions import EngineProfile
     from simulator.kernel.host import Machine
     from simulator.sim.simulation import Simulation
@@ -112,7 +116,11 @@ class DockerEngine:
             "bridge": BridgeDriver(self),
             "host": NullDriver("host"),
             "null": NullDriver("null"),
+            "macvlan": MacvlanDriver(self),
+            "ipvlan": IpvlanDriver(self),
+            "overlay": OverlayDriver(self),
         }
+        self.swarm: Swarm | None = None  # the lab's cluster, which this daemon may join
         reserved = [a.network for a in machine.netns.ipv4.addresses if a.scope != "host"]
         reserved += [IPv4Network(f"{ns}/32") for ns in machine.resolv_conf_nameservers]
         self.subnets = SubnetAllocator(profile.subnet_allocation, reserved)
@@ -197,6 +205,11 @@ class DockerEngine:
             return matches[0]
         if len(matches) > 1:
             raise DockerError(f"network {ref} is ambiguous ({len(matches)} matches found on name)")
+        if self.swarm is not None and self.swarm.node(self) is not None:
+            cluster_net = self.swarm.network(ref)  # a swarm network this node has not used yet
+            if cluster_net is not None:
+                self.networks.setdefault(cluster_net.id, cluster_net)
+                return cluster_net
         raise NoSuchNetwork(ref)
 
     def network_by_name(self, name: str) -> Network | None:
@@ -215,8 +228,14 @@ class DockerEngine:
             raise DockerError(f"network with name {spec.name} already exists")
         if spec.driver in ("host", "null"):
             raise DockerError(f'only one instance of "{spec.driver}" network is allowed')
-        if spec.driver not in self.drivers or spec.driver != "bridge":
+        if spec.driver not in self.drivers:
             raise DockerError(f'plugin "{spec.driver}" not found')
+        driver = self.drivers[spec.driver]
+        allocate_network = getattr(driver, "allocate_network", None)
+        if allocate_network is not None:  # a global-scope driver (overlay): the swarm allocates
+            cluster_net: Network = allocate_network(spec)
+            self.networks[cluster_net.id] = cluster_net
+            return cluster_net
         options = dict(spec.options or {})
         bridge_name = options.get("com.docker.network.bridge.name")
         if bridge_name is not None:
@@ -246,7 +265,11 @@ class DockerEngine:
         try:
             for _name, ip in (spec.aux or {}).items():
                 pool.allocate(ip)
-            gateway = pool.allocate(spec.gateway) if spec.gateway is not None else pool.allocate()
+            skip_gateway = getattr(driver, "skip_gateway", None)
+            if spec.gateway is None and skip_gateway is not None and skip_gateway(spec):
+                gateway = None  # macvlan/ipvlan: no gateway unless asked for (29), none when internal
+            else:
+                gateway = pool.allocate(spec.gateway) if spec.gateway is not None else pool.allocate()
         except IpamError as error:
             self.subnets.release(subnet)
             raise DockerError(str(error)) from None
@@ -256,10 +279,14 @@ class DockerEngine:
             internal=spec.internal, attachable=spec.attachable, options=options,
             labels=dict(spec.labels or {}), ipam_options={},
             aux_addresses={k: str(v) for k, v in (spec.aux or {}).items()},
-            bridge_name=bridge_name or f"br-{net_id[:12]}",
+            bridge_name=(bridge_name or f"br-{net_id[:12]}") if spec.driver == "bridge" else None,
         )
         net.user_subnet = spec.subnet is not None  # type: ignore[attr-defined]
-        self.drivers[net.driver].create(net)
+        try:
+            driver.create(net)
+        except DockerError:
+            self.subnets.release(subnet)  # the driver refused: IPAM gives the pool back
+            raise
         self.networks[net.id] = net
         self.refresh_firewall()
         return net
@@ -274,8 +301,11 @@ class DockerEngine:
                 ep = next(iter(net.endpoints.values()))
                 raise DockerError(f'error while removing network: network {net.name} has active endpoints (name:"{ep.container.name}" id:"{ep.id[:12]}")')
             raise DockerError(f"error while removing network: network {net.name} id {net.id} has active endpoints")
+        free_network = getattr(self.drivers[net.driver], "free_network", None)
+        if free_network is not None:
+            free_network(net)  # a swarm network: the cluster releases it
         self.drivers[net.driver].delete(net)
-        if net.subnet is not None:
+        if net.subnet is not None and net.scope == "local":
             self.subnets.release(net.subnet)
         del self.networks[net.id]
         self.refresh_firewall()
@@ -437,6 +467,7 @@ class DockerEngine:
             env=req.env,
             links=req.links,
             name_explicit=req.name is not None,
+            auto_remove=req.rm,
             publish=() if mode_name == "host" else req.publish,
             publish_all=req.publish_all and mode_name != "host",
         )
@@ -480,6 +511,9 @@ class DockerEngine:
                     prefix = "failed to set up container networking: " if self.profile.prefix_networking_failure else ""
                     net = self.networks[request.network_id]
                     raise DockerError(f"{prefix}{error}" if "Address" in str(error) else f"{prefix}no available IPv4 addresses on this network's address pools: {net.name} ({net.id})") from None
+                except DockerError:
+                    self._teardown(container)  # a driver refused the endpoint (macvlan port, overlay attach)
+                    raise
             self._set_default_route(container)
             self._ensure_dns(container)
             try:
@@ -516,18 +550,28 @@ class DockerEngine:
             container.exit_code = code
             container.finished_at = self.sim.now
             self.refresh_firewall()
+            if container.auto_remove:  # --rm
+                self.containers.pop(container.id, None)
 
     def _attach(self, container: Container, net: Network, request: NetworkRequest) -> Endpoint:
         if net.pool is None or net.subnet is None:
             raise DockerError(f"network {net.name} has no address pool")
         ip = net.pool.allocate(request.static_ip)
-        if self.profile.mac_scheme == "ip":
+        endpoint_mac = getattr(self.drivers[net.driver], "endpoint_mac", None)
+        mac: MacAddress | None
+        if endpoint_mac is not None:
+            mac = endpoint_mac(net, ip)  # overlay: always 02:42 + IP; ipvlan: the parent's
+        elif self.profile.mac_scheme == "ip":
             mac = MacAddress.from_ipv4(ip)
         else:
             mac = MacAddress.random_local(self.sim.stream("macs"))
         ifname = self._next_ifname(container)
         endpoint = Endpoint(self.new_id(), net, container, ip, mac, ifname, aliases=request.aliases, static_ip=request.static_ip)
-        self.drivers[net.driver].join(net, endpoint)
+        try:
+            self.drivers[net.driver].join(net, endpoint)
+        except DockerError:
+            net.pool.release(ip)
+            raise
         net.endpoints[container.id] = endpoint
         container.endpoints[net.name] = endpoint
         return endpoint
@@ -548,7 +592,8 @@ class DockerEngine:
         ns = container.netns
         assert ns is not None
         ns.ipv4.routes.remove(lambda r: r.is_default)
-        candidates = [ep for ep in container.endpoints.values() if ep.network.gateway is not None and not ep.network.internal]
+        candidates = [ep for ep in container.endpoints.values() if ep.network.gateway is not None and not ep.network.internal
+                      and getattr(self.drivers[ep.network.driver], "provides_gateway", True)]
         if not candidates:
             return
         candidates.sort(key=lambda ep: (ep.network.name == "docker_gwbridge", ep.network.name))

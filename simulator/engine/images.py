@@ -65,6 +65,14 @@ CATALOG: dict[str, Image] = {
     "mysql:latest": Image("mysql", "latest", ("mysqld",), entrypoint=("docker-entrypoint.sh",), flavour="debian", tools=MINIMAL_DEBIAN_TOOLS, daemon=True, exposed=("3306/tcp", "33060/tcp"), env=(_PATH, "MYSQL_MAJOR=innovation"), image_id="f6b0ca07d79d"),
     "redis:latest": Image("redis", "latest", ("redis-server",), entrypoint=("docker-entrypoint.sh",), flavour="debian", tools=MINIMAL_DEBIAN_TOOLS, daemon=True, exposed=("6379/tcp",), env=(_PATH, "REDIS_VERSION=8.2.3"), image_id="7faaec683238"),
 }
+NETSHOOT_TOOLS = frozenset(
+    {"ping", "ip", "ifconfig", "hostname", "cat", "env", "sleep", "route", "arp", "nslookup", "dig", "curl", "wget",
+     "getent", "echo", "true", "false", "ls", "sh", "bash", "exit", "bridge", "iptables"}
+)
+CATALOG["nicolaka/netshoot:latest"] = Image(
+    "nicolaka/netshoot", "latest", ("zsh",), flavour="host", tools=NETSHOOT_TOOLS, shell="/bin/zsh", image_id="a2b4c3e60b2f",
+)
+
 ALIASES = {"ubuntu:24.04": "ubuntu:latest", "ubuntu:noble": "ubuntu:latest", "ubuntu:trusty": "ubuntu:14.04", "ubuntu:xenial": "ubuntu:16.04"}
 
 

@@ -35,6 +35,7 @@ class ProcessContext:
     reverse: Callable[[str], Generator[Any, Any, str | None]] | None = None
     netns_names: Callable[[NetworkNamespace], str] | None = None
     shell: str = "bash"
+    userland: str = ""  # the image (``nicolaka/netshoot``) when version banners differ from the flavour
 
     def out(self, text: str) -> None:
         self.stdout.append(text)

@@ -268,6 +268,7 @@ class Lab:
             self.sim, container.netns, image.flavour, container.hostname, self.machines[engine.machine.name].next_pid(),
             files=files.container_files(engine, container), environ=files.container_environ(engine, container),
         )
+        ctx.userland = image.repository
         self._wire_resolver(ctx)
         return self._run_program(ctx, program, argv)
 

@@ -8,7 +8,7 @@ from simulator import Lab
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.packets.tcp import TcpFlags, TcpSegment
 from simulator.programs.curl import UrlError, parse_url
-from simulator.programs.servers import NGINX_INDEX_HTML, nginx_error_page, start_http_server
+from simulator.programs.servers import NGINX_INDEX_HTML, nginx_error_page
 from simulator.trace.records import FrameSent, TcpStateChanged
 
 WEB = "93.184.216.34"
@@ -29,7 +29,7 @@ HEAD_200 = (
 @pytest.fixture
 def lab() -> Lab:
     lab = Lab(seed=5)
-    start_http_server(lab.sim, lab.machines["internet"].netns)
+    # the lab's internet machine already runs a web server on port 80 (topologies.build)
     return lab
 
 
