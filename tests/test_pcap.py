@@ -69,3 +69,33 @@ def test_tshark_finds_no_malformed_frames_or_bad_checksums(capture):
     lines = [line.split("\t") for line in r.stdout.splitlines()]
     assert {proto for _, proto in lines} <= {"ARP", "ICMP", "TCP", "HTTP", "UDP", "DNS"}
     assert all("/" in name for name, _ in lines)
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed (CI installs it)")
+def test_tshark_protocol_tree_matches_the_trace(capture):
+    """Frame for frame, what Wireshark dissects is what the trace recorded."""
+    lab, path = capture
+    r = subprocess.run(
+        ["tshark", "-r", str(path), "-T", "fields", "-E", "separator=|",
+         "-e", "frame.interface_name", "-e", "eth.src", "-e", "eth.dst", "-e", "frame.protocols", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.ttl", "-e", "arp.opcode"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    dissected = [line.split("|") for line in r.stdout.splitlines()]
+    expected = []
+    for node, dev in lab.trace.devices():
+        for _, frame in lab.trace.captured(node, dev):
+            expected.append((f"{node}/{dev}", frame))
+    assert len(dissected) == len(expected)
+    by_iface: dict[str, list[list[str]]] = {}
+    for row in dissected:
+        by_iface.setdefault(row[0], []).append(row)
+    for (iface, frame), row in zip(sorted(expected, key=lambda e: e[0]), [r for k in sorted(by_iface) for r in by_iface[k]], strict=True):
+        assert row[0] == iface
+        assert (row[1], row[2]) == (str(frame.src), str(frame.dst))
+        payload = frame.payload
+        if frame.ethertype == 0x0806:
+            assert "arp" in row[3] and row[7] == str(int(payload.op))
+        else:
+            assert "ip" in row[3].split(":")
+            assert (row[4], row[5], row[6]) == (str(payload.src), str(payload.dst), str(payload.ttl))
