@@ -4,10 +4,11 @@
     .venv/bin/python docs/gen_gallery.py structure    # just one
     .venv/bin/python docs/gen_gallery.py --out DIR    # somewhere else
 
-For each scenario it runs ``dockersim run NAME --figures docs/assets/NAME --quiet``,
-exactly what a user would type, so the gallery shows what the program draws. The
-pages pick the figures up at the next ``mkdocs build`` (``docs/hooks.py``); they
-build without them too. The figures are generated files: ``docs/assets/.gitignore``
+For each scenario it runs ``dockersim run NAME --figures docs/assets/NAME --quiet``
+and, for the Korean pages, ``dockersim run NAME --lang ko --figures
+docs/assets/NAME/ko --quiet``: exactly what a user would type, so the gallery shows
+what the program draws. The pages pick the figures up at the next ``mkdocs build``
+(``docs/hooks.py``); they build without them too. The figures are generated files: ``docs/assets/.gitignore``
 keeps them out of git.
 
 When the views (``simulator.viz``) cannot be imported, or a scenario cannot draw
@@ -37,11 +38,11 @@ def viz_problem() -> str | None:
     return None
 
 
-def render(name: str, out: Path) -> tuple[bool, str]:
+def render(name: str, out: Path, lang: str = "en") -> tuple[bool, str]:
     """Run one scenario with --figures; (figures written, message)."""
-    folder = out / name
+    folder = out / name if lang == "en" else out / name / lang
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "simulator.cli", "run", name, "--figures", str(folder), "--quiet"]
+    command = [sys.executable, "-m", "simulator.cli", "run", name, "--lang", lang, "--figures", str(folder), "--quiet"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     pngs = sorted(p.name for p in folder.glob("*.png"))
     if done.returncode == 2:
@@ -49,13 +50,14 @@ def render(name: str, out: Path) -> tuple[bool, str]:
     if done.returncode != 0 or not pngs:
         last = (done.stderr.strip().splitlines() or ["no figure written"])[-1]
         return False, f"{name}: skipped ({last})"
-    return True, f"{name}: {', '.join(pngs)}"
+    return True, f"{name}: {', '.join(str(folder.relative_to(out) / p) for p in pngs)}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="built-in scenarios (default: all)")
     parser.add_argument("--out", type=Path, default=DOCS / "assets", help="output folder (default: docs/assets)")
+    parser.add_argument("--lang", action="append", choices=["en", "ko"], help="languages to draw (default: en and ko)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -68,10 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     names = args.names or script.builtin_names()
     status = 0
     for name in names:
-        ok, message = render(name, args.out)
-        print(f"gen_gallery: {message}")
-        if not ok and message.startswith(f"{name}: ") and "skipped" not in message:
-            status = 2
+        for lang in args.lang or ["en", "ko"]:
+            ok, message = render(name, args.out, lang)
+            print(f"gen_gallery: {message}")
+            if not ok and "skipped" not in message:
+                status = 2
     return status
 
 

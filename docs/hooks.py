@@ -6,8 +6,9 @@ The figures are not in git: ``docs/gen_gallery.py`` renders them into
 Markdown view hides and this hook replaces at build time:
 
 ``<!-- figures: NAME -->``
-    every PNG in ``docs/assets/NAME/`` (the topology first), each with links to its
-    SVG and PDF; without figures, a note that says how to make them.
+    every PNG in ``docs/assets/NAME/`` (the topology first; Korean pages take
+    ``docs/assets/NAME/ko/`` when it exists), each with links to its SVG and PDF;
+    without figures, a note that says how to make them.
 ``<!-- gallery -->``
     one section per built-in scenario with its title and its figures.
 ``<!-- api: simulator.viz -->``
@@ -75,9 +76,12 @@ def _rel(page: Any, target: str) -> str:
     return posixpath.relpath(target, here or ".")
 
 
-def figure_files(name: str) -> list[Path]:
-    """The PNG figures of scenario ``name`` in docs/assets/NAME/, the topology first."""
+def figure_files(name: str, lang: str = "en") -> list[Path]:
+    """The PNG figures of scenario ``name``, the topology first: docs/assets/NAME/, or
+    docs/assets/NAME/ko/ for Korean pages when the Korean figures were drawn."""
     folder = ASSETS / name
+    if lang != "en" and any((folder / lang).glob("*.png")):
+        folder = folder / lang
     if not folder.is_dir():
         return []
     pngs = sorted(folder.glob("*.png"), key=lambda p: (p.stem != "topology", p.name))
@@ -86,15 +90,16 @@ def figure_files(name: str) -> list[Path]:
 
 def figures_markdown(name: str, page: Any) -> str:
     words = NOTES[_lang(page)]
-    pngs = figure_files(name)
+    pngs = figure_files(name, _lang(page))
     if not pngs:
         return words["no_figures"].format(name=name)
     parts = []
     for png in pngs:
-        src = _rel(page, f"assets/{name}/{png.name}")
+        where = png.parent.relative_to(DOCS).as_posix()
+        src = _rel(page, f"{where}/{png.name}")
         caption = words["caption"].format(file=png.name, name=name)
         others = [
-            f"[{ext.upper()}]({_rel(page, f'assets/{name}/{png.stem}.{ext}')})"
+            f"[{ext.upper()}]({_rel(page, f'{where}/{png.stem}.{ext}')})"
             for ext in ("svg", "pdf")
             if (png.with_suffix(f".{ext}")).exists()
         ]
@@ -108,8 +113,9 @@ def gallery_markdown(page: Any) -> str:
 
     words = NOTES[_lang(page)]
     sections = []
-    for name in script.builtin_names():
-        title = script.load(name).title
+    titles = {name: script.load(name).title for name in script.builtin_names()}
+    # In the chapter's order: titles start with their section number ("1.", "2.1 ...").
+    for name, title in sorted(titles.items(), key=lambda item: (not item[1][:1].isdigit(), item[1])):
         sections.append(
             f"## {title}\n\n{words['run']}: `dockersim run {name}`\n\n{figures_markdown(name, page)}"
         )

@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", default=None, choices=["en", "ko"], help="language of explanations")
     common.add_argument("--seed", type=int, default=None, help="random seed (same seed, same run)")
     shell = sub.add_parser("shell", parents=[common], help="an interactive terminal on the simulated host")
-    shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3])
+    shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3], help="Docker hosts on the LAN (2 or 3 for overlay and macvlan lessons)")
     run = sub.add_parser("run", parents=[common], help="play a scenario (a file, or a built-in by name)")
     run.add_argument("scenario", help="a scenario file or the name of a built-in scenario")
     run.add_argument("--check", action="store_true", help="compare outputs with the expected lines; exit 1 on a difference")
@@ -185,11 +185,14 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    fig = viz.topology(lab.trace, title=title)  # type: ignore[attr-defined,unused-ignore]
-    for ext in ("png", "svg", "pdf"):
-        path = folder / f"topology.{ext}"
-        fig.savefig(path)
-        written.append(path)
+    try:
+        fig = viz.topology(lab.trace, title=title, lang=lab.lang)
+        for ext in ("png", "svg", "pdf"):
+            path = folder / f"topology.{ext}"
+            fig.savefig(path)
+            written.append(path)
+    except Exception as error:  # a figure must not cost the lesson its transcript
+        print(f"dockersim: could not draw {folder}: {type(error).__name__}: {error}", file=sys.stderr)
     return written
 
 
@@ -213,7 +216,11 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0)
+    try:
+        lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0)
+    except ValueError as error:
+        print(f"dockersim: {error}", file=sys.stderr)
+        return 2
     interactive = sys.stdin.isatty()
     if interactive:
         _setup_readline(lab)

@@ -55,6 +55,7 @@ class Container:
     extra_hosts: tuple[str, ...] = ()
     sandbox_id: str = ""  # libnetwork's sandbox id while running
     auto_remove: bool = False  # --rm
+    host_endpoint_id: str = ""  # host mode: the endpoint `docker network inspect host` lists
     name_explicit: bool = True  # --name given (<= 24: generated names are not in DNS)
     dns: Any = None  # the EmbeddedDns serving this container, while it runs
     extra_tools: set[str] = field(default_factory=set)  # installed with apt-get / apk

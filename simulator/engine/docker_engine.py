@@ -487,6 +487,7 @@ class DockerEngine:
             container.hostname = target.hostname
         elif mode == "host":
             container.netns = self.machine.netns
+            container.host_endpoint_id = self.new_id()  # an endpoint on "host" without an address
         else:
             for target_name, alias in container.links:
                 target = self.container(target_name)

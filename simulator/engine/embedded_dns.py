@@ -87,7 +87,7 @@ class EmbeddedDns:
         name = name.lower().rstrip(".")
         for ep in self._endpoints_in_order():
             net = ep.network
-            if net.is_default_bridge:
+            if net.is_default_bridge or net.name == "docker_gwbridge":  # the gateway bridge has no names
                 continue
             short = name
             if name.endswith("." + net.name.lower()):
@@ -100,7 +100,7 @@ class EmbeddedDns:
     def reverse(self, ip: IPv4Address) -> str | None:
         for ep in self._endpoints_in_order():
             for other in ep.network.endpoints.values():
-                if other.ip == ip and not ep.network.is_default_bridge:
+                if other.ip == ip and not ep.network.is_default_bridge and ep.network.name != "docker_gwbridge":
                     return f"{other.container.name}.{ep.network.name}."
         return None
 

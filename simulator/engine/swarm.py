@@ -84,7 +84,9 @@ class SwarmNode:
     role: str  # "manager" | "worker"
     addr: IPv4Address
     leader: bool = False
+    gossip_id: str = ""  # NetworkDB's random suffix of the node name
     lb: dict[str, IPv4Address] = field(default_factory=dict)  # network id -> lb-NAME address
+    lb_ids: dict[str, str] = field(default_factory=dict)  # network id -> its endpoint id
 
     @property
     def hostname(self) -> str:
@@ -93,7 +95,7 @@ class SwarmNode:
     @property
     def peer_name(self) -> str:
         """The name NetworkDB knows the node by (``Peers`` in ``docker network inspect``)."""
-        return f"{self.hostname}-{self.id[:12]}"
+        return f"{self.hostname}-{self.gossip_id}"
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ class Swarm:
         secret = swarm_id(self.sim, 50)
         self.worker_token = f"SWMTKN-1-{secret}-{swarm_id(self.sim)}"
         self.manager_token = f"SWMTKN-1-{secret}-{swarm_id(self.sim)}"
-        node = SwarmNode(swarm_id(self.sim), engine, "manager", addr, leader=True)
+        node = SwarmNode(swarm_id(self.sim), engine, "manager", addr, leader=True, gossip_id=self._gossip_id())
         self.nodes[engine.machine.name] = node
         self._ingress(engine)
         return node
@@ -159,9 +161,15 @@ class Swarm:
             role = "manager"
         else:
             raise DockerError("invalid join token")
-        node = SwarmNode(swarm_id(self.sim), engine, role, addr)
+        node = SwarmNode(swarm_id(self.sim), engine, role, addr, gossip_id=self._gossip_id())
         self.nodes[engine.machine.name] = node
+        for net in self.networks.values():
+            if net.name == "ingress":
+                engine.networks[net.id] = net  # every node has the ingress network
         return node
+
+    def _gossip_id(self) -> str:
+        return f"{self.sim.stream('swarm').getrandbits(48):012x}"
 
     def leave(self, engine: DockerEngine, force: bool) -> None:
         node = self.node(engine)
@@ -224,6 +232,7 @@ class Swarm:
             del self.subnets[subnet]
         for node in self.nodes.values():
             node.lb.pop(net.id, None)
+            node.lb_ids.pop(net.id, None)
 
     def _ingress(self, engine: DockerEngine) -> None:
         from simulator.engine.network import Network
@@ -251,6 +260,7 @@ class Swarm:
         if ip is None and net.pool is not None:
             ip = net.pool.allocate()
             node.lb[net.id] = ip
+            node.lb_ids[net.id] = f"{self.sim.stream('ids').getrandbits(256):064x}"
         assert ip is not None
         return ip
 

@@ -14,6 +14,8 @@ from simulator.kernel.devices.bridge import Bridge
 from simulator.kernel.devices.veth import Veth
 from simulator.programs import render
 
+ETH_HLEN = 14
+
 if TYPE_CHECKING:
     from simulator.kernel.devices.device import Device
     from simulator.kernel.namespace import NetworkNamespace
@@ -54,7 +56,14 @@ def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
         if a.dev == dev.name
     )
     ipv6 = dev.ipv6
-    link_local = eui64_link_local(dev.mac) if ipv6 and dev.kind != "loopback" and dev.up and dev.carrier else None
+    link_local = eui64_link_local(dev.mac) if _has_link_local(dev) else None
+    rx_bytes = dev.rx_bytes
+    if isinstance(dev, Bridge):
+        # br_pass_frame_up() counts skb->len after the port's eth_type_trans() pulled the
+        # Ethernet header: a bridge device's RX bytes leave out 14 bytes per frame (its TX
+        # bytes, counted in br_dev_xmit() before the pull, include them). The model counts
+        # whole frames on every device.
+        rx_bytes -= ETH_HLEN * dev.rx_packets
     return render.LinkView(
         index=dev.ifindex,
         name=dev.name,
@@ -72,11 +81,16 @@ def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
         ipv6_link_local=link_local,
         ipv6_loopback=dev.kind == "loopback" and ipv6,
         rx_packets=dev.rx_packets,
-        rx_bytes=dev.rx_bytes,
+        rx_bytes=rx_bytes,
         tx_packets=dev.tx_packets,
         tx_bytes=dev.tx_bytes,
         qlen=dev.tx_queue_len,
     )
+
+
+def _has_link_local(dev: Device) -> bool:
+    """The kernel gives an IPv6 device its EUI-64 ``fe80::`` address once it is up with carrier."""
+    return dev.ipv6 and dev.kind != "loopback" and dev.up and dev.carrier
 
 
 def links(ns: NetworkNamespace) -> list[render.LinkView]:
@@ -116,8 +130,8 @@ def _multicast_self(dev: Device, is_bridge: bool) -> list[str]:
     if is_bridge:
         groups += ["01:00:5e:00:00:6a", "33:33:00:00:00:6a"]  # multicast router discovery (snooping)
     groups.append("01:00:5e:00:00:01")  # 224.0.0.1 all hosts
-    if dev.ipv6 and is_bridge and dev.carrier:
-        groups.append("33:33:ff:" + ":".join(f"{b:02x}" for b in dev.mac[3:]))  # solicited-node
+    if _has_link_local(dev):  # every device with a link-local address joins its solicited-node group
+        groups.append("33:33:ff:" + ":".join(f"{b:02x}" for b in dev.mac[3:]))
     return groups
 
 

@@ -8,6 +8,7 @@ in. Errors are the tools' own words and exit statuses.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Generator
 from typing import Any
 
@@ -59,6 +60,11 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             if not views:
                 ctx.err(f'Device "{dev}" does not exist.\n')
                 return 1
+        if "-4" in argv and obj == "address":  # IPv4 only: links that have an inet address, no inet6 lines
+            views = [dataclasses.replace(v, ipv6_link_local=None, ipv6_loopback=False) for v in views if v.addrs]
+            text = render.ip_addr(views, ctx.flavour)
+            ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
+            return 0
         ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour))
         return 0
     if obj == "route":

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 SUBCOMMANDS = (
     "run", "create", "start", "stop", "restart", "rm", "kill", "ps", "exec", "attach",
-    "network", "version", "images", "container", "port", "inspect",
+    "network", "version", "images", "container", "port", "inspect", "swarm", "node",
 )
 
 
@@ -583,6 +583,16 @@ class DockerCli:
         if removed:
             text += "Deleted Networks:\n" + "".join(name + "\n" for name in removed)
         return CliOutcome(stdout=text, changed=True)
+
+    def cmd_swarm(self, args: list[str]) -> CliOutcome:
+        from simulator.scenario import swarm_cli
+
+        return swarm_cli.swarm(self, args)
+
+    def cmd_node(self, args: list[str]) -> CliOutcome:
+        from simulator.scenario import swarm_cli
+
+        return swarm_cli.node(self, args)
 
     def cmd_version(self, args: list[str]) -> CliOutcome:
         prof = self.engine.profile

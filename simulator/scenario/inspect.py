@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulator.packets.addresses import MacAddress
 from simulator.scenario.output import rfc3339
 
 if TYPE_CHECKING:
@@ -41,7 +42,9 @@ def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
             "IPv6Address": "",
         }
         for ep in sorted(net.endpoints.values(), key=lambda e: e.container.id)
+        if ep.container.id in engine.containers  # a swarm network shows this node's endpoints only
     }
+    peers = _swarm_peers(engine, net, containers)
     out: dict[str, Any] = {
         "Name": net.name,
         "Id": net.id,
@@ -77,6 +80,31 @@ def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
                     }
                 }
             }
+    if peers:
+        out["Peers"] = peers
+    return out
+
+
+def _swarm_peers(engine: DockerEngine, net: Network, containers: dict[str, Any]) -> list[dict[str, str]]:
+    """An overlay network: the node's ``lb-NAME`` endpoint joins ``Containers``; ``Peers`` lists the nodes."""
+    swarm = engine.swarm
+    node = swarm.node(engine) if swarm is not None else None
+    if swarm is None or node is None or net.scope != "swarm":
+        return []
+    lb = node.lb.get(net.id)
+    if lb is not None and net.subnet is not None and any(ep.container.id in engine.containers for ep in net.endpoints.values()):
+        containers[f"lb-{net.name}"] = {
+            "Name": f"{net.name}-endpoint",
+            "EndpointID": node.lb_ids.get(net.id, ""),
+            "MacAddress": str(MacAddress.from_ipv4(lb)),
+            "IPv4Address": f"{lb}/{net.subnet.prefixlen}",
+            "IPv6Address": "",
+        }
+    users = {ep.container.id for ep in net.endpoints.values()}
+    out = []
+    for other in swarm.nodes.values():
+        if users & set(other.engine.containers):
+            out.append({"Name": other.peer_name, "IP": str(other.addr)})
     return out
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine.docker_engine import DockerEngine
+from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
 from simulator.programs import resolver, textutils
 from simulator.programs.process import ProcessContext
@@ -94,6 +95,9 @@ class Lab:
         self.engines: dict[str, DockerEngine] = {
             name: DockerEngine(self.sim, self.machines[name], self.profile) for name in self.topology.docker_hosts
         }
+        self.swarm = Swarm(self.sim)  # the one cluster the lab's daemons may form (docker swarm init/join)
+        for engine in self.engines.values():
+            engine.swarm = self.swarm
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
         self._stderr_first = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.kernel.devices.veth import Veth
+from simulator.kernel.links import stacked_on
 
 if TYPE_CHECKING:
     from simulator.kernel.namespace import NetworkNamespace
@@ -21,8 +22,11 @@ def _namespace(ns: NetworkNamespace, kind: str, machine: str, extra: tuple[Any, 
     devices = []
     for dev in sorted(ns.devices.values(), key=lambda d: d.ifindex):
         peer = None
+        lower = stacked_on(dev)  # a macvlan/ipvlan/VLAN device is tied to its parent
         if isinstance(dev, Veth) and dev.peer.namespace is not None:
             peer = (dev.peer.namespace.node, dev.peer.name)
+        elif lower is not None and lower.namespace is not None:
+            peer = (lower.namespace.node, lower.name)
         addrs = tuple(f"{a.ip}/{a.prefixlen}" for a in ns.ipv4.addresses if a.dev == dev.name)
         devices.append((dev.name, dev.kind, str(dev.mac), addrs, dev.up, dev.master.name if dev.master else None, peer))
     return (ns.node, kind, machine, tuple(devices), extra)
@@ -42,6 +46,9 @@ def take(lab: Lab) -> tuple[Any, ...]:
                 continue
             extra = (("image", c.image.reference), ("networks", tuple(sorted(c.endpoints))))
             namespaces.append(_namespace(c.netns, "container", host, extra))
+        overlay = engine.drivers.get("overlay")
+        for ns in getattr(overlay, "namespaces", list)():  # overlay networks' own namespaces (br0, vxlan0)
+            namespaces.append(_namespace(ns, "overlay-netns", host))
     lan: tuple[tuple[str, str, str], ...] = ()
     if lab.topology.switch is not None:
         lan = tuple(

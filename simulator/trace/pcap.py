@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from simulator.packets.codec import encode
 from simulator.trace.records import BridgeForwarded, FrameReceived, FrameSent
+from simulator.trace.tracer import capture_point
 
 if TYPE_CHECKING:
     from simulator.trace.tracer import Trace
@@ -65,12 +66,10 @@ def pcapng_bytes(trace: Trace, devices: list[tuple[str, str]] | None = None) -> 
     out += [interface_description(f"{node}/{dev}") for node, dev in wanted]
     cache: dict[int, bytes] = {}
     for r in trace:
-        if isinstance(r, FrameSent | FrameReceived):
-            key = (r.node, r.dev)
-        elif isinstance(r, BridgeForwarded):
-            key = (r.node, r.bridge)
-        else:
+        key = capture_point(r)
+        if key is None:
             continue
+        assert isinstance(r, FrameSent | FrameReceived | BridgeForwarded)
         i = index.get(key)
         if i is None:
             continue

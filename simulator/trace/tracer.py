@@ -54,6 +54,17 @@ class Tracer:
         return Trace(list(self.records), None)
 
 
+def capture_point(record: Record) -> tuple[str, str] | None:
+    """The (node, device) whose capture shows this record's frame, if any."""
+    if isinstance(record, FrameSent):
+        return (record.node, record.dev)
+    if isinstance(record, FrameReceived):
+        return None if record.dev == "lo" else (record.node, record.dev)
+    if isinstance(record, BridgeForwarded):
+        return (record.node, record.bridge)
+    return None
+
+
 class Trace(Sequence[Record]):
     """An ordered, read-only sequence of records (all of a lab's, or one command's).
 
@@ -95,24 +106,22 @@ class Trace(Sequence[Record]):
         A port device shows what it sends and receives. A bridge device shows what
         the host sends through it and, being promiscuous, every frame that enters
         the bridge from a port (Linux passes those up to the bridge device).
+        ``lo`` shows each packet once (its transmit and receive are one skb).
         """
         out: list[tuple[float, EthernetFrame]] = []
         for r in self._records:
-            if isinstance(r, FrameSent | FrameReceived):
-                if r.dev == dev and r.node == node:
-                    out.append((r.time, r.frame))
-            elif isinstance(r, BridgeForwarded) and r.bridge == dev and r.node == node:
-                out.append((r.time, r.frame))
+            where = capture_point(r)
+            if where is not None and where == (node, dev):
+                out.append((r.time, r.frame))  # type: ignore[union-attr]
         return out
 
     def devices(self) -> list[tuple[str, str]]:
         """Every (node, device) that saw a frame, in order of first appearance."""
         seen: dict[tuple[str, str], None] = {}
         for r in self._records:
-            if isinstance(r, FrameSent | FrameReceived):
-                seen.setdefault((r.node, r.dev), None)
-            elif isinstance(r, BridgeForwarded):
-                seen.setdefault((r.node, r.bridge), None)
+            where = capture_point(r)
+            if where is not None:
+                seen.setdefault(where, None)
         return list(seen)
 
     def to_pcap(self, path: str) -> None:

@@ -24,12 +24,13 @@ snapshot giving veth peers, LAN cables and bridge ports.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import Any
 
 from simulator.packets.arp import ArpOp, ArpPacket
+from simulator.packets.codec import encode
 from simulator.packets.ethernet import EthernetFrame
 from simulator.packets.icmp import IcmpMessage, IcmpType
 from simulator.packets.ipv4 import IPv4Packet
@@ -56,7 +57,7 @@ class Segment:
     dst: str
     t0: float
     t1: float
-    via: str  # "link", "bridge-in", "bridge-out"
+    via: str  # "link", "bridge-in", "bridge-out", "loop" (lo, back to itself)
     index: int  # position of the record that completed it, in the trace
 
 
@@ -97,9 +98,9 @@ class Journey:
     @property
     def leaves(self) -> list[str]:
         """Where the frame ended: taken by a stack, or dropped."""
-        sources = {s.src for s in self.segments}
+        sources = {s.src for s in self.segments if s.via != "loop"}
         ends = [s.dst for s in self.segments if s.dst not in sources]
-        return ends or [self.start]
+        return list(dict.fromkeys(ends)) or [self.start]
 
 
 @dataclass(slots=True)
@@ -181,6 +182,19 @@ def is_arp_request(frame: EthernetFrame) -> bool:
 # --- following ---------------------------------------------------------------------------------
 
 
+def frame_key(frame: EthernetFrame) -> Hashable:
+    """A hashable stand-in for ``frame``, equal for equal frames.
+
+    Frames are frozen values and hash, except those carrying a DNS message (a
+    dnspython ``Message`` is mutable): for those, the exact bytes on the wire.
+    """
+    try:
+        hash(frame)
+    except TypeError:
+        return encode(frame)
+    return frame
+
+
 def _links(network: Network) -> dict[str, str]:
     peer: dict[str, str] = {}
     for ns in network.namespaces:
@@ -218,14 +232,14 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
     ports = _ports(network)
     bridges = _bridges(network)
     journeys: list[Journey] = []
-    in_flight: list[tuple[EthernetFrame, str, str | None, float, Journey]] = []  # frame, from, expected at, t0, journey
-    arrived: dict[tuple[str, EthernetFrame], Journey] = {}  # (device, frame) -> journey, awaiting a bridge
-    leaving: dict[tuple[str, EthernetFrame], tuple[str, Journey]] = {}  # (port, frame) -> (bridge, journey)
+    in_flight: list[tuple[Hashable, str, str | None, float, Journey]] = []  # frame, from, expected at, t0, journey
+    arrived: dict[tuple[str, Hashable], Journey] = {}  # (device, frame) -> journey, awaiting a bridge
+    leaving: dict[tuple[str, Hashable], tuple[str, Journey]] = {}  # (port, frame) -> (bridge, journey)
     lone_drops: list[FrameDropped] = []
     command = None
     t_first: float | None = None
 
-    def take_in_flight(frame: EthernetFrame, at: str) -> tuple[str, float, Journey] | None:
+    def take_in_flight(frame: Hashable, at: str) -> tuple[str, float, Journey] | None:
         best = None
         for i, (f, _src, expected, _t0, _j) in enumerate(in_flight):
             if f == frame and expected == at:
@@ -243,9 +257,10 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
             command = r.command
         if isinstance(r, FrameSent | FrameReceived | BridgeForwarded) and t_first is None:
             t_first = r.time
+        key = frame_key(r.frame) if isinstance(r, FrameSent | FrameReceived | BridgeForwarded | FrameDropped) and r.frame is not None else None
         if isinstance(r, FrameSent):
             here = dev_id(r.node, r.dev)
-            cont = leaving.pop((here, r.frame), None)
+            cont = leaving.pop((here, key), None)
             if cont is not None:
                 bridge, journey = cont
                 journey.segments.append(Segment(bridge, here, r.time, r.time, "bridge-out", index))
@@ -254,26 +269,26 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
                 journeys.append(journey)
                 if here in bridges:  # the bridge's own stack sends through one of its ports
                     for port in ports.get(here, []):
-                        leaving[(port, r.frame)] = (here, journey)
+                        leaving[(port, key)] = (here, journey)
                     continue
-            in_flight.append((r.frame, here, peer.get(here), r.time, journey))
+            in_flight.append((key, here, peer.get(here), r.time, journey))
         elif isinstance(r, FrameReceived):
             here = dev_id(r.node, r.dev)
-            got = take_in_flight(r.frame, here)
+            got = take_in_flight(key, here)
             if got is None:
                 journey = Journey(r.frame, here, r.time, index)
                 journeys.append(journey)
             else:
                 src, t0, journey = got
-                if src != here:  # a loopback frame arrives where it left
-                    journey.segments.append(Segment(src, here, t0, r.time, "link", index))
-            arrived[(here, r.frame)] = journey
+                # a loopback frame arrives where it left: a "loop" segment
+                journey.segments.append(Segment(src, here, t0, r.time, "link" if src != here else "loop", index))
+            arrived[(here, key)] = journey
         elif isinstance(r, BridgeForwarded):
             ingress = dev_id(r.node, r.ingress)
             bridge = bridge_id(r.node, r.bridge)
-            journey_or_none = arrived.pop((ingress, r.frame), None)
+            journey_or_none = arrived.pop((ingress, key), None)
             if journey_or_none is None:
-                got = take_in_flight(r.frame, ingress)
+                got = take_in_flight(key, ingress)
                 if got is not None:
                     src, t0, journey_or_none = got
                     journey_or_none.segments.append(Segment(src, ingress, t0, r.time, "link", index))
@@ -283,12 +298,12 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
             journey = journey_or_none
             journey.segments.append(Segment(ingress, bridge, r.time, r.time, "bridge-in", index))
             for port in r.egress:
-                leaving[(dev_id(r.node, port), r.frame)] = (bridge, journey)
+                leaving[(dev_id(r.node, port), key)] = (bridge, journey)
             if r.action == "local":
                 journey.local.append(bridge)
         elif isinstance(r, FrameDropped):
             here = dev_id(r.node, r.dev)
-            owner = arrived.get((here, r.frame)) if r.frame is not None else None
+            owner = arrived.get((here, key)) if key is not None else None
             if owner is None and r.frame is not None:
                 owner = next((j for j in reversed(journeys) if j.frame == r.frame), None)
             if owner is not None:

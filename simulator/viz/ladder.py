@@ -69,7 +69,7 @@ def _moves(hops: Hops) -> list[Move]:
     for i, j in enumerate(hops.journeys):
         for s in j.segments:
             a, b = column_of(s.src), column_of(s.dst)
-            if a != b:
+            if a != b or s.via == "loop":
                 moves.append(Move(i, a, b, s.t0, s.t1, j.kind))
     for t in hops.transitions:
         moves.append(Move(-1, column_of(t.src), column_of(t.dst), t.t, t.t, "nat" if t.nat else "other"))
@@ -115,7 +115,7 @@ def _project(moves: list[Move], hops: Hops, columns: list[str]) -> list[Move]:
         src, t0 = m.src, m.t0
         while src not in shown and src in parents:
             src, t0 = parents[src]
-        if src in shown and src != m.dst:
+        if src in shown and (src != m.dst or m.src == m.dst):
             out.append(Move(m.journey, src, m.dst, t0, m.t1, m.kind))
     return out
 
@@ -294,10 +294,12 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     for m in moves:
         colour = style.KIND_COLOUR.get(m.kind, style.KIND_COLOUR["other"])
         dashed = m.journey < 0
+        loop = m.src == m.dst  # through lo: out and back into the same device
         arrow = FancyArrowPatch(
             (col_x[m.src], canvas.y(y_of[m.t0])), (col_x[m.dst], canvas.y(y_of[m.t1])), arrowstyle="-|>", mutation_scale=16,
             linewidth=2.5, color=colour, zorder=3, shrinkA=2, shrinkB=2,
             linestyle=(0, (4, 3)) if dashed else style.KIND_STYLE.get(m.kind, "solid"),
+            connectionstyle="arc,angleA=0,angleB=0,armA=36,armB=36,rad=8" if loop else "arc3",
         )
         arrow.set_gid(f"MOVE:{m.journey}:{m.src}>{m.dst}")
         ax.add_patch(arrow)

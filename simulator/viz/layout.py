@@ -674,6 +674,15 @@ def layout(
         elif kind == "routing" and sa.owner and network.namespace(sa.owner) and network.namespace(sa.owner).kind == "router":  # type: ignore[union-attr]
             top, side_ = (sa, sc) if sa.cy < sc.cy else (sc, sa)
             pts = [(top.cx, top.y + top.h), (top.cx, side_.cy), (side_.x, side_.cy)]
+        elif kind == "routing" and (sa.kind == "bar") != (sc.kind == "bar"):
+            # a bridge to the host's NIC: down, across, down, staying above the NIC's address text
+            bar, nic = (sa, sc) if sa.kind == "bar" else (sc, sa)
+            x = min(max(nic.cx, bar.x + 12), bar.x + bar.w - 12)
+            if abs(x - nic.cx) < 1:
+                pts = [(x, bar.y + bar.h), (nic.cx, nic.y)]
+            else:
+                level = nic.y - 2 * style.line_height() - 14
+                pts = [(x, bar.y + bar.h), (x, level), (nic.cx, level), (nic.cx, nic.y)]
         else:
             if sc.kind == "bar" and sa.kind != "bar":
                 pc = _attach(b, c, (sa.cx, sa.cy))

@@ -245,8 +245,10 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         title = term("path-title", lang, command=_short(hops.command)) if hops.command else term("path-title-plain", lang)
     inside = {n.node for n in network.namespaces if n.kind in ("docker-host", "container")}
     hosts_only = all(k.split("/", 1)[0] in inside for k in keep)
+    involved = {k.split("/", 1)[0] for k in keep} & {n.node for n in network.namespaces if n.kind == "container"}
     scene = topology_scene(trace, first, title=title, subtitle="", lang=lang, keep=keep, roomy=True,
-                           notes=any(t.changes for t in transitions), hosts_only=hosts_only)
+                           notes=any(t.changes for t in transitions), hosts_only=hosts_only,
+                           max_containers=max(len(involved) + 2, 3))
 
     emphasis = set(keep)
     for node in list(keep):
@@ -355,15 +357,21 @@ def _arrow_points(arrows: Sequence[Arrow]) -> list[tuple[float, float]]:
     return pts
 
 
-def _beside(scene: Scene, device: str) -> tuple[float, float] | None:
+def _beside(scene: Scene, device: str, taken: Sequence[tuple[float, float, int, str]] = ()) -> tuple[float, float] | None:
+    """A spot for a number right of ``device`` (its pill, or its line of text), clear of ``taken``."""
+    spot = None
     if device in scene.shapes:
         s = scene.shapes[device]
-        return (s.x + s.w + MARK_R + 4, s.cy)
-    for lab in scene.labels:
-        if lab.gid == device:
-            w = style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono)
-            return (lab.x + w + MARK_R + 6, lab.y + style.line_height(lab.size) / 2)
-    return None
+        spot = (s.x + s.w + MARK_R + 4, s.cy)
+    else:
+        for lab in scene.labels:
+            if lab.gid == device:
+                w = style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono)
+                spot = (lab.x + w + MARK_R + 6, lab.y + style.line_height(lab.size) / 2)
+                break
+    while spot is not None and any(math.dist(spot, m[:2]) < 2 * MARK_R + 2 for m in taken):
+        spot = (spot[0] + 2 * MARK_R + 4, spot[1])
+    return spot
 
 
 def _place(p: PathPlan) -> None:
@@ -397,7 +405,7 @@ def _place(p: PathPlan) -> None:
             a = mine[0]
             spot = ((a.start[0] + a.end[0]) / 2, (a.start[1] + a.end[1]) / 2)
         if spot is None:  # a frame that never left its device (loopback): beside the device
-            spot = _beside(p.scene, g.first.start)
+            spot = _beside(p.scene, g.first.start, p.markers)
         if spot is not None:
             p.markers.append((spot[0], spot[1], g.number, g.kind))
     for x, y, _n, _k in p.markers:

@@ -81,6 +81,30 @@ GLOBAL_PARAMS = {
     "net.ipv4.conf.default.rp_filter": 0,
 }
 TABLES = ("raw", "filter", "nat")
+# The model's TCP (``tcp.py``: WINDOW_SCALE 7, windows 502/509) is Linux with Ubuntu 24.04's
+# tcp_rmem (4096 131072 6291456).  A new namespace copies the machine's own, which may be
+# larger (kernel 6.18: 4096 131072 33554432, window scale 10 in every SYN).
+TCP_PARAMS = {"net.ipv4.tcp_rmem": "4096 131072 6291456"}
+# mirror(ipv6=True): the namespace's IPv6 defaults before any device exists (addresses
+# usable at once, nothing sent that the model would not send).
+IPV6_PARAMS = {
+    "net.ipv6.conf.all.accept_dad": 0,
+    "net.ipv6.conf.default.accept_dad": 0,
+    "net.ipv6.conf.all.router_solicitations": 0,
+    "net.ipv6.conf.default.router_solicitations": 0,
+    "net.ipv6.conf.default.disable_ipv6": 0,
+    "net.ipv6.conf.all.disable_ipv6": 0,
+}
+# mirror(quiet=True): drop what the namespace's own stack sends and the model does not
+# (IPv6: MLD, neighbour discovery; IPv4: IGMP), before iptables' raw table (-300) counts it.
+QUIET_NFT = (
+    "nft 'add table ip dsim_quiet; "
+    "add chain ip dsim_quiet out { type filter hook output priority -400; }; "
+    "add rule ip dsim_quiet out ip protocol igmp drop; "
+    "add table ip6 dsim_quiet; "
+    "add chain ip6 dsim_quiet out { type filter hook output priority -400; }; "
+    "add rule ip6 dsim_quiet out drop'"
+)
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,15}$")
 
 
@@ -159,11 +183,36 @@ def _mac(device: Device) -> str:
 # ---------------------------------------------------------------------------
 
 
-def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
+def mirror(
+    lab: Lab,
+    rn: RealNet,
+    check: bool = True,
+    *,
+    ifindex: bool = False,
+    ipv6: bool = False,
+    quiet: bool = False,
+) -> Mirror:
     """Recreate ``lab``'s current network state in ``rn``'s namespaces.
 
     With ``check`` (default) the result is read back and compared with the model
     (:func:`verify`); a difference raises :class:`MirrorError`.
+
+    Options for comparing what the tools *print* (all off by default):
+
+    ``ifindex``
+        every device gets the model's ifindex and ``txqueuelen`` (``ip link add ...
+        index N txqueuelen Q``), and NIC-to-switch cables are made after every veth, so
+        that the namespaces a node's veths lead to get their ``link-netnsid`` in the
+        order the model numbers them (the switch namespace comes last).
+    ``ipv6``
+        IPv6 on exactly the devices where the model has it (``Device.ipv6``), without
+        duplicate address detection and router solicitations, so the kernel derives the
+        same EUI-64 ``fe80::`` addresses and joins the same multicast groups at once.
+    ``quiet``
+        an nftables table ``dsim_quiet`` (invisible to ``iptables``) drops, at the
+        output hook before ``raw``, every IPv6 packet and every IGMP packet the
+        namespaces' own stacks send (MLD, bridge multicast-router discovery): the model
+        has no IPv6 or IGMP traffic, and this keeps the real packet counters equal.
     """
     from simulator.kernel.devices.bridge import Bridge
     from simulator.kernel.devices.loopback import Loopback
@@ -188,6 +237,11 @@ def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
         m.run(switch.name, f"ip link add {bridge} type bridge")
         # A store-and-forward switch, not a host: no IGMP from its own stack.
         m.run(switch.name, f"ip link set dev {bridge} type bridge mcast_snooping 0")
+    for ns in all_ns:
+        if quiet:
+            m.run(ns.node, QUIET_NFT)
+        if ipv6:
+            m.run(ns.node, "sysctl -q -w " + " ".join(f"{k}={v}" for k, v in IPV6_PARAMS.items()))
 
     ns_of_device: dict[int, NetworkNamespace] = {}
     for ns in all_ns:
@@ -199,12 +253,13 @@ def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
         for dev in sorted(ns.devices.values(), key=lambda d: d.ifindex):
             if isinstance(dev, Bridge):
                 name = _check_name(dev.name)
-                m.run(ns.node, f"ip link add {name} address {_mac(dev)} mtu {dev.mtu} type bridge")
+                m.run(ns.node, f"ip link add {name}{_link_opts(dev, ifindex)} address {_mac(dev)} mtu {dev.mtu} type bridge")
                 # Docker's bridges and the model: no STP, ageing 300 s.
                 m.run(ns.node, f"ip link set dev {name} type bridge stp_state 0 ageing_time {int(dev.aging_time_s * 100)}")
 
     # 2. links: veth pairs, NICs on wires (to the switch, or to another NIC)
     made: set[int] = set()
+    to_switch: list[tuple[str, Device, SwitchPort]] = []  # made last with ``ifindex``
     for ns in all_ns:
         for dev in sorted(ns.devices.values(), key=lambda d: d.ifindex):
             if id(dev) in made or isinstance(dev, Loopback | Bridge):
@@ -214,7 +269,10 @@ def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
                 peer_ns = ns_of_device.get(id(peer))
                 if peer_ns is None:
                     raise MirrorError(f"{ns.node}/{dev.name}: veth peer {peer.name} is in no known namespace")
-                _veth(m, ns.node, dev.name, _mac(dev), dev.mtu, peer_ns.node, peer.name, _mac(peer), peer.mtu)
+                _veth(
+                    m, ns.node, dev.name, _mac(dev), dev.mtu, peer_ns.node, peer.name, _mac(peer), peer.mtu,
+                    _link_opts(dev, ifindex), _link_opts(peer, ifindex),
+                )
                 made.update((id(dev), id(peer)))
             elif isinstance(dev, EthernetNic):
                 wire = dev.wire
@@ -222,18 +280,18 @@ def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
                     raise MirrorError(f"{ns.node}/{dev.name}: a NIC without a cable is not mirrored")
                 other = wire.b if wire.a is dev else wire.a
                 if isinstance(other, SwitchPort):
-                    assert switch is not None
-                    _veth(m, ns.node, dev.name, _mac(dev), dev.mtu, switch.name, other.name, None, dev.mtu)
-                    port = _check_name(other.name)
-                    m.run(switch.name, f"ip link set dev {port} master {switch.name}")
-                    m.run(switch.name, f"ip link set dev {port} up")
-                    m.switch_ports[f"{switch.name}/{other.name}"] = (ns.node, dev.name)
+                    to_switch.append((ns.node, dev, other))
                     made.add(id(dev))
+                    if not ifindex:
+                        _switch_cable(m, *to_switch.pop(), switch, ifindex)
                 elif isinstance(other, EthernetNic):
                     other_ns = ns_of_device.get(id(other))
                     if other_ns is None:
                         raise MirrorError(f"{ns.node}/{dev.name}: cable to a NIC in no known namespace")
-                    _veth(m, ns.node, dev.name, _mac(dev), dev.mtu, other_ns.node, other.name, _mac(other), other.mtu)
+                    _veth(
+                        m, ns.node, dev.name, _mac(dev), dev.mtu, other_ns.node, other.name, _mac(other), other.mtu,
+                        _link_opts(dev, ifindex), _link_opts(other, ifindex),
+                    )
                     made.update((id(dev), id(other)))
                 else:
                     raise MirrorError(f"{ns.node}/{dev.name}: cable to {type(other).__name__} not mirrored")
@@ -241,6 +299,8 @@ def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
                 raise MirrorError(
                     f"{ns.node}/{dev.name}: device kind {type(dev).__name__} ({dev.kind}) is not mirrored yet"
                 )
+    for node, dev, port in to_switch:
+        _switch_cable(m, node, dev, port, switch, ifindex)
     if switch is not None:
         m.run(switch.name, f"ip link set dev {switch.name} up")
 
@@ -252,7 +312,7 @@ def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
 
     # 4. kernel parameters, addresses, links up, routes, netfilter
     for ns in all_ns:
-        _sysctls(m, ns)
+        _sysctls(m, ns, ipv6=ipv6)
         for addr in ns.ipv4.addresses:
             if addr.dev == "lo" and str(addr.ip) == "127.0.0.1" and addr.prefixlen == 8:
                 continue  # every namespace has it
@@ -277,22 +337,43 @@ def mirror(lab: Lab, rn: RealNet, check: bool = True) -> Mirror:
     return m
 
 
-def _veth(m: Mirror, node_a: str, name_a: str, mac_a: str | None, mtu_a: int, node_b: str, name_b: str, mac_b: str | None, mtu_b: int) -> None:
+def _veth(
+    m: Mirror, node_a: str, name_a: str, mac_a: str | None, mtu_a: int, node_b: str, name_b: str, mac_b: str | None, mtu_b: int,
+    opts_a: str = "", opts_b: str = "",
+) -> None:
     _check_name(name_a)
     _check_name(name_b)
     addr_a = f" address {mac_a}" if mac_a else ""
     addr_b = f" address {mac_b}" if mac_b else ""
     m.run(
         node_a,
-        f"ip link add {name_a}{addr_a} mtu {mtu_a} type veth peer name {name_b}{addr_b} mtu {mtu_b} "
+        f"ip link add {name_a}{opts_a}{addr_a} mtu {mtu_a} type veth peer name {name_b}{opts_b}{addr_b} mtu {mtu_b} "
         f"netns {{ns:{m.ns(node_b)}}}",
     )
 
 
-def _sysctls(m: Mirror, ns: NetworkNamespace) -> None:
+def _link_opts(dev: Device, ifindex: bool) -> str:
+    """``ip link add`` options that give a device the model's ifindex and queue length."""
+    return f" index {dev.ifindex} txqueuelen {dev.tx_queue_len}" if ifindex else ""
+
+
+def _switch_cable(m: Mirror, node: str, dev: Device, port: Any, switch: Any, ifindex: bool) -> None:
+    """A NIC plugged into the LAN switch: a veth whose other end is a port of the switch bridge."""
+    assert switch is not None
+    _veth(m, node, dev.name, _mac(dev), dev.mtu, switch.name, port.name, None, dev.mtu, _link_opts(dev, ifindex))
+    name = _check_name(port.name)
+    m.run(switch.name, f"ip link set dev {name} master {switch.name}")
+    m.run(switch.name, f"ip link set dev {name} up")
+    m.switch_ports[f"{switch.name}/{port.name}"] = (node, dev.name)
+
+
+def _sysctls(m: Mirror, ns: NetworkNamespace, ipv6: bool = False) -> None:
     from simulator.kernel.devices.loopback import Loopback
 
     values = dict(GLOBAL_PARAMS)
+    if ipv6:
+        for dev in ns.devices.values():
+            values[f"net.ipv6.conf.{dev.name}.disable_ipv6"] = 0 if dev.ipv6 else 1
     values["net.ipv4.ip_forward"] = 1 if ns.ipv4.ip_forward else 0
     # br_netfilter is built into (or loaded in) this kernel: a new namespace starts with
     # bridge-nf-call-iptables = 1; the model says whether bridged IPv4 walks iptables.
@@ -309,6 +390,7 @@ def _sysctls(m: Mirror, ns: NetworkNamespace) -> None:
             values[f"net.ipv4.neigh.{dev.name}.{key}"] = value
     args = " ".join(f"{k}={v}" for k, v in values.items())
     m.run(ns.node, f"sysctl -q -w {args}")
+    m.run(ns.node, "sysctl -q -w " + " ".join(f"'{k}={v}'" for k, v in TCP_PARAMS.items()))
 
 
 def _br_nf(ns: NetworkNamespace) -> bool:

@@ -64,7 +64,7 @@ class IpvlanFlag(Enum):
 class Child:
     """One child as the decision sees it: its name, state and IPv4 addresses."""
 
-    name: str
+    name: str  # node/name
     up: bool
     addresses: frozenset[IPv4Address]
 
@@ -136,7 +136,7 @@ class IpvlanPort:
         for c in self.children:
             ns = c.namespace
             addrs = frozenset(a.ip for a in ns.ipv4.addresses_of(c.name)) if ns is not None else frozenset()
-            out.append(Child(c.name, c.up, addrs))
+            out.append(Child(c.label, c.up, addrs))
         return tuple(out)
 
     def _record(self, origin: str, frame: EthernetFrame, verdict: Verdict) -> None:
@@ -148,13 +148,13 @@ class IpvlanPort:
             )
 
     def _child(self, name: str) -> Ipvlan:
-        return next(c for c in self.children if c.name == name)
+        return next(c for c in self.children if c.label == name)
 
     def child_transmit(self, child: Ipvlan, frame: EthernetFrame) -> None:
         views = self.views()
-        sender = next(v for v in views if v.name == child.name)
+        sender = next(v for v in views if v.name == child.label)
         verdict = decide_transmit(views, sender, frame, self.lower.mac, self.flag)
-        self._record(child.name, frame, verdict)
+        self._record(child.label, frame, verdict)
         for name in verdict.children:
             target = self._child(name)
             self.sim.call_later(latency.VETH_S, lambda t=target: t.receive(frame))  # type: ignore[misc]
@@ -202,6 +202,10 @@ class Ipvlan(Device):
         super().__init__(sim, name, lower.mac, lower.mtu)
         self.lower = lower
         self.port = port
+
+    @property
+    def label(self) -> str:
+        return f"{self.node}/{self.name}"
 
     @property
     def carrier(self) -> bool:

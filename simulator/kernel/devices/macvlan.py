@@ -76,7 +76,7 @@ class MacvlanMode(Enum):
 class Child:
     """What the decision needs to know about one child."""
 
-    name: str
+    name: str  # node/name
     mac: MacAddress
     mode: MacvlanMode
     up: bool
@@ -171,10 +171,10 @@ class MacvlanPort:
         return any(c.mode is MacvlanMode.PASSTHRU for c in self.children)
 
     def views(self) -> tuple[Child, ...]:
-        return tuple(Child(c.name, c.mac, c.mode, c.up) for c in self.children)
+        return tuple(Child(c.label, c.mac, c.mode, c.up) for c in self.children)
 
     def _by_name(self, name: str) -> Macvlan:
-        return next(c for c in self.children if c.name == name)
+        return next(c for c in self.children if c.label == name)
 
     def _record(self, origin: str, frame: EthernetFrame, mode: str, verdict: Verdict) -> None:
         tracer = self.sim.tracer
@@ -187,9 +187,9 @@ class MacvlanPort:
     def child_transmit(self, child: Macvlan, frame: EthernetFrame) -> None:
         """A child sends: decide, then deliver (the wire at once, siblings after netif_rx)."""
         views = self.views()
-        sender = next(v for v in views if v.name == child.name)
+        sender = next(v for v in views if v.name == child.label)
         verdict = decide_transmit(views, sender, frame, self.lower.mac)
-        self._record(child.name, frame, child.mode.value, verdict)
+        self._record(child.label, frame, child.mode.value, verdict)
         if verdict.via_parent:
             lower = self.lower
             self.sim.call_later(latency.VETH_S, lambda: lower.receive(frame))  # dev_forward_skb(lowerdev)
@@ -247,6 +247,11 @@ class Macvlan(Device):
         self.lower = lower
         self.mode = mode
         self.port = port
+
+    @property
+    def label(self) -> str:
+        """``node/name``: children of one parent live in different namespaces, often all named eth0."""
+        return f"{self.node}/{self.name}"
 
     @property
     def carrier(self) -> bool:
