@@ -555,27 +555,73 @@ def _inet6_lines(link: LinkView) -> str:
 # --------------------------------------------------------------------------
 
 
-def ip_link(links: Sequence[LinkView], flavour: str) -> str:
+def _link_stats(link: LinkView) -> str:
+    """iproute2 6.1 ``print_link_stats64()`` (``ip -s``): right-aligned columns.
+
+    ``size_columns()`` starts from the widths of ``"*X errors:"``, ``packets``,
+    ``errors``, ``dropped``, ``heartbt``, ``overrun`` and ``compressed`` and
+    widens a column for a longer number (RX and TX share the widths); the
+    ``bytes`` title is printed four narrower, after ``RX:``.  Every number is
+    ``"%*llu "`` (trailing space).  The model has no missed, multicast,
+    carrier or collision counters: they are 0.
+    """
+    rx = (link.rx_bytes, link.rx_packets, link.rx_errors, link.rx_dropped, 0, 0, 0)
+    tx = (link.tx_bytes, link.tx_packets, link.tx_errors, link.tx_dropped, 0, 0, 0)
+    cols = [len("*X errors:"), len("packets"), len("errors"), len("dropped"), len("heartbt"),
+            len("overrun"), len("compressed")]
+    for values in (rx, tx):
+        for i, value in enumerate(values):
+            cols[i] = max(cols[i], len(str(value)))
+
+    def titles(direction: str, words: tuple[str, ...]) -> str:
+        text = f"    {direction}: {'bytes':>{cols[0] - 4}}"
+        text += "".join(f" {word:>{cols[i + 1]}}" for i, word in enumerate(words))
+        return text + f" {'':>{cols[6]}}\n"
+
+    def numbers(values: tuple[int, ...]) -> str:
+        return "    " + "".join(f"{v:>{cols[i]}} " for i, v in enumerate(values[:6])) + "\n"
+
+    return (
+        titles("RX", ("packets", "errors", "dropped", "missed", "mcast")) + numbers(rx)
+        + titles("TX", ("packets", "errors", "dropped", "carrier", "collsns")) + numbers(tx)
+    )
+
+
+def ip_link(links: Sequence[LinkView], flavour: str, stats: bool = False) -> str:
     """``ip link show`` for ``links`` (all links of the namespace, in order).
 
     Peer names are resolved among ``links``, as ``ip`` resolves them in its
-    link cache, so pass every link of the namespace.
+    link cache, so pass every link of the namespace.  ``stats`` adds the
+    counters of ``ip -s link`` (host flavour only: iproute2 6.1's layout).
     """
     _check_flavour(flavour)
+    _check_stats(stats, flavour)
     cache = _by_index(links)
-    return "".join(_link_header(link, cache, flavour, do_link=True) for link in links)
+    return "".join(
+        _link_header(link, cache, flavour, do_link=True) + (_link_stats(link) if stats else "")
+        for link in links
+    )
 
 
-def ip_addr(links: Sequence[LinkView], flavour: str) -> str:
-    """``ip addr show``: each link stanza followed by its IPv4 then IPv6 addresses."""
+def ip_addr(links: Sequence[LinkView], flavour: str, stats: bool = False) -> str:
+    """``ip addr show``: each link stanza followed by its IPv4 then IPv6 addresses
+    (``stats``: then the counters, as ``ip -s addr`` prints them; host flavour only)."""
     _check_flavour(flavour)
+    _check_stats(stats, flavour)
     cache = _by_index(links)
     out: list[str] = []
     for link in links:
         out.append(_link_header(link, cache, flavour, do_link=False))
         out.extend(_addr_lines(addr, flavour) for addr in link.addrs)
         out.append(_inet6_lines(link))
+        if stats:
+            out.append(_link_stats(link))
     return "".join(out)
+
+
+def _check_stats(stats: bool, flavour: str) -> None:
+    if stats and flavour != _HOST:
+        raise ValueError(f"ip -s is rendered for the host flavour only, not {flavour!r}")
 
 
 # --------------------------------------------------------------------------

@@ -44,6 +44,10 @@ def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
         for ep in sorted(net.endpoints.values(), key=lambda e: e.container.id)
         if ep.container.id in engine.containers  # a swarm network shows this node's endpoints only
     }
+    if net.driver == "host":  # host-mode containers are attached without an address
+        for c in sorted(engine.containers.values(), key=lambda c: c.id):
+            if c.running and c.network_mode == "host":
+                containers[c.id] = {"Name": c.name, "EndpointID": c.host_endpoint_id, "MacAddress": "", "IPv4Address": "", "IPv6Address": ""}
     peers = _swarm_peers(engine, net, containers)
     out: dict[str, Any] = {
         "Name": net.name,
