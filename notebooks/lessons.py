@@ -169,6 +169,8 @@ def notebook(name: str, lang: str) -> dict[str, object]:
             cells.append({"cell_type": "markdown", "metadata": {}, "source": cell[lang]})
         else:
             cells.append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": cell})
+    for i, cell in enumerate(cells):
+        cell["id"] = f"{name}-{i:02d}"  # stable ids (nbformat 4.5)
     return {
         "cells": cells,
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},

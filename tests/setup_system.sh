@@ -12,7 +12,7 @@ PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export PATH
 
 # tool:package
-PAIRS="ping:iputils-ping iptables:iptables tcpdump:tcpdump tshark:tshark ip:iproute2 tmux:tmux dig:bind9-dnsutils"
+PAIRS="ping:iputils-ping iptables:iptables tcpdump:tcpdump tshark:tshark ip:iproute2 tmux:tmux dig:bind9-dnsutils brctl:bridge-utils ifconfig:net-tools nft:nftables"
 
 missing_pkgs=""
 missing_tools=""
@@ -26,7 +26,7 @@ for pair in $PAIRS; do
 done
 
 if [ -z "$missing_pkgs" ]; then
-    echo "setup_system: all tools present (ping iptables tcpdump tshark ip tmux dig)"
+    echo "setup_system: all tools present (ping iptables tcpdump tshark ip tmux dig brctl ifconfig nft)"
     exit 0
 fi
 

@@ -154,7 +154,7 @@ class Swarm:
         host, _, port = remote.partition(":")
         managers = {str(n.addr) for n in self.nodes.values() if n.role == "manager"}
         if not self.active or host not in managers or (port and port != str(MANAGER_PORT)):
-            raise DockerError(f"Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the \"docker info\" command to see the current swarm status of your node.")
+            raise DockerError("Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the \"docker info\" command to see the current swarm status of your node.")
         if token == self.worker_token:
             role = "worker"
         elif token == self.manager_token:
@@ -204,7 +204,7 @@ class Swarm:
     def allocate_subnet(self, requested: IPv4Network | None, owner: str) -> IPv4Network:
         if requested is not None:
             if any(requested.overlaps(s) for s in self.subnets):
-                raise DockerError(f"invalid pool request: Pool overlaps with other one on this address space")
+                raise DockerError("invalid pool request: Pool overlaps with other one on this address space")
             self.subnets[requested] = owner
             return requested
         base = int(GLOBAL_POOL.network_address)

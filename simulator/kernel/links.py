@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from simulator.kernel.devices import ipvlan, macvlan, vlan, vxlan
 from simulator.kernel.devices.upper import LinkError
 from simulator.packets.addresses import MacAddress
+from simulator.packets.vxlan import VXLAN_PORT
 
 if TYPE_CHECKING:
     from simulator.kernel.devices.device import Device
@@ -77,7 +78,7 @@ def add_vxlan(
     name: str,
     vni: int,
     *,
-    dstport: int = vxlan.VXLAN_PORT,
+    dstport: int = VXLAN_PORT,
     learning: bool = True,
     proxy: bool = False,
     l2miss: bool = False,

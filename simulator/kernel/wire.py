@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.kernel.devices.bridge import AGING_TIME_S, Decision, FdbEntry, decide
-from simulator.kernel.devices.device import Device
+from simulator.kernel.devices.device import Device, arrive
 from simulator.packets.addresses import MacAddress
 from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
@@ -44,8 +44,7 @@ class Wire:
         other = self.b if sender is self.a else self.a
         # 8 bytes preamble, 4 FCS, 12 interframe gap; minimum frame 64 bytes on the wire.
         size = max(frame.length + 4, 64) + 20
-        event = self.sim.env.timeout(self.delay_s + size * 8 / self.bit_rate)
-        event.callbacks.append(lambda _e: other.receive(frame))
+        self.sim.env.deliver(self.delay_s + size * 8 / self.bit_rate, arrive, other, frame)
 
 
 class EthernetNic(Device):
@@ -140,14 +139,15 @@ class LanSwitch:
             )
         if not decision.ports:
             return
-        ports = self.ports
+        self.sim.env.deliver(latency.SWITCH_S, _switch_out, self, (frame, decision.ports))
 
-        def go(_event: object) -> None:
-            for name in decision.ports:
-                ports[name].transmit(frame)
 
-        event = self.sim.env.timeout(latency.SWITCH_S)
-        event.callbacks.append(go)
+def _switch_out(switch: LanSwitch, what: tuple[EthernetFrame, tuple[str, ...]]) -> None:
+    """After the switch's delay: out of each egress port."""
+    frame, egress = what
+    ports = switch.ports
+    for name in egress:
+        ports[name].transmit(frame)
 
 
 def reflect(decision: Decision, ingress: str) -> Decision:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.packets.vxlan import VxlanPacket
+if TYPE_CHECKING:
+    from simulator.packets.vxlan import VxlanPacket  # noqa: F401  (named in the docstrings; checked by duck type)
 
 UDP_HEADER_LEN = 8
 
@@ -29,7 +30,7 @@ class UdpDatagram:
 
     def __post_init__(self) -> None:
         # A dnspython message is mutable: freeze its bytes now, as they leave the socket.
-        if not isinstance(self.payload, bytes | bytearray | VxlanPacket):
+        if hasattr(self.payload, "to_wire"):
             object.__setattr__(self, "wire", self.payload.to_wire(want_shuffle=False))
 
     @property
@@ -39,12 +40,17 @@ class UdpDatagram:
         return self.wire
 
     @property
+    def encapsulated(self) -> bool:
+        """The payload is a packet value of its own (VXLAN), not bytes or DNS."""
+        return not isinstance(self.payload, bytes | bytearray) and not self.wire
+
+    @property
     def length(self) -> int:
-        if isinstance(self.payload, VxlanPacket):
-            return UDP_HEADER_LEN + self.payload.length
+        if self.encapsulated:
+            return UDP_HEADER_LEN + int(self.payload.length)
         return UDP_HEADER_LEN + len(self.payload_bytes)
 
     def summary_between(self, src: IPv4Address, dst: IPv4Address) -> str:
-        if isinstance(self.payload, VxlanPacket):
+        if self.encapsulated:
             return f"{src}.{self.sport} > {dst}.{self.dport}: {self.payload.summary()}"
         return f"{src}.{self.sport} > {dst}.{self.dport}: UDP, length {self.length - UDP_HEADER_LEN}"

@@ -272,7 +272,7 @@ def _link_set(ns: NetworkNamespace, args: list[str]) -> None:
             mtu = int(value)
             lower = links.stacked_on(dev)
             if mtu < 68 or (lower is not None and mtu > lower.mtu):
-                raise IpError(f"Error: mtu greater than device maximum." if mtu >= 68 else "Error: mtu less than device minimum.", 2)
+                raise IpError("Error: mtu greater than device maximum." if mtu >= 68 else "Error: mtu less than device minimum.", 2)
             dev.mtu = mtu
             j += 2
         elif word == "master" and value is not None:

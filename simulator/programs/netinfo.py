@@ -9,9 +9,10 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
-from simulator.kernel.links import stacked_on
 from simulator.kernel.devices.bridge import Bridge
 from simulator.kernel.devices.veth import Veth
+from simulator.kernel.devices.vxlan import Vxlan
+from simulator.kernel.links import stacked_on
 from simulator.programs import render
 
 ETH_HLEN = 14
@@ -124,9 +125,10 @@ def bridges(ns: NetworkNamespace) -> list[render.BridgeView]:
 
 def _multicast_self(dev: Device, is_bridge: bool) -> list[str]:
     """The device's own multicast filter entries (``self permanent``): the groups it joined."""
-    groups = []
-    if dev.ipv6:
-        groups.append("33:33:00:00:00:01")  # ff02::1 all nodes
+    # ff02::1 (all nodes) is joined when the device registers, whether or not IPv6 is
+    # disabled there; only disabling IPv6 on a device that is up drops the groups, and
+    # Docker (>= 26.1) disables it on a container's eth0 before bringing it up.
+    groups = ["33:33:00:00:00:01"]
     if is_bridge:
         groups += ["01:00:5e:00:00:6a", "33:33:00:00:00:6a"]  # multicast router discovery (snooping)
     groups.append("01:00:5e:00:00:01")  # 224.0.0.1 all hosts
@@ -151,16 +153,30 @@ def fdb(ns: NetworkNamespace, only_bridge: str | None = None) -> list[render.Fdb
             learned = [(m, e) for m, e in bridge.fdb_entries() if e.port == dev.name and not e.local]
             for mac, _entry in learned:
                 out.append(render.FdbView(str(mac), dev.name, bridge.name, None, False, False))
-        if not is_bridge:
-            for group in _multicast_self(dev, False) if bridge is None else []:
-                out.append(render.FdbView(group, dev.name, None, None, True, True))
+        if not is_bridge and bridge is None:
+            if isinstance(dev, Vxlan):
+                out.extend(_vxlan_fdb(dev))
+            else:
+                for group in _multicast_self(dev, False):
+                    out.append(render.FdbView(group, dev.name, None, None, True, True))
         if bridge is not None:
             out.append(render.FdbView(str(dev.mac), dev.name, bridge.name, 1, True, False))
             out.append(render.FdbView(str(dev.mac), dev.name, bridge.name, None, True, False))
-            if not is_bridge:
+            if isinstance(dev, Vxlan):  # vxlan_fdb_dump: the device's own table replaces its address lists
+                out.extend(_vxlan_fdb(dev))
+            elif not is_bridge:
                 for group in _multicast_self(dev, False):
                     out.append(render.FdbView(group, dev.name, None, None, True, True))
         if is_bridge:
             selfs = [render.FdbView(g, dev.name, None, None, True, True) for g in _multicast_self(dev, True)]
             out[len(out) - 2:len(out) - 2] = selfs
     return out
+
+
+def _vxlan_fdb(dev: Vxlan) -> list[render.FdbView]:
+    """A VXLAN device's own forwarding table: each MAC with the remote VTEP behind it."""
+    return [
+        render.FdbView(str(mac), dev.name, None, None, entry.permanent, True, dst=str(remote))
+        for mac, entry in dev.fdb_entries()
+        for remote in entry.remotes
+    ]

@@ -36,6 +36,7 @@ class ProcessContext:
     netns_names: Callable[[NetworkNamespace], str] | None = None
     shell: str = "bash"
     userland: str = ""  # the image (``nicolaka/netshoot``) when version banners differ from the flavour
+    netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
 
     def out(self, text: str) -> None:
         self.stdout.append(text)

@@ -358,6 +358,7 @@ class FdbView:
     permanent: bool
     self_: bool
     local: bool = False
+    dst: str | None = None  # a VXLAN entry's remote VTEP (``dst 192.168.1.11``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1100,6 +1101,8 @@ def bridge_fdb_show(entries: Sequence[FdbView]) -> str:
         line = f"{entry.mac} dev {entry.dev} "
         if entry.vlan:
             line += f"vlan {entry.vlan} "
+        if entry.dst is not None:
+            line += f"dst {entry.dst} "
         if entry.self_:
             line += "self "
         if entry.master is not None:

@@ -65,7 +65,8 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             text = render.ip_addr(views, ctx.flavour)
             ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
             return 0
-        ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour))
+        stats = "-s" in argv and ctx.flavour == "host"  # -s: only iproute2 6.1's layout is rendered
+        ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour, stats=stats))
         return 0
     if obj == "route":
         routes = netinfo.routes(ns)
@@ -185,9 +186,15 @@ def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if args[:1] == ["fdb"] and args[1:2] in ([], ["show"]):
         rest = args[2:]
         only = rest[1] if len(rest) >= 2 and rest[0] in ("br", "brport", "dev") else None
-        if only is not None and only not in ctx.netns.devices:
+        if only is not None and only not in ctx.netns.devices and rest[0] == "br":
             ctx.err(f'Cannot find bridge device "{only}"\n')
             return 1
+        if rest[:1] in (["dev"], ["brport"]):  # one device's entries (a port's, or a VXLAN device's own)
+            if only is not None and only not in ctx.netns.devices:
+                ctx.err(f'Cannot find device "{only}"\n')
+                return 1
+            ctx.out(render.bridge_fdb_show([e for e in netinfo.fdb(ctx.netns) if e.dev == only]))
+            return 0
         ctx.out(render.bridge_fdb_show(netinfo.fdb(ctx.netns, only)))
         return 0
     if args[:1] == ["link"] and args[1:2] in ([], ["show"]):
@@ -269,12 +276,52 @@ def render_iptables_s(nf: Any, table: str, only: str | None = None) -> str:
 
 
 def _human(n: int) -> str:
-    """iptables -v counters: K, M, G above 99999 (xtables.c print_num)."""
-    for unit in ("", "K", "M", "G", "T"):
-        if n < 100000 or unit == "T":
+    """iptables -v counters (libxtables ``xtables_print_num``): exact up to 99999, then
+    rounded thousands while they fit in four digits: K, M, G, else T."""
+    if n <= 99999:
+        return str(n)
+    for unit in ("K", "M", "G"):
+        n = (n + 500) // 1000
+        if n <= 9999:
             return f"{n}{unit}"
-        n = n // 1000
-    return str(n)
+    return f"{(n + 500) // 1000}T"
+
+
+def _list_address(net: Any) -> str:
+    """``iptables -L -n`` address column: a host has no ``/32`` (xtables_ipmask_to_numeric)."""
+    return str(net.network_address) if net.prefixlen == 32 else str(net)
+
+
+def _rule_row(counted: Any, verbose: bool) -> str:
+    """One rule as iptables 1.8.10 ``print_rule_details``/``print_ifaces``/
+    ``print_ipv4_addresses`` print it: the ``!`` of an inverted address takes the column
+    before it, names longer than a column push the rest right, and a rule without
+    matches ends in the padded destination column and a space."""
+    r = counted.rule
+    out = f"{_human(counted.packets):>5} {_human(counted.bytes):>5} " if verbose else ""
+    out += f"{r.target or '':<9}  {r.proto or 'all':<4} -- "
+    if verbose:
+        iface_in = ("!" if r.in_neg else "") + (r.in_iface or "*")
+        iface_out = ("!" if r.out_neg else "") + (r.out_iface or "*")
+        out += f" {iface_in:<6} {iface_out:<6} "
+    src = _list_address(r.src) if r.src else "0.0.0.0/0"
+    dst = _list_address(r.dst) if r.dst else "0.0.0.0/0"
+    out += f"{'!' if r.src_neg else ' '}{src:<19} {'!' if r.dst_neg else ' '}{dst:<19} "
+    if r.proto in ("tcp", "udp") and (r.proto_match or r.sport is not None or r.dport is not None):
+        out += f" {r.proto}"
+        if r.sport is not None:
+            out += f" spt:{r.sport}"
+        if r.dport is not None:
+            out += f" dpt:{r.dport}"
+    if r.addrtype_dst:
+        out += f" ADDRTYPE match dst-type {'!' if r.addrtype_neg else ''}{r.addrtype_dst}"
+    if r.ctstates:
+        out += f" ctstate {','.join(r.ctstates)}"
+    if r.to_destination:
+        out += f" to:{r.to_destination}"
+    if r.to_source:
+        out += f" to:{r.to_source}"
+    return out
 
 
 def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> str:
@@ -285,12 +332,17 @@ def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> s
     order = list(builtin) + sorted(n for n in chains if n not in builtin)
     if only is not None:
         order = [only]
+    # iptables-nft creates a table with its first rule, chain or policy: a table nothing
+    # was ever added to does not exist in the kernel, counts nothing, and is listed with
+    # zero counters (the model keeps counting it once any table of the namespace has rules).
+    pristine = set(chains) == set(builtin) and all(c.policy == "ACCEPT" and not c.rules for c in chains.values())
     blocks = []
     for name in order:
         chain = chains[name]
         if chain.policy:
+            packets, nbytes = (0, 0) if pristine else (chain.packets, chain.bytes)
             head = f"Chain {name} (policy {chain.policy}"
-            head += f" {_human(chain.packets)} packets, {_human(chain.bytes)} bytes)" if verbose else ")"
+            head += f" {_human(packets)} packets, {_human(nbytes)} bytes)" if verbose else ")"
         else:
             refs = sum(1 for c in chains.values() for r in c.rules if r.rule.target == name)
             head = f"Chain {name} ({refs} references)"
@@ -299,27 +351,7 @@ def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> s
             lines.append(" pkts bytes target     prot opt in     out     source               destination         ")
         else:
             lines.append("target     prot opt source               destination         ")
-        for counted in chain.rules:
-            r = counted.rule
-            prot = r.proto or "all"
-            src = ("!" if r.src_neg else "") + (str(r.src) if r.src else "0.0.0.0/0")
-            dst = ("!" if r.dst_neg else "") + (str(r.dst) if r.dst else "0.0.0.0/0")
-            extra = []
-            if r.dport is not None:
-                extra.append(f"{r.proto} dpt:{r.dport}")
-            if r.addrtype_dst:
-                extra.append(f"ADDRTYPE match dst-type {'!' if r.addrtype_neg else ''}{r.addrtype_dst}")
-            if r.ctstates:
-                extra.append(f"ctstate {','.join(r.ctstates)}")
-            if r.to_destination:
-                extra.append(f"to:{r.to_destination}")
-            tail = " ".join(extra)
-            if verbose:
-                iface_in = ("!" if r.in_neg else "") + (r.in_iface or "*")
-                iface_out = ("!" if r.out_neg else "") + (r.out_iface or "*")
-                lines.append(f"{_human(counted.packets):>5} {_human(counted.bytes):>5} {r.target:<10} {prot:<4} --  {iface_in:<6} {iface_out:<6}  {src:<20} {dst:<20}{(' ' + tail) if tail else ''}".rstrip() + " " * 0)
-            else:
-                lines.append(f"{r.target:<10} {prot:<4} --  {src:<20} {dst:<20}{(' ' + tail) if tail else ''}")
+        lines += [_rule_row(counted, verbose) for counted in chain.rules]
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
@@ -348,6 +380,15 @@ def _ping(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 PROGRAMS["ping"] = _ping
+
+
+def _nsenter(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    from simulator.programs.nsenter import nsenter
+
+    return (yield from nsenter(ctx, argv))
+
+
+PROGRAMS["nsenter"] = _nsenter
 
 
 def _register_dns_tools() -> None:

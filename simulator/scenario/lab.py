@@ -96,8 +96,8 @@ class Lab:
             name: DockerEngine(self.sim, self.machines[name], self.profile) for name in self.topology.docker_hosts
         }
         self.swarm = Swarm(self.sim)  # the one cluster the lab's daemons may form (docker swarm init/join)
-        for engine in self.engines.values():
-            engine.swarm = self.swarm
+        for daemon in self.engines.values():
+            daemon.swarm = self.swarm
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
         self._stderr_first = False
@@ -206,8 +206,23 @@ class Lab:
             self.sim, machine.netns, "host", machine.hostname, machine.next_pid(),
             files=files.host_files(machine), environ=files.host_environ(machine),
         )
+        ctx.netns_files = self._netns_files(machine.name)
         self._wire_resolver(ctx)
         return self._run_program(ctx, program, argv)
+
+    def _netns_files(self, machine: str) -> dict[str, Any]:
+        """The files under /var/run/docker/netns that keep Docker's namespaces (containers, overlay networks)."""
+        engine = self.engines.get(machine)
+        if engine is None:
+            return {}
+        out: dict[str, Any] = {}
+        for c in engine.containers.values():
+            if c.running and c.netns is not None and c.netns is not engine.machine.netns and c.sandbox_id:
+                out[f"/var/run/docker/netns/{c.sandbox_id[:12]}"] = c.netns
+        overlay = engine.drivers.get("overlay")
+        for ns in getattr(overlay, "namespaces", list)():
+            out[f"/var/run/docker/netns/{ns.node.split(':', 1)[-1]}"] = ns
+        return out
 
     def _wire_resolver(self, ctx: ProcessContext) -> None:
         """getaddrinfo for the program: the hosts file, then the namespace's DNS servers."""

@@ -65,7 +65,7 @@ def _advertise(engine: DockerEngine, text: str | None) -> IPv4Address:
         try:
             return IPv4Address(host)
         except ValueError:
-            raise DockerError(f"advertise address must be a non-zero IP address or network interface (with optional port number)") from None
+            raise DockerError("advertise address must be a non-zero IP address or network interface (with optional port number)") from None
     route = ns.ipv4.routes.lookup(IPv4Address("8.8.8.8"))
     addr = ns.ipv4.primary_address(route.dev) if route is not None else None
     if addr is None:

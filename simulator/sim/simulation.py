@@ -11,18 +11,102 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable
+from heapq import heappush
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
 
 from simulator.trace.tracer import Tracer
+
+
+class Environment(simpy.Environment):
+    """simpy's Environment plus :meth:`deliver`, the hot path's way to say "later".
+
+    A hop (a veth, a bridge, a wire) needs "call ``fn(a, b)`` after ``delay_s``" a
+    million times a second, and a ``Timeout`` with a closure per frame is most of
+    the cost of a hop (and of the memory held while a flood is in flight).
+    ``deliver`` keeps the exact semantics of ``env.timeout(delay_s)`` with that
+    callback: the call takes the event id such a timeout would have taken, so it
+    fires in the same order relative to every other event. Calls scheduled back to
+    back for the same instant (a bridge flooding a frame to every port) share one
+    heap entry; when it fires, each call still runs in its own turn: if another
+    event became due before the next call (an URGENT process resumption, say), the
+    rest of the batch goes back on the heap under the next call's own id.
+    """
+
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        self._open: _Batch | None = None
+
+    def deliver(self, delay_s: float, fn: Callable[[Any, Any], object], a: Any, b: Any) -> None:
+        """Call ``fn(a, b)`` after ``delay_s`` simulated seconds (like a timeout's callback)."""
+        when = self._now + delay_s
+        eid = next(self._eid)
+        batch = self._open
+        if batch is not None and batch.last_eid == eid - 1 and batch.when == when:
+            batch.calls += (eid, fn, a, b)
+            batch.last_eid = eid
+            return
+        batch = self._open = _Batch(self, when, eid, [eid, fn, a, b])
+        heappush(self._queue, (when, NORMAL, eid, batch))
+
+
+class _Batch:
+    """One heap entry for calls due at the same instant with consecutive event ids.
+
+    It quacks like the simpy event ``Environment.step`` expects (``callbacks``, ``_ok``).
+    ``calls`` is flat: ``eid, fn, a, b`` for each call, in order.
+    """
+
+    __slots__ = ("env", "callbacks", "_ok", "_value", "when", "last_eid", "calls")
+
+    def __init__(self, env: Environment, when: float, eid: int, calls: list[Any]) -> None:
+        self.env = env
+        self.callbacks: list[Callable[[_Batch], None]] | None = [_fire]
+        self._ok = True
+        self._value = None
+        self.when = when
+        self.last_eid = eid
+        self.calls = calls
+
+
+def _fire(batch: _Batch) -> None:
+    """Run a batch's calls in order, each only when nothing else is due before it."""
+    env = batch.env
+    if env._open is batch:
+        env._open = None  # a call made now for this instant gets an entry of its own
+    calls = batch.calls
+    queue = env._queue
+    when = batch.when
+    i = 0
+    n = len(calls)
+    try:
+        while i < n:
+            if i and queue:
+                head = queue[0]
+                # (time, priority, eid) of the next event due; ours is (when, NORMAL, calls[i])
+                if head[0] == when and (head[1] < NORMAL or (head[1] == NORMAL and head[2] < calls[i])):
+                    break
+            fn = calls[i + 1]
+            i += 4
+            fn(calls[i - 2], calls[i - 1])
+    finally:
+        if i < n:  # something came due first (or a call raised): the rest waits its turn
+            rest = _Batch(env, when, calls[i], calls[i:])
+            rest.last_eid = calls[n - 4]
+            heappush(queue, (when, NORMAL, calls[i], rest))
+
+
+def _call(callback: Callable[[], Any], _unused: object) -> None:
+    callback()
 
 
 class Simulation:
     """The shared clock, random source and trace of one lab."""
 
     def __init__(self, seed: int = 0) -> None:
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.seed = seed
         self._streams: dict[str, random.Random] = {}
         self.rng = self.stream("misc")
@@ -52,8 +136,7 @@ class Simulation:
 
     def call_later(self, delay_s: float, callback: Callable[[], Any]) -> None:
         """Run ``callback`` after ``delay_s`` simulated seconds (no process, one event)."""
-        event = self.env.timeout(delay_s)
-        event.callbacks.append(lambda _event: callback())
+        self.env.deliver(delay_s, _call, callback, None)
 
     def run_until(self, event: simpy.Event) -> None:
         self.env.run(until=event)

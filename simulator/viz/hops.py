@@ -156,7 +156,14 @@ def frame_kind(frame: EthernetFrame) -> str:
             if inner.type is IcmpType.ECHO_REPLY:
                 return "reply"
             return "error"
+        if isinstance(inner, UdpDatagram):
+            flags = getattr(inner.payload, "flags", None)  # a DNS message: its QR bit says which
+            if isinstance(flags, int):
+                return "reply" if flags & 0x8000 else "request"
         if isinstance(inner, UdpDatagram | TcpSegment):
+            # the client's port is the ephemeral one: a request goes to the well-known port
+            if (inner.dport < 1024) != (inner.sport < 1024):
+                return "request" if inner.dport < 1024 else "reply"
             return "request" if inner.dport < inner.sport else "reply"
     return "other"
 
@@ -339,13 +346,14 @@ def incidental(hops: Hops, column_of: Callable[[str], str] = lambda d: d) -> set
     # a flooded frame's path to the device that answered it is active too
     for j in hops.journeys:
         if len(j.leaves) > 1:
-            parents = {s.dst: s.src for s in j.segments}
+            parents = {s.dst: s.src for s in j.segments if s.via != "loop"}
             for leaf in j.leaves:
                 if column_of(leaf) in active:
-                    node = leaf
-                    while node in parents:
-                        active.add(column_of(parents[node]))
+                    node, visited = leaf, {leaf}
+                    while node in parents and parents[node] not in visited:
                         node = parents[node]
+                        visited.add(node)
+                        active.add(column_of(node))
     return seen - active
 
 
@@ -378,17 +386,24 @@ def _transitions(trace: Sequence[Any], journeys: list[Journey]) -> list[Transiti
 
 
 def describe_changes(before: EthernetFrame, after: EthernetFrame, nat: Sequence[NatTranslated] = ()) -> list[str]:
-    """What a router changed in the IP header: ``TTL 64→63``, ``SNAT a→b``, ``DNAT a→b``."""
+    """What a router changed in the IP header: ``TTL 64→63``, ``SNAT a→b``, ``DNAT a→b``.
+
+    On a reply, conntrack undoes the connection's NAT (the destination of a
+    MASQUERADEd ping's reply, the source of a published port's answer): those say
+    ``dst a→b (reply)`` / ``src a→b (reply)``, since calling them SNAT or DNAT
+    would teach the wrong rule.
+    """
     a, b = ip_of(before), ip_of(after)
     if a is None or b is None:
         return []
+    reply = any(n.reply for n in nat)
     out = []
     if a.ttl != b.ttl:
         out.append(f"TTL {a.ttl}→{b.ttl}")
     if a.src != b.src:
-        out.append(f"SNAT {a.src}→{b.src}")
+        out.append(f"src {a.src}→{b.src} (reply)" if reply else f"SNAT {a.src}→{b.src}")
     if a.dst != b.dst:
-        out.append(f"DNAT {a.dst}→{b.dst}")
+        out.append(f"dst {a.dst}→{b.dst} (reply)" if reply else f"DNAT {a.dst}→{b.dst}")
     return out
 
 

@@ -89,10 +89,10 @@ def order_columns(hops: Hops, skip: set[str]) -> list[str]:
     ranked = [j for j in hops.journeys if j.flow == main] + [j for j in hops.journeys if j.flow != main]
     for j in ranked:
         add(j.start)
-        parents = {s.dst: s.src for s in j.segments}
+        parents = {s.dst: s.src for s in j.segments if s.via != "loop"}
         for leaf in j.leaves:  # walk each branch from the start, in order
             chain = [leaf]
-            while chain[-1] in parents:
+            while chain[-1] in parents and parents[chain[-1]] not in chain:  # (a frame may pass a device twice)
                 chain.append(parents[chain[-1]])
             for dev in reversed(chain):
                 add(dev)
@@ -113,8 +113,10 @@ def _project(moves: list[Move], hops: Hops, columns: list[str]) -> list[Move]:
         j = hops.journeys[m.journey]
         parents = {column_of(s.dst): (column_of(s.src), s.t0) for s in j.segments if column_of(s.src) != column_of(s.dst)}
         src, t0 = m.src, m.t0
-        while src not in shown and src in parents:
+        visited = {src}
+        while src not in shown and src in parents and parents[src][0] not in visited:
             src, t0 = parents[src]
+            visited.add(src)
         if src in shown and (src != m.dst or m.src == m.dst):
             out.append(Move(m.journey, src, m.dst, t0, m.t1, m.kind))
     return out
@@ -271,8 +273,8 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     for c, cx in zip(columns, xs, strict=True):
         dev = split(c)[1] or term("switch", lang)
         if dev:
-            t = ax.text(cx, canvas.y(top + style.line_height() + 9), dev, ha="center", va="top", fontproperties=style.font(bold=True), color=style.INK)
-            t.set_gid(f"COLUMN:{c}")
+            name = ax.text(cx, canvas.y(top + style.line_height() + 9), dev, ha="center", va="top", fontproperties=style.font(bold=True), color=style.INK)
+            name.set_gid(f"COLUMN:{c}")
         line = Line2D([cx, cx], [canvas.y(head_h - 8), canvas.y(bottom)], color="#9A9A9A", linewidth=2, zorder=1)
         line.set_gid(f"LIFELINE:{c}")
         ax.add_line(line)

@@ -312,9 +312,30 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
     left = title_w + 2 * PAD + 12
 
     # containers, left to right, bottoms aligned
+    # each bridge's label, measured first: its containers spread out until the bar under them fits it
+    bar_lines: dict[str, list[_Line]] = {}
+    for br in bridges:
+        node = dev_id(host.node, br)
+        d = host_devices[br]
+        bar_lines[node] = [_Line(br, bold=True, gid=node),
+                           _Line("  ".join([*(a for a in d.addrs), d.mac]), mono=True, colour=style.MUTED, gid=node)]
+
+    def bar_need(index: int) -> float:
+        if index >= len(bridges):
+            return 0.0
+        return _stack(bar_lines[dev_id(host.node, bridges[index])])[0] + 2 * PAD + 40
+
     boxes: list[tuple[str, float, float, list[_Line], list[str]]] = []  # node, x, w, lines, pills
     x = left
+    current: int | None = None
+    start = x
     for c in containers:
+        index = bridge_of(c)
+        if current is not None and index != current:
+            span = x - GAP_CONTAINERS - start
+            x += max(bar_need(current) - span, 0.0)
+            start = x
+        current = index
         lines = _container_lines(c)
         pills = [dev_id(c.node, d.name) for d in c.devices if d.kind != "loopback" and dev_id(c.node, d.name) in g]
         w = max(_stack(lines)[0] + 2 * PAD, sum(_pill_w(g.nodes[p]["name"]) for p in pills) + PAD * (len(pills) + 1))
@@ -325,6 +346,8 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
                 w = max(w, _pill_w(peer[1]) + 2 * PAD)
         boxes.append((c.node, x, w, lines, pills))
         x += w + GAP_CONTAINERS
+    if current is not None:
+        x += max(bar_need(current) - (x - GAP_CONTAINERS - start), 0.0)
     group_lines: list[_Line] = []
     if group:
         members = g.nodes[group]["members"]
@@ -399,25 +422,16 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
         x += _pill_w(g.nodes[node]["name"]) + GAP_CONTAINERS
 
     # bridges: a bar under its ports, extra rows where bars would overlap
-    bar_lines: dict[str, list[_Line]] = {}
     spans: list[tuple[str, float, float]] = []
     free_x = left
     for br in bridges:
         node = dev_id(host.node, br)
-        d = host_devices[br]
-        lines = [_Line(br, bold=True, gid=node)]
-        lines.append(_Line("  ".join([*(a for a in d.addrs), d.mac]), mono=True, colour=style.MUTED, gid=node))
-        bar_lines[node] = lines
         ports = [veth_x[p] for p in veth_x if (p == group and br in g.nodes[group]["bridges"]) or
                  (p != group and g.nodes[p].get("master") == br)]
-        need = _stack(lines)[0] + 2 * PAD
-        if ports:
-            lo_x, hi_x = min(ports) - 40, max(ports) + 40
-            if hi_x - lo_x < need:
-                mid = (lo_x + hi_x) / 2
-                lo_x, hi_x = mid - need / 2, mid + need / 2
-            lo_x = max(lo_x, left)
-            hi_x = max(hi_x, lo_x + need)
+        need = _stack(bar_lines[node])[0] + 2 * PAD
+        if ports:  # from just left of the first port, as far right as the ports or the label need
+            lo_x = max(min(ports) - 40, left)
+            hi_x = max(max(ports) + 40, lo_x + need)
         else:
             lo_x, hi_x = None, None  # placed after the others
         spans.append((node, lo_x if lo_x is not None else -1.0, hi_x if hi_x is not None else -1.0))
@@ -621,13 +635,13 @@ def layout(
         ty += ln.height
 
     if has_switch:
-        ports = [(p, n, d) for p, n, d in network.lan]
+        ports = list(network.lan)
         xs = []
         port_pos: dict[str, tuple[float, float]] = {}
         spare = []
-        for p, n, d in ports:
-            pid = dev_id(SWITCH, p)
-            dev = dev_id(n, d) if n else ""
+        for port_name, cabled_node, cabled_dev in ports:
+            pid = dev_id(SWITCH, port_name)
+            dev = dev_id(cabled_node, cabled_dev) if cabled_node else ""
             if dev in b.shapes:
                 s = b.shapes[dev]
                 y = switch_y if s.cy < switch_y else switch_y + SWITCH_H

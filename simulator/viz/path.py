@@ -100,9 +100,14 @@ class PathPlan:
     lang: str = "en"
 
 
+_FLAGS = re.compile(r"Flags \[([^\]]*)\]")
+
+
 def _signature(j: Journey) -> tuple[Any, ...]:
+    """Frames that fold into one number: same devices, same direction, same packet but for
+    the ICMP sequence or the TCP flags (a whole TCP conversation reads as two arrows)."""
     route = tuple((s.src, s.dst) for s in j.segments)
-    text = re.sub(r"seq \d+", "seq", shorten(j.frame))
+    text = _FLAGS.sub("Flags", re.sub(r"seq \d+", "seq", shorten(j.frame)))
     return (j.start, route, j.kind, text, tuple(d.reason for d in j.drops))
 
 
@@ -167,6 +172,9 @@ def legend_text(group: Group, lang: str) -> str:
     if len(group.journeys) > 1:
         seqs = _seqs(group)
         text = re.sub(r"seq \d+", f"seq {seqs}", text) if seqs else text
+        flags = list(dict.fromkeys(m.group(1) for j in group.journeys for m in [_FLAGS.search(shorten(j.frame))] if m))
+        if len(flags) > 1:
+            text = _FLAGS.sub("Flags " + ", ".join(f"[{f}]" for f in flags), text, count=1)
         text += "  " + term("times", lang, n=len(group.journeys))
     return text
 
@@ -256,11 +264,11 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         if node.startswith(SWITCH + "/"):
             emphasis.add(SWITCH)
     # the devices that own an address the frames carried (the internet's 8.8.8.8 on lo)
-    ips = {str(a) for j in journeys for a in addresses_in(j.frame)}
+    ips = {str(a) for j in journeys for a in addresses_in(j.frame) if not a.is_loopback}  # (every namespace has 127.0.0.1)
     for ns in network.namespaces:
-        for d in ns.devices:
-            if any(a.split("/")[0] in ips for a in d.addrs):
-                emphasis.add(f"{ns.node}/{d.name}")
+        for device in ns.devices:
+            if any(a.split("/")[0] in ips for a in device.addrs):
+                emphasis.add(f"{ns.node}/{device.name}")
 
     # each group's moves as drawn: frames flooded to collapsed containers go to their "+N more" box
     moves: dict[int, list[tuple[str, str]]] = {}
@@ -293,10 +301,12 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
 
     notes: list[Note] = []
     t_used: dict[tuple[str, str], int] = {}
+    t_seen: set[tuple[str, str, tuple[str, ...]]] = set()
     for t in transitions:
         ends = _ends(scene, t.src, t.dst)
-        if ends is None:
-            continue
+        if ends is None or (t.src, t.dst, tuple(t.changes)) in t_seen:
+            continue  # every packet of a conversation is routed alike: one arrow, one note
+        t_seen.add((t.src, t.dst, tuple(t.changes)))
         key = (t.src, t.dst)
         lane = t_used.get(key, 0)
         t_used[key] = lane + 1
@@ -304,7 +314,8 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         kind = next((j.kind for j in journeys if j.flow == t.flow and j.t0 >= t.t), "request")
         arrows.append(Arrow(0, kind, t.src, t.dst, p, q, dashed=True))
         if t.changes:
-            notes.append(_note_beside(p, q, "\n".join(t.changes), style.OKABE_ITO["purple"], t.node))
+            text = "\n".join(c.replace("(reply)", term("nat-reply", lang)) for c in t.changes)
+            notes.append(_note_beside(p, q, text, style.OKABE_ITO["purple"], t.node))
 
     crosses: list[str] = []  # devices where something was dropped: ringed in red
     for d in [*(d for g in groups for d in g.first.drops), *lone]:

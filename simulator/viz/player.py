@@ -416,7 +416,7 @@ def player(trace: Sequence[Any], lang: str = "en", *, widgets: bool | None = Non
     image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(width="100%"))
     panel = ipywidgets.HTML()
     play = ipywidgets.Play(value=0, min=0, max=max(n - 1, 0), step=1, interval=1500)
-    slider = ipywidgets.IntSlider(value=0, min=0, max=max(n - 1, 0), description=term("step", lang, i="", n=n).strip(), continuous_update=False)
+    slider = ipywidgets.IntSlider(value=0, min=0, max=max(n - 1, 0), description=term("step-word", lang), continuous_update=False)
     back = ipywidgets.Button(description="◀", layout=ipywidgets.Layout(width="3em"))
     forward = ipywidgets.Button(description="▶", layout=ipywidgets.Layout(width="3em"))
     ipywidgets.jslink((play, "value"), (slider, "value"))

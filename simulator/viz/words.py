@@ -42,6 +42,7 @@ TERMS: dict[str, tuple[str, str]] = {
                 "노란 칸: 같은 패킷의 직전 홉과 달라진 값"),
     "no-frames": ("(no frames in this trace)", "(이 트레이스에는 프레임이 없습니다)"),
     "step": ("Step {i} of {n}", "{n}단계 중 {i}단계"),
+    "step-word": ("Step", "단계"),
     # header table columns
     "col-hop": ("#", "#"),
     "col-time": ("t (ms)", "t (ms)"),
@@ -57,7 +58,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "ttl": ("TTL {a}→{b}", "TTL {a}→{b}"),
     "snat": ("SNAT {a}→{b}", "SNAT {a}→{b}"),
     "dnat": ("DNAT {a}→{b}", "DNAT {a}→{b}"),
-    "routed": ("routed", "라우팅"),
+    "nat-reply": ("(reply: NAT undone)", "(응답: NAT 되돌림)"),
     "key-arp": ("ARP (who has this IP address?)", "ARP (이 IP 주소의 MAC은?)"),
     "key-request": ("a request (echo request, SYN, query)", "요청 (echo request, SYN, 질의)"),
     "key-reply": ("a reply", "응답"),

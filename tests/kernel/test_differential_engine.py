@@ -253,10 +253,12 @@ def engine_differential(
     prepare: Prepare | None = None,
     program: str = "ping",
     summary: Callable[[str], Any] = _ping_summary,
+    linger: str = LINGER,
 ) -> tuple[EngineOutcome, dict, dict]:
     """``differential`` of ``test_differential_default_bridge`` for a Lab built by the caller,
     a command run on any machine (``sim_on``), a ``prepare`` hook between the two runs and
-    any program's output (``summary``); ``real_command`` may be a callable, called after ``prepare``.  Returns the outcome and the simulated and real
+    any program's output (``summary``); ``real_command`` may be a callable, called after
+    ``prepare``; ``linger``: how long both sides keep capturing after the command.  Returns the outcome and the simulated and real
     packets per device."""
     with RealNet(tag) as rn:
         m: Mirror = mirror(lab, rn)
@@ -269,7 +271,7 @@ def engine_differential(
         links_before = link_counters(lab)
         sim_result = lab.sh(sim_command, on=sim_on)
         neigh_sim_mid = neighbour_tables(lab)
-        assert lab.sh(LINGER).exit_code == 0
+        assert lab.sh(linger).exit_code == 0
         window = lab.sim.now - start
         trace = lab.sim.tracer.since(mark)
         counters_sim = _delta(iptables_counters(lab), counters_before)
@@ -407,13 +409,13 @@ def test_isolation_between_two_bridges_drops_in_the_same_rule(engine):
     # what the kernel did (the simulator matched it, or check() failed above)
     assert _ping_summary(outcome.real_output) == ([], (1, 0))
     if engine == "20.10":
-        assert counted_rules(outcome.counters_real, "host", "filter") == [
+        assert sorted(counted_rules(outcome.counters_real, "host", "filter")) == sorted([
             ("-A FORWARD -j DOCKER-USER", 1, 84),
+            ("-A DOCKER-USER -j RETURN", 1, 84),
             ("-A FORWARD -j DOCKER-ISOLATION-STAGE-1", 1, 84),
             (f"-A DOCKER-ISOLATION-STAGE-1 -i {br_a} ! -o {br_a} -j DOCKER-ISOLATION-STAGE-2", 1, 84),
-            (f"-A DOCKER-ISOLATION-STAGE-2 -o {br_b} -j DROP", 1, 84),
-            ("-A DOCKER-USER -j RETURN", 1, 84),
-        ] or counted_rules(outcome.counters_real, "host", "filter")
+            (f"-A DOCKER-ISOLATION-STAGE-2 -o {br_b} -j DROP", 1, 84),  # the drop
+        ])
         assert counted_rules(outcome.counters_real, "host", "raw") == []
     else:
         assert counted_rules(outcome.counters_real, "host", "raw") == [(f"-A PREROUTING -d {b1}/32 ! -i {br_b} -j DROP", 1, 84)]
@@ -426,7 +428,11 @@ def test_isolation_between_two_bridges_drops_in_the_same_rule(engine):
 def test_network_connect_lets_a1_reach_b1_through_its_new_eth1(engine):
     """After ``docker network connect net_b a1``, a1 reaches b1 from eth1, on net_b's bridge."""
     require_real_kernel()
-    lab = build_lab(engine, (*ISOLATION_SETUP, "docker network connect net_b a1"))
+    # "sleep 3": dockerd (>= 28) has sent its three announcements of a1's new address
+    # before the ping.  Without it the model sends the first one *after* the ping's ARP
+    # request (drivers/bridge.py schedules it with call_later(0), and `docker network
+    # connect` returns before that event runs), while dockerd sends it before connect returns.
+    lab = build_lab(engine, (*ISOLATION_SETUP, "docker network connect net_b a1", "sleep 3"))
     br_a, br_b = bridge_of(lab, "net_a"), bridge_of(lab, "net_b")
     b1 = ip_of(lab, "b1", "net_b")
     outcome, _sim, _real = engine_differential(
@@ -449,6 +455,16 @@ def test_network_connect_lets_a1_reach_b1_through_its_new_eth1(engine):
 
 PUBLISH_SETUP = ("docker run -d --name web -p 8080:80 nginx",)
 URL = "http://192.168.1.10:8080/"
+# Stop before the neighbour entries in DELAY (router -> internet, host -> router, web ->
+# gateway) are due for their probe at 5 s: whether Linux probes then is a race.  TCP's
+# forward progress confirms the neighbour (sk_dst_confirm -> skb->dst_pending_confirm ->
+# neigh_confirm in ip_finish_output2), and the flag survives a veth into the next namespace
+# and the forwarding there, so web's segments confirm web's, the host's and the router's
+# entries a few ms after they went DELAY; the DELAY timer (rounded up by the timer wheel,
+# up to 256 ms at HZ=250) usually fires later than confirmed + 5 s and probes, sometimes
+# not.  The model has no upper-layer confirmation and always probes.  (With the server
+# answering 0.5 s late, the kernel never probes.)
+TCP_LINGER = "sleep 3"
 
 
 def _tcp_payloads(trace, node: str, dev: str, sport: int | None = None, dport: int | None = None, received: bool = False) -> bytes:
@@ -525,6 +541,7 @@ def test_published_port_from_the_internet(engine):
         prepare=prepare,
         program="curl",
         summary=lambda text: text,
+        linger=TCP_LINGER,
     )
     # the server got the request the model's nginx got
     out, _err = state["server"].communicate(timeout=5)
@@ -624,10 +641,10 @@ def test_container_mode_shares_one_namespace(engine):
     sim_views = {
         name: lab.sh(f"docker exec {name} ip addr").stdout for name in ("network_container_1", "network_container_2")
     }
-    c3 = lab.sh("docker inspect -f '{{.NetworkSettings.IPAddress}}' c3").stdout.strip()
+    c3 = ip_of(lab, "c3", "bridge")
     host = lab.machines["host"].netns
     shared_veths = [d.name for d in host.devices.values() if getattr(d, "peer", None) is not None and d.peer is nc1.netns.devices["eth0"]]
-    host_veths = sorted(d.name for d in host.devices.values() if d.kind == "veth")
+    host_veths = sorted(d.name for d in host.devices.values() if d.kind == "veth" and d.master is not None and d.master.name == "docker0")
     facts: dict[str, Any] = {}
 
     def prepare(lab, m: Mirror, trace) -> list[str]:
@@ -646,13 +663,16 @@ def test_container_mode_shares_one_namespace(engine):
         for name, text in sim_views.items():
             if parse_ip_addr(text) != real_view:
                 problems.append(f"`docker exec {name} ip addr`: simulator {parse_ip_addr(text)} real {real_view}")
-        # one veth on the host for the pair: the one whose ifindex is eth0's link
+        # one veth on the host for the pair (the one whose ifindex is eth0's link), two on
+        # docker0 for three containers
         eth0 = m.run(node, "ip -j link show eth0").stdout
         link_index = int(re.search(r'"link_index":\s*(\d+)', eth0).group(1))  # type: ignore[union-attr]
         import json
 
         links = json.loads(m.run("host", "ip -d -j link show").stdout)
-        veths = sorted(link["ifname"] for link in links if link.get("linkinfo", {}).get("info_kind") == "veth")
+        veths = sorted(
+            link["ifname"] for link in links if link.get("linkinfo", {}).get("info_kind") == "veth" and link.get("master") == "docker0"
+        )
         peers = [link["ifname"] for link in links if link["ifindex"] == link_index]
         facts["veths"] = (veths, peers)
         if veths != host_veths or peers != shared_veths or len(peers) != 1:

@@ -36,7 +36,7 @@ def test_routing_transitions_say_what_changed(three):
     where = [(t.node, t.src, t.dst, t.changes) for t in h.transitions]
     assert where[0] == ("host", "host/docker0", "host/eth0", ["TTL 64→63", "SNAT 172.17.0.2→192.168.1.10"])
     assert where[1] == ("router", "router/eth0", "router/eth1", ["TTL 63→62", "SNAT 192.168.1.10→203.0.113.2"])
-    assert where[2][3] == ["TTL 64→63", "DNAT 203.0.113.2→192.168.1.10"]
+    assert where[2][3] == ["TTL 64→63", "dst 203.0.113.2→192.168.1.10 (reply)"]  # MASQUERADE undone, not a DNAT
     assert where[3][:3] == ("host", "host/eth0", "host/docker0")
     assert all(t.nat and "MASQUERADE" in t.nat[0].rule for t in h.transitions)
 

@@ -32,7 +32,7 @@ def test_to_the_internet_shows_ttl_and_nat(three):
     notes = [t for t in texts(fig) if t.startswith("TTL")]
     assert "TTL 64→63\nSNAT 172.17.0.2→192.168.1.10" in notes
     assert "TTL 63→62\nSNAT 192.168.1.10→203.0.113.2" in notes
-    assert "TTL 63→62\nDNAT 192.168.1.10→172.17.0.2" in notes
+    assert "TTL 63→62\ndst 192.168.1.10→172.17.0.2 (reply: NAT undone)" in notes
     gids = {a.get_gid() for a in fig.axes[0].patches}
     assert "ARROW:0:host/docker0>host/eth0" in gids  # the host routed it (dashed)
     assert any(g and g.startswith("ARROW:") and g.endswith(">internet/eth0") for g in gids)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from simulator.engine.ipam import IpamError
-from simulator.engine.swarm import SerialAddressPool, Peer, swarm_id
+from simulator.engine.swarm import Peer, SerialAddressPool, swarm_id
 from simulator.errors import DockerError
 from simulator.kernel import links
 from simulator.kernel.devices.bridge import Bridge

@@ -27,6 +27,7 @@ multicast snooping (multicast floods).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from simulator.kernel.devices.device import Device
@@ -82,18 +83,34 @@ def decide(
     now: float,
     aging_time_s: float = AGING_TIME_S,
 ) -> Decision:
-    """Where a frame goes (pure: reads the FDB, may drop an aged entry)."""
-    others = tuple(p for p in ports if p != ingress)
-    if frame.dst.is_multicast:
-        return Decision("flood", others, ingress is not None)
-    entry = lookup(fdb, frame.dst, now, aging_time_s)
+    """Where a frame goes (pure: reads the FDB, may drop an aged entry).
+
+    Known unicast costs one FDB lookup, whatever the number of ports; only a flood
+    lists the ports.
+    """
+    dst = frame.dst
+    if dst[0] & 0x01:  # the I/G bit: broadcast or multicast
+        return Decision("flood", _others(ports, ingress), ingress is not None)
+    entry = lookup(fdb, dst, now, aging_time_s)
     if entry is None:
-        return Decision("flood", others, False)
+        return Decision("flood", _others(ports, ingress), False)
     if entry.local:
         return Decision("local", (), ingress is not None, entry.port)
     if entry.port == ingress:
         return Decision("drop", (), False, entry.port, DropReason.SAME_PORT)
-    return Decision("forward", (entry.port,), False, entry.port)
+    return _forward(entry.port)
+
+
+def _others(ports: tuple[str, ...], ingress: str | None) -> tuple[str, ...]:
+    if ingress is None or ingress not in ports:
+        return ports
+    return tuple(p for p in ports if p != ingress)
+
+
+@lru_cache(maxsize=4096)
+def _forward(port: str) -> Decision:
+    """The decision for known unicast to ``port`` (a value: one per port, shared)."""
+    return Decision("forward", (port,), False, port)
 
 
 class Bridge(Device):
@@ -182,19 +199,7 @@ class Bridge(Device):
         """Send ``frame`` out of the decision's ports (``frames``: per port, what netfilter let through)."""
         if not decision.ports and not decision.local:
             return
-        ports = self.ports
-
-        def go(_event: object) -> None:
-            for name in decision.ports:
-                port = ports.get(name)
-                out = frame if frames is None else frames.get(name)
-                if port is not None and out is not None:
-                    port.transmit(out)
-            if decision.local:
-                self._pass_up(frame)
-
-        event = self.sim.env.timeout(latency.BRIDGE_S)
-        event.callbacks.append(go)
+        self.sim.env.deliver(latency.BRIDGE_S, _forward_frame, self, (frame, decision, frames))
 
     def _pass_up(self, frame: EthernetFrame) -> None:
         if not self.up:
@@ -208,6 +213,19 @@ class Bridge(Device):
         """Live entries, oldest first (what ``bridge fdb show`` lists)."""
         now = self.sim.now
         return [(m, e) for m, e in list(self.fdb.items()) if lookup(self.fdb, m, now, self.aging_time_s) is not None]
+
+
+def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str, EthernetFrame] | None]) -> None:
+    """After the bridge's delay: out of each port of the decision (br_forward), and up if local."""
+    frame, decision, frames = what
+    ports = bridge.ports
+    for name in decision.ports:
+        port = ports.get(name)
+        out = frame if frames is None else frames.get(name)
+        if port is not None and out is not None:
+            port.transmit(out)
+    if decision.local:
+        bridge._pass_up(frame)
 
 
 def drop_record(sim: Simulation, node: str, dev: str, frame: EthernetFrame, reason: DropReason, detail: str) -> FrameDropped:

@@ -104,3 +104,8 @@ class Device:
                 )
                 return
             self.namespace.ipv4.receive(frame, self)
+
+
+def arrive(device: Device, frame: EthernetFrame) -> None:
+    """The end of a hop: ``device.receive(frame)``, as ``Environment.deliver`` calls it."""
+    device.receive(frame)

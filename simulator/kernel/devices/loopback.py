@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.kernel.devices.device import Device
+from simulator.kernel.devices.device import Device, arrive
 from simulator.packets.addresses import ZERO_MAC
 from simulator.sim import latency
 
@@ -20,4 +20,4 @@ class Loopback(Device):
         super().__init__(sim, "lo", ZERO_MAC, mtu=65536)
 
     def xmit(self, frame: EthernetFrame) -> None:
-        self.sim.call_later(latency.LOOPBACK_S, lambda: self.receive(frame))
+        self.sim.env.deliver(latency.LOOPBACK_S, arrive, self, frame)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.kernel.devices.device import Device
+from simulator.kernel.devices.device import Device, arrive
 from simulator.sim import latency
 
 if TYPE_CHECKING:
@@ -30,9 +30,7 @@ class Veth(Device):
         return self.peer.up
 
     def xmit(self, frame: EthernetFrame) -> None:
-        peer = self.peer
-        event = self.sim.env.timeout(latency.VETH_S)
-        event.callbacks.append(lambda _e: peer.receive(frame))
+        self.sim.env.deliver(latency.VETH_S, arrive, self.peer, frame)
 
 
 class VethPair:

@@ -51,7 +51,13 @@ from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.packets.udp import UdpDatagram
 from simulator.packets.vxlan import VXLAN_OVERHEAD, VXLAN_PORT, VxlanPacket
 from simulator.sim import latency
-from simulator.trace.records import ArpProxied, DropReason, FrameDropped, VxlanDecapsulated, VxlanEncapsulated
+from simulator.trace.records import (
+    ArpProxied,
+    DropReason,
+    FrameDropped,
+    VxlanDecapsulated,
+    VxlanEncapsulated,
+)
 
 if TYPE_CHECKING:
     from simulator.kernel.namespace import NetworkNamespace

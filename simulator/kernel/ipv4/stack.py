@@ -23,6 +23,7 @@ RST (``reject_tcp``).
 from __future__ import annotations
 
 import contextlib
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
@@ -72,7 +73,18 @@ class InterfaceAddress:
 
     @property
     def network(self) -> IPv4Network:
-        return IPv4Network(f"{self.ip}/{self.prefixlen}", strict=False)
+        return _network_of(self.ip, self.prefixlen)
+
+
+@lru_cache(maxsize=4096)
+def _network_of(ip: IPv4Address, prefixlen: int) -> IPv4Network:
+    return IPv4Network(f"{ip}/{prefixlen}", strict=False)
+
+
+@lru_cache(maxsize=1024)
+def _route_text(route: Route) -> str:
+    """``route.text()`` once per distinct route: every RouteChosen record carries it."""
+    return route.text()
 
 
 IcmpHandler = Callable[[IPv4Packet], None]
@@ -93,6 +105,7 @@ class Ipv4Stack:
         self.addresses: list[InterfaceAddress] = []
         self._local: dict[IPv4Address, InterfaceAddress] = {}
         self._host_networks: list[IPv4Network] = []  # 127.0.0.0/8: every address in it is local
+        self._host_ranges: list[tuple[int, int]] = []  # the same as (network, netmask) integers
         self._broadcasts: set[IPv4Address] = {LIMITED_BROADCAST}
         self.routes = RoutingTable()
         self.neighbours = NeighbourTable(sim, lambda: namespace.node, self._solicit, self._flush, self._unreachable)
@@ -118,6 +131,7 @@ class Ipv4Stack:
         self._local[addr.ip] = addr
         if addr.scope == "host":
             self._host_networks.append(addr.network)
+            self._host_ranges = _ranges(self._host_networks)
         if addr.broadcast is not None:
             self._broadcasts.add(addr.broadcast)
         dev = self.namespace.devices.get(addr.dev)
@@ -129,6 +143,7 @@ class Ipv4Stack:
         del self._local[addr.ip]
         if addr.scope == "host" and addr.network in self._host_networks:
             self._host_networks.remove(addr.network)
+            self._host_ranges = _ranges(self._host_networks)
         self.routes.remove(lambda r: r.dev == addr.dev and r.src == addr.ip and r.proto == "kernel")
         self._broadcasts = {LIMITED_BROADCAST} | {a.broadcast for a in self.addresses if a.broadcast is not None}
 
@@ -159,7 +174,14 @@ class Ipv4Stack:
 
     def is_local(self, ip: IPv4Address) -> bool:
         """A local address: assigned here, or inside a host-scope network (all of 127.0.0.0/8)."""
-        return ip in self._local or any(ip in net for net in self._host_networks)
+        if ip in self._local:
+            return True
+        if self._host_ranges:
+            n = int(ip)
+            for network, netmask in self._host_ranges:
+                if n & netmask == network:
+                    return True
+        return False
 
     def primary_address(self, dev: str, towards: IPv4Address | None = None) -> IPv4Address | None:
         """inet_select_addr: an address of ``dev``, preferring one on the same subnet."""
@@ -197,13 +219,14 @@ class Ipv4Stack:
             return
         if arp.op is ArpOp.REPLY and frame.dst == dev.mac:
             self.neighbours.confirm(dev.name, arp.sender_ip, arp.sender_mac, f"ARP reply: {arp.sender_ip} is-at {arp.sender_mac}")
-        else:
+        elif (dev.name, arp.sender_ip) in self.neighbours.entries:  # else nothing to update (and no words to build)
             self.neighbours.learn_stale(dev.name, arp.sender_ip, arp.sender_mac, False, f"ARP {arp.op.name.lower()} seen from {arp.sender_ip}")
 
     def _ip_receive(self, packet: IPv4Packet, dev: Device, frame: EthernetFrame | None) -> None:
         ct: tuple[ConntrackEntry, bool] | None = None
         ctstate = "NEW"
-        if self.netfilter.active:
+        filtering = self.netfilter.active  # rules do not change while one packet is handled
+        if filtering:
             info = self._info(packet, dev.name, None, "NEW")
             verdict = self.netfilter.evaluate("raw", "PREROUTING", info)
             if verdict.target == "DROP":
@@ -213,7 +236,7 @@ class Ipv4Stack:
                 packet, ct, ctstate = self._nat_before_routing(packet, dev.name, "PREROUTING")
         dst = packet.dst
         if dst in self._local or dst in self._broadcasts or self.is_local(dst):
-            if self.netfilter.active:
+            if filtering:
                 verdict = self.netfilter.evaluate("filter", "INPUT", self._info(packet, dev.name, None, ctstate))
                 if verdict.target in ("DROP", "REJECT"):
                     self._filtered(packet, dev.name, frame, "INPUT", verdict.rule)
@@ -241,14 +264,14 @@ class Ipv4Stack:
             return
         # RFC 1812 5.3.1: a router decrements TTL
         packet = replace(packet, ttl=packet.ttl - 1)
-        if self.netfilter.active:
+        if filtering:
             verdict = self.netfilter.evaluate("filter", "FORWARD", self._info(packet, dev.name, route.dev, ctstate))
             rule_text = verdict.rule.text() if verdict.rule else f"-P FORWARD {verdict.target}"
             self.sim.tracer.emit(FilterVerdict(self.sim.env.now, self.namespace.node, packet.flow, "FORWARD", rule_text, verdict.target))
             if verdict.target in ("DROP", "REJECT"):
                 self._filtered(packet, dev.name, frame, "FORWARD", verdict.rule)
                 return
-        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, route.text(), route.dev, route.gateway, True))
+        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, _route_text(route), route.dev, route.gateway, True))
         self._finish_output(packet, route, ct)
 
     # -- local delivery ---------------------------------------------------------------------
@@ -274,7 +297,7 @@ class Ipv4Stack:
                     flow=packet.flow,
                 )
                 low, high = latency.RESPONDER_JITTER_S
-                self.sim.call_later(low + self.sim.stream("jitter").random() * (high - low), lambda: self._send_quietly(reply))
+                self.sim.env.deliver(low + self.sim.stream("jitter").random() * (high - low), Ipv4Stack._send_quietly, self, reply)
                 return
             if kind is IcmpType.ECHO_REPLY:
                 handler = self.icmp_sockets.get(message.ident)
@@ -350,8 +373,11 @@ class Ipv4Stack:
         route = self.route_to(packet.dst)
         if packet.src == UNSPECIFIED:
             src = route.src or self.primary_address(route.dev, packet.dst) or UNSPECIFIED
-            packet = replace(packet, src=src)
-        if packet.flow == 0:
+            if packet.flow == 0:
+                packet = replace(packet, src=src, flow=self.sim.next_flow())
+            else:
+                packet = replace(packet, src=src)
+        elif packet.flow == 0:
             packet = replace(packet, flow=self.sim.next_flow())
         ct: tuple[ConntrackEntry, bool] | None = None
         if self.netfilter.active:
@@ -362,7 +388,7 @@ class Ipv4Stack:
             if verdict.target in ("DROP", "REJECT"):
                 self._filtered(packet, route.dev, None, "OUTPUT", verdict.rule)
                 raise SendError("Operation not permitted")
-        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, route.text(), route.dev, route.gateway, False))
+        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, _route_text(route), route.dev, route.gateway, False))
         self._finish_output(packet, route, ct)
         return packet
 
@@ -607,6 +633,10 @@ class Ipv4Stack:
     def _filtered(self, packet: IPv4Packet, dev: str, frame: EthernetFrame | None, chain: str, rule: Rule | None) -> None:
         text = rule.text() if rule is not None else f"-P {chain} DROP"
         self._drop(dev, frame, DropReason.FILTERED, text, packet)
+
+
+def _ranges(networks: list[IPv4Network]) -> list[tuple[int, int]]:
+    return [(int(n.network_address), int(n.netmask)) for n in networks]
 
 
 def _host_port(text: str, default_port: int) -> tuple[IPv4Address, int]:
