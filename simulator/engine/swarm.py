@@ -233,6 +233,7 @@ class Swarm:
         for node in self.nodes.values():
             node.lb.pop(net.id, None)
             node.lb_ids.pop(net.id, None)
+            node.engine.networks.pop(net.id, None)  # every node forgets a removed swarm network
 
     def _ingress(self, engine: DockerEngine) -> None:
         from simulator.engine.network import Network

@@ -59,12 +59,6 @@ def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
     ipv6 = dev.ipv6
     link_local = eui64_link_local(dev.mac) if _has_link_local(dev) else None
     rx_bytes = dev.rx_bytes
-    if isinstance(dev, Bridge):
-        # br_pass_frame_up() counts skb->len after the port's eth_type_trans() pulled the
-        # Ethernet header: a bridge device's RX bytes leave out 14 bytes per frame (its TX
-        # bytes, counted in br_dev_xmit() before the pull, include them). The model counts
-        # whole frames on every device.
-        rx_bytes -= ETH_HLEN * dev.rx_packets
     return render.LinkView(
         index=dev.ifindex,
         name=dev.name,

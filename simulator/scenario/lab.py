@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
@@ -79,6 +79,9 @@ class Lab:
     True
     """
 
+    #: Called with every new lab (the test suite checks each lab's invariants after a test).
+    observers: ClassVar[list[Callable[[Lab], None]]] = []
+
     def __init__(self, engine: str | None = None, hosts: int = 1, lang: str = "en", seed: int = 0, one_mac_per_port: bool = False) -> None:
         if lang not in ("en", "ko"):
             raise ValueError(f"lang must be 'en' or 'ko', not {lang!r}")
@@ -103,6 +106,8 @@ class Lab:
         self._stderr_first = False
         self._last_snapshot: Any = None
         self._emit_topology("lab built")
+        for observe in Lab.observers:
+            observe(self)
 
     # -- public --------------------------------------------------------------------------------
 

@@ -49,7 +49,8 @@ class Environment(simpy.Environment):
             batch.last_eid = eid
             return
         batch = self._open = _Batch(self, when, eid, [eid, fn, a, b])
-        heappush(self._queue, (when, NORMAL, eid, batch))
+        queue: list[Any] = self._queue  # simpy's heap of (time, priority, id, event)
+        heappush(queue, (when, NORMAL, eid, batch))
 
 
 class _Batch:
@@ -77,7 +78,7 @@ def _fire(batch: _Batch) -> None:
     if env._open is batch:
         env._open = None  # a call made now for this instant gets an entry of its own
     calls = batch.calls
-    queue = env._queue
+    queue: list[Any] = env._queue
     when = batch.when
     i = 0
     n = len(calls)

@@ -7,30 +7,38 @@ Views (``simulator.viz``) and captures read nothing else.
 """
 
 from simulator.trace.records import (
+    ArpProxied,
     BridgeForwarded,
     CommandRun,
+    ControlPlaneProgrammed,
     DropReason,
     FilterVerdict,
     FrameDropped,
     FrameReceived,
     FrameSent,
+    MacvlanForwarded,
     NatTranslated,
     NeighbourChanged,
     PacketDelivered,
     Record,
     RouteChosen,
     TopologyChanged,
+    VxlanDecapsulated,
+    VxlanEncapsulated,
 )
 from simulator.trace.tracer import Trace, Tracer
 
 __all__ = [
+    "ArpProxied",
     "BridgeForwarded",
     "CommandRun",
+    "ControlPlaneProgrammed",
     "DropReason",
     "FilterVerdict",
     "FrameDropped",
     "FrameReceived",
     "FrameSent",
+    "MacvlanForwarded",
     "NatTranslated",
     "NeighbourChanged",
     "PacketDelivered",
@@ -39,4 +47,6 @@ __all__ = [
     "TopologyChanged",
     "Trace",
     "Tracer",
+    "VxlanDecapsulated",
+    "VxlanEncapsulated",
 ]

@@ -10,19 +10,24 @@ from __future__ import annotations
 from simulator.packets.arp import ArpOp, ArpPacket
 from simulator.packets.ethernet import EthernetFrame
 from simulator.trace.records import (
+    ArpProxied,
     BridgeForwarded,
     CommandRun,
+    ControlPlaneProgrammed,
     DropReason,
     FilterVerdict,
     FrameDropped,
     FrameReceived,
     FrameSent,
+    MacvlanForwarded,
     NatTranslated,
     NeighbourChanged,
     PacketDelivered,
     Record,
     RouteChosen,
     TopologyChanged,
+    VxlanDecapsulated,
+    VxlanEncapsulated,
 )
 
 DROP_REASONS = {
@@ -38,6 +43,8 @@ DROP_REASONS = {
     DropReason.MARTIAN: ("its source address is impossible here", "여기서는 나올 수 없는 출발지 주소라서"),
     DropReason.MACVLAN_FILTER: ("the kernel keeps a macvlan parent and its children apart", "커널이 macvlan 부모와 자식 인터페이스 사이의 통신을 막아서"),
     DropReason.QUEUE_OVERFLOW: ("too many packets were waiting for ARP", "ARP 응답을 기다리는 패킷이 너무 많아서"),
+    DropReason.VLAN_UNKNOWN: ("it is tagged for a VLAN no device here belongs to", "이곳에는 그 VLAN에 속한 장치가 없어서"),
+    DropReason.VXLAN_NO_FDB: ("the VXLAN device knows no remote host for it", "VXLAN 장치가 보낼 원격 호스트를 알지 못해서"),
 }
 
 
@@ -122,6 +129,39 @@ def explain(record: Record, lang: str = "en") -> str:
                 else f"On {record.node}/{record.dev} it is dropped: {en_why}{detail}.")
     if isinstance(record, TopologyChanged):
         return f"네트워크 구성이 바뀌었습니다: {record.cause}" if ko else f"The network changed: {record.cause}"
+    if isinstance(record, MacvlanForwarded):
+        targets = ", ".join(record.children)
+        if ko:
+            where = [f"자식 인터페이스({targets})" if targets else "", "선(wire)" if record.to_wire else "", "부모의 네트워크 스택" if record.to_parent else ""]
+            dest = ", ".join(w for w in where if w) or "아무 곳에도"
+            return f"{record.node}/{record.parent}의 {record.driver} 포트가 프레임을 {dest}(으)로 보냅니다 ({record.reason})."
+        where = [f"the children {targets}" if targets else "", "the wire" if record.to_wire else "", "the parent's own stack" if record.to_parent else ""]
+        dest = ", ".join(w for w in where if w) or "nowhere"
+        return f"The {record.driver} port on {record.node}/{record.parent} sends the frame to {dest}: {record.reason}."
+    if isinstance(record, VxlanEncapsulated):
+        if ko:
+            return (f"{record.node}의 {record.dev}가 프레임을 VXLAN(VNI {record.vni})으로 감싸 UDP 4789로 {record.remote}에 보냅니다 "
+                    f"(바깥 헤더 50바이트 추가, FDB: {record.fdb}).")
+        return (f"{record.dev} on {record.node} wraps the frame in VXLAN (VNI {record.vni}) and sends it over UDP 4789 to {record.remote}: "
+                f"50 bytes of outer headers (fdb: {record.fdb}).")
+    if isinstance(record, VxlanDecapsulated):
+        learned_en = ", learning where the sender is" if record.learned else ""
+        learned_ko = " 보낸 쪽의 위치도 배웁니다." if record.learned else ""
+        if ko:
+            return f"{record.node}의 {record.dev}가 {record.outer.src}에서 온 VXLAN(VNI {record.vni})을 풀어 안쪽 프레임을 받습니다.{learned_ko}"
+        return f"{record.dev} on {record.node} unwraps VXLAN (VNI {record.vni}) from {record.outer.src} and receives the inner frame{learned_en}."
+    if isinstance(record, ArpProxied):
+        if record.reply is None:
+            return (f"{record.node}의 {record.dev}는 ARP 요청을 터널로 보내지 않고 버립니다 ({record.neighbour})."
+                    if ko else f"{record.dev} on {record.node} keeps the ARP request out of the tunnel and drops it ({record.neighbour}).")
+        return (f"{record.node}의 {record.dev}가 ARP 요청에 직접 답합니다: 이웃 테이블에 '{record.neighbour}' 항목이 있어 요청이 터널을 건너지 않습니다."
+                if ko else f"{record.dev} on {record.node} answers the ARP request itself from its neighbour table ('{record.neighbour}'): "
+                "the request never crosses the tunnel.")
+    if isinstance(record, ControlPlaneProgrammed):
+        what = "; ".join(record.entries)
+        if ko:
+            return f"{record.node}: 컨트롤 플레인이 {record.action}을(를) 기록합니다: {what}. (추상화됨: 패킷 없이 바로 설정)"
+        return f"{record.node}: the control plane does '{record.action}': {what} ({record.note})."
     if isinstance(record, CommandRun):
         return f"{record.node}$ {record.command} (종료 코드 {record.exit_code})" if ko else f"{record.node}$ {record.command} (exit status {record.exit_code})"
     return type(record).__name__

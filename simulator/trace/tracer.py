@@ -2,13 +2,17 @@
 
 Recording is one ``list.append`` of a record built by the caller, so the hot path
 pays for a small object and nothing else. ``Tracer.enabled = False`` turns it off
-(benchmarks measure both).
+(benchmarks measure both); ``Tracer(window=N, sink=PATH)`` bounds the memory a
+long run's trace holds (see :class:`Tracer`).
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, BinaryIO, overload
 
 from simulator.trace.records import (
     BridgeForwarded,
@@ -24,34 +28,155 @@ if TYPE_CHECKING:
 
 
 class Tracer:
-    """Where records go while a simulation runs."""
+    """Where records go while a simulation runs.
 
-    __slots__ = ("records", "enabled")
+    By default every record is kept: a lesson's trace is small, and the views and
+    captures read all of it. A long run (a soak, a student's loop of a million
+    pings) can bound the memory the trace holds:
 
-    def __init__(self) -> None:
+    * ``window=N`` keeps at least the last ``N`` records (between ``N`` and ``2N``:
+      the older half is cut in one go, so recording stays one append);
+    * ``sink=PATH`` (or a binary file) streams every record that leaves memory to
+      disk, as pickled chunks, and the rest on :meth:`flush` / :meth:`close`;
+      :func:`read_records` reads them back, oldest first.
+
+    Positions from :meth:`mark` count every record ever recorded, so
+    ``since(mark)`` works across a cut (it returns what is still in memory), and
+    the latest ``TopologyChanged`` is kept aside, so a slice still knows the
+    network it starts on.
+
+    >>> from simulator.trace.records import CommandRun
+    >>> tracer = Tracer(window=2)
+    >>> for t in range(5):
+    ...     tracer.emit(CommandRun(float(t), "host", "true", 0, float(t)))
+    >>> [r.time for r in tracer.records], tracer.dropped, tracer.mark()
+    ([2.0, 3.0, 4.0], 2, 5)
+    """
+
+    __slots__ = ("records", "enabled", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
+
+    def __init__(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
         self.records: list[Record] = []
         self.enabled = True
+        self.window: int | None = None
+        self.dropped = 0  # records cut from the front (on disk if there is a sink)
+        self._topologies: list[tuple[int, TopologyChanged]] = []  # (position, record), in order
+        self._sink: BinaryIO | None = None
+        self._owns_sink = False
+        self._written = 0  # records before this position are in the sink
+        if window is not None or sink is not None:
+            self.configure(window=window, sink=sink)
+
+    def configure(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
+        """Bound the trace from now on (see the class docstring); records so far stay."""
+        if window is not None and window < 1:
+            raise ValueError(f"window must be at least 1, not {window}")
+        if sink is not None:
+            self.close()
+            if isinstance(sink, str | os.PathLike):
+                self._sink = open(sink, "wb")  # noqa: SIM115
+                self._owns_sink = True
+            else:
+                self._sink = sink
+                self._owns_sink = False
+            self._written = self.dropped
+        self.window = window
+        records: list[Record] = _Window(self) if window is not None else []
+        records.extend(self.records)
+        self.records = records
+        if window is not None and len(records) >= 2 * window:
+            self._cut()
 
     def emit(self, record: Record) -> None:
         if self.enabled:
+            if type(record) is TopologyChanged:
+                self._topologies.append((self.dropped + len(self.records), record))
             self.records.append(record)
 
     def mark(self) -> int:
-        """A position to slice from later."""
-        return len(self.records)
+        """A position to slice from later (counting every record ever recorded)."""
+        return self.dropped + len(self.records)
 
     def since(self, mark: int) -> Trace:
-        return Trace(self.records[mark:], self.latest_topology(mark))
+        return Trace(self.records[max(0, mark - self.dropped):], self.latest_topology(mark))
 
     def latest_topology(self, before: int | None = None) -> TopologyChanged | None:
-        end = len(self.records) if before is None else before
-        for record in reversed(self.records[:end]):
-            if isinstance(record, TopologyChanged):
-                return record
-        return None
+        """The last ``TopologyChanged`` recorded before position ``before`` (default: now)."""
+        end = self.mark() if before is None else before
+        index = bisect_left(self._topologies, end, key=lambda item: item[0])
+        return self._topologies[index - 1][1] if index else None
 
     def trace(self) -> Trace:
-        return Trace(list(self.records), None)
+        return Trace(list(self.records), self.latest_topology(self.dropped) if self.dropped else None)
+
+    def flush(self) -> None:
+        """Write what the sink has not seen yet (the records stay in memory too)."""
+        if self._sink is None:
+            return
+        start = self._written - self.dropped
+        if start < len(self.records):
+            pickle.dump(list(self.records[start:]), self._sink, protocol=pickle.HIGHEST_PROTOCOL)
+        self._written = self.mark()
+        self._sink.flush()
+
+    def close(self) -> None:
+        """Flush, and close the sink if the tracer opened it."""
+        if self._sink is None:
+            return
+        self.flush()
+        if self._owns_sink:
+            self._sink.close()
+        self._sink = None
+
+    def _cut(self) -> None:
+        """Keep the last ``window`` records; the older ones go to the sink, or away."""
+        assert self.window is not None
+        records = self.records
+        cut = len(records) - self.window
+        if cut <= 0:
+            return
+        if self._sink is not None:
+            start = max(0, self._written - self.dropped)
+            if start < cut:
+                pickle.dump(list(records[start:cut]), self._sink, protocol=pickle.HIGHEST_PROTOCOL)
+                self._written = self.dropped + cut
+        del records[:cut]
+        self.dropped += cut
+        # keep the topology in force at the new start, and every later one
+        keep = bisect_left(self._topologies, self.dropped, key=lambda item: item[0])
+        if keep > 1:
+            del self._topologies[: keep - 1]
+
+
+class _Window(list[Record]):
+    """The record list of a windowed tracer: appending past twice the window cuts it."""
+
+    __slots__ = ("tracer", "limit")
+
+    def __init__(self, tracer: Tracer) -> None:
+        super().__init__()
+        self.tracer = tracer
+        assert tracer.window is not None
+        self.limit = 2 * tracer.window
+
+    def append(self, record: Record) -> None:
+        super().append(record)
+        if len(self) >= self.limit:
+            self.tracer._cut()
+
+
+def read_records(source: str | os.PathLike[str] | BinaryIO) -> Iterator[Record]:
+    """The records a tracer's sink received, oldest first (chunk by chunk, not all at once)."""
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as f:
+            yield from read_records(f)
+        return
+    while True:
+        try:
+            chunk = pickle.load(source)
+        except EOFError:
+            return
+        yield from chunk
 
 
 def capture_point(record: Record) -> tuple[str, str] | None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from simulator.packets.arp import ArpOp, ArpPacket
 from simulator.packets.icmp import IcmpMessage, IcmpType
@@ -139,7 +140,7 @@ def headers(trace: Sequence[Any], lang: str = "en", flow: int | None = None, tit
         top = margin + title_h
         table = ax.table(
             cellText=body, colLabels=heads, cellLoc="left", colLoc="left",
-            bbox=(margin / width, (height - top - table_h) / height, table_w / width, table_h / height),
+            bbox=Bbox.from_bounds(margin / width, (height - top - table_h) / height, table_w / width, table_h / height),
             colWidths=[w / table_w for w in widths],
         )
         table.auto_set_font_size(False)

@@ -297,7 +297,7 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
     def bridge_of(c: Namespace) -> int:
         for d in c.devices:
             if d.peer and d.peer[0] == host.node:
-                master = host_devices.get(d.peer[1]).master if d.peer[1] in host_devices else None
+                master = host_devices[d.peer[1]].master if d.peer[1] in host_devices else None
                 if master in bridges:
                     return bridges.index(master)
         return len(bridges)
@@ -354,10 +354,10 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
         addrs = [a for a in g.nodes[group]["addrs"]]
         group_lines = [_Line(term("more", lang, n=len(members)), style.NAME_PT, bold=True, gid=group)]
         # the collapsed containers as runs in creation order ("c4 … c16", "c18 … c30")
-        order = [c.node for c in b.net.containers_of(host.node)]
+        created = [c.node for c in b.net.containers_of(host.node)]
         runs: list[list[str]] = []
         for name in members:
-            if runs and order.index(name) == order.index(runs[-1][-1]) + 1:
+            if runs and created.index(name) == created.index(runs[-1][-1]) + 1:
                 runs[-1].append(name)
             else:
                 runs.append([name])
@@ -395,18 +395,18 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
             peer = g.nodes[p].get("peer")
             if peer and dev_id(*peer) in g:
                 veth_x[dev_id(*peer)] = cx
-        if is_group:
-            stub = term("veths", lang, n=len(g.nodes[group]["members"]))
+        if is_group:  # node == group: use the str-typed name
+            stub = term("veths", lang, n=len(g.nodes[node]["members"]))
             sw = _pill_w(stub)
-            s = Shape(group, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"], dashed=True, owner=host.node)
+            s = Shape(node, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"], dashed=True, owner=host.node)
             b.add_shape(s, bag)
-            b.stubs[group] = s
-            lab = Label(group, bx + w / 2, host_top - style.LABEL_PT * 0.62, stub, style.LABEL_PT, True, False, style.MUTED, "center")
+            b.stubs[node] = s
+            lab = Label(node, bx + w / 2, host_top - style.LABEL_PT * 0.62, stub, style.LABEL_PT, True, False, style.MUTED, "center")
             b.labels.append(lab)
             bag.append(lab)
-            b.edges.append(EdgeLine(edge_gid(group, group) + ":link", group, group, "group-link", [(bx + w / 2, row_bottom), (bx + w / 2, host_top - PILL_H / 2)]))
+            b.edges.append(EdgeLine(edge_gid(node, node) + ":link", node, node, "group-link", [(bx + w / 2, row_bottom), (bx + w / 2, host_top - PILL_H / 2)]))
             bag.append(b.edges[-1])
-            veth_x[group] = bx + w / 2
+            veth_x[node] = bx + w / 2
 
     # veth host ends on the host's top edge, under their container's eth0
     for node, cx in veth_x.items():
@@ -715,8 +715,8 @@ def layout(
             continue
         for member in data["members"]:
             scene.collapsed[member] = node
-            ns = network.namespace(member)
-            for d in ns.devices if ns else ():
+            member_ns = network.namespace(member)
+            for d in member_ns.devices if member_ns else ():
                 scene.collapsed[dev_id(member, d.name)] = node
                 if d.peer:
                     scene.collapsed[dev_id(*d.peer)] = node

@@ -342,7 +342,7 @@ def steps(trace: Sequence[Any], lang: str = "en", the_plan: PathPlan | None = No
             device = f"{r.node}/{r.dev}"
         summary = frame.summary() if frame is not None else ""
         sentence = explain(r, lang)
-        if isinstance(r, FrameSent) and (device, r.time) in passed_on:
+        if isinstance(r, FrameSent) and device is not None and (device, r.time) in passed_on:
             sentence = explain_passed_on(r, passed_on[(device, r.time)], lang)
         group = group_hint if group_hint is not None else (group_of.get((device, r.time)) if device is not None else None)
         out.append(Step(len(out) + 1, r, segment, device, summary, sentence, group))

@@ -23,15 +23,17 @@ import functools
 import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, fontManager
 from matplotlib.ft2font import FT2Font
+from matplotlib.rcsetup import cycler
 from matplotlib.table import Table
 from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
+from matplotlib.typing import RcKeyType
 
 # --- fonts ------------------------------------------------------------------
 
@@ -126,7 +128,7 @@ KIND_COLOUR = {
 
 KIND_STYLE = {"arp": (0, (4, 2)), "request": "solid", "reply": "solid", "error": (0, (1, 1.5)), "other": (0, (6, 2, 1, 2))}
 
-CLASSROOM_RC: dict[str, Any] = {
+CLASSROOM_RC: dict[RcKeyType, Any] = {
     "font.family": SANS,
     "font.size": LABEL_PT,
     "axes.titlesize": TITLE_PT,
@@ -142,7 +144,7 @@ CLASSROOM_RC: dict[str, Any] = {
     "savefig.dpi": 100,
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
-    "axes.prop_cycle": matplotlib.cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]),
+    "axes.prop_cycle": cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]),
 }
 
 
@@ -200,14 +202,23 @@ def new_figure(width_pt: float, height_pt: float) -> Figure:
 
 # --- the glyph check ---------------------------------------------------------
 
-_GENERIC = {"sans-serif", "serif", "monospace", "cursive", "fantasy"}
+_GENERIC: dict[str, RcKeyType] = {
+    "sans-serif": "font.sans-serif",
+    "serif": "font.serif",
+    "monospace": "font.monospace",
+    "cursive": "font.cursive",
+    "fantasy": "font.fantasy",
+}
+"""Generic family name -> the rcParams key listing its concrete families."""
+
+_FontStyle = Literal["normal", "italic", "oblique"]
 
 
 @functools.lru_cache(maxsize=64)
-def _font_files(families: tuple[str, ...], weight: str, style: str) -> tuple[str, ...]:
+def _font_files(families: tuple[str, ...], weight: str, style: _FontStyle) -> tuple[str, ...]:
     files: list[str] = []
     for family in families:
-        names = matplotlib.rcParams[f"font.{family}"] if family in _GENERIC else [family]
+        names = matplotlib.rcParams[_GENERIC[family]] if family in _GENERIC else [family]
         for name in names:
             try:
                 path = findfont(FontProperties(family=name, weight=weight, style=style), fallback_to_default=False)

@@ -1,13 +1,14 @@
 """Differential tests of the *text* the network tools print: simulator vs real tools.
 
 A Lab (Docker engine 20.10, and the default engine) runs two ``nicolaka/netshoot``
-containers on the default bridge and two on a user-defined bridge; they ping each
-other and the host pings one, so interface counters, neighbour entries, learned FDB
-entries and iptables counters exist.  ``tests/kernel/mirror.py`` rebuilds the Lab's
+containers on the default bridge (one publishing a port: DNAT and ACCEPT rules) and two
+on a user-defined bridge; they ping each other and the host pings one, so interface
+counters, neighbour entries, learned FDB entries and iptables counters exist.  ``tests/kernel/mirror.py`` rebuilds the Lab's
 kernel state in real network namespaces -- with the model's ifindexes, queue lengths,
 IPv6 link-local addresses and a quiet IPv6/IGMP stack (see ``mirror(ifindex=, ipv6=,
 quiet=)``) -- *before* the traffic, then the same traffic runs on both sides (including,
-for the default engine, the gratuitous ARPs dockerd sends from userspace).  Then the
+for the default engine, the gratuitous ARPs dockerd sends from userspace, each flooded
+only to the bridge ports that existed when the model sent it).  Then the
 commands a learner types run in the real host namespace and in every real container
 namespace, and their output is compared with ``lab.sh(...)`` on the host and
 ``lab.sh("docker exec NAME ...")`` in the containers (netshoot prints in the ``host``
@@ -45,7 +46,9 @@ replayed).  ``iproute2`` would print ``link-netns NAME`` for a peer namespace th
 name in ``/run/netns`` (the harness's do, Docker's do not): ``ip``/``bridge`` run with an
 empty tmpfs over ``/run/netns`` inside ``ip netns exec``'s private mount namespace.
 
-Not compared: ``brctl`` inside containers (the model's netshoot has no ``brctl``).
+Not compared: ``brctl`` inside containers (the model's netshoot has no ``brctl``).  The
+real commands run with all capabilities; in a real container without ``NET_ADMIN``,
+``iptables`` would be refused, which the model does not model.
 Run with ``-s`` to see the tool versions and every compared command.
 """
 

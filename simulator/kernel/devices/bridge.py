@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from simulator.packets.ethernet import EthernetFrame
     from simulator.sim.simulation import Simulation
 
+ETH_HLEN = 14
 AGING_TIME_S = 300.0  # br_set_ageing_time default (BR_DEFAULT_AGEING_TIME)
 
 
@@ -205,7 +206,9 @@ class Bridge(Device):
         if not self.up:
             return
         self.rx_packets += 1
-        self.rx_bytes += frame.length
+        # br_pass_frame_up counts skb->len after the port's eth_type_trans pulled the 14-byte
+        # Ethernet header (br_dev_xmit counts TX bytes before the pull, header included).
+        self.rx_bytes += frame.length - ETH_HLEN
         if self.namespace is not None:
             self.namespace.ipv4.receive(frame, self)
 

@@ -23,9 +23,9 @@ RST (``reject_tcp``).
 from __future__ import annotations
 
 import contextlib
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
 
