@@ -18,6 +18,8 @@ from typing import TextIO
 
 from simulator.scenario import script as scripts
 from simulator.scenario.lab import Lab
+from simulator.trace.records import CommandRun, FrameSent
+from simulator.trace.tracer import Trace
 
 HELP_TEXT = """\
 dockersim shell: a simulated Docker host. Nothing here runs on your machine.
@@ -183,17 +185,50 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
     except ImportError as error:  # pragma: no cover - the views need matplotlib
         print(f"dockersim: figures need matplotlib: {error}", file=sys.stderr)
         return []
+    import matplotlib.pyplot as plt
+
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    try:
-        fig = viz.topology(lab.trace, title=title, lang=lab.lang)
-        for ext in ("png", "svg", "pdf"):
-            path = folder / f"topology.{ext}"
-            fig.savefig(path)
-            written.append(path)
-    except Exception as error:  # a figure must not cost the lesson its transcript
-        print(f"dockersim: could not draw {folder}: {type(error).__name__}: {error}", file=sys.stderr)
+    views = [("topology", lambda: viz.topology(lab.trace, title=title, lang=lab.lang))]
+    featured = featured_command(lab)
+    if featured is not None:
+        views += [
+            ("path", lambda: viz.path(featured, lang=lab.lang)),
+            ("ladder", lambda: viz.ladder(featured, lang=lab.lang)),
+            ("headers", lambda: viz.headers(featured, lang=lab.lang)),
+        ]
+    for name, draw in views:
+        try:
+            fig = draw()
+            for ext in ("png", "svg", "pdf"):
+                path = folder / f"{name}.{ext}"
+                fig.savefig(path)
+                written.append(path)
+            plt.close(fig)
+        except Exception as error:  # a figure must not cost the lesson its transcript
+            print(f"dockersim: could not draw {folder / name}: {type(error).__name__}: {error}", file=sys.stderr)
     return written
+
+
+def featured_command(lab: Lab) -> Trace | None:
+    """The trace of the scenario's most telling command: the last ping, curl or lookup that sent frames."""
+    records = list(lab.trace)
+    starts = [i for i, r in enumerate(records) if isinstance(r, CommandRun)]
+    best: tuple[int, int] | None = None
+    previous = 0
+    for end in starts:
+        command = records[end]
+        assert isinstance(command, CommandRun)
+        frames = sum(1 for r in records[previous:end] if isinstance(r, FrameSent))
+        words = command.command.split()
+        telling = any(w in ("ping", "curl", "wget", "nslookup", "dig") for w in words)
+        if frames and telling:
+            best = (previous, end)
+        previous = end + 1
+    if best is None:
+        return None
+    a, b = best
+    return Trace(records[a:b], lab.sim.tracer.latest_topology(a))
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
