@@ -12,9 +12,9 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from simulator.scenario import script as scripts
 from simulator.scenario.lab import Lab
@@ -189,7 +189,7 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    views = [("topology", lambda: viz.topology(lab.trace, title=title, lang=lab.lang))]
+    views: list[tuple[str, Callable[[], Any]]] = [("topology", lambda: viz.topology(lab.trace, title=title, lang=lab.lang))]
     featured = featured_command(lab)
     if featured is not None:
         views += [

@@ -235,9 +235,9 @@ class Trace(Sequence[Record]):
         """
         out: list[tuple[float, EthernetFrame]] = []
         for r in self._records:
-            where = capture_point(r)
-            if where is not None and where == (node, dev):
-                out.append((r.time, r.frame))  # type: ignore[union-attr]
+            if capture_point(r) == (node, dev):
+                assert isinstance(r, FrameSent | FrameReceived | BridgeForwarded)
+                out.append((r.time, r.frame))
         return out
 
     def devices(self) -> list[tuple[str, str]]:
