@@ -26,7 +26,7 @@ def code(src: str) -> str:
 SETUP = """
 from simulator import Lab, viz
 
-lab = Lab(engine={engine!r}, lang={lang!r}, seed={seed})
+lab = Lab(engine={engine!r}, lang={lang!r}, seed={seed}, hosts={hosts})
 
 def run(command, on=None):
     \"\"\"Type a command into the lab's terminal and show what it prints.\"\"\"
@@ -154,6 +154,54 @@ LESSONS: dict[str, dict[str, object]] = {
                QUESTIONS[1] + "\n\n1. 질의는 127.0.0.11:53으로 가지만 그 포트를 듣는 프로세스는 없습니다. 컨테이너 안에서 질의를 다른 포트로 돌리는 iptables 규칙을 찾아보세요.\n2. 기본 브리지의 컨테이너는 왜 `--net-alias`를 쓸 수 없을까요?"),
         ],
     },
+    "2-6-macvlan": {
+        "engine": "20.10",
+        "hosts": 2,
+        "title": md("2.6 MacVLAN: containers with addresses of the LAN itself", "2.6 MacVLAN: LAN의 주소를 그대로 쓰는 컨테이너"),
+        "cells": [
+            md("A macvlan network gives each container its own MAC address on the physical LAN and an address from the LAN's range "
+               "(not 172.17.x.x). Two Docker hosts share the LAN 192.168.1.0/24; each hands out addresses from its own slice.",
+               "macvlan 네트워크는 컨테이너마다 실제 LAN 위의 MAC 주소를 하나씩 주고, IP도 LAN 대역에서 줍니다(172.17.x.x가 아닙니다). "
+               "도커 호스트 두 대가 192.168.1.0/24 LAN을 함께 쓰고, 호스트마다 서로 겹치지 않는 주소 범위를 나눠 맡습니다."),
+            code('run("docker network create -d macvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.64/28 --gateway=192.168.1.1 -o macvlan_mode=bridge -o parent=eth0 my_macvlan")\n'
+                 'run("docker network create -d macvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.80/28 --gateway=192.168.1.1 -o macvlan_mode=bridge -o parent=eth0 my_macvlan", on="host2")\n'
+                 'run("docker run -itd --name c1 --net my_macvlan ubuntu:14.04")\n'
+                 'run("docker run -itd --name c2 --net my_macvlan ubuntu:14.04", on="host2")\n'
+                 'run("docker exec c1 ip addr show eth0")'),
+            code('r = run("docker exec c1 ping -c 2 192.168.1.80")\nviz.path(r.trace)'),
+            md("The laptop on the LAN reaches the container directly. The Docker host itself cannot: the kernel keeps a macvlan parent and its children apart.",
+               "LAN에 있는 노트북은 컨테이너에 바로 닿습니다. 그런데 정작 도커 호스트는 닿지 못합니다. 커널이 macvlan의 부모 인터페이스와 자식 인터페이스 사이의 통신을 막기 때문입니다."),
+            code('run("ping -c 2 192.168.1.64", on="laptop")\nr = run("ping -c 2 192.168.1.64")'),
+            md("The usual fix: a macvlan \"shim\" interface on the host, with a route to the containers' range.",
+               "흔히 쓰는 해결책은 호스트에 macvlan \"shim\" 인터페이스를 하나 더 만들고, 컨테이너 주소 범위로 가는 경로를 그쪽으로 잡는 것입니다."),
+            code('for command in ("ip link add mac0 link eth0 type macvlan mode bridge", "ip addr add 192.168.1.99/32 dev mac0",\n'
+                 '                "ip link set mac0 up", "ip route add 192.168.1.64/28 dev mac0"):\n'
+                 '    run(command)\nr = run("ping -c 2 192.168.1.64")\nviz.topology(lab.trace)'),
+            md(QUESTIONS[0] + "\n\n1. Why does a cloud network or a switch with port security often break macvlan?\n2. Why did the shim interface need its own MAC address and a /32 address?",
+               QUESTIONS[1] + "\n\n1. 클라우드 네트워크나 포트 보안이 켜진 스위치에서 macvlan이 잘 동작하지 않는 까닭은 무엇일까요?\n2. shim 인터페이스에 따로 MAC 주소와 /32 주소가 필요했던 까닭은 무엇일까요?"),
+        ],
+    },
+    "2-7-overlay": {
+        "engine": "29.2",
+        "hosts": 2,
+        "title": md("2.7 Overlay networks: one network across two hosts", "2.7 오버레이 네트워크: 두 호스트에 걸친 하나의 네트워크"),
+        "cells": [
+            md("An overlay network spans several Docker hosts of a swarm. Containers on different hosts share one subnet; "
+               "their frames travel inside VXLAN (UDP port 4789) between the hosts.",
+               "오버레이 네트워크는 스웜에 속한 여러 도커 호스트에 걸쳐 있습니다. 서로 다른 호스트의 컨테이너가 한 서브넷을 함께 쓰고, "
+               "컨테이너의 이더넷 프레임은 호스트 사이를 VXLAN(UDP 4789번 포트)에 담겨 오갑니다."),
+            code('import re\nr = run("docker swarm init --advertise-addr 192.168.1.10")\n'
+                 'token = re.search(r"SWMTKN-\\S+", r.stdout).group(0)\n'
+                 'run(f"docker swarm join --token {token} 192.168.1.10:2377", on="host2")\n'
+                 'run("docker network create -d overlay --attachable my-overlay")\n'
+                 'run("docker run -itd --name ov1 --net my-overlay ubuntu:14.04")\n'
+                 'run("docker run -itd --name ov2 --net my-overlay ubuntu:14.04", on="host2")'),
+            code('r = run("docker exec ov1 ping -c 2 ov2")\nviz.path(r.trace)'),
+            code("viz.headers(r.trace)"),
+            md(QUESTIONS[0] + "\n\n1. Find the VXLAN header in the capture: what is the VNI, and how many bytes does the encapsulation add?\n2. Why is the containers' MTU 1450 instead of 1500?",
+               QUESTIONS[1] + "\n\n1. 캡처에서 VXLAN 헤더를 찾아보세요. VNI는 얼마이고, 캡슐화 때문에 몇 바이트가 늘어났나요?\n2. 컨테이너의 MTU가 1500이 아니라 1450인 까닭은 무엇일까요?"),
+        ],
+    },
 }
 
 
@@ -163,7 +211,7 @@ def notebook(name: str, lang: str) -> dict[str, object]:
     assert isinstance(title, dict)
     cells: list[dict[str, object]] = [{"cell_type": "markdown", "metadata": {}, "source": f"# {title[lang]}"}]
     cells.append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                  "source": SETUP.strip().format(engine=lesson["engine"], lang=lang, seed=1)})
+                  "source": SETUP.strip().format(engine=lesson["engine"], lang=lang, seed=1, hosts=lesson.get("hosts", 1))})
     for cell in lesson["cells"]:  # type: ignore[union-attr]
         if isinstance(cell, dict):
             cells.append({"cell_type": "markdown", "metadata": {}, "source": cell[lang]})
