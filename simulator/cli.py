@@ -97,8 +97,14 @@ def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
     meta = script.meta
     engine = getattr(args, "engine", None) or meta.get("engine")
     lang = getattr(args, "lang", None) or meta.get("lang", "en")
-    seed = args.seed if getattr(args, "seed", None) is not None else int(meta.get("seed", "0") or 0)
-    hosts = int(meta.get("hosts", "1") or 1)
+    try:
+        seed = args.seed if getattr(args, "seed", None) is not None else int(meta.get("seed", "0") or 0)
+    except ValueError:
+        raise scripts.ScriptError(f"{script.path}: '#! seed: {meta.get('seed')}' is not a whole number") from None
+    try:
+        hosts = int(meta.get("hosts", "1") or 1)
+    except ValueError:
+        raise scripts.ScriptError(f"{script.path}: '#! hosts: {meta.get('hosts')}' is not 1, 2 or 3") from None
     try:
         return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed)
     except ValueError as error:

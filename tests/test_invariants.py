@@ -21,7 +21,8 @@
    dropped with a frame, bridge decisions, routes, neighbour changes) names a
    ``(node, device)`` that existed at the record's time: added to that namespace
    at or before it and not yet removed or renamed. A device that disappears with its
-   namespace (a container's ``eth0`` when the container stops) is taken to live on.
+   namespace (a container's ``eth0`` when the container stops) is taken to live on
+   until another device takes its name in a namespace of the same name.
 
 Only complete traces are checked: a tracer that was windowed or disabled at the
 end of the test is skipped (its frames can no longer be paired). A test that
@@ -107,7 +108,11 @@ class DeviceLog:
         if previous is not None and previous.end == FOREVER:
             previous.end = ns.sim.now  # moved without remove_device (``devices.pop``)
         life = Life(device, ns.node, device.name, ns.sim.now)
-        self.lives[id(ns.sim)].append(life)
+        lives = self.lives[id(ns.sim)]
+        for other in lives:  # a name is one device's at a time: a namespace that went away took its devices
+            if other.end == FOREVER and other.node == life.node and other.name == life.name:
+                other.end = life.start
+        lives.append(life)
         self.open[id(device)] = life
 
     def finish(self, ns: NetworkNamespace, device: Device) -> None:
@@ -128,7 +133,7 @@ class DeviceLog:
 
 
 def _alive(lives: list[Life], t: float) -> Life | None:
-    for life in lives:
+    for life in reversed(lives):  # at a hand-over instant, the newer device
         if life.start <= t <= life.end:
             return life
     return None
@@ -156,6 +161,8 @@ def check_nothing_vanishes(lab: Lab, records: list[Any], lives: dict[tuple[str, 
     for r in records:
         if type(r) is FrameReceived or (type(r) is FrameDropped and r.frame is not None):
             arrived[(r.node, r.dev, id(r.frame))] += 1
+        elif type(r) is BridgeForwarded and r.node == r.bridge:
+            arrived[(r.node, r.ingress, id(r.frame))] += 1  # the LAN switch's ports record only its decision
     now = lab.sim.now
     problems: list[str] = []
     in_flight = 0
@@ -285,6 +292,7 @@ def test_a_lesson_keeps_every_invariant(request: pytest.FixtureRequest) -> None:
     assert problems == []
 
 
+@pytest.mark.no_invariants("the test removes a record on purpose")
 def test_a_vanished_frame_is_caught(request: pytest.FixtureRequest) -> None:
     lab = Lab(seed=1)
     lab.sh("docker run -itd --name c1 alpine")
@@ -338,12 +346,15 @@ def test_frames_in_flight_are_counted_not_blamed(request: pytest.FixtureRequest)
 # What Docker and Linux randomise, masked so two seeds can be compared: ids, MACs,
 # veth names, generated container names, round-trip times, ephemeral ports, IP ids.
 RANDOM = [
+    (re.compile(r"SWMTKN-1-[0-9a-z-]+"), "<token>"),
+    (re.compile(r"\b(?=[0-9a-z]*\d)[0-9a-z]{25}\b"), "<swarm-id>"),
+    (re.compile(r"\b(?=[0-9a-z]*\d)[0-9a-z]{12}\b"), "<swarm-id>"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<id>"),
     (re.compile(r"\b[0-9a-f]{12}\b"), "<short-id>"),
     (re.compile(r"\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b", re.I), "<mac>"),
     (re.compile(r"\b(?:[0-9A-F]{2}-){5}[0-9A-F]{2}\b"), "<mac>"),
     (re.compile(r"\bveth[0-9a-f]{7}\b"), "<veth>"),
-    (re.compile(r"\b[a-z]+_[a-z]+\b"), "<name>"),
+    (re.compile(r"\b[a-z]+_[a-z]+\b(?!=)"), "<name>"),
     (re.compile(r"time[=<]\d+(?:\.\d+)? ?ms"), "time=<rtt>"),
     (re.compile(r"= \d+\.\d+/\d+\.\d+/\d+\.\d+(?:/\d+\.\d+)? ms"), "= <rtts> ms"),
     (re.compile(r"\b\d+(?:\.\d+)? ?msec\b"), "<msec>"),
@@ -352,6 +363,10 @@ RANDOM = [
     (re.compile(r"\bid \d+\b"), "id <n>"),
     (re.compile(r"#\d+\b"), "#<n>"),
 ]
+
+
+ANSWERER = re.compile(r"from \S+(?= \(<container-ip>\))")
+DOCKER_ADDRESS = re.compile(r"\b172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+\b")
 
 
 def mask(text: str) -> str:
@@ -390,6 +405,11 @@ def test_another_seed_changes_only_what_docker_randomises(name: str) -> None:
     assert (one, pcap_one) == (again, pcap_again), "the same seed must give the same transcript and capture"
     masked_one = [mask(line) for line in one]
     masked_two = [mask(line) for line in two]
+    if any("alias" in line for line in one):
+        # the embedded DNS shuffles the answers for a shared alias (Docker does): which
+        # container answers is then random too, so only the container addresses may differ
+        masked_one = [ANSWERER.sub("from <container>", DOCKER_ADDRESS.sub("<container-ip>", line)) for line in masked_one]
+        masked_two = [ANSWERER.sub("from <container>", DOCKER_ADDRESS.sub("<container-ip>", line)) for line in masked_two]
     assert masked_one == masked_two
 
 

@@ -51,6 +51,7 @@ def add_macvlan(ns: NetworkNamespace, name: str, parent: str, mode: macvlan.Macv
     lower = lookup(ns, parent)
     _check_new(ns, name)
     child = macvlan.create(ns.sim, name, lower, mode, mac or _random_mac(ns))
+    child.ipv6 = lower.ipv6  # IPv6 (a link-local address) as on the parent's side
     ns.add_device(child)
     return child
 
@@ -60,6 +61,7 @@ def add_ipvlan(ns: NetworkNamespace, name: str, parent: str, mode: ipvlan.Ipvlan
     lower = lookup(ns, parent)
     _check_new(ns, name)
     child = ipvlan.create(ns.sim, name, lower, mode, flag)
+    child.ipv6 = lower.ipv6  # IPv6 (a link-local address) as on the parent's side
     ns.add_device(child)
     return child
 
@@ -69,6 +71,7 @@ def add_vlan(ns: NetworkNamespace, name: str, parent: str, vid: int) -> vlan.Vla
     lower = lookup(ns, parent)
     _check_new(ns, name)
     dev = vlan.create(ns.sim, name, lower, vid)
+    dev.ipv6 = lower.ipv6  # IPv6 (a link-local address) as on the parent's side
     ns.add_device(dev)
     return dev
 

@@ -13,6 +13,7 @@ from collections.abc import Generator
 from ipaddress import IPv4Address
 from typing import Any
 
+import dns.exception
 import dns.flags
 import dns.message
 import dns.opcode
@@ -25,13 +26,17 @@ from simulator.programs.process import ProcessContext
 EPOCH = 1_767_225_600
 
 
-def _server(ctx: ProcessContext, argv: list[str]) -> tuple[IPv4Address, list[str]]:
+def _server(ctx: ProcessContext, argv: list[str]) -> tuple[IPv4Address | str, list[str]]:
+    """``@SERVER`` (an address: server names are not resolved here) and the other words."""
     conf = resolver.ResolvConf.parse(ctx.files.get("/etc/resolv.conf", ""))
-    server = conf.nameservers[0]
+    server: IPv4Address | str = conf.nameservers[0]
     rest = []
     for word in argv:
         if word.startswith("@"):
-            server = IPv4Address(word[1:])
+            try:
+                server = IPv4Address(word[1:])
+            except ValueError:
+                server = word[1:]  # dig: couldn't get address
         else:
             rest.append(word)
     return server, rest
@@ -43,8 +48,16 @@ def nslookup(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err("Usage: nslookup [HOST] [SERVER]\n" if ctx.busybox else "nslookup: interactive mode is not simulated; give a name\n")
         return 1
     name = args[0]
+    why = resolver.illegal_name(name)
+    if why is not None:
+        ctx.err(f"nslookup: '{name}' is not a legal name ({why})\n")
+        return 1
     conf = resolver.ResolvConf.parse(ctx.files.get("/etc/resolv.conf", ""))
-    server = IPv4Address(args[1]) if len(args) > 1 else conf.nameservers[0]
+    try:
+        server = IPv4Address(args[1]) if len(args) > 1 else conf.nameservers[0]
+    except ValueError:
+        ctx.err(f"nslookup: bad address '{args[1]}'\n" if ctx.busybox else f";; Couldn't get address for '{args[1]}': not found\n")
+        return 1
     sep = ":" if ctx.busybox else "#"
     ctx.out(f"Server:\t\t{server}\nAddress:\t{server}{sep}53\n\n")
     families = ("A", "AAAA")
@@ -119,6 +132,9 @@ def _rr_lines(rrsets: list[Any], question: bool = False) -> str:
 
 def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     server, rest = _server(ctx, argv[1:])
+    if isinstance(server, str):
+        ctx.err(f"dig: couldn't get address for '{server}': not found\n")
+        return 10
     short = "+short" in rest
     words = [w for w in rest if not w.startswith("+")]
     name = "."
@@ -129,7 +145,11 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         w = words[i]
         if w == "-x" and i + 1 < len(words):
             reverse = True
-            name = dns.reversename.from_address(words[i + 1]).to_text()
+            try:
+                name = dns.reversename.from_address(words[i + 1]).to_text()
+            except (ValueError, dns.exception.SyntaxError):
+                ctx.err(f"dig: '{words[i + 1]}' is not a legal IPv4 or IPv6 address\n")
+                return 10
             rdtype = "PTR"
             i += 2
             continue
@@ -139,6 +159,10 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             name = w
         i += 1
     old = ctx.flavour == "ubuntu-14.04"
+    why = resolver.illegal_name(name)
+    if why is not None:
+        ctx.err(f"dig: '{name}' is not a legal name ({why})\n")
+        return 10
     fqdn = name if name.endswith(".") else name + "."
     query = resolver.make_query(ctx.sim, fqdn, rdtype, edns=True)
     start = ctx.sim.now

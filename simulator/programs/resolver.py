@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
 
+import dns.exception
 import dns.flags
 import dns.message
+import dns.name
 import dns.rcode
 import dns.rdatatype
 import dns.reversename
@@ -127,6 +129,22 @@ def exchange(
     return answers
 
 
+def illegal_name(name: str) -> str | None:
+    """Why ``name`` cannot be asked about (``empty label``, ``label too long``...), or None.
+
+    The resolver library refuses such a name before any query leaves (res_mkquery).
+    """
+    try:
+        dns.name.from_text(name)
+    except dns.exception.DNSException as error:
+        return {
+            "EmptyLabel": "empty label",
+            "LabelTooLong": "label too long",
+            "NameTooLong": "name too long",
+        }.get(type(error).__name__, "bad name")
+    return None
+
+
 def make_query(sim: Simulation, name: str, rdtype: str, edns: bool = False, recursion: bool = True) -> dns.message.Message:
     query = dns.message.make_query(name, rdtype, use_edns=0 if edns else False, payload=1232)
     query.id = sim.stream("dns").randrange(0x10000)
@@ -166,6 +184,8 @@ def resolve(
     local = hosts_lookup(files.get("/etc/hosts", ""), name)
     if local:
         return Lookup(local, name)
+    if not name or illegal_name(name) is not None:
+        return Lookup(error="NXDOMAIN")  # EAI_NONAME: nothing is asked
     conf = ResolvConf.parse(files.get("/etc/resolv.conf", ""))
     candidates = []
     absolute = name.endswith(".")

@@ -66,6 +66,12 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
             return 0
         stats = "-s" in argv and ctx.flavour == "host"  # -s: only iproute2 6.1's layout is rendered
+        if dev is not None and ctx.flavour == "host":
+            # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
+            # render them all, keep the device's own stanza.
+            text = (render.ip_addr if obj == "address" else render.ip_link)(netinfo.links(ns), ctx.flavour, stats=stats)
+            ctx.out(_stanza(text, views[0].index))
+            return 0
         ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour, stats=stats))
         return 0
     if obj == "route":
@@ -80,6 +86,18 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     ctx.out(render.ip_neigh(neighs, ctx.flavour))
     return 0
     yield
+
+
+def _stanza(text: str, index: int) -> str:
+    """The lines of one device (``N: name...`` up to the next device) in ``ip`` output."""
+    out: list[str] = []
+    keep = False
+    for line in text.splitlines(keepends=True):
+        if line[:1].isdigit() and ": " in line:
+            keep = line.startswith(f"{index}: ")
+        if keep:
+            out.append(line)
+    return "".join(out)
 
 
 def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -223,13 +241,17 @@ def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if not args:
         ctx.err("iptables v1.8.10 (nf_tables): no command specified\nTry `iptables -h' or 'iptables --help' for more information.\n")
         return 2
-    if args[0] in ("-S", "--list-rules"):
-        ctx.out(render_iptables_s(nf, table, args[1] if len(args) > 1 else None))
-        return 0
-    if args[0] in ("-L", "--list"):
-        flags = set("".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")))
-        chain = next((a for a in args[1:] if not a.startswith("-")), None)
-        ctx.out(render_iptables_l(nf, table, chain, verbose="v" in flags))
+    if args[0] in ("-S", "--list-rules", "-L", "--list"):
+        listing = args[0] in ("-L", "--list")
+        chain = next((a for a in args[1:] if not a.startswith("-")), None) if listing else (args[1] if len(args) > 1 else None)
+        if chain is not None and chain not in nf.tables[table]:
+            ctx.err("iptables: No chain/target/match by that name.\n")
+            return 1
+        if listing:
+            flags = set("".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")))
+            ctx.out(render_iptables_l(nf, table, chain, verbose="v" in flags))
+        else:
+            ctx.out(render_iptables_s(nf, table, chain))
         return 0
     if args[0] in ("-A", "-I", "-D", "--append", "--insert", "--delete"):
         try:
@@ -389,6 +411,15 @@ def _nsenter(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 PROGRAMS["nsenter"] = _nsenter
+
+
+def _tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    from simulator.programs.tcpdump import tcpdump
+
+    return (yield from tcpdump(ctx, argv))
+
+
+PROGRAMS["tcpdump"] = _tcpdump
 
 
 def _register_dns_tools() -> None:

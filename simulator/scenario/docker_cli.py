@@ -55,6 +55,7 @@ class CliOutcome:
     foreground_main: bool = False  # the argv is the container's main process: it exits after
     changed: bool = False
     stderr_first: bool = False  # a warning printed before the output
+    detach: bool = False  # docker exec -d: the process runs on in the background
 
 
 class DockerCli:
@@ -287,7 +288,7 @@ class DockerCli:
             if p.flag("interactive") and p.flag("tty"):
                 return CliOutcome(attach=container, attach_stops_container=False)
             return CliOutcome()
-        return CliOutcome(exec_in=container, exec_argv=argv)
+        return CliOutcome(exec_in=container, exec_argv=argv, detach=p.flag("detach"))
 
     def cmd_attach(self, args: list[str]) -> CliOutcome:
         p = parse_flags("attach", args, [Flag("no-stdin"), Flag("sig-proxy"), Flag("detach-keys", value=True)], self.style)

@@ -13,7 +13,7 @@ container until ``exit``, as on a real host.
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -252,7 +252,7 @@ class Lab:
             return outcome.stdout, outcome.stderr, outcome.exit_code
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
-            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True)
+            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach)
             if outcome.foreground_main:
                 self.engines[machine]._exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
@@ -271,8 +271,8 @@ class Lab:
             return "", "", 0
         return self._exec(container, argv, via_docker=False)
 
-    def _exec(self, container: Container, argv: list[str], via_docker: bool) -> tuple[str, str, int]:
-        """Run ``argv`` inside ``container`` (``docker exec`` or its shell)."""
+    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False) -> tuple[str, str, int]:
+        """Run ``argv`` inside ``container`` (``docker exec`` or its shell; ``-d``: in the background)."""
         image = container.image
         name = argv[0].rsplit("/", 1)[-1]
         program = PROGRAMS.get(name)
@@ -294,6 +294,9 @@ class Lab:
         )
         ctx.userland = image.repository
         self._wire_resolver(ctx)
+        if background:  # docker exec -d: started, not waited for; what it prints is not shown
+            self.sim.env.process(_background(program(ctx, argv), lambda: container.running))
+            return "", "", 0
         return self._run_program(ctx, program, argv)
 
     def _engine_of(self, container: Container) -> DockerEngine:
@@ -308,6 +311,32 @@ class Lab:
         env.run(until=process)
         code = int(process.value or 0)
         return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+
+def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:
+    """Drive a detached process (``docker exec -d``) until it ends or its container stops.
+
+    Whatever goes wrong inside it ends it quietly, as a crashed background process
+    would, instead of surfacing in the learner's next command.
+    """
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            event = gen.throw(error) if error is not None else gen.send(value)
+        except StopIteration as stop:
+            return int(stop.value or 0)
+        except Exception:
+            log.debug("a detached process ended with an error", exc_info=True)
+            return 1
+        error = None
+        if not alive():
+            gen.close()
+            return 137  # the container stopped: SIGKILL
+        try:
+            value = yield event
+        except Exception as failure:  # a failed event: hand it to the process
+            error = failure
 
 
 def _wrap(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 
 import pytest
-from scapy.layers.inet import IP, UDP
+from scapy.layers.inet import UDP
 from scapy.layers.l2 import Ether
 from scapy.layers.vxlan import VXLAN
 
-from simulator.packets import EthernetFrame, EtherType, IcmpMessage, IcmpType, IPProtocol, IPv4Packet, MacAddress, UdpDatagram
+from simulator.packets import (
+    EthernetFrame,
+    EtherType,
+    IcmpMessage,
+    IcmpType,
+    IPProtocol,
+    IPv4Packet,
+    MacAddress,
+    UdpDatagram,
+)
 from simulator.packets.codec import decode, encode
 from simulator.packets.vxlan import VXLAN_OVERHEAD, VXLAN_PORT, VxlanPacket
 

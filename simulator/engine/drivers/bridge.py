@@ -119,7 +119,9 @@ class BridgeDriver:
                 if sandbox.devices.get(endpoint.ifname) is ctr_end and ctr_end.mac == garp.sender_mac:
                     ctr_end.transmit(EthernetFrame(BROADCAST_MAC, garp.sender_mac, EtherType.ARP, garp, flow=sim.next_flow()))
 
-            for n in range(count):
+            if count > 0:
+                advertise()  # the first goes out before the API call returns
+            for n in range(1, count):
                 sim.call_later(n * interval, advertise)
 
     def leave(self, network: Network, endpoint: Endpoint) -> None:

@@ -97,6 +97,7 @@ class IpvlanDriver:
         except LinkError as error:
             raise parents.port_error(engine, "ipvlan", error) from None
         links.move(child, sandbox, endpoint.ifname)
+        child.ipv6 = engine.profile.ipv6_link_local  # >= 26.1: disable_ipv6 on the endpoint
         sandbox.add_address(endpoint.ifname, f"{endpoint.ip}/{net.subnet.prefixlen}")
         sandbox.set_up(endpoint.ifname)
 

@@ -121,6 +121,7 @@ class MacvlanDriver:
         except LinkError as error:
             raise parents.port_error(engine, "macvlan", error) from None
         links.move(child, sandbox, endpoint.ifname)
+        child.ipv6 = engine.profile.ipv6_link_local  # >= 26.1: disable_ipv6 on the endpoint
         if child.mode is not MacvlanMode.PASSTHRU:
             child.mac = endpoint.mac
         else:

@@ -228,6 +228,7 @@ class OverlayDriver:
         box.ns.set_up(in_box)
         links.move(ctr_end, sandbox, endpoint.ifname)
         ctr_end.mac = endpoint.mac
+        ctr_end.ipv6 = engine.profile.ipv6_link_local
         sandbox.add_address(endpoint.ifname, f"{endpoint.ip}/{net.subnet.prefixlen}")
         sandbox.set_up(endpoint.ifname)
         box.endpoints.add(endpoint.id)

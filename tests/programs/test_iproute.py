@@ -1,0 +1,81 @@
+"""``ip`` changes: iproute2 6.1's words and exit statuses (checked against the real ``ip``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import Lab
+
+
+@pytest.fixture
+def lab() -> Lab:
+    return Lab()
+
+
+@pytest.mark.parametrize(("commands", "message", "status"), [
+    (["ip link add mac0 link eth9 type macvlan mode bridge"], 'Cannot find device "eth9"', 1),
+    (["ip link add mac0 link eth0 type macvlan mode foo"],
+     'Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "foo"', 1),
+    (["ip link add mac0 link eth0 type macvlan", "ip link add mac0 link eth0 type macvlan"], "RTNETLINK answers: File exists", 2),
+    (["ip link add mac0 link eth0 type macvlan", "ip link add mac1 link eth0 type macvlan mode passthru"], "RTNETLINK answers: Invalid argument", 2),
+    (["ip link add mac3 link lo type macvlan"], "RTNETLINK answers: Invalid argument", 2),
+    (["ip link add mac0 link eth0 type macvlan", "ip route add 192.168.1.64/28 dev mac0"], "Error: Device for nexthop is not up.", 2),
+    (["ip link add mac0 link eth0 type macvlan", "ip addr add 192.168.1.99/32 dev mac0", "ip addr add 192.168.1.99/32 dev mac0"],
+     "Error: ipv4: Address already assigned.", 2),
+    (["ip addr add foo dev eth0"], 'Error: any valid prefix is expected rather than "foo".', 1),
+    (["ip addr add 10.9.9.9/32 dev mac9"], 'Cannot find device "mac9"', 1),
+    (["ip addr del 192.168.1.98/32 dev eth0"], "Error: ipv4: Address not found.", 2),
+    (["ip route add 192.168.1.0/24 dev eth0"], "RTNETLINK answers: File exists", 2),
+    (["ip route add 10.9.9.0/24 via 10.1.1.1"], "Error: Nexthop has invalid gateway.", 2),
+    (["ip route add 192.168.1.65/28 dev eth0"], "Error: Invalid prefix for given prefix length.", 2),
+    (["ip route del 10.99.0.0/24"], "RTNETLINK answers: No such process", 2),
+    (["ip link del mac7"], 'Cannot find device "mac7"', 1),
+    (["ip link add vx0 type vxlan id 42 dstport 4789", "ip link add vx1 type vxlan id 42 dstport 4789"],
+     "Error: A VXLAN device with the specified VNI already exists.", 2),
+    (["ip link add vx2 type vxlan dstport 4789"], "vxlan: missing virtual network identifier", 1),
+    (["ip link add mac1"], 'Not enough information: "type" argument is required', 1),
+    (["ip neigh add 10.0.0.5 lladdr 02:42:0a:00:00:05 dev eth0", "ip neigh add 10.0.0.5 lladdr 02:42:0a:00:00:05 dev eth0"],
+     "RTNETLINK answers: File exists", 2),
+])
+def test_refusals(lab, commands, message, status):
+    for command in commands[:-1]:
+        assert lab.sh(command).exit_code == 0, command
+    r = lab.sh(commands[-1])
+    assert (r.stderr, r.exit_code) == (message + "\n", status)
+
+
+def test_the_kernel_default_macvlan_mode_is_vepa(lab):
+    lab.sh("ip link add mac0 link eth0 type macvlan")
+    assert lab.machines["host"].netns.devices["mac0"].mode.value == "vepa"
+
+
+def test_a_shim_shows_in_ip_link_and_ip_route(lab):
+    for command in ("ip link add mac0 link eth0 type macvlan mode bridge", "ip addr add 192.168.1.99/32 dev mac0",
+                    "ip link set mac0 up", "ip route add 192.168.1.64/28 dev mac0"):
+        assert lab.sh(command).exit_code == 0
+    assert "mac0@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP" in lab.sh("ip link").stdout
+    assert "192.168.1.64/28 dev mac0 scope link" in lab.sh("ip route").stdout
+    assert "inet 192.168.1.99/32 scope global mac0" in lab.sh("ip addr").stdout
+    assert lab.sh("ip link del mac0").exit_code == 0
+    assert "192.168.1.64/28" not in lab.sh("ip route").stdout
+
+
+def test_a_parent_down_shows_lowerlayerdown(lab):
+    lab.sh("ip link add mac0 link eth0 type macvlan mode bridge")
+    lab.sh("ip link set mac0 up")
+    lab.sh("ip link set eth0 down")
+    assert "<NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state LOWERLAYERDOWN" in lab.sh("ip link show mac0").stdout
+
+
+def test_containers_lack_net_admin(lab):
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    r = lab.sh("docker exec c1 ip link add mac0 link eth0 type macvlan")
+    assert (r.stderr, r.exit_code) == ("RTNETLINK answers: Operation not permitted\n", 2)
+
+
+def test_nsenter_into_a_docker_namespace(lab):
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    key = lab.engine.container("c1").sandbox_id[:12]
+    assert "inet 172.17.0.2/16" in lab.sh(f"nsenter --net=/var/run/docker/netns/{key} ip addr").stdout
+    r = lab.sh("nsenter --net=/var/run/docker/netns/nope ip addr")
+    assert (r.stderr, r.exit_code) == ("nsenter: cannot open /var/run/docker/netns/nope: No such file or directory\n", 1)
