@@ -282,7 +282,7 @@ def tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         position = end
         if count is not None and seen >= count:
             break
-        if count is None and sim.now - started >= WITHOUT_COUNT_S:
+        if sim.now - started >= WITHOUT_COUNT_S:  # the learner's Ctrl-C (with -c too: nothing more came)
             ctx.out("^C\n")
             break
     ctx.out(f"{seen} packet{'s' if seen != 1 else ''} captured\n{seen} packet{'s' if seen != 1 else ''} received by filter\n0 packets dropped by kernel\n")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
 HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
@@ -308,7 +309,12 @@ class Lab:
     def _run_program(self, ctx: ProcessContext, program: Any, argv: list[str]) -> tuple[str, str, int]:
         env = self.sim.env
         process = env.process(_wrap(program(ctx, argv)))
-        env.run(until=process)
+        # A lesson must never hang: no command runs longer than a simulated day.
+        env.run(until=env.any_of([process, env.timeout(MAX_COMMAND_S)]))
+        if not process.triggered:
+            process.interrupt("time limit")
+            ctx.err(f"dockersim: {argv[0]} stopped after {MAX_COMMAND_S / 3600:.0f} simulated hours\n")
+            return "".join(ctx.stdout), "".join(ctx.stderr), 130
         code = int(process.value or 0)
         return "".join(ctx.stdout), "".join(ctx.stderr), code
 
