@@ -12,8 +12,9 @@ time the process-style yardstick takes for 10,000 hops (``Y10k``).
 Options: ``--quick`` (fewer samples, labs up to 1,000 containers), ``--only NAME``
 (substring of a workload name, repeatable), ``--tree PATH`` (benchmark another
 checkout of the simulator, e.g. the code before an optimisation), ``--json FILE``
-(write every sample), ``--big`` (also run build-10000 through lab.sh, which takes
-many minutes).
+(write every sample), ``--before TREE`` (run every workload on that checkout too,
+just before the current one, and print a before/after table), ``--big`` (also run
+build-10000 through lab.sh, which takes hours before the fixes it needs).
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ SPECS: list[Spec] = [
     Spec("build-10", "build", {"n": 10}, samples=5, quick_samples=3, kind="time", unit="s"),
     Spec("build-100", "build", {"n": 100}, samples=5, quick_samples=3, kind="time", unit="s"),
     Spec("build-1000", "build", {"n": 1000}, samples=3, quick_samples=1, kind="time", unit="s", quick=False),
+    Spec("build-1000-window", "build", {"n": 1000, "window": 20000}, samples=1, quick_samples=1, kind="time", unit="s",
+         quick=False),
     Spec("build-10000", "build", {"n": 10000}, samples=1, quick_samples=1, kind="time", unit="s", quick=False, big=True,
          timeout_s=6 * 3600),
     Spec("dns-burst", "dns_burst", samples=3, quick_samples=1, unit="lookups/s"),
@@ -145,8 +148,11 @@ class Row:
 
 def base_row(spec: Spec, rows: list[dict[str, Any]]) -> tuple[list[float], Row]:
     values = [r["value"] for r in rows]
-    if spec.kind == "rate":
+    if spec.kind == "rate" and spec.unit == "frame-hops/s":
         ratio = f"{median(ratios(rows, 'ns.py', 'rate')):.2f}x ns.py, {median(ratios(rows, 'simpy-process', 'rate')):.2f}x simpy-proc"
+    elif spec.kind == "rate":  # so many per Y10k (the time of 10,000 process-style yardstick hops)
+        per_y = median([r["value"] * Y_HOPS / r["yardsticks"]["simpy-process"] for r in rows])
+        ratio = f"{per_y:,.0f} per Y10k"
     elif spec.kind == "time":
         ratio = f"{median(ratios(rows, 'simpy-process', 'time')):.2f} Y10k"
     else:
@@ -200,6 +206,9 @@ def table(results: dict[str, list[dict[str, Any]]], specs: list[Spec]) -> list[R
             if name == "build-10000":
                 row.target = "<= 30 s and <= 50 KiB/container"
                 row.met = verdict(median(values) <= 30 and kib <= 50)
+            elif name.endswith("-window"):
+                row.target = "<= 50 KiB/container (trace windowed)"
+                row.met = verdict(kib <= 50)
         elif name == "import":
             heavy = max(r["extra"]["heavy_modules"] for r in rows)
             row.target = "<= 0.5 s, no views/heavy libraries"
@@ -235,6 +244,24 @@ def table(results: dict[str, list[dict[str, Any]]], specs: list[Spec]) -> list[R
             out.append(Row("build-10000 (extrapolated)", f"~{fmt(t10k, 's')}", f"exponent {k:.2f} from {n1}->{n2}", "-",
                            "<= 30 s and <= 50 KiB/container", verdict(t10k <= 30) + f" ({kib:.0f} KiB/ctr at {n2})"))
     return out
+
+
+def compare(before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]], specs: list[Spec]) -> str:
+    """Before and after, each normalised by its own yardstick pairs (the noise cancels)."""
+    lines = ["| workload | before (median) | after (median) | change (yardstick-normalised) |", "|---|---|---|---|"]
+    for spec in specs:
+        b, a = before.get(spec.name), after.get(spec.name)
+        if not b or not a or spec.kind == "size":
+            continue
+        nb = median(ratios(b, "simpy-process", spec.kind))
+        na = median(ratios(a, "simpy-process", spec.kind))
+        if spec.kind == "rate":
+            change = f"{na / nb:.2f}x faster" if na >= nb else f"{nb / na:.2f}x slower"
+        else:
+            change = f"{nb / na:.2f}x faster" if na <= nb else f"{na / nb:.2f}x slower"
+        lines.append(f"| {spec.name} | {fmt(median([r['value'] for r in b]), spec.unit)} | "
+                     f"{fmt(median([r['value'] for r in a]), spec.unit)} | {change} |")
+    return "\n".join(lines)
 
 
 def render(rows: list[Row]) -> str:
@@ -276,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=None, help="samples per workload (overrides the defaults)")
     parser.add_argument("--tree", default=None, help="benchmark the simulator in this checkout instead")
     parser.add_argument("--json", default=None, help="write every sample to this file")
+    parser.add_argument("--before", default=None, metavar="TREE",
+                        help="also run each workload on this checkout, right before the current one, and compare")
     args = parser.parse_args(argv)
 
     specs = [s for s in SPECS if (not s.big or args.big) and (s.quick or not args.quick)]
@@ -285,22 +314,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.tree:
         print(f"tree: {args.tree}", flush=True)
     results: dict[str, list[dict[str, Any]]] = {}
+    before: dict[str, list[dict[str, Any]]] = {}
     started = time.perf_counter()
     for spec in specs:
         samples = args.samples or (spec.quick_samples if args.quick else spec.samples)
         t0 = time.perf_counter()
         try:
+            if args.before:
+                before[spec.name] = run_spec(spec, samples, args.before)
             results[spec.name] = run_spec(spec, samples, args.tree)
         except (RuntimeError, subprocess.TimeoutExpired) as error:
-            print(f"  {spec.name}: FAILED: {error}", flush=True)
+            print(f"  {spec.name}: FAILED: {str(error)[-2000:]}", flush=True)
             continue
         print(f"  {spec.name}: {len(results[spec.name])} samples in {time.perf_counter() - t0:.1f} s", flush=True)
     rows = table(results, specs)
     print()
     print(render(rows))
+    if before:
+        print()
+        print(compare(before, results, specs))
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": machine(), "tree": args.tree, "results": results}, indent=1))
+        Path(args.json).write_text(json.dumps({"machine": machine(), "tree": args.tree, "results": results, "before": before}, indent=1))
     return 0
 
 

@@ -316,21 +316,23 @@ def arp_storm(samples: int, n: int = 1000) -> Iterator[Measured]:
         gc.collect()
 
 
-def build(samples: int, n: int) -> Iterator[Measured]:
-    """``docker run -itd --name cK alpine`` N times through ``lab.sh`` (trace on)."""
+def build(samples: int, n: int, window: int | None = None) -> Iterator[Measured]:
+    """``docker run -itd --name cK alpine`` N times through ``lab.sh`` (trace on, or windowed)."""
     from simulator import Lab
 
     for _ in range(samples):
         gc.collect()
         before = rss_kib()
         lab = Lab(seed=1)
+        if window is not None:
+            lab.sim.tracer.configure(window=window)
         start = time.perf_counter()
         for i in range(n):
             r = lab.sh(f"docker run -itd --name c{i} alpine")
             assert r.exit_code == 0, r
         elapsed = time.perf_counter() - start
         kib = (rss_kib() - before) / n
-        yield Measured(elapsed, {"kib_per_container": kib, "records": len(lab.sim.tracer.records)})
+        yield Measured(elapsed, {"kib_per_container": kib, "records": lab.sim.tracer.mark()})
         del lab, r
         gc.collect()
 

@@ -234,7 +234,7 @@ def featured_command(lab: Lab) -> Trace | None:
     if best is None:
         return None
     a, b = best
-    return Trace(records[a:b], lab.sim.tracer.latest_topology(a))
+    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a))  # with its CommandRun, for the title
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:

@@ -83,13 +83,13 @@ class _Batch:
     ``calls`` is flat: ``eid, fn, a, b`` for each call, in order.
     """
 
-    __slots__ = ("env", "callbacks", "_ok", "_value", "when", "last_eid", "calls")
+    __slots__ = ("env", "callbacks", "when", "last_eid", "calls")
+    _ok = True  # a batch never fails
+    _value = None
 
     def __init__(self, env: Environment, when: float, eid: int, calls: list[Any]) -> None:
         self.env = env
         self.callbacks: list[Callable[[_Batch], None]] | None = [_fire]
-        self._ok = True
-        self._value = None
         self.when = when
         self.last_eid = eid
         self.calls = calls
@@ -101,10 +101,13 @@ def _fire(batch: _Batch) -> None:
     if env._open is batch:
         env._open = None  # a call made now for this instant gets an entry of its own
     calls = batch.calls
+    n = len(calls)
+    if n == 4:  # one call (most hops): nothing can come between
+        calls[1](calls[2], calls[3])
+        return
     queue: list[Any] = env._queue
     when = batch.when
     i = 0
-    n = len(calls)
     try:
         while i < n:
             if i and queue:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -33,6 +34,8 @@ EDGE_STYLE: dict[str, dict[str, object]] = {
     "routing": {"color": style.MUTED, "linewidth": 2.0, "linestyle": (0, (3, 3))},
     "group": {"color": style.MUTED, "linewidth": style.LINE_PT, "linestyle": (0, (2, 2))},
     "group-link": {"color": style.MUTED, "linewidth": style.LINE_PT, "linestyle": (0, (2, 2))},
+    "stacked": {"color": style.OKABE_ITO["sky"], "linewidth": style.LINE_PT + 0.5},
+    "tunnel": {"color": style.OKABE_ITO["purple"], "linewidth": style.LINE_PT + 0.5, "linestyle": (0, (5, 3))},
 }
 
 
@@ -65,10 +68,22 @@ def draw_shape(canvas: Canvas, s: Shape, faded: bool = False) -> None:
         facecolor=fill, edgecolor=_faded(s.edge, faded),
         linewidth={"box": 2.2, "pill": 2.0, "bar": 2.4}[s.kind],
         linestyle=(0, (4, 3)) if s.dashed else "solid",
-        zorder={"box": Z_BOX, "bar": Z_BAR, "pill": Z_PILL}[s.kind],
+        # a box inside another (an overlay's namespace in its host) is drawn over it
+        zorder={"box": Z_BOX + (0.5 if s.owner else 0.0), "bar": Z_BAR, "pill": Z_PILL}[s.kind],
     )
     patch.set_gid(s.gid)
     canvas.ax.add_patch(patch)
+
+
+def _crosses(points: list[tuple[float, float]], s: Shape) -> bool:
+    """Whether a polyline passes through shape ``s`` (sampled every few points, ends excluded)."""
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        n = max(int(max(abs(x1 - x0), abs(y1 - y0)) / 3), 1)
+        for i in range(1, n):
+            x, y = x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n
+            if s.x + 2 < x < s.x + s.w - 2 and s.y + 2 < y < s.y + s.h - 2:
+                return True
+    return False
 
 
 def draw_scene(scene: Scene, emphasis: Collection[str] | None = None) -> Canvas:
@@ -76,9 +91,13 @@ def draw_scene(scene: Scene, emphasis: Collection[str] | None = None) -> Canvas:
     canvas = Canvas(scene.width, scene.height)
     ax = canvas.ax
 
+    ends = {e.gid: (e.a, e.b) for e in scene.edges}
+
     def faded(gid: str) -> bool:
         if emphasis is None or gid == "title":
             return False
+        if gid in ends:  # an edge's label: in ink when the path runs along the edge
+            return not (ends[gid][0] in emphasis and ends[gid][1] in emphasis)
         return gid not in emphasis
 
     for s in [*scene.shapes.values(), *scene.extra_shapes]:
@@ -90,7 +109,13 @@ def draw_scene(scene: Scene, emphasis: Collection[str] | None = None) -> Canvas:
             kw["linewidth"] = 2.0
         xs = [p[0] for p in e.points]
         ys = [canvas.y(p[1]) for p in e.points]
-        line = Line2D(xs, ys, zorder=Z_EDGE, solid_capstyle="round", **kw)  # type: ignore[arg-type]
+        # a link crossing a bridge it is no port of (a veth into an overlay's namespace under docker_gwbridge),
+        # or the tunnel crossing a cable, passes over it in a white casing: crossing, not joined
+        over = any(_crosses(e.points, s) for s in scene.shapes.values() if s.kind == "bar" and s.gid not in (e.a, e.b))
+        line = Line2D(xs, ys, zorder=Z_BAR + 0.2 if over else Z_EDGE, solid_capstyle="round", **kw)  # type: ignore[arg-type]
+        if over or e.kind == "tunnel":
+            width = float(kw.get("linewidth", style.LINE_PT))  # type: ignore[arg-type]
+            line.set_path_effects([patheffects.Stroke(linewidth=width + 5, foreground=style.PAPER), patheffects.Normal()])
         line.set_gid(e.gid)
         ax.add_line(line)
     for lab in scene.labels:

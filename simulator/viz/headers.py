@@ -6,11 +6,14 @@ TTL, the protocol, and the ICMP type and sequence (or the ARP operation). A cell
 is highlighted when its value differs from the previous hop of the *same packet*
 (the same ``flow`` going the same way; a reply is a packet of its own): that is where a router rewrote the MACs, decremented the
 TTL, or where netfilter's MASQUERADE replaced the source address. A bridge
-changes nothing, and the table shows it.
+changes nothing, and the table shows it. A frame a VXLAN device wrapped for the
+underlay says so (``VXLAN wrap VNI 4097 (+50 bytes): echo request, seq 1``): its
+new outer headers are the changes; a tagged frame says its tag (``VLAN 10 tag (+4 bytes)``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +28,7 @@ from simulator.packets.udp import UdpDatagram
 from simulator.trace.records import CommandRun, FrameSent
 from simulator.viz import style
 from simulator.viz.draw import Canvas
-from simulator.viz.hops import frame_kind
+from simulator.viz.hops import frame_kind, vxlan_of, wrap_note
 from simulator.viz.topology import _short
 from simulator.viz.words import term
 
@@ -53,7 +56,20 @@ def _fields(frame: Any) -> dict[str, str]:
             out["what"] = f"{what}, seq {inner.seq}" if inner.is_echo else f"{what}, code {inner.code}"
         elif isinstance(inner, UdpDatagram | TcpSegment):
             out["what"] = f"{inner.sport} > {inner.dport}"
+    # what the frame carries inside a VXLAN datagram, or under its 802.1Q tag, after the wrap it got
+    vx = vxlan_of(frame)
+    note = wrap_note(frame)
+    if note is not None:
+        out["what"] = f"{note}: {_fields(vx.inner)['what'] if vx is not None else out['what']}"
     return out
+
+
+def _carried(frame: Any) -> Any:
+    """The frame inside a VXLAN wrap, or the frame without its VLAN tag (itself otherwise)."""
+    vx = vxlan_of(frame)
+    if vx is not None:
+        return vx.inner
+    return dataclasses.replace(frame, vlan=None) if frame.vlan is not None else frame
 
 
 def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str, Any]]:
@@ -85,7 +101,8 @@ def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str
         values = _fields(r.frame)
         kind = frame_kind(r.frame)
         # the same packet: one flow, one direction (an echo reply is a new packet, not a hop of the request)
-        packet = (r.frame.flow, kind, values["what"] if kind == "arp" else "")
+        carried = _fields(_carried(r.frame))["what"]  # an ARP is told apart by its op, under any tag or wrap
+        packet = (r.frame.flow, kind, carried if kind == "arp" else "")
         before = previous.get(packet)
         changed = {k for k in FIELDS if before is not None and before[k] != values[k]}
         previous[packet] = values

@@ -14,15 +14,21 @@ a finger on the textbook figure:
   request as far as the first router, ...;
 * a **transition** is what an IP stack did between two journeys of the same
   packet (``flow``): it routed it from one interface to another, maybe with a
-  new TTL and a NAT rewrite; ``changes`` says what, in a few words.
+  new TTL and a NAT rewrite; or a VXLAN device wrapped it for the underlay
+  (``vxlan0 -> eth0``, "VXLAN wrap VNI 4097 (+50 bytes)") or unwrapped it on the
+  far side; ``changes`` says what, in a few words.
 
 The matching is by value (frames are immutable values) and position (a frame
 sent on a device is next received at that device's link partner), with the
-snapshot giving veth peers, LAN cables and bridge ports.
+snapshot giving veth peers, LAN cables and bridge ports. A macvlan/ipvlan child
+reaches the wire through its parent (``c1/eth0 -> host/eth0``, as the
+``MacvlanForwarded`` record decides), a VLAN device through the device it is
+stacked on (the frame gains its 802.1Q tag on the way down, loses it on the way up).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -36,17 +42,22 @@ from simulator.packets.icmp import IcmpMessage, IcmpType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.packets.tcp import TcpSegment
 from simulator.packets.udp import UdpDatagram
+from simulator.packets.vxlan import VxlanPacket
 from simulator.trace.records import (
+    ArpProxied,
     BridgeForwarded,
     CommandRun,
     FrameDropped,
     FrameReceived,
     FrameSent,
+    MacvlanForwarded,
     NatTranslated,
     PacketDelivered,
     RouteChosen,
+    VxlanDecapsulated,
+    VxlanEncapsulated,
 )
-from simulator.viz.network import SWITCH, Network, dev_id
+from simulator.viz.network import STACKED_KINDS, SWITCH, Network, dev_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +143,47 @@ class Hops:
 _NOISE = (re.compile(r", length \d+"), re.compile(r", id \d+"))
 
 
+def vxlan_of(frame: EthernetFrame) -> VxlanPacket | None:
+    """The VXLAN packet a frame carries (UDP to port 4789 between two VTEPs), or None."""
+    ip = frame.payload
+    if isinstance(ip, IPv4Packet) and isinstance(ip.payload, UdpDatagram) and isinstance(ip.payload.payload, VxlanPacket):
+        return ip.payload.payload
+    return None
+
+
+def wrap_note(frame: EthernetFrame) -> str | None:
+    """``VXLAN wrap VNI 4097 (+50 bytes)`` for an encapsulated frame, ``VLAN 10 tag (+4 bytes)`` for a tagged one."""
+    vx = vxlan_of(frame)
+    if vx is not None:
+        return f"VXLAN wrap VNI {vx.vni} (+{frame.length - vx.inner.length} bytes)"
+    if frame.vlan is not None:
+        return f"VLAN {frame.vlan} tag (+{frame.length - dataclasses.replace(frame, vlan=None).length} bytes)"
+    return None
+
+
 def shorten(frame: EthernetFrame) -> str:
     """tcpdump's line without the MACs, the ICMP id and the lengths.
 
-    ``IP 172.17.0.2 > 8.8.8.8: ICMP echo request, seq 1, ttl 64``
+    ``IP 172.17.0.2 > 8.8.8.8: ICMP echo request, seq 1, ttl 64``; a VXLAN frame
+    says its VNI and then the frame inside, shortened alike
+    (``IP 192.168.1.10 > 192.168.1.11: VXLAN vni 4097: IP 10.0.1.2 > 10.0.1.4: ICMP echo request, seq 1, ttl 64``);
+    a tagged frame starts with its tag, as ``tcpdump -e`` prints it (``vlan 10, IP ...``).
     """
+    vx = vxlan_of(frame)
+    if vx is not None:
+        assert isinstance(frame.payload, IPv4Packet)
+        return f"IP {frame.payload.src} > {frame.payload.dst}: VXLAN vni {vx.vni}: {shorten(vx.inner)}"
     text = frame.payload.summary()
     for pattern in _NOISE:
         text = pattern.sub("", text)
-    return text
+    return f"vlan {frame.vlan}, {text}" if frame.vlan is not None else text
 
 
 def frame_kind(frame: EthernetFrame) -> str:
-    """``arp``, ``request``, ``reply``, ``error`` or ``other``: what colour its arrow is."""
+    """``arp``, ``request``, ``reply``, ``error`` or ``other``: what colour its arrow is (a VXLAN frame: its inner frame's)."""
+    vx = vxlan_of(frame)
+    if vx is not None:
+        return frame_kind(vx.inner)
     payload = frame.payload
     if isinstance(payload, ArpPacket):
         return "arp"
@@ -202,6 +241,11 @@ def frame_key(frame: EthernetFrame) -> Hashable:
     return frame
 
 
+def bare_key(frame: EthernetFrame) -> Hashable:
+    """:func:`frame_key` of the frame without its 802.1Q tag: one frame above and below a VLAN device."""
+    return frame_key(dataclasses.replace(frame, vlan=None) if frame.vlan is not None else frame)
+
+
 def _links(network: Network) -> dict[str, str]:
     peer: dict[str, str] = {}
     for ns in network.namespaces:
@@ -228,6 +272,12 @@ def _bridges(network: Network) -> set[str]:
     return {dev_id(ns.node, d.name) for ns in network.namespaces for d in ns.devices if d.kind == "bridge"}
 
 
+def _lowers(network: Network) -> dict[str, str]:
+    """A macvlan, ipvlan or VLAN device -> the device it is stacked on."""
+    return {dev_id(ns.node, d.name): dev_id(*d.peer) for ns in network.namespaces for d in ns.devices
+            if d.kind in STACKED_KINDS and d.peer}
+
+
 def bridge_id(node: str, bridge: str) -> str:
     """The graph node of a bridge named in a ``BridgeForwarded`` (the LAN switch is ``lan``)."""
     return SWITCH if node == SWITCH else dev_id(node, bridge)
@@ -238,10 +288,19 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
     peer = _links(network)
     ports = _ports(network)
     bridges = _bridges(network)
+    lowers = _lowers(network)
+    uppers_of = set(lowers.values())  # devices something is stacked on
     journeys: list[Journey] = []
     in_flight: list[tuple[Hashable, str, str | None, float, Journey]] = []  # frame, from, expected at, t0, journey
     arrived: dict[tuple[str, Hashable], Journey] = {}  # (device, frame) -> journey, awaiting a bridge
+    arrived_bare: dict[tuple[str, Hashable], Journey] = {}  # the same, by the frame without its VLAN tag
     leaving: dict[tuple[str, Hashable], tuple[str, Journey]] = {}  # (port, frame) -> (bridge, journey)
+    handed: dict[tuple[str, Hashable], Journey] = {}  # (macvlan parent, frame) -> the child's journey it sends on
+    reflected: dict[tuple[str, Hashable], Journey] = {}  # (macvlan parent, frame) a child sent to a sibling through it
+    wraps: list[tuple[IPv4Packet, str, int, Journey]] = []  # outer packet, vxlan device, VNI, inner journey: awaiting eth0
+    unwraps: dict[tuple[str, Hashable], tuple[str, int, int]] = {}  # (vxlan device, inner) -> (underlay NIC, VNI, bytes)
+    received: list[tuple[str, EthernetFrame]] = []  # recent arrivals (device, frame), for a decapsulation to find its NIC
+    extra: list[Transition] = []  # VXLAN wraps and unwraps
     lone_drops: list[FrameDropped] = []
     command = None
     t_first: float | None = None
@@ -259,37 +318,112 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
         _f, src, _e, t0, j = in_flight.pop(best)
         return src, t0, j
 
+    def take_from(frame: Hashable, src: str) -> Journey | None:
+        """The journey of ``frame`` in flight from ``src``, taken off the wire (a VXLAN device swallowed it)."""
+        for i, (f, s, _e, _t0, j) in enumerate(in_flight):
+            if f == frame and s == src:
+                in_flight.pop(i)
+                return j
+        return None
+
     for index, r in enumerate(trace):
         if isinstance(r, CommandRun) and command is None:
             command = r.command
         if isinstance(r, FrameSent | FrameReceived | BridgeForwarded) and t_first is None:
             t_first = r.time
-        key = frame_key(r.frame) if isinstance(r, FrameSent | FrameReceived | BridgeForwarded | FrameDropped) and r.frame is not None else None
+        key = frame_key(r.frame) if isinstance(r, FrameSent | FrameReceived | BridgeForwarded | FrameDropped | MacvlanForwarded) and r.frame is not None else None
         if isinstance(r, FrameSent):
             here = dev_id(r.node, r.dev)
             cont = leaving.pop((here, key), None)
+            passed = handed.pop((here, key), None)
             if cont is not None:
                 bridge, journey = cont
                 journey.segments.append(Segment(bridge, here, r.time, r.time, "bridge-out", index))
+            elif passed is not None:
+                journey = passed  # a macvlan parent sends on what its child gave it
             else:
-                journey = Journey(r.frame, here, r.time, index)
-                journeys.append(journey)
-                if here in bridges:  # the bridge's own stack sends through one of its ports
-                    for port in ports.get(here, []):
-                        leaving[(port, key)] = (here, journey)
-                    continue
+                down = None
+                if here in uppers_of:  # a frame coming down a VLAN device onto the device it sits on
+                    bare = bare_key(r.frame)
+                    down = next((i for i, (f, _s, e, _t, _j) in enumerate(in_flight) if e == here and f in (key, bare)), None)
+                if down is not None:
+                    _f, src, _e, t0, journey = in_flight.pop(down)
+                    journey.segments.append(Segment(src, here, t0, r.time, "link", index))
+                else:
+                    journey = Journey(r.frame, here, r.time, index)
+                    journeys.append(journey)
+                    outer = r.frame.payload
+                    wrap = next((w for w in wraps if isinstance(outer, IPv4Packet) and w[0] == outer), None)
+                    if wrap is not None:  # the underlay sends what a VXLAN device wrapped
+                        wraps.remove(wrap)
+                        _o, vtep, vni, inner = wrap
+                        extra.append(Transition(r.node, inner.flow, vtep, here, r.time, [wrap_note(r.frame) or f"VXLAN wrap VNI {vni}"], []))
+                    if here in bridges:  # the bridge's own stack sends through one of its ports
+                        for port in ports.get(here, []):
+                            leaving[(port, key)] = (here, journey)
+                        continue
             in_flight.append((key, here, peer.get(here), r.time, journey))
         elif isinstance(r, FrameReceived):
             here = dev_id(r.node, r.dev)
-            got = take_in_flight(key, here)
-            if got is None:
-                journey = Journey(r.frame, here, r.time, index)
-                journeys.append(journey)
-            else:
+            back = reflected.pop((here, key), None)
+            got = take_in_flight(key, here) if back is None else None
+            lower = lowers.get(here)
+            up = arrived_bare.pop((lower, bare_key(r.frame)), None) if back is None and got is None and lower else None
+            if back is not None:
+                journey = back  # bridge mode: the parent turns a child's frame round to its sibling
+            elif got is not None:
                 src, t0, journey = got
                 # a loopback frame arrives where it left: a "loop" segment
                 journey.segments.append(Segment(src, here, t0, r.time, "link" if src != here else "loop", index))
+            elif up is not None and lower is not None:
+                journey = up  # up from the device it is stacked on (the VLAN tag taken off)
+                journey.segments.append(Segment(lower, here, r.time, r.time, "link", index))
+            else:
+                journey = Journey(r.frame, here, r.time, index)
+                journeys.append(journey)
+                unwrap = unwraps.pop((here, key), None)
+                if unwrap is not None:  # the frame a VXLAN device took out of the underlay's datagram
+                    nic, vni, size = unwrap
+                    extra.append(Transition(nic.split("/", 1)[0], r.frame.flow, nic, here, r.time, [f"VXLAN unwrap VNI {vni} (−{size} bytes)"], []))
             arrived[(here, key)] = journey
+            arrived_bare[(here, bare_key(r.frame))] = journey
+            received.append((here, r.frame))
+            del received[:-64]
+        elif isinstance(r, MacvlanForwarded):
+            parent = dev_id(r.node, r.parent)
+            origin = r.origin if "/" in r.origin else parent
+            found: Journey | None = None
+            if origin != parent:  # a child's frame: up to its parent (out to the wire, or to siblings)
+                got = take_in_flight(key, parent)
+                if got is not None:
+                    src, t0, found = got
+                    found.segments.append(Segment(origin, parent, t0, r.time, "link", index))
+                if r.to_wire and found is not None:
+                    handed[(parent, key)] = found
+                elif r.children and found is not None:
+                    reflected[(parent, key)] = found
+            else:  # from the wire (arrived at the parent) or from the parent's own stack (in flight from it)
+                found = arrived.get((parent, key))
+                if found is None:
+                    found = next((j for f, s, _e, _t, j in in_flight if f == key and s == parent), None)
+            if found is None:
+                found = Journey(r.frame, origin, r.time, index)
+                journeys.append(found)
+            for child in r.children:
+                if not any(f == key and s == parent and e == child and j is found for f, s, e, _t, j in in_flight):
+                    in_flight.append((key, parent, child, r.time, found))
+        elif isinstance(r, VxlanEncapsulated):
+            here = dev_id(r.node, r.dev)
+            inner_journey = take_from(frame_key(r.inner), here)
+            if inner_journey is not None:
+                wraps.append((r.outer, here, r.vni, inner_journey))
+        elif isinstance(r, VxlanDecapsulated):
+            here = dev_id(r.node, r.dev)
+            nic_frame = next(((d, f) for d, f in reversed(received) if f.payload == r.outer), None)
+            if nic_frame is not None:
+                unwraps[(here, frame_key(r.inner))] = (nic_frame[0], r.vni, nic_frame[1].length - r.inner.length)
+        elif isinstance(r, ArpProxied):
+            take_from(frame_key(r.request), dev_id(r.node, r.dev))  # answered on the spot: it goes no further
         elif isinstance(r, BridgeForwarded):
             ingress = dev_id(r.node, r.ingress)
             bridge = bridge_id(r.node, r.bridge)
@@ -318,7 +452,7 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
             else:
                 lone_drops.append(r)
 
-    transitions = _transitions(trace, journeys)
+    transitions = sorted(_transitions(trace, journeys) + extra, key=lambda t: t.t)
     return Hops(journeys, transitions, lone_drops, command, t_first if t_first is not None else 0.0)
 
 

@@ -35,7 +35,7 @@ from simulator.trace.records import FrameReceived, FrameSent
 from simulator.viz import style
 from simulator.viz.draw import Canvas
 from simulator.viz.hops import Hops, Journey, follow, incidental, shorten
-from simulator.viz.network import SWITCH, Network, network_at
+from simulator.viz.network import OVERLAY_NS, SWITCH, Namespace, Network, network_at, overlay_short
 from simulator.viz.topology import _short
 from simulator.viz.words import term
 
@@ -122,6 +122,14 @@ def _project(moves: list[Move], hops: Hops, columns: list[str]) -> list[Move]:
     return out
 
 
+def header_name(ns: Namespace, lang: str = "en") -> str:
+    """A namespace's name over its lines: its node name, or for an overlay's namespace
+    ``host1: overlay ns 1-7wsculq4s0`` (which host it is on, and what it is)."""
+    if ns.kind == OVERLAY_NS:
+        return f"{ns.machine}: {term('overlay-ns', lang, id=overlay_short(ns))}"
+    return ns.node
+
+
 def _dy(gap_s: float) -> float:
     return ROW_MIN + 12.0 * math.log10(1.0 + gap_s / 5e-6)
 
@@ -164,7 +172,21 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     def split(col: str) -> tuple[str, str]:
         return (SWITCH, "") if col == SWITCH else (col.split("/", 1)[0], col.split("/", 1)[1])
 
-    widths = [max(COL_MIN, style.text_width(split(c)[1], bold=True) + 20, style.text_width(split(c)[0], style.NAME_PT, bold=True) + 20) for c in columns]
+    # a namespace's name spans its run of columns: only a run too narrow for it widens
+    names = {n.node: header_name(n, lang) for n in network.namespaces}
+    widths = [max(COL_MIN, style.text_width(split(c)[1], bold=True) + 20) for c in columns]
+    runs: list[tuple[str, int, int]] = []
+    for i, c in enumerate(columns):
+        node = split(c)[0]
+        if runs and runs[-1][0] == node and runs[-1][2] == i - 1:
+            runs[-1] = (node, runs[-1][1], i)
+        else:
+            runs.append((node, i, i))
+    for node, i0, i1 in runs:
+        need = style.text_width(names.get(node, node), style.NAME_PT, bold=True) + 20
+        short = need - sum(widths[i0 : i1 + 1])
+        for i in range(i0, i1 + 1):
+            widths[i] += max(short, 0.0) / (i1 - i0 + 1)
     xs = []
     x = MARGIN + AXIS_W
     for w in widths:
@@ -252,13 +274,6 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
 
     # headers: a box per run of columns in one namespace, the device names under it
     top = MARGIN + style.line_height(style.TITLE_PT) + 24
-    runs: list[tuple[str, int, int]] = []
-    for i, c in enumerate(columns):
-        node = split(c)[0]
-        if runs and runs[-1][0] == node and runs[-1][2] == i - 1:
-            runs[-1] = (node, runs[-1][1], i)
-        else:
-            runs.append((node, i, i))
     kinds = {n.node: n.kind for n in network.namespaces}
     for node, i0, i1 in runs:
         x0 = xs[i0] - widths[i0] / 2 + 4
@@ -269,7 +284,7 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
                              facecolor=style.FILL.get(kind, style.FILL["laptop"]), edgecolor=style.EDGE.get(kind, style.INK), linewidth=2)
         box.set_gid(f"HEADER:{node}")
         ax.add_patch(box)
-        ax.text((x0 + x1) / 2, canvas.y(top + 5), node, ha="center", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+        ax.text((x0 + x1) / 2, canvas.y(top + 5), names.get(node, node), ha="center", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
     for c, cx in zip(columns, xs, strict=True):
         dev = split(c)[1] or term("switch", lang)
         if dev:

@@ -34,7 +34,7 @@ from ipaddress import IPv4Interface
 import networkx as nx
 
 from simulator.viz import style
-from simulator.viz.network import SWITCH, Device, Namespace, Network, dev_id
+from simulator.viz.network import STACKED_KINDS, SWITCH, Device, Namespace, Network, dev_id
 from simulator.viz.words import term
 
 MARGIN = 28.0
@@ -50,6 +50,12 @@ SWITCH_H = 54.0
 GAP_HOSTS = 80.0
 GAP_MACHINES = 60.0
 WIRE = 90.0  # router -> internet
+OV_GAP = 34.0  # the bridges -> an overlay namespace's top edge, inside the host
+OV_DROP = 46.0  # an overlay namespace's top edge -> its br0
+STACK_RISE = 112.0  # a NIC -> the devices stacked on it (eth0.10, a macvlan shim), above it and the routing
+TUNNEL_STAGGER = 24.0  # between the channels of two tunnels under the hosts (a label's height and a gap)
+TUNNEL_DROP = 40.0  # a host's bottom edge -> the first tunnel's channel (its label fits above it)
+OVERLAY_KIND = "overlay-netns"
 
 
 def edge_gid(a: str, b: str) -> str:
@@ -293,16 +299,37 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
     group = next((n for n in g.nodes if g.nodes[n].get("kind") == "group" and g.nodes[n].get("parent") == host.node), None)
     host_devices = {d.name: d for d in host.devices}
     bridges = [d.name for d in host.devices if d.kind == "bridge" and dev_id(host.node, d.name) in g]
+    overlays = [n for n in b.net.overlays_of(host.node) if n.node in g]
+
+    def link_of(p: str) -> tuple[str, str] | None:
+        """(kind, far end) of the link a container device has into the host: ``veth`` or ``stacked``."""
+        peer = g.nodes[p].get("peer")
+        q = dev_id(*peer) if peer else ""
+        if not peer or q not in g or not g.has_edge(p, q):
+            return None
+        return str(g.edges[p, q]["kind"]), q
 
     def bridge_of(c: Namespace) -> int:
         for d in c.devices:
-            if d.peer and d.peer[0] == host.node:
+            if d.peer and d.peer[0] == host.node and d.kind not in STACKED_KINDS:
                 master = host_devices[d.peer[1]].master if d.peer[1] in host_devices else None
                 if master in bridges:
                     return bridges.index(master)
         return len(bridges)
 
-    order = sorted(range(len(containers)), key=lambda i: (bridge_of(containers[i]), i))
+    def stacked_here(c: Namespace) -> bool:
+        """A macvlan/ipvlan child of a host device: drawn first, hanging straight over the NIC."""
+        return any(d.kind in STACKED_KINDS and d.peer and d.peer[0] == host.node for d in c.devices)
+
+    def on_overlay(c: Namespace) -> bool:
+        """Attached to an overlay's namespace here: drawn next, its box left of the bridges' routing to the NIC."""
+        return any(d.peer and any(o.node == d.peer[0] for o in overlays) for d in c.devices)
+
+    def rank(i: int) -> tuple[int, int, int]:
+        c = containers[i]
+        return (0 if stacked_here(c) else 1 if on_overlay(c) else 2, bridge_of(c), i)
+
+    order = sorted(range(len(containers)), key=rank)
     containers = [containers[i] for i in order]
 
     # the title column inside the host box
@@ -341,14 +368,17 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
         w = max(_stack(lines)[0] + 2 * PAD, sum(_pill_w(g.nodes[p]["name"]) for p in pills) + PAD * (len(pills) + 1))
         # the host end of each veth must fit under the box too
         for p in pills:
-            peer = g.nodes[p].get("peer")
-            if peer and dev_id(*peer) in g:
-                w = max(w, _pill_w(peer[1]) + 2 * PAD)
+            link = link_of(p)
+            if link and link[0] == "veth":
+                w = max(w, _pill_w(g.nodes[link[1]]["name"]) * len(pills) + PAD * (len(pills) + 1))
         boxes.append((c.node, x, w, lines, pills))
         x += w + GAP_CONTAINERS
     if current is not None:
         x += max(bar_need(current) - (x - GAP_CONTAINERS - start), 0.0)
     group_lines: list[_Line] = []
+    # the "+N more" stub names their links: veths, or "links" when some hang from a NIC (macvlan)
+    uplinks = g.nodes[group].get("uplinks", ()) if group else ()
+    stub_term = "veths" if all(u in g and g.nodes[u].get("dev_kind") == "bridge" for u in uplinks) else "links"
     if group:
         members = g.nodes[group]["members"]
         addrs = [a for a in g.nodes[group]["addrs"]]
@@ -373,7 +403,7 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
             else:
                 group_lines.append(_Line(f"{first} …", mono=True, gid=group))
                 group_lines.append(_Line(f"… {last}", mono=True, gid=group))
-        gw = max(_stack(group_lines)[0] + 2 * PAD, _pill_w(term("veths", lang, n=len(members))) + 2 * PAD)
+        gw = max(_stack(group_lines)[0] + 2 * PAD, _pill_w(term(stub_term, lang, n=len(members))) + 2 * PAD)
         boxes.append((group, x, gw, group_lines, []))
         x += gw + GAP_CONTAINERS
     row_h = max((_stack(lines)[1] + 2 * PAD + PILL_H / 2 for _n, _x, _w, lines, _p in boxes), default=0.0)
@@ -381,6 +411,9 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
     host_top = row_bottom + b.v_link
 
     veth_x: dict[str, float] = {}
+    ov_ports: dict[str, dict[str, float]] = {}  # overlay namespace -> its veth ends under their containers
+    child_x: dict[str, list[float]] = {}  # a host device -> where the macvlan/ipvlan children stacked on it hang
+    child_pills: list[tuple[str, float, str]] = []  # (child device, x, parent device)
     for node, bx, w, lines, pills in boxes:
         h = _stack(lines)[1] + 2 * PAD + PILL_H / 2
         is_group = node == group
@@ -392,11 +425,18 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
         for i, p in enumerate(pills):
             cx = bx + slot * (i + 0.5)
             b.pill(p, cx, row_bottom, "container", bag)
-            peer = g.nodes[p].get("peer")
-            if peer and dev_id(*peer) in g:
-                veth_x[dev_id(*peer)] = cx
+            link = link_of(p)
+            if link and link[0] == "veth":
+                owner = g.nodes[link[1]].get("parent")
+                if owner == host.node:
+                    veth_x[link[1]] = cx
+                elif any(o.node == owner for o in overlays):  # the veth's other end is in an overlay's namespace
+                    ov_ports.setdefault(str(owner), {})[link[1]] = cx
+            elif link and link[0] == "stacked":
+                child_x.setdefault(link[1], []).append(cx)
+                child_pills.append((p, cx, link[1]))
         if is_group:  # node == group: use the str-typed name
-            stub = term("veths", lang, n=len(g.nodes[node]["members"]))
+            stub = term(stub_term, lang, n=len(g.nodes[node]["members"]))
             sw = _pill_w(stub)
             s = Shape(node, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"], dashed=True, owner=host.node)
             b.add_shape(s, bag)
@@ -423,7 +463,11 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
 
     # bridges: a bar under its ports, extra rows where bars would overlap
     spans: list[tuple[str, float, float]] = []
-    free_x = left
+    label_at: dict[str, float] = {}
+    # the "+N more" box's link down to an overlay's br0 (a straight drop: br0 reaches under it)
+    group_drop = {o.node: veth_x[group] for o in overlays
+                  if group and group in veth_x and any(str(u).startswith(o.node + "/") for u in g.nodes[group].get("uplinks", ()))}
+    free_x = max([left, *(cx + 40 for xs in child_x.values() for cx in xs)])  # clear of the macvlan children's lines
     for br in bridges:
         node = dev_id(host.node, br)
         ports = [veth_x[p] for p in veth_x if (p == group and br in g.nodes[group]["bridges"]) or
@@ -431,7 +475,12 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
         need = _stack(bar_lines[node])[0] + 2 * PAD
         if ports:  # from just left of the first port, as far right as the ports or the label need
             lo_x = max(min(ports) - 40, left)
-            hi_x = max(max(ports) + 40, lo_x + need)
+            # the label where no line into an overlay's namespace crosses the bar (they pass over it)
+            crossing = [cx for xs in ov_ports.values() for cx in xs.values() if cx > lo_x] + [x for x in group_drop.values() if x > lo_x]
+            spots = [lo_x + PAD, *(cx + 12 for cx in sorted(crossing))]
+            spot = next((x0 for x0 in spots if not any(x0 - 8 < cx < x0 + need - PAD + 8 for cx in crossing)), lo_x + PAD)
+            label_at[node] = spot
+            hi_x = max(max(ports) + 40, lo_x + need, spot + need - PAD)
         else:
             lo_x, hi_x = None, None  # placed after the others
         spans.append((node, lo_x if lo_x is not None else -1.0, hi_x if hi_x is not None else -1.0))
@@ -455,36 +504,190 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
     for node, lo_x, hi_x, row in placed:
         y = bars_top + row * (bar_h + BAR_GAP)
         b.add_shape(Shape(node, "bar", lo_x, y, hi_x - lo_x, bar_h, style.FILL["bridge"], style.EDGE["bridge"], owner=host.node), bag)
-        b.add_lines(bar_lines[node], lo_x + PAD, y + 8, node, bag)
+        b.add_lines(bar_lines[node], label_at.get(node, lo_x + PAD), y + 8, node, bag)
         right = max(right, hi_x)
     bars_bottom = bars_top + (rows * (bar_h + BAR_GAP) - BAR_GAP if placed else 0.0)
 
-    # the NIC(s) on the bottom edge, their addresses beside them
-    host_bottom = max(bars_bottom + b.route_drop, host_top + title_h + 2 * PAD + PILL_H + 10)
+    # the overlay networks' own namespaces, boxes in a row under the bridges
+    title_bottom = host_top + PILL_H / 2 + 8 + title_h
+    ov_top = (bars_bottom if placed else host_top + PILL_H) + OV_GAP
+    ov_bottom = ov_top
+    ov_spans: list[tuple[float, float]] = []
+    for ov in sorted(overlays, key=lambda n: min(ov_ports.get(n.node, {}).values(), default=1e9)):
+        min_x = PAD + 8 if ov_top - PILL_H / 2 > title_bottom + 8 else left  # under the host's title when it has ended
+        if ov_spans:
+            min_x = max(min_x, ov_spans[-1][1] + 24)
+        x0, x1, bottom = _overlay_box(b, ov, ov_ports.get(ov.node, {}), ov_top, min_x, bag, reach=group_drop.get(ov.node))
+        ov_spans.append((x0, x1))
+        ov_bottom = max(ov_bottom, bottom)
+        right = max(right, x1)
+
+    # the NIC(s) on the bottom edge, their addresses beside them; devices stacked on a NIC just above it
+    floor = max(bars_bottom, ov_bottom + PILL_H / 2 + 10 if overlays else bars_bottom)
+    host_bottom = max(floor + b.route_drop, host_top + title_h + 2 * PAD + PILL_H + 10)
+    uppers = [dev_id(host.node, d.name) for d in host.devices
+              if d.kind in STACKED_KINDS and d.peer and d.peer[0] == host.node and dev_id(host.node, d.name) in g and dev_id(*d.peer) in g]
+    upper_lines = {u: _addr_lines(host_devices[g.nodes[u]["name"]], u, with_name=False) if g.nodes[u]["addrs"] else [] for u in uppers}
+    if uppers:
+        text_h = max(_stack(ls)[1] for ls in upper_lines.values())
+        host_bottom = max(host_bottom, floor + 30 + PILL_H / 2 + STACK_RISE, title_bottom + 12 + text_h / 2 + STACK_RISE)
     nics = [dev_id(host.node, d.name) for d in host.devices
-            if d.kind not in ("loopback", "bridge") and not d.master and dev_id(host.node, d.name) in g and dev_id(host.node, d.name) not in veth_x]
+            if d.kind not in ("loopback", "bridge") and not d.master and dev_id(host.node, d.name) in g
+            and dev_id(host.node, d.name) not in veth_x and dev_id(host.node, d.name) not in uppers]
     if placed:
         lo_all = min(a for _n, a, _z, _r in placed)
         hi_all = max(z for _n, _a, z, _r in placed)
         nic_x = (lo_all + hi_all) / 2
     else:
         nic_x = left + 60
+    upper_x = {u: sum(child_x[u]) / len(child_x[u]) for u in uppers if child_x.get(u)}  # over their children
+    nic_at: dict[str, float] = {}
     for node in nics:
         d = host_devices[g.nodes[node]["name"]]
         lines = _addr_lines(d, node, with_name=False)
         pw = _pill_w(d.name)
-        nic_x = max(nic_x, left + pw / 2)
-        b.pill(node, nic_x, host_bottom, "docker-host", bag)
+        stack = child_x.get(node, []) + [upper_x[u] for u in upper_x if dev_id(*g.nodes[u]["peer"]) == node]
+        if stack:  # straight under the last thing hanging from it
+            x_here = max(stack)
+        else:
+            x_here = nic_x
+            for x0, x1 in ov_spans:  # not under an overlay's box: the bridges' routing comes down beside it
+                if x0 - pw / 2 - 30 < x_here < x1 + pw / 2 + 30:
+                    x_here = x1 + pw / 2 + 30
+        x_here = max(x_here, left + pw / 2)
+        b.pill(node, x_here, host_bottom, "docker-host", bag)
+        nic_at[node] = x_here
         tw, th = _stack(lines)
-        b.add_lines(lines, nic_x + pw / 2 + 12, host_bottom - th - 4, node, bag)
-        right = max(right, nic_x + pw / 2 + 12 + tw)
-        nic_x += pw / 2 + 12 + tw + 40 + pw / 2
+        b.add_lines(lines, x_here + pw / 2 + 12, host_bottom - th - 4, node, bag)
+        right = max(right, x_here + pw / 2 + 12 + tw)
+        nic_x = x_here + pw / 2 + 12 + tw + 40 + pw / 2
+
+    # stacked devices (eth0.10, a host shim like mac0) in a row just above their NIC
+    up_y = host_bottom - STACK_RISE
+    leftmost: dict[str, float] = {}  # per NIC, the leftmost thing hanging from it so far
+    for u in uppers:
+        lower = dev_id(*g.nodes[u]["peer"])
+        if lower in nic_at:
+            leftmost[lower] = min([nic_at[lower], *child_x.get(lower, []), *(upper_x[v] for v in upper_x if dev_id(*g.nodes[v]["peer"]) == lower)])
+    for u in uppers:
+        lower = dev_id(*g.nodes[u]["peer"])
+        uw = _pill_w(g.nodes[u]["name"])
+        tw, th = _stack(upper_lines[u])
+        if u in upper_x:
+            ux = upper_x[u]
+        else:  # a shim with nothing hanging from it: beside its NIC, on the left, its addresses further left
+            edge = leftmost.get(lower, nic_at.get(lower, left + 60))
+            ux = edge - 40 - uw / 2 - (_pill_w(g.nodes[lower]["name"]) / 2 if lower in nic_at and edge == nic_at[lower] else 0)
+            leftmost[lower] = ux - uw / 2 - (tw + 10 if tw else 0) - 30
+        b.pill(u, ux, up_y, "docker-host", bag)
+        if upper_lines[u]:
+            b.add_lines(upper_lines[u], ux - uw / 2 - 10, up_y - th / 2, u, bag, ha="right")
+        if lower in nic_at or lower in g:
+            label = str(g.edges[u, lower]["label"]) if g.has_edge(u, lower) else ""
+            lx = nic_at.get(lower, ux)
+            # a third of the way down its line, on the left: next to its own line, not a neighbour's
+            y_a, y_b = up_y + PILL_H / 2, host_bottom - PILL_H / 2
+            top = y_a + (y_b - y_a) * 0.3 - style.line_height() / 2 + 4
+            line_x = ux + (lx - ux) * max(top - y_a, 0.0) / (y_b - y_a)  # where the line is at the label's top
+            lab = Label(edge_gid(u, lower), min(line_x, ux + (lx - ux) * 0.3) - 10, top, label, colour=style.MUTED, ha="right")
+            b.labels.append(lab)
+            bag.append(lab)
+
+    # the children's links say what they are once per parent (on the child nearest it), just under the
+    # child, on the side its line leans away from
+    parent_at = {**nic_at, **upper_x}
+    for parent in dict.fromkeys(q for _p, _x, q in child_pills):
+        if parent not in parent_at:
+            continue
+        px = parent_at[parent]
+        p, cx, _q = min((c for c in child_pills if c[2] == parent), key=lambda c: (abs(c[1] - px), c[1]))
+        right_side = px <= cx + 1
+        lab = Label(edge_gid(p, parent), cx + 10 if right_side else cx - 10, row_bottom + PILL_H / 2 + 4, str(g.edges[p, parent]["label"]),
+                    colour=style.MUTED, ha="left" if right_side else "right")
+        b.labels.append(lab)
+        bag.append(lab)
+
+    # room on the left for what hangs beside a NIC: everything inside moves right, the title stays
+    deficit = PAD + 8 - min((_left_of(item) for item in bag), default=PAD + 8)
+    if deficit > 0:
+        _shift(bag, deficit, 0.0)
+        right += deficit
+        x += deficit
 
     host_w = right + PAD + 8
     host_h = host_bottom - host_top
     b.add_shape(Shape(host.node, "box", 0.0, host_top, host_w, host_h, style.FILL["docker-host"], style.EDGE["docker-host"]), bag)
     b.add_lines(title, PAD + 4, host_top + PILL_H / 2 + 8, host.node, bag)
     return max(host_w, x - GAP_CONTAINERS)
+
+
+def _left_of(item: object) -> float:
+    """The leftmost x a laid-out item covers (a label by its anchor and measured width)."""
+    if isinstance(item, Shape):
+        return item.x
+    if isinstance(item, Label):
+        w = style.text_width(item.text, item.size, bold=item.bold, mono=item.mono)
+        return {"left": item.x, "center": item.x - w / 2, "right": item.x - w}[item.ha]
+    if isinstance(item, EdgeLine):
+        return min(x for x, _y in item.points)
+    return 0.0
+
+
+def _overlay_box(b: _Builder, ns: Namespace, ports: dict[str, float], top: float, min_x: float, bag: list[object],
+                 reach: float | None = None) -> tuple[float, float, float]:
+    """An overlay network's namespace inside its host: veth ends on the top edge (under their
+    containers), ``br0`` under them, the namespace's name, ``vxlan0`` on the bottom edge with its VNI.
+    ``reach``: an x the bar must reach under too (where the "+N more" box's link drops).
+
+    Returns the box's left and right x and its bottom y.
+    """
+    g = b.g
+    extra = g.nodes[ns.node].get("extra", {})
+    name = term("overlay-ns", b.lang, id=extra.get("netns", ns.node)) + (f" ({extra['network']})" if extra.get("network") else "")
+    title = _Line(name, bold=True, gid=ns.node)
+    head = [title, *_lo_lines(ns)]
+    head_w, head_h = _stack(head)
+    devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
+    bars = [d for d in devs if g.nodes[d]["dev_kind"] == "bridge"]
+    vteps = [d for d in devs if g.nodes[d]["dev_kind"] == "vxlan"]
+    others = [d for d in devs if d not in bars and d not in vteps and d not in ports]  # ports with nothing drawn above
+    xs = dict(ports)
+    at = max(xs.values(), default=min_x + PAD + 20)
+    for d in others:
+        at += _pill_w(g.nodes[d]["name"]) + GAP_CONTAINERS / 2
+        xs[d] = at
+    bar_lines = {d: [_Line(g.nodes[d]["name"], bold=True, gid=d),
+                     _Line("  ".join([*g.nodes[d]["addrs"], g.nodes[d]["mac"]]), mono=True, colour=style.MUTED, gid=d)] for d in bars}
+    bar_h = max((_stack(ls)[1] + 2 * 8 for ls in bar_lines.values()), default=0.0)
+    lo = max(min(xs.values(), default=min_x + PAD) - 40, min_x + PAD)
+    hi = max([max(xs.values(), default=lo) + 40, *(lo + _stack(ls)[0] + 2 * PAD for ls in bar_lines.values()), (reach or 0.0) + 40])
+    # vxlan0 and its VNI on the bottom edge, right of the name
+    vni_lines = {v: [_Line(f"VNI {g.nodes[v]['vni']}", mono=True, gid=v)] if "vni" in g.nodes[v] else [] for v in vteps}
+    tail = sum(_pill_w(g.nodes[v]["name"]) + 12 + _stack(vni_lines[v])[0] + 24 for v in vteps)
+    x0 = lo - PAD
+    x1 = max(hi + PAD, x0 + PAD + head_w + 30 + tail + PAD)
+    bar_y = top + OV_DROP
+    bars_bottom = bar_y + len(bars) * (bar_h + BAR_GAP) - (BAR_GAP if bars else 0.0)
+    bottom = bars_bottom + 12 + head_h + 12
+    vx_at = x1 - PAD - tail
+    for v in vteps:
+        vw = _pill_w(g.nodes[v]["name"])
+        b.pill(v, vx_at + vw / 2, bottom, OVERLAY_KIND, bag)
+        vx_at += vw + 12
+        tw, th = _stack(vni_lines[v])
+        b.add_lines(vni_lines[v], vx_at, bottom - th - 4, v, bag)
+        hi = max(hi, vx_at - 12 - vw / 2 + 40)
+        vx_at += tw + 24
+    x1 = max(x1, hi + PAD)
+    b.add_shape(Shape(ns.node, "box", x0, top, x1 - x0, bottom - top, style.FILL[OVERLAY_KIND], style.EDGE[OVERLAY_KIND], owner=ns.machine), bag)
+    for i, d in enumerate(bars):
+        y = bar_y + i * (bar_h + BAR_GAP)
+        b.add_shape(Shape(d, "bar", lo, y, hi - lo, bar_h, style.FILL["bridge"], style.EDGE["bridge"], owner=ns.node), bag)
+        b.add_lines(bar_lines[d], lo + PAD, y + 8, d, bag)
+    for d, cx in xs.items():
+        b.pill(d, cx, top, OVERLAY_KIND, bag)
+    b.add_lines(head, x0 + PAD, bars_bottom + 12, ns.node, bag)
+    return x0, x1, bottom
 
 
 # --- the machines below the switch --------------------------------------------------------
@@ -533,7 +736,8 @@ def layout(
         if data["kind"] == "wire":
             wired.setdefault(u, []).append(v)
             wired.setdefault(v, []).append(u)
-    others = [ns for ns in network.namespaces if ns.kind not in ("docker-host", "container") and ns.node in g]
+    others = [ns for ns in network.namespaces if ns.kind not in ("docker-host", "container", OVERLAY_KIND) and ns.node in g
+              and ns.node not in b.shapes]  # (an overlay's namespace is drawn inside its host)
     on_lan = [ns for ns in others if any(dev_id(ns.node, d.name) in port_of for d in ns.devices)]
     lan_order = {port_of[k]: i for i, k in enumerate(port_of)}
 
@@ -619,7 +823,12 @@ def layout(
     width = max(top_w, bottom_w, head_w, _stack(switch_lines)[0] + 200 if switch_lines else 0.0) + 2 * MARGIN
     y0 = MARGIN + (head_h + 16 if head else 0.0)
     _shift(top_bag, (width - top_w) / 2, y0)
-    switch_y = y0 + top_h + b.cable
+    # tunnels run in rows under the hosts, the shortest nearest, above the switch
+    tunnel_edges = sorted(((u, v) for u, v, d in g.edges(data=True) if d["kind"] == "tunnel" and u in b.shapes and v in b.shapes),
+                          key=lambda e: (abs(b.shapes[e[0]].cx - b.shapes[e[1]].cx), sorted(e)))
+    tunnel_row = {frozenset(e): i for i, e in enumerate(tunnel_edges)}
+    gap = max(b.cable, TUNNEL_DROP + TUNNEL_STAGGER * len(tunnel_edges) + 12) if tunnel_edges else b.cable
+    switch_y = y0 + top_h + gap
     bottom_y = switch_y + (SWITCH_H + b.cable if has_switch else 40.0)
     bottom_left = min((b.shapes[ns.node].x for ns in sequence), default=0.0)
     _shift(bottom_bag, (width - bottom_w) / 2 - bottom_left, bottom_y)
@@ -668,6 +877,10 @@ def layout(
             b.pill(pid, cx, cy, "switch", [])
 
     # 6. edges
+    overlay_boxes = [b.shapes[n.node] for n in network.namespaces if n.kind == OVERLAY_KIND and n.node in b.shapes]
+    hung = {str(d["lower"]) for _u, _v, d in g.edges(data=True) if d["kind"] == "stacked"}  # NICs with lines from above
+    cable_x = [b.shapes[dev_id(n, d)].cx for _p, n, d in network.lan if n and dev_id(n, d) in b.shapes]
+    cable_x += [b.shapes[x].cx for e in tunnel_edges for x in e]  # and the tunnels' drops from vxlan0
     for u, v, data in g.edges(data=True):
         kind = data["kind"]
         a, c = (u, v)
@@ -675,10 +888,25 @@ def layout(
             continue
         sa, sc = b.shapes[a], b.shapes[c]
         gid = edge_gid(u, v)
-        if kind == "group":
+        if kind == "tunnel":
+            # down out of each host, along a channel above the switch: the logical link rides on the cables
+            left_end, right_end = (sa, sc) if sa.cx <= sc.cx else (sc, sa)
+            yk = y0 + top_h + TUNNEL_DROP + TUNNEL_STAGGER * tunnel_row[frozenset((u, v))]
+            pts = [(left_end.cx, left_end.y + left_end.h), (left_end.cx, yk), (right_end.cx, yk), (right_end.cx, right_end.y + right_end.h)]
+            box_l = b.shapes.get(g.nodes[g.nodes[left_end.gid]["parent"]].get("machine", ""))
+            box_r = b.shapes.get(g.nodes[g.nodes[right_end.gid]["parent"]].get("machine", ""))
+            text = str(data.get("label", ""))
+            half = style.text_width(text, bold=True) / 2 + 8
+            # in the gap between the two hosts when they are neighbours, else mid-way; off the cables either way
+            mid = (box_l.x + box_l.w + box_r.x) / 2 if box_l and box_r and box_l.x + box_l.w < box_r.x else (left_end.cx + right_end.cx) / 2
+            spots = [mid + k * 20 * sign for k in range(40) for sign in (1, -1)]
+            mid = next((x for x in spots if left_end.cx + half <= x <= right_end.cx - half and not any(abs(x - c) < half for c in cable_x)), mid)
+            b.labels.append(Label(gid, mid, yk - style.line_height() - 2, text, bold=True, ha="center"))
+            height = max(height, yk + style.line_height() + MARGIN)
+        elif kind == "group":
             stub = b.stubs[a] if a in b.stubs else b.stubs[c]
             bar = sc if stub.gid == a else sa
-            x = min(max(stub.cx, bar.x + 12), bar.x + bar.w - 12)
+            x = min(max(stub.cx, bar.x + 12), bar.x + bar.w - 12) if bar.kind == "bar" else bar.cx  # (a macvlan parent: its middle)
             pts = [(stub.cx, stub.y + stub.h), (x, bar.y)]
         elif kind == "switch-port":
             port = sa if sa.kind == "pill" else sc
@@ -689,14 +917,25 @@ def layout(
             top, side_ = (sa, sc) if sa.cy < sc.cy else (sc, sa)
             pts = [(top.cx, top.y + top.h), (top.cx, side_.cy), (side_.x, side_.cy)]
         elif kind == "routing" and (sa.kind == "bar") != (sc.kind == "bar"):
-            # a bridge to the host's NIC: down, across, down, staying above the NIC's address text
+            # a bridge to the host's NIC: down, across, down, staying above the NIC's address text,
+            # beside an overlay's box, and off the middle of a NIC that children hang from
             bar, nic = (sa, sc) if sa.kind == "bar" else (sc, sa)
-            x = min(max(nic.cx, bar.x + 12), bar.x + bar.w - 12)
-            if abs(x - nic.cx) < 1:
-                pts = [(x, bar.y + bar.h), (nic.cx, nic.y)]
+            end_x = nic.x + nic.w - 10 if nic.gid in hung else nic.cx
+            level = nic.y - 2 * style.line_height() - 14
+
+            def blocked(x: float, bar: Shape = bar, level: float = level) -> bool:
+                return any(o.x - 8 <= x <= o.x + o.w + 8 and o.y < level and o.y + o.h > bar.y + bar.h for o in overlay_boxes)
+
+            x = min(max(end_x, bar.x + 12), bar.x + bar.w - 12)
+            if blocked(x):
+                x = next((c for c in (bar.x + bar.w - 12, bar.x + 12) if not blocked(c)), x)
+            if blocked(x):  # the bar is all above an overlay's box: across above the box, then down beside it
+                above = min(o.y for o in overlay_boxes if o.x - 8 <= x <= o.x + o.w + 8) - PILL_H / 2 - 6
+                pts = [(x, bar.y + bar.h), (x, above), (end_x, above), (end_x, nic.y)]
+            elif abs(x - end_x) < 1:
+                pts = [(x, bar.y + bar.h), (end_x, nic.y)]
             else:
-                level = nic.y - 2 * style.line_height() - 14
-                pts = [(x, bar.y + bar.h), (x, level), (nic.cx, level), (nic.cx, nic.y)]
+                pts = [(x, bar.y + bar.h), (x, level), (end_x, level), (end_x, nic.y)]
         else:
             if sc.kind == "bar" and sa.kind != "bar":
                 pc = _attach(b, c, (sa.cx, sa.cy))

@@ -4,7 +4,9 @@ A snapshot is plain tuples (see ``simulator/scenario/snapshot.py``)::
 
     (namespaces, lan)
     namespace = (node, kind, machine, devices, extra)   kind: docker-host | router | internet | laptop | container
-    device    = (name, kind, mac, addrs, up, master, peer)   peer = (node, dev) for a veth
+                                                         | overlay-netns (an overlay network's namespace on ``machine``)
+    device    = (name, kind, mac, addrs, up, master, peer)   peer = (node, dev): a veth's other end, or the
+                                                             device a macvlan/ipvlan/vlan is stacked on
     lan       = ((port, node, dev), ...)                     the LAN switch's cables
 
 This module reads it into small typed values (:class:`Namespace`, :class:`Device`)
@@ -19,6 +21,10 @@ point at, named the way a capture names them:
   (``host/+more``) stands for the rest, with ``members`` listing them.
 
 Edges are links, each with a ``kind``: ``veth`` (the two ends of a pair),
+``stacked`` (a macvlan, ipvlan or VLAN device to the device it sits on, its
+``label`` saying how: ``macvlan bridge``, ``VLAN 10``), ``tunnel`` (two VXLAN
+devices of one overlay network on different hosts, labelled ``VXLAN UDP 4789``:
+a logical link, carried over the cables),
 ``bridge-port`` (a port enslaved to its bridge, ``master`` in ``ip link``),
 ``cable`` (a NIC plugged into a switch port), ``switch-port`` (a port to its
 switch), ``wire`` (a point-to-point cable the snapshot does not list, inferred
@@ -27,6 +33,12 @@ from two NICs in one IPv4 subnet, like the router's uplink to the internet),
 not a wire, drawn dashed) and ``group`` (the collapsed containers' veths).
 
 Containment (a device inside its namespace) is an attribute, not an edge.
+
+Some facts a picture needs are not in the snapshot; :func:`network_at` takes them
+from the trace when it holds them (``Network.modes``: a macvlan/ipvlan child's mode,
+from ``MacvlanForwarded``; ``Network.vnis``: a VXLAN device's VNI, from
+``VxlanEncapsulated``/``VxlanDecapsulated``), and :func:`overlay_name` infers an
+overlay namespace's network name from the containers attached to it.
 """
 
 from __future__ import annotations
@@ -38,7 +50,13 @@ from typing import Any
 
 import networkx as nx
 
-from simulator.trace.records import TopologyChanged
+from simulator.packets.vxlan import VXLAN_PORT
+from simulator.trace.records import (
+    MacvlanForwarded,
+    TopologyChanged,
+    VxlanDecapsulated,
+    VxlanEncapsulated,
+)
 
 SWITCH = "lan"
 """The LAN switch's node name (as ``BridgeForwarded.node`` spells it)."""
@@ -47,6 +65,12 @@ GROUP_SUFFIX = "+more"
 
 DEFAULT_MAX_CONTAINERS = 4
 """Containers drawn one by one per Docker host; the rest become one group node."""
+
+STACKED_KINDS = ("macvlan", "ipvlan", "vlan")
+"""Device kinds stacked on a lower device (``peer`` names it): they have no link of their own."""
+
+OVERLAY_NS = "overlay-netns"
+"""The namespace kind of an overlay network's own namespace on a Docker host (br0, vxlan0)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +108,8 @@ class Network:
     cause: str
     namespaces: tuple[Namespace, ...]
     lan: tuple[tuple[str, str, str], ...]
+    modes: dict[str, str] = field(default_factory=dict)  # macvlan/ipvlan child (NODE/IFNAME) -> its mode, from the trace
+    vnis: dict[str, int] = field(default_factory=dict)  # VXLAN device (NODE/IFNAME) -> its VNI, from the trace
 
     def namespace(self, node: str) -> Namespace | None:
         return next((n for n in self.namespaces if n.node == node), None)
@@ -93,6 +119,10 @@ class Network:
 
     def containers_of(self, host: str) -> list[Namespace]:
         return [n for n in self.namespaces if n.kind == "container" and n.machine == host]
+
+    def overlays_of(self, host: str) -> list[Namespace]:
+        """The overlay networks' namespaces on Docker host ``host``."""
+        return [n for n in self.namespaces if n.kind == OVERLAY_NS and n.machine == host]
 
 
 def parse(record: TopologyChanged) -> Network:
@@ -127,8 +157,62 @@ def snapshot_at(trace: Sequence[Any], at: float | None = None) -> TopologyChange
 
 
 def network_at(trace: Sequence[Any], at: float | None = None) -> Network:
-    """:func:`snapshot_at`, parsed."""
-    return parse(snapshot_at(trace, at))
+    """:func:`snapshot_at`, parsed, with the facts the trace adds (macvlan modes, VNIs)."""
+    network = parse(snapshot_at(trace, at))
+    modes: dict[str, str] = {}
+    vnis: dict[str, int] = {}
+    for r in trace:
+        if isinstance(r, MacvlanForwarded) and "/" in r.origin and r.mode not in ("", "-"):
+            modes[r.origin] = r.mode  # the mode of the child that sent the frame
+        elif isinstance(r, VxlanEncapsulated | VxlanDecapsulated):
+            vnis[dev_id(r.node, r.dev)] = r.vni
+    if not modes and not vnis:
+        return network
+    return Network(network.time, network.cause, network.namespaces, network.lan, modes, vnis)
+
+
+def overlay_short(ns: Namespace) -> str:
+    """An overlay namespace's own name, as ``ls /var/run/docker/netns`` lists it (``1-7wsculq4s0``)."""
+    return ns.node.split(":", 1)[1] if ":" in ns.node else ns.node
+
+
+def overlay_name(network: Network, ns: Namespace) -> str | None:
+    """The network an overlay namespace belongs to (``my-overlay``), when the snapshot tells.
+
+    The snapshot names a namespace by Docker's id (``1-7wsculq4s0``), not by the
+    network's name; a container attached to it lists its networks by name. The name
+    is the one network every attached container is on, less the local bridges they
+    also reach (``docker_gwbridge``): None when that leaves more or fewer than one.
+    """
+    attached = [c for c in network.namespaces if c.kind == "container" and any(d.peer and d.peer[0] == ns.node for d in c.devices)]
+    if not attached:
+        return None
+    common = set.intersection(*(set(c.extra.get("networks", ())) for c in attached))
+    for c in attached:
+        host = network.namespace(c.machine)
+        for d in c.devices:
+            if d.peer and host is not None and d.peer[0] == host.node:
+                host_dev = host.device(d.peer[1])
+                if host_dev is not None and host_dev.master:
+                    common.discard(host_dev.master)  # docker_gwbridge: the network is named as its bridge
+    common.discard("bridge")  # docker0's network
+    return next(iter(common)) if len(common) == 1 else None
+
+
+def stacked_label(device: Device, mode: str | None = None) -> str:
+    """How a stacked device sits on its lower one: ``macvlan bridge``, ``ipvlan l2``, ``VLAN 10``.
+
+    A VLAN's id is read from its name (``eth0.10``, as ``ip link add ... name eth0.10``
+    and Docker's macvlan driver name them): the snapshot does not carry it.
+    """
+    if device.kind == "vlan":
+        tail = device.name.rsplit(".", 1)
+        return f"VLAN {tail[1]}" if len(tail) == 2 and tail[1].isdigit() else "VLAN"
+    return f"{device.kind} {mode}" if mode else device.kind
+
+
+TUNNEL_LABEL = f"VXLAN UDP {VXLAN_PORT}"
+"""What a tunnel edge says: the encapsulation and the UDP port the VTEPs talk on (RFC 7348)."""
 
 
 def dev_id(node: str, dev: str) -> str:
@@ -198,7 +282,13 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
     for ns in network.namespaces:
         if ns.node in hidden_nodes:
             continue
-        graph.add_node(ns.node, kind="namespace", ns_kind=ns.kind, machine=ns.machine, extra=ns.extra)
+        extra = dict(ns.extra)
+        if ns.kind == OVERLAY_NS:
+            extra.setdefault("netns", overlay_short(ns))
+            name = overlay_name(network, ns)
+            if name:
+                extra.setdefault("network", name)
+        graph.add_node(ns.node, kind="namespace", ns_kind=ns.kind, machine=ns.machine, extra=extra)
         for d in ns.devices:
             node_id = dev_id(ns.node, d.name)
             if node_id in peers_in_hidden:
@@ -207,26 +297,42 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
                 node_id, kind="device", parent=ns.node, name=d.name, dev_kind=d.kind, mac=d.mac,
                 addrs=d.addrs, up=d.up, master=d.master, peer=d.peer,
             )
+            if node_id in network.vnis:
+                graph.nodes[node_id]["vni"] = network.vnis[node_id]
+            if node_id in network.modes:
+                graph.nodes[node_id]["mode"] = network.modes[node_id]
 
     for host, rest in hidden.items():
-        bridges = []
+        bridges = []  # the host's bridges their veths are ports of
+        uplinks = []  # every device the collapsed containers hang from: those bridges, an overlay's br0, a macvlan parent
         for c in rest:
             for d in c.devices:
                 if d.peer:
-                    host_ns = network.namespace(d.peer[0])
-                    host_dev = host_ns.device(d.peer[1]) if host_ns else None
-                    if host_dev and host_dev.master and host_dev.master not in bridges:
-                        bridges.append(host_dev.master)
+                    peer_ns = network.namespace(d.peer[0])
+                    peer_dev = peer_ns.device(d.peer[1]) if peer_ns else None
+                    if peer_dev is None or peer_ns is None:
+                        continue
+                    if d.kind in STACKED_KINDS:
+                        target = dev_id(peer_ns.node, peer_dev.name)
+                    elif peer_dev.master:
+                        target = dev_id(peer_ns.node, peer_dev.master)
+                        if peer_ns.node == host and peer_dev.master not in bridges:
+                            bridges.append(peer_dev.master)
+                    else:
+                        continue
+                    if target not in uplinks:
+                        uplinks.append(target)
         gid = group_id(host)
         graph.add_node(
             gid, kind="group", parent=host, members=tuple(c.node for c in rest),
             addrs=tuple(a for c in rest for d in c.devices if d.name != "lo" for a in d.addrs),
-            bridges=tuple(bridges),
+            bridges=tuple(bridges), uplinks=tuple(uplinks),
         )
-        for bridge in bridges:
-            graph.add_edge(gid, dev_id(host, bridge), kind="group")
+        for target in uplinks:
+            if target in graph:
+                graph.add_edge(gid, target, kind="group")
 
-    # veth pairs and bridge ports
+    # veth pairs, stacked devices and bridge ports
     for ns in network.namespaces:
         for d in ns.devices:
             a = dev_id(ns.node, d.name)
@@ -234,7 +340,9 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
                 continue
             if d.peer:
                 b = dev_id(*d.peer)
-                if b in graph:
+                if b in graph and d.kind in STACKED_KINDS:
+                    graph.add_edge(a, b, kind="stacked", driver=d.kind, label=stacked_label(d, network.modes.get(a)), upper=a, lower=b)
+                elif b in graph and not graph.has_edge(a, b):
                     graph.add_edge(a, b, kind="veth")
             if d.master:
                 b = dev_id(ns.node, d.master)
@@ -266,6 +374,26 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
         for b, ns_b, db in loose[i + 1 :]:
             if ns_a.node != ns_b.node and any(x.network == y.network for x in _subnets(da) for y in _subnets(db)):
                 graph.add_edge(a, b, kind="wire")
+
+    # VXLAN tunnels: one overlay network's vxlan devices on different hosts (or devices of one VNI)
+    vteps: dict[tuple[str, str], list[tuple[str, str]]] = {}  # network key -> [(machine, device)]
+    for ns in network.namespaces:
+        for d in ns.devices:
+            node_id = dev_id(ns.node, d.name)
+            if d.kind != "vxlan" or node_id not in graph:
+                continue
+            if ns.kind == OVERLAY_NS:
+                key = ("overlay", overlay_short(ns))
+            elif node_id in network.vnis:
+                key = ("vni", str(network.vnis[node_id]))
+            else:
+                continue
+            vteps.setdefault(key, []).append((ns.machine, node_id))
+    for members in vteps.values():
+        for i, (machine_a, a) in enumerate(members):
+            for machine_b, b in members[i + 1 :]:
+                if machine_a != machine_b:
+                    graph.add_edge(a, b, kind="tunnel", label=TUNNEL_LABEL)
 
     # the IP stack between the interfaces of a forwarding namespace
     for ns in network.namespaces:

@@ -31,7 +31,7 @@ from simulator.viz import style
 from simulator.viz.draw import Z_ARROW, Z_BAR, Z_MARK, Z_NOTE, Canvas, draw_scene
 from simulator.viz.hops import Hops, Journey, Transition, addresses_in, follow, incidental, shorten
 from simulator.viz.layout import Scene, Shape
-from simulator.viz.network import SWITCH, Network, network_at
+from simulator.viz.network import OVERLAY_NS, SWITCH, Network, network_at
 from simulator.viz.topology import _short, topology_scene
 from simulator.viz.words import term
 
@@ -98,6 +98,7 @@ class PathPlan:
     width: float = 0.0
     height: float = 0.0
     lang: str = "en"
+    key: tuple[tuple[str, str, bool], ...] = ()  # the arrow styles explained under the legend (default: KEY)
 
 
 _FLAGS = re.compile(r"Flags \[([^\]]*)\]")
@@ -251,7 +252,7 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         keep.add(f"{d.node}/{d.dev}")
     if title is None:
         title = term("path-title", lang, command=_short(hops.command)) if hops.command else term("path-title-plain", lang)
-    inside = {n.node for n in network.namespaces if n.kind in ("docker-host", "container")}
+    inside = {n.node for n in network.namespaces if n.kind in ("docker-host", "container", OVERLAY_NS)}
     hosts_only = all(k.split("/", 1)[0] in inside for k in keep)
     involved = {k.split("/", 1)[0] for k in keep} & {n.node for n in network.namespaces if n.kind == "container"}
     scene = topology_scene(trace, first, title=title, subtitle="", lang=lang, keep=keep, roomy=True,
@@ -327,10 +328,37 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
 
     for a in arrows:
         emphasis.update((a.src, a.dst))
-    result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang)
+    _clear_edge_labels(scene, arrows)
+    wrapped = any(c.startswith("VXLAN") for t in transitions for c in t.changes)
+    styles = tuple((("key-routed-wrap", kind, dashed) if k == "key-routed" else (k, kind, dashed)) for k, kind, dashed in KEY) if wrapped else KEY
+    result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang, key=styles)
     _place(result)
     _legend(result, lone)
     return result
+
+
+def _clear_edge_labels(scene: Scene, arrows: Sequence[Arrow]) -> None:
+    """Move a link's label (``macvlan bridge``, ``VLAN 10``) out past the lanes its arrows travel in."""
+    lines = {e.gid: e for e in scene.edges}
+    for lab in scene.labels:
+        edge = lines.get(lab.gid)
+        if edge is None or lab.ha == "center" or len(edge.points) != 2:
+            continue
+        lanes = [a for a in arrows if {a.src, a.dst} == {edge.a, edge.b}]
+        if not lanes:
+            continue
+        (x0, y0), (x1, y1) = edge.points
+        length = math.dist((x0, y0), (x1, y1)) or 1.0
+        reach = max(abs((a.start[0] - x0) * (y1 - y0) - (a.start[1] - y0) * (x1 - x0)) / length for a in lanes)  # the farthest lane
+        slope = abs(x1 - x0) / max(abs(y1 - y0), 1.0)
+        across = (reach + style.ARROW_PT + 8) / max(abs(y1 - y0) / length, 0.3) + style.line_height(lab.size) / 2 * slope
+        y = lab.y + style.line_height(lab.size) / 2
+        t = min(max((y - y0) / (y1 - y0), 0.0), 1.0) if y1 != y0 else 0.5
+        line_x = x0 + (x1 - x0) * t
+        if lab.ha == "left":
+            lab.x = max(lab.x, line_x + across)
+        else:
+            lab.x = min(lab.x, line_x - across)
 
 
 # --- placing numbers and notes where they cover nothing -----------------------------------
@@ -448,14 +476,20 @@ def _place(p: PathPlan) -> None:
 
 
 def _note_beside(p: tuple[float, float], q: tuple[float, float], text: str, colour: str, where: str) -> Note:
-    """A note just off the middle of arrow p->q, on its right-hand side."""
+    """A note just off the middle of arrow p->q, on its right-hand side.
+
+    Beside a slanting arrow the note hangs from its corner, so the whole box stays
+    on that side of the line instead of straddling it.
+    """
     mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
     length = math.dist(p, q) or 1.0
     nx, ny = -(q[1] - p[1]) / length, (q[0] - p[0]) / length
     x, y = mx + nx * 14, my + ny * 14
-    if abs(nx) >= abs(ny):
+    if abs(nx) >= 0.85:
         return Note(x, y, text, colour, "left" if nx > 0 else "right", "center", where)
-    return Note(x, y, text, colour, "center", "top" if ny > 0 else "bottom", where)
+    if abs(ny) >= 0.85:
+        return Note(x, y, text, colour, "center", "top" if ny > 0 else "bottom", where)
+    return Note(x, y, text, colour, "left" if nx > 0 else "right", "top" if ny > 0 else "bottom", where)
 
 
 def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
@@ -477,8 +511,9 @@ def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
     p.legend_x = p.scene.width
     p.width = p.scene.width + legend_w + LEGEND_GAP
     rows = sum(t.count("\n") + 1 for _n, _k, t in lines)
-    legend_h = 120 + rows * style.line_height() * 1.25 + len(lines) * 8 + 40 + len(KEY) * style.line_height() * 1.3
-    key_w = 60 + max(style.text_width(term(k, lang)) for k, _kind, _dashed in KEY) + 2 * 16
+    key = p.key or KEY
+    legend_h = 120 + rows * style.line_height() * 1.25 + len(lines) * 8 + 40 + len(key) * style.line_height() * 1.3
+    key_w = 60 + max(style.text_width(term(k, lang)) for k, _kind, _dashed in key) + 2 * 16
     p.width = max(p.width, p.scene.width + key_w + LEGEND_GAP)
     p.height = max(p.scene.height, legend_h)
 
@@ -584,7 +619,7 @@ def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
         t.set_gid(f"LEGEND:{number}")
         y += style.line_height() * 1.25 * (text.count("\n") + 1) + 8
     y += 24
-    for key, kind, dashed in KEY:
+    for key, kind, dashed in p.key or KEY:
         mid = canvas.y(y + style.line_height() / 2)
         style_ = (0, (4, 3)) if dashed else style.KIND_STYLE.get(kind, "solid")
         ax.add_patch(FancyArrowPatch((x0, mid), (x0 + 44, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,

@@ -26,19 +26,25 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from simulator.packets.arp import ArpOp, ArpPacket
+from simulator.packets.vxlan import VXLAN_OVERHEAD, VXLAN_PORT
 from simulator.trace.records import (
+    ArpProxied,
     BridgeForwarded,
     CommandRun,
+    ControlPlaneProgrammed,
     DropReason,
     FilterVerdict,
     FrameDropped,
     FrameReceived,
     FrameSent,
+    MacvlanForwarded,
     NatTranslated,
     NeighbourChanged,
     PacketDelivered,
     RouteChosen,
     TopologyChanged,
+    VxlanDecapsulated,
+    VxlanEncapsulated,
 )
 from simulator.viz import style
 from simulator.viz.hops import bridge_id, rule_target, shorten
@@ -222,6 +228,59 @@ def _dropped(r: FrameDropped, lang: str) -> str:
     return f"{r.node} drops the packet at {r.dev}: {why[0]}{detail}."
 
 
+def _macvlan(r: MacvlanForwarded, lang: str) -> str:
+    """The record's own ``reason`` (ip-link(8)'s rule) says why; the sentence says where it went."""
+    parent = _who(r.node, r.parent, lang)
+    came = "" if "/" not in r.origin else (f" from its child {r.origin}" if lang == "en" else f" 자식 {r.origin}에게서 받은")
+    if lang == "ko":
+        where = [f"자식 {', '.join(r.children)}"] if r.children else []
+        if r.to_wire:
+            where.append("선(wire)")
+        if r.to_parent:
+            where.append(f"{r.parent} 자신의 스택")
+        dest = ", ".join(where) or "아무 데도 아닌 곳"
+        return f"{josa(parent, '은/는')} ({r.driver} 부모 장치){came} 프레임을 {dest}에 보냅니다: {r.reason}"
+    where = [f"to the child {', '.join(r.children)}"] if r.children else []
+    if r.to_wire:
+        where.append("out to the wire")
+    if r.to_parent:
+        where.append(f"up to {r.parent}'s own stack")
+    dest = ", ".join(where) or "nowhere"
+    return f"{parent} (a {r.driver} parent) passes the frame{came} {dest}: {r.reason}."
+
+
+def _vxlan_wrap(r: VxlanEncapsulated, lang: str) -> str:
+    who = _who(r.node, r.dev, lang)
+    if lang == "ko":
+        return (f"{josa(who, '이/가')} 프레임을 VXLAN(VNI {r.vni})으로 감쌉니다(+{VXLAN_OVERHEAD}바이트): FDB 항목 '{r.fdb}'에 따라 "
+                f"{r.underlay}의 스택이 UDP {VXLAN_PORT}번 포트로 {r.remote}의 VTEP에 보냅니다.")
+    return (f"{who} wraps the frame in VXLAN (VNI {r.vni}, +{VXLAN_OVERHEAD} bytes): its FDB entry '{r.fdb}' names the VTEP {r.remote}, "
+            f"so {r.underlay}'s stack sends it there in a UDP datagram to port {VXLAN_PORT}.")
+
+
+def _vxlan_unwrap(r: VxlanDecapsulated, lang: str) -> str:
+    who = _who(r.node, r.dev, lang)
+    if lang == "ko":
+        return f"UDP {VXLAN_PORT}번 포트로 온 VXLAN 데이터그램(VNI {r.vni})에서 {josa(who, '이/가')} 원래 프레임을 꺼냅니다(-{VXLAN_OVERHEAD}바이트)."
+    return f"{who} takes the frame out of the VXLAN datagram (VNI {r.vni}) that arrived on UDP port {VXLAN_PORT} (-{VXLAN_OVERHEAD} bytes)."
+
+
+def _arp_proxied(r: ArpProxied, lang: str) -> str:
+    who = _who(r.node, r.dev, lang)
+    if r.reply is None:
+        if lang == "ko":
+            return f"{josa(who, '은/는')} ARP 요청에 답할 이웃 항목이 없습니다(l3miss)."
+        return f"{who} has no neighbour entry to answer the ARP request with (an l3miss)."
+    if lang == "ko":
+        return f"{josa(who, '이/가')} 이웃 테이블('{r.neighbour}')로 ARP 요청에 직접 답합니다: 요청은 터널을 건너가지 않습니다."
+    return f"{who} answers the ARP request itself from its neighbour table ('{r.neighbour}'): the request never crosses the tunnel."
+
+
+def _control_plane(r: ControlPlaneProgrammed, lang: str) -> str:
+    where = f"{r.node} {r.namespace}".strip()
+    return f"{where}: {r.action}: {'; '.join(r.entries)} ({r.note})"
+
+
 def _command(r: CommandRun, lang: str) -> str:
     return f"$ {r.command}  (" + ("exit status" if lang == "en" else "종료 코드") + f" {r.exit_code})"
 
@@ -242,6 +301,11 @@ EXPLAINERS: dict[type, Callable[[Any, str], str]] = {
     FrameDropped: _dropped,
     CommandRun: _command,
     TopologyChanged: _topology,
+    MacvlanForwarded: _macvlan,
+    VxlanEncapsulated: _vxlan_wrap,
+    VxlanDecapsulated: _vxlan_unwrap,
+    ArpProxied: _arp_proxied,
+    ControlPlaneProgrammed: _control_plane,
 }
 """One sentence-maker per record type."""
 
@@ -332,6 +396,15 @@ def steps(trace: Sequence[Any], lang: str = "en", the_plan: PathPlan | None = No
             into = (f"{r.node}/{r.ingress}", device)
             across = [(f"{r.node}/{r.ingress}", f"{r.node}/{port}") for port in r.egress]  # the LAN switch: port to port
             segment = into if into in arrows else next((k for k in across if k in arrows), None)
+        if isinstance(r, MacvlanForwarded):
+            device = f"{r.node}/{r.parent}"
+        elif isinstance(r, VxlanEncapsulated | VxlanDecapsulated):
+            # the dashed arrow between the VXLAN device and the underlay's NIC
+            here = f"{r.node}/{r.dev}"
+            hop = min((t for t in p.hops.transitions if here in (t.src, t.dst) and t.t >= r.time), key=lambda t: t.t, default=None)
+            if hop is not None and (hop.src, hop.dst) in arrows:
+                segment, group_hint = (hop.src, hop.dst), 0
+            frame = r.outer  # what the wire carries: the outer headers
         if isinstance(r, NatTranslated | FilterVerdict) or (isinstance(r, RouteChosen) and r.forwarded):
             # a stack routing a packet on: the dashed arrow across the namespace
             hop = min((t for t in p.hops.transitions if t.node == r.node and t.flow == r.flow and t.t >= r.time),

@@ -100,6 +100,7 @@ FILL = {
     "internet": "#EAF2FA",
     "laptop": "#F4EAF1",  # pale purple
     "group": "#F2F2F2",
+    "overlay-netns": "#FBEFF6",  # pale purple: an overlay network's namespace inside a host
     "device": "#FFFFFF",
     "changed": "#FBF3A6",  # pale yellow: a header field a hop rewrote
 }
@@ -113,6 +114,7 @@ EDGE = {
     "internet": OKABE_ITO["blue"],
     "laptop": OKABE_ITO["purple"],
     "group": MUTED,
+    "overlay-netns": OKABE_ITO["purple"],
 }
 
 KIND_COLOUR = {

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from simulator.viz import style
 from simulator.viz.draw import draw_scene
 from simulator.viz.layout import Scene, layout
-from simulator.viz.network import DEFAULT_MAX_CONTAINERS, build_graph, network_at
+from simulator.viz.network import DEFAULT_MAX_CONTAINERS, OVERLAY_NS, build_graph, network_at
 from simulator.viz.words import term
 
 
@@ -42,7 +42,7 @@ def topology_scene(
     """
     network = network_at(trace, at)
     if hosts_only:
-        inside = tuple(n for n in network.namespaces if n.kind in ("docker-host", "container"))
+        inside = tuple(n for n in network.namespaces if n.kind in ("docker-host", "container", OVERLAY_NS))
         network = dataclasses.replace(network, namespaces=inside, lan=())
     graph = build_graph(network, keep, max_containers)
     if title is None:

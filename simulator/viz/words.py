@@ -21,7 +21,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "bridge": ("bridge", "브리지"),
     "more": ("+{n} more", "외 {n}개"),
     "veths": ("{n} × veth", "veth {n}개"),
+    "links": ("{n} links", "링크 {n}개"),
     "down": ("down", "꺼짐"),
+    "overlay-ns": ("overlay ns {id}", "오버레이 ns {id}"),
     # titles
     "topology-title": ("Network at t = {t} s", "t = {t}초의 네트워크"),
     "after": ("after: {cause}", "직전 변경: {cause}"),
@@ -63,6 +65,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "key-request": ("a request (echo request, SYN, query)", "요청 (echo request, SYN, 질의)"),
     "key-reply": ("a reply", "응답"),
     "key-routed": ("routed inside a host or router (TTL, NAT)", "호스트나 라우터 안에서 라우팅 (TTL, NAT)"),
+    "key-routed-wrap": ("routed (TTL, NAT) or wrapped in VXLAN inside a host", "호스트 안에서 라우팅 (TTL, NAT) 또는 VXLAN 캡슐화"),
 }
 
 

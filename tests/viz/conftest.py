@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,54 @@ def unreachable() -> Any:
     lab = Lab(engine="20.10", seed=1)
     lab.sh("docker run -itd --name c1 ubuntu:14.04")
     return lab.sh("docker exec c1 ping -c 1 172.17.0.99").trace
+
+
+@pytest.fixture(scope="session")
+def overlay() -> tuple[Any, Any]:
+    """Two swarm nodes, one attachable overlay, ov1 on host1 pinging ov2 on host2: (lab, the ping's trace)."""
+    lab = Lab(hosts=2, seed=1)
+    r = lab.sh("docker swarm init --advertise-addr 192.168.1.10")
+    token = re.search(r"SWMTKN-\S+", r.stdout)
+    assert token is not None
+    lab.sh(f"docker swarm join --token {token.group(0)} 192.168.1.10:2377", on="host2")
+    lab.sh("docker network create -d overlay --attachable my-overlay")
+    lab.sh("docker run -itd --name ov1 --net my-overlay ubuntu:14.04")
+    lab.sh("docker run -itd --name ov2 --net my-overlay ubuntu:14.04", on="host2")
+    ping = lab.sh("docker exec ov1 ping -c 2 ov2")
+    assert ping.exit_code == 0
+    return lab, ping.trace
+
+
+@pytest.fixture(scope="session")
+def macvlan() -> tuple[Any, Any, Any]:
+    """c1 (host1) and c2 (host2) on macvlan over eth0, host1's shim mac0: (lab, c1 pinging c2, host1 pinging c1 via mac0)."""
+    lab = Lab(engine="20.10", hosts=2, seed=1)
+    create = ("docker network create -d macvlan --subnet=192.168.1.0/24 --ip-range={} --gateway=192.168.1.1"
+              " -o macvlan_mode=bridge -o parent=eth0 my_macvlan")
+    lab.sh(create.format("192.168.1.64/28"))
+    lab.sh(create.format("192.168.1.80/28"), on="host2")
+    lab.sh("docker run -itd --name c1 --net my_macvlan ubuntu:14.04")
+    lab.sh("docker run -itd --name c2 --net my_macvlan ubuntu:14.04", on="host2")
+    c2c = lab.sh("docker exec c1 ping -c 1 192.168.1.80")
+    for command in ("ip link add mac0 link eth0 type macvlan mode bridge", "ip addr add 192.168.1.99/32 dev mac0",
+                    "ip link set mac0 up", "ip route add 192.168.1.64/28 dev mac0"):
+        assert lab.sh(command).exit_code == 0
+    shim = lab.sh("ping -c 1 192.168.1.64")
+    assert c2c.exit_code == 0 and shim.exit_code == 0
+    return lab, c2c.trace, shim.trace
+
+
+@pytest.fixture(scope="session")
+def vlan() -> tuple[Any, Any]:
+    """red1 (host1) and red2 (host2) on macvlan over the VLAN 10 sub-interface eth0.10: (lab, red1 pinging red2)."""
+    lab = Lab(hosts=2, seed=1)
+    lab.sh("docker network create -d macvlan --subnet=10.10.0.0/24 --ip-range=10.10.0.64/28 -o parent=eth0.10 red")
+    lab.sh("docker network create -d macvlan --subnet=10.10.0.0/24 --ip-range=10.10.0.80/28 -o parent=eth0.10 red", on="host2")
+    lab.sh("docker run -itd --name red1 --net red ubuntu:14.04")
+    lab.sh("docker run -itd --name red2 --net red ubuntu:14.04", on="host2")
+    ping = lab.sh("docker exec red1 ping -c 1 10.10.0.80")
+    assert ping.exit_code == 0
+    return lab, ping.trace
 
 
 def text_boxes(fig: Any) -> list[tuple[str, Any]]:
