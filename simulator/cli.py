@@ -217,19 +217,20 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
 
 
 def featured_command(lab: Lab) -> Trace | None:
-    """The trace of the scenario's most telling command: the last ping, curl or lookup that sent frames."""
+    """The trace of the scenario's most telling command: the ping, curl or lookup whose frames crossed the most devices."""
     records = list(lab.trace)
     starts = [i for i, r in enumerate(records) if isinstance(r, CommandRun)]
     best: tuple[int, int] | None = None
+    best_spread = 0
     previous = 0
     for end in starts:
         command = records[end]
         assert isinstance(command, CommandRun)
-        frames = sum(1 for r in records[previous:end] if isinstance(r, FrameSent))
+        devices = {(r.node, r.dev) for r in records[previous:end] if isinstance(r, FrameSent)}
         words = command.command.split()
         telling = any(w in ("ping", "curl", "wget", "nslookup", "dig") for w in words)
-        if frames and telling:
-            best = (previous, end)
+        if devices and telling and len(devices) >= best_spread:  # the widest path; the later on a tie
+            best, best_spread = (previous, end), len(devices)
         previous = end + 1
     if best is None:
         return None
