@@ -14,6 +14,7 @@ Exit status: 0 if any reply came back, 1 if none, 2 on an error before sending.
 from __future__ import annotations
 
 import dataclasses
+import math
 import struct
 from collections.abc import Generator
 from ipaddress import IPv4Address
@@ -27,6 +28,7 @@ from simulator.programs.process import ProcessContext
 from simulator.sim import latency
 
 LINGER_S = 10.0
+MAX_SIZE = 65507  # 65535 - 20 (IPv4) - 8 (ICMP)
 INTERACTIVE_COUNT = 4
 ERROR_TEXT = {
     (IcmpType.DEST_UNREACHABLE, UnreachableCode.NET): "Destination Net Unreachable",
@@ -78,6 +80,8 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 number = float(value)
             except ValueError:
                 return _usage(ctx, f"invalid argument: '{value}'")
+            if not math.isfinite(number):
+                return _usage(ctx, f"invalid argument: '{value}'")
             if flag == "-c":
                 if number < 1 or number != int(number):
                     return _usage(ctx, f"invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807")
@@ -92,8 +96,12 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 linger = number
             elif flag == "-s":
                 size = int(number)
+                if not 0 <= size <= MAX_SIZE:
+                    return _usage(ctx, f"invalid argument: '{value}': out of range: 0 <= value <= {MAX_SIZE}")
             elif flag == "-t":
                 ttl = int(number)
+                if not 0 <= ttl <= 255:
+                    return _usage(ctx, f"invalid argument: '{value}': out of range: 0 <= value <= 255")
         elif a == "-q" or a in ("-n", "-4"):
             pass
         elif a.startswith("-") and a != "-":

@@ -2,15 +2,19 @@
 
 ``ip link add vethA type veth peer name eth0``: a frame transmitted on one end is
 received on the other (``veth_xmit`` -> ``netif_rx``). If the peer is down the
-frame is dropped and counted. A :class:`VethPair` is born with both ends.
+frame is dropped and counted. A :class:`VethPair` is born with both ends. A frame
+still on its way when the pair is deleted (a container stops) is dropped with it
+(``flush_backlog`` at unregistration): the drop names the node, not the device,
+which no longer exists.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.kernel.devices.device import Device, arrive
+from simulator.kernel.devices.device import Device
 from simulator.sim import latency
+from simulator.trace.records import DropReason, FrameDropped
 
 if TYPE_CHECKING:
     from simulator.packets.addresses import MacAddress
@@ -30,7 +34,16 @@ class Veth(Device):
         return self.peer.up
 
     def xmit(self, frame: EthernetFrame) -> None:
-        self.sim.env.deliver(latency.VETH_S, arrive, self.peer, frame)
+        self.sim.env.deliver(latency.VETH_S, _arrive, self.peer, frame)
+
+
+def _arrive(peer: Veth, frame: EthernetFrame) -> None:
+    """netif_rx on the peer, unless the pair was deleted while the frame was on its way."""
+    if peer.namespace is None and peer.node:
+        sim = peer.sim
+        sim.tracer.emit(FrameDropped(sim.env.now, peer.node, "", frame, DropReason.LINK_DOWN, f"{peer.name} was deleted while the frame was on its way"))
+        return
+    peer.receive(frame)
 
 
 class VethPair:
