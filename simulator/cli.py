@@ -281,7 +281,11 @@ def cmd_shell(args: argparse.Namespace) -> int:
             if line == "":
                 return 0
             line = line.rstrip("\n")
-            print(f"{prompt}{line}")
+            words = line.split()
+            if len(words) > 2 and words[0] == "on" and words[1] in lab.machines:
+                print(f"root@{words[1]}:~# {line.strip()[len('on ' + words[1]):].strip()}")  # that machine's prompt
+            else:
+                print(f"{prompt}{line}")
         words = line.strip().split()
         if not words:
             continue
