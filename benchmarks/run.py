@@ -319,9 +319,12 @@ def main(argv: list[str] | None = None) -> int:
     for spec in specs:
         samples = args.samples or (spec.quick_samples if args.quick else spec.samples)
         t0 = time.perf_counter()
-        try:
-            if args.before:
+        if args.before:
+            try:
                 before[spec.name] = run_spec(spec, samples, args.before)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                print(f"  {spec.name} (before): FAILED: {str(error)[-300:]}", flush=True)
+        try:
             results[spec.name] = run_spec(spec, samples, args.tree)
         except (RuntimeError, subprocess.TimeoutExpired) as error:
             print(f"  {spec.name}: FAILED: {str(error)[-2000:]}", flush=True)

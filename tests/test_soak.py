@@ -98,3 +98,12 @@ def test_an_unbounded_trace_keeps_everything() -> None:
     assert tracer.dropped == 0 and tracer.window is None
     received = sum(1 for r in tracer.records if type(r) is FrameReceived)
     assert received >= 8_000
+
+
+def test_tcpdump_reads_a_bounded_trace() -> None:
+    lab = two_containers(200, None)
+    assert lab.sh("docker exec -d c1 ping -c 400 -i 0.2 172.17.0.3").exit_code == 0
+    lab.sh("sleep 30")  # the window has been cut many times over
+    r = lab.sh("tcpdump -i docker0 -n -c 4 icmp")
+    assert r.exit_code == 0 and "4 packets captured" in r.stdout
+    assert lab.sim.tracer.dropped > 0

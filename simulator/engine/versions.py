@@ -48,7 +48,7 @@ class EngineProfile:
 
 
 def _numbers(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split(".") if part.isdigit())
+    return tuple(int(part) for part in version.split(".") if part.isdecimal())
 
 
 PROFILES: dict[str, EngineProfile] = {

@@ -119,7 +119,7 @@ def parse_url(text: str) -> Url:
         raise UrlError(3, "URL rejected: No host part in the URL")
     port = SCHEME_PORTS[scheme]
     if colon and port_text:
-        if not port_text.isdigit() or int(port_text) > 65535:
+        if not port_text.isdecimal() or int(port_text) > 65535:
             raise UrlError(3, "URL rejected: Port number was not a decimal number between 0 and 65535")
         port = int(port_text)
     return Url(scheme, host.lower(), port, path, bool(colon and port_text))
@@ -149,7 +149,7 @@ class HttpResponse:
     @property
     def content_length(self) -> int | None:
         value = self.header("content-length")
-        return int(value) if value is not None and value.isdigit() else None
+        return int(value) if value is not None and value.isdecimal() else None
 
     @property
     def keep_alive(self) -> bool:
@@ -179,7 +179,7 @@ def parse_response_head(head: bytes) -> HttpResponse:
         name, colon, value = line.partition(":")
         if colon:
             headers.append((name, value.strip()))
-    return HttpResponse(version, int(code) if code.isdigit() else 0, reason, headers, head)
+    return HttpResponse(version, int(code) if code.isdecimal() else 0, reason, headers, head)
 
 
 def read_response(conn: TcpConnection, head_only: bool, deadline: float | None, transfer: _Transfer) -> Generator[Any, Any, HttpResponse]:

@@ -722,11 +722,11 @@ def _nstrcmp_old(a: str, b: str) -> int:
     cb = b[i] if i < len(b) else ""
     if ca == "" and cb == "":
         return 0
-    if ca.isdigit():
-        if not cb.isdigit():
+    if ca.isdecimal():
+        if not cb.isdecimal():
             return -1
         j = i
-        while j > 0 and a[j - 1].isdigit():
+        while j > 0 and a[j - 1].isdecimal():
             j -= 1
         return 1 if _atoi(a[j:]) > _atoi(b[j:]) else -1
     return (ord(ca) if ca else 0) - (ord(cb) if cb else 0)
@@ -735,7 +735,7 @@ def _nstrcmp_old(a: str, b: str) -> int:
 def _atoi(text: str) -> int:
     digits = ""
     for ch in text:
-        if not ch.isdigit():
+        if not ch.isdecimal():
             break
         digits += ch
     return int(digits) if digits else 0
@@ -743,7 +743,7 @@ def _atoi(text: str) -> int:
 
 def _cut_trailing_number(name: str) -> tuple[str, int]:
     end = len(name)
-    while end > 0 and name[end - 1].isdigit():
+    while end > 0 and name[end - 1].isdecimal():
         end -= 1
     return name[:end], _atoi(name[end:])
 

@@ -65,11 +65,11 @@ class ResolvConf:
             elif words[0] == "options":
                 for opt in words[1:]:
                     key, _, value = opt.partition(":")
-                    if key == "ndots" and value.isdigit():
+                    if key == "ndots" and value.isdecimal():
                         conf.ndots = min(int(value), 15)
-                    elif key == "timeout" and value.isdigit():
+                    elif key == "timeout" and value.isdecimal():
                         conf.timeout_s = float(value)
-                    elif key == "attempts" and value.isdigit():
+                    elif key == "attempts" and value.isdecimal():
                         conf.attempts = int(value)
         if not conf.nameservers:
             conf.nameservers = [IPv4Address("127.0.0.1")]

@@ -59,7 +59,7 @@ def _primitive(words: list[str]) -> Matcher:
     """One pcap-filter primitive (``udp port 4789``, ``host 10.0.0.1``, ``arp``, ...)."""
     proto = words[0] if words[0] in ("udp", "tcp") and len(words) > 1 else None
     rest = words[1:] if proto else words
-    if rest[:1] == ["port"] and len(rest) == 2 and rest[1].isdigit():
+    if rest[:1] == ["port"] and len(rest) == 2 and rest[1].isdecimal():
         port = int(rest[1])
 
         def by_port(f: EthernetFrame) -> bool:
@@ -83,7 +83,7 @@ def _primitive(words: list[str]) -> Matcher:
     }
     if len(words) == 1 and words[0] in kinds:
         return kinds[words[0]]
-    if words[0] == "vlan" and len(words) == 2 and words[1].isdigit():
+    if words[0] == "vlan" and len(words) == 2 and words[1].isdecimal():
         vid = int(words[1])
         return lambda f: f.vlan == vid
     direction = words[0] if words[0] in ("src", "dst") else None
@@ -221,7 +221,7 @@ def tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             i += 2
             continue
         if word == "-c" and i + 1 < len(args):
-            if not args[i + 1].isdigit() or int(args[i + 1]) <= 0:
+            if not args[i + 1].isdecimal() or int(args[i + 1]) <= 0:
                 ctx.err(f"tcpdump: invalid packet count {args[i + 1]}\n")
                 return 1
             count = int(args[i + 1])
@@ -257,14 +257,14 @@ def tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     sim = ctx.sim
     node = ns.node
     is_bridge = ns.devices[dev_name].kind == "bridge"
-    records = sim.tracer.records
-    position = len(records)
+    tracer = sim.tracer  # positions from mark(): they hold when a bounded trace drops old records
+    position = tracer.mark()
     started = sim.now
     seen = 0
     while True:
         yield sim.env.timeout(POLL_S)
-        end = len(records)
-        for r in records[position:end]:
+        end = tracer.mark()
+        for r in tracer.since(position):
             t = type(r)
             if t is FrameSent or t is FrameReceived:
                 hit = r.node == node and r.dev == dev_name  # type: ignore[union-attr]

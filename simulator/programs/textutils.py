@@ -25,9 +25,9 @@ def _count_arg(argv: list[str], default: int) -> tuple[int, list[str]]:
             n = int(argv[i + 1])
             i += 2
             continue
-        if a.startswith("-n") and a[2:].lstrip("-").isdigit():
+        if a.startswith("-n") and a[2:].lstrip("-").isdecimal():
             n = int(a[2:])
-        elif a.startswith("-") and a[1:].isdigit():
+        elif a.startswith("-") and a[1:].isdecimal():
             n = int(a[1:])
         else:
             rest.append(a)

@@ -93,7 +93,7 @@ def _stanza(text: str, index: int) -> str:
     out: list[str] = []
     keep = False
     for line in text.splitlines(keepends=True):
-        if line[:1].isdigit() and ": " in line:
+        if line[:1].isdecimal() and ": " in line:
             keep = line.startswith(f"{index}: ")
         if keep:
             out.append(line)

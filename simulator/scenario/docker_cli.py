@@ -165,7 +165,7 @@ class DockerCli:
         if proto not in ("tcp", "udp", "sctp"):
             raise CliError(f'invalid argument "{text}" for "-p, --publish" flag: invalid proto: {proto}\nSee \'docker {command} --help\'.\n', 125)
         for label, value in (("containerPort", ctr), ("hostPort", host)):
-            if value and not (value.isdigit() and 0 < int(value) < 65536):
+            if value and not (value.isdecimal() and 0 < int(value) < 65536):
                 raise CliError(f'invalid argument "{text}" for "-p, --publish" flag: Invalid {label}: {value}\nSee \'docker {command} --help\'.\n', 125)
         if not ctr:
             raise CliError(f'invalid argument "{text}" for "-p, --publish" flag: No port specified: {text}<empty>\nSee \'docker {command} --help\'.\n', 125)
@@ -635,7 +635,7 @@ def _natural(name: str) -> list[object]:
     """sortorder.NaturalLess: digits compare as numbers."""
     import re
 
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", name)]
 
 
 PS_HEADERS = {

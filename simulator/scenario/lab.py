@@ -265,7 +265,7 @@ class Lab:
             self._attached.pop()
             if attachment.stops_container:
                 engine = self.engines[attachment.machine]
-                engine._exited(container, int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 0)
+                engine._exited(container, int(argv[1]) if len(argv) > 1 and argv[1].isdecimal() else 0)
             return "exit\n", "", 0
         if not container.running:
             self._attached.pop()
