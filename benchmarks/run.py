@@ -71,6 +71,8 @@ SPECS: list[Spec] = [
     Spec("build-1000", "build", {"n": 1000}, samples=3, quick_samples=1, kind="time", unit="s", quick=False),
     Spec("build-1000-window", "build", {"n": 1000, "window": 20000}, samples=1, quick_samples=1, kind="time", unit="s",
          quick=False),
+    Spec("build-1000-20.10", "build", {"n": 1000, "engine": "20.10"}, samples=3, quick_samples=1, kind="time", unit="s",
+         quick=False),
     Spec("build-10000", "build", {"n": 10000}, samples=1, quick_samples=1, kind="time", unit="s", quick=False, big=True,
          timeout_s=6 * 3600),
     Spec("dns-burst", "dns_burst", samples=3, quick_samples=1, unit="lookups/s"),

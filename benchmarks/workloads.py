@@ -316,14 +316,18 @@ def arp_storm(samples: int, n: int = 1000) -> Iterator[Measured]:
         gc.collect()
 
 
-def build(samples: int, n: int, window: int | None = None) -> Iterator[Measured]:
-    """``docker run -itd --name cK alpine`` N times through ``lab.sh`` (trace on, or windowed)."""
+def build(samples: int, n: int, window: int | None = None, engine: str | None = None) -> Iterator[Measured]:
+    """``docker run -itd --name cK alpine`` N times through ``lab.sh`` (trace on, or windowed).
+
+    ``engine="20.10"``: an engine without Docker >= 28's three gratuitous ARPs per
+    container, each flooded to every port (``n**2`` frames in all).
+    """
     from simulator import Lab
 
     for _ in range(samples):
         gc.collect()
         before = rss_kib()
-        lab = Lab(seed=1)
+        lab = Lab(seed=1, engine=engine)
         if window is not None:
             lab.sim.tracer.configure(window=window)
         start = time.perf_counter()

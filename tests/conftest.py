@@ -31,21 +31,40 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 FAILED_KEY = pytest.StashKey[bool]()
 
 
+KEEP = 20  # labs held until teardown; older ones are checked when a newer one is built
+
+
 @pytest.fixture(autouse=True)
 def lab_invariants(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Generator[None, None, None]:
-    """Record every Lab the test creates and every device's life; check them at teardown."""
+    """Record every Lab the test creates and every device's life; check them at teardown.
+
+    A test that builds many labs (hypothesis builds one per example) has each lab beyond
+    the last ``KEEP`` checked as soon as a newer one exists, and then forgotten, so
+    memory stays bounded. The invariants hold between any two commands, so an early
+    check is as valid as one at teardown.
+    """
     labs: list[Lab] = []
+    problems: list[str] = []
     log = DeviceLog()
     log.install(monkeypatch)
     request.node.stash[LOG_KEY] = log
-    Lab.observers.append(labs.append)
+    exempt = request.node.get_closest_marker("no_invariants") is not None
+
+    def seen(lab: Lab) -> None:
+        labs.append(lab)
+        if len(labs) > KEEP:
+            old = labs.pop(0)
+            if not exempt:
+                problems.extend(check_lab(old, log)[0])
+            log.forget(old)
+
+    Lab.observers.append(seen)
     try:
         yield
     finally:
-        Lab.observers.remove(labs.append)
-    if request.node.get_closest_marker("no_invariants") or request.node.stash.get(FAILED_KEY, False):
+        Lab.observers.remove(seen)
+    if exempt or request.node.stash.get(FAILED_KEY, False):
         return
-    problems: list[str] = []
     for lab in labs:
         found, _in_flight = check_lab(lab, log)
         problems += found

@@ -17,7 +17,9 @@
    (the bridge, its ports and the devices at the other end of its veth ports) and
    on the LAN (the NICs plugged into the switch, and macvlan children on them), no
    two devices share a MAC, and no two share an IPv4 address (ipvlan children share
-   their parent's MAC by design and are checked for addresses only).
+   their parent's MAC by design and are checked for addresses only). Addresses and
+   MACs a learner typed into ``ip`` or ``ifconfig`` are exempt: Linux allows a
+   duplicate, and a lesson may show one; Docker and the simulator may not make one.
 3. **Records name devices that existed.** Every frame record (sent, received,
    dropped with a frame, bridge decisions, routes, neighbour changes) names a
    ``(node, device)`` that existed at the record's time: added to that namespace
@@ -54,6 +56,7 @@ from simulator.kernel.namespace import NetworkNamespace
 from simulator.sim import latency
 from simulator.trace.records import (
     BridgeForwarded,
+    CommandRun,
     FrameDropped,
     FrameReceived,
     FrameSent,
@@ -118,6 +121,12 @@ class DeviceLog:
                 other.end = life.start
         lives.append(life)
         self.open[id(device)] = life
+
+    def forget(self, lab: Lab) -> None:
+        """Drop what was logged for ``lab`` (checked already; its ids may be reused)."""
+        for life in self.lives.pop(id(lab.sim), []):
+            if self.open.get(id(life.device)) is life:
+                del self.open[id(life.device)]
 
     def finish(self, ns: NetworkNamespace, device: Device) -> None:
         life = self.open.get(id(device))
@@ -196,10 +205,27 @@ def check_nothing_vanishes(lab: Lab, records: list[Any], lives: dict[tuple[str, 
     return problems, in_flight
 
 
+def learner_assigned(records: list[Any]) -> set[str]:
+    """Addresses and MACs a learner set by hand (``ip addr add``, ``ifconfig``, ``ip link set address``).
+
+    Linux lets anyone configure a duplicate (a lesson may show what then happens); the
+    invariant is about what Docker and the simulator assign.
+    """
+    typed: set[str] = set()
+    for r in records:
+        if type(r) is CommandRun and {"ip", "ifconfig"} & set(r.command.split()):
+            typed.update(m.lower() for m in TYPED_ADDRESS.findall(r.command))
+    return typed
+
+
+TYPED_ADDRESS = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|(?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})\b")
+
+
 def check_unique_addresses(records: list[Any]) -> list[str]:
     """Invariant 2, on every topology snapshot."""
     problems: list[str] = []
     seen: set[Any] = set()
+    typed = learner_assigned(records)
     for r in records:
         if type(r) is not TopologyChanged or id(r.snapshot) in seen:
             continue
@@ -231,12 +257,14 @@ def check_unique_addresses(records: list[Any]) -> list[str]:
                 dev = devices.get(key)
                 if dev is None:
                     continue
-                if dev[1] != "ipvlan" and dev[2] not in ("00:00:00:00:00:00",):
+                if dev[1] != "ipvlan" and dev[2] != "00:00:00:00:00:00" and dev[2].lower() not in typed:
                     if dev[2] in macs and macs[dev[2]] != key:
                         problems.append(f"after {r.cause!r}: MAC {dev[2]} twice on {segment}: {macs[dev[2]]} and {key}")
                     macs.setdefault(dev[2], key)
                 for cidr in dev[3]:
                     ip = cidr.split("/")[0]
+                    if ip in typed:
+                        continue
                     if ip in ips and ips[ip] != key:
                         problems.append(f"after {r.cause!r}: address {ip} twice on {segment}: {ips[ip]} and {key}")
                     ips.setdefault(ip, key)

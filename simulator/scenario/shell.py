@@ -19,7 +19,7 @@ Pipeline = list[list[str]]
 
 def parse(text: str) -> list[tuple[str, Pipeline]]:
     """``a | b && c ; d`` -> [("", [[a], [b]]), ("&&", [[c]]), (";", [[d]])]."""
-    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|<>")
+    lexer = shlex.shlex(_protect_quoted(text), posix=True, punctuation_chars=";&|<>")
     lexer.whitespace_split = True
     lexer.commenters = "#"
     try:
@@ -47,7 +47,7 @@ def parse(text: str) -> list[tuple[str, Pipeline]]:
             if token == "&":
                 raise ShellSyntaxError("&: background jobs are not simulated")
             raise ShellSyntaxError(f"syntax error near unexpected token `{token}'")
-        words.append(token)
+        words.append(token.translate(_UNPROTECT))
     if words:
         pipeline.append(words)
     elif pipeline or connector in ("|", "&&", "||"):
@@ -55,3 +55,35 @@ def parse(text: str) -> list[tuple[str, Pipeline]]:
     if pipeline:
         sequence.append((connector, pipeline))
     return sequence
+
+
+# Quoted or escaped ``; & | < >`` are plain characters (``echo '|'`` prints a bar), but
+# shlex returns them exactly like operators: they travel through it as private-use
+# stand-ins and are put back in the words.
+_OPERATORS = ";&|<>"
+_STAND_INS = "".join(chr(0xE000 + i) for i in range(len(_OPERATORS)))
+_PROTECT = str.maketrans(_OPERATORS, _STAND_INS)
+_UNPROTECT = str.maketrans(_STAND_INS, _OPERATORS)
+
+
+def _protect_quoted(text: str) -> str:
+    out: list[str] = []
+    quote = ""  # the quote we are inside, if any
+    escaped = False  # the previous character was a backslash that escapes this one
+    for ch in text:
+        if escaped:
+            escaped = False
+            out.append(ch.translate(_PROTECT))
+        elif quote:
+            if ch == quote:
+                quote = ""
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            out.append(ch.translate(_PROTECT))
+        else:
+            if ch in "'\"":
+                quote = ch
+            elif ch == "\\":
+                escaped = True
+            out.append(ch)
+    return "".join(out)
