@@ -224,7 +224,7 @@ def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    """``iptables [-t TABLE] -S [CHAIN]`` / ``-L [-n] [-v]`` / ``-A|-I|-D ...``."""
+    """``iptables [-t TABLE] -S [CHAIN]`` / ``-L [-n] [-v]`` / ``-A|-I|-D ...`` / ``-P CHAIN POLICY`` / ``-N CHAIN``."""
     args = argv[1:]
     table = "filter"
     if "-t" in args:
@@ -259,6 +259,23 @@ def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         except IptablesError as error:
             ctx.err(f"{error}\n")
             return 1
+        return 0
+    if args[0] in ("-P", "--policy"):
+        # iptables 1.8 (nf_tables): -P CHAIN POLICY on a built-in chain; nat may not drop.
+        if len(args) < 3:
+            ctx.err("iptables v1.8.10 (nf_tables): -P requires a chain and a policy\nTry `iptables -h' or 'iptables --help' for more information.\n")
+            return 2
+        chain_name, policy = args[1], args[2]
+        if table == "nat" and policy == "DROP":
+            ctx.err("iptables v1.8.10 (nf_tables): \nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\nTry `iptables -h' or 'iptables --help' for more information.\n")
+            return 2
+        if nf.tables[table].get(chain_name) is None or nf.tables[table][chain_name].policy is None:
+            ctx.err("iptables: Bad built-in chain name.\n")
+            return 1
+        if policy not in ("ACCEPT", "DROP"):
+            ctx.err("iptables: Bad policy name. Run `dmesg' for more information.\n")
+            return 1
+        nf.set_policy(table, chain_name, policy)
         return 0
     if args[0] == "-N" and len(args) > 1:
         try:
