@@ -160,7 +160,7 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
         for name in chains:
             if name not in netfilter.tables[table]:
                 netfilter.tables[table][name] = Chain(name, None)
-    netfilter.tables["filter"]["FORWARD"].policy = new.forward_policy
+    netfilter.set_policy("filter", "FORWARD", new.forward_policy)
     for table in ("raw", "filter", "nat"):
         previous = set(old.rules.get(table, [])) if old else set()
         counters: dict[str, Counted] = {}

@@ -47,12 +47,13 @@ class EthernetFrame:
     payload: Payload
     vlan: int | None = None
     flow: int = field(default=0, compare=False)
+    #: Bytes on the wire as a capture shows them (no FCS, no padding); computed once,
+    #: since every hop counts it twice (the sender's TX and the receiver's RX bytes).
+    length: int = field(init=False, compare=False, repr=False)
 
-    @property
-    def length(self) -> int:
-        """Bytes on the wire as a capture shows them (no FCS, no padding)."""
+    def __post_init__(self) -> None:
         header = ETHERNET_HEADER_LEN + (VLAN_TAG_LEN if self.vlan is not None else 0)
-        return header + self.payload.length
+        object.__setattr__(self, "length", header + self.payload.length)
 
     def summary(self) -> str:
         """A tcpdump-like one-liner: ``02:42:ac:11:00:02 > ff:ff:ff:ff:ff:ff, ARP ...``."""

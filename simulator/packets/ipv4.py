@@ -44,11 +44,11 @@ class IPv4Packet:
     dont_fragment: bool = True
     tos: int = 0
     flow: int = field(default=0, compare=False)
+    #: The total length field; computed once (counters and netfilter read it at every hop).
+    length: int = field(init=False, compare=False, repr=False)
 
-    @property
-    def length(self) -> int:
-        """The total length field."""
-        return IPV4_HEADER_LEN + self.payload.length
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "length", IPV4_HEADER_LEN + self.payload.length)
 
     def summary(self) -> str:
         return f"IP {self.payload.summary_between(self.src, self.dst)}, ttl {self.ttl}"

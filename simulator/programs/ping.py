@@ -14,13 +14,14 @@ Exit status: 0 if any reply came back, 1 if none, 2 on an error before sending.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import struct
 from collections.abc import Generator
 from ipaddress import IPv4Address
 from typing import Any
 
-from simulator.kernel.ipv4.stack import SendError
+from simulator.kernel.ipv4.stack import UNSPECIFIED, SendError
 from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.programs import render
@@ -41,10 +42,15 @@ ERROR_TEXT = {
 
 def _payload(now_s: float, size: int) -> bytes:
     """iputils: a struct timeval, then 0x10, 0x11, ... (``fill`` pattern)."""
+    if size < 16:
+        return bytes(size)
     epoch = 1_767_225_600 + now_s
-    stamp = struct.pack("<qq", int(epoch), int((epoch % 1) * 1_000_000))
-    body = bytes((0x10 + i) & 0xFF for i in range(max(0, size - 16)))
-    return (stamp + body)[:size] if size >= 16 else bytes(size)
+    return struct.pack("<qq", int(epoch), int((epoch % 1) * 1_000_000)) + _fill(size - 16)
+
+
+@functools.lru_cache(maxsize=8)
+def _fill(n: int) -> bytes:
+    return bytes((0x10 + i) & 0xFF for i in range(n))
 
 
 def _usage(ctx: ProcessContext, message: str) -> int:
@@ -182,14 +188,17 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
     names: dict[IPv4Address, str | None] = {}
 
+    reverse = None if numeric or ctx.busybox else ctx.reverse
+    names_needed = reverse is not None
+
     def name_replies() -> Generator[Any, Any, None]:
         """iputils prints the reply's source by name (a PTR query) when the target was a name."""
-        if numeric or ctx.busybox or ctx.reverse is None:
+        if reverse is None:
             return
         for i, event in enumerate(events):
             if isinstance(event, render.PingReply) and event.from_name is None:
                 if event.from_ip not in names:
-                    names[event.from_ip] = yield from ctx.reverse(str(event.from_ip))
+                    names[event.from_ip] = yield from reverse(str(event.from_ip))
                 if names[event.from_ip] is not None:
                     events[i] = dataclasses.replace(event, from_name=names[event.from_ip])
 
@@ -210,7 +219,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             sent_at[wire_seq] = env.now
             last_send = env.now
             packet = IPv4Packet(
-                IPv4Address("0.0.0.0"),
+                UNSPECIFIED,
                 target_ip,
                 IPProtocol.ICMP,
                 IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, wire_seq, _payload(env.now, size)),
@@ -227,6 +236,8 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             if deadline is not None and env.now - start + interval > deadline:
                 break
             next_send = env.now + interval
+            if not names_needed:  # nothing to do between sends: one timer, no wake-ups
+                yield env.timeout(interval)
             while env.now < next_send:
                 wake["event"] = env.event()
                 yield env.any_of([wake["event"], env.timeout(next_send - env.now)])

@@ -42,7 +42,7 @@ def packet(src: str, dst: str, i: str | None, o: str | None) -> PacketInfo:
 
 def test_isolation_chain_drops_bridge_to_bridge_and_counts_it():
     nf = Netfilter()
-    nf.tables["filter"]["FORWARD"].policy = "DROP"
+    nf.set_policy("filter", "FORWARD", "DROP")
     for chain in ("DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2"):
         nf.new_chain("filter", chain)
     for rule in [

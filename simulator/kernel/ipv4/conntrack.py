@@ -18,6 +18,11 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 Tuple5 = tuple[str, IPv4Address, int, IPv4Address, int]  # proto, src, sport, dst, dport
+Key = tuple[str, int, int, int, int]  # the same with integer addresses (hashing an IPv4Address runs Python code)
+
+
+def _key(t: Tuple5) -> Key:
+    return (t[0], int(t[1]), t[2], int(t[3]), t[4])
 
 
 @dataclass(slots=True)
@@ -41,11 +46,11 @@ class Conntrack:
     """The conntrack table of one namespace."""
 
     def __init__(self) -> None:
-        self.by_tuple: dict[Tuple5, tuple[ConntrackEntry, bool]] = {}
+        self.by_tuple: dict[Key, tuple[ConntrackEntry, bool]] = {}
 
     def find(self, t: Tuple5) -> tuple[ConntrackEntry, bool] | None:
         """The entry and whether ``t`` is its reply direction."""
-        return self.by_tuple.get(t)
+        return self.by_tuple.get(_key(t))
 
     def new(self, t: Tuple5) -> ConntrackEntry:
         return ConntrackEntry(t, invert(t))
@@ -61,11 +66,11 @@ class Conntrack:
             src, sport = entry.snat
         entry.reply = invert((proto, src, sport, dst, dport))
         entry.confirmed = True
-        self.by_tuple[entry.original] = (entry, False)
-        self.by_tuple[entry.reply] = (entry, True)
+        self.by_tuple[_key(entry.original)] = (entry, False)
+        self.by_tuple[_key(entry.reply)] = (entry, True)
 
     def port_in_use(self, reply_tuple: Tuple5) -> bool:
-        return reply_tuple in self.by_tuple
+        return _key(reply_tuple) in self.by_tuple
 
     def forget(self, predicate: object) -> None:
         assert callable(predicate)

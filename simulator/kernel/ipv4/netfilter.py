@@ -236,11 +236,22 @@ class Netfilter:
             table: {name: Chain(name, "ACCEPT") for name in chains} for table, chains in BUILTIN_CHAINS.items()
         }
         self.rule_count = 0
+        self._drop_policies = 0  # built-in chains whose policy is DROP (set_policy keeps it)
 
     @property
     def active(self) -> bool:
-        """Whether any rule exists (an empty netfilter lets everything through untouched)."""
-        return self.rule_count > 0 or any(c.policy == "DROP" for t in self.tables.values() for c in t.values())
+        """Whether any rule exists (an empty netfilter lets everything through untouched).
+
+        Asked for every packet, so it reads two counters; a chain's policy is changed
+        through ``set_policy`` to keep the second one true.
+        """
+        return self.rule_count > 0 or self._drop_policies > 0
+
+    def set_policy(self, table: str, name: str, policy: str) -> None:
+        """``iptables -t TABLE -P CHAIN POLICY``."""
+        chain = self.chain(table, name)
+        self._drop_policies += (policy == "DROP") - (chain.policy == "DROP")
+        chain.policy = policy
 
     def chain(self, table: str, name: str) -> Chain:
         try:
@@ -316,6 +327,10 @@ class Netfilter:
 
     @staticmethod
     def _policy(start: Chain, packet: PacketInfo) -> Verdict:
+        return Netfilter.policy(start, packet.length)
+
+    @staticmethod
+    def policy(start: Chain, length: int) -> Verdict:
         """The built-in chain's policy decides: count it there.
 
         A built-in chain's counters (``Chain FORWARD (policy DROP 0 packets, 0 bytes)``)
@@ -324,5 +339,5 @@ class Netfilter:
         counter) -- not of every packet that entered it.
         """
         start.packets += 1
-        start.bytes += packet.length
+        start.bytes += length
         return Verdict(start.policy or "ACCEPT", None, start.name)

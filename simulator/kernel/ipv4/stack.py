@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from simulator.kernel.ipv4.conntrack import Conntrack, ConntrackEntry, Tuple5
 from simulator.kernel.ipv4.neighbour import Neighbour, NeighbourTable
-from simulator.kernel.ipv4.netfilter import Netfilter, PacketInfo, Rule
+from simulator.kernel.ipv4.netfilter import Netfilter, PacketInfo, Rule, Verdict
 from simulator.kernel.ipv4.routing import Route, RoutingTable
 from simulator.packets.addresses import BROADCAST_MAC, ZERO_MAC
 from simulator.packets.arp import ArpOp, ArpPacket
@@ -81,10 +81,23 @@ def _network_of(ip: IPv4Address, prefixlen: int) -> IPv4Network:
     return IPv4Network(f"{ip}/{prefixlen}", strict=False)
 
 
-@lru_cache(maxsize=1024)
+_ROUTE_TEXTS: dict[int, tuple[Route, str]] = {}
+
+
 def _route_text(route: Route) -> str:
-    """``route.text()`` once per distinct route: every RouteChosen record carries it."""
-    return route.text()
+    """``route.text()`` once per route object: every RouteChosen record carries it.
+
+    Keyed by identity (hashing a route hashes its network in Python, per packet); the
+    entry holds the route, so its id cannot be reused while the entry exists.
+    """
+    entry = _ROUTE_TEXTS.get(id(route))
+    if entry is not None and entry[0] is route:
+        return entry[1]
+    if len(_ROUTE_TEXTS) >= 4096:
+        _ROUTE_TEXTS.clear()
+    text = route.text()
+    _ROUTE_TEXTS[id(route)] = (route, text)
+    return text
 
 
 IcmpHandler = Callable[[IPv4Packet], None]
@@ -104,6 +117,7 @@ class Ipv4Stack:
         self.namespace = namespace
         self.addresses: list[InterfaceAddress] = []
         self._local: dict[IPv4Address, InterfaceAddress] = {}
+        self._local_ints: set[int] = set()  # the same addresses as integers (hashed in C, per packet)
         self._host_networks: list[IPv4Network] = []  # 127.0.0.0/8: every address in it is local
         self._host_ranges: list[tuple[int, int]] = []  # the same as (network, netmask) integers
         self._broadcasts: set[IPv4Address] = {LIMITED_BROADCAST}
@@ -129,6 +143,7 @@ class Ipv4Stack:
             raise FileExistsError("RTNETLINK answers: File exists")
         self.addresses.append(addr)
         self._local[addr.ip] = addr
+        self._local_ints.add(int(addr.ip))
         if addr.scope == "host":
             self._host_networks.append(addr.network)
             self._host_ranges = _ranges(self._host_networks)
@@ -141,6 +156,7 @@ class Ipv4Stack:
     def remove_address(self, addr: InterfaceAddress) -> None:
         self.addresses.remove(addr)
         del self._local[addr.ip]
+        self._local_ints.discard(int(addr.ip))
         if addr.scope == "host" and addr.network in self._host_networks:
             self._host_networks.remove(addr.network)
             self._host_ranges = _ranges(self._host_networks)
@@ -174,10 +190,10 @@ class Ipv4Stack:
 
     def is_local(self, ip: IPv4Address) -> bool:
         """A local address: assigned here, or inside a host-scope network (all of 127.0.0.0/8)."""
-        if ip in self._local:
+        n = int(ip)
+        if n in self._local_ints:
             return True
         if self._host_ranges:
-            n = int(ip)
             for network, netmask in self._host_ranges:
                 if n & netmask == network:
                     return True
@@ -227,17 +243,16 @@ class Ipv4Stack:
         ctstate = "NEW"
         filtering = self.netfilter.active  # rules do not change while one packet is handled
         if filtering:
-            info = self._info(packet, dev.name, None, "NEW")
-            verdict = self.netfilter.evaluate("raw", "PREROUTING", info)
+            verdict = self._hook("raw", "PREROUTING", packet, dev.name, None, "NEW")
             if verdict.target == "DROP":
                 self._filtered(packet, dev.name, frame, "raw", verdict.rule)
                 return
             if dev.kind != "loopback":  # a looped-back packet keeps the conntrack it left with
                 packet, ct, ctstate = self._nat_before_routing(packet, dev.name, "PREROUTING")
         dst = packet.dst
-        if dst in self._local or dst in self._broadcasts or self.is_local(dst):
+        if self.is_local(dst) or dst in self._broadcasts:
             if filtering:
-                verdict = self.netfilter.evaluate("filter", "INPUT", self._info(packet, dev.name, None, ctstate))
+                verdict = self._hook("filter", "INPUT", packet, dev.name, None, ctstate)
                 if verdict.target in ("DROP", "REJECT"):
                     self._filtered(packet, dev.name, frame, "INPUT", verdict.rule)
                     return
@@ -245,7 +260,7 @@ class Ipv4Stack:
                     # NF_INET_LOCAL_IN runs filter (priority 0) then nat (NF_IP_PRI_NAT_SRC):
                     # the first packet of a connection delivered here walks nat INPUT too.
                     # (An SNAT there is counted but not applied: nothing here uses one.)
-                    self.netfilter.evaluate("nat", "INPUT", self._info(packet, dev.name, None, "NEW"))
+                    self._hook("nat", "INPUT", packet, dev.name, None, "NEW")
                 if ct is not None:
                     self.conntrack.confirm(ct[0])
             self._deliver_local(packet, dev)
@@ -265,7 +280,7 @@ class Ipv4Stack:
         # RFC 1812 5.3.1: a router decrements TTL
         packet = replace(packet, ttl=packet.ttl - 1)
         if filtering:
-            verdict = self.netfilter.evaluate("filter", "FORWARD", self._info(packet, dev.name, route.dev, ctstate))
+            verdict = self._hook("filter", "FORWARD", packet, dev.name, route.dev, ctstate)
             rule_text = verdict.rule.text() if verdict.rule else f"-P FORWARD {verdict.target}"
             self.sim.tracer.emit(FilterVerdict(self.sim.env.now, self.namespace.node, packet.flow, "FORWARD", rule_text, verdict.target))
             if verdict.target in ("DROP", "REJECT"):
@@ -371,20 +386,19 @@ class Ipv4Stack:
         Raises SendError("Network is unreachable") when no route matches.
         """
         route = self.route_to(packet.dst)
-        if packet.src == UNSPECIFIED:
-            src = route.src or self.primary_address(route.dev, packet.dst) or UNSPECIFIED
-            if packet.flow == 0:
-                packet = replace(packet, src=src, flow=self.sim.next_flow())
-            else:
-                packet = replace(packet, src=src)
-        elif packet.flow == 0:
-            packet = replace(packet, flow=self.sim.next_flow())
+        if packet.src == UNSPECIFIED or packet.flow == 0:
+            # One new value with the source and the flow filled in (``replace`` costs more).
+            p = packet
+            src = p.src
+            if src == UNSPECIFIED:
+                src = route.src or self.primary_address(route.dev, p.dst) or UNSPECIFIED
+            packet = IPv4Packet(src, p.dst, p.protocol, p.payload, p.ttl, p.ident, p.dont_fragment, p.tos, p.flow or self.sim.next_flow())
         ct: tuple[ConntrackEntry, bool] | None = None
         if self.netfilter.active:
             packet, ct, ctstate = self._nat_before_routing(packet, None, "OUTPUT")
             if ct is not None and ct[0].dnat is not None and not ct[1]:
                 route = self.route_to(packet.dst)
-            verdict = self.netfilter.evaluate("filter", "OUTPUT", self._info(packet, None, route.dev, ctstate))
+            verdict = self._hook("filter", "OUTPUT", packet, None, route.dev, ctstate)
             if verdict.target in ("DROP", "REJECT"):
                 self._filtered(packet, route.dev, None, "OUTPUT", verdict.rule)
                 raise SendError("Operation not permitted")
@@ -503,14 +517,14 @@ class Ipv4Stack:
         """
         if not self.netfilter.active:
             return [packet] * copies
-        verdict = self.netfilter.evaluate("raw", "PREROUTING", self._info(packet, bridge, None, "NEW"))
+        verdict = self._hook("raw", "PREROUTING", packet, bridge, None, "NEW")
         if verdict.target == "DROP":
             self._filtered(packet, bridge, None, "raw", verdict.rule)
             return [None] * copies
         packet, ct, ctstate = self._nat_before_routing(packet, bridge, "PREROUTING")
         out: list[IPv4Packet | None] = []
         for _ in range(copies):
-            verdict = self.netfilter.evaluate("filter", "FORWARD", self._info(packet, bridge, bridge, ctstate))
+            verdict = self._hook("filter", "FORWARD", packet, bridge, bridge, ctstate)
             rule_text = verdict.rule.text() if verdict.rule else f"-P FORWARD {verdict.target}"
             self.sim.tracer.emit(FilterVerdict(self.sim.env.now, self.namespace.node, packet.flow, "FORWARD", rule_text, verdict.target))
             if verdict.target in ("DROP", "REJECT"):
@@ -530,6 +544,13 @@ class Ipv4Stack:
         if isinstance(message, UdpDatagram):
             return "udp", message.sport, message.dport
         return "tcp", message.sport, message.dport
+
+    def _hook(self, table: str, chain: str, packet: IPv4Packet, in_dev: str | None, out_dev: str | None, ctstate: str) -> Verdict:
+        """Walk a built-in chain; one without rules answers with its policy at once."""
+        start = self.netfilter.tables[table][chain]
+        if not start.rules:
+            return self.netfilter.policy(start, packet.length)
+        return self.netfilter.evaluate(table, chain, self._info(packet, in_dev, out_dev, ctstate))
 
     def _info(self, packet: IPv4Packet, in_dev: str | None, out_dev: str | None, ctstate: str) -> PacketInfo:
         proto, sport, dport = self._ports(packet)
@@ -574,7 +595,7 @@ class Ipv4Stack:
                 self._nat_record(hook, entry.dnat_rule, before, packet, False)
             return packet, found, "ESTABLISHED" if (is_reply or entry.seen_reply) else "NEW"
         entry = self.conntrack.new(t)
-        verdict = self.netfilter.evaluate("nat", hook, self._info(packet, in_dev, None, "NEW"))
+        verdict = self._hook("nat", hook, packet, in_dev, None, "NEW")
         if verdict.target == "DNAT" and verdict.rule is not None and verdict.rule.to_destination:
             ip, port = _host_port(verdict.rule.to_destination, t[4])
             entry.dnat = (ip, port)
@@ -597,7 +618,7 @@ class Ipv4Stack:
                 packet = self._rewrite(packet, src=entry.original[3], sport=entry.original[4])
                 self._nat_record("POSTROUTING", entry.dnat_rule + " (reply)", before, packet, True)
             return packet
-        verdict = self.netfilter.evaluate("nat", "POSTROUTING", self._info(packet, None, out_dev, "NEW"))
+        verdict = self._hook("nat", "POSTROUTING", packet, None, out_dev, "NEW")
         rule: Rule | None = verdict.rule
         new_src: IPv4Address | None = None
         if verdict.target == "MASQUERADE":
