@@ -11,6 +11,7 @@ from enum import IntEnum
 from ipaddress import IPv4Address
 
 from simulator.packets.addresses import MacAddress
+from simulator.packets.frozen import fast_init
 
 ARP_LEN = 28
 
@@ -22,6 +23,7 @@ class ArpOp(IntEnum):
     REPLY = 2
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ArpPacket:
     """An Ethernet/IPv4 ARP message."""

@@ -16,6 +16,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from simulator.packets.addresses import MacAddress
+from simulator.packets.frozen import fast_init
 
 if TYPE_CHECKING:
     from simulator.packets.arp import ArpPacket
@@ -37,6 +38,7 @@ ETHERNET_HEADER_LEN = 14
 VLAN_TAG_LEN = 4
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class EthernetFrame:
     """One Ethernet II frame."""

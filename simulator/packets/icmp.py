@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from ipaddress import IPv4Address
 
+from simulator.packets.frozen import fast_init
+
 ICMP_HEADER_LEN = 8
 
 
@@ -35,6 +37,7 @@ class UnreachableCode(IntEnum):
     ADMIN_PROHIBITED = 13
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class IcmpMessage:
     """An ICMP message. For echo, ``ident``/``seq`` are set; for errors, ``quoted``."""

@@ -12,6 +12,8 @@ from enum import IntEnum
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
+from simulator.packets.frozen import fast_init
+
 if TYPE_CHECKING:
     from simulator.packets.icmp import IcmpMessage
     from simulator.packets.tcp import TcpSegment
@@ -31,6 +33,7 @@ class IPProtocol(IntEnum):
     UDP = 17
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class IPv4Packet:
     """An IPv4 datagram carrying one transport message."""

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import IntFlag
 from ipaddress import IPv4Address
 
+from simulator.packets.frozen import fast_init
+
 TCP_HEADER_LEN = 20
 
 
@@ -26,6 +28,7 @@ class TcpFlags(IntFlag):
 _FLAG_LETTERS = ((TcpFlags.SYN, "S"), (TcpFlags.FIN, "F"), (TcpFlags.PSH, "P"), (TcpFlags.RST, "R"))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TcpSegment:
     """A TCP segment."""

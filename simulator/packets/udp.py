@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
 
+from simulator.packets.frozen import fast_init
+
 if TYPE_CHECKING:
     from simulator.packets.vxlan import VxlanPacket  # noqa: F401  (named in the docstrings; checked by duck type)
 
 UDP_HEADER_LEN = 8
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class UdpDatagram:
     """A UDP datagram; ``payload`` is bytes, a ``dns.message.Message`` or a :class:`VxlanPacket`."""

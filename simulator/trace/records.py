@@ -16,6 +16,7 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from simulator.packets.ethernet import EthernetFrame
+from simulator.packets.frozen import fast_init
 from simulator.packets.ipv4 import IPv4Packet
 
 
@@ -38,6 +39,7 @@ class DropReason(Enum):
     VXLAN_NO_FDB = "vxlan-no-fdb"  # the VXLAN device knows no remote for the destination MAC (l2miss)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FrameSent:
     """``dev`` put ``frame`` on its link (tcpdump on ``dev`` shows it, outbound)."""
@@ -48,6 +50,7 @@ class FrameSent:
     frame: EthernetFrame
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FrameReceived:
     """``frame`` arrived on ``dev`` from its link (tcpdump on ``dev`` shows it, inbound)."""
@@ -58,6 +61,7 @@ class FrameReceived:
     frame: EthernetFrame
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FrameDropped:
     """A frame (or the packet it carried) went no further; ``detail`` names the evidence."""
@@ -71,6 +75,7 @@ class FrameDropped:
     packet: IPv4Packet | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class BridgeForwarded:
     """A bridge decided where a frame received on ``ingress`` goes.
@@ -91,6 +96,7 @@ class BridgeForwarded:
     learned: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RouteChosen:
     """The routing table gave this packet a next hop (``route`` as ``ip route`` prints it)."""
@@ -105,6 +111,7 @@ class RouteChosen:
     forwarded: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class NeighbourChanged:
     """A neighbour (ARP) entry changed state (``ip neigh`` states)."""
@@ -119,6 +126,7 @@ class NeighbourChanged:
     cause: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class NatTranslated:
     """netfilter rewrote an address or port (``rule`` as ``iptables -S`` prints it)."""
@@ -133,6 +141,7 @@ class NatTranslated:
     reply: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FilterVerdict:
     """A filter chain accepted or dropped a packet; ``rule`` is the rule that decided."""
@@ -145,6 +154,7 @@ class FilterVerdict:
     verdict: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PacketDelivered:
     """A packet reached a local socket or the kernel's own responder (``to``)."""
@@ -156,6 +166,7 @@ class PacketDelivered:
     to: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TopologyChanged:
     """A snapshot of every namespace, device, address and link after a change."""
@@ -165,6 +176,7 @@ class TopologyChanged:
     cause: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CommandRun:
     """A learner's command line and its exit status."""
@@ -176,6 +188,7 @@ class CommandRun:
     end_time: float
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TcpStateChanged:
     """A TCP connection moved between RFC 9293 states (``ss -t`` would show the new one).
@@ -194,6 +207,7 @@ class TcpStateChanged:
     cause: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class MacvlanForwarded:
     """A macvlan (or ipvlan) port on ``parent`` decided where a frame goes.
@@ -218,6 +232,7 @@ class MacvlanForwarded:
     reason: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VxlanEncapsulated:
     """A VXLAN device wrapped ``inner`` into ``outer`` for the VTEP at ``remote`` (RFC 7348).
@@ -238,6 +253,7 @@ class VxlanEncapsulated:
     underlay: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VxlanDecapsulated:
     """A VTEP received ``outer`` on UDP 4789 and handed ``inner`` to the VXLAN device ``dev``."""
@@ -251,6 +267,7 @@ class VxlanDecapsulated:
     learned: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ArpProxied:
     """A device answered an ARP request itself from its neighbour table (``proxy``: arp_reduce).
@@ -267,6 +284,7 @@ class ArpProxied:
     neighbour: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ControlPlaneProgrammed:
     """A control plane wrote kernel state directly (no packets): ``entries`` as ``ip``/``bridge`` print them.

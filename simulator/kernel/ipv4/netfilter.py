@@ -23,6 +23,8 @@ import shlex
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
+from simulator.packets.frozen import fast_init
+
 BUILTIN_CHAINS = {
     "raw": ("PREROUTING", "OUTPUT"),
     "filter": ("INPUT", "FORWARD", "OUTPUT"),
@@ -35,6 +37,7 @@ class IptablesError(ValueError):
     """A rule iptables itself would refuse (the message is iptables')."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PacketInfo:
     """What netfilter matches on."""
@@ -219,6 +222,7 @@ class Chain:
     bytes: int = 0
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The outcome of a hook: the target that decided and the rule (None: the policy)."""

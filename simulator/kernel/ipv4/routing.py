@@ -53,7 +53,7 @@ class RoutingTable:
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
-        self._cache: dict[IPv4Address, Route | None] = {}
+        self._cache: dict[int, Route | None] = {}  # by integer address: hashing an IPv4Address runs Python code
 
     def add(self, route: Route) -> None:
         """``ip route add``; raises FileExistsError for an identical destination and metric."""
@@ -74,8 +74,9 @@ class RoutingTable:
 
     def lookup(self, dst: IPv4Address) -> Route | None:
         """Longest-prefix match, then the lowest metric."""
+        key = int(dst)
         try:
-            return self._cache[dst]
+            return self._cache[key]
         except KeyError:
             pass
         found = None
@@ -83,7 +84,7 @@ class RoutingTable:
             if dst in route.network:
                 found = route
                 break
-        self._cache[dst] = found
+        self._cache[key] = found
         return found
 
     def listing(self) -> list[Route]:

@@ -120,7 +120,7 @@ class Ipv4Stack:
         self._local_ints: set[int] = set()  # the same addresses as integers (hashed in C, per packet)
         self._host_networks: list[IPv4Network] = []  # 127.0.0.0/8: every address in it is local
         self._host_ranges: list[tuple[int, int]] = []  # the same as (network, netmask) integers
-        self._broadcasts: set[IPv4Address] = {LIMITED_BROADCAST}
+        self._broadcasts: set[int] = {int(LIMITED_BROADCAST)}  # integers, like _local_ints
         self.routes = RoutingTable()
         self.neighbours = NeighbourTable(sim, lambda: namespace.node, self._solicit, self._flush, self._unreachable)
         self.ip_forward = False
@@ -148,7 +148,7 @@ class Ipv4Stack:
             self._host_networks.append(addr.network)
             self._host_ranges = _ranges(self._host_networks)
         if addr.broadcast is not None:
-            self._broadcasts.add(addr.broadcast)
+            self._broadcasts.add(int(addr.broadcast))
         dev = self.namespace.devices.get(addr.dev)
         if dev is not None and dev.up:
             self._add_connected_route(addr)
@@ -161,7 +161,7 @@ class Ipv4Stack:
             self._host_networks.remove(addr.network)
             self._host_ranges = _ranges(self._host_networks)
         self.routes.remove(lambda r: r.dev == addr.dev and r.src == addr.ip and r.proto == "kernel")
-        self._broadcasts = {LIMITED_BROADCAST} | {a.broadcast for a in self.addresses if a.broadcast is not None}
+        self._broadcasts = {int(LIMITED_BROADCAST)} | {int(a.broadcast) for a in self.addresses if a.broadcast is not None}
 
     def _add_connected_route(self, addr: InterfaceAddress) -> None:
         if addr.prefixlen >= 32 or addr.scope == "host":
@@ -250,7 +250,7 @@ class Ipv4Stack:
             if dev.kind != "loopback":  # a looped-back packet keeps the conntrack it left with
                 packet, ct, ctstate = self._nat_before_routing(packet, dev.name, "PREROUTING")
         dst = packet.dst
-        if self.is_local(dst) or dst in self._broadcasts:
+        if self.is_local(dst) or int(dst) in self._broadcasts:
             if filtering:
                 verdict = self._hook("filter", "INPUT", packet, dev.name, None, ctstate)
                 if verdict.target in ("DROP", "REJECT"):
@@ -298,7 +298,7 @@ class Ipv4Stack:
         if isinstance(message, IcmpMessage):
             kind = message.type
             if kind is IcmpType.ECHO_REQUEST:
-                if packet.dst in self._broadcasts:
+                if int(packet.dst) in self._broadcasts:
                     return  # icmp_echo_ignore_broadcasts = 1
                 self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, "kernel (icmp_echo)"))
                 reply = IPv4Packet(
@@ -340,7 +340,7 @@ class Ipv4Stack:
             udp_handler = self.udp_sockets.get(message.dport)
             if udp_handler is None:
                 self._drop(dev.name, None, DropReason.NO_SOCKET, f"nothing listens on UDP port {message.dport}", packet)
-                if packet.dst not in self._broadcasts:
+                if int(packet.dst) not in self._broadcasts:
                     self._icmp_error(packet, IcmpType.DEST_UNREACHABLE, UnreachableCode.PORT)
                 return
             self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"udp socket port {message.dport}"))
@@ -349,7 +349,7 @@ class Ipv4Stack:
         # TCP: the socket bound to the destination port (a listener demultiplexes its
         # connections); nobody there means tcp_v4_send_reset.
         tcp_handler = self.tcp_sockets.get(message.dport)
-        if packet.dst in self._broadcasts:
+        if int(packet.dst) in self._broadcasts:
             self._drop(dev.name, None, DropReason.NO_SOCKET, f"TCP to the broadcast address {packet.dst}", packet)
             return
         if tcp_handler is not None:
@@ -433,7 +433,7 @@ class Ipv4Stack:
         if dev.kind == "loopback":
             dev.transmit(EthernetFrame(ZERO_MAC, ZERO_MAC, EtherType.IPV4, packet, flow=packet.flow))
             return
-        if packet.dst in self._broadcasts:
+        if int(packet.dst) in self._broadcasts:
             dev.transmit(EthernetFrame(BROADCAST_MAC, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
             return
         next_hop = route.gateway or packet.dst
@@ -473,7 +473,7 @@ class Ipv4Stack:
         inner = packet.payload
         if isinstance(inner, IcmpMessage) and not inner.is_echo:
             return
-        if packet.dst in self._broadcasts or packet.src == UNSPECIFIED:
+        if int(packet.dst) in self._broadcasts or packet.src == UNSPECIFIED:
             return
         quoted = encode_ipv4(packet)[:ICMP_QUOTE_MAX]
         try:
