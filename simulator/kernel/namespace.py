@@ -5,6 +5,13 @@ bring it up. Interface indexes are allocated per namespace and only grow
 (``dev_new_index``); a device moved into a namespace keeps its index when it is
 free there, which is why a container's ``eth0`` can be ``27: eth0@if28``.
 ``node`` is the name the learner knows the namespace by (a machine or a container).
+
+``version`` counts the changes to what ``ip link`` and ``ip addr`` show here: a
+device added, removed, renamed, brought up or down, an address added or removed,
+and (through :meth:`touch`) a MAC or master change. A change to a veth end or to a
+lower device also counts in the namespace of its peer or of the devices stacked on
+it, whose ``ip link`` names it (``eth0@if28``). The lab's topology snapshot re-reads
+only the namespaces whose version moved.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ class NetworkNamespace:
         self.sim = sim
         self.node = node
         self.devices: dict[str, Device] = {}
+        self.version = 0
         self._next_ifindex = 1
         self.ipv4 = Ipv4Stack(sim, self)
         self.lo = Loopback(sim)
@@ -34,6 +42,21 @@ class NetworkNamespace:
 
     def __repr__(self) -> str:
         return f"<NetworkNamespace {self.node}>"
+
+    def touch(self, device: Device | None = None) -> None:
+        """Count a change to what ``ip link`` / ``ip addr`` show (see the module docstring)."""
+        self.version += 1
+        if device is None:
+            return
+        peer = getattr(device, "peer", None)  # a veth's other end names this one
+        if peer is not None and peer.namespace is not None:
+            peer.namespace.version += 1
+        upper = device.upper  # VLAN, macvlan and ipvlan devices stacked on this one name it
+        if upper is not None:
+            children = list(upper.vlans.values()) + list(getattr(upper.handler, "children", ()))
+            for child in children:
+                if child.namespace is not None:
+                    child.namespace.version += 1
 
     def add_device(self, device: Device, ifindex: int | None = None) -> None:
         """Register a device created in (or moved into) this namespace."""
@@ -47,12 +70,14 @@ class NetworkNamespace:
         device.namespace = self
         device.node = self.node
         self.devices[device.name] = device
+        self.touch(device)
 
     def remove_device(self, name: str) -> Device:
         device = self.devices.pop(name)
         self.ipv4.forget_device(name)
         if device.master is not None:
             device.master.remove_port(device)
+        self.touch(device)
         device.namespace = None
         return device
 
@@ -61,17 +86,20 @@ class NetworkNamespace:
         device = self.devices.pop(old)
         device.name = new
         self.devices[new] = device
+        self.touch(device)
 
     def set_up(self, name: str) -> None:
         device = self.devices[name]
         if not device.up:
             device.up = True
+            self.version += 1
             self.ipv4.link_up(name)
 
     def set_down(self, name: str) -> None:
         device = self.devices[name]
         if device.up:
             device.up = False
+            self.version += 1
             self.ipv4.link_down(name)
 
     def add_address(self, dev: str, cidr: str, broadcast: bool = True) -> InterfaceAddress:

@@ -252,6 +252,7 @@ def _link_set(ns: NetworkNamespace, args: list[str]) -> None:
         raise IpError('Not enough information: "dev" argument is required.', 255)
     name, opts = words[0], words[1:]
     dev = links.lookup(ns, name)
+    ns.touch(dev)  # its MAC, master or state may change below: the topology snapshot re-reads this namespace
     j = 0
     while j < len(opts):
         word = opts[j]

@@ -106,6 +106,7 @@ class Lab:
         self._attached: list[Attachment] = []
         self._stderr_first = False
         self._last_snapshot: Any = None
+        self._snapshots = snapshot.Snapshots()
         self._emit_topology("lab built")
         for observe in Lab.observers:
             observe(self)
@@ -154,8 +155,8 @@ class Lab:
     # -- internals -------------------------------------------------------------------------------
 
     def _emit_topology(self, cause: str) -> None:
-        snap = snapshot.take(self)
-        if snap != self._last_snapshot:
+        snap = self._snapshots.take(self)
+        if snap is not self._last_snapshot and snap != self._last_snapshot:
             self._last_snapshot = snap
             self.sim.tracer.emit(TopologyChanged(self.sim.now, snap, cause))
 

@@ -10,10 +10,12 @@ evidence for the decision that was taken. Frames are referenced, never copied.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from ipaddress import IPv4Address
-from typing import Any
+from itertools import chain
+from typing import Any, overload
 
 from simulator.packets.ethernet import EthernetFrame
 from simulator.packets.frozen import fast_init
@@ -169,11 +171,96 @@ class PacketDelivered:
 @fast_init
 @dataclass(frozen=True, slots=True)
 class TopologyChanged:
-    """A snapshot of every namespace, device, address and link after a change."""
+    """A snapshot of every namespace, device, address and link after a change.
+
+    Its long sequences (the namespaces; the devices of a namespace with many) may be
+    :class:`ChunkedTuple` values, which read like the flat tuples they stand for.
+    """
 
     time: float
     snapshot: Any
     cause: str
+
+
+class ChunkedTuple(Sequence[Any]):
+    """An immutable sequence kept as tuples of ``SIZE`` items, read like one flat tuple.
+
+    Two snapshots a command apart differ in a few namespaces: kept in chunks, they
+    share every chunk that did not change (:meth:`share`), so a record costs the
+    chunks that changed and one pointer per chunk, not one per namespace. ``len``,
+    indexing, slicing (a plain tuple), iteration, ``==`` with another one or with a
+    plain tuple, ``hash`` and ``repr`` are those of the flat tuple.
+
+    >>> ChunkedTuple(tuple(range(100))) == tuple(range(100))
+    True
+    """
+
+    __slots__ = ("chunks", "_len")
+    SIZE = 64
+
+    def __init__(self, items: Sequence[Any] = (), previous: ChunkedTuple | None = None) -> None:
+        size = self.SIZE
+        old = previous.chunks if previous is not None else ()
+        chunks = []
+        for n, start in enumerate(range(0, len(items), size)):
+            chunk = tuple(items[start:start + size])
+            if n < len(old) and old[n] == chunk:  # identical items compare by identity, in C
+                chunk = old[n]
+            chunks.append(chunk)
+        self.chunks: tuple[tuple[Any, ...], ...] = tuple(chunks)
+        self._len = len(items)
+
+    @classmethod
+    def share(cls, items: Sequence[Any], previous: Sequence[Any] | None) -> Sequence[Any]:
+        """``items`` as a plain tuple when short, else chunked, sharing ``previous``'s equal chunks."""
+        if len(items) <= cls.SIZE:
+            flat = tuple(items)
+            return previous if type(previous) is tuple and previous == flat else flat
+        return cls(items, previous if isinstance(previous, ChunkedTuple) else None)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[Any]:
+        return chain.from_iterable(self.chunks)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        i = index + self._len if index < 0 else index
+        if not 0 <= i < self._len:
+            raise IndexError("tuple index out of range")
+        return self.chunks[i // self.SIZE][i % self.SIZE]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ChunkedTuple):
+            return self._len == other._len and self.chunks == other.chunks
+        if isinstance(other, tuple):
+            return self._len == len(other) and tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_chunked, (self.chunks, self._len))
+
+
+def _chunked(chunks: tuple[tuple[Any, ...], ...], length: int) -> ChunkedTuple:
+    """Unpickle a :class:`ChunkedTuple` (its chunks, shared with others in the same pickle)."""
+    value = ChunkedTuple()
+    value.chunks = chunks
+    value._len = length
+    return value
 
 
 @fast_init

@@ -142,6 +142,7 @@ class Ipv4Stack:
         if addr.ip in self._local and self._local[addr.ip].dev == addr.dev:
             raise FileExistsError("RTNETLINK answers: File exists")
         self.addresses.append(addr)
+        self.namespace.version += 1  # what ``ip addr`` shows changed (the topology snapshot re-reads it)
         self._local[addr.ip] = addr
         self._local_ints.add(int(addr.ip))
         if addr.scope == "host":
@@ -155,6 +156,7 @@ class Ipv4Stack:
 
     def remove_address(self, addr: InterfaceAddress) -> None:
         self.addresses.remove(addr)
+        self.namespace.version += 1
         del self._local[addr.ip]
         self._local_ints.discard(int(addr.ip))
         if addr.scope == "host" and addr.network in self._host_networks:
@@ -181,6 +183,8 @@ class Ipv4Stack:
         self.neighbours.forget_device(dev)
 
     def forget_device(self, dev: str) -> None:
+        """The device leaves this namespace (deleted, or moved to another one)."""
+        self.namespace.version += 1
         for addr in [a for a in self.addresses if a.dev == dev]:
             self.remove_address(addr)
         self.link_down(dev)

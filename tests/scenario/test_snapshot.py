@@ -1,0 +1,124 @@
+"""The lab's cached topology snapshots are exactly the plain walk of the whole lab.
+
+``Lab`` takes a snapshot after every command through ``snapshot.Snapshots``, which
+re-reads only the namespaces whose version moved; ``snapshot.take`` is the plain walk
+(the reference). After every command of every built-in scenario, and of a few
+command sequences that change a device behind Docker's back, the two must be equal,
+and a namespace that did not change must be the very same tuple as before.
+"""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pytest
+
+from simulator import Lab
+from simulator.cli import lab_for, play
+from simulator.scenario import script as scripts
+from simulator.scenario import snapshot
+from simulator.trace.records import ChunkedTuple, TopologyChanged
+
+
+class Args:
+    engine = None
+    lang = None
+    seed = None
+
+
+def checked(lab: Lab) -> list[str]:
+    """Compare the lab's snapshot with the plain walk after every command; returns the causes seen."""
+    emit = lab._emit_topology
+    causes: list[str] = []
+
+    def emit_and_check(cause: str) -> None:
+        before = lab._last_snapshot
+        emit(cause)
+        assert lab._last_snapshot == snapshot.take(lab), f"after {cause!r}"
+        assert tuple(lab._last_snapshot[0]) == snapshot.take(lab)[0], f"after {cause!r}"
+        if before is not None:
+            old = {ns[0]: ns for ns in before[0]}
+            for ns in lab._last_snapshot[0]:
+                if ns[0] in old and old[ns[0]] == ns:
+                    assert old[ns[0]] is ns, f"{ns[0]} unchanged after {cause!r} but rebuilt"
+        causes.append(cause)
+
+    lab._emit_topology = emit_and_check  # type: ignore[method-assign]
+    return causes
+
+
+@pytest.mark.parametrize("name", scripts.builtin_names())
+def test_every_command_of_every_scenario(name: str):
+    sc = scripts.load(name)
+    lab = lab_for(sc, Args())
+    causes = checked(lab)
+    play(sc, lab, None, check=False)
+    assert causes
+
+
+SEQUENCES = {
+    "behind Docker's back": [
+        "docker network create mynet",
+        "docker run -itd --name c1 --net mynet alpine",
+        "docker run -itd --name c2 alpine",
+        "ip link set dev docker0 down",
+        "ip link set dev docker0 up",
+        "ip link add vx0 type veth peer name vy0",
+        "ip link set vx0 address 02:00:00:00:00:aa",
+        "ip link set vx0 master docker0",
+        "ip link set vx0 nomaster",
+        "ip link set vy0 name vz0",
+        "ip addr add 10.9.9.1/24 dev vz0",
+        "ip addr del 10.9.9.1/24 dev vz0",
+        "ip link del vx0",
+        "docker network connect mynet c2",
+        "docker network disconnect mynet c2",
+        "docker network disconnect bridge c2",
+        "docker stop c1",
+        "docker start c1",
+        "docker rm -f c1",
+        "docker run -itd --name c3 --net none alpine",
+        "docker run -itd --name c4 --net container:c3 alpine",
+        "docker run -itd --name c5 --net host alpine",
+        "docker rm -f c3",
+        "docker exec c2 ip link set eth0 down",
+        "docker exec c2 ip link set eth0 address 02:00:00:00:00:bb",
+        "docker exec c2 ip link set eth0 up",
+        "ip link add link eth0 name mv0 type macvlan mode bridge",
+        "ip link set eth0 down",
+        "ip link set eth0 name eth9",  # mv0's tuple names its parent
+        "ip link set eth9 up",
+        "ip link del mv0",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEQUENCES))
+def test_command_sequences(name: str):
+    lab = Lab()
+    causes = checked(lab)
+    for line in SEQUENCES[name]:
+        lab.sh(line)
+    assert len(causes) == len(SEQUENCES[name])
+
+
+def test_many_containers_share_chunks_between_records():
+    lab = Lab()
+    checked(lab)
+    for k in range(150):
+        lab.sh(f"docker run -itd --name c{k} alpine")
+    records: list[Any] = [r for r in lab.trace if type(r) is TopologyChanged]
+    first, last = records[-2].snapshot[0], records[-1].snapshot[0]
+    assert isinstance(last, ChunkedTuple) and len(last) == len(first) + 1
+    assert first.chunks[1] is last.chunks[1]  # the containers in between did not change
+    assert pickle.loads(pickle.dumps(records[-1])) == records[-1]
+    assert hash(last) == hash(tuple(last)) and last[-1] == tuple(last)[-1] and last[3:5] == tuple(last)[3:5]
+
+
+def test_nothing_changed_gives_the_same_snapshot():
+    lab = Lab()
+    lab.sh("docker run -itd --name c1 alpine")
+    before = lab._last_snapshot
+    lab.sh("docker ps")
+    assert lab._last_snapshot is before
