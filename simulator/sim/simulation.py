@@ -12,7 +12,7 @@ import gc
 import hashlib
 import random
 from collections.abc import Callable
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
@@ -48,7 +48,7 @@ class Environment(simpy.Environment):
         A run allocates a few short-lived objects per hop and keeps one trace record
         per frame and device; with CPython's default threshold (700) the collector
         walks the young records over and over, which cost a third to a half of a
-        large lab's run (``docs/performance.md``). The threshold is raised to
+        large lab's run (``docs/en/performance.md``). The threshold is raised to
         ``GC_YOUNG_THRESHOLD`` for the run and restored after it; nothing in the model
         depends on when garbage is collected.
         """
@@ -61,6 +61,24 @@ class Environment(simpy.Environment):
         finally:
             if gc.get_threshold()[0] == GC_YOUNG_THRESHOLD:  # unless someone set their own meanwhile
                 gc.set_threshold(*threshold)
+
+    def step(self) -> None:
+        """simpy's ``step``; a ``deliver`` batch at the head of the heap is run directly.
+
+        A batch has exactly one callback (``_fire``) and never fails, so the generic
+        path's callback list and failure check are skipped; other events take it.
+        """
+        queue = self._queue
+        if queue:
+            head = queue[0]
+            batch = head[3]
+            if type(batch) is _Batch:
+                heappop(queue)
+                self._now = head[0]
+                batch.callbacks = None
+                _fire(batch)
+                return
+        super().step()
 
     def deliver(self, delay_s: float, fn: Callable[[Any, Any], object], a: Any, b: Any) -> None:
         """Call ``fn(a, b)`` after ``delay_s`` simulated seconds (like a timeout's callback)."""
