@@ -104,7 +104,8 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
                 flt.append(f"-A DOCKER -d {p.container_ip}/32 ! -i {b.device} -o {b.device} -p {p.proto} -m {p.proto} --dport {p.container_port} -j ACCEPT")
         for b in newest:
             if b.internal:
-                flt += [f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -d {b.subnet} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 -o {b.device} ! -s {b.subnet} -j DROP"]
+                # dockerd adds "-i BR ! -d SUBNET"; iptables -S prints addresses before interfaces
+                flt += [f"-A DOCKER-ISOLATION-STAGE-1 ! -d {b.subnet} -i {b.device} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 ! -s {b.subnet} -o {b.device} -j DROP"]
             else:
                 flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
         flt.append("-A DOCKER-ISOLATION-STAGE-1 -j RETURN")
