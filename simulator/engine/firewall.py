@@ -15,17 +15,31 @@ Three generations (``shared/reference/docker-facts.md`` 7.3):
 Every bridge with masquerading gets ``POSTROUTING -s SUBNET ! -o BRIDGE -j
 MASQUERADE``. Newer bridges' rules come first, as Docker inserts them.
 The rule set is computed from the engine's state (pure), then installed.
+
+Installing never moves a rule dockerd did not make (dockerd adds and deletes its own
+rules one by one; it never flushes a chain the learner can write to). Each such
+"foreign" rule is anchored to the Docker rule before it in its chain (the nearest
+earlier one still installed; none: the start of the chain): a rule the learner
+appended after Docker's stays after them, one inserted on top stays on top. Docker's
+surviving rules keep their packet and byte counters.
+
+Cost: a ``docker run`` changes a few of Docker's rules (on engines >= 28, one raw rule
+per endpoint), so the work is kept to what changed. The previous rule set carries
+what was installed (each rule's text, so nothing is printed again with
+``Rule.text()``, and only new rules are parsed); a table whose Docker rules are
+unchanged and that nobody touched since is skipped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
+from operator import is_
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from simulator.engine.versions import EngineProfile
-    from simulator.kernel.ipv4.netfilter import Netfilter
+    from simulator.kernel.ipv4.netfilter import Chain, Counted, Netfilter
 
 
 @dataclass(frozen=True)
@@ -53,12 +67,22 @@ class BridgeState:
 
 
 @dataclass
+class Installed:
+    """What ``install`` left in one table: each chain's rules, and the text of each rule."""
+
+    chains: dict[str, list[Counted]]  # chain -> its rules as installed (compared by identity)
+    texts: dict[int, tuple[Counted, str]]  # id(counted) -> (counted, its ``iptables -S`` text)
+
+
+@dataclass
 class RuleSet:
     """Chains and rules per table, in ``iptables -S`` order."""
 
     chains: dict[str, list[str]] = field(default_factory=dict)  # table -> user chains
     rules: dict[str, list[str]] = field(default_factory=dict)  # table -> "-A ..." lines
     forward_policy: str = "DROP"
+    # for the next refresh (not part of the value): per table, what ``install`` left there
+    installed: dict[str, Installed] = field(default_factory=dict, compare=False, repr=False)
 
 
 def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
@@ -154,8 +178,13 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
 
 
 def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
-    """Replace Docker's rules (``old``) with ``new``; keep everything else and the counters."""
-    from simulator.kernel.ipv4.netfilter import Chain, Counted, parse_rule
+    """Replace Docker's rules (``old``) with ``new``; keep everything else, where it was, and the counters.
+
+    A rule whose text is one of ``old``'s is Docker's (the first of a chain with that text
+    gives its counters to the same rule in ``new``); any other rule is foreign and stays
+    after the Docker rule it followed (see the module docstring).
+    """
+    from simulator.kernel.ipv4.netfilter import Chain
 
     for table, chains in new.chains.items():
         for name in chains:
@@ -163,22 +192,57 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
                 netfilter.tables[table][name] = Chain(name, None)
     netfilter.tables["filter"]["FORWARD"].policy = new.forward_policy
     for table in ("raw", "filter", "nat"):
-        previous = set(old.rules.get(table, [])) if old else set()
-        counters: dict[str, Counted] = {}
-        foreign: dict[str, list[Counted]] = {}
-        for chain in netfilter.tables[table].values():
-            for counted in chain.rules:
-                text = counted.rule.text()
-                if text in previous:
-                    counters.setdefault(text, counted)
-                else:
-                    foreign.setdefault(chain.name, []).append(counted)
-            chain.rules = []
-        netfilter.rule_count = 0
-        for name, kept in foreign.items():
-            netfilter.tables[table][name].rules.extend(kept)
-        for text in new.rules.get(table, []):
-            _, rule = parse_rule(text)
-            counted = counters.get(rule.text()) or Counted(rule)
-            netfilter.tables[table][rule.chain].rules.append(counted)
+        docker = new.rules.get(table, [])
+        before = old.installed.get(table) if old is not None else None
+        previous = old.rules.get(table, []) if old is not None else []
+        if before is not None and docker == previous and _untouched(netfilter.tables[table], before):
+            new.installed[table] = before
+            continue
+        new.installed[table] = _install_table(netfilter.tables[table], docker, set(previous), before)
     netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())
+
+
+def _untouched(chains: dict[str, Chain], before: Installed) -> bool:
+    """Whether every chain holds exactly the rules ``install`` left there (nobody ran iptables since)."""
+    for name, chain in chains.items():
+        left = before.chains.get(name, [])
+        if len(left) != len(chain.rules) or not all(map(is_, left, chain.rules)):
+            return False
+    return True
+
+
+def _install_table(chains: dict[str, Chain], docker: list[str], previous: set[str], before: Installed | None) -> Installed:
+    """Put ``docker`` (rule texts, in order) into ``chains`` in place of the ``previous`` ones."""
+    from simulator.kernel.ipv4.netfilter import Counted, parse_rule
+
+    known = before.texts if before is not None else {}
+    kept = set(docker)
+    counters: dict[str, Counted] = {}
+    texts: dict[int, tuple[Counted, str]] = {}
+    after: dict[str, list[Counted]] = {}  # Docker rule text -> the foreign rules that follow it
+    for chain in chains.values():
+        head: list[Counted] = []
+        anchor: str | None = None
+        for counted in chain.rules:
+            entry = known.get(id(counted))
+            text = entry[1] if entry is not None and entry[0] is counted else counted.rule.text()
+            if text in previous:
+                counters.setdefault(text, counted)
+                if text in kept:
+                    anchor = text
+            else:
+                texts[id(counted)] = (counted, text)
+                if anchor is None:
+                    head.append(counted)
+                else:
+                    after.setdefault(anchor, []).append(counted)
+        chain.rules = head
+    for text in docker:
+        counted = counters.get(text) or Counted(parse_rule(text)[1])
+        texts[id(counted)] = (counted, text)
+        rules = chains[counted.rule.chain].rules
+        rules.append(counted)
+        follow = after.pop(text, None)
+        if follow:
+            rules += follow
+    return Installed({name: list(chain.rules) for name, chain in chains.items()}, texts)
