@@ -25,9 +25,9 @@ surviving rules keep their packet and byte counters.
 
 Cost: a ``docker run`` changes a few of Docker's rules (on engines >= 28, one raw rule
 per endpoint), so the work is kept to what changed. The previous rule set carries
-what was installed (each rule's text, so nothing is printed again with
-``Rule.text()``, and only new rules are parsed); a table whose Docker rules are
-unchanged and that nobody touched since is skipped.
+each bridge's endpoint rules (``ruleset`` only formats new endpoints) and what was
+installed (each rule's text, so nothing is printed again with ``Rule.text()``); a
+table whose Docker rules are unchanged and that nobody touched since is skipped.
 """
 
 from __future__ import annotations
@@ -81,12 +81,31 @@ class RuleSet:
     chains: dict[str, list[str]] = field(default_factory=dict)  # table -> user chains
     rules: dict[str, list[str]] = field(default_factory=dict)  # table -> "-A ..." lines
     forward_policy: str = "DROP"
-    # for the next refresh (not part of the value): per table, what ``install`` left there
+    # caches for the next refresh (not part of the value): per bridge device, its
+    # endpoints and their raw-table rules; per table, what ``install`` left there
+    endpoint_rules: dict[str, tuple[tuple[IPv4Address, ...], list[str]]] = field(
+        default_factory=dict, compare=False, repr=False)
     installed: dict[str, Installed] = field(default_factory=dict, compare=False, repr=False)
 
 
-def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
-    """The rules Docker keeps for ``bridges`` (oldest first in the list)."""
+def _endpoint_rules(b: BridgeState, previous: RuleSet | None) -> list[str]:
+    """The raw-table rule per endpoint of ``b``, formatting only endpoints new since ``previous``."""
+    known = previous.endpoint_rules.get(b.device) if previous is not None else None
+    if known is not None:
+        endpoints, lines = known
+        if b.endpoints == endpoints:
+            return lines
+        if b.endpoints[:len(endpoints)] == endpoints:  # endpoints were added (docker run)
+            return lines + [f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP" for ip in b.endpoints[len(endpoints):]]
+    return [f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP" for ip in b.endpoints]
+
+
+def ruleset(profile: EngineProfile, bridges: list[BridgeState], previous: RuleSet | None = None) -> RuleSet:
+    """The rules Docker keeps for ``bridges`` (oldest first in the list).
+
+    ``previous`` (the last rule set of the same engine) only saves formatting: the
+    result does not depend on it.
+    """
     newest = list(reversed(bridges))
     rs = RuleSet()
     flt: list[str] = []
@@ -171,8 +190,9 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
                 if b.internal:
                     flt += [f"-A DOCKER-INTERNAL ! -s {b.subnet} -o {b.device} -j DROP", f"-A DOCKER-INTERNAL ! -d {b.subnet} -i {b.device} -j DROP"]
         for b in newest:
-            for ip in b.endpoints:
-                raw.append(f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP")
+            lines = _endpoint_rules(b, previous)
+            rs.endpoint_rules[b.device] = (b.endpoints, lines)
+            raw += lines
     rs.rules = {"raw": raw, "filter": flt, "nat": nat}
     return rs
 

@@ -130,6 +130,16 @@ def test_every_docker_rule_reads_back_as_iptables_prints_it(engine: str) -> None
             assert parse_rule(line)[1].text() == line
 
 
+@pytest.mark.parametrize("engine", ["20.10", "29.2"])
+def test_the_previous_rule_set_only_saves_work(engine: str) -> None:
+    prof = profile(engine)
+    first = firewall.ruleset(prof, BRIDGES)
+    grown = [*BRIDGES[:-1], bridge("br-c", "172.20.0.0/16", "172.20.0.2", "172.20.0.3", masquerade=False)]
+    shrunk = [bridge("docker0", "172.17.0.0/16", "172.17.0.3"), *BRIDGES[1:]]
+    for bridges in (BRIDGES, grown, shrunk, BRIDGES[1:]):
+        assert firewall.ruleset(prof, bridges, first) == firewall.ruleset(prof, bridges)
+
+
 def chain_texts(nf: Netfilter, table: str, chain: str) -> list[str]:
     return [c.rule.text() for c in nf.tables[table][chain].rules]
 
@@ -199,7 +209,7 @@ def test_installing_the_same_rules_again_changes_nothing() -> None:
     firewall.install(nf, one, None)
     nf.apply("raw", "-A PREROUTING -s 10.0.0.1/32 -j DROP")
     layout = {(t, n): list(c.rules) for t, chains in nf.tables.items() for n, c in chains.items()}
-    again = firewall.ruleset(prof, BRIDGES)
+    again = firewall.ruleset(prof, BRIDGES, one)
     firewall.install(nf, again, one)
     after = {(t, n): list(c.rules) for t, chains in nf.tables.items() for n, c in chains.items()}
     assert after.keys() == layout.keys()
