@@ -240,10 +240,8 @@ def fingerprint(lab: Lab) -> Any:
     containers = sorted((c.id, c.name, c.state, tuple(sorted(c.endpoints))) for c in engine.containers.values())
     networks = sorted((n.id, n.name, n.driver, str(n.subnet)) for n in engine.networks.values())
     netfilter = engine.machine.netns.ipv4.netfilter
-    # Which rules exist, not their order: the engine re-installs its rules whenever it
-    # refreshes them, which moves a learner's own FORWARD rules ahead of Docker's jumps
-    # (a known difference from dockerd, listed in docs/performance.md).
-    rules = sorted((t, ch.name, ch.policy, tuple(sorted(c.rule.text() for c in ch.rules))) for t, chains in netfilter.tables.items() for ch in chains.values())
+    # The rules in their order: refreshing Docker's rules leaves a learner's own where they were.
+    rules = sorted((t, ch.name, ch.policy, tuple(c.rule.text() for c in ch.rules)) for t, chains in netfilter.tables.items() for ch in chains.values())
     return containers, networks, rules, snapshot.take(lab)
 
 

@@ -178,7 +178,7 @@ class DockerEngine:
                     ),
                 )
             )
-        rules = firewall.ruleset(self.profile, states)
+        rules = firewall.ruleset(self.profile, states, self._firewall)
         firewall.install(self.machine.netns.ipv4.netfilter, rules, self._firewall)
         self._firewall = rules
 

@@ -15,17 +15,31 @@ Three generations (``shared/reference/docker-facts.md`` 7.3):
 Every bridge with masquerading gets ``POSTROUTING -s SUBNET ! -o BRIDGE -j
 MASQUERADE``. Newer bridges' rules come first, as Docker inserts them.
 The rule set is computed from the engine's state (pure), then installed.
+
+Installing never moves a rule dockerd did not make (dockerd adds and deletes its own
+rules one by one; it never flushes a chain the learner can write to). Each such
+"foreign" rule is anchored to the Docker rule before it in its chain (the nearest
+earlier one still installed; none: the start of the chain): a rule the learner
+appended after Docker's stays after them, one inserted on top stays on top. Docker's
+surviving rules keep their packet and byte counters.
+
+Cost: a ``docker run`` changes a few of Docker's rules (on engines >= 28, one raw rule
+per endpoint), so the work is kept to what changed. The previous rule set carries
+each bridge's endpoint rules (``ruleset`` only formats new endpoints) and what was
+installed (each rule's text, so nothing is printed again with ``Rule.text()``); a
+table whose Docker rules are unchanged and that nobody touched since is skipped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
+from operator import is_
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from simulator.engine.versions import EngineProfile
-    from simulator.kernel.ipv4.netfilter import Netfilter
+    from simulator.kernel.ipv4.netfilter import Chain, Counted, Netfilter
 
 
 @dataclass(frozen=True)
@@ -53,16 +67,45 @@ class BridgeState:
 
 
 @dataclass
+class Installed:
+    """What ``install`` left in one table: each chain's rules, and the text of each rule."""
+
+    chains: dict[str, list[Counted]]  # chain -> its rules as installed (compared by identity)
+    texts: dict[int, tuple[Counted, str]]  # id(counted) -> (counted, its ``iptables -S`` text)
+
+
+@dataclass
 class RuleSet:
     """Chains and rules per table, in ``iptables -S`` order."""
 
     chains: dict[str, list[str]] = field(default_factory=dict)  # table -> user chains
     rules: dict[str, list[str]] = field(default_factory=dict)  # table -> "-A ..." lines
     forward_policy: str = "DROP"
+    # caches for the next refresh (not part of the value): per bridge device, its
+    # endpoints and their raw-table rules; per table, what ``install`` left there
+    endpoint_rules: dict[str, tuple[tuple[IPv4Address, ...], list[str]]] = field(
+        default_factory=dict, compare=False, repr=False)
+    installed: dict[str, Installed] = field(default_factory=dict, compare=False, repr=False)
 
 
-def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
-    """The rules Docker keeps for ``bridges`` (oldest first in the list)."""
+def _endpoint_rules(b: BridgeState, previous: RuleSet | None) -> list[str]:
+    """The raw-table rule per endpoint of ``b``, formatting only endpoints new since ``previous``."""
+    known = previous.endpoint_rules.get(b.device) if previous is not None else None
+    if known is not None:
+        endpoints, lines = known
+        if b.endpoints == endpoints:
+            return lines
+        if b.endpoints[:len(endpoints)] == endpoints:  # endpoints were added (docker run)
+            return lines + [f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP" for ip in b.endpoints[len(endpoints):]]
+    return [f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP" for ip in b.endpoints]
+
+
+def ruleset(profile: EngineProfile, bridges: list[BridgeState], previous: RuleSet | None = None) -> RuleSet:
+    """The rules Docker keeps for ``bridges`` (oldest first in the list).
+
+    ``previous`` (the last rule set of the same engine) only saves formatting: the
+    result does not depend on it.
+    """
     newest = list(reversed(bridges))
     rs = RuleSet()
     flt: list[str] = []
@@ -104,7 +147,8 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
                 flt.append(f"-A DOCKER -d {p.container_ip}/32 ! -i {b.device} -o {b.device} -p {p.proto} -m {p.proto} --dport {p.container_port} -j ACCEPT")
         for b in newest:
             if b.internal:
-                flt += [f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -d {b.subnet} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 -o {b.device} ! -s {b.subnet} -j DROP"]
+                # dockerd adds "-i BR ! -d SUBNET"; iptables -S prints addresses before interfaces
+                flt += [f"-A DOCKER-ISOLATION-STAGE-1 ! -d {b.subnet} -i {b.device} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 ! -s {b.subnet} -o {b.device} -j DROP"]
             else:
                 flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
         flt.append("-A DOCKER-ISOLATION-STAGE-1 -j RETURN")
@@ -146,15 +190,21 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState]) -> RuleSet:
                 if b.internal:
                     flt += [f"-A DOCKER-INTERNAL ! -s {b.subnet} -o {b.device} -j DROP", f"-A DOCKER-INTERNAL ! -d {b.subnet} -i {b.device} -j DROP"]
         for b in newest:
-            for ip in b.endpoints:
-                raw.append(f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP")
+            lines = _endpoint_rules(b, previous)
+            rs.endpoint_rules[b.device] = (b.endpoints, lines)
+            raw += lines
     rs.rules = {"raw": raw, "filter": flt, "nat": nat}
     return rs
 
 
 def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
-    """Replace Docker's rules (``old``) with ``new``; keep everything else and the counters."""
-    from simulator.kernel.ipv4.netfilter import Chain, Counted, parse_rule
+    """Replace Docker's rules (``old``) with ``new``; keep everything else, where it was, and the counters.
+
+    A rule whose text is one of ``old``'s is Docker's (the first of a chain with that text
+    gives its counters to the same rule in ``new``); any other rule is foreign and stays
+    after the Docker rule it followed (see the module docstring).
+    """
+    from simulator.kernel.ipv4.netfilter import Chain
 
     for table, chains in new.chains.items():
         for name in chains:
@@ -162,22 +212,57 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
                 netfilter.tables[table][name] = Chain(name, None)
     netfilter.set_policy("filter", "FORWARD", new.forward_policy)
     for table in ("raw", "filter", "nat"):
-        previous = set(old.rules.get(table, [])) if old else set()
-        counters: dict[str, Counted] = {}
-        foreign: dict[str, list[Counted]] = {}
-        for chain in netfilter.tables[table].values():
-            for counted in chain.rules:
-                text = counted.rule.text()
-                if text in previous:
-                    counters.setdefault(text, counted)
-                else:
-                    foreign.setdefault(chain.name, []).append(counted)
-            chain.rules = []
-        netfilter.rule_count = 0
-        for name, kept in foreign.items():
-            netfilter.tables[table][name].rules.extend(kept)
-        for text in new.rules.get(table, []):
-            _, rule = parse_rule(text)
-            counted = counters.get(rule.text()) or Counted(rule)
-            netfilter.tables[table][rule.chain].rules.append(counted)
+        docker = new.rules.get(table, [])
+        before = old.installed.get(table) if old is not None else None
+        previous = old.rules.get(table, []) if old is not None else []
+        if before is not None and docker == previous and _untouched(netfilter.tables[table], before):
+            new.installed[table] = before
+            continue
+        new.installed[table] = _install_table(netfilter.tables[table], docker, set(previous), before)
     netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())
+
+
+def _untouched(chains: dict[str, Chain], before: Installed) -> bool:
+    """Whether every chain holds exactly the rules ``install`` left there (nobody ran iptables since)."""
+    for name, chain in chains.items():
+        left = before.chains.get(name, [])
+        if len(left) != len(chain.rules) or not all(map(is_, left, chain.rules)):
+            return False
+    return True
+
+
+def _install_table(chains: dict[str, Chain], docker: list[str], previous: set[str], before: Installed | None) -> Installed:
+    """Put ``docker`` (rule texts, in order) into ``chains`` in place of the ``previous`` ones."""
+    from simulator.kernel.ipv4.netfilter import Counted, parse_rule
+
+    known = before.texts if before is not None else {}
+    kept = set(docker)
+    counters: dict[str, Counted] = {}
+    texts: dict[int, tuple[Counted, str]] = {}
+    after: dict[str, list[Counted]] = {}  # Docker rule text -> the foreign rules that follow it
+    for chain in chains.values():
+        head: list[Counted] = []
+        anchor: str | None = None
+        for counted in chain.rules:
+            entry = known.get(id(counted))
+            text = entry[1] if entry is not None and entry[0] is counted else counted.rule.text()
+            if text in previous:
+                counters.setdefault(text, counted)
+                if text in kept:
+                    anchor = text
+            else:
+                texts[id(counted)] = (counted, text)
+                if anchor is None:
+                    head.append(counted)
+                else:
+                    after.setdefault(anchor, []).append(counted)
+        chain.rules = head
+    for text in docker:
+        counted = counters.get(text) or Counted(parse_rule(text)[1])
+        texts[id(counted)] = (counted, text)
+        rules = chains[counted.rule.chain].rules
+        rules.append(counted)
+        follow = after.pop(text, None)
+        if follow:
+            rules += follow
+    return Installed({name: list(chain.rules) for name, chain in chains.items()}, texts)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
 
 from simulator.packets.frozen import fast_init
@@ -144,7 +145,16 @@ def _network(text: str) -> IPv4Network:
 
 
 def parse_rule(text: str) -> tuple[str, Rule]:
-    """Parse ``-A|-I|-D CHAIN spec...``; returns the command letter and the rule."""
+    """Parse ``-A|-I|-D CHAIN spec...``; returns the command letter and the rule.
+
+    Memoised (the engine installs the same rules again and again; the result is a
+    frozen value); a refused rule raises every time.
+    """
+    return _parse_rule(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_rule(text: str) -> tuple[str, Rule]:
     words = shlex.split(text)
     if len(words) < 2 or words[0] not in ("-A", "-I", "-D", "--append", "--insert", "--delete"):
         raise IptablesError("no command specified")
