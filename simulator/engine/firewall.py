@@ -210,7 +210,10 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
         for name in chains:
             if name not in netfilter.tables[table]:
                 netfilter.tables[table][name] = Chain(name, None)
-    netfilter.set_policy("filter", "FORWARD", new.forward_policy)
+    if old is None:
+        # dockerd sets the policy once, when it turns IP forwarding on at start; a
+        # learner's ``iptables -P FORWARD ACCEPT`` later stays (docker-facts.md 7.3).
+        netfilter.set_policy("filter", "FORWARD", new.forward_policy)
     for table in ("raw", "filter", "nat"):
         docker = new.rules.get(table, [])
         before = old.installed.get(table) if old is not None else None

@@ -215,3 +215,15 @@ def test_installing_the_same_rules_again_changes_nothing() -> None:
     assert after.keys() == layout.keys()
     for key, rules in layout.items():
         assert len(after[key]) == len(rules) and all(a is b for a, b in zip(after[key], rules, strict=True)), key
+
+
+@pytest.mark.parametrize("engine", ["20.10", None])
+def test_the_learners_forward_policy_stays(engine: str | None) -> None:
+    """dockerd sets FORWARD's policy to DROP once, when it enables forwarding; it does not undo ``-P``."""
+    lab = Lab(seed=1, engine=engine)
+    assert lab.sh("iptables -S FORWARD").stdout.startswith("-P FORWARD DROP\n")
+    assert lab.sh("iptables -P FORWARD ACCEPT").exit_code == 0
+    lab.sh("docker network create x")
+    lab.sh("docker run -itd --name c1 --network x alpine")
+    lab.sh("docker rm -f c1")
+    assert lab.sh("iptables -S FORWARD").stdout.startswith("-P FORWARD ACCEPT\n")
