@@ -68,7 +68,7 @@ class Environment(simpy.Environment):
         A batch has exactly one callback (``_fire``) and never fails, so the generic
         path's callback list and failure check are skipped; other events take it.
         """
-        queue = self._queue
+        queue: list[Any] = self._queue
         if queue:
             head = queue[0]
             batch = head[3]
