@@ -18,6 +18,7 @@ processes beyond what the image runs, no storage.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
@@ -121,6 +122,10 @@ class DockerEngine:
             "overlay": OverlayDriver(self),
         }
         self.swarm: Swarm | None = None  # the lab's cluster, which this daemon may join
+        # Starts a container's command (``docker run -d alpine sleep 1000``) as its main
+        # process and calls ``_exited`` when it ends; answers False for a command it cannot
+        # run. Set by whoever runs programs (the Lab); without one, such a container exits.
+        self.main_runner: Callable[[Container], bool] | None = None
         reserved = [a.network for a in machine.netns.ipv4.addresses if a.scope != "host"]
         reserved += [IPv4Network(f"{ns}/32") for ns in machine.resolv_conf_nameservers]
         self.subnets = SubnetAllocator(profile.subnet_allocation, reserved)
@@ -528,7 +533,7 @@ class DockerEngine:
         container.pid = self.machine.next_pid()
         self.refresh_firewall()
         self._start_services(container)
-        if not container.stays_up:
+        if not container.stays_up and (self.main_runner is None or not self.main_runner(container)):
             self.sim.call_later(0.05, lambda: self._exited(container, 0))
 
     def _start_services(self, container: Container) -> None:

@@ -9,6 +9,7 @@ in. Errors are the tools' own words and exit statuses.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Generator
 from typing import Any
 
@@ -171,6 +172,9 @@ def sleep(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         return 1
     total = 0.0
     for word in argv[1:]:
+        if word.lower() in ("inf", "infinity"):  # coreutils and busybox (strtod): sleep forever
+            total = math.inf
+            continue
         unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(word[-1:])
         number = word[:-1] if unit else word
         try:
@@ -182,6 +186,9 @@ def sleep(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             ctx.err(f"sleep: invalid time interval '{word}'\nTry 'sleep --help' for more information.\n")
             return 1
         total += value * (unit or 1)
+    if math.isinf(total):
+        yield ctx.sim.env.event()  # never triggered: until the container stops (or a day passes)
+        return 0
     yield ctx.sim.env.timeout(total)
     return 0
 

@@ -40,6 +40,8 @@ SUBCOMMANDS = (
     "network", "version", "images", "container", "port", "inspect", "swarm", "node",
 )
 
+SHELLS = frozenset({"bash", "sh", "ash"})  # a container whose command is a shell needs a terminal to stay up
+
 
 @dataclass
 class CliOutcome:
@@ -192,7 +194,7 @@ class DockerCli:
         container.image_ref = req.image_ref  # type: ignore[attr-defined]
         detach = p.flag("detach")
         has_command = bool(req.command) and req.command != req.image.cmd
-        shell_cmd = not has_command or req.command[0] in ("bash", "sh", "/bin/bash", "/bin/sh", "ash")
+        shell_cmd = not has_command or req.command[0].rsplit("/", 1)[-1] in SHELLS
         if not detach and has_command and not shell_cmd:
             # The command is the container's main process: run it, then the container exits.
             container.tty = container.interactive = True
@@ -284,7 +286,7 @@ class DockerCli:
                 raise DockerError(f"Container {container.id} is not running")
             raise DockerError(f"container {container.id} is not running")
         argv = p.args[1:]
-        if argv[0] in ("bash", "sh", "/bin/bash", "/bin/sh", "ash") and len(argv) == 1:
+        if argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) == 1:
             if p.flag("interactive") and p.flag("tty"):
                 return CliOutcome(attach=container, attach_stops_container=False)
             return CliOutcome()

@@ -24,7 +24,7 @@ from simulator.programs import resolver, textutils
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import files, shell, snapshot
-from simulator.scenario.docker_cli import CliOutcome, DockerCli
+from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
 from simulator.trace.records import CommandRun, TopologyChanged
@@ -102,6 +102,8 @@ class Lab:
         self.swarm = Swarm(self.sim)  # the one cluster the lab's daemons may form (docker swarm init/join)
         for daemon in self.engines.values():
             daemon.swarm = self.swarm
+        for daemon in self.engines.values():
+            daemon.main_runner = self._start_main
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
         self._stderr_first = False
@@ -273,12 +275,57 @@ class Lab:
             return "", "", 0
         return self._exec(container, argv, via_docker=False)
 
+    def _start_main(self, container: Container) -> bool:
+        """``docker run -d IMAGE CMD``: CMD is the container's main process; the container exits when it does.
+
+        Only a command the image has; a shell (no terminal) exits at once, as before.
+        """
+        argv = list(container.command)
+        if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
+            return False
+        program = self._program(container, argv[0])
+        if program is None or container.netns is None:
+            return False
+        engine = self._engine_of(container)
+        started = container.started_at
+
+        def alive() -> bool:  # this run of the container (a restart runs the command anew)
+            return container.running and container.started_at == started
+
+        process = self.sim.env.process(_background(program(self._context(engine, container), argv), alive))
+
+        def ended(event: Any) -> None:
+            if alive():
+                engine._exited(container, int(event.value or 0) if event.ok else 1)
+
+        process.callbacks.append(ended)
+        return True
+
+    @staticmethod
+    def _program(container: Container, word: str) -> Any:
+        """The program ``word`` names, if the container's image (or what was installed in it) has it."""
+        name = word.rsplit("/", 1)[-1]
+        program = PROGRAMS.get(name)
+        if program is None or (name not in container.image.tools and name not in container.extra_tools):
+            return None
+        return program
+
+    def _context(self, engine: DockerEngine, container: Container) -> ProcessContext:
+        assert container.netns is not None
+        image = container.image
+        ctx = ProcessContext(
+            self.sim, container.netns, image.flavour, container.hostname, self.machines[engine.machine.name].next_pid(),
+            files=files.container_files(engine, container), environ=files.container_environ(engine, container),
+        )
+        ctx.userland = image.repository
+        self._wire_resolver(ctx)
+        return ctx
+
     def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False) -> tuple[str, str, int]:
         """Run ``argv`` inside ``container`` (``docker exec`` or its shell; ``-d``: in the background)."""
         image = container.image
-        name = argv[0].rsplit("/", 1)[-1]
-        program = PROGRAMS.get(name)
-        if program is None or (name not in image.tools and name not in container.extra_tools):
+        program = self._program(container, argv[0])
+        if program is None:
             if via_docker:
                 if self.profile.cli_error_style == "see-help":
                     msg = f'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
@@ -288,14 +335,7 @@ class Lab:
             if image.flavour == "busybox":
                 return "", f"/bin/sh: {argv[0]}: not found\n", 127
             return "", f"bash: {argv[0]}: command not found\n", 127
-        assert container.netns is not None
-        engine = self._engine_of(container)
-        ctx = ProcessContext(
-            self.sim, container.netns, image.flavour, container.hostname, self.machines[engine.machine.name].next_pid(),
-            files=files.container_files(engine, container), environ=files.container_environ(engine, container),
-        )
-        ctx.userland = image.repository
-        self._wire_resolver(ctx)
+        ctx = self._context(self._engine_of(container), container)
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
             self.sim.env.process(_background(program(ctx, argv), lambda: container.running))
             return "", "", 0

@@ -174,3 +174,28 @@ def test_published_port_reached_from_the_internet_keeps_the_clients_address():
     assert seen and seen[0].src.exploded == "203.0.113.1"  # DNAT keeps the client's address
     lab.sh("docker stop web")
     assert lab.sh("curl -s http://192.168.1.10:8080/", on="internet").exit_code == 7
+
+
+def test_a_detached_command_is_the_containers_main_process():
+    """``docker run -d IMAGE sleep N`` runs N seconds and exits 0; a restart runs it anew; stop kills it."""
+    lab = Lab(seed=1)
+    assert lab.sh("docker run -d --name short alpine sleep 5").exit_code == 0
+    assert lab.sh("docker run -d --name forever ubuntu:14.04 sleep infinity").exit_code == 0
+    assert lab.sh("docker run -d --name shell alpine").exit_code == 0  # sh without a terminal
+
+    def states() -> dict[str, str]:
+        lines = lab.sh("docker ps -a --format '{{.Names}} {{.Status}}'").stdout.splitlines()
+        return {name: " ".join(rest.split()[:2]) for name, rest in (line.split(" ", 1) for line in lines)}
+
+    lab.sh("sleep 1")
+    assert states() == {"shell": "Exited (0)", "forever": "Up 1", "short": "Up 2"}
+    assert lab.sh("docker exec short ping -c 1 172.17.0.3").exit_code == 0  # it has its network meanwhile
+    lab.sh("sleep 10")
+    assert states()["short"] == "Exited (0)"
+    assert lab.sh("docker start short").exit_code == 0
+    lab.sh("sleep 3")
+    assert states()["short"] == "Up 3"  # the command runs again
+    lab.sh("sleep 3")
+    assert states()["short"] == "Exited (0)"
+    lab.sh("docker stop forever")  # sleep as PID 1 ignores SIGTERM: killed after 10 s
+    assert states() == {"shell": "Exited (0)", "forever": "Exited (137)", "short": "Exited (0)"}
