@@ -56,6 +56,27 @@ The theory: what each tool reads, and how it prints it
     followed by ``valid_lft ... preferred_lft ...``.  IPv6 addresses carry no
     label, hence the famous trailing space in ``scope link ``.
 
+``ip -o`` / ``ip -br`` (``ip/ip.c``, ``ip/ipaddress.c``, ``ip/ipneigh.c``)
+    ``-o[neline]`` sets the line separator ``_SL_`` to a backslash: every
+    newline *inside* a record is printed as a backslash, so ``ip -o link`` is
+    one line per device (``...qlen 1000``, backslash, ``    link/ether ...``).
+    For ``ip -o addr``
+    every address is its own record, prefixed with ``"%u: %s"`` (ifindex and
+    the bare name, no ``@peer``); iproute2 >= 4.x and BusyBox 1.36 print no
+    link records at all, iproute2 3.12 skips them only under ``-4`` (its
+    ``no_link`` is set inside ``if (filter.family && ...)``), so a plain
+    ``ip -o addr`` there prints each link's record before its addresses.
+    ``-br[ief]`` (iproute2 >= 4.3; not in 3.12, whose ``ip`` answers
+    ``Option "-br" is unknown``, nor in BusyBox, which prints its usage)
+    prints one line per device: ``"%-16s "`` name (with ``@peer``),
+    ``"%-14s "`` operstate, then for ``link`` the MAC and the flags, for
+    ``addr`` each address as ``"%s/%d "``.  A device without any address is
+    still listed (``ipaddr_filter``'s ``missing_net_address``) unless ``-4``
+    asks for IPv4 ones.  ``-br neigh`` prints ``"%-39s "`` address,
+    ``"%-16s "`` device (left out under ``dev DEV``) and the MAC with no
+    trailing space.  ``ip route`` has no brief form: ``-br route`` prints the
+    ordinary table, as do ``-o route`` and ``-o neigh`` (one line already).
+
 ``ip route`` (``ip/iproute.c:print_route``; BusyBox ``libiproute/iproute.c``)
     Dumps ``RTM_GETROUTE`` for the main table.  iproute2 3.12 prints
     ``" proto %s "``, ``" scope %s "``, ``" src %s "`` and ``" metric %d "``
@@ -163,8 +184,13 @@ __all__ = [
     "brctl_show",
     "ifconfig",
     "ip_addr",
+    "ip_addr_brief",
+    "ip_addr_oneline",
     "ip_link",
+    "ip_link_brief",
+    "ip_link_oneline",
     "ip_neigh",
+    "ip_neigh_brief",
     "ip_route",
     "ping",
 ]
@@ -620,6 +646,108 @@ def ip_addr(links: Sequence[LinkView], flavour: str, stats: bool = False) -> str
     return "".join(out)
 
 
+def _one_line(text: str) -> str:
+    """A record printed with ``_SL_`` = ``\\``: its inner newlines become backslashes."""
+    return text.removesuffix("\n").replace("\n", "\\") + "\n"
+
+
+def _selected(links: Sequence[LinkView], index: int | None) -> list[LinkView]:
+    return [link for link in links if index is None or link.index == index]
+
+
+def ip_link_oneline(
+    links: Sequence[LinkView], flavour: str, stats: bool = False, index: int | None = None
+) -> str:
+    """``ip -o link``: each device's stanza on one line (``index``: only that device).
+
+    ``links`` are all links of the namespace (peer names are resolved among them).
+
+    >>> lo = LinkView(1, "lo", None, None, "loopback", True, True, 65536, "noqueue",
+    ...               "UNKNOWN", None, "00:00:00:00:00:00", (), None, False, 0, 0, 0, 0)
+    >>> print(ip_link_oneline([lo], "busybox"), end="")
+    1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+    """
+    _check_flavour(flavour)
+    _check_stats(stats, flavour)
+    cache = _by_index(links)
+    return "".join(
+        _one_line(_link_header(link, cache, flavour, do_link=True) + (_link_stats(link) if stats else ""))
+        for link in _selected(links, index)
+    )
+
+
+def ip_addr_oneline(
+    links: Sequence[LinkView], flavour: str, inet_only: bool = False, index: int | None = None
+) -> str:
+    """``ip -o addr`` (``inet_only``: ``ip -4 -o addr``): one line per address,
+    ``"N: name"`` first; iproute2 3.12 without ``-4`` also prints each link's record."""
+    _check_flavour(flavour)
+    cache = _by_index(links)
+    out: list[str] = []
+    for link in _selected(links, index):
+        if inet_only and not link.addrs:
+            continue
+        if flavour == _UBUNTU and not inet_only:
+            out.append(_one_line(_link_header(link, cache, flavour, do_link=False)))
+        records = [_addr_lines(addr, flavour) for addr in link.addrs]
+        if not inet_only:
+            inet6 = _inet6_lines(link).splitlines(keepends=True)
+            records += ["".join(inet6[i:i + 2]) for i in range(0, len(inet6), 2)]
+        out.extend(f"{link.index}: {link.name}" + _one_line(record) for record in records)
+    return "".join(out)
+
+
+def _brief_name(link: LinkView, cache: Mapping[int, LinkView]) -> tuple[str, bool]:
+    """``print_name_and_link("%-16s ")``: the name with its ``@peer``, and M-DOWN."""
+    suffix, mdown = _peer_suffix(link, cache, honour_netnsid=True, unknown_is_down=False)
+    return f"{link.name + suffix:<16} {link.operstate:<14} ", mdown
+
+
+def _check_brief(flavour: str) -> None:
+    if flavour != _HOST:
+        raise ValueError(f"ip -br exists from iproute2 4.3 on; not in {flavour!r}")
+
+
+def ip_link_brief(links: Sequence[LinkView], flavour: str, index: int | None = None) -> str:
+    """``ip -br link``: name, operstate, MAC and flags, one device a line (iproute2 6.1).
+
+    >>> lo = LinkView(1, "lo", None, None, "loopback", True, True, 65536, "noqueue",
+    ...               "UNKNOWN", None, "00:00:00:00:00:00", (), None, False, 0, 0, 0, 0)
+    >>> ip_link_brief([lo], "host").replace(" ", ".")
+    'lo...............UNKNOWN........00:00:00:00:00:00.<LOOPBACK,UP,LOWER_UP>.\\n'
+    """
+    _check_flavour(flavour)
+    _check_brief(flavour)
+    cache = _by_index(links)
+    out = ""
+    for link in _selected(links, index):
+        head, mdown = _brief_name(link, cache)
+        out += f"{head}{link.mac} {_ip_flags(_kernel_flags(link), mdown)}\n"
+    return out
+
+
+def ip_addr_brief(
+    links: Sequence[LinkView], flavour: str, inet_only: bool = False, index: int | None = None
+) -> str:
+    """``ip -br addr`` (``inet_only``: ``ip -br -4 addr``): name, operstate and
+    every address as ``ADDR/LEN `` on one line (iproute2 6.1)."""
+    _check_flavour(flavour)
+    _check_brief(flavour)
+    cache = _by_index(links)
+    out = ""
+    for link in _selected(links, index):
+        if inet_only and not link.addrs:
+            continue
+        words = [f"{addr.ip}/{addr.prefixlen} " for addr in link.addrs]
+        if not inet_only:
+            if link.ipv6_loopback:
+                words.append("::1/128 ")
+            if link.ipv6_link_local is not None:
+                words.append(f"{link.ipv6_link_local}/64 ")
+        out += _brief_name(link, cache)[0] + "".join(words) + "\n"
+    return out
+
+
 def _check_stats(stats: bool, flavour: str) -> None:
     if stats and flavour != _HOST:
         raise ValueError(f"ip -s is rendered for the host flavour only, not {flavour!r}")
@@ -706,6 +834,20 @@ def ip_neigh(neighs: Sequence[NeighbourView], flavour: str) -> str:
         if neigh.state not in _NUD_ORDER:
             raise ValueError(f"unknown neighbour state {neigh.state!r}")
     return "".join(_neigh_line(n, flavour) for n in neighs if n.state != "NOARP")
+
+
+def ip_neigh_brief(neighs: Sequence[NeighbourView], flavour: str, show_dev: bool = True) -> str:
+    """``ip -br neigh`` (iproute2 6.1): address, device (not under ``dev DEV``:
+    ``show_dev=False``) and MAC; no state, no trailing space after the MAC."""
+    _check_flavour(flavour)
+    _check_brief(flavour)
+    out = ""
+    for neigh in neighs:
+        if neigh.state == "NOARP":
+            continue
+        out += f"{neigh.ip!s:<39} " + (f"{neigh.dev:<16} " if show_dev else "")
+        out += (neigh.lladdr or "") + "\n"
+    return out
 
 
 # --------------------------------------------------------------------------

@@ -25,16 +25,57 @@ IP_OBJECTS = {
 }
 
 
+_BUSYBOX_IP_USAGE = (
+    "BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\n"
+    "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n"
+)
+
+
+def _ip_option(word: str) -> str | None:
+    """The modelled global option ``word`` spells, as ``ip.c`` matches it: any prefix
+    of the long name (``-o``, ``-onel``, ``--oneline``); ``-b`` alone is ``-batch``."""
+    name = word[2:] if word.startswith("--") else word[1:]
+    if not word.startswith("-") or not name:
+        return None
+    if name == "4":
+        return "-4"
+    for option, long_name, shortest in (("-o", "oneline", 1), ("-br", "brief", 2),
+                                         ("-s", "statistics", 1), ("-s", "stats", 1), ("-d", "details", 1)):
+        if len(name) >= shortest and long_name.startswith(name):
+            return option
+    return None
+
+
 def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    """``ip [-4] [-s] OBJECT [show|list] [dev DEV]``; changes (``add``, ``set``, ``del``) in ``iproute``."""
-    args = [a for a in argv[1:] if a not in ("-4", "-s", "-d")]
+    """``ip [-4] [-s] [-o] [-br] OBJECT [show|list] [dev DEV]``; changes (``add``, ``set``,
+    ``del``) in ``iproute``.
+
+    ``-o`` (oneline) prints each record on one line, ``-br`` (brief, iproute2 >= 4.3:
+    host flavour only) one line per device; see ``render``.
+    """
+    options: set[str] = set()
+    words = argv[1:]
+    while words and (option := _ip_option(words[0])) is not None:
+        if option == "-br" and ctx.flavour != "host":
+            if ctx.busybox:  # ip_parse_common_args(): not an option of BusyBox's ip
+                ctx.err(_BUSYBOX_IP_USAGE)
+                return 1
+            word = words[0][1:] if words[0].startswith("--") else words[0]
+            ctx.err(f'Option "{word}" is unknown, try "ip -help".\n')  # iproute2 3.12 predates -brief
+            return 255
+        options.add(option)
+        words = words[1:]
+    brief = "-br" in options
+    oneline = "-o" in options
+    inet_only = "-4" in options or "-4" in words
+    args = [a for a in words if a not in ("-4", "-s", "-d")]
     if not args:
         ctx.err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
         return 255
     obj = IP_OBJECTS.get(args[0])
     if obj is None:
         if ctx.busybox:
-            ctx.err(f"ip: unknown command '{args[0]}'\n" if False else "BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n")
+            ctx.err(_BUSYBOX_IP_USAGE)
             return 1
         ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
         return 1
@@ -61,12 +102,25 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             if not views:
                 ctx.err(f'Device "{dev}" does not exist.\n')
                 return 1
-        if "-4" in argv and obj == "address":  # IPv4 only: links that have an inet address, no inet6 lines
+        if brief or oneline:  # every link renders (peer names), one or all print
+            every = netinfo.links(ns)
+            index = views[0].index if dev is not None else None
+            if brief and obj == "address":
+                ctx.out(render.ip_addr_brief(every, ctx.flavour, inet_only=inet_only, index=index))
+            elif brief:
+                ctx.out(render.ip_link_brief(every, ctx.flavour, index=index))
+            elif obj == "address":
+                ctx.out(render.ip_addr_oneline(every, ctx.flavour, inet_only=inet_only, index=index))
+            else:
+                stats = ("-s" in options or "-s" in words) and ctx.flavour == "host"
+                ctx.out(render.ip_link_oneline(every, ctx.flavour, stats=stats, index=index))
+            return 0
+        if inet_only and obj == "address":  # IPv4 only: links that have an inet address, no inet6 lines
             views = [dataclasses.replace(v, ipv6_link_local=None, ipv6_loopback=False) for v in views if v.addrs]
             text = render.ip_addr(views, ctx.flavour)
             ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
             return 0
-        stats = "-s" in argv and ctx.flavour == "host"  # -s: only iproute2 6.1's layout is rendered
+        stats = ("-s" in options or "-s" in words) and ctx.flavour == "host"  # only iproute2 6.1's -s layout is rendered
         if dev is not None and ctx.flavour == "host":
             # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
             # render them all, keep the device's own stanza.
@@ -75,7 +129,7 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             return 0
         ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour, stats=stats))
         return 0
-    if obj == "route":
+    if obj == "route":  # -o and -br print the ordinary table: ip/iproute.c has no brief form
         routes = netinfo.routes(ns)
         if dev is not None:
             routes = [r for r in routes if r.dev == dev]
@@ -84,7 +138,10 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     neighs = netinfo.neighbours(ns)
     if dev is not None:
         neighs = [n for n in neighs if n.dev == dev]
-    ctx.out(render.ip_neigh(neighs, ctx.flavour))
+    if brief:
+        ctx.out(render.ip_neigh_brief(neighs, ctx.flavour, show_dev=dev is None))
+        return 0
+    ctx.out(render.ip_neigh(neighs, ctx.flavour))  # -o: a neighbour is one line already
     return 0
     yield
 

@@ -21,7 +21,8 @@ rewrites, each rule with its reason:
   plugs a veth into the LAN-switch namespace instead, so the real link shows
   ``eth0@ifN``, ``link-netnsid N`` and the veth's ``noqueue`` qdisc (this kernel has no
   ``sch_fq_codel`` to give it the NIC's ``fq_codel``).  Only that device's header
-  lines are rewritten.
+  lines are rewritten (in ``ip -o link`` the one line; in ``ip -br`` the name column,
+  ``eth0@ifN`` back to ``eth0``).
 * ``no bridge VLAN filtering``: a kernel without ``CONFIG_BRIDGE_VLAN_FILTERING`` (the
   test probes for it) has no default-VLAN FDB entries, so the model's
   ``... vlan 1 master BR permanent`` lines are dropped.  With VLAN filtering they are
@@ -90,6 +91,12 @@ SETTLE_S = 6.0
 COMMANDS = (
     "ip addr",
     "ip link",
+    "ip -o addr",
+    "ip -4 -o addr",
+    "ip -o link",
+    "ip -br addr",
+    "ip -br -4 addr",
+    "ip -br link",
     "ip route",
     "ip neigh",
     "ip -s link",
@@ -269,11 +276,17 @@ def _names_for_numbers(text: str) -> str:
 
 
 def _stand_in_nic(text: str, dev: str) -> str:
-    """The header of a veth that stands in for a NIC, as the NIC's."""
+    """The header of a veth that stands in for a NIC, as the NIC's (``ip``, ``ip -o``, ``ip -br``)."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
+        brief = re.match(rf"^{re.escape(dev)}@if\d+ +(?=[A-Z])", line)
+        if brief:
+            lines[i] = f"{dev:<16} " + line[brief.end():]
+            continue
         m = re.match(rf"^(\d+: {re.escape(dev)})@if\d+(: .*) qdisc noqueue (.*)$", line)
-        if m and i + 1 < len(lines):
+        if m and "\\    link/" in line:  # ip -o link: header and link/ether on one line
+            lines[i] = re.sub(r" link-netnsid \d+$", "", f"{m.group(1)}{m.group(2)} qdisc fq_codel {m.group(3)}")
+        elif m and i + 1 < len(lines):
             lines[i] = f"{m.group(1)}{m.group(2)} qdisc fq_codel {m.group(3)}"
             lines[i + 1] = re.sub(r" link-netnsid \d+$", "", lines[i + 1])
     return "\n".join(lines)
@@ -458,6 +471,14 @@ def test_normalisation_rules_are_narrow() -> None:
     real_ip = sim_ip.replace("eth0: <", "eth0@if7: <").replace("qdisc fq_codel", "qdisc noqueue")
     real_ip = real_ip.replace("ff:ff:ff:ff:ff:ff\n5:", "ff:ff:ff:ff:ff:ff link-netnsid 3\n5:")
     assert normalise("ip link", "host", sim_ip, real_ip, facts)[:2] == (sim_ip, sim_ip)
+    sim_o = sim_ip.replace("\n    link/", "\\    link/")
+    real_o = real_ip.replace("\n    link/", "\\    link/")
+    assert normalise("ip -o link", "host", sim_o, real_o, facts)[:2] == (sim_o, sim_o)
+    assert normalise("ip -o link", "host", sim_o, real_o.replace("netnsid 0", "netnsid 1"), facts)[1] != sim_o
+    sim_br = "eth0             UP             192.168.1.10/24 \nveth1@if4        UP             \n"
+    real_br = sim_br.replace("eth0            ", "eth0@if7        ")
+    assert normalise("ip -br addr", "host", sim_br, real_br, facts)[:2] == (sim_br, sim_br)
+    assert normalise("ip -br addr", "host", sim_br, real_br.replace("veth1@if4", "veth1@if9"), facts)[1] != sim_br
     wrong_peer = real_ip.replace("veth1@if4", "veth1@if9")
     assert normalise("ip link", "host", sim_ip, wrong_peer, facts)[1] != sim_ip  # only eth0 is a stand-in
     assert normalise("ip link", "c1", sim_ip, real_ip, facts)[1] == real_ip  # and only on its node
