@@ -758,11 +758,12 @@ def _check_stats(stats: bool, flavour: str) -> None:
 # --------------------------------------------------------------------------
 
 
-def _route_line(route: RouteView, flavour: str) -> str:
+def _route_line(route: RouteView, flavour: str, show_dev: bool = True) -> str:
     out = f"{route.dst} "
     if route.via is not None:
         out += f"via {route.via} "
-    out += f"dev {route.dev} "
+    if show_dev:  # print_route: no "dev NAME" when the listing was filtered by device
+        out += f"dev {route.dev} "
     proto = route.proto if route.proto not in (None, "boot") else None
     if flavour == _HOST:
         if proto is not None:
@@ -794,10 +795,10 @@ def _route_line(route: RouteView, flavour: str) -> str:
     return out + "\n"
 
 
-def ip_route(routes: Sequence[RouteView], flavour: str) -> str:
-    """``ip route show`` (main table) in the kernel's dump order."""
+def ip_route(routes: Sequence[RouteView], flavour: str, show_dev: bool = True) -> str:
+    """``ip route show [dev DEV]`` (main table) in the kernel's dump order."""
     _check_flavour(flavour)
-    return "".join(_route_line(route, flavour) for route in routes)
+    return "".join(_route_line(route, flavour, show_dev) for route in routes)
 
 
 # --------------------------------------------------------------------------
@@ -807,8 +808,9 @@ def ip_route(routes: Sequence[RouteView], flavour: str) -> str:
 _NUD_ORDER = ("INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT")
 
 
-def _neigh_line(neigh: NeighbourView, flavour: str) -> str:
-    out = f"{neigh.ip} dev {neigh.dev} "
+def _neigh_line(neigh: NeighbourView, flavour: str, show_dev: bool = True) -> str:
+    # print_neigh: "dev NAME" only when no device filter was given (all three tools)
+    out = f"{neigh.ip} dev {neigh.dev} " if show_dev else f"{neigh.ip} "
     if flavour == _HOST:
         if neigh.lladdr is not None:
             out += f"lladdr {neigh.lladdr} "
@@ -827,13 +829,13 @@ def _neigh_line(neigh: NeighbourView, flavour: str) -> str:
     return out + f" {neigh.state}\n"
 
 
-def ip_neigh(neighs: Sequence[NeighbourView], flavour: str) -> str:
-    """``ip neigh show``; like the real tool it hides ``NOARP`` entries."""
+def ip_neigh(neighs: Sequence[NeighbourView], flavour: str, show_dev: bool = True) -> str:
+    """``ip neigh show [dev DEV]``; like the real tool it hides ``NOARP`` entries (and the device under ``dev``)."""
     _check_flavour(flavour)
     for neigh in neighs:
         if neigh.state not in _NUD_ORDER:
             raise ValueError(f"unknown neighbour state {neigh.state!r}")
-    return "".join(_neigh_line(n, flavour) for n in neighs if n.state != "NOARP")
+    return "".join(_neigh_line(n, flavour, show_dev) for n in neighs if n.state != "NOARP")
 
 
 def ip_neigh_brief(neighs: Sequence[NeighbourView], flavour: str, show_dev: bool = True) -> str:

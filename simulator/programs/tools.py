@@ -133,7 +133,7 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         routes = netinfo.routes(ns)
         if dev is not None:
             routes = [r for r in routes if r.dev == dev]
-        ctx.out(render.ip_route(routes, ctx.flavour))
+        ctx.out(render.ip_route(routes, ctx.flavour, show_dev=dev is None))
         return 0
     neighs = netinfo.neighbours(ns)
     if dev is not None:
@@ -141,7 +141,7 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if brief:
         ctx.out(render.ip_neigh_brief(neighs, ctx.flavour, show_dev=dev is None))
         return 0
-    ctx.out(render.ip_neigh(neighs, ctx.flavour))  # -o: a neighbour is one line already
+    ctx.out(render.ip_neigh(neighs, ctx.flavour, show_dev=dev is None))  # -o: a neighbour is one line already
     return 0
     yield
 

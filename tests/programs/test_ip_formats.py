@@ -255,3 +255,15 @@ def test_busybox_has_oneline_but_not_brief(lab: Lab) -> None:
     assert "link/" not in out and out.startswith("1: lo    inet 127.0.0.1/8 scope host lo\\")
     link = lab.sh("docker exec b1 ip -o link").stdout.splitlines()
     assert len(link) == 2 and link[1].startswith("2: eth0@if") and " state UP \\    link/ether " in link[1]
+
+
+def test_a_device_filter_leaves_the_device_out_of_each_line() -> None:
+    """iproute2's print_route and print_neigh print ``dev NAME`` only without ``dev`` in the command."""
+    lab = Lab(seed=1)
+    lab.sh("docker run -itd --name c1 nicolaka/netshoot")
+    lab.sh("docker exec c1 ping -c 1 172.17.0.1")
+    assert lab.sh("ip route show dev eth0").stdout == "default via 192.168.1.1 proto static \n192.168.1.0/24 proto kernel scope link src 192.168.1.10 \n"
+    assert "dev eth0" in lab.sh("ip route").stdout
+    neigh = lab.sh("docker exec c1 ip neigh show dev eth0").stdout
+    assert neigh.startswith("172.17.0.1 lladdr ") and "dev" not in neigh
+    assert lab.sh("docker exec c1 ip neigh").stdout.startswith("172.17.0.1 dev eth0 lladdr ")
