@@ -21,7 +21,7 @@ configuration paths do this; no frame or packet ever does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from simulator.kernel.devices.loopback import Loopback
 from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 class NetworkNamespace:
     """One network namespace."""
 
+    created: ClassVar[int] = 0  # namespaces made so far, in any simulation (a watcher's cue to look for new ones)
+
     def __init__(self, sim: Simulation, node: str) -> None:
+        NetworkNamespace.created += 1
         self.sim = sim
         self.node = node
         self.devices: dict[str, Device] = {}
@@ -81,8 +84,9 @@ class NetworkNamespace:
         """Register a device created in (or moved into) this namespace."""
         if device.name in self.devices:
             raise FileExistsError("RTNETLINK answers: File exists")
-        taken = {d.ifindex for d in self.devices.values()}
-        if ifindex is None or ifindex in taken:
+        # Every index here is below _next_ifindex: only a lower one can be taken (the host's
+        # namespace has two devices per container, so it is not looked for in vain).
+        if ifindex is None or (ifindex < self._next_ifindex and any(d.ifindex == ifindex for d in self.devices.values())):
             ifindex = self._next_ifindex
         device.ifindex = ifindex
         self._next_ifindex = max(self._next_ifindex, ifindex + 1)

@@ -26,17 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.kernel.devices.veth import Veth
 from simulator.kernel.links import stacked_on
+from simulator.kernel.namespace import NetworkNamespace
 from simulator.trace.records import ChunkedTuple
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container
     from simulator.engine.docker_engine import DockerEngine
     from simulator.kernel.devices.device import Device
-    from simulator.kernel.namespace import NetworkNamespace
     from simulator.scenario.lab import Lab
 
 _IFINDEX = attrgetter("ifindex")
-_NETNS = attrgetter("netns")
 
 
 def _namespace(ns: NetworkNamespace, kind: str, machine: str, extra: tuple[Any, ...] = ()) -> tuple[Any, ...]:
@@ -122,7 +121,9 @@ class _Seq:
         n = len(items)
         if n <= size:
             flat = tuple(items)
-            value: Sequence[Any] = old if type(old) is tuple and old == flat else flat
+            value: Sequence[Any] = flat
+            if type(old) is tuple and old == flat:
+                value = self.items[:] = old  # the items as published: an equal one is not rebuilt later
         elif not self._dirty and self._tail >= n and len(old) == n:
             value = old
         else:
@@ -146,6 +147,7 @@ class _Seq:
         size = ChunkedTuple.SIZE
         chunk = tuple(self.items[c * size:(c + 1) * size])
         if c < len(previous) and previous[c] == chunk:  # identical items compare by identity, in C
+            self.items[c * size:(c + 1) * size] = previous[c]  # the items as published (an equal one may be new)
             return previous[c]
         return chunk
 
@@ -169,16 +171,17 @@ class _Entry:
 class _Engine:
     """One engine's containers as the last snapshot saw them, in creation order."""
 
-    __slots__ = ("containers", "listed", "netns", "number", "next", "shown", "numbers", "overlay")
+    __slots__ = ("containers", "listed", "number", "next", "shown", "numbers", "quiet", "hidden", "overlay")
 
     def __init__(self) -> None:
         self.containers: dict[str, Container] | None = None  # the engine's dict they were read from
         self.listed: list[Container] = []  # every container, in the dict's (creation) order
-        self.netns: list[NetworkNamespace | None] = []  # their namespaces then
         self.number: dict[str, int] = {}  # container id -> its rank in creation order
         self.next = 0
         self.shown: dict[str, NetworkNamespace] = {}  # container id -> the namespace the snapshot shows for it
         self.numbers: list[int] = []  # the ranks of the shown ones, ascending: their order in the snapshot
+        self.quiet: dict[str, Container] = {}  # shown, without endpoints: stopping one changes no namespace
+        self.hidden: dict[str, Container] = {}  # not shown, but would be once started
         self.overlay: list[NetworkNamespace] = []  # the overlay driver's namespaces, after the containers
 
 
@@ -188,8 +191,8 @@ class Snapshots:
     Namespaces report their changes to ``self._dirty`` (their ``watcher``, with the
     devices concerned in ``changed``): a snapshot re-reads those devices' lines and
     patches the namespace's row list and the snapshot's namespace list. An engine's
-    containers are followed as they are appended to its dict (in creation order); one
-    pass in C over their ``netns`` finds the ones started, stopped or restarted.
+    containers are followed as they are appended to its dict (in creation order), and
+    only the ones that may have started or stopped are looked at (see ``_containers``).
     """
 
     def __init__(self) -> None:
@@ -199,6 +202,7 @@ class Snapshots:
         self._machines: list[NetworkNamespace] = []
         self._engines: list[tuple[str, DockerEngine, _Engine]] = []
         self._shown: dict[NetworkNamespace, tuple[_Engine, Container]] = {}  # a container's namespace -> whose
+        self._born = -1  # ``NetworkNamespace.created`` at the last snapshot
         self._last: tuple[Any, ...] | None = None
 
     def take(self, lab: Lab) -> tuple[Any, ...]:
@@ -215,6 +219,8 @@ class Snapshots:
             elif ns not in self._entries:  # no longer shown: forget what it collected
                 ns.changed.clear()
                 ns.reread = False
+        born = NetworkNamespace.created != self._born
+        self._born = NetworkNamespace.created
         seq = self._seq
         machines = [machine.netns for machine in lab.machines.values()]
         values = [self._read(machine.netns, "docker-host" if name in lab.engines else name, name, None)
@@ -224,7 +230,7 @@ class Snapshots:
         self._machines = machines
         offset = len(machines)
         for host, engine, view in self._engines:
-            self._containers(host, engine, view, offset, pending.get(id(view), []))
+            self._containers(host, engine, view, offset, pending.get(id(view), []), born)
             offset += len(view.numbers)
             overlay = engine.drivers.get("overlay")
             namespaces: list[NetworkNamespace] = list(getattr(overlay, "namespaces", list)())
@@ -265,32 +271,31 @@ class Snapshots:
                 if ns not in keep:
                     self._entries.pop(ns, None)
 
-    def _containers(self, host: str, engine: DockerEngine, view: _Engine, offset: int, pending: list[Container]) -> None:
-        """Bring the engine's part of the namespace list up to date (it starts at ``offset``)."""
+    def _containers(self, host: str, engine: DockerEngine, view: _Engine, offset: int, pending: list[Container],
+                    born: bool) -> None:
+        """Bring the engine's part of the namespace list up to date (it starts at ``offset``).
+
+        A container's ``netns`` changes when it starts (a new namespace: ``born``), and
+        when it stops: leaving its endpoints then removes devices from its namespace
+        (``pending``), except for a container with no endpoint, which is looked at
+        every time (``quiet``).
+        """
         containers = engine.containers
         n, known = len(containers), len(view.listed)
-        todo: list[Container] = []
         removed: list[Container] = []
         if containers is view.containers and n >= known and (
                 known == 0 or next(islice(reversed(containers.values()), n - known, None)) is view.listed[-1]):
             # Only appended (a removal would have pushed the last known one further back).
             added = list(islice(reversed(containers.values()), n - known))[::-1]
-            listed = view.listed + added if added else view.listed
-            netns = list(map(_NETNS, listed))
-            if netns[:known] != view.netns:
-                todo = [c for c, a, b in zip(listed, netns, view.netns, strict=False) if a is not b]
-            todo += added
+            view.listed.extend(added)
         else:
             listed = list(containers.values())
-            netns = list(map(_NETNS, listed))
-            if containers is not view.containers:
-                removed = view.listed
-                before: dict[str, NetworkNamespace | None] = {}
-            else:
+            if containers is view.containers:
                 removed = [c for c in view.listed if containers.get(c.id) is not c]
-                before = {c.id: ns for c, ns in zip(view.listed, view.netns, strict=True)}
-            todo = [c for c, ns in zip(listed, netns, strict=True) if c.id not in before or before[c.id] is not ns]
-        view.containers, view.listed, view.netns = containers, listed, netns
+                added = [c for c in listed if c.id not in view.number]
+            else:
+                removed, added = view.listed, listed
+            view.containers, view.listed = containers, listed
         numbers, shown, seq = view.numbers, view.shown, self._seq
         for c in removed:
             old = shown.pop(c.id, None)
@@ -301,8 +306,15 @@ class Snapshots:
                 self._shown.pop(old, None)
                 self._entries.pop(old, None)
             del view.number[c.id]
+            view.quiet.pop(c.id, None)
+            view.hidden.pop(c.id, None)
+        todo = added + pending
+        if view.quiet:
+            todo += view.quiet.values()
+        if born and view.hidden:
+            todo += view.hidden.values()
         host_ns = engine.machine.netns
-        for c in todo + pending:
+        for c in todo:
             rank = view.number.get(c.id)
             if rank is None:
                 if containers.get(c.id) is not c:
@@ -311,10 +323,13 @@ class Snapshots:
                 view.next += 1
             old = shown.get(c.id)
             ns = c.netns
-            if ns is None or ns is host_ns or c.network_mode.startswith("container:"):
+            own = not c.network_mode.startswith("container:") and c.network_mode != "host"
+            if ns is None or ns is host_ns or not own:
                 ns = None
+            before = None
             if old is not None and old is not ns:
                 p = bisect_left(numbers, rank)
+                before = seq.items[offset + p]
                 del numbers[p]
                 seq.delete(offset + p)
                 del shown[c.id]
@@ -322,6 +337,8 @@ class Snapshots:
                 self._entries.pop(old, None)
             if ns is not None:
                 value = self._read(ns, "container", host, c)
+                if before is not None and before == value:  # restarted as it was: the same tuple
+                    value = self._entries[ns].value = before
                 p = bisect_left(numbers, rank)
                 if old is ns:
                     seq.set(offset + p, value)
@@ -330,6 +347,17 @@ class Snapshots:
                     seq.insert(offset + p, value)
                     shown[c.id] = ns
                     self._shown[ns] = (view, c)
+                view.hidden.pop(c.id, None)
+                if c.endpoints:
+                    view.quiet.pop(c.id, None)
+                else:
+                    view.quiet[c.id] = c
+            else:
+                view.quiet.pop(c.id, None)
+                if own:
+                    view.hidden[c.id] = c  # not running: its next namespace is a new one
+                else:
+                    view.hidden.pop(c.id, None)
 
     def _read(self, ns: NetworkNamespace, kind: str, machine: str, owner: Container | None) -> tuple[Any, ...]:
         """The namespace's tuple: the one before when nothing changed, else patched where it changed."""
