@@ -10,13 +10,18 @@ free there, which is why a container's ``eth0`` can be ``27: eth0@if28``.
 device added, removed, renamed, brought up or down, an address added or removed,
 and (through :meth:`touch`) a MAC or master change. A change to a veth end or to a
 lower device also counts in the namespace of its peer or of the devices stacked on
-it, whose ``ip link`` names it (``eth0@if28``). The lab's topology snapshot re-reads
-only the namespaces whose version moved.
+it, whose ``ip link`` names it (``eth0@if28``).
+
+A namespace with a ``watcher`` (a set: the lab's topology snapshots, see
+``scenario/snapshot.py``) also says *what* changed, so the snapshot re-reads that and
+nothing else: on a change it adds itself to the watcher and the device concerned to
+``changed`` (or sets ``reread`` when the change is not one device's). Only the
+configuration paths do this; no frame or packet ever does.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from simulator.kernel.devices.loopback import Loopback
 from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
@@ -29,11 +34,17 @@ if TYPE_CHECKING:
 class NetworkNamespace:
     """One network namespace."""
 
+    created: ClassVar[int] = 0  # namespaces made so far, in any simulation (a watcher's cue to look for new ones)
+
     def __init__(self, sim: Simulation, node: str) -> None:
+        NetworkNamespace.created += 1
         self.sim = sim
         self.node = node
         self.devices: dict[str, Device] = {}
         self.version = 0
+        self.watcher: set[NetworkNamespace] | None = None  # told of every change (the lab's snapshots)
+        self.changed: set[Device] = set()  # devices whose ``ip link``/``ip addr`` lines changed, for the watcher
+        self.reread = False  # a change the watcher must read the whole namespace for
         self._next_ifindex = 1
         self.ipv4 = Ipv4Stack(sim, self)
         self.lo = Loopback(sim)
@@ -45,25 +56,37 @@ class NetworkNamespace:
 
     def touch(self, device: Device | None = None) -> None:
         """Count a change to what ``ip link`` / ``ip addr`` show (see the module docstring)."""
-        self.version += 1
+        self.changed_device(device)
         if device is None:
             return
         peer = getattr(device, "peer", None)  # a veth's other end names this one
         if peer is not None and peer.namespace is not None:
-            peer.namespace.version += 1
+            peer.namespace.changed_device(peer)
         upper = device.upper  # VLAN, macvlan and ipvlan devices stacked on this one name it
         if upper is not None:
             children = list(upper.vlans.values()) + list(getattr(upper.handler, "children", ()))
             for child in children:
                 if child.namespace is not None:
-                    child.namespace.version += 1
+                    child.namespace.changed_device(child)
+
+    def changed_device(self, device: Device | None) -> None:
+        """Count a change to ``device``'s lines only (None: to the namespace as a whole) and tell the watcher."""
+        self.version += 1
+        watcher = self.watcher
+        if watcher is not None:
+            watcher.add(self)
+            if device is None:
+                self.reread = True
+            else:
+                self.changed.add(device)
 
     def add_device(self, device: Device, ifindex: int | None = None) -> None:
         """Register a device created in (or moved into) this namespace."""
         if device.name in self.devices:
             raise FileExistsError("RTNETLINK answers: File exists")
-        taken = {d.ifindex for d in self.devices.values()}
-        if ifindex is None or ifindex in taken:
+        # Every index here is below _next_ifindex: only a lower one can be taken (the host's
+        # namespace has two devices per container, so it is not looked for in vain).
+        if ifindex is None or (ifindex < self._next_ifindex and any(d.ifindex == ifindex for d in self.devices.values())):
             ifindex = self._next_ifindex
         device.ifindex = ifindex
         self._next_ifindex = max(self._next_ifindex, ifindex + 1)
@@ -87,19 +110,21 @@ class NetworkNamespace:
         device.name = new
         self.devices[new] = device
         self.touch(device)
+        for port in getattr(device, "ports", {}).values():  # a bridge's ports name it as their master
+            self.changed_device(port)
 
     def set_up(self, name: str) -> None:
         device = self.devices[name]
         if not device.up:
             device.up = True
-            self.version += 1
+            self.changed_device(device)
             self.ipv4.link_up(name)
 
     def set_down(self, name: str) -> None:
         device = self.devices[name]
         if device.up:
             device.up = False
-            self.version += 1
+            self.changed_device(device)
             self.ipv4.link_down(name)
 
     def add_address(self, dev: str, cidr: str, broadcast: bool = True) -> InterfaceAddress:

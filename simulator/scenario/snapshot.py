@@ -18,21 +18,23 @@ compare (``==``) in C by identity. ``Snapshots.take(lab) == take(lab)`` always.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from simulator.kernel.devices.veth import Veth
 from simulator.kernel.links import stacked_on
+from simulator.kernel.namespace import NetworkNamespace
 from simulator.trace.records import ChunkedTuple
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container
+    from simulator.engine.docker_engine import DockerEngine
     from simulator.kernel.devices.device import Device
-    from simulator.kernel.namespace import NetworkNamespace
     from simulator.scenario.lab import Lab
 
-_CREATED = attrgetter("created")
 _IFINDEX = attrgetter("ifindex")
 
 
@@ -76,105 +78,376 @@ def take(lab: Lab) -> tuple[Any, ...]:
     return (tuple(namespaces), lan)
 
 
+class _Seq:
+    """A flat list and the sequence it was last published as: publishing re-chunks only what changed.
+
+    The published value is what ``ChunkedTuple.share`` would give (a plain tuple up to
+    ``SIZE`` items, else chunks of ``SIZE``), built from the chunks of the one before:
+    a replaced item re-makes its chunk, an insertion or deletion the chunks from there on.
+    """
+
+    __slots__ = ("items", "value", "_dirty", "_tail")
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.value: Sequence[Any] = ()
+        self._dirty: set[int] = set()  # chunks holding a replaced item
+        self._tail = 0  # the items from here on moved (something was inserted or deleted before them)
+
+    def set(self, i: int, item: Any) -> None:
+        if self.items[i] is not item:
+            self.items[i] = item
+            self._dirty.add(i // ChunkedTuple.SIZE)
+
+    def insert(self, i: int, item: Any) -> None:
+        self.items.insert(i, item)
+        self._tail = min(self._tail, i)
+
+    def delete(self, i: int) -> None:
+        del self.items[i]
+        self._tail = min(self._tail, i)
+
+    def splice(self, start: int, stop: int, new: list[Any]) -> None:
+        """Replace ``items[start:stop]`` with ``new``."""
+        if stop - start == len(new):
+            for k, item in enumerate(new):
+                self.set(start + k, item)
+        else:
+            self.items[start:stop] = new
+            self._tail = min(self._tail, start)
+
+    def publish(self) -> Sequence[Any]:
+        items, old, size = self.items, self.value, ChunkedTuple.SIZE
+        n = len(items)
+        if n <= size:
+            flat = tuple(items)
+            value: Sequence[Any] = flat
+            if type(old) is tuple and old == flat:
+                value = self.items[:] = old  # the items as published: an equal one is not rebuilt later
+        elif not self._dirty and self._tail >= n and len(old) == n:
+            value = old
+        else:
+            previous = old.chunks if isinstance(old, ChunkedTuple) else ()
+            start = min(self._tail, len(old)) // size if previous else 0
+            chunks = list(previous[:start])
+            for c in self._dirty:
+                if c < start:
+                    chunks[c] = self._chunk(c, previous)
+            chunks.extend(self._chunk(c, previous) for c in range(start, (n + size - 1) // size))
+            chunked = ChunkedTuple()
+            chunked.chunks = tuple(chunks)
+            chunked._len = n
+            value = chunked
+        self.value = value
+        self._dirty.clear()
+        self._tail = n
+        return value
+
+    def _chunk(self, c: int, previous: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
+        size = ChunkedTuple.SIZE
+        chunk = tuple(self.items[c * size:(c + 1) * size])
+        if c < len(previous) and previous[c] == chunk:  # identical items compare by identity, in C
+            self.items[c * size:(c + 1) * size] = previous[c]  # the items as published (an equal one may be new)
+            return previous[c]
+        return chunk
+
+
 class _Entry:
     """One namespace as the last snapshot showed it, and what it was read from."""
 
-    __slots__ = ("version", "kind", "machine", "owner", "value", "devices", "device_seq")
+    __slots__ = ("kind", "machine", "owner", "value", "rows", "keys", "devices", "sources")
 
-    def __init__(self, version: int, kind: str, machine: str, owner: Container | None, value: tuple[Any, ...],
-                 devices: dict[Device, tuple[tuple[Any, ...], tuple[Any, ...]]], device_seq: Sequence[Any]) -> None:
-        self.version = version
+    def __init__(self, kind: str, machine: str, owner: Container | None) -> None:
         self.kind = kind
         self.machine = machine
         self.owner = owner  # the container whose image and networks are in ``extra``
-        self.value = value
-        self.devices = devices  # device -> (what its tuple was read from, its tuple)
-        self.device_seq = device_seq
+        self.value: tuple[Any, ...] = ()
+        self.rows = _Seq()  # the devices' tuples, by ifindex
+        self.keys: list[int] = []  # their ifindexes
+        self.devices: list[Device] = []  # the devices themselves
+        self.sources: dict[Device, tuple[tuple[Any, ...], tuple[Any, ...], int]] = {}  # device -> (read from, tuple, ifindex)
+
+
+class _Engine:
+    """One engine's containers as the last snapshot saw them, in creation order."""
+
+    __slots__ = ("containers", "listed", "number", "next", "shown", "numbers", "quiet", "hidden", "overlay")
+
+    def __init__(self) -> None:
+        self.containers: dict[str, Container] | None = None  # the engine's dict they were read from
+        self.listed: list[Container] = []  # every container, in the dict's (creation) order
+        self.number: dict[str, int] = {}  # container id -> its rank in creation order
+        self.next = 0
+        self.shown: dict[str, NetworkNamespace] = {}  # container id -> the namespace the snapshot shows for it
+        self.numbers: list[int] = []  # the ranks of the shown ones, ascending: their order in the snapshot
+        self.quiet: dict[str, Container] = {}  # shown, without endpoints: stopping one changes no namespace
+        self.hidden: dict[str, Container] = {}  # not shown, but would be once started
+        self.overlay: list[NetworkNamespace] = []  # the overlay driver's namespaces, after the containers
 
 
 class Snapshots:
-    """The lab's snapshots, each re-reading only the namespaces that changed since the one before."""
+    """The lab's snapshots, each costing what changed since the one before.
+
+    Namespaces report their changes to ``self._dirty`` (their ``watcher``, with the
+    devices concerned in ``changed``): a snapshot re-reads those devices' lines and
+    patches the namespace's row list and the snapshot's namespace list. An engine's
+    containers are followed as they are appended to its dict (in creation order), and
+    only the ones that may have started or stopped are looked at (see ``_containers``).
+    """
 
     def __init__(self) -> None:
         self._entries: dict[NetworkNamespace, _Entry] = {}
+        self._dirty: set[NetworkNamespace] = set()  # every watched namespace adds itself here on a change
+        self._seq = _Seq()  # the namespaces' tuples, in the order of :func:`take`
+        self._machines: list[NetworkNamespace] = []
+        self._engines: list[tuple[str, DockerEngine, _Engine]] = []
+        self._shown: dict[NetworkNamespace, tuple[_Engine, Container]] = {}  # a container's namespace -> whose
+        self._born = -1  # ``NetworkNamespace.created`` at the last snapshot
         self._last: tuple[Any, ...] | None = None
 
     def take(self, lab: Lab) -> tuple[Any, ...]:
         """What :func:`take` returns; the previous snapshot itself when nothing changed."""
-        old = self._entries
-        entries: dict[NetworkNamespace, _Entry] = {}
-        namespaces: list[tuple[Any, ...]] = []
-        for name, machine in lab.machines.items():
-            kind = "docker-host" if name in lab.engines else name
-            namespaces.append(self._namespace(old, entries, machine.netns, kind, name, None))
-        for host, engine in lab.engines.items():
-            host_ns = engine.machine.netns
-            for c in sorted(engine.containers.values(), key=_CREATED):
-                ns = c.netns
-                if ns is None or ns is host_ns or c.network_mode.startswith("container:"):
-                    continue
-                namespaces.append(self._namespace(old, entries, ns, "container", host, c))
+        if [(h, e) for h, e, _ in self._engines] != list(lab.engines.items()):
+            self._restart(lab)
+        pending: dict[int, list[Container]] = {}  # per engine view (by id): containers whose namespace changed
+        changed = list(self._dirty)
+        self._dirty.clear()
+        for ns in changed:
+            owner = self._shown.get(ns)
+            if owner is not None:
+                pending.setdefault(id(owner[0]), []).append(owner[1])
+            elif ns not in self._entries:  # no longer shown: forget what it collected
+                ns.changed.clear()
+                ns.reread = False
+        born = NetworkNamespace.created != self._born
+        self._born = NetworkNamespace.created
+        seq = self._seq
+        machines = [machine.netns for machine in lab.machines.values()]
+        values = [self._read(machine.netns, "docker-host" if name in lab.engines else name, name, None)
+                  for name, machine in lab.machines.items()]
+        self._forget(self._machines, machines)
+        seq.splice(0, len(self._machines), values)
+        self._machines = machines
+        offset = len(machines)
+        for host, engine, view in self._engines:
+            self._containers(host, engine, view, offset, pending.get(id(view), []), born)
+            offset += len(view.numbers)
             overlay = engine.drivers.get("overlay")
-            for ns in getattr(overlay, "namespaces", list)():
-                namespaces.append(self._namespace(old, entries, ns, "overlay-netns", host, None))
-        self._entries = entries
+            namespaces: list[NetworkNamespace] = list(getattr(overlay, "namespaces", list)())
+            values = [self._read(ns, "overlay-netns", host, None) for ns in namespaces]
+            self._forget(view.overlay, namespaces)
+            seq.splice(offset, offset + len(view.overlay), values)
+            view.overlay = namespaces
+            offset += len(namespaces)
         lan: tuple[tuple[str, str, str], ...] = ()
         if lab.topology.switch is not None:
             lan = tuple(
                 (port.name, port.wire.a.node if port.wire and port.wire.a is not port else "", port.wire.a.name if port.wire else "")
                 for port in lab.topology.switch.ports.values()
             )
+        namespaces_seq = seq.publish()
         last = self._last
-        if last is None:
-            snap = (ChunkedTuple.share(namespaces, None), lan)
-        else:
-            shared = ChunkedTuple.share(namespaces, last[0])
-            snap = (shared, last[1] if last[1] == lan else lan)
-            if snap[0] is last[0] and snap[1] is last[1]:
+        if last is not None:
+            if namespaces_seq is last[0] and lan == last[1]:
                 return last
-            if snap == last:
-                return last
+            if lan == last[1]:
+                lan = last[1]
+        snap = (namespaces_seq, lan)
         self._last = snap
         return snap
 
-    @staticmethod
-    def _namespace(old: dict[NetworkNamespace, _Entry], entries: dict[NetworkNamespace, _Entry], ns: NetworkNamespace,
-                   kind: str, machine: str, owner: Container | None) -> tuple[Any, ...]:
-        entry = old.get(ns)
-        if entry is not None and entry.version == ns.version and entry.owner is owner and entry.kind == kind and entry.machine == machine:
-            entries[ns] = entry
-            return entry.value
-        previous = entry.devices if entry is not None else {}
-        addresses: dict[str, list[str]] = {}
-        for a in ns.ipv4.addresses:
-            addresses.setdefault(a.dev, []).append(f"{a.ip}/{a.prefixlen}")
-        devices: dict[Device, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
-        rows = []
-        for dev in sorted(ns.devices.values(), key=_IFINDEX):
-            peer = None
-            if isinstance(dev, Veth):
-                if dev.peer.namespace is not None:
-                    peer = (dev.peer.namespace.node, dev.peer.name)
+    def _restart(self, lab: Lab) -> None:
+        """The lab's engines are not the ones followed so far: read everything again."""
+        self._entries.clear()
+        self._shown.clear()
+        self._seq.splice(0, len(self._seq.items), [])
+        self._machines = []
+        self._engines = [(host, engine, _Engine()) for host, engine in lab.engines.items()]
+
+    def _forget(self, old: list[NetworkNamespace], new: list[NetworkNamespace]) -> None:
+        if old != new:
+            keep = set(new)
+            for ns in old:
+                if ns not in keep:
+                    self._entries.pop(ns, None)
+
+    def _containers(self, host: str, engine: DockerEngine, view: _Engine, offset: int, pending: list[Container],
+                    born: bool) -> None:
+        """Bring the engine's part of the namespace list up to date (it starts at ``offset``).
+
+        A container's ``netns`` changes when it starts (a new namespace: ``born``), and
+        when it stops: leaving its endpoints then removes devices from its namespace
+        (``pending``), except for a container with no endpoint, which is looked at
+        every time (``quiet``).
+        """
+        containers = engine.containers
+        n, known = len(containers), len(view.listed)
+        removed: list[Container] = []
+        if containers is view.containers and n >= known and (
+                known == 0 or next(islice(reversed(containers.values()), n - known, None)) is view.listed[-1]):
+            # Only appended (a removal would have pushed the last known one further back).
+            added = list(islice(reversed(containers.values()), n - known))[::-1]
+            view.listed.extend(added)
+        else:
+            listed = list(containers.values())
+            if containers is view.containers:
+                removed = [c for c in view.listed if containers.get(c.id) is not c]
+                added = [c for c in listed if c.id not in view.number]
             else:
-                lower = stacked_on(dev)  # a macvlan/ipvlan/VLAN device is tied to its parent
-                if lower is not None and lower.namespace is not None:
-                    peer = (lower.namespace.node, lower.name)
-            addrs = tuple(addresses.get(dev.name, ()))
-            master = dev.master.name if dev.master else None
-            source = (dev.name, dev.kind, dev.mac, addrs, dev.up, master, peer)
-            known = previous.get(dev)
-            if known is not None and known[0] == source:
-                row = known[1]
+                removed, added = view.listed, listed
+            view.containers, view.listed = containers, listed
+        numbers, shown, seq = view.numbers, view.shown, self._seq
+        for c in removed:
+            old = shown.pop(c.id, None)
+            if old is not None:
+                p = bisect_left(numbers, view.number[c.id])
+                del numbers[p]
+                seq.delete(offset + p)
+                self._shown.pop(old, None)
+                self._entries.pop(old, None)
+            del view.number[c.id]
+            view.quiet.pop(c.id, None)
+            view.hidden.pop(c.id, None)
+        todo = added + pending
+        if view.quiet:
+            todo += view.quiet.values()
+        if born and view.hidden:
+            todo += view.hidden.values()
+        host_ns = engine.machine.netns
+        for c in todo:
+            rank = view.number.get(c.id)
+            if rank is None:
+                if containers.get(c.id) is not c:
+                    continue  # removed
+                rank = view.number[c.id] = view.next
+                view.next += 1
+            old = shown.get(c.id)
+            ns = c.netns
+            own = not c.network_mode.startswith("container:") and c.network_mode != "host"
+            if ns is None or ns is host_ns or not own:
+                ns = None
+            before = None
+            if old is not None and old is not ns:
+                p = bisect_left(numbers, rank)
+                before = seq.items[offset + p]
+                del numbers[p]
+                seq.delete(offset + p)
+                del shown[c.id]
+                self._shown.pop(old, None)
+                self._entries.pop(old, None)
+            if ns is not None:
+                value = self._read(ns, "container", host, c)
+                if before is not None and before == value:  # restarted as it was: the same tuple
+                    value = self._entries[ns].value = before
+                p = bisect_left(numbers, rank)
+                if old is ns:
+                    seq.set(offset + p, value)
+                else:
+                    numbers.insert(p, rank)
+                    seq.insert(offset + p, value)
+                    shown[c.id] = ns
+                    self._shown[ns] = (view, c)
+                view.hidden.pop(c.id, None)
+                if c.endpoints:
+                    view.quiet.pop(c.id, None)
+                else:
+                    view.quiet[c.id] = c
             else:
-                row = (dev.name, dev.kind, str(dev.mac), addrs, dev.up, master, peer)
-            devices[dev] = (source, row)
-            rows.append(row)
-        device_seq = ChunkedTuple.share(rows, entry.device_seq if entry is not None else None)
+                view.quiet.pop(c.id, None)
+                if own:
+                    view.hidden[c.id] = c  # not running: its next namespace is a new one
+                else:
+                    view.hidden.pop(c.id, None)
+
+    def _read(self, ns: NetworkNamespace, kind: str, machine: str, owner: Container | None) -> tuple[Any, ...]:
+        """The namespace's tuple: the one before when nothing changed, else patched where it changed."""
+        entry = self._entries.get(ns)
+        if entry is not None and entry.kind == kind and entry.machine == machine and entry.owner is owner:
+            if not ns.changed and not ns.reread:
+                return entry.value
+            if ns.reread or not self._patch(ns, entry):
+                self._full(ns, entry)
+        else:
+            entry = self._entries[ns] = _Entry(kind, machine, owner)
+            ns.watcher = self._dirty
+            self._full(ns, entry)
+        ns.changed.clear()
+        ns.reread = False
         extra: tuple[Any, ...] = ()
         if owner is not None:
             extra = (("image", owner.image.reference), ("networks", tuple(sorted(owner.endpoints))))
-        value = (ns.node, kind, machine, device_seq, extra)
-        if entry is not None and entry.value == value:
-            value = entry.value
-        entries[ns] = _Entry(ns.version, kind, machine, owner, value, devices, device_seq)
-        return value
+        value = (ns.node, kind, machine, entry.rows.publish(), extra)
+        if entry.value != value:
+            entry.value = value
+        return entry.value
+
+    @staticmethod
+    def _full(ns: NetworkNamespace, entry: _Entry) -> None:
+        """Read every device of the namespace (keeping the tuples of the unchanged ones)."""
+        addresses: dict[str, list[str]] = {}
+        for a in ns.ipv4.addresses:
+            addresses.setdefault(a.dev, []).append(f"{a.ip}/{a.prefixlen}")
+        previous = entry.sources
+        sources: dict[Device, tuple[tuple[Any, ...], tuple[Any, ...], int]] = {}
+        devices = sorted(ns.devices.values(), key=_IFINDEX)
+        rows = []
+        for dev in devices:
+            known = _row(dev, tuple(addresses.get(dev.name, ())), previous.get(dev))
+            sources[dev] = known
+            rows.append(known[1])
+        entry.sources = sources
+        entry.devices = devices
+        entry.keys = [dev.ifindex for dev in devices]
+        entry.rows.splice(0, len(entry.rows.items), rows)
+
+    @staticmethod
+    def _patch(ns: NetworkNamespace, entry: _Entry) -> bool:
+        """Re-read only the devices that changed; False when the rows no longer match (read them all)."""
+        keys, devices, rows, sources = entry.keys, entry.devices, entry.rows, entry.sources
+        added = []
+        for dev in ns.changed:
+            present = dev.namespace is ns and ns.devices.get(dev.name) is dev
+            known = sources.get(dev)
+            if known is not None:
+                p = bisect_left(keys, known[2])
+                if p >= len(devices) or devices[p] is not dev:
+                    return False
+                if present and dev.ifindex == known[2]:
+                    fresh = _row(dev, _addresses(ns, dev.name), known)
+                    sources[dev] = fresh
+                    rows.set(p, fresh[1])
+                    continue
+                del keys[p], devices[p], sources[dev]
+                rows.delete(p)
+            if present:
+                added.append(dev)
+        for dev in added:
+            p = bisect_right(keys, dev.ifindex)
+            fresh = _row(dev, _addresses(ns, dev.name), None)
+            keys.insert(p, dev.ifindex)
+            devices.insert(p, dev)
+            sources[dev] = fresh
+            rows.insert(p, fresh[1])
+        return True
+
+
+def _addresses(ns: NetworkNamespace, name: str) -> tuple[str, ...]:
+    return tuple(f"{a.ip}/{a.prefixlen}" for a in ns.ipv4.addresses if a.dev == name)
+
+
+def _row(dev: Device, addrs: tuple[str, ...], known: tuple[tuple[Any, ...], tuple[Any, ...], int] | None,
+         ) -> tuple[tuple[Any, ...], tuple[Any, ...], int]:
+    """(what the device's tuple is read from, the tuple, its ifindex): ``known``'s tuple when nothing moved."""
+    peer = None
+    if isinstance(dev, Veth):
+        if dev.peer.namespace is not None:
+            peer = (dev.peer.namespace.node, dev.peer.name)
+    else:
+        lower = stacked_on(dev)  # a macvlan/ipvlan/VLAN device is tied to its parent
+        if lower is not None and lower.namespace is not None:
+            peer = (lower.namespace.node, lower.name)
+    master = dev.master.name if dev.master else None
+    source = (dev.name, dev.kind, dev.mac, addrs, dev.up, master, peer)
+    if known is not None and known[0] == source:
+        return (source, known[1], dev.ifindex) if known[2] == dev.ifindex else known
+    return (source, (dev.name, dev.kind, str(dev.mac), addrs, dev.up, master, peer), dev.ifindex)

@@ -91,6 +91,45 @@ SEQUENCES = {
         "ip link set eth9 up",
         "ip link del mv0",
     ],
+    "containers come and go": [
+        "docker run -itd --name n1 --net none alpine",
+        "docker run -itd --name b1 alpine",
+        "docker run -itd --name b2 alpine",
+        "docker stop n1",  # no endpoint: stopping it changes no namespace
+        "docker start n1",
+        "docker restart n1",
+        "docker restart b1",
+        "docker network disconnect bridge b2",  # now without endpoints too
+        "docker stop b2",
+        "docker start b2",
+        "docker network create net2",
+        "docker network connect net2 b2",
+        "docker run --name once alpine",  # exits on its own
+        "docker run --rm alpine",
+        "docker run -itd --name j1 --net container:b1 alpine",
+        "docker stop b1",
+        "docker start b1",
+        "docker rm -f b1 n1",
+        "docker run -itd --name b3 alpine; docker rm -f b2",  # one appended, one removed
+        "docker create --name made alpine",
+        "docker start made",
+        "docker rm -f made j1 b3 once",
+    ],
+    "devices move and bridges rename": [
+        "docker run -itd --name c1 alpine",
+        "ip link add vx0 type veth peer name vy0",
+        "ip link set vx0 master docker0",
+        "ip link set docker0 down",
+        "ip link set docker0 name br9",  # its ports name it as their master
+        "ip link set br9 up",
+        "ip link add br1 type bridge",
+        "ip link set vy0 master br1",
+        "ip link del br1",
+        "ip addr add 10.1.1.1/24 dev vy0",
+        "ip addr add 10.1.1.2/24 dev vy0",
+        "ip addr del 10.1.1.1/24 dev vy0",
+        "ip link del vy0",
+    ],
 }
 
 
@@ -114,6 +153,34 @@ def test_many_containers_share_chunks_between_records():
     assert first.chunks[1] is last.chunks[1]  # the containers in between did not change
     assert pickle.loads(pickle.dumps(records[-1])) == records[-1]
     assert hash(last) == hash(tuple(last)) and last[-1] == tuple(last)[-1] and last[3:5] == tuple(last)[3:5]
+
+
+def test_many_containers_stopped_and_removed_in_the_middle():
+    lab = Lab(engine="20.10")
+    checked(lab)
+    for k in range(80):  # more than a chunk of namespaces, and of the host's devices
+        lab.sh(f"docker run -itd --name c{k} alpine")
+    lab.sh("docker run -itd --name quiet --net none alpine")
+    for line in ["docker stop c3", "docker rm c3", "docker rm -f c10 c11 c70", "docker stop quiet",
+                 "docker start c3 quiet || docker start quiet", "docker restart c40", "docker network disconnect bridge c50", "docker stop c50",
+                 "docker run -itd --name late alpine", "docker network create n2", "docker network connect n2 c5",
+                 "docker rm -f c0"]:
+        lab.sh(line)
+
+
+def test_a_command_reads_what_it_changed_only(monkeypatch: pytest.MonkeyPatch):
+    lab = Lab(engine="20.10")
+    for k in range(100):
+        lab.sh(f"docker run -itd --name c{k} alpine")
+    reads: list[str] = []
+    row = snapshot._row
+    monkeypatch.setattr(snapshot, "_row", lambda dev, *rest: reads.append(dev.name) or row(dev, *rest))
+    lab.sh("docker run -itd --name last alpine")
+    assert len(reads) <= 6, reads  # the new container's lo and eth0, the host's new veth end
+    reads.clear()
+    lab.sh("docker ps")
+    assert reads == []
+    assert lab._last_snapshot == snapshot.take(lab)
 
 
 def test_nothing_changed_gives_the_same_snapshot():

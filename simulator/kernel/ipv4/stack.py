@@ -142,7 +142,7 @@ class Ipv4Stack:
         if addr.ip in self._local and self._local[addr.ip].dev == addr.dev:
             raise FileExistsError("RTNETLINK answers: File exists")
         self.addresses.append(addr)
-        self.namespace.version += 1  # what ``ip addr`` shows changed (the topology snapshot re-reads it)
+        self._changed(addr.dev)
         self._local[addr.ip] = addr
         self._local_ints.add(int(addr.ip))
         if addr.scope == "host":
@@ -156,7 +156,7 @@ class Ipv4Stack:
 
     def remove_address(self, addr: InterfaceAddress) -> None:
         self.addresses.remove(addr)
-        self.namespace.version += 1
+        self._changed(addr.dev)
         del self._local[addr.ip]
         self._local_ints.discard(int(addr.ip))
         if addr.scope == "host" and addr.network in self._host_networks:
@@ -164,6 +164,14 @@ class Ipv4Stack:
             self._host_ranges = _ranges(self._host_networks)
         self.routes.remove(lambda r: r.dev == addr.dev and r.src == addr.ip and r.proto == "kernel")
         self._broadcasts = {int(LIMITED_BROADCAST)} | {int(a.broadcast) for a in self.addresses if a.broadcast is not None}
+
+    def _changed(self, dev: str) -> None:
+        """What ``ip addr`` shows for ``dev`` changed (the topology snapshot re-reads it)."""
+        device = self.namespace.devices.get(dev)
+        if device is not None:
+            self.namespace.changed_device(device)
+        else:
+            self.namespace.version += 1  # no line shows addresses of a device that is not here
 
     def _add_connected_route(self, addr: InterfaceAddress) -> None:
         if addr.prefixlen >= 32 or addr.scope == "host":
@@ -184,7 +192,7 @@ class Ipv4Stack:
 
     def forget_device(self, dev: str) -> None:
         """The device leaves this namespace (deleted, or moved to another one)."""
-        self.namespace.version += 1
+        self._changed(dev)
         for addr in [a for a in self.addresses if a.dev == dev]:
             self.remove_address(addr)
         self.link_down(dev)
