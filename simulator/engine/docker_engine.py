@@ -167,6 +167,7 @@ class DockerEngine:
     def refresh_firewall(self) -> None:
         """Recompute Docker's rules from the networks and endpoints, and install them."""
         states = []
+        per_endpoint = self.profile.firewall != "isolation"
         for net in self.networks.values():
             if net.driver != "bridge" or net.subnet is None or net.bridge_name is None:
                 continue
@@ -177,7 +178,8 @@ class DockerEngine:
                     internal=net.internal,
                     icc=net.options.get("com.docker.network.bridge.enable_icc", "true") == "true",
                     masquerade=net.options.get("com.docker.network.bridge.enable_ip_masquerade", "true") == "true",
-                    endpoints=tuple(ep.ip for ep in net.endpoints.values() if ep.ip is not None),
+                    # per-endpoint rules exist only from 28 (raw PREROUTING): skip the walk before
+                    endpoints=tuple(ep.ip for ep in net.endpoints.values() if ep.ip is not None) if per_endpoint else (),
                     published=tuple(
                         b for ep in net.endpoints.values() for b in ep.container.port_bindings if b.container_ip == ep.ip
                     ),
@@ -392,8 +394,9 @@ class DockerEngine:
         if req.name is not None:
             if not NAME_RE.match(req.name):
                 raise DockerError(f"Invalid container name ({req.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", 125)
+            wanted = req.name.lstrip("/")
             for c in self.containers.values():
-                if c.name == req.name.lstrip("/"):
+                if c.name == wanted:
                     raise DockerError(
                         f'Conflict. The container name "/{c.name}" is already in use by container "{c.id}". '
                         "You have to remove (or rename) that container to be able to reuse that name.",

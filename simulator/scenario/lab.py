@@ -17,6 +17,8 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import simpy
+
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
@@ -354,6 +356,7 @@ class Lab:
         env.run(until=env.any_of([process, env.timeout(MAX_COMMAND_S)]))
         if not process.triggered:
             process.interrupt("time limit")
+            env.run(until=process)  # deliver the interrupt now, not in the learner's next command
             ctx.err(f"dockersim: {argv[0]} stopped after {MAX_COMMAND_S / 3600:.0f} simulated hours\n")
             return "".join(ctx.stdout), "".join(ctx.stderr), 130
         code = int(process.value or 0)
@@ -387,5 +390,8 @@ def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any
 
 
 def _wrap(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
-    result = yield from gen
+    try:
+        result = yield from gen
+    except simpy.Interrupt:  # stopped at the time limit: like a ^C (128 + SIGINT)
+        return 130
     return result

@@ -199,3 +199,16 @@ def test_a_detached_command_is_the_containers_main_process():
     assert states()["short"] == "Exited (0)"
     lab.sh("docker stop forever")  # sleep as PID 1 ignores SIGTERM: killed after 10 s
     assert states() == {"shell": "Exited (0)", "forever": "Exited (137)", "short": "Exited (0)"}
+
+
+def test_a_command_cut_at_the_time_limit_leaves_the_lab_working():
+    """A command still running after a simulated day is stopped (like ^C); the next one runs normally."""
+    lab = Lab(seed=1)
+    r = lab.sh("sleep infinity")
+    assert (r.exit_code, r.stderr) == (130, "dockersim: sleep stopped after 24 simulated hours\n")
+    assert lab.sh("ip route").exit_code == 0
+    lab.sh("docker run -itd --name c1 alpine")
+    r = lab.sh("docker exec c1 ping -c 100000 -i 10 172.17.0.1")
+    assert r.exit_code == 130
+    assert "8641 packets transmitted, 8640 packets received" in r.stdout  # ping's summary, as after ^C
+    assert lab.sh("docker exec c1 ping -c 1 172.17.0.1").exit_code == 0
