@@ -14,7 +14,8 @@ Options: ``--quick`` (fewer samples, labs up to 1,000 containers), ``--only NAME
 checkout of the simulator, e.g. the code before an optimisation), ``--json FILE``
 (write every sample), ``--before TREE`` (run every workload on that checkout too,
 just before the current one, and print a before/after table), ``--big`` (also run
-build-10000 through lab.sh, which takes hours before the fixes it needs).
+build-10000 on the default engine through lab.sh: Docker >= 28 floods three
+gratuitous ARPs per new container to every port, N**2 deliveries, about ten minutes).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ SPECS: list[Spec] = [
          quick=False),
     Spec("build-1000-20.10", "build", {"n": 1000, "engine": "20.10"}, samples=3, quick_samples=1, kind="time", unit="s",
          quick=False),
+    Spec("build-10000-20.10", "build", {"n": 10000, "engine": "20.10", "window": 20000}, samples=1, quick_samples=1,
+         kind="time", unit="s", quick=False, timeout_s=1800),
     Spec("build-10000", "build", {"n": 10000}, samples=1, quick_samples=1, kind="time", unit="s", quick=False, big=True,
          timeout_s=6 * 3600),
     Spec("dns-burst", "dns_burst", samples=3, quick_samples=1, unit="lookups/s"),
@@ -205,7 +208,7 @@ def table(results: dict[str, list[dict[str, Any]]], specs: list[Spec]) -> list[R
         elif name.startswith("build-"):
             kib = median([r["extra"]["kib_per_container"] for r in rows])
             row.median += f", {kib:.0f} KiB/container"
-            if name == "build-10000":
+            if name.startswith("build-10000"):
                 row.target = "<= 30 s and <= 50 KiB/container"
                 row.met = verdict(median(values) <= 30 and kib <= 50)
             elif name.endswith("-window"):

@@ -240,7 +240,7 @@ class Ipv4Stack:
         """arp_process (net/ipv4/arp.c) with arp_ignore = 0, arp_accept = 0."""
         if arp.sender_ip == UNSPECIFIED:
             return
-        if arp.op is ArpOp.REQUEST and arp.target_ip in self._local and arp.sender_ip != arp.target_ip:
+        if arp.op is ArpOp.REQUEST and int(arp.target_ip) in self._local_ints and arp.sender_ip != arp.target_ip:
             self.neighbours.learn_stale(dev.name, arp.sender_ip, arp.sender_mac, True, f"ARP request from {arp.sender_ip} for our {arp.target_ip}")
             reply = ArpPacket(ArpOp.REPLY, dev.mac, arp.target_ip, arp.sender_mac, arp.sender_ip)
             dev.transmit(EthernetFrame(arp.sender_mac, dev.mac, EtherType.ARP, reply, flow=frame.flow))
