@@ -207,7 +207,9 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     stack.icmp_sockets[ident] = on_packet
     start = env.now
     interactive = count is None and deadline is None
-    limit = INTERACTIVE_COUNT if interactive else count
+    # Without -c or -w ping runs until stopped. In the foreground the lab stops it after
+    # INTERACTIVE_COUNT requests (a lesson must not hang); detached, it runs on.
+    limit = None if interactive and ctx.detached else INTERACTIVE_COUNT if interactive else count
     transmitted = 0
     last_send = start
     try:

@@ -294,7 +294,9 @@ class Lab:
         def alive() -> bool:  # this run of the container (a restart runs the command anew)
             return container.running and container.started_at == started
 
-        process = self.sim.env.process(_background(program(self._context(engine, container), argv), alive))
+        ctx = self._context(engine, container)
+        ctx.detached = True
+        process = self.sim.env.process(_background(program(ctx, argv), alive))
 
         def ended(event: Any) -> None:
             if alive():
@@ -339,6 +341,7 @@ class Lab:
             return "", f"bash: {argv[0]}: command not found\n", 127
         ctx = self._context(self._engine_of(container), container)
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
+            ctx.detached = True
             self.sim.env.process(_background(program(ctx, argv), lambda: container.running))
             return "", "", 0
         return self._run_program(ctx, program, argv)

@@ -212,3 +212,20 @@ def test_a_command_cut_at_the_time_limit_leaves_the_lab_working():
     assert r.exit_code == 130
     assert "8641 packets transmitted, 8640 packets received" in r.stdout  # ping's summary, as after ^C
     assert lab.sh("docker exec c1 ping -c 1 172.17.0.1").exit_code == 0
+
+
+def test_a_detached_ping_without_count_runs_until_stopped():
+    """``docker run -d alpine ping HOST``: the classic pinger keeps pinging (a foreground ping stops after 4)."""
+    lab = Lab(seed=1)
+    lab.sh("docker run -itd --name target alpine")
+    assert lab.sh("docker run -d --name pinger alpine ping 172.17.0.2").exit_code == 0
+    lab.sh("sleep 60")
+    assert "pinger Up" in lab.sh("docker ps --format '{{.Names}} {{.Status}}'").stdout
+    rx = lab.engine.container("target").netns.devices["eth0"].rx_packets
+    assert rx >= 60  # one echo request a second (and the ARP exchange)
+    lab.sh("docker stop pinger")  # ping as PID 1 has no SIGTERM handler: killed after 10 s
+    assert "pinger Exited (137)" in lab.sh("docker ps -a --format '{{.Names}} {{.Status}}'").stdout
+    lab.sh("sleep 5")
+    assert lab.engine.container("target").netns.devices["eth0"].rx_packets <= rx + 12
+    foreground = lab.sh("docker exec target ping 127.0.0.1")
+    assert "4 packets transmitted" in foreground.stdout
