@@ -62,11 +62,18 @@ class Container:
     services: list[Any] = field(default_factory=list)  # servers the image runs (nginx's HTTP listener)
     publish: tuple[Any, ...] = ()  # PortSpec requests (-p)
     publish_all: bool = False  # -P
+    cap_add: tuple[str, ...] = ()  # --cap-add
+    privileged: bool = False  # --privileged
     port_bindings: list[Any] = field(default_factory=list)  # firewall.PublishedPort while running
 
     @property
     def short_id(self) -> str:
         return self.id[:12]
+
+    @property
+    def net_admin(self) -> bool:
+        """CAP_NET_ADMIN (Docker drops it unless --cap-add NET_ADMIN/ALL or --privileged)."""
+        return self.privileged or any(c.upper().removeprefix("CAP_") in ("NET_ADMIN", "ALL") for c in self.cap_add)
 
     @property
     def running(self) -> bool:

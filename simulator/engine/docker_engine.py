@@ -76,6 +76,8 @@ class RunRequest:
     rm: bool = False
     publish: tuple[PortSpec, ...] = ()
     publish_all: bool = False
+    cap_add: tuple[str, ...] = ()  # --cap-add (as typed: NET_ADMIN, CAP_NET_ADMIN, net_admin, ALL)
+    privileged: bool = False
 
 
 @dataclass(frozen=True)
@@ -478,6 +480,8 @@ class DockerEngine:
             auto_remove=req.rm,
             publish=() if mode_name == "host" else req.publish,
             publish_all=req.publish_all and mode_name != "host",
+            cap_add=req.cap_add,
+            privileged=req.privileged,
         )
         self.containers[cid] = container
         return container

@@ -14,7 +14,8 @@ its words with its exit statuses (checked against the real ``ip`` in a network
 namespace): iproute2's own complaints exit 1 (``Cannot find device "x"``), the
 kernel's exit 2 (``RTNETLINK answers: File exists``, or an extended ack such as
 ``Error: Device for nexthop is not up.``), malformed arguments 255. In a container
-without ``CAP_NET_ADMIN`` every change is ``Operation not permitted``.
+without ``CAP_NET_ADMIN`` (``--cap-add NET_ADMIN``, ``--privileged``) every change is
+``Operation not permitted``.
 
 Link kinds: ``macvlan``, ``ipvlan`` (l2), ``vlan``, ``vxlan``, ``bridge``, ``veth``.
 """
@@ -56,8 +57,9 @@ def _invarg(what: str, arg: str) -> IpError:
 
 def change(ctx: ProcessContext, obj: str, args: list[str]) -> int:
     """Run ``ip OBJ VERB ARGS...``; returns the exit status (errors go to ``ctx.err``)."""
-    if ctx.flavour != "host":
+    if ctx.flavour != "host" and not ctx.net_admin:
         # Docker drops CAP_NET_ADMIN: the kernel refuses every change from inside a container
+        # (unless it was started with --cap-add NET_ADMIN or --privileged)
         ctx.err(("ip: " if ctx.busybox else "") + "RTNETLINK answers: Operation not permitted\n")
         return 1 if ctx.busybox else 2
     verb, rest = args[0], args[1:]

@@ -37,6 +37,7 @@ class ProcessContext:
     shell: str = "bash"
     userland: str = ""  # the image (``nicolaka/netshoot``) when version banners differ from the flavour
     netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
+    net_admin: bool = False  # CAP_NET_ADMIN: the host's root has it; a container only with --cap-add NET_ADMIN
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
 
     def out(self, text: str) -> None:

@@ -149,6 +149,8 @@ class DockerCli:
             rm=p.flag("rm"),
             publish=publish,
             publish_all=p.flag("publish-all"),
+            cap_add=tuple(p.values_of("cap-add")),
+            privileged=p.flag("privileged"),
         )
         return req, p
 

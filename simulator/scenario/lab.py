@@ -322,6 +322,7 @@ class Lab:
             files=files.container_files(engine, container), environ=files.container_environ(engine, container),
         )
         ctx.userland = image.repository
+        ctx.net_admin = container.net_admin
         self._wire_resolver(ctx)
         return ctx
 

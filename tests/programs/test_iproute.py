@@ -80,3 +80,20 @@ def test_nsenter_into_a_docker_namespace(lab):
     assert "inet 172.17.0.2/16" in lab.sh(f"nsenter --net=/var/run/docker/netns/{key} ip addr").stdout
     r = lab.sh("nsenter --net=/var/run/docker/netns/nope ip addr")
     assert (r.stderr, r.exit_code) == ("nsenter: cannot open /var/run/docker/netns/nope: No such file or directory\n", 1)
+
+
+def test_net_admin_lets_a_container_change_its_own_network() -> None:
+    """Docker drops CAP_NET_ADMIN; --cap-add NET_ADMIN (any spelling) or --privileged gives it back."""
+    lab = Lab(seed=1)
+    lab.sh("docker run -itd --name plain ubuntu:14.04")
+    lab.sh("docker run -itd --cap-add net_admin --name admin ubuntu:14.04")
+    lab.sh("docker run -itd --privileged --name priv alpine")
+    r = lab.sh("docker exec plain ip route add 10.9.0.0/16 via 172.17.0.1")
+    assert (r.exit_code, r.stderr) == (2, "RTNETLINK answers: Operation not permitted\n")
+    assert lab.sh("docker exec admin ip route add 10.9.0.0/16 via 172.17.0.1").exit_code == 0
+    assert "10.9.0.0/16 via 172.17.0.1 dev eth0" in lab.sh("docker exec admin ip route").stdout
+    assert lab.sh("docker exec priv ip link set eth0 down").exit_code == 0
+    assert lab.sh("docker exec priv ping -c 1 -W 1 172.17.0.2").exit_code == 1
+    assert lab.sh("docker exec priv ip link set eth0 up").exit_code == 0
+    assert lab.sh("docker exec priv ping -c 1 172.17.0.2").exit_code == 0  # the connected route is back
+    assert "default" not in lab.sh("docker exec priv ip route").stdout  # a link going down took the default route
