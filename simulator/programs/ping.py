@@ -149,7 +149,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         stack.route_to(target_ip)
     except SendError as error:
         if ctx.busybox:
-            ctx.err(f"ping: sendto: {error}\n")
+            ctx.err(f"ping: sendto: {ctx.strerror(str(error))}\n")
             return 1
         ctx.err(f"connect: {error}\n" if ctx.flavour == "ubuntu-14.04" else f"ping: connect: {error}\n")
         return 2

@@ -50,5 +50,22 @@ class ProcessContext:
     def busybox(self) -> bool:
         return self.flavour == "busybox"
 
+    def strerror(self, text: str) -> str:
+        """An errno's text (given in glibc's words) in the words of this program's C library.
+
+        Alpine's programs link musl, whose ``strerror`` words a few errors differently.
+        """
+        if self.userland == "alpine":
+            return MUSL_STRERROR.get(text, text)
+        return text
+
+
+# musl src/errno/__strerror.h, where it differs from glibc
+MUSL_STRERROR = {
+    "Network is unreachable": "Network unreachable",
+    "No route to host": "Host is unreachable",
+    "Connection timed out": "Operation timed out",
+}
+
 
 Program = Callable[[ProcessContext, list[str]], Generator[Any, Any, int]]
