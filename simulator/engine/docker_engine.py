@@ -486,8 +486,12 @@ class DockerEngine:
         self.containers[cid] = container
         return container
 
-    def start(self, container: Container) -> None:
-        """``docker start``: build the sandbox and the endpoints, run the image's process."""
+    def start(self, container: Container, run_main: bool = True) -> None:
+        """``docker start``: build the sandbox and the endpoints, run the image's process.
+
+        ``run_main=False``: the caller runs the container's command in the foreground
+        (``docker run IMAGE CMD`` without ``-d``) and ends the container after it.
+        """
         if container.running:
             return
         mode = container.network_mode
@@ -540,7 +544,11 @@ class DockerEngine:
         container.pid = self.machine.next_pid()
         self.refresh_firewall()
         self._start_services(container)
-        if not container.stays_up and (self.main_runner is None or not self.main_runner(container)):
+        if not run_main:
+            return
+        if not container.image.daemon and self.main_runner is not None and self.main_runner(container):
+            return  # the command (not a shell) is the main process, with or without a terminal
+        if not container.stays_up:  # a shell without a terminal or open stdin exits at once
             self.sim.call_later(0.05, lambda: self._exited(container, 0))
 
     def _start_services(self, container: Container) -> None:

@@ -199,9 +199,8 @@ class DockerCli:
         shell_cmd = not has_command or req.command[0].rsplit("/", 1)[-1] in SHELLS
         if not detach and has_command and not shell_cmd:
             # The command is the container's main process: run it, then the container exits.
-            container.tty = container.interactive = True
             try:
-                engine.start(container)
+                engine.start(container, run_main=False)
             except DockerError as error:
                 return self.daemon_error(error, "run")
             return CliOutcome(exec_in=container, exec_argv=list(req.command), foreground_main=True, changed=True)

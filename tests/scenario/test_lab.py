@@ -229,3 +229,15 @@ def test_a_detached_ping_without_count_runs_until_stopped():
     assert lab.engine.container("target").netns.devices["eth0"].rx_packets <= rx + 12
     foreground = lab.sh("docker exec target ping 127.0.0.1")
     assert "4 packets transmitted" in foreground.stdout
+
+
+def test_a_command_given_with_a_terminal_is_still_the_main_process():
+    """``docker run -itd IMAGE ping -c 2 HOST`` runs ping as PID 1 and exits after it, like ``-d``."""
+    lab = Lab(seed=1)
+    lab.sh("docker run -itd --name p1 alpine ping -c 2 172.17.0.1")
+    lab.sh("docker run -itd --name shell alpine")
+    lab.sh("sleep 5")
+    lines = lab.sh("docker ps -a --format '{{.Names}} {{.Status}}'").stdout.splitlines()
+    assert [line.split(" (")[0] for line in lines] == ["shell Up 5 seconds", "p1 Exited"]
+    frames = [r for r in lab.sim.tracer.records if type(r).__name__ == "FrameSent" and r.node == "p1"]
+    assert len(frames) >= 2  # the echo requests (and an ARP request) left p1
