@@ -109,6 +109,7 @@ class NetworkNamespace:
         device = self.devices.pop(old)
         device.name = new
         self.devices[new] = device
+        self.ipv4.rename_device(old, new)
         self.touch(device)
         for port in getattr(device, "ports", {}).values():  # a bridge's ports name it as their master
             self.changed_device(port)

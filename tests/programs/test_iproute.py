@@ -98,3 +98,23 @@ def test_net_admin_lets_a_container_change_its_own_network() -> None:
     assert lab.sh("docker exec priv ip link set eth0 up").exit_code == 0
     assert lab.sh("docker exec priv ping -c 1 172.17.0.2").exit_code == 0  # the connected route is back
     assert "default" not in lab.sh("docker exec priv ip route").stdout  # a link going down took the default route
+
+
+def test_a_renamed_device_keeps_its_addresses() -> None:
+    """``ip link set eth0 name eth9``: the addresses stay on the device (Linux keys them by ifindex)."""
+    lab = Lab(seed=1)
+    lab.sh("docker run -itd --name c1 --cap-add NET_ADMIN alpine")
+    assert lab.sh("docker exec c1 ip link set eth0 down").exit_code == 0
+    assert lab.sh("docker exec c1 ip link set eth0 name eth9").exit_code == 0
+    assert lab.sh("docker exec c1 ip link set eth9 up").exit_code == 0
+    assert "inet 172.17.0.2/16" in lab.sh("docker exec c1 ip addr show eth9").stdout
+    assert lab.sh("docker exec c1 ping -c 1 172.17.0.1").exit_code == 0  # the connected route is back on eth9
+
+
+def test_deleting_one_of_two_copies_of_an_address_keeps_it_local() -> None:
+    lab = Lab(seed=1)
+    lab.sh("docker run -itd --name c1 alpine")
+    assert lab.sh("ip link add br9 type bridge").exit_code == 0
+    assert lab.sh("ip addr add 172.17.0.1/32 dev br9").exit_code == 0
+    assert lab.sh("ip addr del 172.17.0.1/32 dev br9").exit_code == 0
+    assert lab.sh("docker exec c1 ping -c 1 -W 1 172.17.0.1").exit_code == 0  # docker0 still has it

@@ -158,7 +158,11 @@ class Ipv4Stack:
         self.addresses.remove(addr)
         self._changed(addr.dev)
         del self._local[addr.ip]
-        self._local_ints.discard(int(addr.ip))
+        twin = next((a for a in self.addresses if a.ip == addr.ip), None)
+        if twin is not None:  # the same address on another device: still local
+            self._local[addr.ip] = twin
+        else:
+            self._local_ints.discard(int(addr.ip))
         if addr.scope == "host" and addr.network in self._host_networks:
             self._host_networks.remove(addr.network)
             self._host_ranges = _ranges(self._host_networks)
@@ -189,6 +193,20 @@ class Ipv4Stack:
         """NETDEV_DOWN: every route through the device goes, and its neighbours."""
         self.routes.remove(lambda r: r.dev == dev)
         self.neighbours.forget_device(dev)
+
+    def rename_device(self, old: str, new: str) -> None:
+        """``ip link set OLD name NEW``: the addresses (and any route) stay with the device."""
+        for i, a in enumerate(self.addresses):
+            if a.dev == old:
+                renamed = replace(a, dev=new)
+                self.addresses[i] = renamed
+                if self._local.get(a.ip) is a:
+                    self._local[a.ip] = renamed
+        if any(r.dev == old for r in self.routes.routes):
+            self.routes.routes = [replace(r, dev=new) if r.dev == old else r for r in self.routes.routes]
+            self.routes.remove(lambda r: False)  # clears the route cache
+        self._changed(old)
+        self._changed(new)
 
     def forget_device(self, dev: str) -> None:
         """The device leaves this namespace (deleted, or moved to another one)."""
