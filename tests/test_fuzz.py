@@ -26,9 +26,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import signal
 import string
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +36,7 @@ from hypothesis import strategies as st
 
 from simulator import Lab
 from simulator.scenario import snapshot
-from tests.test_invariants import LOG_KEY, check_lab
+from tests.test_invariants import LOG_KEY, budget, check_lab
 
 EXAMPLES = int(os.environ.get("DOCKERSIM_FUZZ_EXAMPLES", "0") or 0)
 CAMPAIGN = EXAMPLES > 0
@@ -50,25 +48,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                            HealthCheck.function_scoped_fixture],
 )
-BUDGET_S = 30  # wall-clock seconds for one example
-
-
-class Hang(Exception):
-    """An example ran longer than BUDGET_S."""
-
-
-@contextlib.contextmanager
-def budget(seconds: float = BUDGET_S) -> Iterator[None]:
-    def alarm(_signum: int, _frame: Any) -> None:
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+BUDGET_S = 30  # wall-clock seconds for one example (a TimeoutError after that)
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -278,7 +258,7 @@ def keeps_invariants(request: pytest.FixtureRequest, lab: Lab) -> None:
 @FUZZ
 @given(st.integers(0, 3), st.lists(command_line(), min_size=1, max_size=6))
 def test_command_lines_get_a_terminal_answer(request: pytest.FixtureRequest, seed: int, lines: list[tuple[str, str | None]]) -> None:
-    with budget():
+    with budget(BUDGET_S):
         lab = fresh_lab(seed)
         for line, on in lines:
             check_answer(lab, line, on)
@@ -288,7 +268,7 @@ def test_command_lines_get_a_terminal_answer(request: pytest.FixtureRequest, see
 @FUZZ
 @given(st.lists(docker_line().map(quote), min_size=2, max_size=8))
 def test_docker_sequences_get_a_terminal_answer(request: pytest.FixtureRequest, lines: list[str]) -> None:
-    with budget():
+    with budget(BUDGET_S):
         lab = fresh_lab(0)
         for line in lines:
             check_answer(lab, line, None)
@@ -298,7 +278,7 @@ def test_docker_sequences_get_a_terminal_answer(request: pytest.FixtureRequest, 
 @FUZZ
 @given(st.lists(command_line(), min_size=1, max_size=4))
 def test_two_hosts_get_a_terminal_answer(request: pytest.FixtureRequest, lines: list[tuple[str, str | None]]) -> None:
-    with budget():
+    with budget(BUDGET_S):
         lab = fresh_lab(1, hosts=2)
         for line, on in lines:
             check_answer(lab, line, on)
@@ -347,7 +327,7 @@ def test_scenario_files_and_options_get_a_terminal_answer(tmp_path_factory: pyte
         if option == "--pcap":
             text = str(folder / "out.pcapng")
         argv += [option, text]
-    with budget():
+    with budget(BUDGET_S):
         code, out, err = run_cli(argv)
     assert isinstance(code, int) and 0 <= code <= 255
     assert "Traceback (most recent call last)" not in out + err
@@ -359,7 +339,7 @@ def test_scenario_files_and_options_get_a_terminal_answer(tmp_path_factory: pyte
 def test_scenario_files_that_are_not_text_get_a_terminal_answer(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     path = Path(tmp_path_factory.mktemp("scenario")) / "lesson.txt"
     path.write_bytes(data)
-    with budget():
+    with budget(BUDGET_S):
         code, out, err = run_cli(["run", str(path), "--check"])
     assert isinstance(code, int) and "Traceback (most recent call last)" not in out + err
 
@@ -367,7 +347,7 @@ def test_scenario_files_that_are_not_text_get_a_terminal_answer(tmp_path_factory
 @FUZZ
 @given(st.lists(value(), max_size=4))
 def test_the_program_options_get_a_terminal_answer(words: list[str]) -> None:
-    with budget():
+    with budget(BUDGET_S):
         code, out, err = run_cli(["run", "structure", "--quiet", *words])
     assert isinstance(code, int) and 0 <= code <= 255
     assert "Traceback (most recent call last)" not in out + err

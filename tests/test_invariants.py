@@ -412,8 +412,8 @@ def mask(text: str) -> str:
 
 
 @contextlib.contextmanager
-def _budget(seconds: float) -> Iterator[None]:
-    """Fail, rather than hang the suite, when a run does not finish."""
+def budget(seconds: float) -> Iterator[None]:
+    """Fail, rather than hang the suite, when a run does not finish (``TimeoutError``)."""
 
     def alarm(_signum: int, _frame: Any) -> None:
         raise TimeoutError(f"still running after {seconds} s")
@@ -459,7 +459,7 @@ def test_another_seed_changes_only_what_docker_randomises(name: str) -> None:
     pinned = [step.command for step in script.load(name).steps if RANDOM_ID_IN_COMMAND.search(step.command)]
     if pinned:
         pytest.skip(f"the scenario types an id its own seed drew ({pinned[0]!r}): another seed cannot replay it")
-    with _budget(120):
+    with budget(120):
         one, pcap_one = _play(name, 11)
         two, pcap_two = _play(name, 12)
         again, pcap_again = _play(name, 11)

@@ -6,16 +6,14 @@ bring it up. Interface indexes are allocated per namespace and only grow
 free there, which is why a container's ``eth0`` can be ``27: eth0@if28``.
 ``node`` is the name the learner knows the namespace by (a machine or a container).
 
-``version`` counts the changes to what ``ip link`` and ``ip addr`` show here: a
-device added, removed, renamed, brought up or down, an address added or removed,
-and (through :meth:`touch`) a MAC or master change. A change to a veth end or to a
-lower device also counts in the namespace of its peer or of the devices stacked on
-it, whose ``ip link`` names it (``eth0@if28``).
-
 A namespace with a ``watcher`` (a set: the lab's topology snapshots, see
-``scenario/snapshot.py``) also says *what* changed, so the snapshot re-reads that and
-nothing else: on a change it adds itself to the watcher and the device concerned to
-``changed`` (or sets ``reread`` when the change is not one device's). Only the
+``scenario/snapshot.py``) reports every change to what ``ip link`` and ``ip addr``
+show here: a device added, removed, renamed, brought up or down, an address added or
+removed, and (through :meth:`touch`) a MAC or master change. It adds itself to the
+watcher and the device concerned to ``changed`` (or sets ``reread`` when the change
+is not one device's), so the snapshot re-reads that and nothing else. A change to a
+veth end or to a lower device is also reported in the namespace of its peer or of the
+devices stacked on it, whose ``ip link`` names it (``eth0@if28``). Only the
 configuration paths do this; no frame or packet ever does.
 """
 
@@ -41,7 +39,6 @@ class NetworkNamespace:
         self.sim = sim
         self.node = node
         self.devices: dict[str, Device] = {}
-        self.version = 0
         self.watcher: set[NetworkNamespace] | None = None  # told of every change (the lab's snapshots)
         self.changed: set[Device] = set()  # devices whose ``ip link``/``ip addr`` lines changed, for the watcher
         self.reread = False  # a change the watcher must read the whole namespace for
@@ -55,7 +52,7 @@ class NetworkNamespace:
         return f"<NetworkNamespace {self.node}>"
 
     def touch(self, device: Device | None = None) -> None:
-        """Count a change to what ``ip link`` / ``ip addr`` show (see the module docstring)."""
+        """Report a change to what ``ip link`` / ``ip addr`` show (see the module docstring)."""
         self.changed_device(device)
         if device is None:
             return
@@ -70,8 +67,7 @@ class NetworkNamespace:
                     child.namespace.changed_device(child)
 
     def changed_device(self, device: Device | None) -> None:
-        """Count a change to ``device``'s lines only (None: to the namespace as a whole) and tell the watcher."""
-        self.version += 1
+        """Report a change to ``device``'s lines only (None: to the namespace as a whole) to the watcher."""
         watcher = self.watcher
         if watcher is not None:
             watcher.add(self)

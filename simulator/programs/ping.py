@@ -191,7 +191,6 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     names: dict[IPv4Address, str | None] = {}
 
     reverse = None if numeric or ctx.busybox else ctx.reverse
-    names_needed = reverse is not None
 
     def name_replies() -> Generator[Any, Any, None]:
         """iputils prints the reply's source by name (a PTR query) when the target was a name."""
@@ -213,49 +212,48 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     transmitted = 0
     last_send = start
     try:
-        try:
-            seq = 0
-            while True:
-                seq += 1
-                if ctx.busybox:
-                    wire_seq = seq - 1
-                else:
-                    wire_seq = seq
-                sent_at[wire_seq] = env.now
-                last_send = env.now
-                packet = IPv4Packet(
-                    UNSPECIFIED,
-                    target_ip,
-                    IPProtocol.ICMP,
-                    IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, wire_seq, _payload(env.now, size)),
-                    ttl=ttl,
-                    ident=(ident * 7 + seq) & 0xFFFF,
-                )
-                try:
-                    stack.send(packet)
-                except SendError as error:
-                    ctx.err(f"ping: sendmsg: {error}\n")
-                transmitted += 1
-                if limit is not None and transmitted >= limit:
-                    break
-                if deadline is not None and env.now - start + interval > deadline:
-                    break
-                next_send = env.now + interval
-                if not names_needed:  # nothing to do between sends: one timer, no wake-ups
-                    yield env.timeout(interval)
-                while env.now < next_send:
-                    wake["event"] = env.event()
-                    yield env.any_of([wake["event"], env.timeout(next_send - env.now)])
-                    yield from name_replies()
-            # Wait for what is outstanding.
-            end_by = start + deadline if deadline is not None else env.now + (interval if interactive else linger)
-            while len(received) + errors < transmitted and env.now < end_by:
+        seq = 0
+        while True:
+            seq += 1
+            if ctx.busybox:
+                wire_seq = seq - 1
+            else:
+                wire_seq = seq
+            sent_at[wire_seq] = env.now
+            last_send = env.now
+            packet = IPv4Packet(
+                UNSPECIFIED,
+                target_ip,
+                IPProtocol.ICMP,
+                IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, wire_seq, _payload(env.now, size)),
+                ttl=ttl,
+                ident=(ident * 7 + seq) & 0xFFFF,
+            )
+            try:
+                stack.send(packet)
+            except SendError as error:
+                ctx.err(f"ping: sendmsg: {error}\n")
+            transmitted += 1
+            if limit is not None and transmitted >= limit:
+                break
+            if deadline is not None and env.now - start + interval > deadline:
+                break
+            next_send = env.now + interval
+            if reverse is None:  # nothing to do between sends: one timer, no wake-ups
+                yield env.timeout(interval)
+            while env.now < next_send:
                 wake["event"] = env.event()
-                yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
+                yield env.any_of([wake["event"], env.timeout(next_send - env.now)])
                 yield from name_replies()
+        # Wait for what is outstanding.
+        end_by = start + deadline if deadline is not None else env.now + (interval if interactive else linger)
+        while len(received) + errors < transmitted and env.now < end_by:
+            wake["event"] = env.event()
+            yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
             yield from name_replies()
-        except simpy.Interrupt:
-            pass  # stopped from outside (the lab's time limit), as by ^C: the summary still prints
+        yield from name_replies()
+    except simpy.Interrupt:
+        pass  # stopped from outside (the lab's time limit), as by ^C: the summary still prints
     finally:
         stack.icmp_sockets.pop(ident, None)
     # iputils reports the time from the first to the last transmission (the deadline with -w).

@@ -104,7 +104,6 @@ class Lab:
         self.swarm = Swarm(self.sim)  # the one cluster the lab's daemons may form (docker swarm init/join)
         for daemon in self.engines.values():
             daemon.swarm = self.swarm
-        for daemon in self.engines.values():
             daemon.main_runner = self._start_main
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
@@ -159,8 +158,8 @@ class Lab:
     # -- internals -------------------------------------------------------------------------------
 
     def _emit_topology(self, cause: str) -> None:
-        snap = self._snapshots.take(self)
-        if snap is not self._last_snapshot and snap != self._last_snapshot:
+        snap = self._snapshots.take(self)  # the previous snapshot itself when nothing changed
+        if snap is not self._last_snapshot:
             self._last_snapshot = snap
             self.sim.tracer.emit(TopologyChanged(self.sim.now, snap, cause))
 
@@ -278,9 +277,9 @@ class Lab:
         return self._exec(container, argv, via_docker=False)
 
     def _start_main(self, container: Container) -> bool:
-        """``docker run -d IMAGE CMD``: CMD is the container's main process; the container exits when it does.
+        """``docker run [-itd] IMAGE CMD``: CMD is the container's main process; the container exits when it does.
 
-        Only a command the image has; a shell (no terminal) exits at once, as before.
+        Only a command the image has, and not a shell (which stays up only with a terminal).
         """
         argv = list(container.command)
         if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
@@ -288,22 +287,26 @@ class Lab:
         program = self._program(container, argv[0])
         if program is None or container.netns is None:
             return False
-        engine = self._engine_of(container)
         started = container.started_at
-
-        def alive() -> bool:  # this run of the container (a restart runs the command anew)
-            return container.running and container.started_at == started
-
-        ctx = self._context(engine, container)
-        ctx.detached = True
-        process = self.sim.env.process(_background(program(ctx, argv), alive))
+        process = self._detach(container, program, argv)
 
         def ended(event: Any) -> None:
-            if alive():
-                engine._exited(container, int(event.value or 0) if event.ok else 1)
+            if container.running and container.started_at == started:
+                self._engine_of(container)._exited(container, int(event.value or 0) if event.ok else 1)
 
         process.callbacks.append(ended)
         return True
+
+    def _detach(self, container: Container, program: Any, argv: list[str]) -> simpy.Process:
+        """Start ``argv`` in the background; it ends when this run of the container does (stop, restart)."""
+        started = container.started_at
+
+        def alive() -> bool:
+            return container.running and container.started_at == started
+
+        ctx = self._context(self._engine_of(container), container)
+        ctx.detached = True
+        return self.sim.env.process(_background(program(ctx, argv), alive))
 
     @staticmethod
     def _program(container: Container, word: str) -> Any:
@@ -340,12 +343,10 @@ class Lab:
             if image.flavour == "busybox":
                 return "", f"/bin/sh: {argv[0]}: not found\n", 127
             return "", f"bash: {argv[0]}: command not found\n", 127
-        ctx = self._context(self._engine_of(container), container)
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
-            ctx.detached = True
-            self.sim.env.process(_background(program(ctx, argv), lambda: container.running))
+            self._detach(container, program, argv)
             return "", "", 0
-        return self._run_program(ctx, program, argv)
+        return self._run_program(self._context(self._engine_of(container), container), program, argv)
 
     def _engine_of(self, container: Container) -> DockerEngine:
         for engine in self.engines.values():

@@ -7,10 +7,10 @@ LAN switch and its cables. Tuples all the way down, so two snapshots compare wit
 
 :func:`take` walks the whole lab: the reference, O(namespaces + devices). The lab
 itself takes its snapshots through :class:`Snapshots`, after every command, and that
-must cost what the command changed: a namespace whose ``version`` (bumped by the
-kernel on every change ``ip link`` or ``ip addr`` would show, see
-``kernel/namespace.py``) did not move keeps the very same tuple, and within a
-namespace that did, a device whose fields are unchanged keeps its tuple too. Long
+must cost what the command changed: a namespace that reported no change (the kernel
+reports every change ``ip link`` or ``ip addr`` would show, device by device, see
+``kernel/namespace.py``) keeps the very same tuple, and within a namespace that did,
+only the devices it named are read again. Long
 sequences are :class:`~simulator.trace.records.ChunkedTuple` values sharing their
 unchanged chunks with the snapshot before, so consecutive snapshots share memory and
 compare (``==``) in C by identity. ``Snapshots.take(lab) == take(lab)`` always.

@@ -1,7 +1,7 @@
 """The lab's cached topology snapshots are exactly the plain walk of the whole lab.
 
 ``Lab`` takes a snapshot after every command through ``snapshot.Snapshots``, which
-re-reads only the namespaces whose version moved; ``snapshot.take`` is the plain walk
+re-reads only the namespaces that reported a change; ``snapshot.take`` is the plain walk
 (the reference). After every command of every built-in scenario, and of a few
 command sequences that change a device behind Docker's back, the two must be equal,
 and a namespace that did not change must be the very same tuple as before.

@@ -317,7 +317,7 @@ class Netfilter:
         while True:
             if i >= len(chain.rules):
                 if not stack:
-                    return self._policy(start, packet)
+                    return self.policy(start, packet.length)
                 chain, i = stack.pop()
                 continue
             counted = chain.rules[i]
@@ -330,7 +330,7 @@ class Netfilter:
             target = rule.target
             if target == "RETURN":
                 if not stack:
-                    return self._policy(start, packet)
+                    return self.policy(start, packet.length)
                 chain, i = stack.pop()
             elif target in TERMINAL:
                 return Verdict(target, rule, chain.name)
@@ -338,10 +338,6 @@ class Netfilter:
                 stack.append((chain, i))
                 chain, i = chains[target], 0
             # an empty target only counts
-
-    @staticmethod
-    def _policy(start: Chain, packet: PacketInfo) -> Verdict:
-        return Netfilter.policy(start, packet.length)
 
     @staticmethod
     def policy(start: Chain, length: int) -> Verdict:

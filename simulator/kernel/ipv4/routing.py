@@ -9,7 +9,7 @@ table holds exactly those).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network
 
 DEFAULT_NETWORK = IPv4Network("0.0.0.0/0")
@@ -26,6 +26,11 @@ class Route:
     scope: str | None = None  # "link" for connected routes
     src: IPv4Address | None = None
     metric: int | None = None
+    # text(), made once: every RouteChosen record carries it
+    _text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_text", self._format())
 
     @property
     def is_default(self) -> bool:
@@ -33,6 +38,9 @@ class Route:
 
     def text(self) -> str:
         """As modern ``ip route`` prints it (without the trailing space)."""
+        return self._text
+
+    def _format(self) -> str:
         parts = ["default" if self.is_default else str(self.network)]
         if self.gateway is not None:
             parts += ["via", str(self.gateway)]
@@ -71,6 +79,12 @@ class RoutingTable:
         self.routes = [r for r in self.routes if not predicate(r)]
         self._cache.clear()
         return before - len(self.routes)
+
+    def rename_device(self, old: str, new: str) -> None:
+        """``ip link set OLD name NEW``: routes through the device follow it."""
+        if any(r.dev == old for r in self.routes):
+            self.routes = [replace(r, dev=new) if r.dev == old else r for r in self.routes]
+            self._cache.clear()
 
     def lookup(self, dst: IPv4Address) -> Route | None:
         """Longest-prefix match, then the lowest metric."""

@@ -81,25 +81,6 @@ def _network_of(ip: IPv4Address, prefixlen: int) -> IPv4Network:
     return IPv4Network(f"{ip}/{prefixlen}", strict=False)
 
 
-_ROUTE_TEXTS: dict[int, tuple[Route, str]] = {}
-
-
-def _route_text(route: Route) -> str:
-    """``route.text()`` once per route object: every RouteChosen record carries it.
-
-    Keyed by identity (hashing a route hashes its network in Python, per packet); the
-    entry holds the route, so its id cannot be reused while the entry exists.
-    """
-    entry = _ROUTE_TEXTS.get(id(route))
-    if entry is not None and entry[0] is route:
-        return entry[1]
-    if len(_ROUTE_TEXTS) >= 4096:
-        _ROUTE_TEXTS.clear()
-    text = route.text()
-    _ROUTE_TEXTS[id(route)] = (route, text)
-    return text
-
-
 IcmpHandler = Callable[[IPv4Packet], None]
 UdpHandler = Callable[[IPv4Packet, UdpDatagram], None]
 TcpHandler = Callable[[IPv4Packet, TcpSegment], None]
@@ -116,11 +97,12 @@ class Ipv4Stack:
         self.sim = sim
         self.namespace = namespace
         self.addresses: list[InterfaceAddress] = []
-        self._local: dict[IPv4Address, InterfaceAddress] = {}
-        self._local_ints: set[int] = set()  # the same addresses as integers (hashed in C, per packet)
+        # Local and broadcast addresses by integer: looked up for every packet, and hashing
+        # an IPv4Address runs Python code.
+        self._local: dict[int, InterfaceAddress] = {}
         self._host_networks: list[IPv4Network] = []  # 127.0.0.0/8: every address in it is local
         self._host_ranges: list[tuple[int, int]] = []  # the same as (network, netmask) integers
-        self._broadcasts: set[int] = {int(LIMITED_BROADCAST)}  # integers, like _local_ints
+        self._broadcasts: set[int] = {int(LIMITED_BROADCAST)}
         self.routes = RoutingTable()
         self.neighbours = NeighbourTable(sim, lambda: namespace.node, self._solicit, self._flush, self._unreachable)
         self.ip_forward = False
@@ -139,12 +121,12 @@ class Ipv4Stack:
     # -- configuration (ip addr / ip route) --------------------------------------------
 
     def add_address(self, addr: InterfaceAddress) -> None:
-        if addr.ip in self._local and self._local[addr.ip].dev == addr.dev:
+        same = self._local.get(int(addr.ip))
+        if same is not None and same.dev == addr.dev:
             raise FileExistsError("RTNETLINK answers: File exists")
         self.addresses.append(addr)
         self._changed(addr.dev)
-        self._local[addr.ip] = addr
-        self._local_ints.add(int(addr.ip))
+        self._local[int(addr.ip)] = addr
         if addr.scope == "host":
             self._host_networks.append(addr.network)
             self._host_ranges = _ranges(self._host_networks)
@@ -157,12 +139,11 @@ class Ipv4Stack:
     def remove_address(self, addr: InterfaceAddress) -> None:
         self.addresses.remove(addr)
         self._changed(addr.dev)
-        del self._local[addr.ip]
         twin = next((a for a in self.addresses if a.ip == addr.ip), None)
         if twin is not None:  # the same address on another device: still local
-            self._local[addr.ip] = twin
+            self._local[int(addr.ip)] = twin
         else:
-            self._local_ints.discard(int(addr.ip))
+            del self._local[int(addr.ip)]
         if addr.scope == "host" and addr.network in self._host_networks:
             self._host_networks.remove(addr.network)
             self._host_ranges = _ranges(self._host_networks)
@@ -172,10 +153,8 @@ class Ipv4Stack:
     def _changed(self, dev: str) -> None:
         """What ``ip addr`` shows for ``dev`` changed (the topology snapshot re-reads it)."""
         device = self.namespace.devices.get(dev)
-        if device is not None:
+        if device is not None:  # (no line shows the addresses of a device that is not here)
             self.namespace.changed_device(device)
-        else:
-            self.namespace.version += 1  # no line shows addresses of a device that is not here
 
     def _add_connected_route(self, addr: InterfaceAddress) -> None:
         if addr.prefixlen >= 32 or addr.scope == "host":
@@ -200,11 +179,9 @@ class Ipv4Stack:
             if a.dev == old:
                 renamed = replace(a, dev=new)
                 self.addresses[i] = renamed
-                if self._local.get(a.ip) is a:
-                    self._local[a.ip] = renamed
-        if any(r.dev == old for r in self.routes.routes):
-            self.routes.routes = [replace(r, dev=new) if r.dev == old else r for r in self.routes.routes]
-            self.routes.remove(lambda r: False)  # clears the route cache
+                if self._local.get(int(a.ip)) is a:
+                    self._local[int(a.ip)] = renamed
+        self.routes.rename_device(old, new)
         self._changed(old)
         self._changed(new)
 
@@ -221,7 +198,7 @@ class Ipv4Stack:
     def is_local(self, ip: IPv4Address) -> bool:
         """A local address: assigned here, or inside a host-scope network (all of 127.0.0.0/8)."""
         n = int(ip)
-        if n in self._local_ints:
+        if n in self._local:
             return True
         if self._host_ranges:
             for network, netmask in self._host_ranges:
@@ -258,7 +235,7 @@ class Ipv4Stack:
         """arp_process (net/ipv4/arp.c) with arp_ignore = 0, arp_accept = 0."""
         if arp.sender_ip == UNSPECIFIED:
             return
-        if arp.op is ArpOp.REQUEST and int(arp.target_ip) in self._local_ints and arp.sender_ip != arp.target_ip:
+        if arp.op is ArpOp.REQUEST and int(arp.target_ip) in self._local and arp.sender_ip != arp.target_ip:
             self.neighbours.learn_stale(dev.name, arp.sender_ip, arp.sender_mac, True, f"ARP request from {arp.sender_ip} for our {arp.target_ip}")
             reply = ArpPacket(ArpOp.REPLY, dev.mac, arp.target_ip, arp.sender_mac, arp.sender_ip)
             dev.transmit(EthernetFrame(arp.sender_mac, dev.mac, EtherType.ARP, reply, flow=frame.flow))
@@ -316,7 +293,7 @@ class Ipv4Stack:
             if verdict.target in ("DROP", "REJECT"):
                 self._filtered(packet, dev.name, frame, "FORWARD", verdict.rule)
                 return
-        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, _route_text(route), route.dev, route.gateway, True))
+        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, route.text(), route.dev, route.gateway, True))
         self._finish_output(packet, route, ct)
 
     # -- local delivery ---------------------------------------------------------------------
@@ -432,7 +409,7 @@ class Ipv4Stack:
             if verdict.target in ("DROP", "REJECT"):
                 self._filtered(packet, route.dev, None, "OUTPUT", verdict.rule)
                 raise SendError("Operation not permitted")
-        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, _route_text(route), route.dev, route.gateway, False))
+        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, route.text(), route.dev, route.gateway, False))
         self._finish_output(packet, route, ct)
         return packet
 
@@ -445,7 +422,7 @@ class Ipv4Stack:
     def route_to(self, dst: IPv4Address) -> Route:
         """The route a local packet to ``dst`` takes (local addresses go through lo)."""
         if self.is_local(dst):
-            src = dst if dst in self._local else IPv4Address("127.0.0.1")
+            src = dst if int(dst) in self._local else IPv4Address("127.0.0.1")
             return Route(IPv4Network(f"{dst}/32"), "lo", scope="host", src=src)
         route = self.routes.lookup(dst)
         if route is None:
@@ -477,7 +454,7 @@ class Ipv4Stack:
         if dev is None:
             return
         sender = None
-        if entry.queue and entry.queue[0].src in self._local:
+        if entry.queue and int(entry.queue[0].src) in self._local:
             sender = entry.queue[0].src
         sender = sender or self.primary_address(entry.dev, entry.ip) or UNSPECIFIED
         unicast = entry.state.value == "PROBE" and entry.mac is not None
