@@ -26,8 +26,8 @@ surviving rules keep their packet and byte counters.
 Cost: a ``docker run`` changes a few of Docker's rules (on engines >= 28, one raw rule
 per endpoint), so the work is kept to what changed. The previous rule set carries
 each bridge's endpoint rules (``ruleset`` only formats new endpoints) and what was
-installed (each rule's text, so nothing is printed again with ``Rule.text()``); a
-table whose Docker rules are unchanged and that nobody touched since is skipped.
+installed; a table whose Docker rules are unchanged and that nobody touched since is
+skipped, and only new rule texts are parsed (``parse_rule`` is memoised).
 """
 
 from __future__ import annotations
@@ -67,14 +67,6 @@ class BridgeState:
 
 
 @dataclass
-class Installed:
-    """What ``install`` left in one table: each chain's rules, and the text of each rule."""
-
-    chains: dict[str, list[Counted]]  # chain -> its rules as installed (compared by identity)
-    texts: dict[int, tuple[Counted, str]]  # id(counted) -> (counted, its ``iptables -S`` text)
-
-
-@dataclass
 class RuleSet:
     """Chains and rules per table, in ``iptables -S`` order."""
 
@@ -85,7 +77,8 @@ class RuleSet:
     # endpoints and their raw-table rules; per table, what ``install`` left there
     endpoint_rules: dict[str, tuple[tuple[IPv4Address, ...], list[str]]] = field(
         default_factory=dict, compare=False, repr=False)
-    installed: dict[str, Installed] = field(default_factory=dict, compare=False, repr=False)
+    # table -> chain -> its rules as installed (compared by identity)
+    installed: dict[str, dict[str, list[Counted]]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _endpoint_rules(b: BridgeState, previous: RuleSet | None) -> list[str]:
@@ -221,51 +214,45 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
         if before is not None and docker == previous and _untouched(netfilter.tables[table], before):
             new.installed[table] = before
             continue
-        new.installed[table] = _install_table(netfilter.tables[table], docker, set(previous), before)
+        new.installed[table] = _install_table(netfilter.tables[table], docker, set(previous))
     netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())
 
 
-def _untouched(chains: dict[str, Chain], before: Installed) -> bool:
+def _untouched(chains: dict[str, Chain], before: dict[str, list[Counted]]) -> bool:
     """Whether every chain holds exactly the rules ``install`` left there (nobody ran iptables since)."""
     for name, chain in chains.items():
-        left = before.chains.get(name, [])
+        left = before.get(name, [])
         if len(left) != len(chain.rules) or not all(map(is_, left, chain.rules)):
             return False
     return True
 
 
-def _install_table(chains: dict[str, Chain], docker: list[str], previous: set[str], before: Installed | None) -> Installed:
+def _install_table(chains: dict[str, Chain], docker: list[str], previous: set[str]) -> dict[str, list[Counted]]:
     """Put ``docker`` (rule texts, in order) into ``chains`` in place of the ``previous`` ones."""
     from simulator.kernel.ipv4.netfilter import Counted, parse_rule
 
-    known = before.texts if before is not None else {}
     kept = set(docker)
     counters: dict[str, Counted] = {}
-    texts: dict[int, tuple[Counted, str]] = {}
     after: dict[str, list[Counted]] = {}  # Docker rule text -> the foreign rules that follow it
     for chain in chains.values():
         head: list[Counted] = []
         anchor: str | None = None
         for counted in chain.rules:
-            entry = known.get(id(counted))
-            text = entry[1] if entry is not None and entry[0] is counted else counted.rule.text()
+            text = counted.rule.text()
             if text in previous:
                 counters.setdefault(text, counted)
                 if text in kept:
                     anchor = text
+            elif anchor is None:
+                head.append(counted)
             else:
-                texts[id(counted)] = (counted, text)
-                if anchor is None:
-                    head.append(counted)
-                else:
-                    after.setdefault(anchor, []).append(counted)
+                after.setdefault(anchor, []).append(counted)
         chain.rules = head
     for text in docker:
         counted = counters.get(text) or Counted(parse_rule(text)[1])
-        texts[id(counted)] = (counted, text)
         rules = chains[counted.rule.chain].rules
         rules.append(counted)
         follow = after.pop(text, None)
         if follow:
             rules += follow
-    return Installed({name: list(chain.rules) for name, chain in chains.items()}, texts)
+    return {name: list(chain.rules) for name, chain in chains.items()}

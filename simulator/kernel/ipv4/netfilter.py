@@ -78,9 +78,17 @@ class Rule:
     ctstates: tuple[str, ...] = ()
     to_destination: str | None = None
     to_source: str | None = None
+    # text(), made once (FORWARD verdicts carry it per packet; the engine compares rules by it)
+    _text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_text", self._format())
 
     def text(self) -> str:
         """``iptables -S`` form: ``-A CHAIN ... -j TARGET ...``."""
+        return self._text
+
+    def _format(self) -> str:
         out = ["-A", self.chain]
         if self.src is not None:
             out += (["!"] if self.src_neg else []) + ["-s", str(self.src)]
