@@ -75,7 +75,6 @@ class Environment(simpy.Environment):
             if type(batch) is _Batch:
                 heappop(queue)
                 self._now = head[0]
-                batch.callbacks = None
                 _fire(batch)
                 return
         super().step()
@@ -97,17 +96,14 @@ class Environment(simpy.Environment):
 class _Batch:
     """One heap entry for calls due at the same instant with consecutive event ids.
 
-    It quacks like the simpy event ``Environment.step`` expects (``callbacks``, ``_ok``).
+    ``Environment.step`` runs it directly (``_fire``); it is never a simpy event.
     ``calls`` is flat: ``eid, fn, a, b`` for each call, in order.
     """
 
-    __slots__ = ("env", "callbacks", "when", "last_eid", "calls")
-    _ok = True  # a batch never fails
-    _value = None
+    __slots__ = ("env", "when", "last_eid", "calls")
 
     def __init__(self, env: Environment, when: float, eid: int, calls: list[Any]) -> None:
         self.env = env
-        self.callbacks: list[Callable[[_Batch], None]] | None = [_fire]
         self.when = when
         self.last_eid = eid
         self.calls = calls
