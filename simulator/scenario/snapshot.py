@@ -81,8 +81,8 @@ def take(lab: Lab) -> tuple[Any, ...]:
 class _Seq:
     """A flat list and the sequence it was last published as: publishing re-chunks only what changed.
 
-    The published value is what ``ChunkedTuple.share`` would give (a plain tuple up to
-    ``SIZE`` items, else chunks of ``SIZE``), built from the chunks of the one before:
+    The published value is a plain tuple up to ``ChunkedTuple.SIZE`` items, else a
+    :class:`ChunkedTuple`, built from the chunks of the one before:
     a replaced item re-makes its chunk, an insertion or deletion the chunks from there on.
     """
 
@@ -134,10 +134,7 @@ class _Seq:
                 if c < start:
                     chunks[c] = self._chunk(c, previous)
             chunks.extend(self._chunk(c, previous) for c in range(start, (n + size - 1) // size))
-            chunked = ChunkedTuple()
-            chunked.chunks = tuple(chunks)
-            chunked._len = n
-            value = chunked
+            value = ChunkedTuple(tuple(chunks))
         self.value = value
         self._dirty.clear()
         self._tail = n

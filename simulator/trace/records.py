@@ -186,37 +186,22 @@ class ChunkedTuple(Sequence[Any]):
     """An immutable sequence kept as tuples of ``SIZE`` items, read like one flat tuple.
 
     Two snapshots a command apart differ in a few namespaces: kept in chunks, they
-    share every chunk that did not change (:meth:`share`), so a record costs the
-    chunks that changed and one pointer per chunk, not one per namespace. ``len``,
-    indexing, slicing (a plain tuple), iteration, ``==`` with another one or with a
-    plain tuple, ``hash`` and ``repr`` are those of the flat tuple.
+    share every chunk that did not change (``scenario/snapshot.py`` builds them so), so
+    a record costs the chunks that changed and one pointer per chunk, not one per
+    namespace. ``len``, indexing, slicing (a plain tuple), iteration, ``==`` with
+    another one or with a plain tuple, ``hash`` and ``repr`` are those of the flat tuple.
+    Every chunk but the last holds exactly ``SIZE`` items.
 
-    >>> ChunkedTuple(tuple(range(100))) == tuple(range(100))
+    >>> ChunkedTuple((tuple(range(64)), tuple(range(64, 100)))) == tuple(range(100))
     True
     """
 
     __slots__ = ("chunks", "_len")
     SIZE = 64
 
-    def __init__(self, items: Sequence[Any] = (), previous: ChunkedTuple | None = None) -> None:
-        size = self.SIZE
-        old = previous.chunks if previous is not None else ()
-        chunks = []
-        for n, start in enumerate(range(0, len(items), size)):
-            chunk = tuple(items[start:start + size])
-            if n < len(old) and old[n] == chunk:  # identical items compare by identity, in C
-                chunk = old[n]
-            chunks.append(chunk)
-        self.chunks: tuple[tuple[Any, ...], ...] = tuple(chunks)
-        self._len = len(items)
-
-    @classmethod
-    def share(cls, items: Sequence[Any], previous: Sequence[Any] | None) -> Sequence[Any]:
-        """``items`` as a plain tuple when short, else chunked, sharing ``previous``'s equal chunks."""
-        if len(items) <= cls.SIZE:
-            flat = tuple(items)
-            return previous if type(previous) is tuple and previous == flat else flat
-        return cls(items, previous if isinstance(previous, ChunkedTuple) else None)
+    def __init__(self, chunks: tuple[tuple[Any, ...], ...]) -> None:
+        self.chunks = chunks
+        self._len = sum(map(len, chunks))
 
     def __len__(self) -> int:
         return self._len
@@ -252,15 +237,7 @@ class ChunkedTuple(Sequence[Any]):
         return repr(tuple(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_chunked, (self.chunks, self._len))
-
-
-def _chunked(chunks: tuple[tuple[Any, ...], ...], length: int) -> ChunkedTuple:
-    """Unpickle a :class:`ChunkedTuple` (its chunks, shared with others in the same pickle)."""
-    value = ChunkedTuple()
-    value.chunks = chunks
-    value._len = length
-    return value
+        return (ChunkedTuple, (self.chunks,))  # chunks shared with other records stay shared in a pickle
 
 
 @fast_init
