@@ -107,3 +107,16 @@ def test_tcpdump_reads_a_bounded_trace() -> None:
     r = lab.sh("tcpdump -i docker0 -n -c 4 icmp")
     assert r.exit_code == 0 and "4 packets captured" in r.stdout
     assert lab.sim.tracer.dropped > 0
+
+
+def test_a_window_keeps_only_the_topology_it_starts_on() -> None:
+    """Topology snapshots before the window go with it, but the last one, which a slice still needs."""
+    lab = Lab(seed=1, engine="20.10")
+    lab.sim.tracer.configure(window=10)
+    for i in range(30):
+        lab.sh(f"docker run -itd --name c{i} alpine")
+    tracer = lab.sim.tracer
+    kept = tracer._topologies
+    assert len(kept) <= 2 * 10 + 1 and kept[0][0] < tracer.dropped <= kept[1][0]
+    assert tracer.since(0)[0] is tracer.records[0]
+    assert tracer.latest_topology() is kept[-1][1]

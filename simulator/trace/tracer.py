@@ -142,6 +142,10 @@ class Tracer:
                 self._written = self.dropped + cut
         del records[:cut]
         self.dropped += cut
+        # topologies recorded before the window are not needed, but the last of them (the
+        # network the window starts on)
+        first = bisect_left(self._topologies, self.dropped, key=lambda item: item[0])
+        del self._topologies[:max(0, first - 1)]
         # keep the topology in force at the new start, and every later one
         keep = bisect_left(self._topologies, self.dropped, key=lambda item: item[0])
         if keep > 1:
