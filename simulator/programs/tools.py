@@ -102,6 +102,7 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             if not views:
                 ctx.err(f'Device "{dev}" does not exist.\n')
                 return 1
+        stats = ("-s" in options or "-s" in words) and ctx.flavour == "host"  # only iproute2 6.1's -s layout is rendered
         if brief or oneline:  # every link renders (peer names), one or all print
             every = netinfo.links(ns)
             index = views[0].index if dev is not None else None
@@ -112,7 +113,6 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             elif obj == "address":
                 ctx.out(render.ip_addr_oneline(every, ctx.flavour, inet_only=inet_only, index=index))
             else:
-                stats = ("-s" in options or "-s" in words) and ctx.flavour == "host"
                 ctx.out(render.ip_link_oneline(every, ctx.flavour, stats=stats, index=index))
             return 0
         if inet_only and obj == "address":  # IPv4 only: links that have an inet address, no inet6 lines
@@ -120,7 +120,6 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             text = render.ip_addr(views, ctx.flavour)
             ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
             return 0
-        stats = ("-s" in options or "-s" in words) and ctx.flavour == "host"  # only iproute2 6.1's -s layout is rendered
         if dev is not None and ctx.flavour == "host":
             # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
             # render them all, keep the device's own stanza.
