@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
 
+from simulator.programs.archive import PackageDb
+
 if TYPE_CHECKING:
     from simulator.engine.images import Image
     from simulator.engine.network import Endpoint
@@ -58,7 +60,7 @@ class Container:
     host_endpoint_id: str = ""  # host mode: the endpoint `docker network inspect host` lists
     name_explicit: bool = True  # --name given (<= 24: generated names are not in DNS)
     dns: Any = None  # the EmbeddedDns serving this container, while it runs
-    extra_tools: set[str] = field(default_factory=set)  # installed with apt-get / apk
+    packages: PackageDb = field(default_factory=PackageDb)  # what apt-get / apk installed in this container
     services: list[Any] = field(default_factory=list)  # servers the image runs (nginx's HTTP listener)
     publish: tuple[Any, ...] = ()  # PortSpec requests (-p)
     publish_all: bool = False  # -P

@@ -35,19 +35,29 @@ class Image:
     exposed: tuple[str, ...] = ()  # "80/tcp"
     env: tuple[str, ...] = field(default=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",))
     image_id: str = ""
+    release: str = ""  # the distribution release whose package archive it uses (programs.archive.RELEASES)
+    service: str = ""  # the server its default command runs (engine.services.SERVICES): "nginx", "mysql"
+
+    @property
+    def package_tools(self) -> frozenset[str]:
+        """The distribution's package tool, which every image of that distribution ships."""
+        family = self.release.split("-", 1)[0]
+        return PACKAGE_TOOLS.get(family, frozenset())
 
     @property
     def reference(self) -> str:
         return self.repository if self.tag == "latest" else f"{self.repository}:{self.tag}"
 
 
+PACKAGE_TOOLS = {"ubuntu": frozenset({"apt-get"}), "debian": frozenset({"apt-get"}),
+                 "alpine": frozenset({"apk"}), "centos": frozenset({"yum"})}
 _PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 CATALOG: dict[str, Image] = {
-    "ubuntu:14.04": Image("ubuntu", "14.04", ("/bin/bash",), image_id="13b66b487594"),
-    "ubuntu:16.04": Image("ubuntu", "16.04", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-16.04", image_id="b6f507652425"),
-    "ubuntu:latest": Image("ubuntu", "latest", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-24.04", image_id="a04dc4851cbc"),
-    "alpine:latest": Image("alpine", "latest", ("/bin/sh",), flavour="busybox", tools=BUSYBOX_TOOLS, shell="/bin/sh", image_id="9234e8fb04c4"),
+    "ubuntu:14.04": Image("ubuntu", "14.04", ("/bin/bash",), image_id="13b66b487594", release="ubuntu-14.04"),
+    "ubuntu:16.04": Image("ubuntu", "16.04", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-16.04", image_id="b6f507652425", release="ubuntu-16.04"),
+    "ubuntu:latest": Image("ubuntu", "latest", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-24.04", image_id="a04dc4851cbc", release="ubuntu-24.04"),
+    "alpine:latest": Image("alpine", "latest", ("/bin/sh",), flavour="busybox", tools=BUSYBOX_TOOLS, shell="/bin/sh", image_id="9234e8fb04c4", release="alpine-3.20"),
     "busybox:latest": Image("busybox", "latest", ("sh",), flavour="busybox", tools=BUSYBOX_TOOLS, shell="sh", image_id="af4709625109"),
     "nginx:latest": Image(
         "nginx",

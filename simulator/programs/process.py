@@ -39,6 +39,9 @@ class ProcessContext:
     netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
     net_admin: bool = False  # CAP_NET_ADMIN: the host's root has it; a container only with --cap-add NET_ADMIN
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
+    tty: bool = False  # stdout is a terminal (a shell the learner is attached to): apt prints "... Done"
+    release: str = ""  # the distribution release whose package archive the image uses ("ubuntu-14.04")
+    packages: Any = None  # the container's archive.PackageDb (package tools read and fill it)
 
     def out(self, text: str) -> None:
         self.stdout.append(text)

@@ -21,6 +21,7 @@ bodies are not read, no ``If-Modified-Since``/ranges, no ``/50x.html``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import TYPE_CHECKING
@@ -173,6 +174,9 @@ class HttpServer:
         self.port = port
         self.flavour = flavour
         self.requests = 0
+        # Virtual hosts served by other code: Host header -> who takes the connection over
+        # (with the bytes received so far), as one CDN front end serves many names.
+        self.sites: dict[str, Callable[[Simulation, TcpConnection, bytes], None]] = {}
         self._buffers: dict[TcpConnection, bytearray] = {}
         self._scheduled: set[TcpConnection] = set()
         self.listener: TcpListener = tcp_listen(netns.ipv4, port, self._accept)
@@ -202,8 +206,13 @@ class HttpServer:
         buffer += conn.read_available()
         while b"\r\n\r\n" in buffer:
             head, _, rest = bytes(buffer).partition(b"\r\n\r\n")
-            buffer[:] = rest
             request = parse_request(head)
+            site = self.sites.get(request.headers.get("host", "").rsplit(":", 1)[0].lower()) if request else None
+            if site is not None:
+                del self._buffers[conn]
+                site(self.sim, conn, bytes(buffer))
+                return
+            buffer[:] = rest
             self.requests += 1
             data, keep_alive = nginx_response(request, self.sim.now)
             try:

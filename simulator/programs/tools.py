@@ -525,3 +525,12 @@ def _wget(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 PROGRAMS["curl"] = _curl
 PROGRAMS["wget"] = _wget
+
+
+def _register_package_tools() -> None:
+    from simulator.programs import packages
+
+    PROGRAMS.update(packages.PROGRAMS)
+
+
+_register_package_tools()

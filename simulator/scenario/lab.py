@@ -22,7 +22,7 @@ import simpy
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
-from simulator.programs import resolver, textutils
+from simulator.programs import packages, resolver, textutils
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import files, shell, snapshot
@@ -310,14 +310,19 @@ class Lab:
 
     @staticmethod
     def _program(container: Container, word: str) -> Any:
-        """The program ``word`` names, if the container's image (or what was installed in it) has it."""
+        """The program ``word`` names, if the container's image (or what was installed in it) has it.
+
+        A program a package installed that the simulator does not model says so when run.
+        """
         name = word.rsplit("/", 1)[-1]
         program = PROGRAMS.get(name)
-        if program is None or (name not in container.image.tools and name not in container.extra_tools):
+        if name in container.packages.programs:
+            return program or packages.not_modelled
+        if program is None or (name not in container.image.tools and name not in container.image.package_tools):
             return None
         return program
 
-    def _context(self, engine: DockerEngine, container: Container) -> ProcessContext:
+    def _context(self, engine: DockerEngine, container: Container, tty: bool = False) -> ProcessContext:
         assert container.netns is not None
         image = container.image
         ctx = ProcessContext(
@@ -326,6 +331,9 @@ class Lab:
         )
         ctx.userland = image.repository
         ctx.net_admin = container.net_admin
+        ctx.tty = tty
+        ctx.release = image.release
+        ctx.packages = container.packages
         self._wire_resolver(ctx)
         return ctx
 
@@ -346,7 +354,7 @@ class Lab:
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
             self._detach(container, program, argv)
             return "", "", 0
-        return self._run_program(self._context(self._engine_of(container), container), program, argv)
+        return self._run_program(self._context(self._engine_of(container), container, tty=not via_docker), program, argv)
 
     def _engine_of(self, container: Container) -> DockerEngine:
         for engine in self.engines.values():

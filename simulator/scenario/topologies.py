@@ -26,7 +26,7 @@ from simulator.kernel.host import Machine
 from simulator.kernel.ipv4.routing import DEFAULT_NETWORK, Route
 from simulator.kernel.wire import EthernetNic, LanSwitch, Wire
 from simulator.packets.addresses import MacAddress
-from simulator.programs import dns_server, servers
+from simulator.programs import dns_server, mirror, servers
 from simulator.sim import latency
 from simulator.sim.simulation import Simulation
 
@@ -44,6 +44,8 @@ INTERNET_NAMES = {
     "example.org": "93.184.216.34",
     "archive.ubuntu.com": "93.184.216.34",
     "dl-cdn.alpinelinux.org": "93.184.216.34",
+    "security.ubuntu.com": "93.184.216.34",
+    "deb.debian.org": "93.184.216.34",
 }
 
 
@@ -83,7 +85,9 @@ def build(sim: Simulation, hosts: int = 1, one_mac_per_port: bool = False) -> To
         internet.netns.add_address("lo", f"{ip}/32", broadcast=False)
     topo.machines["internet"] = internet
     dns_server.start(sim, internet.netns, INTERNET_NAMES)
-    servers.start_http_server(sim, internet.netns, 80)  # the web server behind example.com
+    web = servers.start_http_server(sim, internet.netns, 80)  # the web server behind example.com
+    for host in mirror.HOSTS:  # and, by name, the package mirrors (apt-get update, apk add)
+        web.sites[host] = mirror.serve
     Wire(sim, wan_nic, isp_nic, bit_rate=1e8, delay_s=latency.WAN_ONE_WAY_S)
     router.netns.ipv4.routes.add(Route(DEFAULT_NETWORK, "eth1", gateway=WAN_ISP_IP))
     # The LAN is reachable from the internet through the router (as if its addresses were

@@ -1,0 +1,109 @@
+"""The distributions' package mirrors on the simulated internet.
+
+One web server answers for every mirror host (``archive.ubuntu.com``,
+``security.ubuntu.com``, ``deb.debian.org``, ``dl-cdn.alpinelinux.org``) as a CDN
+does: by the request's Host header. It serves the files ``archive`` lists (index
+files, packages) and answers 404 for anything else. Framing is h11's
+(``httpcore``); each connection is kept alive until the client closes it, as apt's
+HTTP method does with one connection per host.
+
+Simplified: a file's bytes are filler of ``archive.SERVED_FRACTION`` of its size
+(see ``archive``); no ranges, no If-Modified-Since.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.kernel.ipv4.tcp import TcpConnection, TcpError, TcpState
+from simulator.programs import archive
+from simulator.programs.httpcore import HttpError, Request, RequestReader
+from simulator.sim import latency
+
+if TYPE_CHECKING:
+    from simulator.sim.simulation import Simulation
+
+SERVER = "Apache/2.4.29 (Ubuntu)"
+
+
+def _files() -> dict[tuple[str, str], int]:
+    """(host, path) -> size in bytes, for every file of every release."""
+    out: dict[tuple[str, str], int] = {}
+    for release in archive.RELEASES.values():
+        for index in release.indexes:
+            out[(index.host, index.path)] = index.size_b
+        host = archive.package_host(release)
+        for pkg in release.packages.values():
+            out[(host, archive.package_path(release, pkg))] = pkg.size_b
+    return out
+
+
+FILES = _files()
+HOSTS = frozenset(host for host, _ in FILES)
+
+
+def body_for(size_b: int) -> bytes:
+    """The bytes served for a file of ``size_b`` bytes (see SERVED_FRACTION)."""
+    return b"\0" * max(1, int(size_b * archive.SERVED_FRACTION))
+
+
+def answer(request: Request) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The mirror's answer to one request: status, headers, body."""
+    size = FILES.get((request.host, request.path))
+    if request.method not in ("GET", "HEAD"):
+        return 405, [("Server", SERVER), ("Content-Type", "text/html")], b""
+    if size is None:
+        return 404, [("Server", SERVER), ("Content-Type", "text/html; charset=iso-8859-1")], b"<h1>Not Found</h1>\n"
+    return 200, [("Server", SERVER), ("Content-Type", "application/octet-stream")], body_for(size)
+
+
+class MirrorConnection:
+    """One client connection to the mirror: requests in, files out, until the client closes."""
+
+    def __init__(self, sim: Simulation, conn: TcpConnection, received: bytes) -> None:
+        self.sim = sim
+        self.conn = conn
+        self.reader = RequestReader()
+        self.pending = bytearray(received)
+        self.scheduled = False
+        conn.on_readable = self._readable
+        self._readable(conn)
+
+    def _readable(self, conn: TcpConnection) -> None:
+        if self.scheduled:
+            return
+        self.scheduled = True
+        low, high = latency.PROCESS_WAKEUP_S
+        self.sim.call_later(low + self.sim.stream("jitter").random() * (high - low), self._serve)
+
+    def _serve(self) -> None:
+        self.scheduled = False
+        conn = self.conn
+        if conn.state is TcpState.CLOSED:
+            return
+        data = bytes(self.pending) + conn.read_available()
+        self.pending.clear()
+        try:
+            requests = self.reader.feed(data) if data else []
+            if conn.eof and not data:
+                requests += self.reader.feed(b"")
+        except HttpError:
+            conn.close()
+            return
+        for request in requests:
+            status, headers, body = answer(request)
+            out, keep_alive = self.reader.respond(status, headers, body, head_only=request.method == "HEAD")
+            try:
+                conn.send(out)
+            except TcpError:
+                return
+            if not keep_alive:
+                conn.close()
+                return
+        if conn.eof:
+            conn.close()
+
+
+def serve(sim: Simulation, conn: TcpConnection, received: bytes) -> None:
+    """Take over a connection whose first request named a mirror host."""
+    MirrorConnection(sim, conn, received)
