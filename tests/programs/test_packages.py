@@ -96,7 +96,7 @@ def test_the_update_is_seen_on_the_wire_through_nat():
 
 def test_the_update_in_the_trace_and_the_capture(tmp_path):
     import dns.message
-    from scapy.all import TCP, UDP, IP, Raw, rdpcap  # type: ignore[import-untyped]
+    from scapy.all import IP, TCP, UDP, Raw, rdpcap  # type: ignore[import-untyped]
 
     lab = Lab()
     lab.sh("docker run -itd --name c1 ubuntu:14.04")
