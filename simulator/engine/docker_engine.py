@@ -552,17 +552,15 @@ class DockerEngine:
             self.sim.call_later(0.05, lambda: self._exited(container, 0))
 
     def _start_services(self, container: Container) -> None:
-        """What the image runs in the foreground: nginx listens on port 80 of its namespace."""
-        if container.image.repository != "nginx" or container.netns is None:
-            return
-        from simulator.kernel.ipv4.tcp import TcpError
-        from simulator.programs.servers import start_http_server
+        """What the image runs in the foreground (``services``): nginx listens on port 80."""
+        from simulator.engine import services
 
-        try:
-            container.services.append(start_http_server(self.sim, container.netns, 80))
-        except TcpError:
-            # Something already listens on :80 in this namespace (host mode): nginx exits.
-            self.sim.call_later(0.05, lambda: self._exited(container, 1))
+        started = services.start(self, container)
+        if isinstance(started, int):  # the server could not start: the container exits
+            code = started
+            self.sim.call_later(0.05, lambda: self._exited(container, code))
+        elif started is not None:
+            container.services.append(started)
 
     def _exited(self, container: Container, code: int) -> None:
         if container.running:

@@ -67,6 +67,7 @@ CATALOG: dict[str, Image] = {
         flavour="debian",
         tools=MINIMAL_DEBIAN_TOOLS | {"curl"},  # the nginx Dockerfile installs curl
         daemon=True,
+        service="nginx",
         exposed=("80/tcp",),
         env=(_PATH, "NGINX_VERSION=1.29.3", "NJS_VERSION=0.9.4", "PKG_RELEASE=1~trixie"),
         image_id="d261fd19cb63",
