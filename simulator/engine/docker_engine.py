@@ -128,6 +128,9 @@ class DockerEngine:
         # process and calls ``_exited`` when it ends; answers False for a command it cannot
         # run. Set by whoever runs programs (the Lab); without one, such a container exits.
         self.main_runner: Callable[[Container], bool] | None = None
+        # The files a container's programs read (/etc/hosts, /etc/resolv.conf), for the
+        # servers its image runs (WordPress resolving its database). Set by the Lab.
+        self.files_of: Callable[[Container], dict[str, str]] | None = None
         reserved = [a.network for a in machine.netns.ipv4.addresses if a.scope != "host"]
         reserved += [IPv4Network(f"{ns}/32") for ns in machine.resolv_conf_nameservers]
         self.subnets = SubnetAllocator(profile.subnet_allocation, reserved)

@@ -9,6 +9,7 @@ server), and the ports and environment it declares (used by ``--link``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 SHELL_TOOLS_UBUNTU_1404 = frozenset(
@@ -84,7 +85,53 @@ CATALOG["nicolaka/netshoot:latest"] = Image(
     "nicolaka/netshoot", "latest", ("zsh",), flavour="host", tools=NETSHOOT_TOOLS, shell="/bin/zsh", image_id="a2b4c3e60b2f",
 )
 
-ALIASES = {"ubuntu:24.04": "ubuntu:latest", "ubuntu:noble": "ubuntu:latest", "ubuntu:trusty": "ubuntu:14.04", "ubuntu:xenial": "ubuntu:16.04"}
+
+
+def _id(reference: str) -> str:
+    """A stable stand-in for an image id (the real one changes with every rebuild of a tag)."""
+    return hashlib.sha256(reference.encode()).hexdigest()[:12]
+
+
+def _distro(repository: str, tag: str, release: str, cmd: str = "/bin/bash") -> Image:
+    """An OS base image: a shell as its command, PATH as its environment (their Dockerfiles' CMD and ENV)."""
+    return Image(repository, tag, (cmd,), flavour="ubuntu-24.04" if repository == "ubuntu" else "debian",
+                 tools=MINIMAL_DEBIAN_TOOLS, image_id=_id(f"{repository}:{tag}"), release=release)
+
+
+# The textbook's other images. Command, entrypoint, exposed ports and environment from
+# each image's Dockerfile (docker-library/*; mysql:5.7 is its last release, on Oracle Linux 7).
+CATALOG.update({
+    "ubuntu:18.04": _distro("ubuntu", "18.04", "ubuntu-18.04"),
+    "ubuntu:20.04": _distro("ubuntu", "20.04", "ubuntu-20.04"),
+    "ubuntu:22.04": _distro("ubuntu", "22.04", "ubuntu-22.04"),
+    "debian:bullseye": _distro("debian", "bullseye", "debian-11", "bash"),
+    "debian:bookworm": _distro("debian", "bookworm", "debian-12", "bash"),
+    "centos:7": _distro("centos", "7", "centos-7"),
+    "httpd:latest": Image(
+        "httpd", "latest", ("httpd-foreground",), flavour="debian", tools=MINIMAL_DEBIAN_TOOLS, daemon=True, service="httpd",
+        exposed=("80/tcp",), image_id=_id("httpd:latest"), release="",
+        env=("PATH=/usr/local/apache2/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+             "HTTPD_PREFIX=/usr/local/apache2", "HTTPD_VERSION=2.4.65"),
+    ),
+    "mysql:5.7": Image(
+        "mysql", "5.7", ("mysqld",), entrypoint=("docker-entrypoint.sh",), flavour="debian", tools=MINIMAL_DEBIAN_TOOLS,
+        daemon=True, service="mysql", exposed=("3306/tcp", "33060/tcp"), image_id=_id("mysql:5.7"),
+        env=(_PATH, "GOSU_VERSION=1.16", "MYSQL_MAJOR=5.7", "MYSQL_VERSION=5.7.44-1.el7", "MYSQL_SHELL_VERSION=8.0.35-1.el7"),
+    ),
+    "wordpress:latest": Image(
+        "wordpress", "latest", ("apache2-foreground",), entrypoint=("docker-entrypoint.sh",), flavour="debian",
+        tools=MINIMAL_DEBIAN_TOOLS, daemon=True, service="wordpress", exposed=("80/tcp",), image_id=_id("wordpress:latest"),
+        env=(_PATH, "PHP_INI_DIR=/usr/local/etc/php", "APACHE_CONFDIR=/etc/apache2", "APACHE_ENVVARS=/etc/apache2/envvars",
+             "PHP_VERSION=8.2.29"),
+    ),
+})
+
+ALIASES = {
+    "ubuntu:24.04": "ubuntu:latest", "ubuntu:noble": "ubuntu:latest", "ubuntu:trusty": "ubuntu:14.04", "ubuntu:xenial": "ubuntu:16.04",
+    "ubuntu:bionic": "ubuntu:18.04", "ubuntu:focal": "ubuntu:20.04", "ubuntu:jammy": "ubuntu:22.04",
+    "debian:11": "debian:bullseye", "debian:12": "debian:bookworm", "centos:centos7": "centos:7", "centos:7.9.2009": "centos:7",
+    "alpine:3.20": "alpine:latest", "mysql:5.7.44": "mysql:5.7", "httpd:2.4": "httpd:latest",
+}
 
 
 def normalise(reference: str) -> str:
@@ -100,3 +147,8 @@ def normalise(reference: str) -> str:
 
 def find(reference: str) -> Image | None:
     return CATALOG.get(normalise(reference))
+
+
+def modelled() -> list[str]:
+    """The images the simulator models, as a learner would type them."""
+    return sorted(CATALOG)

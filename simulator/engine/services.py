@@ -10,8 +10,8 @@ port already taken in a shared namespace).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any, Protocol
 
 from simulator.kernel.ipv4.tcp import TcpError
 
@@ -41,7 +41,52 @@ def nginx(engine: DockerEngine, container: Container) -> Service | int:
         return 1
 
 
-SERVICES: dict[str, Starter] = {"nginx": nginx}
+def environ(container: Container) -> dict[str, str]:
+    """The main process's environment: the image's ENV, then ``-e``."""
+    out = dict(item.partition("=")[::2] for item in container.image.env)
+    out.update(dict(item.partition("=")[::2] for item in container.env))
+    return out
+
+
+def httpd(engine: DockerEngine, container: Container) -> Service | int:
+    """httpd-foreground: Apache on port 80 with the image's default page."""
+    from simulator.programs import sites, webapps
+
+    assert container.netns is not None
+    try:
+        return sites.SiteServer(engine.sim, container.netns, 80, webapps.httpd(engine.sim))
+    except TcpError:
+        return 1
+
+
+def mysql(engine: DockerEngine, container: Container) -> Service | int:
+    """docker-entrypoint.sh mysqld: needs a root password setting, then listens on 3306."""
+    from simulator.programs import mysql as mysqld
+
+    assert container.netns is not None
+    return mysqld.start_server(engine.sim, container.netns, environ(container))
+
+
+def wordpress(engine: DockerEngine, container: Container) -> Service | int:
+    """apache2-foreground: WordPress on port 80, asking its database on every page."""
+    from simulator.programs import resolver, sites, webapps
+
+    netns = container.netns
+    assert netns is not None
+
+    def resolve(name: str) -> Generator[Any, Any, str | None]:
+        files = engine.files_of(container) if engine.files_of is not None else {}
+        lookup = yield from resolver.resolve(engine.sim, netns, files, name, ("A",))
+        v4 = [a for a in lookup.addresses if ":" not in a]
+        return v4[0] if v4 else None
+
+    try:
+        return sites.SiteServer(engine.sim, netns, 80, webapps.wordpress(engine.sim, netns, environ(container), resolve))
+    except TcpError:
+        return 1
+
+
+SERVICES: dict[str, Starter] = {"nginx": nginx, "httpd": httpd, "mysql": mysql, "wordpress": wordpress}
 
 
 def start(engine: DockerEngine, container: Container) -> Service | int | None:

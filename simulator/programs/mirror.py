@@ -4,8 +4,8 @@ One web server answers for every mirror host (``archive.ubuntu.com``,
 ``security.ubuntu.com``, ``deb.debian.org``, ``dl-cdn.alpinelinux.org``) as a CDN
 does: by the request's Host header. It serves the files ``archive`` lists (index
 files, packages) and answers 404 for anything else. Framing is h11's
-(``httpcore``); each connection is kept alive until the client closes it, as apt's
-HTTP method does with one connection per host.
+(``httpcore``, ``sites``); each connection is kept alive until the client closes
+it, as apt's HTTP method does with one connection per host.
 
 Simplified: a file's bytes are filler of ``archive.SERVED_FRACTION`` of its size
 (see ``archive``); no ranges, no If-Modified-Since.
@@ -13,15 +13,12 @@ Simplified: a file's bytes are filler of ``archive.SERVED_FRACTION`` of its size
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Generator
+from typing import Any
 
-from simulator.kernel.ipv4.tcp import TcpConnection, TcpError, TcpState
 from simulator.programs import archive
-from simulator.programs.httpcore import HttpError, Request, RequestReader
-from simulator.sim import latency
-
-if TYPE_CHECKING:
-    from simulator.sim.simulation import Simulation
+from simulator.programs.httpcore import Request
+from simulator.programs.sites import Answer, handoff
 
 SERVER = "Apache/2.4.29 (Ubuntu)"
 
@@ -57,53 +54,11 @@ def answer(request: Request) -> tuple[int, list[tuple[str, str]], bytes]:
     return 200, [("Server", SERVER), ("Content-Type", "application/octet-stream")], body_for(size)
 
 
-class MirrorConnection:
-    """One client connection to the mirror: requests in, files out, until the client closes."""
-
-    def __init__(self, sim: Simulation, conn: TcpConnection, received: bytes) -> None:
-        self.sim = sim
-        self.conn = conn
-        self.reader = RequestReader()
-        self.pending = bytearray(received)
-        self.scheduled = False
-        conn.on_readable = self._readable
-        self._readable(conn)
-
-    def _readable(self, conn: TcpConnection) -> None:
-        if self.scheduled:
-            return
-        self.scheduled = True
-        low, high = latency.PROCESS_WAKEUP_S
-        self.sim.call_later(low + self.sim.stream("jitter").random() * (high - low), self._serve)
-
-    def _serve(self) -> None:
-        self.scheduled = False
-        conn = self.conn
-        if conn.state is TcpState.CLOSED:
-            return
-        data = bytes(self.pending) + conn.read_available()
-        self.pending.clear()
-        try:
-            requests = self.reader.feed(data) if data else []
-            if conn.eof and not data:
-                requests += self.reader.feed(b"")
-        except HttpError:
-            conn.close()
-            return
-        for request in requests:
-            status, headers, body = answer(request)
-            out, keep_alive = self.reader.respond(status, headers, body, head_only=request.method == "HEAD")
-            try:
-                conn.send(out)
-            except TcpError:
-                return
-            if not keep_alive:
-                conn.close()
-                return
-        if conn.eof:
-            conn.close()
+def site(request: Request) -> Generator[Any, Any, Answer]:
+    """The mirror as a site (``sites``): answers at once."""
+    status, headers, body = answer(request)
+    return Answer(status, tuple(headers), body)
+    yield  # a site may take time; the mirror does not
 
 
-def serve(sim: Simulation, conn: TcpConnection, received: bytes) -> None:
-    """Take over a connection whose first request named a mirror host."""
-    MirrorConnection(sim, conn, received)
+serve = handoff(site)

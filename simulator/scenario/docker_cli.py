@@ -112,13 +112,11 @@ class DockerCli:
             raise args_error(command, "requires at least 1 argument", self.style)
         ref = p.args[0]
         image = images.find(ref)
-        if image is None:
-            name = images.normalise(ref)
-            repo = name.rsplit(":", 1)[0]
-            raise DockerError(
-                f"pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
+        if image is None:  # not a claim that it does not exist: the simulator has no model of it
+            raise CliError(
+                f"dockersim: the image '{images.normalise(ref)}' is not modelled by the simulator "
+                f"(modelled images: {', '.join(images.modelled())})\n",
                 125,
-                note=f"Unable to find image '{name}' locally\n",
             )
         ip = p.value("ip")
         static_ip = None

@@ -105,6 +105,7 @@ class Lab:
         for daemon in self.engines.values():
             daemon.swarm = self.swarm
             daemon.main_runner = self._start_main
+            daemon.files_of = lambda c, d=daemon: files.container_files(d, c)
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
         self._stderr_first = False

@@ -106,7 +106,7 @@ def test_shell_container_without_terminal_exits_at_once():
         ("docker stop nosuch", 1, "Error response from daemon: No such container: nosuch\n"),
         ("docker exec nosuch ls", 1, "Error response from daemon: No such container: nosuch\n"),
         ("docker run -itd --name bad/name ubuntu", 125, "Invalid container name (bad/name)"),
-        ("docker run nosuchimage", 125, "Unable to find image 'nosuchimage:latest' locally"),
+        ("docker run nosuchimage", 125, "dockersim: the image 'nosuchimage:latest' is not modelled by the simulator"),
         ("echo 'unterminated", 2, "unexpected EOF while looking for matching"),
         ("docker run", 1, "requires at least 1 argument"),
     ],
