@@ -18,6 +18,8 @@ Simplified, on purpose: the mirror sends each file with 1/100 of its size in byt
 (``SERVED_FRACTION``), so that a 20 MB ``apt-get update`` is a few hundred TCP
 segments instead of fifteen thousand; the tools print the sizes the index lists, as
 the real ones do (apt and apk know a file's size from the index before fetching it).
+"Fetched ... in T (RATE)" prints the rate measured on the simulated path and the
+time the real sizes take at that rate.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SERVED_FRACTION = 0.01
+
+
+def served_size(size_b: int) -> int:
+    """How many bytes the simulated mirror sends for a file of ``size_b`` bytes."""
+    return max(1, int(size_b * SERVED_FRACTION))
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ HOSTS = frozenset(host for host, _ in FILES)
 
 def body_for(size_b: int) -> bytes:
     """The bytes served for a file of ``size_b`` bytes (see SERVED_FRACTION)."""
-    return b"\0" * max(1, int(size_b * archive.SERVED_FRACTION))
+    return b"\0" * archive.served_size(size_b)
 
 
 def answer(request: Request) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -12,7 +12,9 @@ terminal (``quiet=1`` otherwise). Installed programs go into the container's
 ``PackageDb``: that container only, gone with ``docker rm``.
 
 Simplified: files are fetched one after another on one connection per host (apt
-pipelines and fetches from several hosts at once); no debconf messages; the
+pipelines and fetches from several hosts at once); no debconf messages (the
+terminal here shows a command's stderr after its stdout, and debconf's line would
+land after dpkg's instead of after "Fetched"); the
 mirror's bytes are a fraction of the real sizes (``archive.SERVED_FRACTION``); a
 prompt without ``-y`` takes the default answer on a terminal (Enter) and reads
 end-of-file otherwise ("Abort.").
@@ -164,14 +166,14 @@ class _Apt:
         size = f" [{size_to_str(size_b)}B]" if size_b is not None else ""
         return f"{head} {self.site(host, path)} {label}{size}\n"
 
-    def fetch_files(self, files: list[tuple[str, str, str, int]]) -> Generator[Any, Any, tuple[int, list[tuple[str, str, Fetched]]]]:
-        """(host, path, label, size) in order, one connection per host; (bytes, failures).
+    def fetch_files(self, files: list[tuple[str, str, str, int]]) -> Generator[Any, Any, tuple[int, int, list[tuple[str, str, Fetched]]]]:
+        """(host, path, label, size) in order, one connection per host; (bytes, bytes on the wire, failures).
 
         A suite whose InRelease failed has no list of index files: apt reports the
         InRelease and skips the rest of that suite.
         """
         ctx = self.ctx
-        total, failures = 0, []
+        total, served, failures = 0, 0, []
         failed_suites: set[str] = set()
         hosts = list(dict.fromkeys(f[0] for f in files))
         for host in hosts:
@@ -184,25 +186,27 @@ class _Apt:
                 if result.ok:
                     ctx.out(self.line("Get", h, path, label, size))
                     total += size
+                    served += archive.served_size(size)
                     continue
                 if path.endswith("/InRelease"):
                     failed_suites.add(suite)
                 ctx.out(self.line("Err", h, path, label))
                 ctx.out(f"  {result.error}\n")
                 failures.append((h, path, result))
-        return total, failures
+        return total, served, failures
 
-    def fetched(self, total: int, seconds: float) -> str:
-        rate = total / max(seconds, 1e-3)
-        return f"Fetched {size_to_str(total)}B in {time_to_str(seconds)} ({size_to_str(rate)}B/s)\n"
+    def fetched(self, total: int, served: int, seconds: float) -> str:
+        """The rate measured on the wire (the bytes the mirror sent), and the time the real sizes take at it."""
+        rate = served / max(seconds, 1e-6)
+        return f"Fetched {size_to_str(total)}B in {time_to_str(total / rate)} ({size_to_str(rate)}B/s)\n"
 
     def update(self) -> Generator[Any, Any, int]:
         ctx, release = self.ctx, self.release
         start = ctx.sim.env.now
         files = [(i.host, i.path, i.label, i.size_b) for i in release.indexes]
-        total, failures = yield from self.fetch_files(files)
+        total, served, failures = yield from self.fetch_files(files)
         if total:
-            ctx.out(self.fetched(total, ctx.sim.env.now - start))
+            ctx.out(self.fetched(total, served, ctx.sim.env.now - start))
         ctx.out(self.done("Reading package lists"))
         for host, path, result in failures:
             ctx.err(f"W: Failed to fetch http://{host}{path}  {result.error}\n")
@@ -284,7 +288,7 @@ class _Apt:
                 ctx.err(f"E: Failed to fetch http://{host}{archive.package_path(release, pkg)}  {result.error}\n\n")
             ctx.err("E: Unable to fetch some archives, maybe run apt-get update or try with --fix-missing?\n")
             return 100
-        ctx.out(self.fetched(total, ctx.sim.env.now - start))
+        ctx.out(self.fetched(total, sum(archive.served_size(p.size_b) for p in todo), ctx.sim.env.now - start))
         files = release.dpkg_files
         numbered = not self.old and (release.name != "ubuntu-16.04") and len(todo) > 1
         for i, pkg in enumerate(todo):
