@@ -124,7 +124,8 @@ def _release(ctx: ProcessContext, tool: str) -> Release | None:
 
 
 def _db(ctx: ProcessContext) -> PackageDb:
-    if not isinstance(ctx.packages, PackageDb):
+    """The container's package database (a fresh one for a program run outside a container)."""
+    if ctx.packages is None:
         ctx.packages = PackageDb()
     return ctx.packages
 
@@ -195,10 +196,13 @@ class _Apt:
                 failures.append((h, path, result))
         return total, served, failures
 
-    def fetched(self, total: int, served: int, seconds: float) -> str:
-        """The rate measured on the wire (the bytes the mirror sent), and the time the real sizes take at it."""
-        rate = served / max(seconds, 1e-6)
-        return f"Fetched {size_to_str(total)}B in {time_to_str(total / rate)} ({size_to_str(rate)}B/s)\n"
+    def fetched(self, total: int, served: int, start: float) -> Generator[Any, Any, str]:
+        """Wait for the bytes the mirror did not send (``archive``), then apt's summary line."""
+        env = self.ctx.sim.env
+        yield env.timeout(max(0, total - served) / archive.UNSENT_RATE_B_PER_S)
+        seconds = env.now - start
+        rate = total / max(seconds, 1e-6)
+        return f"Fetched {size_to_str(total)}B in {time_to_str(seconds)} ({size_to_str(rate)}B/s)\n"
 
     def update(self) -> Generator[Any, Any, int]:
         ctx, release = self.ctx, self.release
@@ -206,7 +210,7 @@ class _Apt:
         files = [(i.host, i.path, i.label, i.size_b) for i in release.indexes]
         total, served, failures = yield from self.fetch_files(files)
         if total:
-            ctx.out(self.fetched(total, served, ctx.sim.env.now - start))
+            ctx.out((yield from self.fetched(total, served, start)))
         ctx.out(self.done("Reading package lists"))
         for host, path, result in failures:
             ctx.err(f"W: Failed to fetch http://{host}{path}  {result.error}\n")
@@ -288,7 +292,7 @@ class _Apt:
                 ctx.err(f"E: Failed to fetch http://{host}{archive.package_path(release, pkg)}  {result.error}\n\n")
             ctx.err("E: Unable to fetch some archives, maybe run apt-get update or try with --fix-missing?\n")
             return 100
-        ctx.out(self.fetched(total, sum(archive.served_size(p.size_b) for p in todo), ctx.sim.env.now - start))
+        ctx.out((yield from self.fetched(total, sum(archive.served_size(p.size_b) for p in todo), start)))
         files = release.dpkg_files
         numbered = not self.old and (release.name != "ubuntu-16.04") and len(todo) > 1
         for i, pkg in enumerate(todo):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulator.kernel.namespace import NetworkNamespace
+    from simulator.programs.archive import PackageDb
     from simulator.sim.simulation import Simulation
 
 
@@ -41,7 +42,7 @@ class ProcessContext:
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
     tty: bool = False  # stdout is a terminal (a shell the learner is attached to): apt prints "... Done"
     release: str = ""  # the distribution release whose package archive the image uses ("ubuntu-14.04")
-    packages: Any = None  # the container's archive.PackageDb (package tools read and fill it)
+    packages: PackageDb | None = None  # what the container installed (package tools read and fill it)
 
     def out(self, text: str) -> None:
         self.stdout.append(text)

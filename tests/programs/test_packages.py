@@ -155,3 +155,73 @@ def test_an_installed_program_the_simulator_does_not_model_says_so():
     lab.sh("docker exec c1 apt-get install -y net-tools")
     r = lab.sh("docker exec c1 netstat -rn")
     assert "not modelled by the simulator" in r.stderr and "not found" not in r.stderr
+
+
+def test_a_current_ubuntu_numbers_every_line_and_pulls_dependencies_in_order():
+    lab = Lab()
+    lab.sh("docker run -itd --name c1 ubuntu:22.04")
+    update = lab.sh("docker exec c1 apt-get update").stdout.splitlines()
+    assert update[0] == "Get:1 http://archive.ubuntu.com/ubuntu jammy InRelease [270 kB]"
+    assert update[-2].startswith("Fetched 37.8 MB in ") and update[-1] == "Reading package lists..."
+    out = lab.sh("docker exec c1 apt-get install -y dnsutils").stdout
+    assert "The following additional packages will be installed:\n  bind9-dnsutils bind9-host bind9-libs libuv1\n" in out
+    assert "Get:1 http://archive.ubuntu.com/ubuntu jammy-updates/main amd64 libuv1 amd64 1.43.0-1 [93.0 kB]\n" in out
+    assert "Preparing to unpack .../00-libuv1_1.43.0-1_amd64.deb ...\n" in out
+    assert lab.sh("docker exec c1 host example.com").stderr.endswith("not modelled by the simulator\n")
+
+
+def test_fetched_time_is_the_simulated_clock():
+    lab = Lab()
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    start = lab.sim.now
+    r = lab.sh("docker exec c1 apt-get update")
+    line = next(x for x in r.stdout.splitlines() if x.startswith("Fetched "))
+    seconds = int(line.split(" in ", 1)[1].split("s", 1)[0])
+    assert seconds == int(lab.sim.now - start) or seconds == int(lab.sim.now - start) - 1
+
+
+def test_yum_on_centos_7_meets_the_retired_mirror_list():
+    lab = Lab()
+    lab.sh("docker run -itd --name c7 centos:7")
+    r = lab.sh("docker exec c7 yum install -y bind-utils")
+    assert r.exit_code == 1
+    assert r.stdout == "Loaded plugins: fastestmirror, ovl\nDetermining fastest mirrors\n"
+    assert r.stderr.startswith(
+        "Could not retrieve mirrorlist http://mirrorlist.centos.org/?release=7&arch=x86_64&repo=os&infra=container error was\n"
+        '14: curl#6 - "Could not resolve host: mirrorlist.centos.org; Unknown error"\n')
+    assert r.stderr.endswith("Cannot find a valid baseurl for repo: base/7/x86_64\n")
+    questions = [str(q.question[0].name) for q in dns_queries(r.trace)]
+    assert "mirrorlist.centos.org." in questions
+
+
+def dns_queries(trace):
+    """The DNS queries the command's frames carried, as dnspython messages."""
+    import dns.message
+
+    from simulator.packets.udp import UdpDatagram
+    from simulator.trace.records import FrameSent
+
+    out = []
+    for record in trace:
+        if isinstance(record, FrameSent):
+            udp = getattr(record.frame.payload, "payload", None)
+            if isinstance(udp, UdpDatagram) and udp.dport == 53:
+                out.append(udp.payload if isinstance(udp.payload, dns.message.Message) else dns.message.from_wire(udp.payload))
+    return out
+
+
+def test_apk_without_a_way_out():
+    lab = Lab()
+    lab.sh("docker run -itd --name al --net none alpine")
+    r = lab.sh("docker exec al apk add curl")
+    assert r.stdout.startswith("fetch http://dl-cdn.alpinelinux.org/alpine/v3.20/main/x86_64/APKINDEX.tar.gz\n")
+    assert "WARNING: fetching http://dl-cdn.alpinelinux.org/alpine/v3.20/main: temporary error (try again later)\n" in r.stderr
+    assert r.stderr.endswith("  curl (no such package):\n    required by: world[curl]\n") and r.exit_code == 1
+
+
+def test_the_package_tool_of_another_distribution_is_not_there():
+    lab = Lab()
+    lab.sh("docker run -itd --name u1 ubuntu:14.04")
+    assert "executable file not found" in lab.sh("docker exec u1 apk add curl").stderr
+    lab.sh("docker run -itd --name a1 alpine")
+    assert "executable file not found" in lab.sh("docker exec a1 apt-get update").stderr
