@@ -75,7 +75,8 @@ def time_to_str(seconds: float) -> str:
     return f"{s}s"
 
 
-def fetch(ctx: ProcessContext, host: str, paths: list[str], connect_timeout_s: float) -> Generator[Any, Any, list[Fetched]]:
+def fetch(ctx: ProcessContext, host: str, paths: list[str], connect_timeout_s: float,
+          user_agent: str) -> Generator[Any, Any, list[Fetched]]:
     """GET each of ``paths`` from ``host`` on one connection; what became of each."""
     assert ctx.resolve is not None
     ip = yield from ctx.resolve(host)
@@ -91,7 +92,7 @@ def fetch(ctx: ProcessContext, host: str, paths: list[str], connect_timeout_s: f
     reader = ResponseReader()
     try:
         for path in paths:
-            conn.send(request_bytes("GET", path, host, [("User-Agent", "Debian APT-HTTP/1.3")]))
+            conn.send(request_bytes("GET", path, host, [("User-Agent", user_agent)]))
             reader.expect("GET", path, host)
             results.append((yield from _response(conn, reader, path)))
     except (TcpError, HttpError) as error:
@@ -133,8 +134,14 @@ def _db(ctx: ProcessContext) -> PackageDb:
 def not_modelled(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     """A program a package installed that the simulator does not model."""
     ctx.err(f"dockersim: {argv[0]}: installed, but this program is not modelled by the simulator\n")
-    return 127
+    return 1
     yield  # a generator, like every program
+
+
+def not_in_table(ctx: ProcessContext, release: Release, name: str) -> None:
+    """A package the real archive may well have, but the simulator's table does not."""
+    ctx.err(f"dockersim: the package '{name}' is not modelled by the simulator "
+            f"(modelled packages: {', '.join(sorted(release.packages))})\n")
 
 
 # -- apt-get ---------------------------------------------------------------------------------------
@@ -149,6 +156,7 @@ class _Apt:
         self.old = (major, minor) < (1, 1)  # apt 1.0 (trusty)
         self.modern_tree = (major, minor) >= (2, 1)
         self.counter = 0
+        self.user_agent = f"Debian APT-HTTP/1.3 ({release.tool_version})"
 
     def done(self, text: str) -> str:
         return f"{text}... Done\n" if self.ctx.tty else f"{text}...\n"
@@ -179,7 +187,7 @@ class _Apt:
         hosts = list(dict.fromkeys(f[0] for f in files))
         for host in hosts:
             mine = [f for f in files if f[0] == host]
-            results = yield from fetch(ctx, host, [f[1] for f in mine], APT_CONNECT_TIMEOUT_S)
+            results = yield from fetch(ctx, host, [f[1] for f in mine], APT_CONNECT_TIMEOUT_S, self.user_agent)
             for (h, path, label, size), result in zip(mine, results, strict=True):
                 suite = path.split("/dists/", 1)[-1].split("/", 1)[0]
                 if suite in failed_suites:
@@ -244,8 +252,8 @@ class _Apt:
             ctx.err(f"E: Unable to locate package {names[0]}\n")
             return 100
         todo, already, missing = archive.resolve(release, names, db)
-        if missing is not None:
-            ctx.err(f"E: Unable to locate package {missing}\n")
+        if missing is not None:  # the lists are there: the real archive may have it, the table does not
+            not_in_table(ctx, release, missing)
             return 100
         for pkg in already:
             ctx.out(f"{pkg.name} is already the newest version.\n" if self.old else
@@ -276,7 +284,7 @@ class _Apt:
         root = archive.mirror_root(release)
         self.counter = 0
         total, failed = 0, []
-        results = yield from fetch(ctx, host, [archive.package_path(release, p) for p in todo], APT_CONNECT_TIMEOUT_S)
+        results = yield from fetch(ctx, host, [archive.package_path(release, p) for p in todo], APT_CONNECT_TIMEOUT_S, self.user_agent)
         for pkg, result in zip(todo, results, strict=True):
             pocket = pkg.pocket if self.old else f"{pkg.pocket} amd64"
             site = f"http://{host}{root}/" if self.old else f"http://{host}{root}"
@@ -353,7 +361,7 @@ def _apk_indexes(ctx: ProcessContext, release: Release) -> Generator[Any, Any, l
     for index in release.indexes:
         url = f"http://{index.host}{index.path}"
         ctx.out(f"fetch {url}\n")
-        results = yield from fetch(ctx, index.host, [index.path], APK_CONNECT_TIMEOUT_S)
+        results = yield from fetch(ctx, index.host, [index.path], APK_CONNECT_TIMEOUT_S, f"apk-tools/{release.tool_version}")
         if not results[0].ok:
             repo = url.rsplit("/", 2)[0]
             ctx.err(f"WARNING: fetching {repo}: temporary error (try again later)\n")
@@ -382,17 +390,20 @@ def apk(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.out("OK: 24163 distinct packages available\n")
         return 0
     names = words[1:]
-    if failed:
-        missing = names
-    else:
-        missing = [n for n in names if n not in release.packages]
+    if not failed:
+        unknown = [n for n in names if n not in release.packages]
+        if unknown:  # the index is there: the real archive may have it, the table does not
+            not_in_table(ctx, release, unknown[0])
+            return len(unknown)
+    missing = names if failed else []
     if missing:
         ctx.err("ERROR: unable to select packages:\n")
         for name in missing:
             ctx.err(f"  {name} (no such package):\n    required by: world[{name}]\n")
         return len(missing)
     todo, _, _ = archive.resolve(release, names, db)
-    results = yield from fetch(ctx, archive.package_host(release), [archive.package_path(release, p) for p in todo], APK_CONNECT_TIMEOUT_S)
+    results = yield from fetch(ctx, archive.package_host(release), [archive.package_path(release, p) for p in todo], APK_CONNECT_TIMEOUT_S,
+                                 f"apk-tools/{release.tool_version}")
     for i, (pkg, result) in enumerate(zip(todo, results, strict=True), start=1):
         if not result.ok:
             ctx.err(f"ERROR: {pkg.name}-{pkg.version}: temporary error (try again later)\n")
