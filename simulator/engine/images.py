@@ -50,7 +50,7 @@ class Image:
         return self.repository if self.tag == "latest" else f"{self.repository}:{self.tag}"
 
 
-PACKAGE_TOOLS = {"ubuntu": frozenset({"apt-get"}), "debian": frozenset({"apt-get"}),
+PACKAGE_TOOLS = {"ubuntu": frozenset({"apt-get", "apt"}), "debian": frozenset({"apt-get", "apt"}),
                  "alpine": frozenset({"apk"}), "centos": frozenset({"yum"})}
 _PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -484,4 +484,11 @@ _YUM_NO_REPO = """
 Cannot find a valid baseurl for repo: base/7/x86_64
 """
 
-PROGRAMS = {"apt-get": apt_get, "apk": apk, "yum": yum}
+def apt(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``apt``, the interactive front end: the image has it, the simulator models ``apt-get``."""
+    ctx.err("dockersim: apt: this program is not modelled by the simulator (apt-get is: apt-get update, apt-get install PKG)\n")
+    return 1
+    yield  # a generator, like every program
+
+
+PROGRAMS = {"apt-get": apt_get, "apt": apt, "apk": apk, "yum": yum}

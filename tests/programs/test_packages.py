@@ -229,6 +229,13 @@ def test_apk_without_a_way_out():
     assert r.stderr.endswith("  curl (no such package):\n    required by: world[curl]\n") and r.exit_code == 1
 
 
+def test_apt_is_there_but_points_to_apt_get():
+    lab = Lab()
+    lab.sh("docker run -itd --name u1 ubuntu:14.04")
+    r = lab.sh("docker exec u1 apt update")
+    assert r.exit_code == 1 and "not modelled by the simulator (apt-get is" in r.stderr
+
+
 def test_the_package_tool_of_another_distribution_is_not_there():
     lab = Lab()
     lab.sh("docker run -itd --name u1 ubuntu:14.04")
