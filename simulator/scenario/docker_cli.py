@@ -58,6 +58,7 @@ class CliOutcome:
     changed: bool = False
     stderr_first: bool = False  # a warning printed before the output
     detach: bool = False  # docker exec -d: the process runs on in the background
+    tty: bool = False  # -t: the program's output goes to a terminal (apt-get then says "... Done")
 
 
 class DockerCli:
@@ -201,7 +202,7 @@ class DockerCli:
                 engine.start(container, run_main=False)
             except DockerError as error:
                 return self.daemon_error(error, "run")
-            return CliOutcome(exec_in=container, exec_argv=list(req.command), foreground_main=True, changed=True)
+            return CliOutcome(exec_in=container, exec_argv=list(req.command), foreground_main=True, changed=True, tty=req.tty)
         try:
             engine.start(container)
         except DockerError as error:
@@ -289,7 +290,7 @@ class DockerCli:
             if p.flag("interactive") and p.flag("tty"):
                 return CliOutcome(attach=container, attach_stops_container=False)
             return CliOutcome()
-        return CliOutcome(exec_in=container, exec_argv=argv, detach=p.flag("detach"))
+        return CliOutcome(exec_in=container, exec_argv=argv, detach=p.flag("detach"), tty=p.flag("tty"))
 
     def cmd_attach(self, args: list[str]) -> CliOutcome:
         p = parse_flags("attach", args, [Flag("no-stdin"), Flag("sig-proxy"), Flag("detach-keys", value=True)], self.style)

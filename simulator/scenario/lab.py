@@ -258,7 +258,7 @@ class Lab:
             return outcome.stdout, outcome.stderr, outcome.exit_code
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
-            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach)
+            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach, tty=outcome.tty)
             if outcome.foreground_main:
                 self.engines[machine]._exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
@@ -338,8 +338,12 @@ class Lab:
         self._wire_resolver(ctx)
         return ctx
 
-    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False) -> tuple[str, str, int]:
-        """Run ``argv`` inside ``container`` (``docker exec`` or its shell; ``-d``: in the background)."""
+    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False,
+              tty: bool = False) -> tuple[str, str, int]:
+        """Run ``argv`` inside ``container`` (``docker exec`` or its shell; ``-d``: in the background).
+
+        ``tty``: ``-t`` gave it a terminal; the shell the learner is attached to always is one.
+        """
         image = container.image
         program = self._program(container, argv[0])
         if program is None:
@@ -355,7 +359,7 @@ class Lab:
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
             self._detach(container, program, argv)
             return "", "", 0
-        return self._run_program(self._context(self._engine_of(container), container, tty=not via_docker), program, argv)
+        return self._run_program(self._context(self._engine_of(container), container, tty=tty or not via_docker), program, argv)
 
     def _engine_of(self, container: Container) -> DockerEngine:
         for engine in self.engines.values():

@@ -72,6 +72,13 @@ def test_a_package_outside_the_table_is_not_called_missing():
     assert r.stderr.startswith("dockersim: the package 'vim' is not modelled by the simulator (modelled packages: bind9-host, curl, ")
 
 
+def test_exec_with_a_terminal_is_a_terminal():
+    lab = Lab()
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    assert lab.sh("docker exec -it c1 apt-get update").stdout.endswith("Reading package lists... Done\n")
+    assert lab.sh("docker exec c1 apt-get update").stdout.endswith("Reading package lists...\n")
+
+
 def test_a_prompt_without_a_terminal_reads_end_of_file_and_aborts():
     lab = Lab()
     lab.sh("docker run -itd --name c1 ubuntu:14.04")
