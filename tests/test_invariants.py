@@ -398,6 +398,7 @@ RANDOM = [
     (re.compile(r":\d{4,5}\b"), ":<port>"),
     (re.compile(r"(\d+\.\d+\.\d+\.\d+)\.\d{4,5}(?= >|: )"), r"\1.<port>"),  # tcpdump's addr.port
     (re.compile(r"\b(seq|ack) \d+(?::\d+)?"), r"\1 <n>"),  # TCP initial sequence numbers (RFC 6528)
+    (re.compile(r"\(\d+(?:\.\d+)? [kMG]?B/s\)"), "(<rate>)"),  # apt's measured rate: seeded jitter
     (re.compile(r"\bid:? \d+\b"), "id <n>"),  # ICMP ids; DNS query ids (dig's header)
     (re.compile(r"#\d+\b"), "#<n>"),
 ]

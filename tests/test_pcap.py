@@ -67,7 +67,7 @@ def test_tshark_finds_no_malformed_frames_or_bad_checksums(capture):
     assert r.stdout.strip() == "", f"tshark flagged frames: {r.stdout}"
     r = subprocess.run(["tshark", "-r", str(path), "-T", "fields", "-e", "frame.interface_name", "-e", "_ws.col.Protocol"], capture_output=True, text=True, timeout=120)
     lines = [line.split("\t") for line in r.stdout.splitlines()]
-    assert {proto for _, proto in lines} <= {"ARP", "ICMP", "TCP", "HTTP", "UDP", "DNS"}
+    assert {proto for _, proto in lines} <= {"ARP", "ICMP", "TCP", "HTTP", "UDP", "DNS", "MySQL"}
     assert all("/" in name for name, _ in lines)
 
 
