@@ -58,7 +58,6 @@ class IndexFile:
     path: str  # the URL path on the mirror
     label: str  # what apt prints after the site ("trusty-updates/main amd64 Packages")
     size_b: int
-    ignored: bool = False  # apt 1.0: "Ign" (the mirror has no such file: 404)
 
 
 @dataclass(frozen=True)
@@ -76,15 +75,6 @@ class Release:
     dpkg_files: int = 0  # "(Reading database ... N files and directories currently installed.)"
     libc: str = ""  # "libc-bin (2.19-0ubuntu6.15)": the trigger apt runs after installing libraries
 
-    @property
-    def hosts(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(i.host for i in self.indexes))
-
-    def package_by_path(self, path: str) -> Package | None:
-        for pkg in self.packages.values():
-            if package_path(self, pkg) == path:
-                return pkg
-        return None
 
 
 @dataclass
@@ -99,6 +89,7 @@ class PackageDb:
 
     @property
     def programs(self) -> set[str]:
+        """The programs the installed packages put on ``$PATH``."""
         return {p for pkg in self.installed.values() for p in pkg.programs}
 
 
@@ -115,10 +106,12 @@ def package_path(release: Release, pkg: Package) -> str:
 
 
 def mirror_root(release: Release) -> str:
+    """The archive's root on its mirror (``/ubuntu``, ``/debian``)."""
     return "/debian" if release.name.startswith("debian") else "/ubuntu"
 
 
 def package_host(release: Release) -> str:
+    """The mirror packages are downloaded from."""
     return release.indexes[-1].host if release.tool != "apt" else (
         "deb.debian.org" if release.name.startswith("debian") else "archive.ubuntu.com")
 

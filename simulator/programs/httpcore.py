@@ -59,6 +59,7 @@ class Request:
 
     @property
     def path(self) -> str:
+        """The target without its query string."""
         return self.target.split("?", 1)[0]
 
 
@@ -73,6 +74,7 @@ class Response:
     keep_alive: bool = True
 
     def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (any case), or None."""
         name = name.lower()
         return next((value for key, value in self.headers if key == name), None)
 

@@ -127,10 +127,12 @@ def parse_handshake_response(payload: bytes) -> tuple[str, bytes, str]:
 
 
 def ok_packet() -> bytes:
+    """OK_Packet: no rows affected, autocommit on, no warnings."""
     return b"\x00\x00\x00" + struct.pack("<HH", SERVER_STATUS_AUTOCOMMIT, 0)
 
 
 def err_packet(code: int, state: str, message: str) -> bytes:
+    """ERR_Packet: error code, SQL state, message."""
     return b"\xff" + struct.pack("<H", code) + b"#" + state.encode() + message.encode()
 
 
@@ -167,6 +169,7 @@ class MysqlServer:
         return ok_packet()
 
     def stop(self) -> None:
+        """Close the listening socket (the container stopped)."""
         if self.listener is not None:
             self.listener.close()
 
@@ -180,6 +183,7 @@ class _Session:
     authenticated: bool = False
 
     def greet(self) -> None:
+        """Send the initial handshake once the worker thread runs."""
         if self.conn.state is not TcpState.ESTABLISHED:
             return
         self.conn.on_readable = self._readable

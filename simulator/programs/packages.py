@@ -159,6 +159,7 @@ class _Apt:
         self.user_agent = f"Debian APT-HTTP/1.3 ({release.tool_version})"
 
     def done(self, text: str) -> str:
+        """OpTextProgress: "TEXT... Done" on a terminal; "TEXT..." when quiet (not a terminal)."""
         return f"{text}... Done\n" if self.ctx.tty else f"{text}...\n"
 
     def site(self, host: str, path: str) -> str:
@@ -167,6 +168,7 @@ class _Apt:
         return f"http://{host}" if self.old else f"http://{host}{root}"
 
     def line(self, word: str, host: str, path: str, label: str, size_b: int | None = None) -> str:
+        """One acquire line (acqprogress.cc): ``Get:N SITE LABEL [SIZE]``; apt 1.0 numbers only Get."""
         if word == "Get" or not self.old:
             self.counter += 1
             head = f"{word}:{self.counter}"
@@ -213,6 +215,7 @@ class _Apt:
         return f"Fetched {size_to_str(total)}B in {time_to_str(seconds)} ({size_to_str(rate)}B/s)\n"
 
     def update(self) -> Generator[Any, Any, int]:
+        """``apt-get update``: every index file of sources.list, then the summary and warnings."""
         ctx, release = self.ctx, self.release
         start = ctx.sim.env.now
         files = [(i.host, i.path, i.label, i.size_b) for i in release.indexes]
@@ -239,6 +242,7 @@ class _Apt:
                                              break_on_hyphens=False, break_long_words=False)) + "\n")
 
     def install(self, names: list[str], assume_yes: bool) -> Generator[Any, Any, int]:
+        """``apt-get install``: resolve, show the transaction, ask (unless -y), then download and unpack."""
         ctx, release = self.ctx, self.release
         db = _db(ctx)
         ctx.out(self.done("Reading package lists"))
@@ -278,6 +282,7 @@ class _Apt:
         return (yield from self.download_and_unpack(todo))
 
     def download_and_unpack(self, todo: list[Package]) -> Generator[Any, Any, int]:
+        """Fetch each .deb from the mirror, then dpkg's unpack and configure lines."""
         ctx, release = self.ctx, self.release
         start = ctx.sim.env.now
         host = archive.package_host(release)
