@@ -235,7 +235,7 @@ def featured_command(lab: Lab) -> Trace | None:
     if best is None:
         return None
     a, b = best
-    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a))  # with its CommandRun, for the title
+    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a), lang=lab.lang)  # with its CommandRun, for the title
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
