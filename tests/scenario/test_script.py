@@ -78,4 +78,4 @@ def test_run_in_korean_prints_the_korean_narration_and_the_same_terminal(capsys)
     assert main(["run", "structure", "--lang", "ko", "--check"]) == 0
     out = capsys.readouterr().out
     assert "# 교재 1절입니다." in out and "# Section 1 of the chapter." not in out
-    assert "root@host:~# docker run -itd --name c1 ubuntu:14.04" in out
+    assert "root@host:~# docker run -it --name network_container ubuntu:14.04\nroot@52f6f497f737:/# ifconfig\n" in out
