@@ -131,13 +131,25 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool, prog
             out.write("\n".join(transcript[-(len(actual) + 1 + len(step.narration)):]) + "\n")
         elif progress and total > 20 and index % 10 == 0:
             print(f"  ... {index}/{total} commands", file=sys.stderr, flush=True)
-        if check and not scripts.matches(step.expected, actual):
-            failures += 1
-            report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
-            report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
+        if check:
+            problems = check_step(script, step, result.exit_code, actual)
+            failures += bool(problems)
+            report += problems
     for note in script.trailing_narration:
         transcript.append(f"# {note}")
     return failures, transcript, report
+
+
+def check_step(script: scripts.Script, step: scripts.Step, exit_code: int, actual: list[str]) -> list[str]:
+    """What ``--check`` reports for one step: its exit status, then its output (nothing if both match)."""
+    report: list[str] = []
+    if exit_code != step.status:
+        expects = "success (status 0)" if step.status == 0 else f"status {step.status}"
+        report.append(f"{script.path}:{step.line}: '{step.command}' exited with status {exit_code}; the scenario expects {expects}")
+    if not scripts.matches(step.expected, actual):
+        report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
+        report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
+    return report
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
@@ -176,9 +188,11 @@ def record(script: scripts.Script, lab: Lab) -> None:
             while actual and not actual[-1].strip():
                 actual.pop()
             out.extend(scripts.escape(a.rstrip()) for a in actual)
+            if result.exit_code != 0:
+                out.append(f"{scripts.STATUS_PREFIX} {result.exit_code}")
             skipping = True
             continue
-        if skipping and (line.startswith("\\") or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
+        if skipping and (line.startswith(("\\", scripts.STATUS_PREFIX)) or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
             continue
         skipping = False
         out.append(line)
