@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,6 +35,10 @@ dockersim shell: a simulated Docker host. Nothing here runs on your machine.
   on laptop ping -c 1 192.168.1.10            run a command on another machine
   help | exit
 """
+
+
+class PathError(Exception):
+    """An output path the program cannot write: one line naming it and the problem."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return cmd_demo(args, sys.stdout)
         return cmd_shell(args)
-    except scripts.ScriptError as error:
+    except (scripts.ScriptError, PathError) as error:
         print(f"dockersim: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -152,12 +158,85 @@ def check_step(script: scripts.Script, step: scripts.Step, exit_code: int, actua
     return report
 
 
+def check_output_file(option: str, name: str) -> None:
+    """Raise PathError unless ``name`` can be written as a file (checked by trying, and left as it was)."""
+    path = Path(name)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise PathError(f"{option} {name}: Is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise PathError(f"{option} {name}: not a regular file")
+        try:
+            with open(path, "ab"):
+                pass
+        except OSError as error:
+            raise PathError(f"{option} {name}: {error.strerror}") from None
+        return
+    _check_parent(option, name, path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    os.close(fd)
+    path.unlink()
+
+
+def check_output_folder(option: str, name: str) -> None:
+    """Raise PathError unless files can be written in folder ``name`` (made if missing; its parent must exist)."""
+    path = Path(name)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if info is None:
+        _check_parent(option, name, path)
+        try:
+            path.mkdir()
+        except OSError as error:
+            raise PathError(f"{option} {name}: {error.strerror}") from None
+    elif not stat.S_ISDIR(info.st_mode):
+        raise PathError(f"{option} {name}: Not a directory")
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+
+
+def _check_parent(option: str, name: str, path: Path) -> None:
+    parent = path.absolute().parent
+    try:
+        info = parent.stat()
+    except FileNotFoundError:
+        raise PathError(f"{option} {name}: No such file or directory (there is no folder {parent})") from None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise PathError(f"{option} {name}: Not a directory ({parent} is a file)")
+
+
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     script = scripts.load(args.scenario)
+    if args.pcap:
+        check_output_file("--pcap", args.pcap)
+    if args.figures:
+        check_output_folder("--figures", args.figures)
     lab = lab_for(script, args)
     failures, transcript, report = play(script, lab, None if args.quiet else out, args.check, progress=sys.stderr.isatty())
     if args.pcap:
-        lab.pcap(args.pcap)
+        try:
+            lab.pcap(args.pcap)
+        except OSError as error:  # the disk filled up, or the path changed while the scenario ran
+            print(f"dockersim: --pcap {args.pcap}: {error.strerror}", file=sys.stderr)
+            return 1
     if args.figures:
         write_figures(lab, Path(args.figures), script.title)
     if args.record:
@@ -249,19 +328,23 @@ def featured_command(lab: Lab) -> Trace | None:
     if best is None:
         return None
     a, b = best
-    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a))  # with its CommandRun, for the title
+    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(lab.sim.tracer.dropped + a))  # with its CommandRun, for the title
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    check_output_folder("--out", args.out)
     folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
     failed = 0
     for name in scripts.builtin_names():
         script = scripts.load(name)
         lab = lab_for(script, args)
         failures, transcript, report = play(script, lab, None, True)
-        (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
-        lab.pcap(str(folder / f"{name}.pcapng"))
+        try:
+            (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
+            lab.pcap(str(folder / f"{name}.pcapng"))
+        except OSError as error:  # the disk filled up, or the folder changed while the scenarios ran
+            print(f"dockersim: --out {args.out}: {error.strerror}", file=sys.stderr)
+            return 1
         figures = write_figures(lab, folder / "figures" / name, script.title)
         state = "ok" if not failures else f"{failures} step(s) differ"
         out.write(f"{name:<14} {len(script.steps):>3} commands  {state:<16} -> {folder / (name + '.txt')}, {name}.pcapng, {len(figures)} figures\n")
