@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.scenario import script as scripts
-from simulator.scenario.lab import Lab
+from simulator.scenario.lab import DEFAULT_TRACE_WINDOW, Lab
 from simulator.trace.records import CommandRun, FrameSent
 from simulator.trace.tracer import Trace
 
@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--engine", default=None, help="Docker engine version to imitate (20.10, 29.2; default: current)")
     common.add_argument("--lang", default=None, choices=["en", "ko"], help="language of explanations")
     common.add_argument("--seed", type=int, default=None, help="random seed (same seed, same run)")
+    common.add_argument(
+        "--trace-window", type=_trace_window, default=DEFAULT_TRACE_WINDOW, metavar="N",
+        help=f"trace records kept in memory: at least the latest N, at most 2N, or 'all' (default: {DEFAULT_TRACE_WINDOW})",
+    )
     shell = sub.add_parser("shell", parents=[common], help="an interactive terminal on the simulated host")
     shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3], help="Docker hosts on the LAN (2 or 3 for overlay and macvlan lessons)")
     run = sub.add_parser("run", parents=[common], help="play a scenario (a file, or a built-in by name)")
@@ -67,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="run every built-in scenario and write outputs")
     demo.add_argument("--out", default="out", help="output folder (default: out)")
     return p
+
+
+def _trace_window(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid trace window: {text!r} (a whole number of records, or 'all')") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid trace window: {text!r} (at least 1 record, or 'all')")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,7 +128,7 @@ def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
     except ValueError:
         raise scripts.ScriptError(f"{script.path}: '#! hosts: {meta.get('hosts')}' is not 1, 2 or 3") from None
     try:
-        return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed)
+        return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed, trace_window=getattr(args, "trace_window", DEFAULT_TRACE_WINDOW))
     except ValueError as error:
         raise scripts.ScriptError(f"{script.path}: {error}") from None
 
@@ -356,7 +372,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_shell(args: argparse.Namespace) -> int:
     try:
-        lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0)
+        lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0, trace_window=args.trace_window)
     except ValueError as error:
         print(f"dockersim: {error}", file=sys.stderr)
         return 2

@@ -147,3 +147,19 @@ def test_what_is_not_a_scenario_is_refused_in_one_line(tmp_path):
         _one_line_error(r, *words)
         assert "secret" not in r.stderr
 
+
+def test_a_command_line_past_the_limit_gets_bash_s_error(tmp_path):
+    lesson = tmp_path / "long.txt"
+    lesson.write_text("$ docker run -d --name " + "x" * (2 * 1024 * 1024) + " alpine\nbash: /usr/bin/docker: Argument list too long\n#? 126\n")
+    r = dockersim("run", str(lesson), "--check", "--quiet")
+    assert r.returncode == 0, r.stderr[-300:]
+
+
+def test_trace_window_is_an_option_of_every_command():
+    for command in ("run", "shell", "demo"):
+        r = dockersim(command, "--help")
+        assert "--trace-window N" in r.stdout
+    r = dockersim("run", "bridge", "--trace-window", "0")
+    assert r.returncode == 2 and "invalid trace window" in r.stderr and "Traceback" not in r.stderr
+    r = dockersim("run", "structure", "--check", "--quiet", "--trace-window", "all")
+    assert r.returncode == 0, r.stderr
