@@ -73,6 +73,9 @@ _LINE = re.compile(rf"""[ \t\r\n]*(?:({_WORD})|([;&|<>]+)|#[^\n]*\n?|([^ \t\r\n]
 _PIECE = re.compile(r"""([^'"\\]+)|'([^']*)'|"([^"\\]*(?:\\.[^"\\]*)*)"|\\(.)""", re.DOTALL)
 # Inside double quotes a backslash escapes only a backslash or a double quote (as shlex has it).
 _IN_DOUBLE = re.compile(r"\\(.)", re.DOTALL)
+# A line without quotes, backslashes or comments is only words and operator runs.
+_QUOTING = re.compile(r"""['"\\#]""")
+_BARE = re.compile(r"[;&|<>]+|[^ \t\r\n;&|<>]+")
 
 
 def _tokens(text: str) -> list[str]:
@@ -81,6 +84,8 @@ def _tokens(text: str) -> list[str]:
     Quoted or escaped operator characters come out as their stand-ins. Raises
     ValueError for an unclosed quote or a final backslash.
     """
+    if _QUOTING.search(text) is None:
+        return _BARE.findall(text)
     tokens: list[str] = []
     for word, operator, bad in _LINE.findall(text):
         if bad:
@@ -101,7 +106,7 @@ def _unquote(word: str) -> str:
         elif escaped:
             out.append(escaped.translate(_PROTECT))
         elif double:
-            out.append(_IN_DOUBLE.sub(_unescape_double, double).translate(_PROTECT))
+            out.append((_IN_DOUBLE.sub(_unescape_double, double) if "\\" in double else double).translate(_PROTECT))
         else:
             out.append(single.translate(_PROTECT))
     return "".join(out)
