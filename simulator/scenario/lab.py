@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
+#: The longest command line the terminal takes, in bytes: Linux's ARG_MAX with the usual
+#: 8 MiB stack (a longer line gets bash's "Argument list too long", exit 126).
+MAX_LINE_BYTES = 2 * 1024 * 1024
+#: Trace records kept in memory by default: at least this many of the latest (the
+#: longest built-in lesson records a few hundred), at most twice as many. ``None``: all.
+DEFAULT_TRACE_WINDOW = 100_000
+# Where bash finds the tools on a usr-merged Ubuntu host (PATH has /usr/sbin before /usr/bin).
+_SBIN = frozenset({"brctl", "bridge", "ifconfig", "ip", "iptables"})
 HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
@@ -59,8 +67,26 @@ class Result:
         """What the terminal shows: stdout and stderr in the order they were written."""
         return self.stderr + self.stdout if self.stderr_first else self.stdout + self.stderr
 
+    _shown: bool = field(default=False, init=False, repr=False, compare=False)
+
     def __repr__(self) -> str:
         return f"Result(exit_code={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+    def show(self) -> Result:
+        """Print what the terminal showed (the prompt, the command, its output) and return this result.
+
+        In Jupyter a result that was shown is not displayed a second time as a
+        cell's value, so ``lab.sh(command).show()`` as the last line of a cell shows
+        the terminal once; a result never shown displays as that same terminal text.
+        """
+        print(self.prompt + self.command)
+        print(self.output, end="")
+        self._shown = True
+        return self
+
+    def _ipython_display_(self) -> None:
+        if not self._shown:
+            self.show()
 
 
 @dataclass
@@ -85,17 +111,32 @@ class Lab:
     #: Called with every new lab (the test suite checks each lab's invariants after a test).
     observers: ClassVar[list[Callable[[Lab], None]]] = []
 
-    def __init__(self, engine: str | None = None, hosts: int = 1, lang: str = "en", seed: int = 0, one_mac_per_port: bool = False) -> None:
+    def __init__(
+        self,
+        engine: str | None = None,
+        hosts: int = 1,
+        lang: str = "en",
+        seed: int = 0,
+        one_mac_per_port: bool = False,
+        trace_window: int | None = DEFAULT_TRACE_WINDOW,
+    ) -> None:
+        """Build the lab; ``trace_window`` bounds the trace in memory (see :attr:`trace`), ``None`` keeps it all."""
         if lang not in ("en", "ko"):
             raise ValueError(f"lang must be 'en' or 'ko', not {lang!r}")
         if not 1 <= hosts <= 3:
             raise ValueError("hosts must be 1, 2 or 3")
+        if trace_window is not None and (isinstance(trace_window, bool) or not isinstance(trace_window, int) or trace_window < 1):
+            raise ValueError(f"trace_window must be a whole number of records, at least 1, or None, not {trace_window!r}")
         self.engine_version = engine
         self.profile = profile(engine)
         self.hosts = hosts
         self.lang = lang
         self.seed = seed
         self.sim = Simulation(seed)
+        self.sim.tracer.lang = lang
+        self.trace_window = trace_window
+        if trace_window is not None:
+            self.sim.tracer.configure(window=trace_window)
         self.topology = build(self.sim, hosts, one_mac_per_port)
         self.machines: dict[str, Machine] = self.topology.machines
         self.engines: dict[str, DockerEngine] = {
@@ -124,7 +165,11 @@ class Lab:
 
     @property
     def trace(self) -> Trace:
-        """Every record so far."""
+        """The records so far: all of them, or with a ``trace_window`` the latest (at least that many).
+
+        A lesson's whole trace fits in the default window many times over; a long run
+        (``ping -c 100000``) keeps only its latest records, so memory stays bounded.
+        """
         return self.sim.tracer.trace()
 
     def pcap(self, path: str) -> None:
@@ -170,6 +215,8 @@ class Lab:
         text = line.strip()
         if not text or text.startswith("#"):
             return "", "", 0
+        if len(text) > MAX_LINE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
+            return "", f"bash: {_path_of(text.split(None, 1)[0])}: Argument list too long\n", 126
         if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
             self._attached.pop()  # the detach keys: the container keeps running
             return "read escape sequence\n", "", 0
@@ -379,6 +426,13 @@ class Lab:
             return "".join(ctx.stdout), "".join(ctx.stderr), 130
         code = int(process.value or 0)
         return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+
+def _path_of(word: str) -> str:
+    """Where bash would find the program ``word`` (it names that path when exec fails)."""
+    if "/" in word or (word not in PROGRAMS and word != "docker"):
+        return word
+    return f"/usr/{'sbin' if word in _SBIN else 'bin'}/{word}"
 
 
 def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:
