@@ -9,10 +9,12 @@ Alpine's ``apk`` and CentOS's ``yum`` fetch their indexes on demand.
 The tables below hold, per release, the mirrors and index files the image's own
 sources configuration names, and the packages a networking lesson installs with
 their version, download size, installed size, the dependencies the image does not
-already have, and the programs they put on ``$PATH``. Versions are those of the
-release's final updates/security pockets; sizes are as the mirror's index lists them
-(rounded as the tools print them). Source: the distributions' package archives
-(packages.ubuntu.com, packages.debian.org, pkgs.alpinelinux.org, vault.centos.org).
+already have, and the programs they put on ``$PATH``. Versions aim at the
+release's final updates/security pockets and sizes at what the archive's index lists
+(rounded as the tools print them), after the distributions' package archives
+(packages.ubuntu.com, packages.debian.org, pkgs.alpinelinux.org). They were written
+down by hand, not fetched: a figure found to differ from the archive is a fix to
+this table, and the tests check the tools' behaviour, not these numbers.
 
 Simplified, on purpose: the mirror sends each file with 1/100 of its size in bytes
 (``SERVED_FRACTION``), so that a 20 MB ``apt-get update`` is a few hundred TCP
