@@ -20,7 +20,9 @@ from simulator.programs import archive
 from simulator.programs.httpcore import Request
 from simulator.programs.sites import Answer, handoff
 
-SERVER = "Apache/2.4.29 (Ubuntu)"
+# What the Ubuntu archive's servers say they are; for the CDNs in front of the other
+# mirrors the header is left out rather than guessed.
+SERVERS = {"archive.ubuntu.com": "Apache/2.4.29 (Ubuntu)", "security.ubuntu.com": "Apache/2.4.29 (Ubuntu)"}
 
 
 def _files() -> dict[tuple[str, str], int]:
@@ -47,11 +49,12 @@ def body_for(size_b: int) -> bytes:
 def answer(request: Request) -> tuple[int, list[tuple[str, str]], bytes]:
     """The mirror's answer to one request: status, headers, body."""
     size = FILES.get((request.host, request.path))
+    server = [("Server", SERVERS[request.host])] if request.host in SERVERS else []
     if request.method not in ("GET", "HEAD"):
-        return 405, [("Server", SERVER), ("Content-Type", "text/html")], b""
+        return 405, [*server, ("Content-Type", "text/html")], b""
     if size is None:
-        return 404, [("Server", SERVER), ("Content-Type", "text/html; charset=iso-8859-1")], b"<h1>Not Found</h1>\n"
-    return 200, [("Server", SERVER), ("Content-Type", "application/octet-stream")], body_for(size)
+        return 404, [*server, ("Content-Type", "text/html; charset=iso-8859-1")], b"<h1>Not Found</h1>\n"
+    return 200, [*server, ("Content-Type", "application/octet-stream")], body_for(size)
 
 
 def site(request: Request) -> Generator[Any, Any, Answer]:
