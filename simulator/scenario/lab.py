@@ -8,11 +8,18 @@ terminal would show with the exit status and the trace records of that command.
 
 After ``docker run -it`` or ``docker exec -it NAME bash`` the terminal is inside the
 container until ``exit``, as on a real host.
+
+A script runs each command as fast as it can. A terminal (``dockersim shell``)
+passes ``speed=`` to keep simulated time with the wall clock (``scenario/pacing.py``)
+and ``on_output=`` to be handed each piece of output as the program writes it;
+``Lab.interrupt()`` is its Ctrl-C: the foreground program is stopped at once, as by
+SIGINT, and its timers and sockets go with it.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,7 +32,7 @@ from simulator.engine.versions import profile
 from simulator.programs import resolver, textutils
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import files, shell, snapshot
+from simulator.scenario import files, pacing, shell, snapshot
 from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
@@ -38,7 +45,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The cause a program's ``simpy.Interrupt`` carries when the learner pressed Ctrl-C.
+SIGINT = "SIGINT"
+
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
+SIGINT_STATUS = 130  # 128 + SIGINT: how a shell reports a program Ctrl-C killed
+
+#: ``on_output(stream, text)``: ``stream`` is ``"stdout"`` or ``"stderr"``.
+OutputCallback = Callable[[str, str], None]
 HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
@@ -109,6 +123,11 @@ class Lab:
         self._attached: list[Attachment] = []
         self._stderr_first = False
         self._last_snapshot: Any = None
+        self._speed: float | None = None  # simulated seconds per wall second while a terminal waits
+        self._on_output: OutputCallback | None = None
+        self._streaming = False  # the running command's output goes straight to the terminal (no pipe)
+        self._streamed = [0, 0]  # characters of this pipeline's stdout, stderr already handed to on_output
+        self._interrupt = False
         self._snapshots = snapshot.Snapshots()
         self._emit_topology("lab built")
         for observe in Lab.observers:
@@ -126,6 +145,11 @@ class Lab:
         """Every record so far."""
         return self.sim.tracer.trace()
 
+    @property
+    def attached(self) -> Attachment | None:
+        """The container whose shell the terminal is in (``docker run -it``, ``exec -it``, ``attach``), if any."""
+        return self._attached[-1] if self._attached else None
+
     def pcap(self, path: str) -> None:
         """Write everything captured so far as pcapng (one interface per device)."""
         self.trace.to_pcap(path)
@@ -139,11 +163,27 @@ class Lab:
             return f"root@{a.container.hostname}:/# "
         return f"root@{(on or self.default_host)}:~# "
 
-    def sh(self, command: str, on: str | None = None) -> Result:
-        """Run one command line as a learner would type it; never raises for bad input."""
+    def sh(
+        self, command: str, on: str | None = None, *, speed: float | None = None, on_output: OutputCallback | None = None
+    ) -> Result:
+        """Run one command line as a learner would type it; never raises for bad input.
+
+        Args:
+            command: the line, as typed.
+            on: the machine to run it on (default: the Docker host, or the attached container).
+            speed: keep simulated time with the wall clock, ``speed`` simulated seconds per
+                wall second (``math.inf``: as fast as possible, yet stoppable); ``None``
+                (scripts, notebooks): as fast as possible.
+            on_output: called with ``("stdout" | "stderr", text)`` as the terminal would
+                show it, while the command runs. The Result holds the same text.
+
+        With a ``speed`` and an ``on_output`` the lab is a terminal: a program that runs
+        until Ctrl-C (``ping`` without ``-c``) does so, and :meth:`interrupt` stops it.
+        """
         mark = self.sim.tracer.mark()
         start = self.sim.now
         self._stderr_first = False
+        self._speed, self._on_output, self._interrupt = speed, on_output, False
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
         try:
@@ -151,11 +191,31 @@ class Lab:
         except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
             log.exception("internal error running %r", command)
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
+            self._emit("stderr", stderr)
+        finally:
+            self._speed, self._on_output = None, None
         self.sim.tracer.emit(CommandRun(start, where, command, code, self.sim.now))
         self._emit_topology(command)
         return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt, self._stderr_first)
 
+    def interrupt(self) -> None:
+        """Ctrl-C at the terminal: the foreground program of the running command stops now.
+
+        Safe to call from a signal handler or an ``on_output`` callback; a no-op when
+        nothing runs (the next command starts afresh).
+        """
+        self._interrupt = True
+
     # -- internals -------------------------------------------------------------------------------
+
+    def _emit(self, stream: str, text: str) -> None:
+        if text and self._on_output is not None:
+            self._on_output(stream, text)
+
+    def _stream(self, stream: str, text: str) -> None:
+        """A running program wrote ``text``: the terminal shows it now."""
+        self._streamed[stream == "stderr"] += len(text)
+        self._emit(stream, text)
 
     def _emit_topology(self, cause: str) -> None:
         snap = self._snapshots.take(self)  # the previous snapshot itself when nothing changed
@@ -180,7 +240,11 @@ class Lab:
         for connector, pipeline in sequence:
             if (connector == "&&" and code != 0) or (connector == "||" and code == 0):
                 continue
+            self._streaming, self._streamed = len(pipeline) == 1, [0, 0]
             out, err, code = self._run_pipeline(pipeline, on)
+            # What the program did not already show as it ran (a pipe's output, docker's own words).
+            self._emit("stdout", out[self._streamed[0]:])
+            self._emit("stderr", err[self._streamed[1]:])
             stdout, stderr = stdout + out, stderr + err
         return stdout, stderr, code
 
@@ -257,6 +321,9 @@ class Lab:
             return outcome.stdout, outcome.stderr, outcome.exit_code
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
+            if self._streaming:  # docker's own words come before the program's
+                self._stream("stdout", outcome.stdout)
+                self._stream("stderr", outcome.stderr)
             stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach)
             if outcome.foreground_main:
                 self.engines[machine]._exited(container, code)
@@ -356,15 +423,38 @@ class Lab:
 
     def _run_program(self, ctx: ProcessContext, program: Any, argv: list[str]) -> tuple[str, str, int]:
         env = self.sim.env
+        terminal = self._on_output is not None or self._speed is not None
+        if terminal and self._streaming:
+            ctx.sink = self._stream
+        ctx.terminal = self._on_output is not None and self._speed is not None
         process = env.process(_wrap(program(ctx, argv)))
         # A lesson must never hang: no command runs longer than a simulated day.
-        env.run(until=env.any_of([process, env.timeout(MAX_COMMAND_S)]))
+        until = env.any_of([process, env.timeout(MAX_COMMAND_S)])
+        if not terminal:
+            env.run(until=until)  # a script: as fast as possible, nothing to wait for
+        elif pacing.drive(env, until, self._speed or math.inf, lambda: self._interrupt) is pacing.Stop.INTERRUPTED:
+            return self._stop(ctx, process)
         if not process.triggered:
             process.interrupt("time limit")
             env.run(until=process)  # deliver the interrupt now, not in the learner's next command
             ctx.err(f"dockersim: {argv[0]} stopped after {MAX_COMMAND_S / 3600:.0f} simulated hours\n")
             return "".join(ctx.stdout), "".join(ctx.stderr), 130
         code = int(process.value or 0)
+        return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+    def _stop(self, ctx: ProcessContext, process: simpy.Process) -> tuple[str, str, int]:
+        """Ctrl-C: the terminal echoes ``^C`` and the program gets SIGINT now.
+
+        A program that handles SIGINT (``ping`` prints its statistics) ends with its own
+        status; any other dies of it, and the shell starts a new line (status 130).
+        """
+        ctx.out("^C")
+        if process.is_alive:
+            process.interrupt(SIGINT)
+            self.sim.env.run(until=process)  # deliver it now: the program's timers and sockets go
+        code = int(process.value or 0)
+        if code == SIGINT_STATUS:
+            ctx.out("\n")
         return "".join(ctx.stdout), "".join(ctx.stderr), code
 
 
@@ -397,6 +487,6 @@ def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any
 def _wrap(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
     try:
         result = yield from gen
-    except simpy.Interrupt:  # stopped at the time limit: like a ^C (128 + SIGINT)
-        return 130
+    except simpy.Interrupt:  # Ctrl-C or the time limit, and the program does not catch it: 128 + SIGINT
+        return SIGINT_STATUS
     return result
