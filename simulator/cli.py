@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from simulator.scenario import pacing
 from simulator.scenario import script as scripts
 from simulator.scenario.lab import Lab
 from simulator.trace.records import CommandRun, FrameSent
@@ -26,6 +27,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _speed(text: str) -> float:
+    try:
+        return pacing.parse_speed(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid speed: '{text}' (1, 10, 100 or max)") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dockersim", description="Docker container networking, simulated packet by packet.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -35,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--seed", type=int, default=None, help="random seed (same seed, same run)")
     shell = sub.add_parser("shell", parents=[common], help="an interactive terminal on the simulated host")
     shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3], help="Docker hosts on the LAN (2 or 3 for overlay and macvlan lessons)")
+    shell.add_argument("--speed", default=None, type=_speed, metavar="1|10|100|max",
+                       help="simulated seconds per second of the wall clock (default: 1 at a terminal, max from a pipe)")
     run = sub.add_parser("run", parents=[common], help="play a scenario (a file, or a built-in by name)")
     run.add_argument("scenario", help="a scenario file or the name of a built-in scenario")
     run.add_argument("--check", action="store_true", help="compare outputs with the expected lines; exit 1 on a difference")
@@ -170,7 +180,12 @@ def record(script: scripts.Script, lab: Lab) -> None:
     Path(script.path).write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
+def write_figures(lab: Lab, folder: Path, title: str, command: Trace | None = None) -> list[Path]:
+    """Topology, path, ladder and headers as PNG, SVG and PDF in ``folder``.
+
+    The path, ladder and headers show ``command`` (one command's trace) or, by
+    default, the lab's most telling command.
+    """
     try:
         from simulator import viz
     except ImportError as error:  # pragma: no cover - the views need matplotlib
@@ -181,7 +196,7 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     views: list[tuple[str, Callable[[], Any]]] = [("topology", lambda: viz.topology(lab.trace, title=title, lang=lab.lang))]
-    featured = featured_command(lab)
+    featured = command if command is not None else featured_command(lab)
     if featured is not None:
         views += [
             ("path", lambda: viz.path(featured, lang=lab.lang)),
@@ -246,7 +261,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     """``dockersim shell``: the interactive terminal (``simulator.shell_app``)."""
     from simulator import shell_app
 
-    return shell_app.run(args)
+    return shell_app.run(args, write_figures)
 
 
 if __name__ == "__main__":  # pragma: no cover
