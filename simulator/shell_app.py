@@ -33,6 +33,7 @@ import math
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -146,6 +147,7 @@ class Session:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.last: Result | None = None
+        self.idle_since: float | None = None  # wall-clock time the prompt came back (paced shells)
 
     @property
     def lang(self) -> str:
@@ -177,9 +179,17 @@ class Session:
         if words[0] == "on" and len(words) > 2:
             on = words[1]
             line = line.strip()[len("on " + on):].strip()
+        self.catch_up()
         with self._foreground():
             self.last = self.lab.sh(line, on=on, speed=self.speed, on_output=self._write)
+        self.idle_since = time.monotonic()
         return True
+
+    def catch_up(self) -> None:
+        """The learner took a while to type: simulated time went on meanwhile, at the shell's speed."""
+        if self.speed is not None and not math.isinf(self.speed) and self.idle_since is not None:
+            self.lab.idle((time.monotonic() - self.idle_since) * self.speed)
+        self.idle_since = time.monotonic()
 
     def _write(self, stream: str, text: str) -> None:
         target = self.err if stream == "stderr" else self.out
@@ -460,6 +470,7 @@ def _interactive(session: Session) -> int:
         return prompt.default_buffer.text
 
     session.out.write(session.say("banner", speed=pacing.speed_name(session.speed or math.inf)) + "\n")
+    session.idle_since = time.monotonic()
     while True:
         try:
             line = prompt.prompt(lab.prompt())

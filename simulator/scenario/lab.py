@@ -127,6 +127,7 @@ class Lab:
         self._on_output: OutputCallback | None = None
         self._streaming = False  # the running command's output goes straight to the terminal (no pipe)
         self._streamed = [0, 0]  # characters of this pipeline's stdout, stderr already handed to on_output
+        self._shown = [0, 0]  # characters of this line's stdout, stderr already handed to on_output
         self._interrupt = False
         self._snapshots = snapshot.Snapshots()
         self._emit_topology("lab built")
@@ -184,6 +185,7 @@ class Lab:
         start = self.sim.now
         self._stderr_first = False
         self._speed, self._on_output, self._interrupt = speed, on_output, False
+        self._shown = [0, 0]
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
         try:
@@ -191,12 +193,24 @@ class Lab:
         except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
             log.exception("internal error running %r", command)
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
-            self._emit("stderr", stderr)
+        try:
+            self._emit("stdout", stdout[self._shown[0]:])  # what no program wrote as it ran (docker's answers, errors)
+            self._emit("stderr", stderr[self._shown[1]:])
         finally:
             self._speed, self._on_output = None, None
         self.sim.tracer.emit(CommandRun(start, where, command, code, self.sim.now))
         self._emit_topology(command)
         return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt, self._stderr_first)
+
+    def idle(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass with no command running (a terminal between commands).
+
+        Timers fire as they would (neighbour entries age, containers' programs run on);
+        the records belong to no command's Result. At most a simulated day at a time.
+        """
+        seconds = min(seconds, MAX_COMMAND_S)
+        if seconds > 0:
+            self.sim.env.run(until=self.sim.now + seconds)
 
     def interrupt(self) -> None:
         """Ctrl-C at the terminal: the foreground program of the running command stops now.
@@ -210,6 +224,7 @@ class Lab:
 
     def _emit(self, stream: str, text: str) -> None:
         if text and self._on_output is not None:
+            self._shown[stream == "stderr"] += len(text)
             self._on_output(stream, text)
 
     def _stream(self, stream: str, text: str) -> None:
