@@ -272,7 +272,7 @@ class Session:
             frame = f"[{step.group}]" if step.group else "   "
             summary = step.summary
             self.out.write(f"{number:>{width}} {_ms(step.record.time - t0):>10} ms {frame:>5} {step.device or '':<18} {summary}\n")
-            self.out.write(f"{'':>{width}} {'':>10}    {'':>5} {'':<18} {step.explanation}\n")
+            self.out.write(f"{'':>{width + 4}}{step.explanation}\n")
         if len(shown) < len(steps):
             self.tell("events-more", n=len(steps) - len(shown))
 

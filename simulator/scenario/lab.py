@@ -247,6 +247,8 @@ class Lab:
         if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
             self._attached.pop()  # the detach keys: the container keeps running
             return "read escape sequence\n", "", 0
+        if on is None and self._attached and text.replace(" ", "").lower() in ("^d", "ctrl-d"):
+            text = "exit"  # end of file at the container's shell: it exits, as on ``exit``
         try:
             sequence = shell.parse(text)
         except shell.ShellSyntaxError as error:
