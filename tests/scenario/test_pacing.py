@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import pytest
@@ -141,3 +142,24 @@ def test_speeds(text: str, speed: float) -> None:
 def test_bad_speeds(text: str) -> None:
     with pytest.raises(ValueError):
         pacing.parse_speed(text)
+
+
+def test_tcpdump_at_a_terminal_runs_until_ctrl_c_and_prints_its_counts() -> None:
+    lab = Lab(seed=1)
+    lab.sh("docker run -itd --name c1 alpine")
+    lab.sh("docker exec -d c1 ping 8.8.8.8")  # traffic from elsewhere
+    lines: list[str] = []
+
+    def watch(stream: str, text: str) -> None:
+        lines.append(text)
+        if sum("ICMP echo" in x for x in lines) == 6:
+            lab.interrupt()
+
+    r = lab.sh("tcpdump -i docker0 -n", speed=math.inf, on_output=watch)
+    captured = [line for line in r.stdout.splitlines() if re.match(r"\d\d:\d\d:\d\d\.\d{6} ", line)]
+    assert sum("ICMP echo" in line for line in captured) == 6
+    assert f"^C\n{len(captured)} packets captured\n{len(captured)} packets received by filter\n" in r.stdout
+    assert r.exit_code == 0
+    assert lab.sim.now < 5  # three pings' worth, not the script's 10 s
+    script = lab.sh("tcpdump -i docker0 -n")  # in a script: stopped after 10 simulated seconds
+    assert "^C\n" in script.stdout and script.stdout.count("ICMP echo request") == 10
