@@ -279,3 +279,21 @@ def test_korean_banner_and_help_docker_output_unchanged(shell) -> None:
     assert ":events [all]" in t.prompt() and "시뮬레이터 자체 명령" in t.screen
     t.type("docker ps")
     assert "CONTAINER ID   IMAGE" in t.prompt()
+
+
+def test_tab_completes_and_history_outlives_the_session(shell, tmp_path: Path) -> None:
+    t = shell("--speed", "max")
+    t.type("docker run -itd --name webserver nginx")
+    t.prompt()
+    t.send(b"docker ex\t")  # Tab: the docker subcommand
+    time.sleep(0.5)  # completion runs in the background, as a person types
+    t.send(b" web\t")  # Tab: the container's name
+    time.sleep(0.5)
+    t.send(b" hostname\r")
+    shown = t.prompt()
+    assert "docker exec webserver hostname" in shown and re.search(r"\n[0-9a-f]{12}\n", shown), shown
+    t.send(b"\x04")
+    assert t.wait() == 0
+    again = shell("--speed", "max")  # a new session reads the same history file
+    again.send(b"\x10\r")  # Ctrl-P: the last line of the previous session
+    assert "docker exec webserver hostname" in again.prompt()

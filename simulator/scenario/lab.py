@@ -255,6 +255,8 @@ class Lab:
             return "", f"bash: {error}\n", 2
         stdout, stderr, code = "", "", 0
         for connector, pipeline in sequence:
+            if self._interrupt:  # Ctrl-C ends the whole list, as in bash
+                break
             if (connector == "&&" and code != 0) or (connector == "||" and code == 0):
                 continue
             self._streaming, self._streamed = len(pipeline) == 1, [0, 0]

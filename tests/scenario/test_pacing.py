@@ -163,3 +163,12 @@ def test_tcpdump_at_a_terminal_runs_until_ctrl_c_and_prints_its_counts() -> None
     assert lab.sim.now < 5  # three pings' worth, not the script's 10 s
     script = lab.sh("tcpdump -i docker0 -n")  # in a script: stopped after 10 simulated seconds
     assert "^C\n" in script.stdout and script.stdout.count("ICMP echo request") == 10
+
+
+def test_ctrl_c_ends_the_whole_command_list() -> None:
+    lab = Lab(seed=1)
+    import threading
+
+    threading.Timer(0.1, lab.interrupt).start()
+    r = lab.sh("sleep 100; hostname; sleep 5", speed=100.0, on_output=lambda s, t: None)
+    assert (r.stdout, r.exit_code) == ("^C\n", 130)  # neither hostname nor the second sleep ran
