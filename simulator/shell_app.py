@@ -41,6 +41,8 @@ from typing import Any, TextIO
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from simulator.packets.arp import ArpPacket
+from simulator.packets.ipv4 import IPv4Packet
 from simulator.scenario import pacing
 from simulator.scenario.lab import Lab, Result
 from simulator.trace import layers
@@ -164,6 +166,10 @@ class Session:
 
     def execute(self, line: str) -> bool:
         """Run one line as typed; False when the learner leaves the shell."""
+        with self._foreground():
+            return self._execute(line)
+
+    def _execute(self, line: str) -> bool:
         words = line.strip().split()
         if not words:
             return True
@@ -180,8 +186,9 @@ class Session:
             on = words[1]
             line = line.strip()[len("on " + on):].strip()
         self.catch_up()
-        with self._foreground():
-            self.last = self.lab.sh(line, on=on, speed=self.speed, on_output=self._write)
+        result = self.lab.sh(line, on=on, speed=self.speed, on_output=self._write)
+        if line.strip() != DETACH_LINE:  # keys, not a command: :events still shows the last command
+            self.last = result
         self.idle_since = time.monotonic()
         return True
 
@@ -198,10 +205,12 @@ class Session:
 
     @contextlib.contextmanager
     def _foreground(self) -> Iterator[None]:
-        """While a command runs, Ctrl-C is the lab's (SIGINT stops the simulated program, not this one).
+        """While a line runs, Ctrl-C is the lab's (SIGINT stops the simulated program, not this one).
 
         At a terminal its ``^C`` echo is left to the lab, which writes it where the
-        program's output has got to (ECHOCTL off), as the real terminal shows it.
+        program's output has got to (ECHOCTL off), as the real terminal shows it; keys
+        typed ahead, Ctrl-Q included (IXON off), wait for the next prompt unechoed as
+        control characters. A ``:`` command is not interrupted (it is short).
         """
         if self.speed is None:
             yield
@@ -268,10 +277,10 @@ class Session:
         self.tell("events-head", command=result.command, code=result.exit_code, n=len(steps), frames=len(frames))
         shown = steps if args == ["all"] else steps[:EVENTS_SHOWN]
         width = len(str(len(steps)))
+        column = max(len(step.device or "") for step in shown)
         for number, step in enumerate(shown, start=1):
             frame = f"[{step.group}]" if step.group else "   "
-            summary = step.summary
-            self.out.write(f"{number:>{width}} {_ms(step.record.time - t0):>10} ms {frame:>5} {step.device or '':<18} {summary}\n")
+            self.out.write(f"{number:>{width}} {_ms(step.record.time - t0):>10} ms {frame:>5} {step.device or '':<{column}}  {step.summary}\n")
             self.out.write(f"{'':>{width + 4}}{step.explanation}\n")
         if len(shown) < len(steps):
             self.tell("events-more", n=len(steps) - len(shown))
@@ -294,8 +303,7 @@ class Session:
                   frame=self.say("frame-ref", g=step.group) if step.group else "")
         self.tell("why", text=step.explanation)
         frame = _frame_of(step.record)
-        before = next((_frame_of(s.record) for s in reversed(steps[: n - 1])
-                       if (f := _frame_of(s.record)) is not None and f.flow == frame.flow), None)
+        before = next((f for s in reversed(steps[: n - 1]) if _same_message(f := _frame_of(s.record), frame)), None)
         marked = layers.changed(layers.layers(before), layers.layers(frame)) if before is not None else set()
         self.out.write(layers.render(frame, self.lang, marked) + "\n")
         if marked:
@@ -367,6 +375,17 @@ def _frame_of(record: Any) -> Any:
     return getattr(record, "outer", None) or getattr(record, "frame", None)
 
 
+def _same_message(a: Any, b: Any) -> bool:
+    """Two frames carry the same packet at two hops (an ARP reply shares its request's flow: not the same)."""
+    if a is None or a.flow != b.flow or type(a.payload) is not type(b.payload):
+        return False
+    if isinstance(a.payload, ArpPacket):
+        return bool(a.payload.op == b.payload.op)
+    if isinstance(a.payload, IPv4Packet):  # routing and NAT rewrite addresses and TTL, never the identification
+        return bool(a.payload.ident == b.payload.ident and a.payload.protocol == b.payload.protocol)
+    return True
+
+
 def _frame_count(trace: Trace) -> int:
     """How many frames a capture of ``trace`` holds (one per device that saw each)."""
     return sum(1 for r in trace if capture_point(r) is not None)
@@ -377,7 +396,7 @@ def _with_frames(trace: Trace) -> Trace | None:
 
 
 def _echoctl_off(stream: TextIO) -> Any:
-    """Stop the terminal from echoing ``^C`` itself (the lab writes it in its place)."""
+    """Stop the terminal from echoing ``^C`` itself (the lab writes it in its place) and from taking Ctrl-Q as XON."""
     try:
         import termios
 
@@ -386,6 +405,7 @@ def _echoctl_off(stream: TextIO) -> Any:
             return None
         saved = termios.tcgetattr(fd)
         quiet = list(saved)
+        quiet[0] &= ~termios.IXON
         quiet[3] &= ~termios.ECHOCTL
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
         return saved

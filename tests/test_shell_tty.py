@@ -297,3 +297,19 @@ def test_tab_completes_and_history_outlives_the_session(shell, tmp_path: Path) -
     again = shell("--speed", "max")  # a new session reads the same history file
     again.send(b"\x10\r")  # Ctrl-P: the last line of the previous session
     assert "docker exec webserver hostname" in again.prompt()
+
+
+def test_keys_typed_while_a_command_runs_wait_for_the_prompt(shell) -> None:
+    t = shell("--speed", "10")
+    t.type("docker run -it --name c4 ubuntu:14.04")
+    t.prompt(r"root@[0-9a-f]{12}:/#")
+    t.type("sleep 2")  # 0.2 s at x10
+    t.send(b"\x10\x11")  # typed ahead: Ctrl-Q is not the terminal's XON, Ctrl-P not echoed as ^P
+    t.expect("read escape sequence")
+    t.prompt()
+    assert "^P" not in t.screen
+    t.type(":events")  # the detach keys are no command: the last one is still 'sleep 2'
+    assert "'sleep 2'" in t.prompt()
+    t.type("docker ps --format '{{.Names}} {{.Status}}'")
+    shown = t.prompt()
+    assert re.search(r"c4 Up", shown), t.screen[-3000:]
