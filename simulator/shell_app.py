@@ -46,6 +46,7 @@ from simulator.packets.ipv4 import IPv4Packet
 from simulator.scenario import pacing
 from simulator.scenario.lab import Lab, Result
 from simulator.trace import layers
+from simulator.trace.records import NatTranslated, RouteChosen
 from simulator.trace.tracer import Trace, capture_point
 
 #: ``write_figures(lab, folder, title, command)`` from ``simulator.cli``.
@@ -107,8 +108,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage": ("dockersim: usage: {usage}", "dockersim: 사용법: {usage}"),
     "no-command": ("dockersim: no command has run yet", "dockersim: 아직 실행한 명령이 없습니다"),
     "no-frames": ("dockersim: '{command}' sent no frame", "dockersim: '{command}' 명령은 프레임을 보내지 않았습니다"),
-    "events-head": ("Events of '{command}' (exit status {code}): {n} hops of {frames} frames ([N]: the frame's number in the figures)",
-                    "'{command}' 명령의 이벤트 (종료 코드 {code}): 프레임 {frames}개의 홉 {n}개 ([N]: 그림의 프레임 번호)"),
+    "events-head": ("Events of '{command}' (exit status {code}): {n} events, {frames} frame{s} ([N]: the frame's number in the figures)",
+                    "'{command}' 명령의 이벤트 (종료 코드 {code}): 이벤트 {n}개, 프레임 {frames}개 ([N]: 그림의 프레임 번호)"),
     "events-more": ("... {n} more events (:events all lists every one)", "... 이벤트 {n}개 더 있음 (:events all 로 모두 보기)"),
     "no-event": ("dockersim: no event {n} (events 1 to {last}; :events lists them)",
                  "dockersim: 이벤트 {n}번은 없습니다 (1번부터 {last}번까지, :events 로 목록 보기)"),
@@ -257,9 +258,10 @@ class Session:
             steps as player_steps,  # the views (matplotlib) load on first use
         )
 
-        # The frames' hops: what a capture and the figures show (the stacks' decisions are in the reasons).
-        steps = [s for s in player_steps(self.last.trace, self.lang) if _frame_of(s.record) is not None]
-        if not steps:
+        # The frames' hops, as a capture and the figures show them, and the moments a host routed a
+        # packet on or rewrote it (NAT), which explain why the next hop's frame differs.
+        steps = [s for s in player_steps(self.last.trace, self.lang) if _frame_of(s.record) is not None or _is_forwarding(s.record)]
+        if not any(_frame_of(s.record) is not None for s in steps):
             self.tell("no-frames", command=self.last.command)
             return None
         return self.last, steps
@@ -274,13 +276,16 @@ class Session:
         result, steps = found
         t0 = result.trace[0].time if len(result.trace) else 0.0
         frames = {s.group for s in steps if s.group}
-        self.tell("events-head", command=result.command, code=result.exit_code, n=len(steps), frames=len(frames))
+        self.tell("events-head", command=result.command, code=result.exit_code, n=len(steps), frames=len(frames),
+                  s="" if len(frames) == 1 else "s")
         shown = steps if args == ["all"] else steps[:EVENTS_SHOWN]
         width = len(str(len(steps)))
-        column = max(len(step.device or "") for step in shown)
+        column = max(len(step.device or step.record.node) for step in shown)
         for number, step in enumerate(shown, start=1):
             frame = f"[{step.group}]" if step.group else "   "
-            self.out.write(f"{number:>{width}} {_ms(step.record.time - t0):>10} ms {frame:>5} {step.device or '':<{column}}  {step.summary}\n")
+            device = step.device or step.record.node
+            summary = step.summary or _decision(step.record)
+            self.out.write(f"{number:>{width}} {_ms(step.record.time - t0):>10} ms {frame:>5} {device:<{column}}  {summary}\n")
             self.out.write(f"{'':>{width + 4}}{step.explanation}\n")
         if len(shown) < len(steps):
             self.tell("events-more", n=len(steps) - len(shown))
@@ -299,10 +304,12 @@ class Session:
             return
         step = steps[n - 1]
         t0 = result.trace[0].time if len(result.trace) else 0.0
-        self.tell("event-head", n=n, t=_ms(step.record.time - t0), device=step.device or "-",
+        self.tell("event-head", n=n, t=_ms(step.record.time - t0), device=step.device or step.record.node,
                   frame=self.say("frame-ref", g=step.group) if step.group else "")
         self.tell("why", text=step.explanation)
         frame = _frame_of(step.record)
+        if frame is None:  # a host's decision: the reason is all there is
+            return
         before = next((f for s in reversed(steps[: n - 1]) if _same_message(f := _frame_of(s.record), frame)), None)
         marked = layers.changed(layers.layers(before), layers.layers(frame)) if before is not None else set()
         self.out.write(layers.render(frame, self.lang, marked) + "\n")
@@ -373,6 +380,19 @@ def _ms(seconds: float) -> str:
 def _frame_of(record: Any) -> Any:
     """The frame a record is about (a VXLAN record: the outer frame the wire carries)."""
     return getattr(record, "outer", None) or getattr(record, "frame", None)
+
+
+def _is_forwarding(record: Any) -> bool:
+    """A host routing a packet on to another interface, or netfilter rewriting it."""
+    return isinstance(record, NatTranslated) or (isinstance(record, RouteChosen) and record.forwarded)
+
+
+def _decision(record: Any) -> str:
+    """A one-line summary of a routing or NAT record, in the words ``ip route`` and ``iptables -S`` use."""
+    if isinstance(record, NatTranslated):
+        return f"NAT ({record.chain}): {record.before} -> {record.after}"
+    assert isinstance(record, RouteChosen)
+    return f"route to {record.dst}: {record.route}"
 
 
 def _same_message(a: Any, b: Any) -> bool:
