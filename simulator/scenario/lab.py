@@ -462,8 +462,8 @@ class Lab:
     def _run_program(self, ctx: ProcessContext, program: Any, argv: list[str]) -> tuple[str, str, int]:
         env = self.sim.env
         terminal = self._on_output is not None or self._speed is not None
-        if terminal and self._streaming:
-            ctx.sink = self._stream
+        if terminal:  # written as it happens, so that a ^C lands where the output had got to
+            ctx.sink = self._stream if self._streaming else _unseen
         ctx.terminal = self._on_output is not None and self._speed is not None
         process = env.process(_wrap(program(ctx, argv)))
         # A lesson must never hang: no command runs longer than a simulated day.
@@ -494,6 +494,10 @@ class Lab:
         if code == SIGINT_STATUS:
             ctx.out("\n")
         return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+
+def _unseen(stream: str, text: str) -> None:
+    """Output that goes into a pipe, not to the terminal (``ping ... | grep ttl``)."""
 
 
 def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:

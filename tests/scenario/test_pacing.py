@@ -172,3 +172,17 @@ def test_ctrl_c_ends_the_whole_command_list() -> None:
     threading.Timer(0.1, lab.interrupt).start()
     r = lab.sh("sleep 100; hostname; sleep 5", speed=100.0, on_output=lambda s, t: None)
     assert (r.stdout, r.exit_code) == ("^C\n", 130)  # neither hostname nor the second sleep ran
+
+
+def test_ctrl_c_without_an_output_callback_or_into_a_pipe_keeps_the_order() -> None:
+    import threading
+
+    lab = _two_containers()
+    threading.Timer(0.25, lab.interrupt).start()
+    r = lab.sh("docker exec c1 ping 172.17.0.3", speed=10.0)  # a notebook at the wall clock's pace
+    head, tail = r.stdout.split("^C")
+    assert head.startswith("PING 172.17.0.3") and head.count("icmp_seq=") >= 2
+    assert tail.startswith("\n--- 172.17.0.3 ping statistics ---\n")
+    threading.Timer(0.25, lab.interrupt).start()
+    piped = lab.sh("docker exec c1 ping 172.17.0.3 | grep -c ttl", speed=10.0, on_output=lambda s, t: None)
+    assert int(piped.stdout) >= 2
