@@ -18,9 +18,11 @@ SIGINT, and its timers and sockets go with it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
-from collections.abc import Callable, Generator
+import signal
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -208,7 +210,8 @@ class Lab:
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
         try:
-            stdout, stderr, code = self._run_line(command, on)
+            with self._ctrl_c_stops_the_program(speed is not None or on_output is not None):
+                stdout, stderr, code = self._run_line(command, on)
         except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
             log.exception("internal error running %r", command)
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
@@ -240,6 +243,23 @@ class Lab:
         self._interrupt = True
 
     # -- internals -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _ctrl_c_stops_the_program(self, terminal: bool) -> Iterator[None]:
+        """At a terminal (or a notebook's interrupt button), SIGINT stops the simulated program.
+
+        Never in the middle of an event: the handler only raises the flag :func:`pacing.drive`
+        reads between events. Without a terminal, or off the main thread, nothing changes.
+        """
+        previous: Any = None
+        if terminal:
+            with contextlib.suppress(ValueError):  # not the main thread: signals cannot be caught here
+                previous = signal.signal(signal.SIGINT, lambda number, frame: self.interrupt())
+        try:
+            yield
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
 
     def _emit(self, stream: str, text: str) -> None:
         if text and self._on_output is not None:

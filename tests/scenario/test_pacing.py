@@ -186,3 +186,15 @@ def test_ctrl_c_without_an_output_callback_or_into_a_pipe_keeps_the_order() -> N
     threading.Timer(0.25, lab.interrupt).start()
     piped = lab.sh("docker exec c1 ping 172.17.0.3 | grep -c ttl", speed=10.0, on_output=lambda s, t: None)
     assert int(piped.stdout) >= 2
+
+
+def test_sigint_while_a_paced_command_runs_stops_the_program_not_python() -> None:
+    import os
+    import signal
+    import threading
+
+    lab = _two_containers()
+    threading.Timer(0.25, lambda: os.kill(os.getpid(), signal.SIGINT)).start()  # a notebook's interrupt button
+    r = lab.sh("docker exec c1 ping 172.17.0.3", speed=10.0)
+    assert "^C\n--- 172.17.0.3 ping statistics ---" in r.stdout
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
