@@ -41,6 +41,7 @@ from typing import Any, TextIO
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from simulator.engine import images
 from simulator.packets.arp import ArpPacket
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.scenario import pacing
@@ -134,8 +135,9 @@ DOCKER_WORDS = ("run", "exec", "ps", "stop", "start", "restart", "rm", "kill", "
 COMMAND_WORDS = ("docker", "ip", "ifconfig", "ping", "brctl", "bridge", "iptables", "sleep", "hostname", "cat",
                  "curl", "wget", "nslookup", "dig", "tcpdump", "env", "exit", "help", "on")
 OTHER_WORDS = ("addr", "route", "neigh", "link", "show", "fdb", "/etc/hosts", "/etc/resolv.conf", "--name", "--net",
-               "--network", "--net-alias", "-itd", "-it", "-d", "bash", "sh", "laptop", "internet",
-               "ubuntu:14.04", "ubuntu", "alpine", "busybox", "nginx", "centos", "debian")
+               "--network", "--net-alias", "-itd", "-it", "-d", "bash", "sh", "laptop", "internet")
+#: The images the simulator models, as a learner types them (``ubuntu:14.04``, ``alpine``).
+IMAGE_WORDS = tuple(sorted({ref.removesuffix(":latest") for ref in images.CATALOG} | set(images.CATALOG) | set(images.ALIASES)))
 SIMULATOR_WORDS = (":events", ":explain", ":figures", ":capture", ":speed", ":lang", ":help")
 
 
@@ -552,4 +554,4 @@ class _Completer(Completer):
             return sorted(DOCKER_WORDS)
         names = [c.name for e in self.lab.engines.values() for c in e.containers.values()]
         names += [n.name for e in self.lab.engines.values() for n in e.networks.values()]
-        return sorted(set(names) | set(OTHER_WORDS) | set(COMMAND_WORDS))
+        return sorted(set(names) | set(OTHER_WORDS) | set(IMAGE_WORDS) | set(COMMAND_WORDS))
