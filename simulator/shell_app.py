@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import math
 import os
 import signal
@@ -256,13 +257,19 @@ class Session:
         if self.last is None:
             self.tell("no-command")
             return None
-        from simulator.viz.player import (
-            steps as player_steps,  # the views (matplotlib) load on first use
-        )
+        from simulator.viz.path import plan as path_plan  # the views (matplotlib) load on first use
+        from simulator.viz.player import steps as player_steps
 
+        the_plan = path_plan(self.last.trace, self.lang)
+        # The path figure's number of each frame (the player numbers only what crosses a link: not lo's).
+        numbers = {id(j.frame): g.number for g in the_plan.groups for j in g.journeys}
         # The frames' hops, as a capture and the figures show them, and the moments a host routed a
         # packet on or rewrote it (NAT), which explain why the next hop's frame differs.
-        steps = [s for s in player_steps(self.last.trace, self.lang) if _frame_of(s.record) is not None or _is_forwarding(s.record)]
+        steps = [
+            dataclasses.replace(s, group=s.group or numbers.get(id(_frame_of(s.record))))
+            for s in player_steps(self.last.trace, self.lang, the_plan)
+            if _frame_of(s.record) is not None or _is_forwarding(s.record)
+        ]
         if not any(_frame_of(s.record) is not None for s in steps):
             self.tell("no-frames", command=self.last.command)
             return None

@@ -67,3 +67,25 @@ def test_a_pipe_gets_a_transcript_with_the_colon_commands() -> None:
     assert "root@host:~# :events\n'docker exec c1 ping -c 1 172.17.0.1' 명령의 이벤트 (종료 코드 0)" in r.stdout
     assert "root@host:~# :explain 1\n이벤트 1: 0.000 ms, c1/eth0, 그림의 1번 프레임\n이유: " in r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_events_number_frames_as_the_path_figure_does() -> None:
+    import re
+
+    from simulator.viz.path import plan
+
+    session, out = _session()
+    for line in ("docker network create mybridge", "docker run -itd --name c1 --net mybridge --net-alias web ubuntu:14.04",
+                 "docker run -itd --name c2 --net mybridge ubuntu:14.04", "docker exec c2 ping -c 2 web"):
+        session.execute(line)
+    out.truncate(0)
+    out.seek(0)
+    session.execute(":events all")
+    listing = out.getvalue()
+    assert session.last is not None
+    figure = plan(session.last.trace).groups
+    assert figure
+    shown = {int(n) for n in re.findall(r"^ *\d+ +[\d.]+ ms +\[(\d+)\] ", listing, flags=re.M)}
+    assert shown == {g.number for g in figure}  # the DNS query on lo (1, 2) included
+    lo = re.search(r"^ *\d+ +[\d.]+ ms +\[1\] c2/lo ", listing, flags=re.M)
+    assert lo is not None, listing
