@@ -501,6 +501,12 @@ def _interactive(session: Session) -> int:
     def _eof(event: Any) -> None:  # as bash: Ctrl-D on an empty line ends the shell (here: that shell only)
         event.app.exit(result=EOF_LINE)
 
+    @keys.add("c-c")
+    def _abandon(event: Any) -> None:  # as bash: the line stays on the screen with ^C after it; a fresh prompt
+        event.current_buffer.cursor_position = len(event.current_buffer.text)
+        event.current_buffer.insert_text("^C")
+        event.app.exit(exception=KeyboardInterrupt)
+
     @keys.add("c-p", "c-q", filter=attached)
     def _detach(event: Any) -> None:  # docker's detach keys; Ctrl-P alone stays "previous line"
         event.app.exit(result=DETACH_LINE)

@@ -139,6 +139,11 @@ def test_ctrl_d_in_exec_it_leaves_only_that_shell(shell) -> None:
     t.type("docker ps --format '{{.Names}} {{.Status}}'")
     shown = t.prompt()
     assert re.search(r"c1 Up \d+", shown), shown  # the container runs on, and the program too
+    t.send(b"docker ps")
+    time.sleep(0.3)
+    t.send(b"\x03")  # Ctrl-C at the prompt: the line is abandoned, as in bash
+    t.expect(r"docker ps\^C")
+    t.prompt()
     t.send(b"\x04")  # Ctrl-D at the host's prompt on an empty line: the program ends, as bash does
     assert t.wait() == 0
 
