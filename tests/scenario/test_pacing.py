@@ -198,3 +198,20 @@ def test_sigint_while_a_paced_command_runs_stops_the_program_not_python() -> Non
     r = lab.sh("docker exec c1 ping 172.17.0.3", speed=10.0)
     assert "^C\n--- 172.17.0.3 ping statistics ---" in r.stdout
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+@pytest.mark.parametrize("image", ["ubuntu:14.04", "nicolaka/netshoot", "alpine"])
+def test_streamed_ping_by_name_shows_what_a_script_shows(image: str) -> None:
+    def lab_with_names() -> Lab:
+        lab = Lab(seed=4)
+        lab.sh("docker network create mynet")
+        lab.sh(f"docker run -itd --name c1 --net mynet --net-alias web {image}")
+        lab.sh(f"docker run -itd --name c2 --net mynet {image}")
+        return lab
+
+    script = lab_with_names().sh("docker exec c2 ping -c 3 web")
+    pieces: list[str] = []
+    terminal = lab_with_names().sh("docker exec c2 ping -c 3 web", speed=math.inf, on_output=lambda s, t: pieces.append(t))
+    assert script.exit_code == 0 and "web" in script.stdout
+    assert terminal.stdout == script.stdout and "".join(pieces) == script.stdout
+    assert sum("bytes from" in p for p in pieces) == 3  # one piece per reply line
