@@ -9,16 +9,23 @@ captures and figures under ``out/``.
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.scenario import pacing
 from simulator.scenario import script as scripts
-from simulator.scenario.lab import Lab
+from simulator.scenario.lab import DEFAULT_TRACE_WINDOW, Lab
 from simulator.trace.records import CommandRun, FrameSent
 from simulator.trace.tracer import Trace
+
+
+class PathError(Exception):
+    """An output path the program cannot write: one line naming it and the problem."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--engine", default=None, help="Docker engine version to imitate (20.10, 29.2; default: current)")
     common.add_argument("--lang", default=None, choices=["en", "ko"], help="language of explanations")
     common.add_argument("--seed", type=int, default=None, help="random seed (same seed, same run)")
+    common.add_argument(
+        "--trace-window", type=_trace_window, default=DEFAULT_TRACE_WINDOW, metavar="N",
+        help=f"trace records kept in memory: at least the latest N, at most 2N, or 'all' (default: {DEFAULT_TRACE_WINDOW})",
+    )
     shell = sub.add_parser("shell", parents=[common], help="an interactive terminal on the simulated host")
     shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3], help="Docker hosts on the LAN (2 or 3 for overlay and macvlan lessons)")
     shell.add_argument("--speed", default=None, type=_speed, metavar="1|10|100|max",
@@ -58,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _trace_window(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid trace window: {text!r} (a whole number of records, or 'all')") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid trace window: {text!r} (at least 1 record, or 'all')")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -71,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return cmd_demo(args, sys.stdout)
         return cmd_shell(args)
-    except scripts.ScriptError as error:
+    except (scripts.ScriptError, PathError) as error:
         print(f"dockersim: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -101,7 +124,7 @@ def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
     except ValueError:
         raise scripts.ScriptError(f"{script.path}: '#! hosts: {meta.get('hosts')}' is not 1, 2 or 3") from None
     try:
-        return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed)
+        return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed, trace_window=getattr(args, "trace_window", DEFAULT_TRACE_WINDOW))
     except ValueError as error:
         raise scripts.ScriptError(f"{script.path}: {error}") from None
 
@@ -127,21 +150,106 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool, prog
             out.write("\n".join(transcript[-(len(actual) + 1 + len(notes)):]) + "\n")
         elif progress and total > 20 and index % 10 == 0:
             print(f"  ... {index}/{total} commands", file=sys.stderr, flush=True)
-        if check and not scripts.matches(step.expected, actual):
-            failures += 1
-            report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
-            report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
+        if check:
+            problems = check_step(script, step, result.exit_code, actual)
+            failures += bool(problems)
+            report += problems
     for note in script.trailing_narration_in(lab.lang):
         transcript.append(f"# {note}")
     return failures, transcript, report
 
 
+def check_step(script: scripts.Script, step: scripts.Step, exit_code: int, actual: list[str]) -> list[str]:
+    """What ``--check`` reports for one step: its exit status, then its output (nothing if both match)."""
+    report: list[str] = []
+    if exit_code != step.status:
+        expects = "success (status 0)" if step.status == 0 else f"status {step.status}"
+        report.append(f"{script.path}:{step.line}: '{step.command}' exited with status {exit_code}; the scenario expects {expects}")
+    if not scripts.matches(step.expected, actual):
+        report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
+        report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
+    return report
+
+
+def check_output_file(option: str, name: str) -> None:
+    """Raise PathError unless ``name`` can be written as a file (checked by trying, and left as it was)."""
+    path = Path(name)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise PathError(f"{option} {name}: Is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise PathError(f"{option} {name}: not a regular file")
+        try:
+            with open(path, "ab"):
+                pass
+        except OSError as error:
+            raise PathError(f"{option} {name}: {error.strerror}") from None
+        return
+    _check_parent(option, name, path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    os.close(fd)
+    path.unlink()
+
+
+def check_output_folder(option: str, name: str) -> None:
+    """Raise PathError unless files can be written in folder ``name`` (made if missing; its parent must exist)."""
+    path = Path(name)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if info is None:
+        _check_parent(option, name, path)
+        try:
+            path.mkdir()
+        except OSError as error:
+            raise PathError(f"{option} {name}: {error.strerror}") from None
+    elif not stat.S_ISDIR(info.st_mode):
+        raise PathError(f"{option} {name}: Not a directory")
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+
+
+def _check_parent(option: str, name: str, path: Path) -> None:
+    parent = path.absolute().parent
+    try:
+        info = parent.stat()
+    except FileNotFoundError:
+        raise PathError(f"{option} {name}: No such file or directory (there is no folder {parent})") from None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise PathError(f"{option} {name}: Not a directory ({parent} is a file)")
+
+
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     script = scripts.load(args.scenario)
+    if args.pcap:
+        check_output_file("--pcap", args.pcap)
+    if args.figures:
+        check_output_folder("--figures", args.figures)
     lab = lab_for(script, args)
     failures, transcript, report = play(script, lab, None if args.quiet else out, args.check, progress=sys.stderr.isatty())
     if args.pcap:
-        lab.pcap(args.pcap)
+        try:
+            lab.pcap(args.pcap)
+        except OSError as error:  # the disk filled up, or the path changed while the scenario ran
+            print(f"dockersim: --pcap {args.pcap}: {error.strerror}", file=sys.stderr)
+            return 1
     if args.figures:
         write_figures(lab, Path(args.figures), script.title_in(lab.lang))
     if args.record:
@@ -172,9 +280,11 @@ def record(script: scripts.Script, lab: Lab) -> None:
             while actual and not actual[-1].strip():
                 actual.pop()
             out.extend(scripts.escape(a.rstrip()) for a in actual)
+            if result.exit_code != 0:
+                out.append(f"{scripts.STATUS_PREFIX} {result.exit_code}")
             skipping = True
             continue
-        if skipping and (line.startswith("\\") or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
+        if skipping and (line.startswith(("\\", scripts.STATUS_PREFIX)) or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
             continue
         skipping = False
         out.append(line)
@@ -236,19 +346,23 @@ def featured_command(lab: Lab) -> Trace | None:
     if best is None:
         return None
     a, b = best
-    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a), lang=lab.lang)  # with its CommandRun, for the title
+    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(lab.sim.tracer.dropped + a), lang=lab.lang)  # with its CommandRun, for the title
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    check_output_folder("--out", args.out)
     folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
     failed = 0
     for name in scripts.builtin_names():
         script = scripts.load(name)
         lab = lab_for(script, args)
         failures, transcript, report = play(script, lab, None, True)
-        (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
-        lab.pcap(str(folder / f"{name}.pcapng"))
+        try:
+            (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
+            lab.pcap(str(folder / f"{name}.pcapng"))
+        except OSError as error:  # the disk filled up, or the folder changed while the scenarios ran
+            print(f"dockersim: --out {args.out}: {error.strerror}", file=sys.stderr)
+            return 1
         figures = write_figures(lab, folder / "figures" / name, script.title_in(lab.lang))
         state = "ok" if not failures else f"{failures} step(s) differ"
         out.write(f"{name:<14} {len(script.steps):>3} commands  {state:<16} -> {folder / (name + '.txt')}, {name}.pcapng, {len(figures)} figures\n")

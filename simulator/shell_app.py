@@ -457,7 +457,7 @@ def _restore_tty(stream: TextIO, saved: Any) -> None:
 def run(args: argparse.Namespace, write_figures: FigureWriter | None = None) -> int:
     """``dockersim shell``: a terminal when stdin and stdout are one, else a transcript of stdin's lines."""
     try:
-        lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0)
+        lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0, trace_window=args.trace_window)
     except ValueError as error:
         print(f"dockersim: {error}", file=sys.stderr)
         return 2

@@ -51,6 +51,14 @@ log = logging.getLogger(__name__)
 SIGINT = "SIGINT"
 
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
+#: The longest command line the terminal takes, in bytes: Linux's ARG_MAX with the usual
+#: 8 MiB stack (a longer line gets bash's "Argument list too long", exit 126).
+MAX_LINE_BYTES = 2 * 1024 * 1024
+#: Trace records kept in memory by default: at least this many of the latest (the
+#: longest built-in lesson records a few hundred), at most twice as many. ``None``: all.
+DEFAULT_TRACE_WINDOW = 100_000
+# Where bash finds the tools on a usr-merged Ubuntu host (PATH has /usr/sbin before /usr/bin).
+_SBIN = frozenset({"brctl", "bridge", "ifconfig", "ip", "iptables"})
 SIGINT_STATUS = 130  # 128 + SIGINT: how a shell reports a program Ctrl-C killed
 
 #: ``on_output(stream, text)``: ``stream`` is ``"stdout"`` or ``"stderr"``.
@@ -119,11 +127,22 @@ class Lab:
     #: Called with every new lab (the test suite checks each lab's invariants after a test).
     observers: ClassVar[list[Callable[[Lab], None]]] = []
 
-    def __init__(self, engine: str | None = None, hosts: int = 1, lang: str = "en", seed: int = 0, one_mac_per_port: bool = False) -> None:
+    def __init__(
+        self,
+        engine: str | None = None,
+        hosts: int = 1,
+        lang: str = "en",
+        seed: int = 0,
+        one_mac_per_port: bool = False,
+        trace_window: int | None = DEFAULT_TRACE_WINDOW,
+    ) -> None:
+        """Build the lab; ``trace_window`` bounds the trace in memory (see :attr:`trace`), ``None`` keeps it all."""
         if lang not in ("en", "ko"):
             raise ValueError(f"lang must be 'en' or 'ko', not {lang!r}")
         if not 1 <= hosts <= 3:
             raise ValueError("hosts must be 1, 2 or 3")
+        if trace_window is not None and (isinstance(trace_window, bool) or not isinstance(trace_window, int) or trace_window < 1):
+            raise ValueError(f"trace_window must be a whole number of records, at least 1, or None, not {trace_window!r}")
         self.engine_version = engine
         self.profile = profile(engine)
         self.hosts = hosts
@@ -131,6 +150,9 @@ class Lab:
         self.seed = seed
         self.sim = Simulation(seed)
         self.sim.tracer.lang = lang
+        self.trace_window = trace_window
+        if trace_window is not None:
+            self.sim.tracer.configure(window=trace_window)
         self.topology = build(self.sim, hosts, one_mac_per_port)
         self.machines: dict[str, Machine] = self.topology.machines
         self.engines: dict[str, DockerEngine] = {
@@ -164,7 +186,11 @@ class Lab:
 
     @property
     def trace(self) -> Trace:
-        """Every record so far."""
+        """The records so far: all of them, or with a ``trace_window`` the latest (at least that many).
+
+        A lesson's whole trace fits in the default window many times over; a long run
+        (``ping -c 100000``) keeps only its latest records, so memory stays bounded.
+        """
         return self.sim.tracer.trace()
 
     @property
@@ -283,6 +309,8 @@ class Lab:
         text = line.strip()
         if not text or text.startswith("#"):
             return "", "", 0
+        if len(text) > MAX_LINE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
+            return "", f"bash: {_path_of(text.split(None, 1)[0])}: Argument list too long\n", 126
         if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
             self._attached.pop()  # the detach keys: the container keeps running
             return "read escape sequence\n", "", 0
@@ -518,6 +546,13 @@ class Lab:
 
 def _unseen(stream: str, text: str) -> None:
     """Output that goes into a pipe, not to the terminal (``ping ... | grep ttl``)."""
+
+
+def _path_of(word: str) -> str:
+    """Where bash would find the program ``word`` (it names that path when exec fails)."""
+    if "/" in word or (word not in PROGRAMS and word != "docker"):
+        return word
+    return f"/usr/{'sbin' if word in _SBIN else 'bin'}/{word}"
 
 
 def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:

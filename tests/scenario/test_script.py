@@ -21,10 +21,15 @@ def test_ellipsis_matches_lines_and_text():
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"\x00\x01binary", "not a text file"),
+    (b"\x00\x01binary", "not a scenario: binary data"),
     (b"\xff\xfe\xfa", "not UTF-8 text"),
     (b"output before\n$ ls\n", ":1: expected output before any command"),
-    (b"#!nocolon\n", ":1: a header line"),
+    (b"#!nocolon\n$ ls\n", ":1: a header line"),
+    (b"$ ls\nok\x1b[0m\n", ":2: control character U\\+001B at column 3"),
+    (b"#? 1\n$ ls\n", ":1: an exit status before any command"),
+    (b"$ ls\n#? one\n", ":2: an exit status line reads"),
+    (b"$ ls\n#? 256\n", ":2: an exit status line reads"),
+    (b"$ ls\n#? 1\n#? 2\n", ":3: a second exit status for the command on line 1"),
 ])
 def test_bad_files_name_the_file_and_line(tmp_path, data: bytes, message: str):
     path = tmp_path / "bad.txt"
@@ -79,3 +84,87 @@ def test_run_in_korean_prints_the_korean_narration_and_the_same_terminal(capsys)
     out = capsys.readouterr().out
     assert "# 교재 1절입니다." in out and "# Section 1 of the chapter." not in out
     assert "root@host:~# docker run -it --name network_container ubuntu:14.04\nroot@52f6f497f737:/# ifconfig\n" in out
+
+
+def test_a_step_records_its_exit_status():
+    sc = parse("$ docker ps\n...\n$ docker run nosuch\nerror\n#? 125\n# next\n$ true\n")
+    assert [s.status for s in sc.steps] == [0, 125, 0]
+    assert sc.steps[1].expected == ["error"] and sc.steps[2].narration == ["next"]
+
+
+def test_an_output_line_that_reads_like_a_status_is_escaped():
+    from simulator.scenario.script import escape
+
+    assert escape("#? 1") == "\\#? 1"
+    sc = parse("$ cat notes\n" + escape("#? 1") + "\n")
+    assert sc.steps[0].expected == ["#? 1"] and sc.steps[0].status == 0
+
+
+def test_ellipsis_matching_is_fast_on_long_lines_and_many_ellipses():
+    import time
+
+    line = "a" * 1_000_000
+    start = time.perf_counter()
+    assert matches(["a...a...a"], [line])
+    assert not matches(["..." * 500 + "b"], [line])
+    assert matches(["...", "x", "..."] * 200, ["x"] * 200 + ["y"] * 1000)
+    assert not matches(["...", "x", "..."] * 300, ["x"] * 200 + ["y"] * 1000)
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize(("expected", "actual", "result"), [
+    (["...", "b", "..."], ["a", "b", "c"], True),
+    (["a", "...", "c"], ["a", "c"], True),
+    (["a", "...", "a"], ["a"], False),
+    (["x...y"], ["xy"], True),
+    (["x...y"], ["x"], False),
+    (["x...x"], ["x"], False),
+    (["...b...b..."], ["abab"], True),
+    ([], [], True),
+    (["..."], [], True),
+    (["a"], [], False),
+])
+def test_ellipsis_corner_cases(expected, actual, result):
+    assert matches(expected, actual) is result
+
+
+def test_a_long_line_loads_in_linear_time(tmp_path):
+    import time
+
+    path = tmp_path / "long.txt"
+    path.write_text("$ echo " + "a" * 1_000_000 + "\n" + "b" * 1_000_000 + "\n")
+    start = time.perf_counter()
+    sc = load(str(path))
+    assert time.perf_counter() - start < 1.0
+    assert len(sc.steps[0].command) == 1_000_005 and len(sc.steps[0].expected[0]) == 1_000_000
+
+
+@pytest.mark.parametrize("data", [b"hello\nworld\n", b"", b"just prose, no commands at all\n# and a comment\n"])
+def test_text_with_no_command_is_not_a_scenario_and_is_not_quoted(tmp_path, data: bytes):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(data)
+    with pytest.raises(ScriptError) as caught:
+        load(str(path))
+    assert "not a scenario" in str(caught.value)
+    assert "hello" not in str(caught.value) and "prose" not in str(caught.value)
+
+
+def test_what_is_not_a_regular_file_is_refused_without_reading(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path, problem in ((tmp_path, "is a directory"), (fifo, "is a FIFO"), ("/dev/zero", "is a character device")):
+        with pytest.raises(ScriptError, match=problem):
+            load(str(path))
+
+
+def test_a_file_over_the_limit_is_refused(tmp_path):
+    from simulator.scenario.script import MAX_SCENARIO_BYTES
+
+    path = tmp_path / "big.txt"
+    with open(path, "wb") as f:
+        f.write(b"$ ls\n")
+        f.truncate(MAX_SCENARIO_BYTES + 1)
+    with pytest.raises(ScriptError, match="too large for a scenario"):
+        load(str(path))
