@@ -280,16 +280,26 @@ def _subtitle(kind: str, lang: str) -> str:
 # --- the Docker hosts, with their containers ---------------------------------------
 
 
-def _container_lines(ns: Namespace) -> list[_Line]:
+def _container_lines(ns: Namespace, lang: str = "en") -> list[_Line]:
     lines = [_Line(ns.node, style.NAME_PT, bold=True, gid=ns.node)]
     image = ns.extra.get("image")
     if image:
         lines.append(_Line(str(image), colour=style.MUTED, gid=ns.node))
+    lines.extend(_alias_lines(ns, lang))
     lines.extend(_lo_lines(ns))
     links = [d for d in ns.devices if d.kind != "loopback"]
     for d in links:
         lines.extend(_addr_lines(d, dev_id(ns.node, d.name), with_name=len(links) > 1))
     return lines
+
+
+def _alias_lines(ns: Namespace, lang: str) -> list[_Line]:
+    """The container's network-scoped aliases, one line per network (named when it is on several)."""
+    aliases = ns.extra.get("aliases", ())
+    several = len(ns.extra.get("networks", ())) > 1
+    return [_Line(term("aliases", lang, names=", ".join(names)) + (f" ({network})" if several else ""), bold=True,
+                  gid=ns.node)
+            for network, names in aliases]
 
 
 def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
@@ -363,7 +373,7 @@ def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
             x += max(bar_need(current) - span, 0.0)
             start = x
         current = index
-        lines = _container_lines(c)
+        lines = _container_lines(c, lang)
         pills = [dev_id(c.node, d.name) for d in c.devices if d.kind != "loopback" and dev_id(c.node, d.name) in g]
         w = max(_stack(lines)[0] + 2 * PAD, sum(_pill_w(g.nodes[p]["name"]) for p in pills) + PAD * (len(pills) + 1))
         # the host end of each veth must fit under the box too
