@@ -792,6 +792,27 @@ def _machine_lines(ns: Namespace, lang: str) -> list[_Line]:
     return lines
 
 
+@dataclass(slots=True)
+class _Row:
+    """A row of laid-out items (the Docker hosts, or the machines under the switch) and its size."""
+
+    bag: list[object]
+    width: float
+    height: float
+
+
+@dataclass(slots=True)
+class _Frame:
+    """Where the rows ended up: the picture's size and the levels the edges are routed by."""
+
+    width: float
+    height: float
+    y0: float  # the top of the hosts' row
+    top_h: float  # its height
+    switch_y: float
+    tunnels: dict[frozenset[str], int]  # a tunnel edge -> its channel under the hosts (0: the nearest)
+
+
 def layout(
     graph: nx.Graph, network: Network, *, lang: str = "en", title: str | None = None, subtitle: str | None = None,
     roomy: bool = False, notes: bool = False,
@@ -800,32 +821,61 @@ def layout(
 
     ``roomy`` leaves more space between the layers (for the arrows of a packet
     path), ``notes`` more room where stacks route (for what they changed).
+
+    The passes: the Docker hosts side by side, the machines below the switch, the
+    title, the two rows put together around the switch, the switch and its ports,
+    then every edge routed between what they join.
     """
     b = _Builder(graph, network, lang, roomy, notes)
-    g = graph
+    top = _hosts_row(b, network)
+    sequence = _machine_order(b, network)
+    bottom = _machines_row(b, network, sequence)
+    head = _title_lines(title, subtitle)
+    switch_lines = _switch_lines(b, network)
+    frame = _stack_rows(b, top, bottom, sequence, head, switch_lines)
+    if SWITCH in graph:
+        _switch(b, network, frame, switch_lines)
+    _edges(b, network, frame)
+    return _scene(b, network, frame)
 
-    # 1. the Docker hosts, side by side
-    top_bag: list[object] = []
+
+def _hosts_row(b: _Builder, network: Network) -> _Row:
+    """The Docker hosts, side by side, each with its containers above it."""
+    bag: list[object] = []
     x = 0.0
     top_h = 0.0
     for host in network.of_kind("docker-host"):
-        if host.node not in g:
+        if host.node not in b.g:
             continue
-        bag: list[object] = []
-        w = _host_column(b, host, bag)
-        _shift(bag, x, 0.0)
-        top_bag.extend(bag)
+        column: list[object] = []
+        w = _host_column(b, host, column)
+        _shift(column, x, 0.0)
+        bag.extend(column)
         x += w + GAP_HOSTS
         top_h = max(top_h, b.shapes[host.node].y + b.shapes[host.node].h)
-    top_w = max(x - GAP_HOSTS, 0.0)
+    return _Row(bag, max(x - GAP_HOSTS, 0.0), top_h)
 
-    # 2. the machines below the switch: LAN members, routers last, wired neighbours to their right
-    port_of = {dev_id(n, d): dev_id(SWITCH, p) for p, n, d in network.lan if n}
+
+def _lan_ports(network: Network) -> dict[str, str]:
+    """A machine's device -> the switch port its cable is plugged into."""
+    return {dev_id(n, d): dev_id(SWITCH, p) for p, n, d in network.lan if n}
+
+
+def _wired(g: nx.Graph) -> dict[str, list[str]]:
+    """A device -> the devices a wire (no switch) joins it to."""
     wired: dict[str, list[str]] = {}
     for u, v, data in g.edges(data=True):
         if data["kind"] == "wire":
             wired.setdefault(u, []).append(v)
             wired.setdefault(v, []).append(u)
+    return wired
+
+
+def _machine_order(b: _Builder, network: Network) -> list[Namespace]:
+    """The machines below the switch: LAN members in port order, routers last, wired neighbours to their right."""
+    g = b.g
+    port_of = _lan_ports(network)
+    wired = _wired(g)
     others = [ns for ns in network.namespaces if ns.kind not in ("docker-host", "container", OVERLAY_KIND) and ns.node in g
               and ns.node not in b.shapes]  # (an overlay's namespace is drawn inside its host)
     on_lan = [ns for ns in others if any(dev_id(ns.node, d.name) in port_of for d in ns.devices)]
@@ -845,154 +895,169 @@ def layout(
                 if pns and pns not in sequence and pns not in on_lan:
                     sequence.append(pns)
     sequence.extend(ns for ns in others if ns not in sequence)
+    return sequence
 
-    bottom_bag: list[object] = []
+
+def _machines_row(b: _Builder, network: Network, sequence: list[Namespace]) -> _Row:
+    """The machines left to right, tops aligned."""
+    port_of = _lan_ports(network)
+    wired = _wired(b.g)
+    bag: list[object] = []
     x = 0.0
     bottom_h = 0.0
     placed_pills: dict[str, tuple[float, float]] = {}
     for ns in sequence:
-        bag = []
-        lines = _machine_lines(ns, lang)
-        tw, th = _stack(lines)
-        devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
-        top_pills = [p for p in devs if p in port_of]
-        side = {p: wired[p] for p in devs if p in wired and p not in port_of}
-        left_pills = [p for p, peers in side.items() if any(q in placed_pills for q in peers)]
-        right_pills = [p for p in side if p not in left_pills]
-        has_routing = any(g.edges[e]["kind"] == "routing" for p in devs for e in g.edges(p))
-        text_x = PAD + (max(_pill_w(g.nodes[p]["name"]) for p in left_pills) / 2 + 2 if left_pills else 0)
-        w = text_x + tw + PAD + (70 if (top_pills and right_pills) or has_routing else 0)
-        w = max(w, sum(_pill_w(g.nodes[p]["name"]) for p in top_pills) + PAD * 4)
-        h = th + 2 * PAD + PILL_H / 2
-        kind = ns.kind if ns.kind in style.FILL else "laptop"
-        b.add_shape(Shape(ns.node, "box", 0.0, 0.0, w, h, style.FILL[kind], style.EDGE.get(kind, style.INK)), bag)
-        b.add_lines(lines, text_x, PAD + PILL_H / 2, ns.node, bag)
-        for i, p in enumerate(top_pills):
-            cx = w - _pill_w(g.nodes[p]["name"]) / 2 - PAD - 8 if right_pills or has_routing else w * (i + 1) / (len(top_pills) + 1)
-            b.pill(p, cx - 8 * i, 0.0, kind, bag)
-        for i, p in enumerate(right_pills):
-            b.pill(p, w, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
-        for i, p in enumerate(left_pills):
-            b.pill(p, 0.0, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
-        if left_pills:
-            extra_w = _pill_w(g.nodes[left_pills[0]]["name"]) / 2
-            w_total = w + extra_w
-            _shift(bag, x + extra_w, 0.0)
-        else:
-            w_total = w
-            _shift(bag, x, 0.0)
-        for p in devs:
-            if p in b.shapes:
-                placed_pills[p] = (b.shapes[p].cx, b.shapes[p].cy)
-        bottom_bag.extend(bag)
-        gap = b.wire if right_pills else GAP_MACHINES
+        w_total, h, gap = _machine_box(b, ns, x, port_of, wired, placed_pills, bag)
         x += w_total + gap
         bottom_h = max(bottom_h, h)
     bottom_w = 0.0
     if sequence:
         last = b.shapes[sequence[-1].node]
         bottom_w = last.x + last.w - min(b.shapes[ns.node].x for ns in sequence)
+    return _Row(bag, bottom_w, bottom_h)
 
-    # 3. the title
+
+def _machine_box(b: _Builder, ns: Namespace, x: float, port_of: dict[str, str], wired: dict[str, list[str]],
+                 placed_pills: dict[str, tuple[float, float]], row: list[object]) -> tuple[float, float, float]:
+    """One machine at ``x``: its cabled devices on its top edge, wired ones on its sides (left when the
+    neighbour is already placed), its text inside. Returns its width (with pills out on its left), its
+    height and the gap after it (a wire's length when it has a neighbour to its right)."""
+    g = b.g
+    bag: list[object] = []
+    lines = _machine_lines(ns, b.lang)
+    tw, th = _stack(lines)
+    devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
+    top_pills = [p for p in devs if p in port_of]
+    side = {p: wired[p] for p in devs if p in wired and p not in port_of}
+    left_pills = [p for p, peers in side.items() if any(q in placed_pills for q in peers)]
+    right_pills = [p for p in side if p not in left_pills]
+    has_routing = any(g.edges[e]["kind"] == "routing" for p in devs for e in g.edges(p))
+    text_x = PAD + (max(_pill_w(g.nodes[p]["name"]) for p in left_pills) / 2 + 2 if left_pills else 0)
+    w = text_x + tw + PAD + (70 if (top_pills and right_pills) or has_routing else 0)
+    w = max(w, sum(_pill_w(g.nodes[p]["name"]) for p in top_pills) + PAD * 4)
+    h = th + 2 * PAD + PILL_H / 2
+    kind = ns.kind if ns.kind in style.FILL else "laptop"
+    b.add_shape(Shape(ns.node, "box", 0.0, 0.0, w, h, style.FILL[kind], style.EDGE.get(kind, style.INK)), bag)
+    b.add_lines(lines, text_x, PAD + PILL_H / 2, ns.node, bag)
+    for i, p in enumerate(top_pills):
+        cx = w - _pill_w(g.nodes[p]["name"]) / 2 - PAD - 8 if right_pills or has_routing else w * (i + 1) / (len(top_pills) + 1)
+        b.pill(p, cx - 8 * i, 0.0, kind, bag)
+    for i, p in enumerate(right_pills):
+        b.pill(p, w, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
+    for i, p in enumerate(left_pills):
+        b.pill(p, 0.0, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
+    if left_pills:
+        extra_w = _pill_w(g.nodes[left_pills[0]]["name"]) / 2
+        w_total = w + extra_w
+        _shift(bag, x + extra_w, 0.0)
+    else:
+        w_total = w
+        _shift(bag, x, 0.0)
+    for p in devs:
+        if p in b.shapes:
+            placed_pills[p] = (b.shapes[p].cx, b.shapes[p].cy)
+    row.extend(bag)
+    return w_total, h, b.wire if right_pills else GAP_MACHINES
+
+
+def _title_lines(title: str | None, subtitle: str | None) -> list[_Line]:
     head: list[_Line] = []
     if title:
         head.append(_Line(title, style.TITLE_PT, bold=True, gid="title"))
     if subtitle:
         head.append(_Line(subtitle, colour=style.MUTED, gid="title"))
-    head_w, head_h = _stack(head)
+    return head
 
-    # 4. the switch, between the two rows
+
+def _switch_lines(b: _Builder, network: Network) -> list[_Line]:
+    """The switch's label: its name and the networks on its cables."""
+    if SWITCH not in b.g:
+        return []
+    nets = sorted({str(IPv4Interface(a).network) for p, n, d in network.lan if n
+                   for ns in [network.namespace(n)] if ns for dv in [ns.device(d)] if dv for a in dv.addrs})
+    return [_Line(f"{term('switch', b.lang)} ({SWITCH})" + (f"   {', '.join(nets)}" if nets else ""), bold=True, gid=SWITCH)]
+
+
+def _stack_rows(b: _Builder, top: _Row, bottom: _Row, sequence: list[Namespace], head: list[_Line], switch_lines: list[_Line]) -> _Frame:
+    """The title, the hosts' row, the tunnels' channels, the switch and the machines' row, centred, top to bottom."""
+    g = b.g
     has_switch = SWITCH in g
-    switch_lines = []
-    if has_switch:
-        nets = sorted({str(IPv4Interface(a).network) for p, n, d in network.lan if n
-                       for ns in [network.namespace(n)] if ns for dv in [ns.device(d)] if dv for a in dv.addrs})
-        switch_lines = [_Line(f"{term('switch', lang)} ({SWITCH})" + (f"   {', '.join(nets)}" if nets else ""), bold=True, gid=SWITCH)]
-
-    # 5. put the rows together, centred
-    width = max(top_w, bottom_w, head_w, _stack(switch_lines)[0] + 200 if switch_lines else 0.0) + 2 * MARGIN
+    head_w, head_h = _stack(head)
+    width = max(top.width, bottom.width, head_w, _stack(switch_lines)[0] + 200 if switch_lines else 0.0) + 2 * MARGIN
     y0 = MARGIN + (head_h + 16 if head else 0.0)
-    _shift(top_bag, (width - top_w) / 2, y0)
+    _shift(top.bag, (width - top.width) / 2, y0)
     # tunnels run in rows under the hosts, the shortest nearest, above the switch
     tunnel_edges = sorted(((u, v) for u, v, d in g.edges(data=True) if d["kind"] == "tunnel" and u in b.shapes and v in b.shapes),
                           key=lambda e: (abs(b.shapes[e[0]].cx - b.shapes[e[1]].cx), sorted(e)))
-    tunnel_row = {frozenset(e): i for i, e in enumerate(tunnel_edges)}
     gap = max(b.cable, TUNNEL_DROP + TUNNEL_STAGGER * len(tunnel_edges) + 12) if tunnel_edges else b.cable
-    switch_y = y0 + top_h + gap
+    switch_y = y0 + top.height + gap
     bottom_y = switch_y + (SWITCH_H + b.cable if has_switch else 40.0)
     bottom_left = min((b.shapes[ns.node].x for ns in sequence), default=0.0)
-    _shift(bottom_bag, (width - bottom_w) / 2 - bottom_left, bottom_y)
+    _shift(bottom.bag, (width - bottom.width) / 2 - bottom_left, bottom_y)
     if sequence:
-        height = bottom_y + bottom_h + MARGIN
+        height = bottom_y + bottom.height + MARGIN
     elif has_switch:
         height = switch_y + SWITCH_H + MARGIN
     else:
-        height = y0 + top_h + MARGIN
+        height = y0 + top.height + MARGIN
     ty = MARGIN
     for ln in head:
         b.labels.append(Label("title", width / 2, ty, ln.text, ln.size, ln.bold, False, ln.colour, "center"))
         ty += ln.height
+    return _Frame(width, height, y0, top.height, switch_y, {frozenset(e): i for i, e in enumerate(tunnel_edges)})
 
-    if has_switch:
-        ports = list(network.lan)
-        xs = []
-        port_pos: dict[str, tuple[float, float]] = {}
-        spare = []
-        for port_name, cabled_node, cabled_dev in ports:
-            pid = dev_id(SWITCH, port_name)
-            dev = dev_id(cabled_node, cabled_dev) if cabled_node else ""
-            if dev in b.shapes:
-                s = b.shapes[dev]
-                y = switch_y if s.cy < switch_y else switch_y + SWITCH_H
-                port_pos[pid] = (s.cx, y)
-                xs.append(s.cx)
-            else:
-                spare.append(pid)
-        # the label sits past the last port, where no frame crosses the bar
-        lab_w = _stack(switch_lines)[0] + 2 * PAD
-        xs.extend(min(xs, default=width / 2) + 70 * (i + 1) for i in range(len(spare)))
-        for i, pid in enumerate(spare):
-            port_pos[pid] = (xs[len(xs) - len(spare) + i], switch_y + SWITCH_H)
-        lo_x = min(xs, default=width / 2) - 60
-        hi_x = max(xs, default=width / 2) + 50 + lab_w
-        lo_x = max(lo_x, MARGIN)
-        if hi_x > width - MARGIN:  # the label needs the room: the picture grows to the right
-            width = hi_x + MARGIN
-        b.add_shape(Shape(SWITCH, "bar", lo_x, switch_y, hi_x - lo_x, SWITCH_H, style.FILL["switch"], style.EDGE["switch"]), [])
-        label_x = max(max(xs, default=lo_x) + 40, hi_x - lab_w) + PAD
-        b.add_lines(switch_lines, label_x, switch_y + SWITCH_H / 2 - style.line_height() / 2, SWITCH, [])
-        for p, _n, _d in ports:
-            pid = dev_id(SWITCH, p)
-            cx, cy = port_pos[pid]
-            b.pill(pid, cx, cy, "switch", [])
 
-    # 6. edges
+def _switch(b: _Builder, network: Network, frame: _Frame, switch_lines: list[_Line]) -> None:
+    """The switch bar between the rows, one port over or under each cable's device, its label past the last port."""
+    switch_y, width = frame.switch_y, frame.width
+    ports = list(network.lan)
+    xs = []
+    port_pos: dict[str, tuple[float, float]] = {}
+    spare = []
+    for port_name, cabled_node, cabled_dev in ports:
+        pid = dev_id(SWITCH, port_name)
+        dev = dev_id(cabled_node, cabled_dev) if cabled_node else ""
+        if dev in b.shapes:
+            s = b.shapes[dev]
+            y = switch_y if s.cy < switch_y else switch_y + SWITCH_H
+            port_pos[pid] = (s.cx, y)
+            xs.append(s.cx)
+        else:
+            spare.append(pid)
+    # the label sits past the last port, where no frame crosses the bar
+    lab_w = _stack(switch_lines)[0] + 2 * PAD
+    xs.extend(min(xs, default=width / 2) + 70 * (i + 1) for i in range(len(spare)))
+    for i, pid in enumerate(spare):
+        port_pos[pid] = (xs[len(xs) - len(spare) + i], switch_y + SWITCH_H)
+    lo_x = min(xs, default=width / 2) - 60
+    hi_x = max(xs, default=width / 2) + 50 + lab_w
+    lo_x = max(lo_x, MARGIN)
+    if hi_x > width - MARGIN:  # the label needs the room: the picture grows to the right
+        frame.width = hi_x + MARGIN
+    b.add_shape(Shape(SWITCH, "bar", lo_x, switch_y, hi_x - lo_x, SWITCH_H, style.FILL["switch"], style.EDGE["switch"]), [])
+    label_x = max(max(xs, default=lo_x) + 40, hi_x - lab_w) + PAD
+    b.add_lines(switch_lines, label_x, switch_y + SWITCH_H / 2 - style.line_height() / 2, SWITCH, [])
+    for p, _n, _d in ports:
+        pid = dev_id(SWITCH, p)
+        cx, cy = port_pos[pid]
+        b.pill(pid, cx, cy, "switch", [])
+
+
+def _edges(b: _Builder, network: Network, frame: _Frame) -> None:
+    """Every edge of the graph as a polyline, routed by its kind."""
+    g = b.g
     overlay_boxes = [b.shapes[n.node] for n in network.namespaces if n.kind == OVERLAY_KIND and n.node in b.shapes]
     hung = {str(d["lower"]) for _u, _v, d in g.edges(data=True) if d["kind"] == "stacked"}  # NICs with lines from above
     cable_x = [b.shapes[dev_id(n, d)].cx for _p, n, d in network.lan if n and dev_id(n, d) in b.shapes]
-    cable_x += [b.shapes[x].cx for e in tunnel_edges for x in e]  # and the tunnels' drops from vxlan0
+    cable_x += [b.shapes[x].cx for e in frame.tunnels for x in e]  # and the tunnels' drops from vxlan0
     for u, v, data in g.edges(data=True):
         kind = data["kind"]
         a, c = (u, v)
         if a not in b.shapes or c not in b.shapes:
             continue
         sa, sc = b.shapes[a], b.shapes[c]
-        gid = edge_gid(u, v)
         if kind == "tunnel":
-            # down out of each host, along a channel above the switch: the logical link rides on the cables
-            left_end, right_end = (sa, sc) if sa.cx <= sc.cx else (sc, sa)
-            yk = y0 + top_h + TUNNEL_DROP + TUNNEL_STAGGER * tunnel_row[frozenset((u, v))]
-            pts = [(left_end.cx, left_end.y + left_end.h), (left_end.cx, yk), (right_end.cx, yk), (right_end.cx, right_end.y + right_end.h)]
-            box_l = b.shapes.get(g.nodes[g.nodes[left_end.gid]["parent"]].get("machine", ""))
-            box_r = b.shapes.get(g.nodes[g.nodes[right_end.gid]["parent"]].get("machine", ""))
-            text = str(data.get("label", ""))
-            half = style.text_width(text, bold=True) / 2 + 8
-            # in the gap between the two hosts when they are neighbours, else mid-way; off the cables either way
-            mid = (box_l.x + box_l.w + box_r.x) / 2 if box_l and box_r and box_l.x + box_l.w < box_r.x else (left_end.cx + right_end.cx) / 2
-            spots = [mid + k * 20 * sign for k in range(40) for sign in (1, -1)]
-            mid = next((x for x in spots if left_end.cx + half <= x <= right_end.cx - half and not any(abs(x - c) < half for c in cable_x)), mid)
-            b.labels.append(Label(gid, mid, yk - style.line_height() - 2, text, bold=True, ha="center"))
-            height = max(height, yk + style.line_height() + MARGIN)
+            pts = _tunnel(b, frame, u, v, str(data.get("label", "")), cable_x)
         elif kind == "group":
             stub = b.stubs[a] if a in b.stubs else b.stubs[c]
             bar = sc if stub.gid == a else sa
@@ -1007,39 +1072,62 @@ def layout(
             top, side_ = (sa, sc) if sa.cy < sc.cy else (sc, sa)
             pts = [(top.cx, top.y + top.h), (top.cx, side_.cy), (side_.x, side_.cy)]
         elif kind == "routing" and (sa.kind == "bar") != (sc.kind == "bar"):
-            # a bridge to the host's NIC: down, across, down, staying above the NIC's address text,
-            # beside an overlay's box, and off the middle of a NIC that children hang from
-            bar, nic = (sa, sc) if sa.kind == "bar" else (sc, sa)
-            end_x = nic.x + nic.w - 10 if nic.gid in hung else nic.cx
-            level = nic.y - 2 * style.line_height() - 14
-
-            def blocked(x: float, bar: Shape = bar, level: float = level) -> bool:
-                return any(o.x - 8 <= x <= o.x + o.w + 8 and o.y < level and o.y + o.h > bar.y + bar.h for o in overlay_boxes)
-
-            x = min(max(end_x, bar.x + 12), bar.x + bar.w - 12)
-            if blocked(x):
-                x = next((c for c in (bar.x + bar.w - 12, bar.x + 12) if not blocked(c)), x)
-            if blocked(x):  # the bar is all above an overlay's box: across above the box, then down beside it
-                above = min(o.y for o in overlay_boxes if o.x - 8 <= x <= o.x + o.w + 8) - PILL_H / 2 - 6
-                pts = [(x, bar.y + bar.h), (x, above), (end_x, above), (end_x, nic.y)]
-            elif abs(x - end_x) < 1:
-                pts = [(x, bar.y + bar.h), (end_x, nic.y)]
-            else:
-                pts = [(x, bar.y + bar.h), (x, level), (end_x, level), (end_x, nic.y)]
+            pts = _bridge_to_nic(sa, sc, hung, overlay_boxes)
+        elif sc.kind == "bar" and sa.kind != "bar":
+            pc = _attach(b, c, (sa.cx, sa.cy))
+            pts = [_attach(b, a, pc), pc]
         else:
-            if sc.kind == "bar" and sa.kind != "bar":
-                pc = _attach(b, c, (sa.cx, sa.cy))
-                pa = _attach(b, a, pc)
-            else:
-                pa = _attach(b, a, (sc.cx, sc.cy))
-                pc = _attach(b, c, pa)
-            pts = [pa, pc]
-        b.edges.append(EdgeLine(gid, u, v, kind, pts))
+            pa = _attach(b, a, (sc.cx, sc.cy))
+            pts = [pa, _attach(b, c, pa)]
+        b.edges.append(EdgeLine(edge_gid(u, v), u, v, kind, pts))
 
-    scene = Scene(width, height, b.shapes, b.extra, b.labels, b.edges)
+
+def _tunnel(b: _Builder, frame: _Frame, u: str, v: str, text: str, cable_x: list[float]) -> list[tuple[float, float]]:
+    """Down out of each host, along a channel above the switch: the logical link rides on the cables. Its
+    label goes in the gap between the two hosts when they are neighbours, else mid-way; off the cables either way."""
+    g = b.g
+    sa, sc = b.shapes[u], b.shapes[v]
+    left_end, right_end = (sa, sc) if sa.cx <= sc.cx else (sc, sa)
+    yk = frame.y0 + frame.top_h + TUNNEL_DROP + TUNNEL_STAGGER * frame.tunnels[frozenset((u, v))]
+    pts = [(left_end.cx, left_end.y + left_end.h), (left_end.cx, yk), (right_end.cx, yk), (right_end.cx, right_end.y + right_end.h)]
+    box_l = b.shapes.get(g.nodes[g.nodes[left_end.gid]["parent"]].get("machine", ""))
+    box_r = b.shapes.get(g.nodes[g.nodes[right_end.gid]["parent"]].get("machine", ""))
+    half = style.text_width(text, bold=True) / 2 + 8
+    mid = (box_l.x + box_l.w + box_r.x) / 2 if box_l and box_r and box_l.x + box_l.w < box_r.x else (left_end.cx + right_end.cx) / 2
+    spots = [mid + k * 20 * sign for k in range(40) for sign in (1, -1)]
+    mid = next((x for x in spots if left_end.cx + half <= x <= right_end.cx - half and not any(abs(x - c) < half for c in cable_x)), mid)
+    b.labels.append(Label(edge_gid(u, v), mid, yk - style.line_height() - 2, text, bold=True, ha="center"))
+    frame.height = max(frame.height, yk + style.line_height() + MARGIN)
+    return pts
+
+
+def _bridge_to_nic(sa: Shape, sc: Shape, hung: set[str], overlay_boxes: list[Shape]) -> list[tuple[float, float]]:
+    """A bridge to the host's NIC: down, across, down, staying above the NIC's address text, beside an
+    overlay's box, and off the middle of a NIC that children hang from."""
+    bar, nic = (sa, sc) if sa.kind == "bar" else (sc, sa)
+    end_x = nic.x + nic.w - 10 if nic.gid in hung else nic.cx
+    level = nic.y - 2 * style.line_height() - 14
+
+    def blocked(x: float) -> bool:
+        return any(o.x - 8 <= x <= o.x + o.w + 8 and o.y < level and o.y + o.h > bar.y + bar.h for o in overlay_boxes)
+
+    x = min(max(end_x, bar.x + 12), bar.x + bar.w - 12)
+    if blocked(x):
+        x = next((c for c in (bar.x + bar.w - 12, bar.x + 12) if not blocked(c)), x)
+    if blocked(x):  # the bar is all above an overlay's box: across above the box, then down beside it
+        above = min(o.y for o in overlay_boxes if o.x - 8 <= x <= o.x + o.w + 8) - PILL_H / 2 - 6
+        return [(x, bar.y + bar.h), (x, above), (end_x, above), (end_x, nic.y)]
+    if abs(x - end_x) < 1:
+        return [(x, bar.y + bar.h), (end_x, nic.y)]
+    return [(x, bar.y + bar.h), (x, level), (end_x, level), (end_x, nic.y)]
+
+
+def _scene(b: _Builder, network: Network, frame: _Frame) -> Scene:
+    """The result: every shape by its gid, and which "+N more" box stands for each hidden container and device."""
+    scene = Scene(frame.width, frame.height, b.shapes, b.extra, b.labels, b.edges)
     for s in [*b.shapes.values(), *b.extra]:
         scene.owner[s.gid] = s.gid
-    for node, data in g.nodes(data=True):
+    for node, data in b.g.nodes(data=True):
         if data.get("kind") != "group":
             continue
         for member in data["members"]:
