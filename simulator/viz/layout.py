@@ -27,7 +27,7 @@ with the graph node or edge it draws (its ``gid``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface
 
@@ -200,6 +200,15 @@ def _addr_lines(d: Device, gid: str, with_name: bool) -> list[_Line]:
     if d.kind != "loopback":
         mac = f"{' ' * (len(d.name) + 1)}{d.mac}" if with_name else d.mac
         lines.append(_Line(mac, mono=True, colour=style.MUTED, gid=gid))
+    return lines
+
+
+def _bar_lines(gid: str, name: str, addrs: Sequence[str], mac: str) -> list[_Line]:
+    """A bridge's label: its name, its addresses (when it has any), its MAC, a line each."""
+    lines = [_Line(name, bold=True, gid=gid)]
+    if addrs:
+        lines.append(_Line("  ".join(addrs), mono=True, colour=style.MUTED, gid=gid))
+    lines.append(_Line(mac, mono=True, colour=style.MUTED, gid=gid))
     return lines
 
 
@@ -396,13 +405,12 @@ class _HostColumn:
         self.left = self.title_w + 2 * PAD + 12
 
     def measure_bars(self) -> None:
-        """Each bridge's label: its name, then its addresses and MAC."""
+        """Each bridge's label: its name, then its addresses, then its MAC (stacked: a bar is as narrow as a slide needs)."""
         self.bar_lines: dict[str, list[_Line]] = {}
         for br in self.bridges:
             node = dev_id(self.host.node, br)
             d = self.host_devices[br]
-            self.bar_lines[node] = [_Line(br, bold=True, gid=node),
-                                    _Line("  ".join([*(a for a in d.addrs), d.mac]), mono=True, colour=style.MUTED, gid=node)]
+            self.bar_lines[node] = _bar_lines(node, br, d.addrs, d.mac)
 
     def bar_need(self, index: int) -> float:
         if index >= len(self.bridges):
@@ -746,8 +754,7 @@ def _overlay_box(b: _Builder, ns: Namespace, ports: dict[str, float], top: float
     for d in others:
         at += _pill_w(g.nodes[d]["name"]) + GAP_CONTAINERS / 2
         xs[d] = at
-    bar_lines = {d: [_Line(g.nodes[d]["name"], bold=True, gid=d),
-                     _Line("  ".join([*g.nodes[d]["addrs"], g.nodes[d]["mac"]]), mono=True, colour=style.MUTED, gid=d)] for d in bars}
+    bar_lines = {d: _bar_lines(d, g.nodes[d]["name"], g.nodes[d]["addrs"], g.nodes[d]["mac"]) for d in bars}
     bar_h = max((_stack(ls)[1] + 2 * 8 for ls in bar_lines.values()), default=0.0)
     lo = max(min(xs.values(), default=min_x + PAD) - 40, min_x + PAD)
     hi = max([max(xs.values(), default=lo) + 40, *(lo + _stack(ls)[0] + 2 * PAD for ls in bar_lines.values()), (reach or 0.0) + 40])
