@@ -365,8 +365,11 @@ def _loopback_notes(trace: Sequence[Any], groups: Sequence[Group], scene: Scene,
         text = term("dnat", lang, a=before, b=after)
         if before.split(":")[0] == RESOLVER:
             text += "\n" + term("resolver", lang)
-        spot = _beside(scene, f"{r.node}/lo") or (0.0, 0.0)
-        notes.append(Note(spot[0] + 2 * MARK_R, spot[1], text, style.OKABE_ITO["purple"], "left", "center", f"{r.node}/lo"))
+        box = scene.shapes.get(r.node)
+        if box is None:
+            continue
+        # above the box's right corner, clear of the numbers that go down its side
+        notes.append(Note(box.x + box.w - 24, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo"))
     return notes
 
 
@@ -432,17 +435,22 @@ def _arrow_points(arrows: Sequence[Arrow]) -> list[tuple[float, float]]:
 def _beside(scene: Scene, device: str, taken: Sequence[tuple[float, float, int, str]] = ()) -> tuple[float, float] | None:
     """A spot for a number right of ``device`` (its pill, or its line of text), clear of ``taken``."""
     spot = None
+    step = (2 * MARK_R + 4, 0.0)  # beside a pill: one after another, rightwards
     if device in scene.shapes:
         s = scene.shapes[device]
         spot = (s.x + s.w + MARK_R + 4, s.cy)
     else:
+        box = scene.shapes.get(device.split("/", 1)[0])
         for lab in scene.labels:
             if lab.gid == device:
-                w = style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono)
-                spot = (lab.x + w + MARK_R + 6, lab.y + style.line_height(lab.size) / 2)
+                y = lab.y + style.line_height(lab.size) / 2
+                if box is not None and box.kind == "box":  # a line of the box's text (lo): just outside its edge, downwards
+                    spot, step = (box.x + box.w + MARK_R + 2, y), (0.0, 2 * MARK_R + 3)
+                else:
+                    spot = (lab.x + style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono) + MARK_R + 6, y)
                 break
     while spot is not None and any(math.dist(spot, m[:2]) < 2 * MARK_R + 2 for m in taken):
-        spot = (spot[0] + 2 * MARK_R + 4, spot[1])
+        spot = (spot[0] + step[0], spot[1] + step[1])
     return spot
 
 
@@ -565,7 +573,8 @@ def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
     beside, beside_w, beside_frames_h = frames(BESIDE_W)
     beside_width = p.scene.width + max(beside_w, key_w) + LEGEND_GAP + LEGEND_MARGIN
     beside_h = max(p.scene.height, LEGEND_MARGIN + style.line_height(style.TITLE_PT) + 20 + beside_frames_h + 24 + key_h + LEGEND_MARGIN)
-    if _fit(beside_width, beside_h) > BESIDE_GAIN * _fit(width, below_h):  # below, unless beside shows much bigger on a slide
+    # below, unless beside shows much bigger on a slide and keeps the text its size (no wider than a slide allows)
+    if beside_width <= style.SLIDE_WIDTH_PT and _fit(beside_width, beside_h) > BESIDE_GAIN * _fit(width, below_h):
         p.legend = beside
         p.legend_x, p.legend_y = p.scene.width + LEGEND_GAP / 2, LEGEND_MARGIN + style.line_height(style.TITLE_PT) + 20
         p.key_x, p.key_y = p.legend_x, p.legend_y + beside_frames_h + 24
