@@ -112,14 +112,40 @@ def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str
     return rows
 
 
+def repeated_hops(rows: Sequence[dict[str, Any]]) -> set[int]:
+    """The hops of packets that repeat an earlier packet hop for hop (the second echo request of ``ping -c 2``).
+
+    A packet repeats another when it is of the same kind and crosses the same devices,
+    in the same order, changing the same fields at each.
+
+    >>> hop = lambda n, packet, where: {"hop": n, "packet": packet, "kind": "request", "where": where, "changed": set()}
+    >>> sorted(repeated_hops([hop(1, 1, "c1/eth0"), hop(2, 1, "host/eth0"), hop(3, 2, "c1/eth0"), hop(4, 2, "host/eth0")]))
+    [3, 4]
+    """
+    packets: dict[Any, list[dict[str, Any]]] = {}
+    for r in rows:
+        packets.setdefault(r["packet"], []).append(r)
+    seen: set[tuple[Any, ...]] = set()
+    repeated: set[int] = set()
+    for hops in packets.values():
+        shape = (hops[0]["kind"], tuple((r["where"], frozenset(r["changed"])) for r in hops))
+        if shape in seen:
+            repeated.update(r["hop"] for r in hops)
+        seen.add(shape)
+    return repeated
+
+
 def slide_rows(rows: Sequence[dict[str, Any]], room: int) -> list[dict[str, Any]]:
     """At most ``room`` of ``rows``, keeping what changed: the table that fits a slide.
 
     All of them when they fit; else the hops that changed a field plus the first and
-    the last hop of every packet (``packet``: one flow, one direction); else the hops
-    that changed a field plus every packet's first; else the first ``room`` of those.
+    the last hop of every packet (``packet``: one flow, one direction); else those
+    without the packets that repeat an earlier one hop for hop (:func:`repeated_hops`);
+    else the hops that changed a field plus every packet's first, repeats left out;
+    else the first ``room`` of those.
 
-    >>> rows = [{"hop": i, "packet": (1, "request", ""), "changed": {"ttl"} if i == 3 else set()} for i in range(1, 9)]
+    >>> rows = [{"hop": i, "packet": (1, "request", ""), "kind": "request", "where": f"d{i}", "changed": {"ttl"} if i == 3 else set()}
+    ...         for i in range(1, 9)]
     >>> [r["hop"] for r in slide_rows(rows, 8)], [r["hop"] for r in slide_rows(rows, 4)], [r["hop"] for r in slide_rows(rows, 2)]
     ([1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 8], [1, 3])
     """
@@ -133,7 +159,10 @@ def slide_rows(rows: Sequence[dict[str, Any]], room: int) -> list[dict[str, Any]
     ends = set(first.values()) | set(last.values())
     kept = [r for r in rows if r["changed"] or r["hop"] in ends]
     if len(kept) > room:
-        kept = [r for r in rows if r["changed"] or r["hop"] in set(first.values())]
+        repeated = repeated_hops(rows)
+        kept = [r for r in kept if r["hop"] not in repeated]
+        if len(kept) > room:
+            kept = [r for r in kept if r["changed"] or r["hop"] in set(first.values())]
     return kept[:room]
 
 
@@ -163,8 +192,7 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
         rows = slide_rows(every, room)
         notes = [term("changed", lang)]
         if len(rows) < len(every):
-            cut = any(r["changed"] and r not in rows for r in every)
-            notes.append(term("rows-cut" if cut else "rows-left-out", lang, n=len(every) - len(rows), total=len(every), last=rows[-1]["hop"]))
+            notes.append(_left_out_note(every, rows, lang))
         columns = _columns(rows, lang)
         heads = [term(k, lang) for _key, k in columns]
         body = [[_cell(row, key) for key, _k in columns] for row in rows]
@@ -219,10 +247,24 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
         return canvas.fig
 
 
+def _left_out_note(every: Sequence[dict[str, Any]], shown: Sequence[dict[str, Any]], lang: str) -> str:
+    """What a shortened table says it left out: hops that changed nothing, repeated packets, or the rest after a hop."""
+    kept = {r["hop"] for r in shown}
+    repeated = repeated_hops(every)
+    left_out = [r for r in every if r["hop"] not in kept]
+    values = {"n": len(left_out), "total": len(every), "last": shown[-1]["hop"]}
+    if any(r["changed"] and r["hop"] not in repeated for r in left_out):
+        return term("rows-cut", lang, **values)
+    if any(r["hop"] in repeated for r in left_out):
+        return term("rows-repeated", lang, **values)
+    return term("rows-left-out", lang, **values)
+
+
 MARGIN = 28.0
 ROW_H = style.line_height() + 12
 TITLE_H = style.line_height(style.TITLE_PT) + 18
 NOTE_H = style.line_height() + 20
+CELL_PAD = 20.0  # a column is its widest text and this (8 pt before the text, the rest after)
 
 
 def _widths(columns: Sequence[tuple[str, str]], heads: Sequence[str], body: Sequence[Sequence[str]]) -> list[float]:
@@ -230,7 +272,7 @@ def _widths(columns: Sequence[tuple[str, str]], heads: Sequence[str], body: Sequ
     for i, (key, _k) in enumerate(columns):
         mono = key not in ("hop", "where", "proto", "what")
         w = max([style.text_width(heads[i], bold=True)] + [style.text_width(line[i], bold=True, mono=mono) for line in body])
-        widths.append(w + 22)
+        widths.append(w + CELL_PAD)
     return widths
 
 

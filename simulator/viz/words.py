@@ -46,6 +46,8 @@ TERMS: dict[str, tuple[str, str]] = {
                 "노란 칸: 같은 패킷의 직전 홉과 달라진 값"),
     "rows-left-out": ("{n} of {total} hops left out, all of them hops that changed nothing (# numbers every hop)",
                       "홉 {total}개 중 바뀐 것이 없는 홉 {n}개는 생략 (# 열은 모든 홉의 번호)"),
+    "rows-repeated": ("{n} of {total} hops left out: unchanged hops, repeated packets (# numbers every hop)",
+                      "홉 {total}개 중 {n}개 생략: 바뀐 것 없는 홉, 되풀이된 패킷 (#은 모든 홉의 번호)"),
     "rows-cut": ("{n} of {total} hops left out: the table stops at hop {last} (# numbers every hop)",
                  "홉 {total}개 중 {n}개는 생략: 표는 {last}번 홉까지 (# 열은 모든 홉의 번호)"),
     "no-frames": ("(no frames in this trace)", "(이 트레이스에는 프레임이 없습니다)"),

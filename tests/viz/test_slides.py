@@ -35,7 +35,6 @@ TOO_LARGE: dict[tuple[str, str, str], str] = {
     ("alias", "topology", "ko"): TOPOLOGY_WIDE,
     ("alias", "path", "en"): PATH_WIDE,
     ("alias", "path", "ko"): PATH_WIDE,
-    ("alias", "headers", "ko"): HEADERS_WIDE,
     ("dns-forward", "ladder", "en"): LADDER_WIDE,
     ("dns-forward", "ladder", "ko"): LADDER_WIDE,
     ("link", "ladder", "en"): LADDER_WIDE,
@@ -157,8 +156,35 @@ def test_a_long_headers_table_keeps_what_changed_and_says_so():
     changed = [r["hop"] for r in rows if r["changed"]]
     assert changed and {h for h in changed if h <= shown[-1]} <= set(shown)  # up to where it stops, every hop that changed something
     note = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "LEFT-OUT"]
-    assert note == [f"{len(rows) - len(shown)} of {len(rows)} hops left out: the table stops at hop {shown[-1]} (# numbers every hop)"] or \
-        note == [f"{len(rows) - len(shown)} of {len(rows)} hops left out, all of them hops that changed nothing (# numbers every hop)"]
+    n, total = len(rows) - len(shown), len(rows)
+    assert note in ([f"{n} of {total} hops left out: the table stops at hop {shown[-1]} (# numbers every hop)"],
+                    [f"{n} of {total} hops left out, all of them hops that changed nothing (# numbers every hop)"],
+                    [f"{n} of {total} hops left out: unchanged hops, repeated packets (# numbers every hop)"])
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_ping_repeated_shows_its_first_packet_and_says_the_rest_repeat_it(lang):
+    from simulator import Lab
+
+    lab = Lab(engine="20.10", seed=1, lang=lang)
+    assert lab.sh("docker run -itd --name c1 ubuntu:14.04").exit_code == 0
+    trace = lab.sh("docker exec c1 ping -c 3 8.8.8.8").trace
+    rows = viz.headers_rows(trace)
+    fig = viz.headers(trace)
+    (table,) = fig.axes[0].tables
+    cells = table.get_celld()
+    columns = [cells[0, c].get_text().get_text() for c in range(12) if (0, c) in cells]
+    what = columns.index("type, seq" if lang == "en" else "종류, seq")
+    shown = {int(cells[i, 0].get_text().get_text()): cells[i, what].get_text().get_text() for i in range(1, len(rows) + 1) if (i, 0) in cells}
+    assert any(w == "echo request, seq 1" for w in shown.values()) and any(w == "echo reply, seq 1" for w in shown.values())
+    assert not any(w.endswith(("seq 2", "seq 3")) for w in shown.values())  # the same path again: left out
+    first_changed = [r["hop"] for r in rows if r["changed"] and r["what"].endswith("seq 1")]
+    assert first_changed and set(first_changed) <= set(shown)  # every rewrite of the first echo and its reply is there
+    note = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "LEFT-OUT"]
+    expected = {"en": f"{len(rows) - len(shown)} of {len(rows)} hops left out: unchanged hops, repeated packets (# numbers every hop)",
+                "ko": f"홉 {len(rows)}개 중 {len(rows) - len(shown)}개 생략: 바뀐 것 없는 홉, 되풀이된 패킷 (#은 모든 홉의 번호)"}
+    assert note == [expected[lang]]
+    assert viz.missing_glyphs(fig) == set()
 
 
 def test_a_short_headers_table_is_whole(three):
