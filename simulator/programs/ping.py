@@ -33,6 +33,7 @@ from simulator.sim import latency
 LINGER_S = 10.0
 MAX_SIZE = 65507  # 65535 - 20 (IPv4) - 8 (ICMP)
 INTERACTIVE_COUNT = 4
+GAI_MESSAGES = "20161105"  # iputils from here on: getaddrinfo's words, "ping: " before errors, usage exit 1
 ERROR_TEXT = {
     (IcmpType.DEST_UNREACHABLE, UnreachableCode.NET): "Destination Net Unreachable",
     (IcmpType.DEST_UNREACHABLE, UnreachableCode.HOST): "Destination Host Unreachable",
@@ -122,7 +123,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             ctx.err("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n")
             return 1
         ctx.err("ping: usage error: Destination address required\n")
-        return 1 if ctx.flavour == "host" else 2
+        return 1 if ctx.userland.iputils_at_least(GAI_MESSAGES) else 2
 
     # Resolve.
     numeric = True
@@ -137,7 +138,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             if ctx.busybox:
                 ctx.err(f"ping: bad address '{target}'\n")
                 return 1
-            if ctx.flavour == "ubuntu-14.04":
+            if not ctx.userland.iputils_at_least(GAI_MESSAGES):
                 ctx.err(f"ping: unknown host {target}\n")
             else:
                 ctx.err(f"ping: {target}: Name or service not known\n")
@@ -151,7 +152,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         if ctx.busybox:
             ctx.err(f"ping: sendto: {ctx.strerror(str(error))}\n")
             return 1
-        ctx.err(f"connect: {error}\n" if ctx.flavour == "ubuntu-14.04" else f"ping: connect: {error}\n")
+        ctx.err(f"ping: connect: {error}\n" if ctx.userland.iputils_at_least(GAI_MESSAGES) else f"connect: {error}\n")
         return 2
 
     sim = ctx.sim

@@ -3,8 +3,9 @@
 A program is a generator function ``main(ctx, argv)`` run as a simpy process: it
 may wait (``yield ctx.sim.env.timeout(...)``, ``yield event``) and ends by
 returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``.
-Programs that take no time simply return without yielding. ``flavour`` names the
-userland whose output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
+Programs that take no time simply return without yielding. ``userland`` is the
+profile of the image's tools (``simulator/programs/userland.py``); its ``flavour``
+names the output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from simulator.programs.userland import Userland
 
 if TYPE_CHECKING:
     from simulator.kernel.namespace import NetworkNamespace
@@ -24,7 +27,7 @@ class ProcessContext:
 
     sim: Simulation
     netns: NetworkNamespace
-    flavour: str
+    userland: Userland
     hostname: str
     pid: int
     files: dict[str, str] = field(default_factory=dict)
@@ -35,7 +38,6 @@ class ProcessContext:
     reverse: Callable[[str], Generator[Any, Any, str | None]] | None = None
     netns_names: Callable[[NetworkNamespace], str] | None = None
     shell: str = "bash"
-    userland: str = ""  # the image (``nicolaka/netshoot``) when version banners differ from the flavour
     netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
     net_admin: bool = False  # CAP_NET_ADMIN: the host's root has it; a container only with --cap-add NET_ADMIN
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
@@ -47,15 +49,21 @@ class ProcessContext:
         self.stderr.append(text)
 
     @property
+    def flavour(self) -> str:
+        """The output format the tools imitate (``ubuntu-14.04``, ``busybox``, ``host``)."""
+        return self.userland.name
+
+    @property
     def busybox(self) -> bool:
-        return self.flavour == "busybox"
+        """Whether the tools are BusyBox applets."""
+        return self.userland.busybox is not None
 
     def strerror(self, text: str) -> str:
         """An errno's text (given in glibc's words) in the words of this program's C library.
 
         Alpine's programs link musl, whose ``strerror`` words a few errors differently.
         """
-        if self.userland == "alpine":
+        if self.userland.musl:
             return MUSL_STRERROR.get(text, text)
         return text
 

@@ -22,7 +22,7 @@ import simpy
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
-from simulator.programs import resolver, textutils
+from simulator.programs import resolver, textutils, userland
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import files, shell, snapshot
@@ -213,7 +213,7 @@ class Lab:
         if program is None:
             return "", f"bash: {name}: command not found\n", 127
         ctx = ProcessContext(
-            self.sim, machine.netns, "host", machine.hostname, machine.next_pid(),
+            self.sim, machine.netns, userland.HOST, machine.hostname, machine.next_pid(),
             files=files.host_files(machine), environ=files.host_environ(machine),
         )
         ctx.netns_files = self._netns_files(machine.name)
@@ -321,10 +321,9 @@ class Lab:
         assert container.netns is not None
         image = container.image
         ctx = ProcessContext(
-            self.sim, container.netns, image.flavour, container.hostname, self.machines[engine.machine.name].next_pid(),
+            self.sim, container.netns, userland.of_image(image.flavour, image.repository), container.hostname, self.machines[engine.machine.name].next_pid(),
             files=files.container_files(engine, container), environ=files.container_environ(engine, container),
         )
-        ctx.userland = image.repository
         ctx.net_admin = container.net_admin
         self._wire_resolver(ctx)
         return ctx
