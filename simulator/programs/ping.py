@@ -18,6 +18,7 @@ import functools
 import math
 import struct
 from collections.abc import Generator
+from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -28,6 +29,7 @@ from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.programs import render
 from simulator.programs.process import ProcessContext
+from simulator.programs.userland import Userland
 from simulator.sim import latency
 
 LINGER_S = 10.0
@@ -56,94 +58,133 @@ def _fill(n: int) -> bytes:
     return bytes((0x10 + i) & 0xFF for i in range(n))
 
 
-def _usage(ctx: ProcessContext, message: str) -> int:
-    if ctx.busybox:
-        ctx.err(f"ping: {message}\n")
-        return 1
-    ctx.err(f"ping: {message}\n")
-    return 2
+class PingUsageError(Exception):
+    """A command line ping refuses before sending anything: its message and exit status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
-def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    count: int | None = None
-    interval = 1.0
-    deadline: float | None = None
-    linger = LINGER_S
-    size = 56
-    ttl = 64
+@dataclass(frozen=True, slots=True)
+class PingOptions:
+    """What the command line asked for, parsed once before anything is sent."""
+
+    target: str
+    count: int | None = None  # -c
+    interval_s: float = 1.0  # -i
+    deadline_s: float | None = None  # -w
+    linger_s: float = LINGER_S  # -W
+    size: int = 56  # -s
+    ttl: int = 64  # -t
+
+
+_VALUED = ("-c", "-i", "-w", "-W", "-s", "-t")
+
+
+def parse_options(argv: list[str], userland: Userland) -> PingOptions:
+    """``ping [-c N] [-i S] [-w S] [-W S] [-s N] [-t N] [-q] [-n] [-4] TARGET``.
+
+    Raises PingUsageError with ping's own message and exit status (BusyBox 1, iputils 2).
+    """
+    bad = 1 if userland.busybox else 2
+    values: dict[str, Any] = {}
     args = argv[1:]
     target = None
     i = 0
     while i < len(args):
         a = args[i]
-        if a in ("-c", "-i", "-w", "-W", "-s", "-t") or (len(a) > 2 and a[:2] in ("-c", "-i", "-w", "-W", "-s", "-t") and a[1] != "-"):
+        if a in _VALUED or (len(a) > 2 and a[:2] in _VALUED and a[1] != "-"):
             flag = a[:2]
             if len(a) > 2:
                 value = a[2:]
             else:
                 if i + 1 >= len(args):
-                    return _usage(ctx, f"option requires an argument -- '{flag[1]}'")
+                    raise PingUsageError(f"option requires an argument -- '{flag[1]}'", bad)
                 i += 1
                 value = args[i]
-            try:
-                number = float(value)
-            except ValueError:
-                return _usage(ctx, f"invalid argument: '{value}'")
-            if not math.isfinite(number):
-                return _usage(ctx, f"invalid argument: '{value}'")
-            if flag == "-c":
-                if number < 1 or number != int(number):
-                    return _usage(ctx, f"invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807")
-                count = int(number)
-            elif flag == "-i":
-                if number < 0.2 and not ctx.busybox:
-                    return _usage(ctx, "cannot flood; minimal interval allowed for user is 200ms")
-                interval = number
-            elif flag == "-w":
-                deadline = number
-            elif flag == "-W":
-                linger = number
-            elif flag == "-s":
-                size = int(number)
-                if not 0 <= size <= MAX_SIZE:
-                    return _usage(ctx, f"invalid argument: '{value}': out of range: 0 <= value <= {MAX_SIZE}")
-            elif flag == "-t":
-                ttl = int(number)
-                if not 0 <= ttl <= 255:
-                    return _usage(ctx, f"invalid argument: '{value}': out of range: 0 <= value <= 255")
+            values.update(_option_value(flag, value, userland, bad))
         elif a == "-q" or a in ("-n", "-4"):
             pass
         elif a.startswith("-") and a != "-":
-            return _usage(ctx, f"invalid option -- '{a[1:2]}'")
+            raise PingUsageError(f"invalid option -- '{a[1:2]}'", bad)
         else:
             target = a
         i += 1
     if target is None:
-        if ctx.busybox:
-            ctx.err("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n")
-            return 1
-        ctx.err("ping: usage error: Destination address required\n")
-        return 1 if ctx.userland.iputils_at_least(GAI_MESSAGES) else 2
+        if userland.busybox:
+            raise PingUsageError("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST", 1)
+        raise PingUsageError("ping: usage error: Destination address required", 1 if userland.iputils_at_least(GAI_MESSAGES) else 2)
+    return PingOptions(target, **values)
 
-    # Resolve.
-    numeric = True
+
+def _option_value(flag: str, value: str, userland: Userland, bad: int) -> dict[str, Any]:
+    """One valued option as a ``PingOptions`` field, checked as ping checks it."""
     try:
-        target_ip = IPv4Address(target)
+        number = float(value)
     except ValueError:
-        numeric = False
-        resolved = None
-        if ctx.resolve is not None:
-            resolved = yield from ctx.resolve(target)
-        if resolved is None:
-            if ctx.busybox:
-                ctx.err(f"ping: bad address '{target}'\n")
-                return 1
-            if not ctx.userland.iputils_at_least(GAI_MESSAGES):
-                ctx.err(f"ping: unknown host {target}\n")
-            else:
-                ctx.err(f"ping: {target}: Name or service not known\n")
-            return 2
-        target_ip = IPv4Address(resolved)
+        raise PingUsageError(f"invalid argument: '{value}'", bad) from None
+    if not math.isfinite(number):
+        raise PingUsageError(f"invalid argument: '{value}'", bad)
+    if flag == "-c":
+        if number < 1 or number != int(number):
+            raise PingUsageError(f"invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807", bad)
+        return {"count": int(number)}
+    if flag == "-i":
+        if number < 0.2 and not userland.busybox:
+            raise PingUsageError("cannot flood; minimal interval allowed for user is 200ms", bad)
+        return {"interval_s": number}
+    if flag == "-w":
+        return {"deadline_s": number}
+    if flag == "-W":
+        return {"linger_s": number}
+    if flag == "-s":
+        size = int(number)
+        if not 0 <= size <= MAX_SIZE:
+            raise PingUsageError(f"invalid argument: '{value}': out of range: 0 <= value <= {MAX_SIZE}", bad)
+        return {"size": size}
+    ttl = int(number)
+    if not 0 <= ttl <= 255:
+        raise PingUsageError(f"invalid argument: '{value}': out of range: 0 <= value <= 255", bad)
+    return {"ttl": ttl}
+
+
+def _resolve(ctx: ProcessContext, target: str) -> Generator[Any, Any, IPv4Address | None]:
+    """The target's address (a literal, or getaddrinfo's answer); prints ping's error when there is none."""
+    try:
+        return IPv4Address(target)
+    except ValueError:
+        pass
+    resolved = None
+    if ctx.resolve is not None:
+        resolved = yield from ctx.resolve(target)
+    if resolved is not None:
+        return IPv4Address(resolved)
+    if ctx.busybox:
+        ctx.err(f"ping: bad address '{target}'\n")
+    elif not ctx.userland.iputils_at_least(GAI_MESSAGES):
+        ctx.err(f"ping: unknown host {target}\n")
+    else:
+        ctx.err(f"ping: {target}: Name or service not known\n")
+    return None
+
+
+def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """Parse the command line, resolve the target, then ping it."""
+    try:
+        options = parse_options(argv, ctx.userland)
+    except PingUsageError as usage:
+        ctx.err(f"{usage.message}\n" if usage.message.startswith(("ping: ", "BusyBox")) else f"ping: {usage.message}\n")
+        return usage.status
+    target = options.target
+    count, interval, deadline, linger, size, ttl = (
+        options.count, options.interval_s, options.deadline_s, options.linger_s, options.size, options.ttl,
+    )
+    numeric = _is_address(target)
+    target_ip = yield from _resolve(ctx, target)
+    if target_ip is None:
+        return 1 if ctx.busybox else 2
 
     stack = ctx.netns.ipv4
     try:
@@ -263,3 +304,11 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     run = render.PingRun(target, target_ip, size, shown, transmitted, len(received), errors, elapsed_ms, interactive)
     ctx.out(render.ping(run, ctx.flavour))
     return 0 if received else 1
+
+
+def _is_address(target: str) -> bool:
+    try:
+        IPv4Address(target)
+    except ValueError:
+        return False
+    return True
