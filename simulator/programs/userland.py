@@ -31,12 +31,17 @@ class Userland:
     procps: str | None
     coreutils: str | None
     libc: str  # "glibc" | "musl"
+    bash: str | None = None  # GNU bash (>= 5.1 says "bash: line 1: X: command not found" under -c)
     banner: str = ""  # the image whose version banners differ from the flavour's (nicolaka/netshoot)
 
     @property
     def musl(self) -> bool:
         """Whether the programs link musl (Alpine), whose error texts differ from glibc's."""
         return self.libc == "musl"
+
+    def bash_line_numbers(self) -> bool:
+        """Whether ``bash -c`` names the line in its errors (bash >= 5.1)."""
+        return self.bash is not None and tuple(int(p) for p in self.bash.split(".")) >= (5, 1)
 
     def iputils_at_least(self, version: str) -> bool:
         """Whether this userland's iputils is ``version`` or newer (``"20180629"``); BusyBox's ping is not iputils."""
@@ -48,19 +53,19 @@ def _iputils_number(version: str) -> int:
     return int(version.lstrip("s"))
 
 
-_UBUNTU_1404 = Userland("ubuntu-14.04", None, "3.12.0", "1.60", "s20121221", "3.3.9", "8.21", "glibc")
-_HOST = Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "glibc")
+_UBUNTU_1404 = Userland("ubuntu-14.04", None, "3.12.0", "1.60", "s20121221", "3.3.9", "8.21", "glibc", bash="4.3")
+_HOST = Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "glibc", bash="5.2")
 
 PROFILES: dict[str, Userland] = {
     "ubuntu-14.04": _UBUNTU_1404,
     # ubuntu:16.04 and later images ship neither iproute2, net-tools nor iputils-ping
-    "ubuntu-16.04": Userland("ubuntu-16.04", None, None, None, None, "3.3.10", "8.25", "glibc"),
-    "ubuntu-24.04": Userland("ubuntu-24.04", None, None, None, None, "4.0.4", "9.4", "glibc"),
-    "debian": Userland("debian", None, None, None, None, None, "9.7", "glibc"),  # trixie-slim based: no procps
+    "ubuntu-16.04": Userland("ubuntu-16.04", None, None, None, None, "3.3.10", "8.25", "glibc", bash="4.3"),
+    "ubuntu-24.04": Userland("ubuntu-24.04", None, None, None, None, "4.0.4", "9.4", "glibc", bash="5.2"),
+    "debian": Userland("debian", None, None, None, None, None, "9.7", "glibc", bash="5.2"),  # trixie-slim based: no procps
     "busybox": Userland("busybox", "1.36.1", None, None, None, None, None, "glibc"),
     "alpine": Userland("busybox", "1.36.1", None, None, None, None, None, "musl"),
     "host": _HOST,
-    "netshoot": Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "musl", banner="nicolaka/netshoot"),
+    "netshoot": Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "musl", bash="5.2", banner="nicolaka/netshoot"),
 }
 
 # Images whose userland is not the one their flavour names (same printing, other libc or banners).

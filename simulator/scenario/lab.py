@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
+from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
+MAX_SUBSTITUTION_DEPTH = 8  # $( $( ... ) ) nested deeper than this is refused
+
+NOT_SIMULATED = 126  # a program the image has but the simulator does not model: "found, cannot be run"
+SHELL_NAMES = {"sh": "sh", "dash": "sh", "ash": "sh", "bash": "bash", "zsh": "zsh"}  # the name each says errors in
+
+Runner = Callable[[list[str]], tuple[str, str, int]]
 HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
@@ -172,25 +179,57 @@ class Lab:
         if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
             self._attached.pop()  # the detach keys: the container keeps running
             return "read escape sequence\n", "", 0
+        return self._run_text(text, lambda argv: self._run_here(argv, on))
+
+    def _run_here(self, argv: list[str], on: str | None) -> tuple[str, str, int]:
+        """One command where the terminal is now: the attached container's shell, or the machine."""
+        if on is None and self._attached:
+            return self._in_container(self._attached[-1], argv)
+        return self._on_machine(self.machines[on or self.default_host], argv)
+
+    def _run_text(self, text: str, run: Runner, shell_name: str = "bash", depth: int = 0) -> tuple[str, str, int]:
+        """A command line (``a | b && c; d``, with ``$(...)``) run command by command through ``run``."""
         try:
-            sequence = shell.parse(text)
+            line = shell.parse_line(text)
         except shell.ShellSyntaxError as error:
-            return "", f"bash: {error}\n", 2
+            return "", _syntax_error(shell_name, str(error)), 2
         stdout, stderr, code = "", "", 0
-        for connector, pipeline in sequence:
+        for connector, pipeline in line.sequence:
             if (connector == "&&" and code != 0) or (connector == "||" and code == 0):
                 continue
-            out, err, code = self._run_pipeline(pipeline, on)
-            stdout, stderr = stdout + out, stderr + err
+            expanded: list[list[str]] = []
+            for argv in pipeline:
+                words, err, sub_code = self._expand(argv, line.substitutions, run, shell_name, depth)
+                stderr += err
+                if words is None:  # the substitutions ran, nothing is left to run: their status stands
+                    code = sub_code
+                    break
+                expanded.append(words)
+            else:
+                out, err, code = self._run_pipeline(expanded, run)
+                stdout, stderr = stdout + out, stderr + err
         return stdout, stderr, code
 
-    def _run_pipeline(self, pipeline: list[list[str]], on: str | None) -> tuple[str, str, int]:
+    def _expand(self, argv: list[str], texts: tuple[str, ...], run: Runner, shell_name: str, depth: int) -> tuple[list[str] | None, str, int]:
+        """Run the command substitutions ``argv`` marks (in the same place) and put their output in."""
+        wanted = shell.substitutions_in(argv)
+        if not wanted:
+            return argv, "", 0
+        if depth >= MAX_SUBSTITUTION_DEPTH:
+            return None, f"{shell_name}: command substitution nested too deeply\n", 2
+        outputs: dict[int, str] = {}
+        stderr, code = "", 0
+        for index in wanted:
+            out, err, code = self._run_text(texts[index], run, shell_name, depth + 1)
+            outputs[index] = out
+            stderr += err
+        words = shell.expand(argv, outputs)
+        return (words or None), stderr, code
+
+    def _run_pipeline(self, pipeline: list[list[str]], run: Runner) -> tuple[str, str, int]:
         """``cmd | grep x | head``: the first command runs in the lab, the rest filter its output."""
         first, filters = pipeline[0], pipeline[1:]
-        if on is None and self._attached:
-            stdout, stderr, code = self._in_container(self._attached[-1], first)
-        else:
-            stdout, stderr, code = self._on_machine(self.machines[on or self.default_host], first)
+        stdout, stderr, code = run(first)
         for argv in filters:
             tool = textutils.FILTERS.get(argv[0])
             if tool is None:
@@ -199,19 +238,25 @@ class Lab:
             stderr += err
         return stdout, stderr, code
 
-    def _on_machine(self, machine: Machine, argv: list[str]) -> tuple[str, str, int]:
+    def _on_machine(self, machine: Machine, argv: list[str], shell_name: str | None = None) -> tuple[str, str, int]:
+        """One command on a machine: at its prompt, or in a ``sh -c`` line there (``shell_name``)."""
         name = argv[0]
         if name == "docker":
             engine = self.engines.get(machine.name)
             if engine is None:
-                return "", "bash: docker: command not found\n", 127
+                return "", _not_found(shell_name, userland.HOST, "docker"), 127
             outcome = DockerCli(engine).run(argv)
             return self._follow(outcome, machine.name)
         if name == "exit":
             return "", "", 0
-        program = PROGRAMS.get(name)
+        base = name.rsplit("/", 1)[-1]
+        if base in SHELL_NAMES:
+            return self._shell(argv, lambda words, sh: self._on_machine(machine, words, sh), userland.HOST)
+        program = PROGRAMS.get(base)
         if program is None:
-            return "", f"bash: {name}: command not found\n", 127
+            if base in image_programs.UBUNTU_HOST:
+                return "", _not_simulated(base, "this host"), NOT_SIMULATED
+            return "", _not_found(shell_name, userland.HOST, name), 127
         ctx = ProcessContext(
             self.sim, machine.netns, userland.HOST, machine.hostname, machine.next_pid(),
             files=files.host_files(machine), environ=files.host_environ(machine),
@@ -219,6 +264,28 @@ class Lab:
         ctx.netns_files = self._netns_files(machine.name)
         self._wire_resolver(ctx)
         return self._run_program(ctx, program, argv)
+
+    def _shell(self, argv: list[str], run: Callable[[list[str], str], tuple[str, str, int]], land: userland.Userland) -> tuple[str, str, int]:
+        """``sh -c 'LINE'`` / ``bash -c 'LINE'``: the line through the same interpreter as the terminal.
+
+        Without ``-c`` and without a terminal, a shell reads its empty standard input and exits.
+        """
+        name = argv[0].rsplit("/", 1)[-1]
+        shell_name = SHELL_NAMES[name]
+        args = argv[1:]
+        if not args:
+            return "", "", 0
+        if args[0] == "-c":
+            if len(args) < 2:
+                return "", f"{name}: -c: option requires an argument\n", 2
+            return self._run_text(args[1], lambda words: run(words, shell_name), shell_name)
+        if args[0].startswith("-"):
+            return "", _not_simulated(f"{name} {args[0]}", "the shell"), NOT_SIMULATED
+        if shell_name == "bash":
+            return "", f"bash: {args[0]}: No such file or directory\n", 127
+        if land.busybox:
+            return "", f"sh: can't open '{args[0]}': No such file or directory\n", 2
+        return "", f"sh: 0: Can't open {args[0]}\n", 127
 
     def _netns_files(self, machine: str) -> dict[str, Any]:
         """The files under /var/run/docker/netns that keep Docker's namespaces (containers, overlay networks)."""
@@ -328,17 +395,25 @@ class Lab:
         self._wire_resolver(ctx)
         return ctx
 
-    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False) -> tuple[str, str, int]:
-        """Run ``argv`` inside ``container`` (``docker exec`` or its shell; ``-d``: in the background)."""
+    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False, shell_name: str | None = None) -> tuple[str, str, int]:
+        """Run ``argv`` inside ``container`` (``docker exec``, its shell or a ``sh -c``; ``-d``: in the background)."""
         image = container.image
+        base = argv[0].rsplit("/", 1)[-1]
+        land = userland.of_image(image.flavour, image.repository)
+        if base in SHELL_NAMES and self._ships(container, base) and not background:
+            return self._shell(argv, lambda words, sh: self._exec(container, words, via_docker=False, shell_name=sh), land)
         program = self._program(container, argv[0])
         if program is None:
+            if self._ships(container, base):
+                return "", _not_simulated(base, f"the {image.reference} image"), NOT_SIMULATED
             if via_docker:
                 if self.profile.cli_error_style == "see-help":
                     msg = f'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
                 else:
                     msg = f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
-                return "", msg, 126 if via_docker else 127
+                return "", msg, 126
+            if shell_name is not None:
+                return "", _not_found(shell_name, land, argv[0]), 127
             if image.flavour == "busybox":
                 return "", f"/bin/sh: {argv[0]}: not found\n", 127
             return "", f"bash: {argv[0]}: command not found\n", 127
@@ -346,6 +421,11 @@ class Lab:
             self._detach(container, program, argv)
             return "", "", 0
         return self._run_program(self._context(self._engine_of(container), container), program, argv)
+
+    @staticmethod
+    def _ships(container: Container, name: str) -> bool:
+        """Whether the container's image (or what was installed in it) has a program ``name`` on its PATH."""
+        return name in container.image.tools or name in container.extra_tools
 
     def _engine_of(self, container: Container) -> DockerEngine:
         for engine in self.engines.values():
@@ -365,6 +445,31 @@ class Lab:
             return "".join(ctx.stdout), "".join(ctx.stderr), 130
         code = int(process.value or 0)
         return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+
+def _not_simulated(program: str, where: str) -> str:
+    """The one line a learner gets for a real program the simulator does not model."""
+    return f"dockersim: {program}: {where} has this program, but the simulator does not model it\n"
+
+
+def _not_found(shell_name: str | None, land: userland.Userland, name: str) -> str:
+    """``command not found`` as the shell words it: at the prompt (``None``) or running a ``-c`` line."""
+    if shell_name is None:
+        return f"bash: {name}: command not found\n"
+    if shell_name == "bash":
+        return f"bash: line 1: {name}: command not found\n" if land.bash_line_numbers() else f"bash: {name}: command not found\n"
+    if shell_name == "zsh":
+        return f"zsh:1: command not found: {name}\n"
+    if land.busybox:
+        return f"sh: {name}: not found\n"
+    return f"sh: 1: {name}: not found\n"
+
+
+def _syntax_error(shell_name: str, message: str) -> str:
+    """A syntax error as the shell that read the line words it."""
+    if shell_name == "bash":
+        return f"bash: {message}\n"
+    return f"{shell_name}: {message}\n"
 
 
 def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:

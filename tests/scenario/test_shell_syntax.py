@@ -1,0 +1,97 @@
+"""The shell syntax students type: command substitution, ``sh -c``/``bash -c``, through ``lab.sh``."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import Lab
+from simulator.scenario import shell
+
+
+def test_rm_f_of_every_container_id_removes_them_all():
+    lab = Lab()
+    ids = [lab.sh(f"docker run -itd --name c{i} ubuntu:14.04").stdout.strip()[:12] for i in (1, 2)]
+    r = lab.sh("docker rm -f $(docker ps -aq)")
+    assert r.exit_code == 0, r.stderr
+    assert sorted(r.stdout.split()) == sorted(ids)  # docker rm echoes each argument: the ids
+    assert lab.sh("docker ps -aq").stdout == ""
+    again = lab.sh("docker rm -f $(docker ps -aq)")  # nothing left: docker rm gets no argument
+    assert again.exit_code == 1 and "'docker rm' requires at least 1 argument" in again.stderr
+
+
+def test_inspect_of_running_containers_and_backticks():
+    lab = Lab()
+    lab.sh("docker run -itd --name web ubuntu:14.04")
+    r = lab.sh("docker inspect -f '{{.Name}}' $(docker ps -q)")
+    assert (r.exit_code, r.stdout) == (0, "/web\n")
+    r = lab.sh("docker inspect -f '{{.Name}}' `docker ps -q`")
+    assert (r.exit_code, r.stdout) == (0, "/web\n")
+
+
+def test_quoted_substitution_stays_one_word_and_nests():
+    lab = Lab()
+    assert lab.sh('echo "a  $(echo x   y)  b"').stdout == "a  x y  b\n"
+    assert lab.sh("echo \"a  $(echo 'x   y')  b\"").stdout == "a  x   y  b\n"
+    assert lab.sh("echo $(echo 'x   y')").stdout == "x y\n"
+    assert lab.sh("echo $(echo $(echo deep))").stdout == "deep\n"
+    assert lab.sh("echo '$(not run)'").stdout == "$(not run)\n"
+
+
+def test_substitution_runs_where_the_terminal_is():
+    lab = Lab()
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    lab.sh("docker exec -it c1 bash")
+    r = lab.sh("echo $(hostname)")
+    assert r.stdout == lab.engine.container("c1").hostname + "\n"
+
+
+def test_an_unclosed_substitution_is_bashs_syntax_error():
+    r = Lab().sh("echo $(hostname")
+    assert (r.exit_code, r.stderr) == (2, "bash: unexpected EOF while looking for matching `)'\n")
+
+
+def test_sh_c_runs_a_line_in_the_container_with_each_shells_words():
+    lab = Lab()
+    lab.sh("docker run -itd --name ubu ubuntu:14.04")
+    lab.sh("docker run -itd --name alp alpine")
+    hostname = lab.engine.container("ubu").hostname
+    r = lab.sh("docker exec ubu sh -c 'hostname && nosuch'")
+    assert (r.exit_code, r.stdout, r.stderr) == (127, hostname + "\n", "sh: 1: nosuch: not found\n")  # dash
+    r = lab.sh("docker exec ubu bash -c 'false || echo \"up on $(hostname)\"'")
+    assert (r.exit_code, r.stdout) == (0, f"up on {hostname}\n")
+    r = lab.sh("docker exec ubu bash -c nosuch")
+    assert r.stderr == "bash: nosuch: command not found\n"  # bash 4.3
+    r = lab.sh("docker exec alp sh -c 'nosuch'")
+    assert (r.exit_code, r.stderr) == (127, "sh: nosuch: not found\n")  # BusyBox ash
+    r = lab.sh("bash -c 'nosuch'")  # the host's bash 5.2 names the line
+    assert (r.exit_code, r.stderr) == (127, "bash: line 1: nosuch: command not found\n")
+
+
+def test_docker_run_with_sh_c_runs_the_line_as_the_main_process():
+    lab = Lab()
+    r = lab.sh("docker run --rm alpine sh -c 'hostname -i'")
+    assert (r.exit_code, r.stdout) == (0, "172.17.0.2\n")
+    assert lab.sh("docker ps -aq").stdout == ""  # --rm: gone after its main process ended
+
+
+def test_a_shell_without_c_and_without_a_terminal_exits_at_once():
+    lab = Lab()
+    lab.sh("docker run -itd --name ubu ubuntu:14.04")
+    r = lab.sh("docker exec ubu bash")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    r = lab.sh("docker exec ubu bash script.sh")
+    assert (r.exit_code, r.stderr) == (127, "bash: script.sh: No such file or directory\n")
+
+
+@pytest.mark.parametrize(
+    ("word", "output", "expected"),
+    [
+        ("\ue100", "a\nb\n", ["a", "b"]),
+        ("x\ue100y", "", ["xy"]),
+        ("\ue100", "", []),
+        ("\ue200", "", [""]),
+        ("-\ue100-", " p q ", ["-", "p", "q", "-"]),
+    ],
+)
+def test_expand_splits_unquoted_output_at_blanks(word: str, output: str, expected: list[str]):
+    assert shell.expand([word], {0: output}) == expected
