@@ -200,9 +200,20 @@ def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 def env(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``env``: the environment, one ``NAME=value`` a line."""
     ctx.out("".join(f"{k}={v}\n" for k, v in ctx.environ.items()))
     return 0
     yield
+
+
+def printenv(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``printenv [VARIABLE]...``: the whole environment, or each named variable's value (exit 1 if one is unset)."""
+    names = argv[1:]
+    if not names:
+        return (yield from env(ctx, argv))
+    found = [ctx.environ[name] for name in names if name in ctx.environ]
+    ctx.out("".join(value + "\n" for value in found))
+    return 0 if len(found) == len(names) else 1
 
 
 def echo(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -221,29 +232,81 @@ def false(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     yield
 
 
+_SLEEP_SUFFIXES = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_BUSYBOX_SLEEP_USAGE = (
+    "BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: sleep [N]...\n\n"
+    "Pause for a time equal to the total of the args given, where each arg can\n"
+    "have an optional suffix of (s)econds, (m)inutes, (h)ours, or (d)ays\n"
+)
+
+
+def _gnu_interval(word: str) -> float | None:
+    """coreutils ``sleep``: ``xstrtod`` (decimal, exponent, hex, ``inf``) then one s/m/h/d suffix; ``None`` if invalid."""
+    unit = _SLEEP_SUFFIXES.get(word[-1:], 0) if len(word) > 1 or word in _SLEEP_SUFFIXES else 0
+    number = word[:-1] if unit else word
+    unit = unit or 1
+    if "_" in number or not number.strip():
+        return None
+    try:
+        value = float(number)
+    except ValueError:
+        try:
+            value = float.fromhex(number)
+        except ValueError:
+            return None
+    if math.isnan(value) or value < 0:
+        return None
+    return value * unit
+
+
+def _busybox_interval(word: str) -> float | None:
+    """BusyBox ``parse_duration_str``: digits and a dot, then an optional s/m/h/d suffix."""
+    unit = _SLEEP_SUFFIXES.get(word[-1:], 0)
+    number = word[:-1] if unit else word
+    if not number or number.strip("0123456789.") or number.count(".") > 1 or number == ".":
+        return None
+    return float(number) * (unit or 1)
+
+
 def sleep(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    """``sleep N``: simulated time passes; every timer due fires."""
-    if len(argv) < 2:
+    """``sleep NUMBER[SUFFIX]...``: simulated time passes (the sum of the arguments); every timer due fires.
+
+    GNU's range: any non-negative number (``2.5``, ``1e3``, ``0x10``) with an ``s``,
+    ``m``, ``h`` or ``d`` suffix, several summed, ``infinity``. The lab stops a
+    command after a simulated day, so a lesson never hangs.
+    """
+    args = argv[1:]
+    if args[:1] == ["--"]:
+        args = args[1:]
+    elif args[:1] and args[0].startswith("-") and len(args[0]) > 1 and not ctx.busybox:
+        ctx.err(f"sleep: invalid option -- '{args[0][1]}'\nTry 'sleep --help' for more information.\n")
+        return 1
+    if not args:
+        if ctx.busybox:
+            ctx.err(_BUSYBOX_SLEEP_USAGE)
+            return 1
         ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n")
         return 1
     total = 0.0
-    for word in argv[1:]:
-        if word.lower() in ("inf", "infinity"):  # coreutils and busybox (strtod): sleep forever
+    bad = False
+    for word in args:
+        if ctx.busybox and word.lower().startswith("inf"):  # BusyBox: "inf..." sleeps forever
             total = math.inf
             continue
-        unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(word[-1:])
-        number = word[:-1] if unit else word
-        try:
-            value = float(number)
-        except ValueError:
-            ctx.err(f"sleep: invalid time interval '{word}'\nTry 'sleep --help' for more information.\n")
-            return 1
-        if value < 0 or value > 10 * 86400:
-            ctx.err(f"sleep: invalid time interval '{word}'\nTry 'sleep --help' for more information.\n")
-            return 1
-        total += value * (unit or 1)
+        value = _busybox_interval(word) if ctx.busybox else _gnu_interval(word)
+        if value is None:
+            if ctx.busybox:
+                ctx.err(f"sleep: invalid number '{word}'\n")
+                return 1
+            ctx.err(f"sleep: invalid time interval '{word}'\n")
+            bad = True
+            continue
+        total += value
+    if bad:
+        ctx.err("Try 'sleep --help' for more information.\n")
+        return 1
     if math.isinf(total):
-        yield ctx.sim.env.event()  # never triggered: until the container stops (or a day passes)
+        yield ctx.sim.env.event()  # never triggered: until the container stops or the lab's time limit
         return 0
     yield ctx.sim.env.timeout(total)
     return 0
@@ -464,7 +527,7 @@ PROGRAMS = {
     "hostname": hostname,
     "cat": cat,
     "env": env,
-    "printenv": env,
+    "printenv": printenv,
     "echo": echo,
     "true": true,
     "false": false,
