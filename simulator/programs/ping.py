@@ -33,8 +33,10 @@ from simulator.programs.userland import Userland
 from simulator.sim import latency
 
 LINGER_S = 10.0
+MIN_INTERVAL_S = 0.010  # iputils MININTERVAL: an unanswered flood still sends 100 requests a second
 MAX_SIZE = 65507  # 65535 - 20 (IPv4) - 8 (ICMP)
 INTERACTIVE_COUNT = 4
+USER_FLOOR_2MS = "20210202"  # iputils from here on: users may ping every 2 ms
 GAI_MESSAGES = "20161105"  # iputils from here on: getaddrinfo's words, "ping: " before errors, usage exit 1
 ERROR_TEXT = {
     (IcmpType.DEST_UNREACHABLE, UnreachableCode.NET): "Destination Net Unreachable",
@@ -78,15 +80,24 @@ class PingOptions:
     linger_s: float = LINGER_S  # -W
     size: int = 56  # -s
     ttl: int = 64  # -t
+    quiet: bool = False  # -q: the header and the summary only
+    flood: bool = False  # -f: a dot per request, a backspace per reply; as fast as replies come (100/s at least)
+    interval_given: bool = False
+
+    @property
+    def paced_by_replies(self) -> bool:
+        """``-f`` (or ``-i 0``): the next request leaves when the last is answered, or after 10 ms."""
+        return self.interval_s == 0 or (self.flood and not self.interval_given)
 
 
 _VALUED = ("-c", "-i", "-w", "-W", "-s", "-t")
 
 
-def parse_options(argv: list[str], userland: Userland) -> PingOptions:
-    """``ping [-c N] [-i S] [-w S] [-W S] [-s N] [-t N] [-q] [-n] [-4] TARGET``.
+def parse_options(argv: list[str], userland: Userland, uid: int = 0) -> PingOptions:
+    """``ping [-c N] [-i S] [-w S] [-W S] [-s N] [-t N] [-q] [-f] [-n] [-4] TARGET``.
 
     Raises PingUsageError with ping's own message and exit status (BusyBox 1, iputils 2).
+    Intervals below iputils' floor for users, and ``-f``, are for root (uid 0) only.
     """
     bad = 1 if userland.busybox else 2
     values: dict[str, Any] = {}
@@ -105,10 +116,14 @@ def parse_options(argv: list[str], userland: Userland) -> PingOptions:
                 i += 1
                 value = args[i]
             values.update(_option_value(flag, value, userland, bad))
-        elif a == "-q" or a in ("-n", "-4"):
-            pass
+        elif a.startswith("-") and a != "-" and set(a[1:]) <= _FLAGS:
+            for letter in a[1:]:
+                if letter == "f" and userland.busybox:  # BusyBox's ping has no flood
+                    raise PingUsageError("invalid option -- 'f'", bad)
+                values.update(_FLAG_FIELDS.get(letter, {}))
         elif a.startswith("-") and a != "-":
-            raise PingUsageError(f"invalid option -- '{a[1:2]}'", bad)
+            bad_letter = next(ch for ch in a[1:] if ch not in _FLAGS)
+            raise PingUsageError(f"invalid option -- '{bad_letter}'", bad)
         else:
             target = a
         i += 1
@@ -116,7 +131,28 @@ def parse_options(argv: list[str], userland: Userland) -> PingOptions:
         if userland.busybox:
             raise PingUsageError("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST", 1)
         raise PingUsageError("ping: usage error: Destination address required", 1 if userland.iputils_at_least(GAI_MESSAGES) else 2)
-    return PingOptions(target, **values)
+    options = PingOptions(target, **values)
+    if uid != 0 and not userland.busybox:
+        _check_user_interval(options, userland)
+    return options
+
+
+_FLAGS = frozenset("qfn4")
+_FLAG_FIELDS: dict[str, dict[str, Any]] = {"q": {"quiet": True}, "f": {"flood": True}}
+
+
+def _check_user_interval(options: PingOptions, userland: Userland) -> None:
+    """iputils refuses a user (not root) an interval below its floor; ``-f`` means interval 0.
+
+    s20121221 (``setup()``): 200 ms, "cannot flood; minimal interval, allowed for user, is
+    200ms"; from 20210202 the floor is 2 ms and the message names the ``-i`` to use.
+    """
+    interval = 0.0 if options.flood and not options.interval_given else options.interval_s
+    if userland.iputils_at_least(USER_FLOOR_2MS):
+        if interval < 0.002:
+            raise PingUsageError("ping: cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)", 2)
+    elif interval < 0.2:
+        raise PingUsageError("ping: cannot flood; minimal interval, allowed for user, is 200ms", 2)
 
 
 def _option_value(flag: str, value: str, userland: Userland, bad: int) -> dict[str, Any]:
@@ -132,9 +168,9 @@ def _option_value(flag: str, value: str, userland: Userland, bad: int) -> dict[s
             raise PingUsageError(f"invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807", bad)
         return {"count": int(number)}
     if flag == "-i":
-        if number < 0.2 and not userland.busybox:
-            raise PingUsageError("cannot flood; minimal interval allowed for user is 200ms", bad)
-        return {"interval_s": number}
+        if number < 0:
+            raise PingUsageError("bad timing interval", bad)
+        return {"interval_s": number, "interval_given": True}
     if flag == "-w":
         return {"deadline_s": number}
     if flag == "-W":
@@ -173,7 +209,7 @@ def _resolve(ctx: ProcessContext, target: str) -> Generator[Any, Any, IPv4Addres
 def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     """Parse the command line, resolve the target, then ping it."""
     try:
-        options = parse_options(argv, ctx.userland)
+        options = parse_options(argv, ctx.userland, ctx.uid)
     except PingUsageError as usage:
         ctx.err(f"{usage.message}\n" if usage.message.startswith(("ping: ", "BusyBox")) else f"ping: {usage.message}\n")
         return usage.status
@@ -204,6 +240,8 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     received: set[int] = set()
     errors = 0
     wake = {"event": env.event()}
+    # -f: what the terminal receives as it happens: "." per request, "\b \b" per reply, "E" per error
+    marks: list[str] | None = [] if options.flood and not options.quiet else None
 
     def on_packet(packet: IPv4Packet) -> None:
         nonlocal errors
@@ -218,6 +256,8 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             received.add(seq)
             rtt_ms = round((now - sent_at[seq]) * 1e6) / 1000.0
             line: render.PingReply | render.PingError = render.PingReply(seq, packet.ttl, rtt_ms, packet.src, None, 8 + len(message.data))
+            if marks is not None:
+                marks.append("\b \b")
         else:
             from simulator.packets.codec import decode_ipv4
 
@@ -226,13 +266,15 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             errors += 1
             text = ERROR_TEXT.get((message.type, message.code), f"Dest Unreachable, Bad Code: {message.code}")
             line = render.PingError(seq, packet.src, text)
+            if marks is not None:
+                marks.append("E")
         events.append(line)
         if not wake["event"].triggered:
             wake["event"].succeed()
 
     names: dict[IPv4Address, str | None] = {}
 
-    reverse = None if numeric or ctx.busybox else ctx.reverse
+    reverse = None if numeric or ctx.busybox or options.flood else ctx.reverse  # -f implies -n
 
     def name_replies() -> Generator[Any, Any, None]:
         """iputils prints the reply's source by name (a PTR query) when the target was a name."""
@@ -271,6 +313,8 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 ttl=ttl,
                 ident=(ident * 7 + seq) & 0xFFFF,
             )
+            if marks is not None:
+                marks.append(".")
             try:
                 stack.send(packet)
             except SendError as error:
@@ -280,6 +324,14 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                 break
             if deadline is not None and env.now - start + interval > deadline:
                 break
+            if options.paced_by_replies:
+                # ping_common.c pinger(): with interval 0 the next request waits only for the
+                # replies in flight, and at most MININTERVAL (10 ms)
+                next_send = env.now + MIN_INTERVAL_S
+                while len(received) + errors < transmitted and env.now < next_send:
+                    wake["event"] = env.event()
+                    yield env.any_of([wake["event"], env.timeout(next_send - env.now)])
+                continue
             next_send = env.now + interval
             if reverse is None:  # nothing to do between sends: one timer, no wake-ups
                 yield env.timeout(interval)
@@ -299,9 +351,13 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     finally:
         stack.icmp_sockets.pop(ident, None)
     # iputils reports the time from the first to the last transmission (the deadline with -w).
-    elapsed_ms = round(((env.now if deadline is not None else last_send) - start) * 1_000_000) // 1000
+    elapsed_us = round(((env.now if deadline is not None else last_send) - start) * 1_000_000)
     shown = tuple(events)  # -q hides the lines; the summary still needs them
-    run = render.PingRun(target, target_ip, size, shown, transmitted, len(received), errors, elapsed_ms, interactive)
+    run = render.PingRun(
+        target, target_ip, size, shown, transmitted, len(received), errors, elapsed_us // 1000, interactive,
+        quiet=options.quiet, flood_marks=None if marks is None else "".join(marks),
+        ipg_us=elapsed_us // (transmitted - 1) if transmitted > 1 and options.paced_by_replies else None,
+    )
     ctx.out(render.ping(run, ctx.flavour))
     return 0 if received else 1
 

@@ -30,6 +30,7 @@ class ProcessContext:
     userland: Userland
     hostname: str
     pid: int
+    uid: int = 0  # who runs it: root, on the host and in a container (Docker's default user)
     files: dict[str, str] = field(default_factory=dict)
     environ: dict[str, str] = field(default_factory=dict)
     stdout: list[str] = field(default_factory=list)

@@ -77,7 +77,10 @@ class PingRun:
     in flight when a reply or error came back (e.g. 4 when the ARP failure
     for probe 1 is reported only after probe 4 was sent); ``pipe N`` is
     printed when it exceeds 1.  ``interrupted`` means the user pressed
-    Ctrl-C, which the terminal echoes as ``^C``.
+    Ctrl-C, which the terminal echoes as ``^C``.  ``flood_marks`` is what ``-f``
+    writes as it goes (``ping_common.c``: ``.`` per request, ``\\b \\b`` per
+    reply, ``E`` per error); ``ipg_us`` (with ``-f`` or ``-i 0``) adds iputils'
+    ``ipg/ewma`` to the summary.
     """
 
     target: str
@@ -90,6 +93,9 @@ class PingRun:
     elapsed_ms: int
     interrupted: bool = False
     pipe: int = 1
+    quiet: bool = False  # -q: no line per reply or error
+    flood_marks: str | None = None  # -f: the dots and backspaces, in the order they were written
+    ipg_us: int | None = None  # -f or -i 0: the mean gap between requests, printed with the EWMA of the RTT
 
 
 # --------------------------------------------------------------------------
@@ -148,8 +154,10 @@ def _ping_iputils(run: PingRun, flavour: str) -> str:
     out = f"PING {run.target} ({run.target_ip}) {run.payload_size}({run.payload_size + 28})"
     out += " bytes of data.\n"
     cached: str | None = None  # s20121221 pr_addr() returns its first result forever
-    times: list[int] = []
-    for event in run.events:
+    times: list[int] = [_usec(e.rtt_ms) for e in run.events if isinstance(e, PingReply)]
+    if run.flood_marks is not None:
+        out += run.flood_marks
+    for event in () if run.quiet or run.flood_marks is not None else run.events:
         text = _pr_addr(event.from_ip, event.from_name)
         if not modern:
             if cached is None:
@@ -157,7 +165,6 @@ def _ping_iputils(run: PingRun, flavour: str) -> str:
             text = cached
         if isinstance(event, PingReply):
             t = _usec(event.rtt_ms)
-            times.append(t)
             shown = _reply_time_modern(t) if modern else _reply_time_s20121221(t)
             out += (
                 f"{event.bytes} bytes from {text}: icmp_seq={event.seq} ttl={event.ttl}"
@@ -201,16 +208,27 @@ def _ping_iputils(run: PingRun, flavour: str) -> str:
         comma = ", "
     if run.pipe > 1:
         out += f"{comma}pipe {run.pipe}"
+        comma = ", "
+    if run.ipg_us is not None:
+        ewma = _ewma8(times)
+        out += f"{comma}ipg/ewma {_ms3(run.ipg_us)}/{ewma // 8000}.{(ewma // 8) % 1000:03d} ms"
     return out + "\n"
+
+
+def _ewma8(times: list[int]) -> int:
+    """iputils' ``rtt``: eight times an exponentially weighted mean (weight 1/8) of the round trips, in µs."""
+    rtt = 0
+    for t in times:
+        rtt = t * 8 if not rtt else rtt + t - rtt // 8
+    return rtt
 
 
 def _ping_busybox(run: PingRun) -> str:
     out = f"PING {run.target} ({run.target_ip}): {run.payload_size} data bytes\n"
-    times: list[int] = []
-    for event in run.events:
+    times: list[int] = [_usec(e.rtt_ms) for e in run.events if isinstance(e, PingReply)]
+    for event in () if run.quiet else run.events:
         if isinstance(event, PingReply):  # ICMP errors fail the icmp_id check: silent
             t = _usec(event.rtt_ms)
-            times.append(t)
             out += (
                 f"{event.bytes} bytes from {event.from_ip}: seq={event.seq} "
                 f"ttl={event.ttl} time={_ms3(t)} ms\n"
