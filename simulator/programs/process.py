@@ -42,6 +42,9 @@ class ProcessContext:
     netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
     net_admin: bool = False  # CAP_NET_ADMIN: the host's root has it; a container only with --cap-add NET_ADMIN
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
+    processes: ProcessTable | None = None  # its PID namespace (ps, netstat -p)
+    ns_pid: int = 0  # its own PID in that namespace
+    kernel_release: str = ""  # what uname -r says: the host's kernel (containers share it)
 
     def out(self, text: str) -> None:
         self.stdout.append(text)
@@ -78,3 +81,43 @@ MUSL_STRERROR = {
 
 
 Program = Callable[[ProcessContext, list[str]], Generator[Any, Any, int]]
+
+
+@dataclass
+class ProcessEntry:
+    """One process as ``/proc/PID`` shows it to ``ps``."""
+
+    pid: int
+    ppid: int
+    argv: tuple[str, ...]
+    tty: str | None  # "pts/0", or None ("?"): no controlling terminal
+    started_s: float  # simulated time it started
+    session_leader: bool = True  # runc and sshd start every process in a session of its own
+
+
+class ProcessTable:
+    """The processes of one PID namespace (a container's, or a machine's), numbered from 1.
+
+    Simplified: PIDs are handed out in order and never reused; a machine's table holds
+    its own processes, not those of its containers.
+    """
+
+    def __init__(self, key: str, started_s: float) -> None:
+        self.key = key  # a container's id, or a machine's name
+        self.started_s = started_s
+        self.entries: dict[int, ProcessEntry] = {}
+        self.last_pid = 0
+
+    def spawn(self, argv: tuple[str, ...], now_s: float, ppid: int = 0, tty: str | None = None, session_leader: bool = True) -> int:
+        """A new process; its PID."""
+        self.last_pid += 1
+        self.entries[self.last_pid] = ProcessEntry(self.last_pid, ppid, argv, tty, now_s, session_leader)
+        return self.last_pid
+
+    def exit(self, pid: int) -> None:
+        """The process ended (it leaves the table)."""
+        self.entries.pop(pid, None)
+
+    def listing(self) -> list[ProcessEntry]:
+        """Every process, by PID (the order ``/proc`` lists them)."""
+        return [self.entries[pid] for pid in sorted(self.entries)]

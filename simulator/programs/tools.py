@@ -566,9 +566,10 @@ PROGRAMS["tcpdump"] = _tcpdump
 
 
 def _register_dns_tools() -> None:
-    from simulator.programs import dnstools
+    from simulator.programs import dnstools, procps
 
     PROGRAMS.update(dnstools.PROGRAMS)
+    PROGRAMS.update(procps.PROGRAMS)
 
 
 _register_dns_tools()

@@ -32,6 +32,8 @@ class Userland:
     coreutils: str | None
     libc: str  # "glibc" | "musl"
     bash: str | None = None  # GNU bash (>= 5.1 says "bash: line 1: X: command not found" under -c)
+    root_groups: str = "0(root)"  # what `id` lists for root: its /etc/group memberships
+    uname_platform: bool = True  # Ubuntu's coreutils print -p/-i (x86_64); Debian's say "unknown" and -a leaves them out
     banner: str = ""  # the image whose version banners differ from the flavour's (nicolaka/netshoot)
 
     @property
@@ -43,6 +45,10 @@ class Userland:
         """Whether ``bash -c`` names the line in its errors (bash >= 5.1)."""
         return self.bash is not None and tuple(int(p) for p in self.bash.split(".")) >= (5, 1)
 
+    def procps_at_least(self, major: int) -> bool:
+        """Whether procps-ng is version ``major`` or newer (4 widened the PID columns to 7)."""
+        return self.procps is not None and int(self.procps.split(".")[0]) >= major
+
     def iputils_at_least(self, version: str) -> bool:
         """Whether this userland's iputils is ``version`` or newer (``"20180629"``); BusyBox's ping is not iputils."""
         return self.iputils is not None and _iputils_number(self.iputils) >= _iputils_number(version)
@@ -53,6 +59,8 @@ def _iputils_number(version: str) -> int:
     return int(version.lstrip("s"))
 
 
+# Alpine's /etc/group puts root in these groups (docker run alpine id)
+_ALPINE_ROOT_GROUPS = "0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),11(floppy),20(dialout),26(tape),27(video)"
 _UBUNTU_1404 = Userland("ubuntu-14.04", None, "3.12.0", "1.60", "s20121221", "3.3.9", "8.21", "glibc", bash="4.3")
 _HOST = Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "glibc", bash="5.2")
 
@@ -61,11 +69,12 @@ PROFILES: dict[str, Userland] = {
     # ubuntu:16.04 and later images ship neither iproute2, net-tools nor iputils-ping
     "ubuntu-16.04": Userland("ubuntu-16.04", None, None, None, None, "3.3.10", "8.25", "glibc", bash="4.3"),
     "ubuntu-24.04": Userland("ubuntu-24.04", None, None, None, None, "4.0.4", "9.4", "glibc", bash="5.2"),
-    "debian": Userland("debian", None, None, None, None, None, "9.7", "glibc", bash="5.2"),  # trixie-slim based: no procps
-    "busybox": Userland("busybox", "1.36.1", None, None, None, None, None, "glibc"),
-    "alpine": Userland("busybox", "1.36.1", None, None, None, None, None, "musl"),
+    "debian": Userland("debian", None, None, None, None, None, "9.7", "glibc", bash="5.2", uname_platform=False),  # trixie-slim based: no procps
+    "busybox": Userland("busybox", "1.36.1", None, None, None, None, None, "glibc", root_groups="0(root),10(wheel)"),
+    "alpine": Userland("busybox", "1.36.1", None, None, None, None, None, "musl", root_groups=_ALPINE_ROOT_GROUPS),
     "host": _HOST,
-    "netshoot": Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "musl", bash="5.2", banner="nicolaka/netshoot"),
+    "netshoot": Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "musl", bash="5.2", root_groups=_ALPINE_ROOT_GROUPS, uname_platform=False,
+                         banner="nicolaka/netshoot"),
 }
 
 # Images whose userland is not the one their flavour names (same printing, other libc or banners).

@@ -24,7 +24,7 @@ from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
 from simulator.programs import resolver, textutils, userland
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProcessTable
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import files, shell, snapshot
 from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
@@ -77,6 +77,8 @@ class Attachment:
     container: Container
     machine: str
     stops_container: bool
+    shell_pid: int = 1  # the shell the learner types into (PID 1 after docker run -it / attach)
+    tty: str = "pts/0"
 
 
 class Lab:
@@ -114,6 +116,7 @@ class Lab:
             daemon.main_runner = self._start_main
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
+        self._pid_tables: dict[str, ProcessTable] = {}  # by container id or machine name
         self._stderr_first = False
         self._last_snapshot: Any = None
         self._snapshots = snapshot.Snapshots()
@@ -262,8 +265,15 @@ class Lab:
             files=files.host_files(machine), environ=files.host_environ(machine),
         )
         ctx.netns_files = self._netns_files(machine.name)
+        ctx.kernel_release = self.profile.kernel
+        table = ctx.processes = self._pids_of_machine(machine)
+        shell_pid = max(p.pid for p in table.listing() if p.argv == ("-bash",))
+        ctx.ns_pid = table.spawn(tuple(argv), self.sim.now, ppid=shell_pid, tty="pts/0", session_leader=False)
         self._wire_resolver(ctx)
-        return self._run_program(ctx, program, argv)
+        try:
+            return self._run_program(ctx, program, argv)
+        finally:
+            table.exit(ctx.ns_pid)
 
     def _shell(self, argv: list[str], run: Callable[[list[str], str], tuple[str, str, int]], land: userland.Userland) -> tuple[str, str, int]:
         """``sh -c 'LINE'`` / ``bash -c 'LINE'``: the line through the same interpreter as the terminal.
@@ -320,11 +330,16 @@ class Lab:
     def _follow(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
         self._stderr_first = outcome.stderr_first
         if outcome.attach is not None:
-            self._attached.append(Attachment(outcome.attach, machine, outcome.attach_stops_container))
+            attachment = Attachment(outcome.attach, machine, outcome.attach_stops_container)
+            if not outcome.attach_stops_container:  # docker exec -it: a new shell on a new terminal
+                table = self._pids_of(outcome.attach)
+                attachment.tty = f"pts/{sum(1 for a in self._attached if a.container is outcome.attach) + 1}"
+                attachment.shell_pid = table.spawn((outcome.attach.image.shell.rsplit("/", 1)[-1],), self.sim.now, tty=attachment.tty)
+            self._attached.append(attachment)
             return outcome.stdout, outcome.stderr, outcome.exit_code
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
-            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach)
+            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach, main=outcome.foreground_main)
             if outcome.foreground_main:
                 self.engines[machine]._exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
@@ -334,6 +349,8 @@ class Lab:
         container = attachment.container
         if argv[0] == "exit":
             self._attached.pop()
+            if not attachment.stops_container:
+                self._pids_of(container).exit(attachment.shell_pid)
             if attachment.stops_container:
                 engine = self.engines[attachment.machine]
                 engine._exited(container, int(argv[1]) if len(argv) > 1 and argv[1].isdecimal() else 0)
@@ -341,7 +358,7 @@ class Lab:
         if not container.running:
             self._attached.pop()
             return "", "", 0
-        return self._exec(container, argv, via_docker=False)
+        return self._exec(container, argv, via_docker=False, parent=attachment.shell_pid, tty=attachment.tty)
 
     def _start_main(self, container: Container) -> bool:
         """``docker run [-itd] IMAGE CMD``: CMD is the container's main process; the container exits when it does.
@@ -355,7 +372,7 @@ class Lab:
         if program is None or container.netns is None:
             return False
         started = container.started_at
-        process = self._detach(container, program, argv)
+        process = self._detach(container, program, argv, main=True)
 
         def ended(event: Any) -> None:
             if container.running and container.started_at == started:
@@ -364,16 +381,44 @@ class Lab:
         process.callbacks.append(ended)
         return True
 
-    def _detach(self, container: Container, program: Any, argv: list[str]) -> simpy.Process:
+    def _detach(self, container: Container, program: Any, argv: list[str], main: bool = False) -> simpy.Process:
         """Start ``argv`` in the background; it ends when this run of the container does (stop, restart)."""
         started = container.started_at
 
         def alive() -> bool:
             return container.running and container.started_at == started
 
-        ctx = self._context(self._engine_of(container), container)
+        ctx = self._context(self._engine_of(container), container, argv, main=main)
         ctx.detached = True
-        return self.sim.env.process(_background(program(ctx, argv), alive))
+        process = self.sim.env.process(_background(program(ctx, argv), alive))
+        table, pid = ctx.processes, ctx.ns_pid
+        if table is not None:
+            process.callbacks.append(lambda _event: table.exit(pid))
+        return process
+
+    def _pids_of(self, container: Container) -> ProcessTable:
+        """The container's PID namespace: new with each start, its command as PID 1."""
+        started = container.started_at if container.started_at is not None else self.sim.now
+        table = self._pid_tables.get(container.id)
+        if table is None or table.started_s != started:
+            table = ProcessTable(container.id, started)
+            tty = "pts/0" if container.tty else None
+            table.spawn(tuple(container.command) or (container.image.shell,), started, tty=tty)
+            self._pid_tables[container.id] = table
+        return table
+
+    def _pids_of_machine(self, machine: Machine) -> ProcessTable:
+        """A machine's own processes: init, the Docker daemons on a Docker host, the learner's login shell."""
+        table = self._pid_tables.get(machine.name)
+        if table is None:
+            table = ProcessTable(machine.name, 0.0)
+            table.spawn(("/sbin/init",), 0.0)
+            if machine.name in self.engines:
+                table.spawn(("/usr/bin/containerd",), 0.0, ppid=1)
+                table.spawn(("/usr/bin/dockerd", "-H", "fd://", "--containerd=/run/containerd/containerd.sock"), 0.0, ppid=1)
+            table.spawn(("-bash",), 0.0, ppid=1, tty="pts/0")
+            self._pid_tables[machine.name] = table
+        return table
 
     @staticmethod
     def _program(container: Container, word: str) -> Any:
@@ -384,7 +429,9 @@ class Lab:
             return None
         return program
 
-    def _context(self, engine: DockerEngine, container: Container) -> ProcessContext:
+    def _context(self, engine: DockerEngine, container: Container, argv: list[str], main: bool = False,
+                 parent: int = 0, tty: str | None = None) -> ProcessContext:
+        """What a process in the container sees; it gets the next PID of the container's namespace (PID 1 if ``main``)."""
         assert container.netns is not None
         image = container.image
         ctx = ProcessContext(
@@ -392,16 +439,20 @@ class Lab:
             files=files.container_files(engine, container), environ=files.container_environ(engine, container),
         )
         ctx.net_admin = container.net_admin
+        ctx.kernel_release = self.profile.kernel
+        ctx.processes = self._pids_of(container)
+        ctx.ns_pid = 1 if main else ctx.processes.spawn(tuple(argv), self.sim.now, ppid=parent, tty=tty, session_leader=parent == 0)
         self._wire_resolver(ctx)
         return ctx
 
-    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False, shell_name: str | None = None) -> tuple[str, str, int]:
+    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False, shell_name: str | None = None,
+              main: bool = False, parent: int = 0, tty: str | None = None) -> tuple[str, str, int]:
         """Run ``argv`` inside ``container`` (``docker exec``, its shell or a ``sh -c``; ``-d``: in the background)."""
         image = container.image
         base = argv[0].rsplit("/", 1)[-1]
         land = userland.of_image(image.flavour, image.repository)
         if base in SHELL_NAMES and self._ships(container, base) and not background:
-            return self._shell(argv, lambda words, sh: self._exec(container, words, via_docker=False, shell_name=sh), land)
+            return self._shell(argv, lambda words, sh: self._exec(container, words, via_docker=False, shell_name=sh, main=main, parent=parent, tty=tty), land)
         program = self._program(container, argv[0])
         if program is None:
             if self._ships(container, base):
@@ -420,7 +471,12 @@ class Lab:
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
             self._detach(container, program, argv)
             return "", "", 0
-        return self._run_program(self._context(self._engine_of(container), container), program, argv)
+        ctx = self._context(self._engine_of(container), container, argv, main=main, parent=parent, tty=tty)
+        try:
+            return self._run_program(ctx, program, argv)
+        finally:
+            if not main and ctx.processes is not None:
+                ctx.processes.exit(ctx.ns_pid)
 
     @staticmethod
     def _ships(container: Container, name: str) -> bool:
