@@ -566,10 +566,11 @@ PROGRAMS["tcpdump"] = _tcpdump
 
 
 def _register_dns_tools() -> None:
-    from simulator.programs import dnstools, procps
+    from simulator.programs import dnstools, nettools, procps
 
     PROGRAMS.update(dnstools.PROGRAMS)
     PROGRAMS.update(procps.PROGRAMS)
+    PROGRAMS.update(nettools.PROGRAMS)
 
 
 _register_dns_tools()

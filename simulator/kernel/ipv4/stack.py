@@ -86,6 +86,21 @@ UdpHandler = Callable[[IPv4Packet, UdpDatagram], None]
 TcpHandler = Callable[[IPv4Packet, TcpSegment], None]
 
 
+@dataclass(frozen=True, slots=True)
+class SocketOwner:
+    """Who holds a bound socket, as ``/proc/net/{tcp,udp}`` and ``/proc/PID/fd`` tell ``netstat -p``.
+
+    ``pid`` counts in ``pid_namespace`` (a container's id, or a machine's name): a
+    process of another PID namespace shows as ``-``. ``program`` ``None`` is a socket
+    of the kernel itself (a VXLAN device's UDP port).
+    """
+
+    local_ip: IPv4Address
+    program: str | None = None
+    pid: int | None = None
+    pid_namespace: str = ""
+
+
 class SendError(Exception):
     """A local send failed before any frame left (the errno text, e.g. "Network is unreachable")."""
 
@@ -111,6 +126,7 @@ class Ipv4Stack:
         self.icmp_sockets: dict[int, IcmpHandler] = {}
         self.udp_sockets: dict[int, UdpHandler] = {}
         self.tcp_sockets: dict[int, TcpHandler] = {}
+        self.socket_owners: dict[tuple[str, int], SocketOwner] = {}  # ("udp", port): bound address and process
         self.default_ttl = 64
         # net.bridge.bridge-nf-call-iptables: with br_netfilter loaded and this set, IPv4
         # packets bridged between two ports of a bridge in this namespace walk iptables too
