@@ -563,7 +563,7 @@ class DockerEngine:
             container.services.append(start_http_server(self.sim, container.netns, 80))
             # nginx's master process is the container's PID 1 (netstat -p names it)
             container.netns.ipv4.socket_owners[("tcp", 80)] = SocketOwner(
-                IPv4Address("0.0.0.0"), "nginx: master process nginx -g daemon off;", 1, container.id,
+                IPv4Address("0.0.0.0"), "nginx: master process nginx -g daemon off;", 1, container.id, fd=6, backlog=511,
             )
         except TcpError:
             # Something already listens on :80 in this namespace (host mode): nginx exits.

@@ -206,13 +206,14 @@ _NETSTAT_STATES = {
     TcpState.TIME_WAIT: "TIME_WAIT", TcpState.CLOSED: "CLOSE",
 }
 ANY = IPv4Address("0.0.0.0")
+SOMAXCONN = 4096  # net.core.somaxconn (Linux >= 5.4): the backlog of listen(fd, SOMAXCONN)
 
 
 def _owner(owner: SocketOwner | None, pid_namespace: str) -> render_nettools.SocketOwnerView | None:
     """The process behind a socket, if the viewer's PID namespace can see it."""
     if owner is None or owner.program is None or owner.pid is None or owner.pid_namespace != pid_namespace:
         return None
-    return render_nettools.SocketOwnerView(owner.pid, owner.program)
+    return render_nettools.SocketOwnerView(owner.pid, owner.program, owner.fd)
 
 
 def sockets(ns: NetworkNamespace, pid_namespace: str) -> list[render_nettools.SocketView]:
@@ -228,7 +229,8 @@ def sockets(ns: NetworkNamespace, pid_namespace: str) -> list[render_nettools.So
         owner = stack.socket_owners.get(("tcp", port))
         if isinstance(sock, TcpListener):
             local = owner.local_ip if owner is not None else ANY
-            listening.append(render_nettools.SocketView("tcp", local, port, ANY, 0, "LISTEN", _owner(owner, pid_namespace)))
+            backlog = owner.backlog if owner is not None else SOMAXCONN
+            listening.append(render_nettools.SocketView("tcp", local, port, ANY, 0, "LISTEN", _owner(owner, pid_namespace), backlog=backlog))
             connected += [_connection(child, _owner(owner, pid_namespace)) for child in sock.children.values()]
         elif isinstance(sock, TcpConnection):
             connected.append(_connection(sock, None))

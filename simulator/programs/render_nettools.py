@@ -63,6 +63,7 @@ class SocketOwnerView:
 
     pid: int
     program: str
+    fd: int = 3
 
     def netstat(self) -> str:
         """``PID/Program name``: at most 19 characters (netstat's PROGNAME_WIDTH)."""
@@ -82,6 +83,7 @@ class SocketView:
     owner: SocketOwnerView | None = None  # None: not in this PID namespace (or the kernel's)
     recv_q: int = 0
     send_q: int = 0
+    backlog: int = 0  # a listener's listen() backlog (ss shows it as Send-Q)
 
     @property
     def listening(self) -> bool:

@@ -566,11 +566,12 @@ PROGRAMS["tcpdump"] = _tcpdump
 
 
 def _register_dns_tools() -> None:
-    from simulator.programs import dnstools, nettools, procps
+    from simulator.programs import dnstools, nettools, procps, ss
 
     PROGRAMS.update(dnstools.PROGRAMS)
     PROGRAMS.update(procps.PROGRAMS)
     PROGRAMS.update(nettools.PROGRAMS)
+    PROGRAMS.update(ss.PROGRAMS)
 
 
 _register_dns_tools()

@@ -99,6 +99,8 @@ class SocketOwner:
     program: str | None = None
     pid: int | None = None
     pid_namespace: str = ""
+    fd: int = 3  # its file descriptor in that process
+    backlog: int = 0  # listen()'s backlog, for a listening TCP socket
 
 
 class SendError(Exception):
