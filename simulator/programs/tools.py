@@ -178,13 +178,42 @@ def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 def hostname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    if len(argv) > 1 and argv[1] in ("-i", "-I"):
+    """``hostname``, ``hostname -i`` (the name's addresses, from /etc/hosts or DNS), ``hostname -I``
+    (every address of every interface but loopback's, each followed by a space)."""
+    args = argv[1:]
+    if args == ["-I"] and not ctx.busybox:
         addrs = [str(a.ip) for a in ctx.netns.ipv4.addresses if a.scope != "host"]
-        ctx.out((" ".join(addrs) + " \n") if argv[1] == "-I" else (" ".join(addrs) + "\n"))
+        ctx.out("".join(a + " " for a in addrs) + "\n")
         return 0
+    if args == ["-i"]:
+        found = _addresses_of(ctx.files.get("/etc/hosts", ""), ctx.hostname)
+        if not found and ctx.resolve is not None:
+            answer = yield from ctx.resolve(ctx.hostname)
+            found = [answer] if answer else []
+        if not found:
+            ctx.err(f"hostname: {ctx.hostname}: Unknown host\n" if ctx.busybox else "hostname: Name or service not known\n")
+            return 1
+        ctx.out(" ".join(found) + "\n")
+        return 0
+    if args:
+        bad = args[0][1:2] if args[0].startswith("-") else args[0]
+        if ctx.busybox:
+            ctx.err(f"hostname: invalid option -- '{bad}'\n" if args[0].startswith("-") else "hostname: sethostname: Operation not permitted\n")
+        else:
+            ctx.err(f"dockersim: hostname {' '.join(args)}: not simulated (hostname, -i and -I are)\n")
+        return 1 if ctx.busybox else 126
     ctx.out(ctx.hostname + "\n")
     return 0
-    yield
+
+
+def _addresses_of(hosts: str, name: str) -> list[str]:
+    """The IPv4 addresses /etc/hosts gives ``name``, in file order, each once."""
+    found: list[str] = []
+    for line in hosts.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2 and name in words[1:] and ":" not in words[0] and words[0] not in found:
+            found.append(words[0])
+    return found
 
 
 def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:

@@ -58,3 +58,17 @@ def test_userland_profiles_are_data():
     assert userland.of_image("busybox", "alpine").musl
     assert not userland.of_image("busybox", "busybox").musl
     assert userland.HOST.iputils_at_least("20161105") and not userland.of_image("ubuntu-14.04", "ubuntu").iputils_at_least("20161105")
+
+
+def test_hostname_i_reads_the_hosts_file_and_capital_i_every_interface():
+    lab = Lab()
+    lab.sh("docker network create n2")
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    lab.sh("docker network connect n2 c1")
+    lab.sh("docker run -itd --name a1 alpine")
+    assert lab.sh("docker exec c1 hostname -i").stdout == "172.17.0.2 172.18.0.2\n"
+    assert lab.sh("docker exec c1 hostname -I").stdout == "172.17.0.2 172.18.0.2 \n"  # a space after each
+    assert lab.sh("hostname -i").stdout == "127.0.1.1\n"  # the host's /etc/hosts, as on Debian and Ubuntu
+    assert lab.sh("hostname -I").stdout == "192.168.1.10 172.17.0.1 172.18.0.1 \n"
+    r = lab.sh("docker exec a1 hostname -I")  # BusyBox has no -I
+    assert (r.exit_code, r.stderr) == (1, "hostname: invalid option -- 'I'\n")
