@@ -595,12 +595,13 @@ PROGRAMS["tcpdump"] = _tcpdump
 
 
 def _register_dns_tools() -> None:
-    from simulator.programs import dnstools, nettools, procps, ss
+    from simulator.programs import dnstools, nettools, procps, ss, traceroute
 
     PROGRAMS.update(dnstools.PROGRAMS)
     PROGRAMS.update(procps.PROGRAMS)
     PROGRAMS.update(nettools.PROGRAMS)
     PROGRAMS.update(ss.PROGRAMS)
+    PROGRAMS.update(traceroute.PROGRAMS)
 
 
 _register_dns_tools()
