@@ -214,9 +214,6 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err(f"{usage.message}\n" if usage.message.startswith(("ping: ", "BusyBox")) else f"ping: {usage.message}\n")
         return usage.status
     target = options.target
-    count, interval, deadline, linger, size, ttl = (
-        options.count, options.interval_s, options.deadline_s, options.linger_s, options.size, options.ttl,
-    )
     numeric = _is_address(target)
     target_ip = yield from _resolve(ctx, target)
     if target_ip is None:
@@ -232,134 +229,160 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err(f"ping: connect: {error}\n" if ctx.userland.iputils_at_least(GAI_MESSAGES) else f"connect: {error}\n")
         return 2
 
-    sim = ctx.sim
-    env = sim.env
-    ident = ctx.pid & 0xFFFF
-    sent_at: dict[int, float] = {}
-    events: list[render.PingReply | render.PingError] = []
-    received: set[int] = set()
-    errors = 0
-    wake = {"event": env.event()}
-    # -f: what the terminal receives as it happens: "." per request, "\b \b" per reply, "E" per error
-    marks: list[str] | None = [] if options.flood and not options.quiet else None
+    session = _Session(ctx, options, target_ip, numeric)
+    yield from session.run()
+    ctx.out(render.ping(session.result(), ctx.flavour))
+    return 0 if session.received else 1
 
-    def on_packet(packet: IPv4Packet) -> None:
-        nonlocal errors
+
+class _Session:
+    """One ping run: the ICMP socket, what was sent and what came back.
+
+    ``run`` sends echo requests on the schedule the options ask for and waits for
+    what is outstanding; ``on_packet`` (the socket) records replies and errors as they
+    arrive; ``result`` is what ``render_ping`` prints.
+    """
+
+    def __init__(self, ctx: ProcessContext, options: PingOptions, target_ip: IPv4Address, numeric: bool) -> None:
+        self.ctx = ctx
+        self.options = options
+        self.target_ip = target_ip
+        self.env = ctx.sim.env
+        self.ident = ctx.pid & 0xFFFF
+        self.sent_at: dict[int, float] = {}
+        self.events: list[render.PingReply | render.PingError] = []
+        self.received: set[int] = set()
+        self.errors = 0
+        self.wake = self.env.event()
+        # -f: what the terminal receives as it happens: "." per request, "\b \b" per reply, "E" per error
+        self.marks: list[str] | None = [] if options.flood and not options.quiet else None
+        self.names: dict[IPv4Address, str | None] = {}
+        self.reverse = None if numeric or ctx.busybox or options.flood else ctx.reverse  # -f implies -n
+        self.interactive = options.count is None and options.deadline_s is None
+        self.transmitted = 0
+        self.start = self.env.now
+        self.last_send = self.start
+
+    def on_packet(self, packet: IPv4Packet) -> None:
+        """The ICMP socket: an echo reply of ours, or an error quoting one of our requests."""
         message = packet.payload
         assert isinstance(message, IcmpMessage)
         low, high = latency.PROCESS_WAKEUP_S
-        now = env.now + low + sim.stream("jitter").random() * (high - low)
+        now = self.env.now + low + self.ctx.sim.stream("jitter").random() * (high - low)
         if message.type is IcmpType.ECHO_REPLY:
             seq = message.seq
-            if seq not in sent_at or seq in received:
+            if seq not in self.sent_at or seq in self.received:
                 return
-            received.add(seq)
-            rtt_ms = round((now - sent_at[seq]) * 1e6) / 1000.0
+            self.received.add(seq)
+            rtt_ms = round((now - self.sent_at[seq]) * 1e6) / 1000.0
             line: render.PingReply | render.PingError = render.PingReply(seq, packet.ttl, rtt_ms, packet.src, None, 8 + len(message.data))
-            if marks is not None:
-                marks.append("\b \b")
+            if self.marks is not None:
+                self.marks.append("\b \b")
         else:
             from simulator.packets.codec import decode_ipv4
 
             inner = decode_ipv4(message.quoted).payload
             seq = inner.seq if isinstance(inner, IcmpMessage) else 0
-            errors += 1
+            self.errors += 1
             text = ERROR_TEXT.get((message.type, message.code), f"Dest Unreachable, Bad Code: {message.code}")
             line = render.PingError(seq, packet.src, text)
-            if marks is not None:
-                marks.append("E")
-        events.append(line)
-        if not wake["event"].triggered:
-            wake["event"].succeed()
+            if self.marks is not None:
+                self.marks.append("E")
+        self.events.append(line)
+        if not self.wake.triggered:
+            self.wake.succeed()
 
-    names: dict[IPv4Address, str | None] = {}
-
-    reverse = None if numeric or ctx.busybox or options.flood else ctx.reverse  # -f implies -n
-
-    def name_replies() -> Generator[Any, Any, None]:
+    def name_replies(self) -> Generator[Any, Any, None]:
         """iputils prints the reply's source by name (a PTR query) when the target was a name."""
-        if reverse is None:
+        if self.reverse is None:
             return
-        for i, event in enumerate(events):
+        for i, event in enumerate(self.events):
             if isinstance(event, render.PingReply) and event.from_name is None:
-                if event.from_ip not in names:
-                    names[event.from_ip] = yield from reverse(str(event.from_ip))
-                if names[event.from_ip] is not None:
-                    events[i] = dataclasses.replace(event, from_name=names[event.from_ip])
+                if event.from_ip not in self.names:
+                    self.names[event.from_ip] = yield from self.reverse(str(event.from_ip))
+                if self.names[event.from_ip] is not None:
+                    self.events[i] = dataclasses.replace(event, from_name=self.names[event.from_ip])
 
-    stack.icmp_sockets[ident] = on_packet
-    start = env.now
-    interactive = count is None and deadline is None
-    # Without -c or -w ping runs until stopped. In the foreground the lab stops it after
-    # INTERACTIVE_COUNT requests (a lesson must not hang); detached, it runs on.
-    limit = None if interactive and ctx.detached else INTERACTIVE_COUNT if interactive else count
-    transmitted = 0
-    last_send = start
-    try:
-        seq = 0
-        while True:
-            seq += 1
-            if ctx.busybox:
-                wire_seq = seq - 1
-            else:
-                wire_seq = seq
-            sent_at[wire_seq] = env.now
-            last_send = env.now
-            packet = IPv4Packet(
-                UNSPECIFIED,
-                target_ip,
-                IPProtocol.ICMP,
-                IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, wire_seq, _payload(env.now, size)),
-                ttl=ttl,
-                ident=(ident * 7 + seq) & 0xFFFF,
-            )
-            if marks is not None:
-                marks.append(".")
-            try:
-                stack.send(packet)
-            except SendError as error:
-                ctx.err(f"ping: sendmsg: {error}\n")
-            transmitted += 1
-            if limit is not None and transmitted >= limit:
-                break
-            if deadline is not None and env.now - start + interval > deadline:
-                break
-            if options.paced_by_replies:
-                # ping_common.c pinger(): with interval 0 the next request waits only for the
-                # replies in flight, and at most MININTERVAL (10 ms)
-                next_send = env.now + MIN_INTERVAL_S
-                while len(received) + errors < transmitted and env.now < next_send:
-                    wake["event"] = env.event()
-                    yield env.any_of([wake["event"], env.timeout(next_send - env.now)])
-                continue
-            next_send = env.now + interval
-            if reverse is None:  # nothing to do between sends: one timer, no wake-ups
-                yield env.timeout(interval)
-            while env.now < next_send:
-                wake["event"] = env.event()
-                yield env.any_of([wake["event"], env.timeout(next_send - env.now)])
-                yield from name_replies()
-        # Wait for what is outstanding.
-        end_by = start + deadline if deadline is not None else env.now + (interval if interactive else linger)
-        while len(received) + errors < transmitted and env.now < end_by:
-            wake["event"] = env.event()
-            yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
-            yield from name_replies()
-        yield from name_replies()
-    except simpy.Interrupt:
-        pass  # stopped from outside (the lab's time limit), as by ^C: the summary still prints
-    finally:
-        stack.icmp_sockets.pop(ident, None)
-    # iputils reports the time from the first to the last transmission (the deadline with -w).
-    elapsed_us = round(((env.now if deadline is not None else last_send) - start) * 1_000_000)
-    shown = tuple(events)  # -q hides the lines; the summary still needs them
-    run = render.PingRun(
-        target, target_ip, size, shown, transmitted, len(received), errors, elapsed_us // 1000, interactive,
-        quiet=options.quiet, flood_marks=None if marks is None else "".join(marks),
-        ipg_us=elapsed_us // (transmitted - 1) if transmitted > 1 and options.paced_by_replies else None,
-    )
-    ctx.out(render.ping(run, ctx.flavour))
-    return 0 if received else 1
+    def _wait_until(self, end: float, done: Any, name: bool) -> Generator[Any, Any, None]:
+        """Sleep until ``end`` or until ``done()``, waking at each reply (to name it, if asked)."""
+        while not done() and self.env.now < end:
+            self.wake = self.env.event()
+            yield self.env.any_of([self.wake, self.env.timeout(end - self.env.now)])
+            if name:
+                yield from self.name_replies()
+
+    def _outstanding(self) -> bool:
+        return len(self.received) + self.errors >= self.transmitted
+
+    def send(self, seq: int) -> None:
+        """One echo request: iputils numbers from 1, BusyBox from 0."""
+        env = self.env
+        wire_seq = seq - 1 if self.ctx.busybox else seq
+        self.sent_at[wire_seq] = env.now
+        self.last_send = env.now
+        packet = IPv4Packet(
+            UNSPECIFIED,
+            self.target_ip,
+            IPProtocol.ICMP,
+            IcmpMessage(IcmpType.ECHO_REQUEST, 0, self.ident, wire_seq, _payload(env.now, self.options.size)),
+            ttl=self.options.ttl,
+            ident=(self.ident * 7 + seq) & 0xFFFF,
+        )
+        if self.marks is not None:
+            self.marks.append(".")
+        try:
+            self.ctx.netns.ipv4.send(packet)
+        except SendError as error:
+            self.ctx.err(f"ping: sendmsg: {error}\n")
+        self.transmitted += 1
+
+    def run(self) -> Generator[Any, Any, None]:
+        """Send on schedule, then wait for what is outstanding; a stop from outside ends it like ^C."""
+        options, env = self.options, self.env
+        stack = self.ctx.netns.ipv4
+        interval, deadline = options.interval_s, options.deadline_s
+        # Without -c or -w ping runs until stopped. In the foreground the lab stops it after
+        # INTERACTIVE_COUNT requests (a lesson must not hang); detached, it runs on.
+        limit = None if self.interactive and self.ctx.detached else INTERACTIVE_COUNT if self.interactive else options.count
+        stack.icmp_sockets[self.ident] = self.on_packet
+        try:
+            seq = 0
+            while True:
+                seq += 1
+                self.send(seq)
+                if limit is not None and self.transmitted >= limit:
+                    break
+                if deadline is not None and env.now - self.start + interval > deadline:
+                    break
+                if options.paced_by_replies:
+                    # ping_common.c pinger(): with interval 0 the next request waits only for the
+                    # replies in flight, and at most MININTERVAL (10 ms)
+                    yield from self._wait_until(env.now + MIN_INTERVAL_S, self._outstanding, name=False)
+                    continue
+                next_send = env.now + interval
+                if self.reverse is None:  # nothing to do between sends: one timer, no wake-ups
+                    yield env.timeout(interval)
+                yield from self._wait_until(next_send, lambda: False, name=True)
+            # Wait for what is outstanding.
+            end_by = self.start + deadline if deadline is not None else env.now + (interval if self.interactive else options.linger_s)
+            yield from self._wait_until(end_by, self._outstanding, name=True)
+            yield from self.name_replies()
+        except simpy.Interrupt:
+            pass  # stopped from outside (the lab's time limit), as by ^C: the summary still prints
+        finally:
+            stack.icmp_sockets.pop(self.ident, None)
+
+    def result(self) -> render.PingRun:
+        """What ping prints: iputils reports the time from the first to the last transmission (the deadline with -w)."""
+        options = self.options
+        end = self.env.now if options.deadline_s is not None else self.last_send
+        elapsed_us = round((end - self.start) * 1_000_000)
+        return render.PingRun(
+            options.target, self.target_ip, options.size, tuple(self.events), self.transmitted, len(self.received),
+            self.errors, elapsed_us // 1000, self.interactive,
+            quiet=options.quiet, flood_marks=None if self.marks is None else "".join(self.marks),
+            ipg_us=elapsed_us // (self.transmitted - 1) if self.transmitted > 1 and options.paced_by_replies else None,
+        )
 
 
 def _is_address(target: str) -> bool:
