@@ -182,7 +182,15 @@ class Lab:
         if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
             self._attached.pop()  # the detach keys: the container keeps running
             return "read escape sequence\n", "", 0
-        return self._run_text(text, lambda argv: self._run_here(argv, on))
+        return self._run_text(text, lambda argv: self._run_here(argv, on), environ=lambda: self._environ_here(on))
+
+    def _environ_here(self, on: str | None) -> dict[str, str]:
+        """The environment of the shell the terminal is in (for ``$NAME``)."""
+        if on is None and self._attached:
+            container = self._attached[-1].container
+            return files.container_environ(self._engine_of(container), container)
+        machine = self.machines[on or self.default_host]
+        return {**_bash_variables(machine.hostname), **files.host_environ(machine)}
 
     def _run_here(self, argv: list[str], on: str | None) -> tuple[str, str, int]:
         """One command where the terminal is now: the attached container's shell, or the machine."""
@@ -190,8 +198,9 @@ class Lab:
             return self._in_container(self._attached[-1], argv)
         return self._on_machine(self.machines[on or self.default_host], argv)
 
-    def _run_text(self, text: str, run: Runner, shell_name: str = "bash", depth: int = 0) -> tuple[str, str, int]:
-        """A command line (``a | b && c; d``, with ``$(...)``) run command by command through ``run``."""
+    def _run_text(self, text: str, run: Runner, shell_name: str = "bash", depth: int = 0,
+                  environ: Callable[[], dict[str, str]] | None = None) -> tuple[str, str, int]:
+        """A command line (``a | b && c; d``, with ``$(...)`` and ``$NAME``) run command by command through ``run``."""
         try:
             line = shell.parse_line(text)
         except shell.ShellSyntaxError as error:
@@ -202,7 +211,7 @@ class Lab:
                 continue
             expanded: list[list[str]] = []
             for argv in pipeline:
-                words, err, sub_code = self._expand(argv, line.substitutions, run, shell_name, depth)
+                words, err, sub_code = self._expand(argv, line, run, shell_name, depth, environ, code)
                 stderr += err
                 if words is None:  # the substitutions ran, nothing is left to run: their status stands
                     code = sub_code
@@ -213,21 +222,25 @@ class Lab:
                 stdout, stderr = stdout + out, stderr + err
         return stdout, stderr, code
 
-    def _expand(self, argv: list[str], texts: tuple[str, ...], run: Runner, shell_name: str, depth: int) -> tuple[list[str] | None, str, int]:
-        """Run the command substitutions ``argv`` marks (in the same place) and put their output in."""
+    def _expand(self, argv: list[str], line: shell.Line, run: Runner, shell_name: str, depth: int,
+                environ: Callable[[], dict[str, str]] | None, last_code: int) -> tuple[list[str] | None, str, int]:
+        """Run the command substitutions ``argv`` marks (in the same place), look its parameters up, put both in."""
         wanted = shell.substitutions_in(argv)
-        if not wanted:
+        names = shell.variables_in(argv)
+        if not wanted and not names:
             return argv, "", 0
+        env = environ() if environ is not None and names else {}
+        values = {i: str(last_code) if line.variables[i] == "?" else env.get(line.variables[i], "") for i in names}
         if depth >= MAX_SUBSTITUTION_DEPTH:
             return None, f"{shell_name}: command substitution nested too deeply\n", 2
         outputs: dict[int, str] = {}
         stderr, code = "", 0
         for index in wanted:
-            out, err, code = self._run_text(texts[index], run, shell_name, depth + 1)
+            out, err, code = self._run_text(line.substitutions[index], run, shell_name, depth + 1, environ)
             outputs[index] = out
             stderr += err
-        words = shell.expand(argv, outputs)
-        return (words or None), stderr, code
+        words = shell.expand(argv, outputs, values)
+        return (words or None), stderr, code if wanted else last_code
 
     def _run_pipeline(self, pipeline: list[list[str]], run: Runner) -> tuple[str, str, int]:
         """``cmd | grep x | head``: the first command runs in the lab, the rest filter its output."""
@@ -254,7 +267,8 @@ class Lab:
             return "", "", 0
         base = name.rsplit("/", 1)[-1]
         if base in SHELL_NAMES:
-            return self._shell(argv, lambda words, sh: self._on_machine(machine, words, sh), userland.HOST)
+            return self._shell(argv, lambda words, sh: self._on_machine(machine, words, sh), userland.HOST,
+                               lambda: {**_bash_variables(machine.hostname), **files.host_environ(machine)})
         program = PROGRAMS.get(base)
         if program is None:
             if base in image_programs.UBUNTU_HOST:
@@ -275,7 +289,8 @@ class Lab:
         finally:
             table.exit(ctx.ns_pid)
 
-    def _shell(self, argv: list[str], run: Callable[[list[str], str], tuple[str, str, int]], land: userland.Userland) -> tuple[str, str, int]:
+    def _shell(self, argv: list[str], run: Callable[[list[str], str], tuple[str, str, int]], land: userland.Userland,
+               environ: Callable[[], dict[str, str]]) -> tuple[str, str, int]:
         """``sh -c 'LINE'`` / ``bash -c 'LINE'``: the line through the same interpreter as the terminal.
 
         Without ``-c`` and without a terminal, a shell reads its empty standard input and exits.
@@ -288,7 +303,7 @@ class Lab:
         if args[0] == "-c":
             if len(args) < 2:
                 return "", f"{name}: -c: option requires an argument\n", 2
-            return self._run_text(args[1], lambda words: run(words, shell_name), shell_name)
+            return self._run_text(args[1], lambda words: run(words, shell_name), shell_name, environ=environ)
         if args[0].startswith("-"):
             return "", _not_simulated(f"{name} {args[0]}", "the shell"), NOT_SIMULATED
         if shell_name == "bash":
@@ -452,7 +467,10 @@ class Lab:
         base = argv[0].rsplit("/", 1)[-1]
         land = userland.of_image(image.flavour, image.repository)
         if base in SHELL_NAMES and self._ships(container, base) and not background:
-            return self._shell(argv, lambda words, sh: self._exec(container, words, via_docker=False, shell_name=sh, main=main, parent=parent, tty=tty), land)
+            return self._shell(
+                argv, lambda words, sh: self._exec(container, words, via_docker=False, shell_name=sh, main=main, parent=parent, tty=tty),
+                land, lambda: files.container_environ(self._engine_of(container), container),
+            )
         program = self._program(container, argv[0])
         if program is None:
             if self._ships(container, base):
@@ -501,6 +519,11 @@ class Lab:
             return "".join(ctx.stdout), "".join(ctx.stderr), 130
         code = int(process.value or 0)
         return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+
+def _bash_variables(hostname: str) -> dict[str, str]:
+    """What bash sets for itself without exporting (``$HOSTNAME`` on the host's prompt)."""
+    return {"HOSTNAME": hostname}
 
 
 def _not_simulated(program: str, where: str) -> str:

@@ -4,13 +4,15 @@ Quoting follows POSIX sh (``shlex`` in posix mode, comments allowed). Nothing is
 executed for real: the words go to simulated programs. Redirections and
 background jobs are refused with a message, not silently ignored.
 
-Command substitution (``$(...)`` and backticks) is found here, before the words
-are split: each one is set aside and its place marked in the word by a stand-in
-character (one range for an unquoted substitution, one for a substitution inside
-double quotes). When the command runs, the lab runs each substitution's text as a
-command line of its own, in the same place, and ``expand`` puts its output back:
-trailing newlines removed, and, when unquoted, split into words at blanks and
-newlines as bash does with the default IFS (no globbing).
+Command substitution (``$(...)`` and backticks) and parameters (``$NAME``,
+``${NAME}``, ``$?``) are found here, before the words are split: each one is set
+aside and its place marked in the word by a stand-in character (one range for an
+unquoted one, one for one inside double quotes). When the command runs, the lab runs
+each substitution's text as a command line of its own, in the same place, looks the
+parameters up in that place's environment, and ``expand`` puts the text back: a
+command's trailing newlines removed, and, when unquoted, split into words at blanks and
+newlines as bash does with the default IFS (no globbing). Positional and special
+parameters other than ``$?`` are left as typed.
 """
 
 from __future__ import annotations
@@ -39,26 +41,42 @@ class Line:
 
     sequence: list[tuple[str, Pipeline]]
     substitutions: tuple[str, ...]
+    variables: tuple[str, ...] = ()
 
 
 def parse_line(text: str) -> Line:
     """Split ``text`` into pipelines, with each ``$(...)``/backtick set aside for ``expand``."""
-    marked, substitutions = _mark_substitutions(text)
-    return Line(_parse(marked), tuple(substitutions))
+    marked, substitutions, variables = _mark_substitutions(text)
+    return Line(_parse(marked), tuple(substitutions), tuple(variables))
 
 
 def has_substitution(word: str) -> bool:
     """Whether ``word`` carries a command substitution still to be run."""
-    return any(_UNQUOTED <= ord(ch) < _QUOTED + _MAX_SUBSTITUTIONS for ch in word)
+    return any(_UNQUOTED <= ord(ch) < _VAR_QUOTED + _MAX_SUBSTITUTIONS for ch in word)
 
 
-def expand(argv: list[str], outputs: dict[int, str]) -> list[str]:
-    """The words of ``argv`` with each substitution replaced by its command's output.
+def _stand_in(ch: str, outputs: dict[int, str], values: dict[int, str]) -> tuple[str, bool] | None:
+    """The text a stand-in character stands for, and whether it was quoted; None for a plain character."""
+    code = ord(ch)
+    for base, table, quoted, strip in (
+        (_UNQUOTED, outputs, False, True), (_QUOTED, outputs, True, True),
+        (_VAR_UNQUOTED, values, False, False), (_VAR_QUOTED, values, True, False),
+    ):
+        if base <= code < base + _MAX_SUBSTITUTIONS:
+            text = table.get(code - base, "")
+            return (text.rstrip("\n") if strip else text), quoted
+    return None
 
-    ``outputs`` maps a substitution's index to what its command printed. Unquoted,
-    the output is split at blanks (an empty one leaves no word); quoted, it stays
-    one word. Trailing newlines are dropped either way.
+
+def expand(argv: list[str], outputs: dict[int, str], values: dict[int, str] | None = None) -> list[str]:
+    """The words of ``argv`` with each substitution replaced by its command's output and
+    each parameter by its value.
+
+    ``outputs`` maps a substitution's index to what its command printed (trailing
+    newlines dropped), ``values`` a parameter's index to its value. Unquoted, the text is
+    split at blanks (an empty one leaves no word); quoted, it stays one word.
     """
+    values = values or {}
     words: list[str] = []
     for word in argv:
         if not has_substitution(word):
@@ -67,12 +85,12 @@ def expand(argv: list[str], outputs: dict[int, str]) -> list[str]:
         fields: list[str] = [""]
         kept = [False]  # a field with literal text or a quoted substitution is a word even when empty
         for ch in word:
-            code = ord(ch)
-            if _QUOTED <= code < _QUOTED + _MAX_SUBSTITUTIONS:
-                fields[-1] += outputs.get(code - _QUOTED, "").rstrip("\n")
+            found = _stand_in(ch, outputs, values)
+            if found is not None and found[1]:
+                fields[-1] += found[0]
                 kept[-1] = True
-            elif _UNQUOTED <= code < _UNQUOTED + _MAX_SUBSTITUTIONS:
-                text = outputs.get(code - _UNQUOTED, "").rstrip("\n")
+            elif found is not None:
+                text = found[0]
                 pieces = text.split()
                 if text[:1].isspace():
                     fields.append("")
@@ -105,15 +123,51 @@ def substitutions_in(argv: list[str]) -> list[int]:
     return found
 
 
+def variables_in(argv: list[str]) -> list[int]:
+    """The indices of the parameters ``argv`` marks, in order."""
+    found: list[int] = []
+    for word in argv:
+        for ch in word:
+            code = ord(ch)
+            for base in (_VAR_UNQUOTED, _VAR_QUOTED):
+                if base <= code < base + _MAX_SUBSTITUTIONS and code - base not in found:
+                    found.append(code - base)
+    return found
+
+
 _UNQUOTED = 0xE100
 _QUOTED = 0xE200
+_VAR_UNQUOTED = 0xE300
+_VAR_QUOTED = 0xE400
 _MAX_SUBSTITUTIONS = 0x100
+_NAME_START = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+_NAME_CHARS = _NAME_START + "0123456789"
 
 
-def _mark_substitutions(text: str) -> tuple[str, list[str]]:
-    """Replace each top-level ``$(...)`` and backtick by a stand-in; return the texts inside."""
+def _parameter(text: str, i: int) -> tuple[str, int] | None:
+    """``$NAME``, ``${NAME}`` or ``$?`` at ``text[i]``: the name and the index after it."""
+    nxt = text[i + 1:i + 2]
+    if nxt == "?":
+        return "?", i + 2
+    if nxt == "{":
+        end = text.find("}", i + 2)
+        name = text[i + 2:end] if end > 0 else ""
+        if name and (name == "?" or (name[0] in _NAME_START and all(c in _NAME_CHARS for c in name))):
+            return name, end + 1
+        return None
+    if nxt and nxt in _NAME_START:
+        end = i + 1
+        while end < len(text) and text[end] in _NAME_CHARS:
+            end += 1
+        return text[i + 1:end], end
+    return None
+
+
+def _mark_substitutions(text: str) -> tuple[str, list[str], list[str]]:
+    """Replace each top-level ``$(...)``, backtick and parameter by a stand-in; return the commands and names."""
     out: list[str] = []
     found: list[str] = []
+    names: list[str] = []
     quote = ""
     i = 0
     while i < len(text):
@@ -121,6 +175,14 @@ def _mark_substitutions(text: str) -> tuple[str, list[str]]:
         if ch == "\\" and quote != "'" and i + 1 < len(text):
             out.append(text[i:i + 2])
             i += 2
+            continue
+        parameter = _parameter(text, i) if quote != "'" and ch == "$" else None
+        if parameter is not None:
+            if len(names) >= _MAX_SUBSTITUTIONS:
+                raise ShellSyntaxError("too many parameters in one line")
+            names.append(parameter[0])
+            out.append(chr((_VAR_QUOTED if quote == '"' else _VAR_UNQUOTED) + len(names) - 1))
+            i = parameter[1]
             continue
         if quote != "'" and (text.startswith("$(", i) or ch == "`"):
             if text.startswith("$((", i):
@@ -138,7 +200,7 @@ def _mark_substitutions(text: str) -> tuple[str, list[str]]:
             quote = "" if quote else ch
         out.append(ch)
         i += 1
-    return "".join(out), found
+    return "".join(out), found, names
 
 
 def _closing(text: str, start: int) -> int:

@@ -95,3 +95,18 @@ def test_a_shell_without_c_and_without_a_terminal_exits_at_once():
 )
 def test_expand_splits_unquoted_output_at_blanks(word: str, output: str, expected: list[str]):
     assert shell.expand([word], {0: output}) == expected
+
+
+def test_parameters_expand_from_where_the_line_runs():
+    lab = Lab()
+    lab.sh('docker run -itd --name web -e GREETING="hello world" ubuntu:14.04')
+    assert lab.sh("echo $HOME ${HOME}/x").stdout == "/root /root/x\n"
+    assert lab.sh("echo '$HOME'").stdout == "$HOME\n"  # single quotes: as typed
+    assert lab.sh("docker exec web echo $HOSTNAME").stdout == "host\n"  # the host's shell expands it first
+    hostname = lab.engine.container("web").hostname
+    assert lab.sh("docker exec web sh -c 'echo $HOSTNAME'").stdout == hostname + "\n"
+    assert lab.sh("docker exec web sh -c 'printenv GREETING; echo \"[$GREETING]\" [$GREETING]'").stdout == "hello world\n[hello world] [hello world]\n"
+    assert lab.sh("false; echo $?").stdout == "1\n"
+    assert lab.sh("echo $NOPE x").stdout == "x\n"
+    lab.sh("docker exec -it web bash")
+    assert lab.sh("echo $GREETING").stdout == "hello world\n"
