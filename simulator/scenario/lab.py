@@ -381,6 +381,8 @@ class Lab:
         Only a command the image has, and not a shell (which stays up only with a terminal).
         """
         argv = list(container.command)
+        if len(argv) == 3 and argv[0].rsplit("/", 1)[-1] in SHELLS and argv[1] == "-c":
+            argv = shell.simple_command(argv[2]) or argv  # `sh -c 'sleep 1000'`: the shell runs one command
         if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
             return False
         program = self._program(container, argv[0])

@@ -50,6 +50,17 @@ def parse_line(text: str) -> Line:
     return Line(_parse(marked), tuple(substitutions), tuple(variables))
 
 
+def simple_command(text: str) -> list[str] | None:
+    """The words of ``text`` if it is one simple command (no list, pipe, substitution or parameter)."""
+    try:
+        line = parse_line(text)
+    except ShellSyntaxError:
+        return None
+    if len(line.sequence) != 1 or len(line.sequence[0][1]) != 1 or line.substitutions or line.variables:
+        return None
+    return line.sequence[0][1][0]
+
+
 def has_substitution(word: str) -> bool:
     """Whether ``word`` carries a command substitution still to be run."""
     return any(_UNQUOTED <= ord(ch) < _VAR_QUOTED + _MAX_SUBSTITUTIONS for ch in word)

@@ -110,3 +110,13 @@ def test_parameters_expand_from_where_the_line_runs():
     assert lab.sh("echo $NOPE x").stdout == "x\n"
     lab.sh("docker exec -it web bash")
     assert lab.sh("echo $GREETING").stdout == "hello world\n"
+
+
+def test_a_detached_sh_c_with_one_command_runs_it_as_the_main_process():
+    lab = Lab()
+    assert lab.sh("docker run -d --name idle alpine sh -c 'sleep 1000'").exit_code == 0
+    lab.sh("sleep 10")
+    assert lab.engine.container("idle").running  # the shell's one command keeps it up
+    assert "    1 root      0:00 sh -c sleep 1000\n" in lab.sh("docker exec idle ps").stdout
+    lab.sh("sleep 1000")
+    assert not lab.engine.container("idle").running
