@@ -271,6 +271,8 @@ class Lab:
                                lambda: {**_bash_variables(machine.hostname), **files.host_environ(machine)})
         program = PROGRAMS.get(base)
         if program is None:
+            if base in image_programs.BUILTINS:
+                return "", f"dockersim: {base}: a shell builtin the simulator does not model\n", NOT_SIMULATED
             if base in image_programs.UBUNTU_HOST:
                 return "", _not_simulated(base, "this host"), NOT_SIMULATED
             return "", _not_found(shell_name, userland.HOST, name), 127
@@ -475,7 +477,9 @@ class Lab:
             )
         program = self._program(container, argv[0])
         if program is None:
-            if self._ships(container, base):
+            if base in image_programs.BUILTINS and not via_docker:  # typed into its shell
+                return "", f"dockersim: {base}: a shell builtin the simulator does not model\n", NOT_SIMULATED
+            if self._ships(container, base) and base not in image_programs.BUILTINS:
                 return "", _not_simulated(base, f"the {image.reference} image"), NOT_SIMULATED
             if via_docker:
                 if self.profile.cli_error_style == "see-help":

@@ -72,3 +72,14 @@ def test_hostname_i_reads_the_hosts_file_and_capital_i_every_interface():
     assert lab.sh("hostname -I").stdout == "192.168.1.10 172.17.0.1 172.18.0.1 \n"
     r = lab.sh("docker exec a1 hostname -I")  # BusyBox has no -I
     assert (r.exit_code, r.stderr) == (1, "hostname: invalid option -- 'I'\n")
+
+
+def test_shell_builtins_are_not_programs():
+    lab = Lab()
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    r = lab.sh("docker exec c1 cd /tmp")  # no shell runs it: Docker looks for a program file
+    assert r.exit_code == 126 and 'exec: "cd": executable file not found in $PATH' in r.stderr
+    r = lab.sh("cd /tmp")
+    assert (r.exit_code, r.stderr) == (126, "dockersim: cd: a shell builtin the simulator does not model\n")
+    r = lab.sh("docker exec c1 sh -c 'export X=1'")
+    assert r.stderr == "dockersim: export: a shell builtin the simulator does not model\n"
