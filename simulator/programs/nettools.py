@@ -124,7 +124,7 @@ def netstat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     every = "a" in letters
     shown = [s for s in found if s.proto in protocols and (every or s.listening == listening_only)]
     unix = not ({"t", "u"} & letters)
-    ctx.out(render_nettools.netstat_sockets(shown, listening_only, every, "p" in letters, unix))
+    ctx.out(render_nettools.netstat_sockets(shown, listening_only, every, "p" in letters, unix, busybox=ctx.busybox))
     return 0
 
 

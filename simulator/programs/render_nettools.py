@@ -170,25 +170,40 @@ def _endpoint(ip: IPv4Address, port: int, proto: str, remote: bool) -> str:
     return f"{ip}:{port}"
 
 
-def netstat_sockets(sockets: list[SocketView], listening_only: bool, all_sockets: bool, programs: bool, unix_header: bool) -> str:
-    """``netstat -[tu][l|a]n[p]``: the Internet sockets (and, with ``-a`` and no ``-t``/``-u``, the UNIX header)."""
+def netstat_sockets(
+    sockets: list[SocketView], listening_only: bool, all_sockets: bool, programs: bool, unix_header: bool, busybox: bool = False,
+) -> str:
+    """``netstat -[tu][l|a]n[p]``: the Internet sockets (and, with no ``-t``/``-u``, the UNIX header).
+
+    net-tools pads the state to 11 columns and the owner to 20; BusyBox pads the state to
+    12 and prints the owner as it is (``FMT_NET_CONN_DATA``).
+    """
     if listening_only:
         title = "Active Internet connections (only servers)\n"
     elif all_sockets:
         title = "Active Internet connections (servers and established)\n"
     else:
         title = "Active Internet connections (w/o servers)\n"
-    header = "Proto Recv-Q Send-Q Local Address           Foreign Address         State      "
-    out = title + header + (" PID/Program name    \n" if programs else "\n")
+    banner = "PID/Program name    " if programs else ""
+    if busybox:
+        header = f"Proto Recv-Q Send-Q {'Local Address':<23} {'Foreign Address':<23} State       {banner}\n"
+    else:
+        header = "Proto Recv-Q Send-Q Local Address           Foreign Address         State      " + (f" {banner}\n" if programs else "\n")
+    out = title + header
     for s in sockets:
         local = _endpoint(s.local_ip, s.local_port, s.proto, False)
         remote = _endpoint(s.remote_ip, s.remote_port, s.proto, True)
         state = s.state if s.proto == "tcp" else ""
-        line = f"{s.proto:<5} {s.recv_q:>6} {s.send_q:>6} {local:<23} {remote:<23} {state:<11}"
-        if programs:
-            line += f" {s.owner.netstat() if s.owner else '-':<20}"
+        owner = s.owner.netstat() if s.owner else "-"
+        if busybox:
+            line = f"{s.proto}   {s.recv_q:>6} {s.send_q:>6} {local:<23} {remote:<23} {state:<12}" + (owner if programs else "")
+        else:
+            line = f"{s.proto:<5} {s.recv_q:>6} {s.send_q:>6} {local:<23} {remote:<23} {state:<11}" + (f" {owner:<20}" if programs else "")
         out += line + "\n"
     if unix_header:
         title = "Active UNIX domain sockets (only servers)\n" if listening_only else "Active UNIX domain sockets (servers and established)\n"
-        out += title + "Proto RefCnt Flags       Type       State         I-Node  " + (" PID/Program name    " if programs else "") + " Path\n"
+        if busybox:
+            out += title + f"Proto RefCnt Flags       Type       State         I-Node {banner}Path\n"
+        else:
+            out += title + "Proto RefCnt Flags       Type       State         I-Node  " + (f" {banner}" if programs else "") + " Path\n"
     return out

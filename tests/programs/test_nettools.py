@@ -103,3 +103,19 @@ def test_a_closed_connection_waits_in_time_wait():
 def test_options_outside_the_lesson_say_they_are_not_simulated(lab: Lab):
     r = lab.sh("docker exec c1 route add default gw 1.2.3.4")
     assert r.exit_code == 126 and "not simulated" in r.stderr
+
+
+def test_busybox_netstat_pads_the_state_to_12_and_not_the_owner():
+    lab = Lab()
+    lab.sh("docker network create n")
+    lab.sh("docker run -itd --name a1 --net n alpine")
+    port = lab.engine.container("a1").dns.port
+    r = lab.sh("docker exec a1 netstat -tulnp")
+    assert r.stdout == (
+        "Active Internet connections (only servers)\n"
+        "Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    \n"
+        f"udp        0      0 {'127.0.0.11:' + str(port):<23} 0.0.0.0:*               {'':<12}-\n"
+    )
+    assert lab.sh("docker exec a1 netstat -an").stdout.endswith(
+        "Active UNIX domain sockets (servers and established)\nProto RefCnt Flags       Type       State         I-Node Path\n"
+    )
