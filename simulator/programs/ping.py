@@ -5,8 +5,11 @@ echo request every ``-i`` seconds (1 s) with 56 bytes of data (a timestamp, then
 the bytes 0x10, 0x11, ...), print a line per reply as it arrives and a line per
 ICMP error, then the statistics. With ``-c N`` ping stops sending after N and
 waits up to 10 s (iputils' MAXWAIT) for what is still outstanding; ``-w`` is a
-deadline. Without ``-c`` or ``-w`` a real ping runs until Ctrl-C: here the
-learner's Ctrl-C comes after four packets, and ``^C`` shows it.
+deadline. Without ``-c`` or ``-w`` a real ping runs until Ctrl-C: at a terminal
+(``dockersim shell``) it does; in a script the learner's Ctrl-C comes after four
+packets, and ``^C`` shows it. On SIGINT ping stops sending and prints its
+statistics, with the status it would have had (the terminal echoes the ``^C``).
+At a terminal each line is written when its reply comes.
 
 Exit status: 0 if any reply came back, 1 if none, 2 on an error before sending.
 """
@@ -231,7 +234,7 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
     session = _Session(ctx, options, target_ip, numeric)
     yield from session.run()
-    ctx.out(render.ping(session.result(), ctx.flavour))
+    session.finish()
     return 0 if session.received else 1
 
 
@@ -262,6 +265,9 @@ class _Session:
         self.transmitted = 0
         self.start = self.env.now
         self.last_send = self.start
+        self.sigint = False  # stopped by Ctrl-C (not by the lab's time limit)
+        self.shown_lines = 0  # events already written to a watching terminal
+        self.written = ""  # what this ping has written to it so far
 
     def on_packet(self, packet: IPv4Packet) -> None:
         """The ICMP socket: an echo reply of ours, or an error quoting one of our requests."""
@@ -289,8 +295,39 @@ class _Session:
             if self.marks is not None:
                 self.marks.append("E")
         self.events.append(line)
+        if self.reverse is None:
+            self.show_replies()
         if not self.wake.triggered:
             self.wake.succeed()
+
+    def show(self, text: str) -> None:
+        """Write what ``text`` adds to what the terminal has already been shown."""
+        if text.startswith(self.written):
+            self.ctx.out(text[len(self.written):])
+            self.written = text
+
+    def show_replies(self) -> None:
+        """Write what came since the last call (a terminal watches): reply lines, or ``-f``'s marks."""
+        if not self.ctx.streaming:
+            return
+        if self.marks is not None:
+            self.show(self._header() + "".join(self.marks))
+            return
+        if self.options.quiet or self.shown_lines == len(self.events):
+            return
+        # One line per event, after the header; s20121221 prints every reply with the first one's name.
+        keep = self.events[:1] if self.shown_lines else []
+        options = self.options
+        part = render.PingRun(options.target, self.target_ip, options.size, tuple(keep + self.events[self.shown_lines:]), 0, 0, 0, 0, False)
+        text = render.ping(part, self.ctx.flavour)
+        lines = text[: text.rindex(f"\n--- {options.target} ping statistics ---")].splitlines(keepends=True)
+        self.show(self.written + "".join(lines[1 + len(keep):]))
+        self.shown_lines = len(self.events)
+
+    def _header(self) -> str:
+        options = self.options
+        text = render.ping(render.PingRun(options.target, self.target_ip, options.size, (), 0, 0, 0, 0, False), self.ctx.flavour)
+        return text[: text.index("\n") + 1]
 
     def name_replies(self) -> Generator[Any, Any, None]:
         """iputils prints the reply's source by name (a PTR query) when the target was a name."""
@@ -302,6 +339,7 @@ class _Session:
                     self.names[event.from_ip] = yield from self.reverse(str(event.from_ip))
                 if self.names[event.from_ip] is not None:
                     self.events[i] = dataclasses.replace(event, from_name=self.names[event.from_ip])
+        self.show_replies()
 
     def _wait_until(self, end: float, done: Any, name: bool) -> Generator[Any, Any, None]:
         """Sleep until ``end`` or until ``done()``, waking at each reply (to name it, if asked)."""
@@ -330,6 +368,7 @@ class _Session:
         )
         if self.marks is not None:
             self.marks.append(".")
+            self.show_replies()
         try:
             self.ctx.netns.ipv4.send(packet)
         except SendError as error:
@@ -342,9 +381,12 @@ class _Session:
         stack = self.ctx.netns.ipv4
         interval, deadline = options.interval_s, options.deadline_s
         # Without -c or -w ping runs until stopped. In the foreground the lab stops it after
-        # INTERACTIVE_COUNT requests (a lesson must not hang); detached, it runs on.
-        limit = None if self.interactive and self.ctx.detached else INTERACTIVE_COUNT if self.interactive else options.count
+        # INTERACTIVE_COUNT requests (a lesson must not hang); detached or at a terminal, it runs on.
+        unbounded = self.ctx.detached or self.ctx.terminal
+        limit = None if self.interactive and unbounded else INTERACTIVE_COUNT if self.interactive else options.count
         stack.icmp_sockets[self.ident] = self.on_packet
+        if self.ctx.streaming:
+            self.show(self._header())
         try:
             seq = 0
             while True:
@@ -367,10 +409,20 @@ class _Session:
             end_by = self.start + deadline if deadline is not None else env.now + (interval if self.interactive else options.linger_s)
             yield from self._wait_until(end_by, self._outstanding, name=True)
             yield from self.name_replies()
-        except simpy.Interrupt:
-            pass  # stopped from outside (the lab's time limit), as by ^C: the summary still prints
+        except simpy.Interrupt as stop:
+            # Ctrl-C (SIGINT) or the lab's time limit: the summary still prints
+            self.sigint = stop.cause == "SIGINT"
         finally:
             stack.icmp_sockets.pop(self.ident, None)
+
+    def finish(self) -> None:
+        """Print the rest: everything at once in a script, what the terminal has not seen yet at one."""
+        text = render.ping(self.result(), self.ctx.flavour)
+        self.show_replies()
+        if self.ctx.streaming:
+            self.show(self.written + text[len(self.written):])
+        else:
+            self.ctx.out(text)
 
     def result(self) -> render.PingRun:
         """What ping prints: iputils reports the time from the first to the last transmission (the deadline with -w)."""
@@ -379,7 +431,8 @@ class _Session:
         elapsed_us = round((end - self.start) * 1_000_000)
         return render.PingRun(
             options.target, self.target_ip, options.size, tuple(self.events), self.transmitted, len(self.received),
-            self.errors, elapsed_us // 1000, self.interactive,
+            # after a real Ctrl-C the terminal has echoed ``^C`` already; ping's own output goes on from there
+            self.errors, elapsed_us // 1000, self.interactive and not self.sigint,
             quiet=options.quiet, flood_marks=None if self.marks is None else "".join(self.marks),
             ipg_us=elapsed_us // (self.transmitted - 1) if self.transmitted > 1 and options.paced_by_replies else None,
         )

@@ -1,8 +1,9 @@
 """What the shell does with a line before any program runs: words, pipes, ``;``, ``&&``, ``||``.
 
-Quoting follows POSIX sh (``shlex`` in posix mode, comments allowed). Nothing is
-executed for real: the words go to simulated programs. Redirections and
-background jobs are refused with a message, not silently ignored.
+Quoting follows POSIX sh as ``shlex`` reads it in posix mode (comments allowed), in
+time linear in the line. Nothing is executed for real: the words go to simulated
+programs. Redirections and background jobs are refused with a message, not silently
+ignored.
 
 Command substitution (``$(...)`` and backticks) and parameters (``$NAME``,
 ``${NAME}``, ``$?``) are found here, before the words are split: each one is set
@@ -17,7 +18,7 @@ parameters other than ``$?`` are left as typed.
 
 from __future__ import annotations
 
-import shlex
+import re
 from dataclasses import dataclass
 
 
@@ -62,8 +63,8 @@ def simple_command(text: str) -> list[str] | None:
 
 
 def has_substitution(word: str) -> bool:
-    """Whether ``word`` carries a command substitution still to be run."""
-    return any(_UNQUOTED <= ord(ch) < _VAR_QUOTED + _MAX_SUBSTITUTIONS for ch in word)
+    """Whether ``word`` carries a command substitution or a parameter still to be expanded."""
+    return _MARKS.search(word) is not None
 
 
 def _stand_in(ch: str, outputs: dict[int, str], values: dict[int, str]) -> tuple[str, bool] | None:
@@ -122,10 +123,15 @@ def expand(argv: list[str], outputs: dict[int, str], values: dict[int, str] | No
     return words
 
 
+_MARKS = re.compile("[\ue100-\ue4ff]")
+
+
 def substitutions_in(argv: list[str]) -> list[int]:
     """The indices of the substitutions ``argv`` marks, in order."""
     found: list[int] = []
     for word in argv:
+        if not _MARKS.search(word):
+            continue
         for ch in word:
             code = ord(ch)
             for base in (_UNQUOTED, _QUOTED):
@@ -138,6 +144,8 @@ def variables_in(argv: list[str]) -> list[int]:
     """The indices of the parameters ``argv`` marks, in order."""
     found: list[int] = []
     for word in argv:
+        if not _MARKS.search(word):
+            continue
         for ch in word:
             code = ord(ch)
             for base in (_VAR_UNQUOTED, _VAR_QUOTED):
@@ -176,6 +184,8 @@ def _parameter(text: str, i: int) -> tuple[str, int] | None:
 
 def _mark_substitutions(text: str) -> tuple[str, list[str], list[str]]:
     """Replace each top-level ``$(...)``, backtick and parameter by a stand-in; return the commands and names."""
+    if "$" not in text and "`" not in text:
+        return text, [], []  # nothing to set aside (and a long line is not walked char by char)
     out: list[str] = []
     found: list[str] = []
     names: list[str] = []
@@ -240,11 +250,9 @@ def _closing(text: str, start: int) -> int:
 
 
 def _parse(text: str) -> list[tuple[str, Pipeline]]:
-    lexer = shlex.shlex(_protect_quoted(text), posix=True, punctuation_chars=";&|<>")
-    lexer.whitespace_split = True
-    lexer.commenters = "#"
+    """The pipelines of a line whose substitutions are already marked."""
     try:
-        tokens = list(lexer)
+        tokens = _tokens(text)
     except ValueError:
         quote = "'" if text.count("'") % 2 else '"'
         raise ShellSyntaxError(f"unexpected EOF while looking for matching `{quote}'") from None
@@ -262,7 +270,7 @@ def _parse(text: str) -> list[tuple[str, Pipeline]]:
                 sequence.append((connector, pipeline))
                 pipeline, connector = [], token
             continue
-        if token and set(token) <= set(";&|<>"):
+        if token and token[0] in _OPERATORS:  # an operator run (a word never starts with a bare operator character)
             if token in (">", ">>", "<", "2>", "&>"):
                 raise ShellSyntaxError(f"{token}: redirections are not simulated (the lab has no files to write)")
             if token == "&":
@@ -278,33 +286,63 @@ def _parse(text: str) -> list[tuple[str, Pipeline]]:
     return sequence
 
 
-# Quoted or escaped ``; & | < >`` are plain characters (``echo '|'`` prints a bar), but
-# shlex returns them exactly like operators: they travel through it as private-use
-# stand-ins and are put back in the words.
+# Quoted or escaped ``; & | < >`` are plain characters (``echo '|'`` prints a bar): the
+# lexer gives them as private-use stand-ins, told apart from operators, and ``parse``
+# puts them back in the words.
 _OPERATORS = ";&|<>"
 _STAND_INS = "".join(chr(0xE000 + i) for i in range(len(_OPERATORS)))
 _PROTECT = str.maketrans(_OPERATORS, _STAND_INS)
 _UNPROTECT = str.maketrans(_STAND_INS, _OPERATORS)
 
 
-def _protect_quoted(text: str) -> str:
+# A line is blanks and, between them, words, runs of operator characters and comments
+# (to the end of their line). A word is plain text, quoted strings and escaped
+# characters with nothing between them. Anything else (``bad``) is an unclosed quote or
+# a final backslash.
+_WORD = r"""(?:[^ \t\r\n'"\\;&|<>#]+|'[^']*'|"[^"\\]*(?:\\.[^"\\]*)*"|\\.)+"""
+_LINE = re.compile(rf"""[ \t\r\n]*(?:({_WORD})|([;&|<>]+)|#[^\n]*\n?|([^ \t\r\n]))""", re.DOTALL)
+# The pieces of a word that has quotes or backslashes.
+_PIECE = re.compile(r"""([^'"\\]+)|'([^']*)'|"([^"\\]*(?:\\.[^"\\]*)*)"|\\(.)""", re.DOTALL)
+# Inside double quotes a backslash escapes only a backslash or a double quote (as shlex has it).
+_IN_DOUBLE = re.compile(r"\\(.)", re.DOTALL)
+# A line without quotes, backslashes or comments is only words and operator runs.
+_QUOTING = re.compile(r"""['"\\#]""")
+_BARE = re.compile(r"[;&|<>]+|[^ \t\r\n;&|<>]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """The words and operator runs of ``text``, in time linear in its length.
+
+    Quoted or escaped operator characters come out as their stand-ins. Raises
+    ValueError for an unclosed quote or a final backslash.
+    """
+    if _QUOTING.search(text) is None:
+        return _BARE.findall(text)
+    tokens: list[str] = []
+    for word, operator, bad in _LINE.findall(text):
+        if bad:
+            raise ValueError("No closing quotation")
+        if operator:
+            tokens.append(operator)
+        elif word:
+            tokens.append(_unquote(word) if "'" in word or '"' in word or "\\" in word else word)
+    return tokens
+
+
+def _unquote(word: str) -> str:
+    """A word with its quotes and escapes resolved; the operator characters they protect as stand-ins."""
     out: list[str] = []
-    quote = ""  # the quote we are inside, if any
-    escaped = False  # the previous character was a backslash that escapes this one
-    for ch in text:
-        if escaped:
-            escaped = False
-            out.append(ch.translate(_PROTECT))
-        elif quote:
-            if ch == quote:
-                quote = ""
-            elif ch == "\\" and quote == '"':
-                escaped = True
-            out.append(ch.translate(_PROTECT))
+    for plain, single, double, escaped in _PIECE.findall(word):
+        if plain:
+            out.append(plain)
+        elif escaped:
+            out.append(escaped.translate(_PROTECT))
+        elif double:
+            out.append((_IN_DOUBLE.sub(_unescape_double, double) if "\\" in double else double).translate(_PROTECT))
         else:
-            if ch in "'\"":
-                quote = ch
-            elif ch == "\\":
-                escaped = True
-            out.append(ch)
+            out.append(single.translate(_PROTECT))
     return "".join(out)
+
+
+def _unescape_double(match: re.Match[str]) -> str:
+    return match.group(1) if match.group(1) in '\\"' else match.group()
