@@ -120,3 +120,22 @@ def test_a_detached_sh_c_with_one_command_runs_it_as_the_main_process():
     assert "    1 root      0:00 sh -c sleep 1000\n" in lab.sh("docker exec idle ps").stdout
     lab.sh("sleep 1000")
     assert not lab.engine.container("idle").running
+
+
+def test_at_a_terminal_substitutions_and_sh_c_show_exactly_what_the_result_holds():
+    import math
+
+    lab = Lab()
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    lab.sh("docker run -itd --name c2 ubuntu:14.04")
+    lines = [
+        "echo $(docker exec c1 hostname) done",  # the substitution's output becomes words, never shown itself
+        'docker exec c1 sh -c "hostname; ping -c 1 172.17.0.3 | grep ttl; nosuch"',
+        "docker exec c1 ping -f -c 3 172.17.0.3",
+        "docker rm -f $(docker ps -aq)",
+    ]
+    for line in lines:
+        shown: list[str] = []
+        r = lab.sh(line, speed=math.inf, on_output=lambda stream, text: shown.append(text))
+        assert "".join(shown) == r.output, line
+    assert r.exit_code == 0 and len(r.stdout.split()) == 2
