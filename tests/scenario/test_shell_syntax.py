@@ -136,6 +136,6 @@ def test_at_a_terminal_substitutions_and_sh_c_show_exactly_what_the_result_holds
     ]
     for line in lines:
         shown: list[str] = []
-        r = lab.sh(line, speed=math.inf, on_output=lambda stream, text: shown.append(text))
+        r = lab.sh(line, speed=math.inf, on_output=lambda stream, text, into=shown: into.append(text))
         assert "".join(shown) == r.output, line
     assert r.exit_code == 0 and len(r.stdout.split()) == 2
