@@ -9,7 +9,6 @@ captures and figures under ``out/``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import stat
 import sys
@@ -18,23 +17,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from simulator.scenario import pacing
 from simulator.scenario import script as scripts
 from simulator.scenario.lab import DEFAULT_TRACE_WINDOW, Lab
 from simulator.trace.records import CommandRun, FrameSent
 from simulator.trace.tracer import Trace
-
-HELP_TEXT = """\
-dockersim shell: a simulated Docker host. Nothing here runs on your machine.
-
-  docker run -itd --name c1 ubuntu:14.04     start a container
-  docker exec c1 ifconfig                     run a tool in it (ping, ip, ifconfig, hostname, cat)
-  docker exec -it c1 bash                     open its shell (exit to leave)
-  ip addr | brctl show | bridge fdb show      look at the host
-  iptables -t nat -S                          Docker's firewall rules
-  sleep 5                                     let simulated time pass
-  on laptop ping -c 1 192.168.1.10            run a command on another machine
-  help | exit
-"""
 
 
 class PathError(Exception):
@@ -45,6 +32,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _speed(text: str) -> float:
+    try:
+        return pacing.parse_speed(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid speed: '{text}' (1, 10, 100 or max)") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     shell = sub.add_parser("shell", parents=[common], help="an interactive terminal on the simulated host")
     shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3], help="Docker hosts on the LAN (2 or 3 for overlay and macvlan lessons)")
+    shell.add_argument("--speed", default=None, type=_speed, metavar="1|10|100|max",
+                       help="simulated seconds per second of the wall clock (default: 1 at a terminal, max from a pipe)")
     run = sub.add_parser("run", parents=[common], help="play a scenario (a file, or a built-in by name)")
     run.add_argument("scenario", help="a scenario file or the name of a built-in scenario")
     run.add_argument("--check", action="store_true", help="compare outputs with the expected lines; exit 1 on a difference")
@@ -295,7 +291,12 @@ def record(script: scripts.Script, lab: Lab) -> None:
     Path(script.path).write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
+def write_figures(lab: Lab, folder: Path, title: str, command: Trace | None = None) -> list[Path]:
+    """Topology, path, ladder and headers as PNG, SVG and PDF in ``folder``.
+
+    The path, ladder and headers show ``command`` (one command's trace) or, by
+    default, the lab's most telling command.
+    """
     try:
         from simulator import viz
     except ImportError as error:  # pragma: no cover - the views need matplotlib
@@ -306,7 +307,7 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     views: list[tuple[str, Callable[[], Any]]] = [("topology", lambda: viz.topology(lab.trace, title=title, lang=lab.lang))]
-    featured = featured_command(lab)
+    featured = command if command is not None else featured_command(lab)
     if featured is not None:
         views += [
             ("path", lambda: viz.path(featured, lang=lab.lang)),
@@ -372,88 +373,10 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    try:
-        lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0, trace_window=args.trace_window)
-    except ValueError as error:
-        print(f"dockersim: {error}", file=sys.stderr)
-        return 2
-    interactive = sys.stdin.isatty()
-    if interactive:
-        _setup_readline(lab)
-        print("dockersim shell: a simulated Docker host. Type 'help', or 'exit' to leave.")
-    while True:
-        prompt = lab.prompt()
-        try:
-            line = input(prompt) if interactive else sys.stdin.readline()
-        except KeyboardInterrupt:
-            print("^C")
-            continue
-        except EOFError:
-            print()
-            return 0
-        if not interactive:
-            if line == "":
-                return 0
-            line = line.rstrip("\n")
-            words = line.split()
-            if len(words) > 2 and words[0] == "on" and words[1] in lab.machines:
-                print(f"root@{words[1]}:~# {line.strip()[len('on ' + words[1]):].strip()}")  # that machine's prompt
-            else:
-                print(f"{prompt}{line}")
-        words = line.strip().split()
-        if not words:
-            continue
-        if words[0] == "help":
-            print(HELP_TEXT, end="")
-            continue
-        if words[0] == "exit" and not lab._attached:
-            return 0
-        on = None
-        if words[0] == "on" and len(words) > 2:
-            on = words[1]
-            line = line.strip()[len("on " + on):].strip()
-        try:
-            result = lab.sh(line, on=on)
-        except KeyboardInterrupt:
-            print("^C")
-            continue
-        sys.stdout.write(result.stdout)
-        sys.stderr.write(result.stderr)
-        sys.stdout.flush()
+    """``dockersim shell``: the interactive terminal (``simulator.shell_app``)."""
+    from simulator import shell_app
 
-
-def _setup_readline(lab: Lab) -> None:
-    try:
-        import readline
-    except ImportError:  # pragma: no cover - Windows without pyreadline
-        return
-    history = Path(os.environ.get("DOCKERSIM_HISTORY", Path.home() / ".dockersim_history"))
-    with contextlib.suppress(OSError):
-        readline.read_history_file(history)
-    import atexit
-
-    atexit.register(lambda: _save_history(readline, history))
-    words = ["docker", "run", "exec", "ps", "stop", "start", "restart", "rm", "network", "ls", "inspect", "create",
-             "connect", "disconnect", "ip", "addr", "route", "neigh", "link", "ifconfig", "ping", "brctl", "show",
-             "bridge", "fdb", "iptables", "sleep", "hostname", "cat", "/etc/hosts", "/etc/resolv.conf", "exit", "help",
-             "ubuntu:14.04", "alpine", "busybox", "nginx", "--name", "--net", "--network", "-itd", "-it", "on", "laptop", "internet"]
-
-    def complete(text: str, state: int) -> str | None:
-        names = [c.name for e in lab.engines.values() for c in e.containers.values()]
-        names += [n.name for e in lab.engines.values() for n in e.networks.values()]
-        options = sorted({w for w in words + names if w.startswith(text)})
-        return options[state] + " " if state < len(options) else None
-
-    readline.set_completer(complete)
-    readline.set_completer_delims(" \t")
-    readline.parse_and_bind("tab: complete")
-
-
-def _save_history(readline: object, path: Path) -> None:
-    try:
-        readline.write_history_file(str(path))  # type: ignore[attr-defined]
-    except OSError:
-        pass
+    return shell_app.run(args, write_figures)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,13 +11,17 @@ port already taken in a shared namespace).
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, Protocol
 
+from simulator.kernel.ipv4.stack import SocketOwner
 from simulator.kernel.ipv4.tcp import TcpError
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container
     from simulator.engine.docker_engine import DockerEngine
+    from simulator.kernel.namespace import NetworkNamespace
 
 
 class Service(Protocol):
@@ -30,15 +34,38 @@ class Service(Protocol):
 Starter = Callable[["DockerEngine", "Container"], "Service | int"]
 
 
+@dataclass
+class Owned:
+    """A server and the listening socket ``netstat -p`` shows as its PID 1's."""
+
+    server: Service
+    netns: NetworkNamespace
+    port: int
+
+    def stop(self) -> None:
+        """Close the server and forget who held its socket."""
+        self.server.stop()
+        self.netns.ipv4.socket_owners.pop(("tcp", self.port), None)
+
+
+def _owned(server: Service, container: Container, port: int, program: str, backlog: int, fd: int = 3) -> Owned:
+    """``server``, its socket on ``port`` held by the container's main process (PID 1)."""
+    assert container.netns is not None
+    container.netns.ipv4.socket_owners[("tcp", port)] = SocketOwner(IPv4Address("0.0.0.0"), program, 1, container.id, fd=fd, backlog=backlog)
+    return Owned(server, container.netns, port)
+
+
 def nginx(engine: DockerEngine, container: Container) -> Service | int:
     """nginx listens on port 80; it exits (1) when something already listens there (host mode)."""
     from simulator.programs.servers import start_http_server
 
     assert container.netns is not None
     try:
-        return start_http_server(engine.sim, container.netns, 80)
+        server = start_http_server(engine.sim, container.netns, 80)
     except TcpError:
         return 1
+    # nginx's master process is the container's PID 1 (netstat -p names it)
+    return _owned(server, container, 80, "nginx: master process nginx -g daemon off;", 511, fd=6)
 
 
 def environ(container: Container) -> dict[str, str]:
@@ -54,9 +81,10 @@ def httpd(engine: DockerEngine, container: Container) -> Service | int:
 
     assert container.netns is not None
     try:
-        return sites.SiteServer(engine.sim, container.netns, 80, webapps.httpd(engine.sim))
+        server = sites.SiteServer(engine.sim, container.netns, 80, webapps.httpd(engine.sim))
     except TcpError:
         return 1
+    return _owned(server, container, 80, "httpd -DFOREGROUND", 511)
 
 
 def mysql(engine: DockerEngine, container: Container) -> Service | int:
@@ -64,7 +92,10 @@ def mysql(engine: DockerEngine, container: Container) -> Service | int:
     from simulator.programs import mysql as mysqld
 
     assert container.netns is not None
-    return mysqld.start_server(engine.sim, container.netns, environ(container))
+    server = mysqld.start_server(engine.sim, container.netns, environ(container))
+    if isinstance(server, int):
+        return server
+    return _owned(server, container, mysqld.PORT, "mysqld", 80)  # back_log: 80 in 5.7
 
 
 def wordpress(engine: DockerEngine, container: Container) -> Service | int:
@@ -81,9 +112,10 @@ def wordpress(engine: DockerEngine, container: Container) -> Service | int:
         return v4[0] if v4 else None
 
     try:
-        return sites.SiteServer(engine.sim, netns, 80, webapps.wordpress(engine.sim, netns, environ(container), resolve))
+        server = sites.SiteServer(engine.sim, netns, 80, webapps.wordpress(engine.sim, netns, environ(container), resolve))
     except TcpError:
         return 1
+    return _owned(server, container, 80, "apache2 -DFOREGROUND", 511)
 
 
 SERVICES: dict[str, Starter] = {"nginx": nginx, "httpd": httpd, "mysql": mysql, "wordpress": wordpress}

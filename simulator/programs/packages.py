@@ -131,10 +131,13 @@ def _db(ctx: ProcessContext) -> PackageDb:
     return ctx.packages
 
 
+NOT_SIMULATED = 126  # found, but cannot be run: as the lab answers for any program it does not model
+
+
 def not_modelled(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    """A program a package installed that the simulator does not model."""
-    ctx.err(f"dockersim: {argv[0]}: installed, but this program is not modelled by the simulator\n")
-    return 1
+    """The package tool of an image whose distribution release the archive tables do not hold."""
+    ctx.err(f"dockersim: {argv[0]}: this image has this program, but the simulator does not model it for this image\n")
+    return NOT_SIMULATED
     yield  # a generator, like every program
 
 
@@ -491,8 +494,8 @@ Cannot find a valid baseurl for repo: base/7/x86_64
 
 def apt(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     """``apt``, the interactive front end: the image has it, the simulator models ``apt-get``."""
-    ctx.err("dockersim: apt: this program is not modelled by the simulator (apt-get is: apt-get update, apt-get install PKG)\n")
-    return 1
+    ctx.err("dockersim: apt: this image has this program, but the simulator does not model it (it models apt-get: apt-get update, apt-get install PKG)\n")
+    return NOT_SIMULATED
     yield  # a generator, like every program
 
 

@@ -169,9 +169,11 @@ def test_an_installed_program_the_simulator_does_not_model_says_so():
     lab = Lab()
     lab.sh("docker run -itd --name c1 ubuntu:14.04")
     lab.sh("docker exec c1 apt-get update")
-    lab.sh("docker exec c1 apt-get install -y net-tools")
-    r = lab.sh("docker exec c1 netstat -rn")
-    assert "not modelled by the simulator" in r.stderr and "not found" not in r.stderr
+    lab.sh("docker exec c1 apt-get install -y netcat net-tools")
+    r = lab.sh("docker exec c1 nc -h")
+    assert r.stderr == "dockersim: nc: this container has this program, but the simulator does not model it\n"
+    assert r.exit_code == 126
+    assert lab.sh("docker exec c1 netstat -rn").stdout.startswith("Kernel IP routing table\n")  # net-tools' netstat is modelled
 
 
 def test_a_current_ubuntu_numbers_every_line_and_pulls_dependencies_in_order():
@@ -184,7 +186,7 @@ def test_a_current_ubuntu_numbers_every_line_and_pulls_dependencies_in_order():
     assert "The following additional packages will be installed:\n  bind9-dnsutils bind9-host bind9-libs libuv1\n" in out
     assert "Get:1 http://archive.ubuntu.com/ubuntu jammy-updates/main amd64 libuv1 amd64 1.43.0-1 [93.0 kB]\n" in out
     assert "Preparing to unpack .../00-libuv1_1.43.0-1_amd64.deb ...\n" in out
-    assert lab.sh("docker exec c1 host example.com").stderr.endswith("not modelled by the simulator\n")
+    assert lab.sh("docker exec c1 host example.com").stderr.endswith("this container has this program, but the simulator does not model it\n")
 
 
 def test_fetched_time_is_the_simulated_clock():
@@ -240,7 +242,7 @@ def test_apt_is_there_but_points_to_apt_get():
     lab = Lab()
     lab.sh("docker run -itd --name u1 ubuntu:14.04")
     r = lab.sh("docker exec u1 apt update")
-    assert r.exit_code == 1 and "not modelled by the simulator (apt-get is" in r.stderr
+    assert r.exit_code == 126 and "the simulator does not model it (it models apt-get" in r.stderr
 
 
 def test_the_package_tool_of_another_distribution_is_not_there():
