@@ -29,11 +29,8 @@ from simulator import Lab, viz
 lab = Lab(engine={engine!r}, lang={lang!r}, seed={seed}, hosts={hosts})
 
 def run(command, on=None):
-    \"\"\"Type a command into the lab's terminal and show what it prints.\"\"\"
-    r = lab.sh(command, on=on)
-    print(r.prompt + command)
-    print(r.output, end="")
-    return r
+    \"\"\"Type a command into the lab's terminal: the cell shows what the terminal shows.\"\"\"
+    return lab.sh(command, on=on).show()
 """
 
 QUESTIONS = ("**Questions for the class**", "**생각해 볼 문제**")

@@ -118,7 +118,8 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool, prog
     report: list[str] = []
     total = len(script.steps)
     for index, step in enumerate(script.steps, start=1):
-        for note in step.narration:
+        notes = step.narration_in(lab.lang)
+        for note in notes:
             transcript.append(f"# {note}")
         prompt = lab.prompt(step.on) if step.on is None else f"{step.on}$ "
         transcript.append(f"{prompt}{step.command}".rstrip())
@@ -128,14 +129,14 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool, prog
             actual.pop()
         transcript.extend(actual)
         if out is not None:
-            out.write("\n".join(transcript[-(len(actual) + 1 + len(step.narration)):]) + "\n")
+            out.write("\n".join(transcript[-(len(actual) + 1 + len(notes)):]) + "\n")
         elif progress and total > 20 and index % 10 == 0:
             print(f"  ... {index}/{total} commands", file=sys.stderr, flush=True)
         if check and not scripts.matches(step.expected, actual):
             failures += 1
             report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
             report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
-    for note in script.trailing_narration:
+    for note in script.trailing_narration_in(lab.lang):
         transcript.append(f"# {note}")
     return failures, transcript, report
 
@@ -147,7 +148,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     if args.pcap:
         lab.pcap(args.pcap)
     if args.figures:
-        write_figures(lab, Path(args.figures), script.title)
+        write_figures(lab, Path(args.figures), script.title_in(lab.lang))
     if args.record:
         record(script, lab_for(script, args))
     if args.check:
@@ -235,7 +236,7 @@ def featured_command(lab: Lab) -> Trace | None:
     if best is None:
         return None
     a, b = best
-    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a))  # with its CommandRun, for the title
+    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a), lang=lab.lang)  # with its CommandRun, for the title
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -248,7 +249,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         failures, transcript, report = play(script, lab, None, True)
         (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
         lab.pcap(str(folder / f"{name}.pcapng"))
-        figures = write_figures(lab, folder / "figures" / name, script.title)
+        figures = write_figures(lab, folder / "figures" / name, script.title_in(lab.lang))
         state = "ok" if not failures else f"{failures} step(s) differ"
         out.write(f"{name:<14} {len(script.steps):>3} commands  {state:<16} -> {folder / (name + '.txt')}, {name}.pcapng, {len(figures)} figures\n")
         for line in report:

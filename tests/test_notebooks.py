@@ -36,12 +36,22 @@ def test_every_lesson_exists_in_both_languages():
     assert en == ko and en
 
 
+def _view_cells(nb) -> list:
+    """The code cells whose value is a view (their last line calls ``viz.``)."""
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip().splitlines()[-1].lstrip().startswith("viz.")]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path):
+def test_notebook_runs_top_to_bottom_and_shows_its_pictures(path: Path, tmp_path: Path):
+    """Executed as a class would (a fresh kernel, whatever MPLBACKEND), every view shows a picture.
+
+    A view cell must display an image, a command cell only what the terminal shows:
+    never ``<Figure ...>`` or ``Result(...)`` text in place of them.
+    """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
     env_backend = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "Agg"
+    os.environ["MPLBACKEND"] = "Agg"  # the backend that hid every picture before views displayed themselves
     start = time.perf_counter()
     try:
         client.execute()
@@ -53,6 +63,20 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path):
     elapsed = time.perf_counter() - start
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs if "image/png" not in o.get("data", {}))
     assert "internal error" not in text and "Traceback" not in text
-    assert elapsed < 60, f"{path.name} took {elapsed:.1f} s"
+    assert "<Figure" not in text and "Result(" not in text, "a cell shows Python's repr instead of a picture or the terminal"
+    views = _view_cells(nb)
+    assert views, "every lesson has pictures"
+    for cell in views:
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert images, f"{path.name}: `{cell.source.splitlines()[-1]}` shows no picture"
+        plain = [o for o in cell.outputs if o.get("output_type") == "stream"]
+        assert all("<" not in o.get("text", "")[:1] for o in plain)
+    commands = [c for c in nb.cells if c.cell_type == "code" and "run(" in c.source and c not in views]
+    assert commands
+    for cell in commands:  # a command cell shows the prompt and what the terminal printed, nothing else
+        assert [o.output_type for o in cell.outputs] and {o.output_type for o in cell.outputs} <= {"stream"}, cell.source
+        assert cell.outputs[0].text.startswith("root@")
+    assert elapsed < 30, f"{path.name} took {elapsed:.1f} s"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
@@ -59,8 +59,26 @@ class Result:
         """What the terminal shows: stdout and stderr in the order they were written."""
         return self.stderr + self.stdout if self.stderr_first else self.stdout + self.stderr
 
+    _shown: bool = field(default=False, init=False, repr=False, compare=False)
+
     def __repr__(self) -> str:
         return f"Result(exit_code={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+    def show(self) -> Result:
+        """Print what the terminal showed (the prompt, the command, its output) and return this result.
+
+        In Jupyter a result that was shown is not displayed a second time as a
+        cell's value, so ``lab.sh(command).show()`` as the last line of a cell shows
+        the terminal once; a result never shown displays as that same terminal text.
+        """
+        print(self.prompt + self.command)
+        print(self.output, end="")
+        self._shown = True
+        return self
+
+    def _ipython_display_(self) -> None:
+        if not self._shown:
+            self.show()
 
 
 @dataclass
@@ -96,6 +114,7 @@ class Lab:
         self.lang = lang
         self.seed = seed
         self.sim = Simulation(seed)
+        self.sim.tracer.lang = lang
         self.topology = build(self.sim, hosts, one_mac_per_port)
         self.machines: dict[str, Machine] = self.topology.machines
         self.engines: dict[str, DockerEngine] = {

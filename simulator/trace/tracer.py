@@ -53,11 +53,12 @@ class Tracer:
     ([2.0, 3.0, 4.0], 2, 5)
     """
 
-    __slots__ = ("records", "enabled", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
+    __slots__ = ("records", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
 
     def __init__(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
         self.records: list[Record] = []
         self.enabled = True
+        self.lang = "en"  # the lab's language: the views and explanations speak it unless told otherwise
         self.window: int | None = None
         self.dropped = 0  # records cut from the front (on disk if there is a sink)
         self._topologies: list[tuple[int, TopologyChanged]] = []  # (position, record), in order
@@ -98,7 +99,7 @@ class Tracer:
         return self.dropped + len(self.records)
 
     def since(self, mark: int) -> Trace:
-        return Trace(self.records[max(0, mark - self.dropped):], self.latest_topology(mark))
+        return Trace(self.records[max(0, mark - self.dropped):], self.latest_topology(mark), lang=self.lang)
 
     def latest_topology(self, before: int | None = None) -> TopologyChanged | None:
         """The last ``TopologyChanged`` recorded before position ``before`` (default: now)."""
@@ -107,7 +108,7 @@ class Tracer:
         return self._topologies[index - 1][1] if index else None
 
     def trace(self) -> Trace:
-        return Trace(list(self.records), self.latest_topology(self.dropped) if self.dropped else None)
+        return Trace(list(self.records), self.latest_topology(self.dropped) if self.dropped else None, lang=self.lang)
 
     def flush(self) -> None:
         """Write what the sink has not seen yet (the records stay in memory too)."""
@@ -198,12 +199,15 @@ class Trace(Sequence[Record]):
     """An ordered, read-only sequence of records (all of a lab's, or one command's).
 
     ``initial_topology`` is the network as it stood when the slice begins, so a view
-    of one command can still draw the network the command ran on.
+    of one command can still draw the network the command ran on. ``lang`` is the
+    language of the lab that recorded it (``"en"`` or ``"ko"``): the views and
+    explanations speak it unless they are given another.
     """
 
-    def __init__(self, records: list[Record], initial_topology: TopologyChanged | None = None) -> None:
+    def __init__(self, records: list[Record], initial_topology: TopologyChanged | None = None, *, lang: str = "en") -> None:
         self._records = records
         self.initial_topology = initial_topology
+        self.lang = lang
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
@@ -211,7 +215,7 @@ class Trace(Sequence[Record]):
     def __getitem__(self, index: slice) -> Trace: ...
     def __getitem__(self, index: int | slice) -> Record | Trace:
         if isinstance(index, slice):
-            return Trace(self._records[index], self.initial_topology)
+            return Trace(self._records[index], self.initial_topology, lang=self.lang)
         return self._records[index]
 
     def __len__(self) -> int:

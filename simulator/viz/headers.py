@@ -30,7 +30,7 @@ from simulator.viz import style
 from simulator.viz.draw import Canvas
 from simulator.viz.hops import frame_kind, vxlan_of, wrap_note
 from simulator.viz.topology import _short
-from simulator.viz.words import term
+from simulator.viz.words import language, term
 
 FIELDS = ("src_mac", "dst_mac", "src_ip", "dst_ip", "ttl", "proto", "what")
 """The header fields compared between hops (and highlighted when they change)."""
@@ -117,15 +117,16 @@ def _cell(row: dict[str, Any], key: str) -> str:
     return str(row[key])
 
 
-def headers(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title: str | None = None) -> Figure:
+def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = None, title: str | None = None) -> Figure:
     """Draw :func:`headers_rows` as a table, changed fields highlighted.
 
     Args:
         trace: one command's trace, or any slice of one.
-        lang: ``"en"`` or ``"ko"`` (column titles and notes).
+        lang: ``"en"`` or ``"ko"`` (column titles and notes; default: the lab's language).
         flow: only the hops of this packet (``frame.flow``).
         title: the figure's title (default: the command line).
     """
+    lang = language(trace, lang)
     with style.classroom():
         rows = headers_rows(trace, flow)
         command = next((r.command for r in trace if isinstance(r, CommandRun)), None)

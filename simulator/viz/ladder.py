@@ -37,7 +37,7 @@ from simulator.viz.draw import Canvas
 from simulator.viz.hops import Hops, Journey, follow, incidental, shorten
 from simulator.viz.network import OVERLAY_NS, SWITCH, Namespace, Network, network_at, overlay_short
 from simulator.viz.topology import _short
-from simulator.viz.words import term
+from simulator.viz.words import language, term
 
 MARGIN = 28.0
 AXIS_W = 96.0  # the time axis at the left
@@ -134,7 +134,7 @@ def _dy(gap_s: float) -> float:
     return ROW_MIN + 12.0 * math.log10(1.0 + gap_s / 5e-6)
 
 
-def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None = None, lang: str = "en", title: str | None = None) -> Figure:
+def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None = None, lang: str | None = None, title: str | None = None) -> Figure:
     """Draw a sequence diagram of the frames in ``trace``.
 
     Args:
@@ -142,7 +142,7 @@ def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None
         devices: the lines to draw, in order, as ``"node/dev"`` (``"host/docker0"``,
             ``"lan"`` for the LAN switch) or ``(node, dev)``; default: every device
             the frames crossed, in path order, less those that only heard a flood.
-        lang: ``"en"`` or ``"ko"``.
+        lang: ``"en"`` or ``"ko"`` (default: the lab's language).
         title: the figure's title (default: the command line).
 
     >>> from simulator import Lab, viz
@@ -153,7 +153,7 @@ def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None
     ['LIFELINE:lan', 'LIFELINE:router/eth0', 'LIFELINE:router/eth1', 'LIFELINE:internet/eth0']
     """
     with style.classroom():
-        return _draw(trace, devices, lang, title)
+        return _draw(trace, devices, language(trace, lang), title)
 
 
 def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None) -> Figure:

@@ -33,7 +33,7 @@ from simulator.viz.hops import Hops, Journey, Transition, addresses_in, follow, 
 from simulator.viz.layout import Scene, Shape
 from simulator.viz.network import OVERLAY_NS, SWITCH, Network, network_at
 from simulator.viz.topology import _short, topology_scene
-from simulator.viz.words import term
+from simulator.viz.words import language, term
 
 LANE = 12.0  # points between parallel arrows
 MARK_R = 12.0  # radius of a number marker
@@ -628,12 +628,12 @@ def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
         y += style.line_height() * 1.3
 
 
-def path(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title: str | None = None) -> Figure:
+def path(trace: Sequence[Any], lang: str | None = None, flow: int | None = None, title: str | None = None) -> Figure:
     """Draw one command's packets hop by hop on the network they crossed.
 
     Args:
         trace: one command's trace (``lab.sh(...).trace``); a longer trace works too.
-        lang: ``"en"`` or ``"ko"``.
+        lang: ``"en"`` or ``"ko"`` (default: the lab's language).
         flow: draw only this packet (``frame.flow``) and the ARP exchanged for it.
         title: the figure's title (default: the command line).
 
@@ -646,4 +646,4 @@ def path(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
     True
     """
     with style.classroom():
-        return draw(plan(trace, lang, flow, title)).fig
+        return draw(plan(trace, language(trace, lang), flow, title)).fig

@@ -49,7 +49,7 @@ from simulator.trace.records import (
 from simulator.viz import style
 from simulator.viz.hops import bridge_id, rule_target, shorten
 from simulator.viz.path import Highlight, PathPlan, draw, plan
-from simulator.viz.words import term
+from simulator.viz.words import language, term
 
 # --- Korean particles ------------------------------------------------------------------------
 
@@ -436,8 +436,9 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def strip(trace: Sequence[Any], lang: str = "en") -> list[Figure]:
+def strip(trace: Sequence[Any], lang: str | None = None) -> list[Figure]:
     """The player as static figures: one per step, the step highlighted, its caption below."""
+    lang = language(trace, lang)
     with style.classroom():
         p = plan(trace, lang)
         all_steps = steps(trace, lang, p)
@@ -448,7 +449,7 @@ def strip(trace: Sequence[Any], lang: str = "en") -> list[Figure]:
         return figures
 
 
-def player(trace: Sequence[Any], lang: str = "en", *, widgets: bool | None = None) -> Any:
+def player(trace: Sequence[Any], lang: str | None = None, *, widgets: bool | None = None) -> Any:
     """Step through ``trace`` in Jupyter: Play, a slider, step back and forward.
 
     Args:
@@ -460,6 +461,7 @@ def player(trace: Sequence[Any], lang: str = "en", *, widgets: bool | None = Non
     Returns:
         An ``ipywidgets.VBox`` in a notebook, else a list of matplotlib Figures (the strip).
     """
+    lang = language(trace, lang)
     use_widgets = widgets if widgets is not None else _in_kernel()
     if use_widgets:
         try:

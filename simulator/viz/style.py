@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.util
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -185,6 +186,28 @@ def line_height(size: float = LABEL_PT) -> float:
     return size * 1.3
 
 
+REPR_DPI = 2 * 100
+"""Pixels per inch of the PNG a notebook shows: twice ``savefig.dpi``, drawn at half that size (sharp on a projector)."""
+
+
+class View(Figure):
+    """A figure that shows itself as a picture wherever it lands.
+
+    As a cell's value it displays as a PNG in JupyterLab, classic Notebook, VS Code
+    and an nbconvert HTML export, with no ``%matplotlib`` line and whatever
+    ``MPLBACKEND`` is set; it is never registered with pyplot, so it is not shown
+    twice. It is a plain matplotlib Figure otherwise: ``savefig`` writes PNG, SVG
+    and PDF.
+    """
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=REPR_DPI)
+        width, height = self.get_size_inches()
+        shown = CLASSROOM_RC["savefig.dpi"]
+        return buffer.getvalue(), {"width": round(width * shown), "height": round(height * shown)}
+
+
 def new_figure(width_pt: float, height_pt: float) -> Figure:
     """A figure of exactly ``width_pt`` x ``height_pt`` points with one bare axes in point units.
 
@@ -193,7 +216,7 @@ def new_figure(width_pt: float, height_pt: float) -> Figure:
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = Figure(figsize=(width_pt / 72.0, height_pt / 72.0), facecolor=PAPER)
+    fig = View(figsize=(width_pt / 72.0, height_pt / 72.0), facecolor=PAPER)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0.0, width_pt)

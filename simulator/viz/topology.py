@@ -23,7 +23,7 @@ from simulator.viz import style
 from simulator.viz.draw import draw_scene
 from simulator.viz.layout import Scene, layout
 from simulator.viz.network import DEFAULT_MAX_CONTAINERS, OVERLAY_NS, build_graph, network_at
-from simulator.viz.words import term
+from simulator.viz.words import language, term
 
 
 def _short(command: str, limit: int = 70) -> str:
@@ -53,7 +53,7 @@ def topology_scene(
 
 
 def topology(
-    trace: Sequence[Any], at: float | None = None, title: str | None = None, lang: str = "en",
+    trace: Sequence[Any], at: float | None = None, title: str | None = None, lang: str | None = None,
     *, max_containers: int | None = DEFAULT_MAX_CONTAINERS,
 ) -> Figure:
     """Draw the network as it stood at simulated time ``at`` (default: the latest snapshot).
@@ -62,7 +62,7 @@ def topology(
         trace: a :class:`simulator.trace.Trace` (``lab.trace`` or one command's ``r.trace``).
         at: simulated seconds; the latest ``TopologyChanged`` at or before it is drawn.
         title: the figure's title (default: the time and the command that last changed it).
-        lang: ``"en"`` or ``"ko"``.
+        lang: ``"en"`` or ``"ko"`` (default: the lab's language).
         max_containers: containers drawn one by one per host before the rest are
             collapsed into a "+N more" box (``None``: never collapse).
 
@@ -77,5 +77,5 @@ def topology(
     ['c1', 'host/docker0']
     """
     with style.classroom():
-        scene = topology_scene(trace, at, title=title, lang=lang, max_containers=max_containers)
+        scene = topology_scene(trace, at, title=title, lang=language(trace, lang), max_containers=max_containers)
         return draw_scene(scene).fig

@@ -79,3 +79,18 @@ def term(key: str, lang: str = "en", **values: object) -> str:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     en, ko = TERMS[key]
     return (ko if lang == "ko" else en).format(**values)
+
+
+def language(trace: object, lang: str | None = None) -> str:
+    """The language a view speaks: ``lang`` when given, else the lab's (carried by its trace), else English.
+
+    >>> from simulator.trace.tracer import Trace
+    >>> language(Trace([], lang="ko")), language(Trace([], lang="ko"), "en"), language([])
+    ('ko', 'en', 'en')
+    """
+    if lang is not None:
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+        return lang
+    carried = getattr(trace, "lang", None)
+    return carried if carried in LANGS else "en"
