@@ -1,7 +1,7 @@
-# dockersim: two commands on a fresh machine.
+# dockersim: three commands on a fresh machine.
 #   make demo   set up, run every built-in scenario, write transcripts, captures, figures to out/
 #   make test   set up, then the whole suite (unit, scenarios, real-kernel differential,
-#               pcap decoding, notebooks, import contracts, lint, types)
+#               pcap decoding, notebooks, lessons in a browser, import contracts, lint, types)
 #   make lessons  set up, then open the lesson notebooks (notebooks/ko, notebooks/en) in
 #               JupyterLab on http://localhost:$(PORT)/ (PORT=8888 unless given)
 
@@ -27,7 +27,8 @@ demo: setup
 # JupyterLab on this machine only (localhost), rooted at notebooks/, with a fresh token
 # in the printed URL. A browser opens only where there is a display (a desktop session or
 # macOS); on a server or over ssh, open the URL yourself. No update checks or news feed:
-# a classroom may be offline (the extension manager lists what is installed, without PyPI). A busy PORT is an error, not a silent switch to another port.
+# a classroom may be offline (the extension manager lists what is installed, without
+# PyPI). A busy PORT is an error, not a silent switch to another port.
 lessons: setup
 	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))'); \
 	browser=--no-browser; \
@@ -48,7 +49,7 @@ lint: setup
 
 test: setup lint
 	@bash tests/setup_system.sh
-	DOCKERSIM_REQUIRE_REAL_KERNEL=$${CI:+1} $(BIN)/python -m pytest -q -p no:cacheprovider
+	DOCKERSIM_REQUIRE_REAL_KERNEL=$${CI:+1} DOCKERSIM_REQUIRE_BROWSER=$${CI:+1} $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python -m pip install --quiet ns.py
