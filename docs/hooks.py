@@ -1,42 +1,59 @@
-"""MkDocs hooks: pages show figures and the viz API only when they exist.
+"""MkDocs hooks: pages show the scenarios' figures, in a font that has Hangul.
 
-The figures are not in git: ``docs/gen_gallery.py`` renders them into
-``docs/assets/NAME/`` (one folder per built-in scenario) with ``dockersim run NAME
---figures``. A page marks where they go with an HTML comment, which GitHub's
-Markdown view hides and this hook replaces at build time:
+**Figures.** The figures are not in git. Before the pages are built,
+``on_pre_build`` has ``docs/gen_gallery.py`` draw every figure a page asks for into
+``docs/assets/NAME/`` (one folder per built-in scenario, ``ko/`` inside for the
+Korean pages), as PNG; a folder already drawn from the same sources is kept, so only
+the first build after a change pays for the drawing. A page marks where the figures go
+with an HTML comment, which GitHub's Markdown view hides and this hook replaces:
 
 ``<!-- figures: NAME -->``
     every PNG in ``docs/assets/NAME/`` (the topology first; Korean pages take
-    ``docs/assets/NAME/ko/`` when it exists), each with links to its SVG and PDF;
-    without figures, a note that says how to make them.
+    ``docs/assets/NAME/ko/``), each with links to its SVG and PDF when
+    ``docs/gen_gallery.py`` was run by hand to write them.
 ``<!-- gallery -->``
     one section per built-in scenario with its title and its figures.
 ``<!-- api: simulator.viz -->``
     the mkdocstrings directive for the views when ``simulator.viz`` can be
     imported and has its public functions; otherwise a note.
 
-So ``mkdocs build --strict`` passes with or without figures, and never links to a
-file that is not there.
+A figure that cannot be drawn is a warning, so ``mkdocs build --strict`` fails rather
+than publish a page without its picture.
+
+**Hangul.** The site carries its own Korean font: NanumGothic, the font the figures
+already use, from the ``koreanize_matplotlib`` package (a dependency of the project).
+``on_files`` copies its regular and bold faces into the site as ``fonts/``;
+``docs/stylesheets/hangul.css`` declares them (``@font-face``, for Hangul code points
+only) ahead of the theme's fonts, so Korean pages render on a machine with no Korean
+font installed, and a page without Hangul never downloads them.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import logging
 import posixpath
 import re
+import sys
+import time
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 DOCS = Path(__file__).resolve().parent
 ASSETS = DOCS / "assets"
 MARKER = re.compile(r"<!--\s*(figures|gallery|api)\s*:?\s*([\w.\-]*)\s*-->")
+FONT_FACES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
+FONT_FOLDER = "fonts"  # in the built site, beside en/ and ko/
+
+log = logging.getLogger("mkdocs.hooks.dockersim")
 
 NOTES = {
     "en": {
         "no_figures": (
-            '!!! note "Figure not generated yet"\n'
-            "    Run `.venv/bin/python docs/gen_gallery.py` (or `dockersim run {name} --figures docs/assets/{name}`)\n"
-            "    and build the site again; `make demo` writes the same figures to `out/figures/{name}/`.\n"
+            '!!! warning "The figures of {name} could not be drawn"\n'
+            "    The build log says why. `dockersim run {name} --figures DIR` draws them too.\n"
         ),
         "caption": "`{file}` from `dockersim run {name} --figures DIR`",
         "downloads": "Also as",
@@ -49,9 +66,8 @@ NOTES = {
     },
     "ko": {
         "no_figures": (
-            '!!! note "아직 그림을 만들지 않았습니다"\n'
-            "    `.venv/bin/python docs/gen_gallery.py`(또는 `dockersim run {name} --figures docs/assets/{name}`)를\n"
-            "    실행한 뒤 사이트를 다시 빌드하세요. `make demo`도 같은 그림을 `out/figures/{name}/`에 저장합니다.\n"
+            '!!! warning "{name}의 그림을 그리지 못했습니다"\n'
+            "    이유는 빌드 로그에 있습니다. `dockersim run {name} --figures DIR`로도 그릴 수 있습니다.\n"
         ),
         "caption": "`dockersim run {name} --figures DIR`로 그린 `{file}`",
         "downloads": "다른 형식",
@@ -92,6 +108,7 @@ def figures_markdown(name: str, page: Any) -> str:
     words = NOTES[_lang(page)]
     pngs = figure_files(name, _lang(page))
     if not pngs:
+        log.warning("%s: no figures of %s in %s", page.file.src_uri, name, ASSETS.relative_to(DOCS.parent))
         return words["no_figures"].format(name=name)
     parts = []
     for png in pngs:
@@ -135,6 +152,69 @@ def api_markdown(target: str, page: Any) -> str:
     if target == "simulator.viz" and not viz_available():
         return NOTES[_lang(page)]["no_viz"]
     return f"::: {target}\n"
+
+
+def _gallery_module() -> ModuleType:
+    """``docs/gen_gallery.py`` (the docs folder is not a package)."""
+    spec = importlib.util.spec_from_file_location("dockersim_gen_gallery", DOCS / "gen_gallery.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+def scenarios_shown(docs_dir: Path) -> list[str]:
+    """The built-in scenarios whose figures some page shows (all of them with a gallery)."""
+    from simulator.scenario import script
+
+    known = script.builtin_names()
+    wanted: set[str] = set()
+    for page in docs_dir.rglob("*.md"):
+        for kind, argument in MARKER.findall(page.read_text(encoding="utf-8")):
+            if kind == "gallery":
+                wanted.update(known)
+            elif kind == "figures":
+                wanted.add(argument)
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        log.warning("pages ask for figures of scenarios that are not built in: %s", ", ".join(unknown))
+    return [name for name in known if name in wanted]
+
+
+def on_pre_build(config: Any) -> None:
+    """Draw the figures the pages show, where missing or drawn from older sources."""
+    gallery = _gallery_module()
+    problem = gallery.viz_problem()
+    if problem:
+        log.warning("no figures: %s", problem)
+        return
+    started = time.monotonic()
+    drawn: list[str] = []
+    problems = gallery.ensure(scenarios_shown(Path(config["docs_dir"])), ASSETS, report=drawn.append)
+    for line in drawn:
+        log.debug(line)
+    for message in problems:
+        log.warning("figure: %s", message)
+    if drawn:
+        log.info("Figures drawn for %d scenario(s) and language(s) in %.1f s", len(drawn), time.monotonic() - started)
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Add the Korean web font (NanumGothic, from koreanize_matplotlib) to the site."""
+    from mkdocs.structure.files import File
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or spec.origin is None:
+        log.warning("koreanize_matplotlib is not installed: Korean pages will have no web font")
+        return files
+    fonts = Path(spec.origin).parent / "fonts"
+    for face in FONT_FACES:
+        if not (fonts / face).is_file():
+            log.warning("%s is missing from %s: Korean pages will have no web font", face, fonts)
+            continue
+        files.append(File.generated(config, f"{FONT_FOLDER}/{face}", abs_src_path=str(fonts / face)))
+    return files
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
