@@ -22,7 +22,8 @@ than publish a page without its picture.
 
 **Hangul.** The site carries its own Korean font: NanumGothic, the font the figures
 already use, from the ``koreanize_matplotlib`` package (a dependency of the project).
-``on_files`` copies its regular and bold faces into the site as ``fonts/``;
+``on_pre_build`` makes web fonts of its regular and bold faces in
+``docs/assets/fonts/`` (``web_fonts``: what browsers accept of them);
 ``docs/stylesheets/hangul.css`` declares them (``@font-face``, for Hangul code points
 only) ahead of the theme's fonts, so Korean pages render on a machine with no Korean
 font installed, and a page without Hangul never downloads them.
@@ -44,8 +45,9 @@ from typing import Any
 DOCS = Path(__file__).resolve().parent
 ASSETS = DOCS / "assets"
 MARKER = re.compile(r"<!--\s*(figures|gallery|api)\s*:?\s*([\w.\-]*)\s*-->")
+VIEW_ORDER = ("topology", "path", "ladder", "headers")
 FONT_FACES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
-FONT_FOLDER = "fonts"  # in the built site, beside en/ and ko/
+FONT_ASSETS = ASSETS / "fonts"
 
 log = logging.getLogger("mkdocs.hooks.dockersim")
 
@@ -93,14 +95,15 @@ def _rel(page: Any, target: str) -> str:
 
 
 def figure_files(name: str, lang: str = "en") -> list[Path]:
-    """The PNG figures of scenario ``name``, the topology first: docs/assets/NAME/, or
+    """The PNG figures of scenario ``name``, in the order of the lesson (the network, then
+    the featured command's path, ladder and headers): docs/assets/NAME/, or
     docs/assets/NAME/ko/ for Korean pages when the Korean figures were drawn."""
     folder = ASSETS / name
     if lang != "en" and any((folder / lang).glob("*.png")):
         folder = folder / lang
     if not folder.is_dir():
         return []
-    pngs = sorted(folder.glob("*.png"), key=lambda p: (p.stem != "topology", p.name))
+    pngs = sorted(folder.glob("*.png"), key=lambda p: (VIEW_ORDER.index(p.stem) if p.stem in VIEW_ORDER else len(VIEW_ORDER), p.name))
     return [p for p in pngs if p.stat().st_size > 0]
 
 
@@ -183,7 +186,8 @@ def scenarios_shown(docs_dir: Path) -> list[str]:
 
 
 def on_pre_build(config: Any) -> None:
-    """Draw the figures the pages show, where missing or drawn from older sources."""
+    """Make the web fonts; draw the figures the pages show, where missing or drawn from older sources."""
+    web_fonts()
     gallery = _gallery_module()
     problem = gallery.viz_problem()
     if problem:
@@ -200,21 +204,40 @@ def on_pre_build(config: Any) -> None:
         log.info("Figures drawn for %d scenario(s) and language(s) in %.1f s", len(drawn), time.monotonic() - started)
 
 
-def on_files(files: Any, config: Any) -> Any:
-    """Add the Korean web font (NanumGothic, from koreanize_matplotlib) to the site."""
-    from mkdocs.structure.files import File
+def web_fonts() -> list[Path]:
+    """NanumGothic as web fonts in ``docs/assets/fonts/``, made once and kept.
+
+    The faces come from the ``koreanize_matplotlib`` package, whose TrueType files hold
+    the hinting sources of Microsoft's VTT (the ``TSI0`` to ``TSI5`` tables, one of them
+    empty): browsers' font sanitizer (OTS, in Chromium and Firefox) rejects such a file,
+    and the page falls back to empty boxes. Without those tables, as WOFF, each face is
+    about half its size and every browser takes it.
+    """
+    from fontTools.ttLib import TTFont
 
     spec = importlib.util.find_spec("koreanize_matplotlib")
     if spec is None or spec.origin is None:
         log.warning("koreanize_matplotlib is not installed: Korean pages will have no web font")
-        return files
-    fonts = Path(spec.origin).parent / "fonts"
+        return []
+    source_folder = Path(spec.origin).parent / "fonts"
+    made = []
     for face in FONT_FACES:
-        if not (fonts / face).is_file():
-            log.warning("%s is missing from %s: Korean pages will have no web font", face, fonts)
+        source = source_folder / face
+        target = FONT_ASSETS / f"{Path(face).stem}.woff"
+        if not source.is_file():
+            log.warning("%s is missing from %s: Korean pages will have no web font", face, source_folder)
             continue
-        files.append(File.generated(config, f"{FONT_FOLDER}/{face}", abs_src_path=str(fonts / face)))
-    return files
+        if not target.is_file() or target.stat().st_mtime < source.stat().st_mtime:
+            font = TTFont(source)
+            for tag in [t for t in font.keys() if t.startswith("TSI")]:  # noqa: SIM118 - TTFont is not a dict
+                del font[tag]
+            font.flavor = "woff"
+            FONT_ASSETS.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            font.save(partial)
+            partial.replace(target)
+        made.append(target)
+    return made
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

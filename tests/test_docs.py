@@ -123,9 +123,9 @@ def test_site_carries_its_korean_font_and_asks_nothing_of_the_internet() -> None
     if importlib.util.find_spec("mkdocs") is None:
         pytest.skip("mkdocs is not installed")
     folder = build_site().folder
-    for face in ("NanumGothic.ttf", "NanumGothicBold.ttf"):
-        font = folder / "fonts" / face
-        assert font.is_file() and font.read_bytes()[:4] == b"\x00\x01\x00\x00", f"{face} is not in the site"
+    for face in ("NanumGothic.woff", "NanumGothicBold.woff"):
+        font = folder / "assets" / "fonts" / face
+        assert font.is_file() and font.read_bytes()[:4] == b"wOFF", f"{face} is not in the site"
     css = (folder / "stylesheets" / "hangul.css").read_text(encoding="utf-8")
     assert css.count("@font-face") == 2 and '"NanumGothic"' in css
     page = (folder / "ko" / "index.html").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,10 +47,12 @@ __all__ = [
     "CHROMIUM",
     "FLAGS",
     "STRICT_ENV",
+    "Screenshots",
     "browser_unavailable_reason",
     "chromium",
     "pixels",
     "require_browser",
+    "wait",
 ]
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -147,3 +149,40 @@ def pixels(png: bytes) -> tuple[tuple[int, int], bytes]:
     with Image.open(io.BytesIO(png)) as image:
         rgba = image.convert("RGBA")
         return rgba.size, rgba.tobytes()
+
+
+class Screenshots:
+    """Where screenshots go when ``DOCKERSIM_SCREENSHOTS`` names a folder (else nowhere)."""
+
+    def __init__(self) -> None:
+        folder = os.environ.get("DOCKERSIM_SCREENSHOTS")
+        self.folder = Path(folder) if folder else None
+        if self.folder:
+            self.folder.mkdir(parents=True, exist_ok=True)
+
+    def keep(self, name: str, png: bytes) -> None:
+        if self.folder:
+            (self.folder / f"{name}.png").write_bytes(png)
+
+
+def wait(
+    driver: Any,
+    what: str,
+    condition: Callable[[Any], Any],
+    timeout_s: float = 30.0,
+    describe: Callable[[Any], str] | None = None,
+) -> Any:
+    """``condition(driver)`` once it is truthy; a test failure naming ``what`` after ``timeout_s``.
+
+    The failure says what ``describe(driver)`` says of the page, and the page's
+    screenshot is kept (``failed.png``) when screenshots are.
+    """
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, timeout_s, poll_frequency=0.1).until(condition)
+    except TimeoutException:
+        Screenshots().keep("failed", driver.get_screenshot_as_png())
+        state = f"; the page shows:\n{describe(driver)}" if describe else ""
+        pytest.fail(f"the browser waited {timeout_s:.0f} s for {what}{state}", pytrace=False)

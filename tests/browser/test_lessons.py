@@ -24,7 +24,6 @@ cell, each player step) in DIR to look at.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Callable
@@ -33,7 +32,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.chromium import chromium, pixels, require_browser
+from tests.browser.chromium import Screenshots, chromium, pixels, require_browser
+from tests.browser.chromium import wait as wait_for
 from tests.browser.jupyterlab import JupyterLab, jupyterlab
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,32 +65,6 @@ def view_cells(path: Path) -> dict[int, str]:
     return views
 
 
-class Screenshots:
-    """Where screenshots go when DOCKERSIM_SCREENSHOTS names a folder (else nowhere)."""
-
-    def __init__(self) -> None:
-        folder = os.environ.get("DOCKERSIM_SCREENSHOTS")
-        self.folder = Path(folder) if folder else None
-        if self.folder:
-            self.folder.mkdir(parents=True, exist_ok=True)
-
-    def keep(self, name: str, png: bytes) -> None:
-        if self.folder:
-            (self.folder / f"{name}.png").write_bytes(png)
-
-
-def wait(driver: Any, what: str, condition: Callable[[Any], Any], timeout_s: float = 30.0) -> Any:
-    """``condition(driver)`` once it is truthy; a failure naming ``what`` after ``timeout_s``."""
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    try:
-        return WebDriverWait(driver, timeout_s, poll_frequency=0.1).until(condition)
-    except TimeoutException:
-        Screenshots().keep("failed", driver.get_screenshot_as_png())
-        pytest.fail(f"the browser waited {timeout_s:.0f} s for {what}; the page shows:\n{page_state(driver)}", pytrace=False)
-
-
 def page_state(driver: Any) -> str:
     """The kernel's status and every code cell's prompt (for a failure message)."""
     from selenium.webdriver.common.by import By
@@ -99,6 +73,11 @@ def page_state(driver: Any) -> str:
     prompts = [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt")]
     dialogs = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")]
     return f"kernel {status}, prompts {prompts}, dialogs {dialogs}"
+
+
+def wait(driver: Any, what: str, condition: Callable[[Any], Any], timeout_s: float = 30.0) -> Any:
+    """``condition(driver)`` once truthy; else a failure naming ``what`` and the notebook's state."""
+    return wait_for(driver, what, condition, timeout_s, describe=page_state)
 
 
 def kernel_connected(server: JupyterLab) -> bool:
