@@ -13,7 +13,7 @@ teacher would: open the lesson, *Run > Run All Cells*, wait for the kernel. Then
 
 The player is found by the classes it declares for this (ipywidgets ``add_class``):
 ``dockersim-player`` (its box), ``dockersim-step-forward``, ``dockersim-step-back``
-(buttons), ``dockersim-player-picture`` (the element holding its ``<img>``) and
+(buttons), ``dockersim-player-picture`` (its ``<img>``, or the element holding it) and
 ``dockersim-player-panel`` (the caption and PDU panel).
 
 Budget: the whole test, from starting the server to shutting it down, in at most 90 s.
@@ -45,7 +45,9 @@ VIEW = re.compile(r"^viz\.(\w+)\(")
 NOT_A_PICTURE = ("<Figure size", "Result(exit_code", "Traceback (most recent call last)")
 
 PLAYER = ".dockersim-player"
-PICTURE = ".dockersim-player-picture img"
+# The picture: an <img> inside the element of that class, or that element itself (an
+# ipywidgets.Image is drawn as an <img> that carries the widget's classes).
+PICTURE = "img.dockersim-player-picture, .dockersim-player-picture img"
 FORWARD = ".dockersim-step-forward"
 BACK = ".dockersim-step-back"
 PANEL = ".dockersim-player-panel"
@@ -197,17 +199,16 @@ def test_lesson_runs_in_jupyterlab_and_the_player_steps_back_exactly() -> None:
         outputs = "\n".join(c.text for c in driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-OutputArea"))
         shown = [text for text in NOT_A_PICTURE if text in outputs]
         assert shown == [], f"cells show {shown} where the terminal's text or a picture belongs:\n{outputs}"
-        driver.execute_script("document.querySelector('.jp-WindowedPanel-outer, .jp-Notebook').scrollTo(0, 0)")
-        shots.keep("lesson", driver.get_screenshot_as_png())
-        missing = []
+        if shots.folder:
+            driver.execute_script("document.querySelector('.jp-WindowedPanel-outer, .jp-Notebook').scrollTo(0, 0)")
+            shots.keep("lesson", driver.get_screenshot_as_png())
         for index, view in views.items():
             cell = cells[index]
-            driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", cell)
-            ok = wait(driver, f"cell {index}'s picture", lambda d, cell=cell: loaded_picture(cell), timeout_s=10) if view != "player" else True
-            shots.keep(f"cell-{index:02d}-{view}", cell.screenshot_as_png)
-            if not ok:
-                missing.append(f"cell {index} (viz.{view})")
-        assert missing == [], "view cells without a picture"
+            if view != "player":  # (the player's picture is checked below)
+                wait(driver, f"cell {index}'s picture (viz.{view})", lambda d, cell=cell: loaded_picture(cell), timeout_s=10)
+            if shots.folder:
+                driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", cell)
+                shots.keep(f"cell-{index:02d}-{view}", cell.screenshot_as_png)
 
         # -- the player: three steps forward, one back ---------------------------------------
         players = driver.find_elements(By.CSS_SELECTOR, PLAYER)
