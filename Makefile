@@ -25,22 +25,10 @@ demo: setup
 	$(BIN)/dockersim demo --out out
 
 # JupyterLab on this machine only (localhost), rooted at notebooks/, with a fresh token
-# in the printed URL. A browser opens only where there is a display (a desktop session or
-# macOS); on a server or over ssh, open the URL yourself. No update checks or news feed:
-# a classroom may be offline (the extension manager lists what is installed, without
-# PyPI). A busy PORT is an error, not a silent switch to another port.
+# in the printed URL; a browser opens only where there is a display; a busy PORT is an
+# error. tools/lessons.py says how (and why the lessons bring their own Korean font).
 lessons: setup
-	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))'); \
-	browser=--no-browser; \
-	if [ "$$(uname -s)" = Darwin ] || [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then browser=; fi; \
-	root=; if [ "$$(id -u)" = 0 ]; then root=--allow-root; fi; \
-	echo "Lessons (Korean):  http://localhost:$(PORT)/lab/tree/ko?token=$$token"; \
-	echo "Lessons (English): http://localhost:$(PORT)/lab/tree/en?token=$$token"; \
-	echo "Stop with Ctrl-C."; \
-	JUPYTER_TOKEN=$$token exec $(BIN)/jupyter lab --notebook-dir=notebooks \
-	    --ServerApp.ip=localhost --ServerApp.port=$(PORT) --ServerApp.port_retries=0 $$browser $$root \
-	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-	    --LabApp.extension_manager=readonly
+	$(BIN)/python tools/lessons.py --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check simulator tests benchmarks

@@ -23,7 +23,8 @@ than publish a page without its picture.
 **Hangul.** The site carries its own Korean font: NanumGothic, the font the figures
 already use, from the ``koreanize_matplotlib`` package (a dependency of the project).
 ``on_pre_build`` makes web fonts of its regular and bold faces in
-``docs/assets/fonts/`` (``web_fonts``: what browsers accept of them);
+``docs/assets/fonts/`` (``tools/lessons.py``, which does the same for the lessons in
+JupyterLab, says what browsers need of them);
 ``docs/stylesheets/hangul.css`` declares them (``@font-face``, for Hangul code points
 only) ahead of the theme's fonts, so Korean pages render on a machine with no Korean
 font installed, and a page without Hangul never downloads them.
@@ -46,7 +47,6 @@ DOCS = Path(__file__).resolve().parent
 ASSETS = DOCS / "assets"
 MARKER = re.compile(r"<!--\s*(figures|gallery|api)\s*:?\s*([\w.\-]*)\s*-->")
 VIEW_ORDER = ("topology", "path", "ladder", "headers")
-FONT_FACES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 FONT_ASSETS = ASSETS / "fonts"
 
 log = logging.getLogger("mkdocs.hooks.dockersim")
@@ -157,9 +157,9 @@ def api_markdown(target: str, page: Any) -> str:
     return f"::: {target}\n"
 
 
-def _gallery_module() -> ModuleType:
-    """``docs/gen_gallery.py`` (the docs folder is not a package)."""
-    spec = importlib.util.spec_from_file_location("dockersim_gen_gallery", DOCS / "gen_gallery.py")
+def _load(path: str, name: str) -> ModuleType:
+    """A script of the project as a module (``docs/`` and ``tools/`` are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, DOCS.parent / path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
@@ -188,7 +188,7 @@ def scenarios_shown(docs_dir: Path) -> list[str]:
 def on_pre_build(config: Any) -> None:
     """Make the web fonts; draw the figures the pages show, where missing or drawn from older sources."""
     web_fonts()
-    gallery = _gallery_module()
+    gallery = _load("docs/gen_gallery.py", "dockersim_gen_gallery")
     problem = gallery.viz_problem()
     if problem:
         log.warning("no figures: %s", problem)
@@ -205,39 +205,13 @@ def on_pre_build(config: Any) -> None:
 
 
 def web_fonts() -> list[Path]:
-    """NanumGothic as web fonts in ``docs/assets/fonts/``, made once and kept.
-
-    The faces come from the ``koreanize_matplotlib`` package, whose TrueType files hold
-    the hinting sources of Microsoft's VTT (the ``TSI0`` to ``TSI5`` tables, one of them
-    empty): browsers' font sanitizer (OTS, in Chromium and Firefox) rejects such a file,
-    and the page falls back to empty boxes. Without those tables, as WOFF, each face is
-    about half its size and every browser takes it.
-    """
-    from fontTools.ttLib import TTFont
-
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is None or spec.origin is None:
-        log.warning("koreanize_matplotlib is not installed: Korean pages will have no web font")
+    """NanumGothic as web fonts in ``docs/assets/fonts/`` (``tools/lessons.py`` makes them,
+    for the lessons in JupyterLab as for this site)."""
+    try:
+        return list(_load("tools/lessons.py", "dockersim_lessons").web_fonts(FONT_ASSETS))
+    except (OSError, ImportError) as error:
+        log.warning("no Korean web font: %s", error)
         return []
-    source_folder = Path(spec.origin).parent / "fonts"
-    made = []
-    for face in FONT_FACES:
-        source = source_folder / face
-        target = FONT_ASSETS / f"{Path(face).stem}.woff"
-        if not source.is_file():
-            log.warning("%s is missing from %s: Korean pages will have no web font", face, source_folder)
-            continue
-        if not target.is_file() or target.stat().st_mtime < source.stat().st_mtime:
-            font = TTFont(source)
-            for tag in [t for t in font.keys() if t.startswith("TSI")]:  # noqa: SIM118 - TTFont is not a dict
-                del font[tag]
-            font.flavor = "woff"
-            FONT_ASSETS.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
-            font.save(partial)
-            partial.replace(target)
-        made.append(target)
-    return made
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

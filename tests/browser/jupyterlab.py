@@ -11,12 +11,14 @@ through its API (which ends its kernels); whatever is left of the server or of t
 kernels it started (found by their parent process id, never by name) is terminated,
 then killed; the temporary folders are deleted.
 
-Settings for a test (not for a classroom): notebooks are drawn whole (no windowing),
-so every cell is in the page; no news, update checks or extension listings from PyPI.
+JupyterLab runs with the options ``make lessons`` gives it (``tools/lessons.py``: no
+news, update checks or extension listings from PyPI; the lessons' Korean font), and
+for the test, notebooks are drawn whole (no windowing), so every cell is in the page.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -33,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 __all__ = ["JupyterLab", "jupyterlab"]
 
@@ -144,6 +147,7 @@ def _environment(home: Path, token: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("config", "data", "runtime", "settings", "workspaces"):
         (home / name).mkdir()
+    _lessons().jupyterlab_style(home / "config")  # the lessons' Korean font, as make lessons has it
     for rel, values in SETTINGS.items():
         target = home / "settings" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -162,21 +166,18 @@ def _environment(home: Path, token: str) -> dict[str, str]:
     return env
 
 
+def _lessons() -> ModuleType:
+    """``tools/lessons.py``, which ``make lessons`` runs: the same options for the tests."""
+    spec = importlib.util.spec_from_file_location("dockersim_lessons", ROOT / "tools" / "lessons.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _command(root: Path, port: int) -> list[str]:
-    command = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    return command
+    lessons = _lessons()
+    return [sys.executable, "-m", "jupyterlab", *lessons.jupyterlab_options(root, "127.0.0.1", port, open_browser=False)]
 
 
 def _shut_down(server: JupyterLab) -> None:

@@ -4,6 +4,8 @@ The test starts a JupyterLab of its own (``tests/browser/jupyterlab.py``) on the
 lesson notebooks and drives headless Chromium (``tests/browser/chromium.py``) as a
 teacher would: open the lesson, *Run > Run All Cells*, wait for the kernel. Then:
 
+* the Korean text is drawn with the lessons' own Korean font (``tools/lessons.py``),
+  which has loaded;
 * every view cell (a cell whose value is ``viz.topology(...)``, ``viz.path(...)``, ...)
   shows a picture that the browser has loaded, and no cell shows ``<Figure ...>``,
   ``Result(...)`` or a traceback instead;
@@ -192,6 +194,13 @@ def test_lesson_runs_in_jupyterlab_and_the_player_steps_back_exactly() -> None:
         hide_file_browser(driver)
         run_all_cells(driver)
         wait(driver, "every cell to run", every_cell_ran, timeout_s=RUN_TIMEOUT_S)
+
+        # -- Hangul: the lessons bring their font (tools/lessons.py); the machine may have none --
+        faces = driver.execute_async_script(
+            "const done = arguments[0]; document.fonts.ready.then(() => done("
+            "[...document.fonts].filter(f => f.family.replace(/[\"']/g, '') === 'NanumGothic').map(f => f.status)))"
+        )
+        assert "loaded" in faces, f"the lesson's Korean font did not load: {faces}"
 
         # -- what every cell shows -------------------------------------------------------
         cells = driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")
