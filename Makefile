@@ -31,7 +31,7 @@ lessons: setup
 	$(BIN)/python tools/lessons.py --port $(PORT)
 
 lint: setup
-	$(BIN)/ruff check simulator tests benchmarks
+	$(BIN)/ruff check simulator tests benchmarks tools docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
