@@ -131,6 +131,7 @@ def jupyterlab_options(root: Path, host: str, port: int, *, open_browser: bool) 
         f"--ServerApp.ip={host}",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
+        "--ServerApp.answer_yes=True",  # one Ctrl-C stops it, with no question asked
         f"--ServerApp.open_browser={open_browser}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
