@@ -16,7 +16,7 @@ topology, and for the scenario's most telling command its path, ladder and heade
 
 Drawing is the slow part (about a second a figure), so a folder holds a ``.stamp``
 naming what it was drawn from: a hash of the simulator's source and scenario files,
-matplotlib's version, the scenario and the language. A folder whose stamp matches is
+this script, matplotlib's version, the scenario and the language. A folder whose stamp matches is
 left as it is; the build draws only what changed, in parallel worker processes (one
 per CPU, ``DOCKERSIM_DOCS_JOBS`` to change that). The figures are generated files:
 ``docs/assets/.gitignore`` keeps them out of git.
@@ -63,10 +63,11 @@ class Job:
 
 
 def source_hash() -> str:
-    """What every figure depends on: the simulator's code and scenarios, and matplotlib."""
+    """What every figure depends on: the simulator's code and scenarios, this script, and matplotlib."""
     import matplotlib
 
     digest = hashlib.sha256(f"matplotlib {matplotlib.__version__}\n".encode())
+    digest.update(Path(__file__).read_bytes())  # which views, drawn how
     for path in sorted(SOURCES.rglob("*")):
         if path.suffix in (".py", ".txt", ".ttf") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
