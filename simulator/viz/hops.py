@@ -29,7 +29,6 @@ stacked on (the frame gains its 802.1Q tag on the way down, loses it on the way 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
@@ -42,7 +41,8 @@ from simulator.packets.icmp import IcmpMessage, IcmpType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.packets.tcp import TcpSegment
 from simulator.packets.udp import UdpDatagram
-from simulator.packets.vxlan import VxlanPacket
+from simulator.trace.frames import shorten as shorten  # re-exported: the views name frames alike
+from simulator.trace.frames import vxlan_of as vxlan_of
 from simulator.trace.records import (
     ArpProxied,
     BridgeForwarded,
@@ -140,17 +140,6 @@ class Hops:
 
 # --- what a frame is, in a few words ----------------------------------------------------
 
-_NOISE = (re.compile(r", length \d+"), re.compile(r", id \d+"))
-
-
-def vxlan_of(frame: EthernetFrame) -> VxlanPacket | None:
-    """The VXLAN packet a frame carries (UDP to port 4789 between two VTEPs), or None."""
-    ip = frame.payload
-    if isinstance(ip, IPv4Packet) and isinstance(ip.payload, UdpDatagram) and isinstance(ip.payload.payload, VxlanPacket):
-        return ip.payload.payload
-    return None
-
-
 def wrap_note(frame: EthernetFrame) -> str | None:
     """``VXLAN wrap VNI 4097 (+50 bytes)`` for an encapsulated frame, ``VLAN 10 tag (+4 bytes)`` for a tagged one."""
     vx = vxlan_of(frame)
@@ -159,24 +148,6 @@ def wrap_note(frame: EthernetFrame) -> str | None:
     if frame.vlan is not None:
         return f"VLAN {frame.vlan} tag (+{frame.length - dataclasses.replace(frame, vlan=None).length} bytes)"
     return None
-
-
-def shorten(frame: EthernetFrame) -> str:
-    """tcpdump's line without the MACs, the ICMP id and the lengths.
-
-    ``IP 172.17.0.2 > 8.8.8.8: ICMP echo request, seq 1, ttl 64``; a VXLAN frame
-    says its VNI and then the frame inside, shortened alike
-    (``IP 192.168.1.10 > 192.168.1.11: VXLAN vni 4097: IP 10.0.1.2 > 10.0.1.4: ICMP echo request, seq 1, ttl 64``);
-    a tagged frame starts with its tag, as ``tcpdump -e`` prints it (``vlan 10, IP ...``).
-    """
-    vx = vxlan_of(frame)
-    if vx is not None:
-        assert isinstance(frame.payload, IPv4Packet)
-        return f"IP {frame.payload.src} > {frame.payload.dst}: VXLAN vni {vx.vni}: {shorten(vx.inner)}"
-    text = frame.payload.summary()
-    for pattern in _NOISE:
-        text = pattern.sub("", text)
-    return f"vlan {frame.vlan}, {text}" if frame.vlan is not None else text
 
 
 def frame_kind(frame: EthernetFrame) -> str:
@@ -551,9 +522,3 @@ def nat_label(n: NatTranslated) -> str:
     if dst_a != dst_b:
         return f"DNAT {dst_a}→{dst_b}"
     return n.after
-
-
-def rule_target(rule: str) -> str:
-    """The ``-j TARGET`` of an iptables rule as ``iptables -S`` prints it (``MASQUERADE``)."""
-    m = re.search(r"-j (\S+)", rule)
-    return m.group(1) if m else rule

@@ -6,8 +6,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from simulator.trace import BridgeForwarded, FrameDropped, NatTranslated
+from simulator.trace.explain import josa
 from simulator.viz import explain, missing_glyphs, player
-from simulator.viz.player import josa, steps
+from simulator.viz.player import steps
 
 
 @pytest.fixture(scope="module")
