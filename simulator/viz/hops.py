@@ -29,6 +29,7 @@ stacked on (the frame gains its 802.1Q tag on the way down, loses it on the way 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
@@ -522,3 +523,51 @@ def nat_label(n: NatTranslated) -> str:
     if dst_a != dst_b:
         return f"DNAT {dst_a}→{dst_b}"
     return n.after
+
+
+# --- numbering: the frame numbers every view shows --------------------------------------------
+
+FLAGS = re.compile(r"Flags \[([^\]]*)\]")
+
+
+def signature(j: Journey) -> tuple[Any, ...]:
+    """Frames that fold into one number: same devices, same direction, same packet but for
+    the ICMP sequence or the TCP flags (a whole TCP conversation reads as two arrows)."""
+    route = tuple((s.src, s.dst) for s in j.segments)
+    text = FLAGS.sub("Flags", re.sub(r"seq \d+", "seq", shorten(j.frame)))
+    return (j.start, route, j.kind, text, tuple(d.reason for d in j.drops))
+
+
+def select(hops: Hops, flow: int | None, trace: Sequence[Any] = ()) -> tuple[list[Journey], list[Transition], list[FrameDropped]]:
+    """The journeys of ``flow`` and the ARP exchanges that happened while it was in flight.
+
+    The packet is in flight from the first record naming it (its route lookup, which
+    is what sends the ARP request) to its last frame.
+    """
+    if flow is None:
+        return hops.journeys, hops.transitions, hops.drops
+    mine = [j for j in hops.journeys if j.flow == flow]
+    if not mine:
+        flows = sorted({j.flow for j in hops.journeys})
+        raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
+    named = [r.time for r in trace if getattr(r, "flow", None) == flow]
+    t0, t1 = min([j.t0 for j in mine] + named), max(j.t1 for j in mine)
+    arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
+    chosen = [j for j in hops.journeys if j in mine or j in arp]
+    drops = [d for d in hops.drops if d.packet is not None and d.packet.flow == flow]
+    return chosen, [t for t in hops.transitions if t.flow == flow], drops
+
+
+def number_frames(journeys: Sequence[Journey]) -> list[list[Journey]]:
+    """The journeys folded into numbered frames: entry ``n - 1`` holds the journeys of frame ``n``.
+
+    Frames are numbered in the order they were first sent; a repeat (the second
+    echo request of ``ping -c 2``, crossing the same devices) shares the number of
+    the first (:func:`signature`). ``path`` draws these numbers in circles, ``ladder``
+    beside its arrows, ``headers`` in its ``#`` column and the player steps through
+    them, so a number means the same frame in every view.
+    """
+    numbered: dict[tuple[Any, ...], list[Journey]] = {}
+    for j in journeys:
+        numbered.setdefault(signature(j), []).append(j)
+    return list(numbered.values())

@@ -29,7 +29,17 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from simulator.trace.records import FrameDropped, FrameReceived, FrameSent
 from simulator.viz import style
 from simulator.viz.draw import Z_ARROW, Z_BAR, Z_MARK, Z_NOTE, Canvas, draw_scene
-from simulator.viz.hops import Hops, Journey, Transition, addresses_in, follow, incidental, shorten
+from simulator.viz.hops import (
+    FLAGS,
+    Hops,
+    Journey,
+    addresses_in,
+    follow,
+    incidental,
+    number_frames,
+    select,
+    shorten,
+)
 from simulator.viz.layout import Scene, Shape
 from simulator.viz.network import OVERLAY_NS, SWITCH, Network, network_at
 from simulator.viz.topology import _short, topology_scene
@@ -101,37 +111,6 @@ class PathPlan:
     key: tuple[tuple[str, str, bool], ...] = ()  # the arrow styles explained under the legend (default: KEY)
 
 
-_FLAGS = re.compile(r"Flags \[([^\]]*)\]")
-
-
-def _signature(j: Journey) -> tuple[Any, ...]:
-    """Frames that fold into one number: same devices, same direction, same packet but for
-    the ICMP sequence or the TCP flags (a whole TCP conversation reads as two arrows)."""
-    route = tuple((s.src, s.dst) for s in j.segments)
-    text = _FLAGS.sub("Flags", re.sub(r"seq \d+", "seq", shorten(j.frame)))
-    return (j.start, route, j.kind, text, tuple(d.reason for d in j.drops))
-
-
-def select(hops: Hops, flow: int | None, trace: Sequence[Any] = ()) -> tuple[list[Journey], list[Transition], list[FrameDropped]]:
-    """The journeys of ``flow`` and the ARP exchanges that happened while it was in flight.
-
-    The packet is in flight from the first record naming it (its route lookup, which
-    is what sends the ARP request) to its last frame.
-    """
-    if flow is None:
-        return hops.journeys, hops.transitions, hops.drops
-    mine = [j for j in hops.journeys if j.flow == flow]
-    if not mine:
-        flows = sorted({j.flow for j in hops.journeys})
-        raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
-    named = [r.time for r in trace if getattr(r, "flow", None) == flow]
-    t0, t1 = min([j.t0 for j in mine] + named), max(j.t1 for j in mine)
-    arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
-    chosen = [j for j in hops.journeys if j in mine or j in arp]
-    drops = [d for d in hops.drops if d.packet is not None and d.packet.flow == flow]
-    return chosen, [t for t in hops.transitions if t.flow == flow], drops
-
-
 def drawn_moves(j: Journey) -> list[tuple[str, str]]:
     """The journey's segments as arrows: through the LAN switch, port to port in one stroke.
 
@@ -153,14 +132,8 @@ def drawn_moves(j: Journey) -> list[tuple[str, str]]:
 
 
 def group_journeys(journeys: Sequence[Journey]) -> list[Group]:
-    groups: dict[tuple[Any, ...], Group] = {}
-    for j in journeys:
-        key = _signature(j)
-        if key in groups:
-            groups[key].journeys.append(j)
-        else:
-            groups[key] = Group(len(groups) + 1, j.kind, [j], shorten(j.frame))
-    return list(groups.values())
+    """One :class:`Group` per numbered frame (:func:`~simulator.viz.hops.number_frames`)."""
+    return [Group(n, js[0].kind, js, shorten(js[0].frame)) for n, js in enumerate(number_frames(journeys), start=1)]
 
 
 def _seqs(group: Group) -> str:
@@ -173,9 +146,9 @@ def legend_text(group: Group, lang: str) -> str:
     if len(group.journeys) > 1:
         seqs = _seqs(group)
         text = re.sub(r"seq \d+", f"seq {seqs}", text) if seqs else text
-        flags = list(dict.fromkeys(m.group(1) for j in group.journeys for m in [_FLAGS.search(shorten(j.frame))] if m))
+        flags = list(dict.fromkeys(m.group(1) for j in group.journeys for m in [FLAGS.search(shorten(j.frame))] if m))
         if len(flags) > 1:
-            text = _FLAGS.sub("Flags " + ", ".join(f"[{f}]" for f in flags), text, count=1)
+            text = FLAGS.sub("Flags " + ", ".join(f"[{f}]" for f in flags), text, count=1)
         text += "  " + term("times", lang, n=len(group.journeys))
     return text
 
