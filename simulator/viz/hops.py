@@ -84,6 +84,7 @@ class Journey:
     segments: list[Segment] = field(default_factory=list)
     drops: list[FrameDropped] = field(default_factory=list)
     local: list[str] = field(default_factory=list)  # bridges that passed it up to their own stack
+    sent: list[int] = field(default_factory=list)  # positions of its FrameSent records in the trace
 
     @property
     def flow(self) -> int:
@@ -331,9 +332,11 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
                         _o, vtep, vni, inner = wrap
                         extra.append(Transition(r.node, inner.flow, vtep, here, r.time, [wrap_note(r.frame) or f"VXLAN wrap VNI {vni}"], []))
                     if here in bridges:  # the bridge's own stack sends through one of its ports
+                        journey.sent.append(index)
                         for port in ports.get(here, []):
                             leaving[(port, key)] = (here, journey)
                         continue
+            journey.sent.append(index)
             in_flight.append((key, here, peer.get(here), r.time, journey))
         elif isinstance(r, FrameReceived):
             here = dev_id(r.node, r.dev)
@@ -571,3 +574,17 @@ def number_frames(journeys: Sequence[Journey]) -> list[list[Journey]]:
     for j in journeys:
         numbered.setdefault(signature(j), []).append(j)
     return list(numbered.values())
+
+
+def frame_numbers(hops: Hops, flow: int | None = None, trace: Sequence[Any] = ()) -> dict[int, int]:
+    """The number of the frame each ``FrameSent`` of the trace sent, by the record's position in it.
+
+    The numbers are :func:`number_frames` of the journeys :func:`select` picks for
+    ``flow`` (all of them by default): the ones ``path`` draws for the same trace.
+    A ``flow`` with no frame gives no numbers.
+    """
+    try:
+        journeys, _t, _d = select(hops, flow, trace)
+    except ValueError:
+        return {}
+    return {index: n for n, group in enumerate(number_frames(journeys), start=1) for j in group for index in j.sent}

@@ -5,7 +5,8 @@ sender's ``eth0`` on the left, then its veth, the bridge, the host's ``eth0``, t
 LAN switch, the router, the internet), grouped under a header per namespace.
 Time goes down. Each move of a frame between two devices is an arrow from the
 sender's line at the time it left to the receiver's line at the time it arrived;
-each frame is labelled once, above its first arrow, with tcpdump's line (without
+each frame is labelled once, above its first arrow, with its number (the one
+``path`` circles and the player steps through) and tcpdump's line (without
 MACs, ids and lengths). Where a stack routed the packet on, a dashed purple arrow
 crosses the namespace.
 
@@ -34,8 +35,9 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from simulator.trace.records import FrameReceived, FrameSent
 from simulator.viz import style
 from simulator.viz.draw import Canvas
-from simulator.viz.hops import Hops, Journey, follow, incidental, shorten
+from simulator.viz.hops import Hops, Journey, follow, incidental, number_frames, shorten
 from simulator.viz.network import OVERLAY_NS, SWITCH, Namespace, Network, network_at, overlay_short
+from simulator.viz.path import mark
 from simulator.viz.topology import _short
 from simulator.viz.words import language, term
 
@@ -45,6 +47,8 @@ COL_MIN = 104.0
 ROW_MIN = 12.0
 BREAK_S = 0.05  # gaps longer than this are cut
 LABEL_H = style.line_height() + 6
+NUMBER_R = 10.0  # the frame's number, in a circle as path draws it
+NUMBER_W = 2 * NUMBER_R + 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,8 +228,9 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
         previous = t
     bottom = y + 40
 
-    # labels: one per frame, above its first arrow
-    labels: list[tuple[float, float, str, str, str]] = []  # x, y, text, kind, ha
+    # labels: one per frame, above its first arrow, after the frame's number (the one path circles)
+    number_of = {id(j): n for n, group in enumerate(number_frames(hops.journeys), start=1) for j in group}
+    labels: list[tuple[float, float, str, str, str, int]] = []  # x, y, text, kind, ha, number
     per_time: dict[float, int] = {}
     for j_index in sorted(starts, key=lambda k: (starts[k], k)):
         first_move = min((m for m in moves if m.journey == j_index), key=lambda m: (m.t0, m.t1))
@@ -236,7 +241,7 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
         ly = y_of[t0] - 6 - (LABEL_H * (sum(1 for s in starts.values() if s == t0) - 1 - k))
         rightwards = col_x[first_move.dst] >= col_x[first_move.src]
         text = shorten(j.frame)
-        w = style.text_width(text) + 8
+        w = style.text_width(text) + 8 + NUMBER_W
         span = [col_x[m.src] for m in moves if m.journey == j_index] + [col_x[m.dst] for m in moves if m.journey == j_index]
         start_x = col_x[first_move.src]
         candidates = [(start_x + 8, "left") if rightwards else (start_x - 8, "right"),
@@ -259,11 +264,11 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
             return hits
 
         lx, ha = min(candidates, key=lambda c: crossings(*c))
-        labels.append((lx, ly, text, j.kind, ha))
+        labels.append((lx, ly, text, j.kind, ha, number_of[id(j)]))
 
     width = plot_right + MARGIN
-    for lx, _ly, text, _k, ha in labels:
-        w = style.text_width(text)
+    for lx, _ly, text, _k, ha, _n in labels:
+        w = style.text_width(text) + NUMBER_W
         width = max(width, lx + w + MARGIN if ha == "left" else width)
     title_w = style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN
     width = max(width, title_w)
@@ -320,10 +325,14 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
         )
         arrow.set_gid(f"MOVE:{m.journey}:{m.src}>{m.dst}")
         ax.add_patch(arrow)
-    for lx, ly, text, kind, ha in labels:
+    for lx, ly, text, kind, ha, number in labels:
         colour = style.KIND_COLOUR.get(kind, style.INK)
-        ax.text(lx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2, "alpha": 0.92})
+        tx = lx + NUMBER_W if ha == "left" else lx  # the number sits left of the words
+        label = ax.text(tx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2, "alpha": 0.92})
+        label.set_gid(f"LABEL:{number}")
+        left = tx if ha == "left" else tx - style.text_width(text)
+        mark(canvas, left - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
     if not moves:
         ax.text(width / 2, canvas.y(head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(), color=style.MUTED)
     return canvas.fig

@@ -544,7 +544,7 @@ def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str]
         ax.add_patch(arrow)
 
     for x, y, number, kind in p.markers:
-        _marker(canvas, x, y, number, kind)
+        mark(canvas, x, y, number, kind)
 
     for where in p.crosses:
         s = scene.shapes[where]
@@ -566,13 +566,14 @@ def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str]
     return canvas
 
 
-def _marker(canvas: Canvas, x: float, y: float, number: int, kind: str) -> None:
+def mark(canvas: Canvas, x: float, y: float, number: int, kind: str, radius: float = MARK_R) -> None:
+    """A frame's number in a circle of its kind's colour, centred on (x, y) in layout points."""
     colour = style.KIND_COLOUR.get(kind, style.KIND_COLOUR["other"])
-    circle = Circle((x, canvas.y(y)), MARK_R, facecolor=colour, edgecolor="white", linewidth=2, zorder=Z_MARK)
+    circle = Circle((x, canvas.y(y)), radius, facecolor=colour, edgecolor="white", linewidth=2, zorder=Z_MARK)
     circle.set_gid(f"MARK:{number}")
     canvas.ax.add_patch(circle)
     canvas.ax.text(x, canvas.y(y), str(number), ha="center", va="center_baseline", color="white" if kind != "arp" else style.INK,
-                   fontproperties=style.font(style.LABEL_PT, bold=True), zorder=Z_MARK + 0.1)
+                   fontproperties=style.font(style.LABEL_PT, bold=True), zorder=Z_MARK + 0.1).set_gid(f"NUMBER:{number}")
 
 
 def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
@@ -583,7 +584,7 @@ def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
     y += style.line_height(style.NAME_PT) + 12
     for number, kind, text in p.legend:
         if number:
-            _marker(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
+            mark(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
         else:
             ax.text(x0 + MARK_R, canvas.y(y + MARK_R - 2), "✗", ha="center", va="center", color=style.OKABE_ITO["vermillion"],
                     fontproperties=style.font(22, bold=True))
