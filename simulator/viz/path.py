@@ -33,6 +33,7 @@ from simulator.viz.hops import (
     FLAGS,
     Hops,
     Journey,
+    Transition,
     addresses_in,
     follow,
     incidental,
@@ -76,6 +77,7 @@ class Arrow:
     start: tuple[float, float]
     end: tuple[float, float]
     dashed: bool = False
+    step: int = 0  # the frame number from which on it is drawn (its group's, or the frame a routing produced)
 
 
 @dataclass(slots=True)
@@ -89,6 +91,7 @@ class Note:
     ha: str = "left"
     va: str = "center"
     where: str = ""
+    step: int = 0  # the frame number from which on it is drawn
 
 
 @dataclass(slots=True)
@@ -103,6 +106,8 @@ class PathPlan:
     crosses: list[str]
     emphasis: set[str]
     legend: list[tuple[int, str, str]] = field(default_factory=list)  # number, kind, text
+    cross_steps: dict[str, int] = field(default_factory=dict)  # a drop's device -> the step it is drawn from
+    legend_steps: list[int] = field(default_factory=list)  # the step each legend line is drawn from
     markers: list[tuple[float, float, int, str]] = field(default_factory=list)  # x, y, number, kind
     legend_x: float = 0.0
     width: float = 0.0
@@ -286,28 +291,47 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         t_used[key] = lane + 1
         p, q = _offset(*ends, LANE * (lane + 0.8))
         kind = next((j.kind for j in journeys if j.flow == t.flow and j.t0 >= t.t), "request")
-        arrows.append(Arrow(0, kind, t.src, t.dst, p, q, dashed=True))
+        step = routed_into(groups, t)
+        arrows.append(Arrow(0, kind, t.src, t.dst, p, q, dashed=True, step=step))
         if t.changes:
             text = "\n".join(c.replace("(reply)", term("nat-reply", lang)) for c in t.changes)
-            notes.append(_note_beside(p, q, text, style.OKABE_ITO["purple"], t.node))
+            note = _note_beside(p, q, text, style.OKABE_ITO["purple"], t.node)
+            note.step = step
+            notes.append(note)
 
     crosses: list[str] = []  # devices where something was dropped: ringed in red
-    for d in [*(d for g in groups for d in g.first.drops), *lone]:
+    cross_steps: dict[str, int] = {}
+    drops = [(d, g.number) for g in groups for d in g.first.drops] + [(d, _step_at(groups, d.time)) for d in lone]
+    for d, step in drops:
         where = f"{d.node}/{d.dev}"
         if where in scene.shapes:
             s = scene.shapes[where]
             crosses.append(where)
-            notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
+            cross_steps[where] = min(step, cross_steps.get(where, step))
+            notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where, step=step))
 
     for a in arrows:
         emphasis.update((a.src, a.dst))
     _clear_edge_labels(scene, arrows)
     wrapped = any(c.startswith("VXLAN") for t in transitions for c in t.changes)
     styles = tuple((("key-routed-wrap", kind, dashed) if k == "key-routed" else (k, kind, dashed)) for k, kind, dashed in KEY) if wrapped else KEY
-    result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang, key=styles)
+    result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang, key=styles, cross_steps=cross_steps)
     _place(result)
     _legend(result, lone)
     return result
+
+
+def _step_at(groups: Sequence[Group], t: float) -> int:
+    """The step showing what happened at time ``t``: the last frame sent by then (at least the first)."""
+    return max([1, *(g.number for g in groups if g.first.t0 <= t)]) if groups else 0
+
+
+def routed_into(groups: Sequence[Group], t: Transition) -> int:
+    """The number of the frame a routing (or a VXLAN wrap) sent on: its dashed arrow belongs to that step."""
+    for g in groups:
+        if any(j.start == t.dst and abs(j.t0 - t.t) < 1e-9 for j in g.journeys):
+            return g.number
+    return next((g.number for g in groups if g.first.t0 >= t.t), groups[-1].number if groups else 0)
 
 
 def _clear_edge_labels(scene: Scene, arrows: Sequence[Arrow]) -> None:
@@ -468,13 +492,16 @@ def _note_beside(p: tuple[float, float], q: tuple[float, float], text: str, colo
 def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
     lang = p.lang
     lines: list[tuple[int, str, str]] = []
+    p.legend_steps = []
     for g in p.groups:
         text = legend_text(g, lang)
         for d in g.first.drops:
             text += "\n" + term("dropped", lang, where=f"{d.node}/{d.dev}", reason=d.reason.value)
         lines.append((g.number, g.kind, text))
+        p.legend_steps.append(g.number)
     for d in lone:
         lines.append((0, "drop", term("dropped", lang, where=f"{d.node}/{d.dev}", reason=d.reason.value) + (f"\n{d.detail}" if d.detail else "")))
+        p.legend_steps.append(_step_at(p.groups, d.time))
     if not lines:
         lines.append((0, "other", term("no-frames", lang)))
     p.legend = lines
@@ -500,41 +527,64 @@ KEY = (("key-arp", "arp", False), ("key-request", "request", False), ("key-reply
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
-    """What the player points at: one arrow (``group``'s ``segment``) and the device acting."""
+    """What the player points at: the frame numbered ``step`` (its arrows thick, its number ringed) and the device it left."""
 
-    group: int | None = None
-    segment: tuple[str, str] | None = None
+    step: int | None = None
     device: str | None = None
 
 
-def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str] | None = None) -> Canvas:
+def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str] | None = None, upto: int | None = None,
+         only: int | None = None) -> Canvas:
     """Draw a plan; ``highlight`` marks the player's current step, ``caption`` goes below.
 
-    ``caption`` is (heading, tcpdump line, sentence); the sentence is wrapped.
+    ``caption`` is (heading, tcpdump line, sentence, ...); the sentences are wrapped.
+    ``upto``: draw only what happened up to that frame number (the player's step
+    ``upto``): later arrows, numbers, notes, drops and legend lines are left out,
+    on a canvas of the same size, so every step of a player lines up.
+    ``only``: draw nothing but what frame number ``only`` adds (its arrows, number,
+    notes, drops and legend line) on a transparent canvas of the same size: the
+    player lays these over the picture of step 0 (``upto=0``) instead of drawing
+    every step whole. There the device ``highlight`` names is ringed, not filled.
     """
     scene = p.scene
     caption_lines: list[tuple[str, Any]] = []
     if caption:
-        heading, summary, sentence = caption
+        heading, summary, *sentences = caption
         caption_lines.append((heading, style.font(style.NAME_PT, bold=True)))
         caption_lines.extend((line, style.font(mono=True)) for line in textwrap.wrap(summary, 100))
-        caption_lines.extend((line, style.font(style.NAME_PT)) for line in textwrap.wrap(sentence, 95))
+        for sentence in sentences:
+            caption_lines.extend((line, style.font(style.NAME_PT)) for line in textwrap.wrap(sentence, 95))
     extra_h = sum(style.line_height(f.get_size()) for _t, f in caption_lines) + (40 if caption_lines else 0)
     wide = Scene(p.width, p.height + extra_h, scene.shapes, scene.extra_shapes, scene.labels, scene.edges, scene.owner)
-    canvas = draw_scene(wide, emphasis=p.emphasis)
+    if only is None:
+        canvas = draw_scene(wide, emphasis=p.emphasis)
+    else:
+        canvas = Canvas(wide.width, wide.height)
+        canvas.fig.patch.set_visible(False)
     ax = canvas.ax
     hl = highlight or Highlight()
 
     if hl.device and hl.device in scene.shapes:
         s = scene.shapes[hl.device]
-        glow = FancyBboxPatch((s.x - 6, canvas.y(s.y + s.h + 6)), s.w + 12, s.h + 12, boxstyle="round,pad=0,rounding_size=10",
-                              facecolor=style.OKABE_ITO["yellow"], edgecolor=style.INK, linewidth=2.5, alpha=0.9, zorder=Z_BAR - 0.5)
+        if only is None:
+            glow = FancyBboxPatch((s.x - 6, canvas.y(s.y + s.h + 6)), s.w + 12, s.h + 12, boxstyle="round,pad=0,rounding_size=10",
+                                  facecolor=style.OKABE_ITO["yellow"], edgecolor=style.INK, linewidth=2.5, alpha=0.9, zorder=Z_BAR - 0.5)
+        else:  # laid over a drawn device: a ring, so its name stays readable
+            glow = FancyBboxPatch((s.x - 7, canvas.y(s.y + s.h + 7)), s.w + 14, s.h + 14, boxstyle="round,pad=0,rounding_size=10",
+                                  fill=False, edgecolor=style.OKABE_ITO["yellow"], linewidth=6, zorder=Z_BAR - 0.5)
         glow.set_gid(f"CURRENT:{hl.device}")
         ax.add_patch(glow)
 
+    def shown(step: int) -> bool:
+        if only is not None:
+            return step == only
+        return upto is None or step <= upto
+
     for a in p.arrows:
+        if not shown(a.step or a.group):
+            continue
         colour = style.KIND_COLOUR.get(a.kind, style.KIND_COLOUR["other"])
-        hot = hl.segment is not None and (a.src, a.dst) == hl.segment and (hl.group is None or a.group == hl.group)
+        hot = hl.step is not None and (a.step or a.group) == hl.step
         arrow = FancyArrowPatch(
             canvas.pt(a.start), canvas.pt(a.end), arrowstyle="-|>", mutation_scale=18 if not hot else 28,
             linewidth=style.ARROW_PT if not hot else style.ARROW_PT * 2.2, color=colour, zorder=Z_ARROW + (0.5 if hot else 0),
@@ -544,15 +594,25 @@ def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str]
         ax.add_patch(arrow)
 
     for x, y, number, kind in p.markers:
+        if not shown(number):
+            continue
+        if number == hl.step:  # the current frame's number, ringed
+            halo = Circle((x, canvas.y(y)), MARK_R + 6, facecolor="none", edgecolor=style.INK, linewidth=3, zorder=Z_MARK)
+            halo.set_gid(f"CURRENT-MARK:{number}")
+            ax.add_patch(halo)
         mark(canvas, x, y, number, kind)
 
     for where in p.crosses:
+        if not shown(p.cross_steps.get(where, 0)):
+            continue
         s = scene.shapes[where]
         ring = FancyBboxPatch((s.x - 5, canvas.y(s.y + s.h + 5)), s.w + 10, s.h + 10, boxstyle="round,pad=0,rounding_size=10",
                               fill=False, linewidth=4, edgecolor=style.OKABE_ITO["vermillion"], zorder=Z_MARK)
         ring.set_gid(f"DROP:{where}")
         ax.add_patch(ring)
     for n in p.notes:
+        if not shown(n.step):
+            continue
         t = ax.text(n.x + {"left": 6, "center": 0, "right": -6}[n.ha], canvas.y(n.y + {"top": 4, "center": 0, "bottom": -4}[n.va]), n.text,
                     ha=n.ha, va=n.va, color=n.colour, fontproperties=style.font(bold=True), zorder=Z_NOTE, linespacing=1.3,
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": n.colour, "linewidth": 1.5})
@@ -562,7 +622,7 @@ def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str]
     for text, font in caption_lines:
         ax.text(28, canvas.y(y), text, ha="left", va="top", color=style.INK, fontproperties=font, zorder=Z_NOTE).set_gid("CAPTION")
         y += style.line_height(font.get_size())
-    _draw_legend(canvas, p)
+    _draw_legend(canvas, p, upto, only)
     return canvas
 
 
@@ -576,13 +636,19 @@ def mark(canvas: Canvas, x: float, y: float, number: int, kind: str, radius: flo
                    fontproperties=style.font(style.LABEL_PT, bold=True), zorder=Z_MARK + 0.1).set_gid(f"NUMBER:{number}")
 
 
-def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
+def _draw_legend(canvas: Canvas, p: PathPlan, upto: int | None = None, only: int | None = None) -> None:
     ax = canvas.ax
     x0 = p.legend_x + LEGEND_GAP / 2
     y = 28 + (style.line_height(style.TITLE_PT) + 20 if True else 0)
-    ax.text(x0, canvas.y(y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+    if only is None:
+        ax.text(x0, canvas.y(y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True),
+                color=style.INK)
     y += style.line_height(style.NAME_PT) + 12
-    for number, kind, text in p.legend:
+    for i, (number, kind, text) in enumerate(p.legend):
+        step = p.legend_steps[i] if i < len(p.legend_steps) else 0
+        if (upto is not None and step > upto) or (only is not None and step != only):
+            y += style.line_height() * 1.25 * (text.count("\n") + 1) + 8  # its place kept: the steps line up
+            continue
         if number:
             mark(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
         else:
@@ -593,7 +659,7 @@ def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
         t.set_gid(f"LEGEND:{number}")
         y += style.line_height() * 1.25 * (text.count("\n") + 1) + 8
     y += 24
-    for key, kind, dashed in p.key or KEY:
+    for key, kind, dashed in (p.key or KEY) if only is None else ():
         mid = canvas.y(y + style.line_height() / 2)
         style_ = (0, (4, 3)) if dashed else style.KIND_STYLE.get(kind, "solid")
         ax.add_patch(FancyArrowPatch((x0, mid), (x0 + 44, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,
