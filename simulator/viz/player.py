@@ -70,8 +70,8 @@ from simulator.viz.words import language, term
 STRIP_DPI = 100
 """Pixels per inch of a strip's pictures: the classroom size (14 pt text is 19 px tall)."""
 
-PICTURE_DPI = 72
-"""Pixels per inch of the live player's picture (it is scaled to the notebook's width)."""
+PICTURE_DPI = STRIP_DPI
+"""Pixels per inch of the live player's picture: the strip's, so both are drawn once (it is scaled to the notebook's width)."""
 
 _WORDS: dict[str, tuple[str, str]] = {
     "came-in": ("came in on {where}", "{where}로 들어온 모습"),
@@ -595,8 +595,8 @@ def _player_class() -> type:
             self.lang = lang
             self.trace = trace
             self._cache: dict[int, bytes] = {}
-            self.pictures = Pictures(self.plan, self.steps, PICTURE_DPI, lang)
-            self._strip: Strip | None = None
+            self.strip = Strip(self.plan, self.steps, lang)  # the same pictures, drawn once for both
+            self.pictures = self.strip.pictures
             n = len(self.steps)
             last = max(n - 1, 0)
             self.picture = ipywidgets.Image(format="png", layout=ipywidgets.Layout(width="100%"))
@@ -641,13 +641,6 @@ def _player_class() -> type:
                 return
             self.picture.value = self.image(index)
             self.panel.value = panel_html(self.steps[index], self.lang)
-
-        @property
-        def strip(self) -> Strip:
-            """The same steps as a :class:`Strip` (drawn when first asked for)."""
-            if self._strip is None:
-                self._strip = Strip(self.plan, self.steps, self.lang)
-            return self._strip
 
         def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
             bundle: dict[str, Any] = dict(super()._repr_mimebundle_(**kwargs) or {})
