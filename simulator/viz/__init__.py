@@ -10,7 +10,8 @@ PNG, SVG and PDF with ``fig.savefig(path)``.
 * :func:`path`: one command's frames, numbered, hop by hop on that network;
 * :func:`ladder`: a sequence diagram, one line per device, time going down;
 * :func:`headers`: the header fields at every hop, what each hop changed;
-* :func:`player`: a Jupyter step-through (a list of figures outside Jupyter);
+* :func:`player`: a Jupyter step-through, one step per numbered frame (the strip outside Jupyter);
+* :func:`strip`: the player's steps as one picture, each with its caption;
 * :func:`explain`: one record in one sentence (:mod:`simulator.trace.explain`).
 
 The pieces underneath: :mod:`~simulator.viz.network` reads ``TopologyChanged``

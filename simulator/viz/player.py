@@ -546,7 +546,7 @@ def panel_html(step: Step, lang: str = "en") -> str:
     went = _say("went-out", lang, where=step.device)
     head = [f"<div style='font-size:18px;line-height:1.45'><b>{e(step.heading(lang))}</b><br>",
             f"<code style='font-size:16px'>{e(step.summary)}</code></div>"]
-    table = ["<table style='border-collapse:collapse;font-size:15px;margin:6px 0'>",
+    table = ["<table style='border-collapse:collapse;font-size:17px;margin:6px 0'>",
              f"<tr><th style='text-align:left;padding:2px 10px'>{e(_say('field', lang))}</th>"
              f"<th style='text-align:left;padding:2px 10px'>{e(came)}</th><th style='text-align:left;padding:2px 10px'>{e(went)}</th></tr>"]
     for layer_name, field, old, new, is_changed in pdu_rows(step, lang):
@@ -560,9 +560,9 @@ def panel_html(step: Step, lang: str = "en") -> str:
                      f"<td style='padding:1px 10px;font-family:monospace'>{e(new)}</td></tr>")
     table.append("</table>")
     why = "".join(f"<li>{e(s)}</li>" for s in step.reasons)
-    tail = [f"<div style='font-size:16px'>{e(step.change_line(lang))}</div>",
+    tail = [f"<div style='font-size:17px;margin:4px 0'>{e(step.change_line(lang))}</div>",
             f"<div style='font-size:17px;line-height:1.45'><b>{e(_say('why', lang))}</b><ul style='margin:2px 0'>{why}</ul></div>"]
-    return "".join(head + table + tail)
+    return "".join(head + tail + table)  # why first: the table is for those who look closer
 
 
 # --- the live player ---------------------------------------------------------------------------------
