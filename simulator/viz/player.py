@@ -70,8 +70,8 @@ from simulator.viz.words import language, term
 STRIP_DPI = 100
 """Pixels per inch of a strip's pictures: the classroom size (14 pt text is 19 px tall)."""
 
-PICTURE_DPI = STRIP_DPI
-"""Pixels per inch of the live player's picture: the strip's, so both are drawn once (it is scaled to the notebook's width)."""
+PICTURE_DPI = 72
+"""Pixels per inch of the live player's picture (scaled to the notebook's width) and of the strip shown after it."""
 
 _WORDS: dict[str, tuple[str, str]] = {
     "came-in": ("came in on {where}", "{where}로 들어온 모습"),
@@ -285,7 +285,7 @@ def encode(pixels: np.ndarray) -> bytes:
     import matplotlib.image
 
     buffer = io.BytesIO()
-    matplotlib.image.imsave(buffer, pixels, format="png")
+    matplotlib.image.imsave(buffer, pixels, format="png", pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 
@@ -323,10 +323,11 @@ class Pictures:
         self.dpi = dpi
         self.lang = lang
         self._base: np.ndarray | None = None
-        self._parts: dict[tuple[int, bool], tuple[tuple[slice, slice], np.ndarray, np.ndarray]] = {}
+        self._parts: dict[tuple[int, bool], tuple[tuple[slice, slice], np.ndarray]] = {}
+        self._done: tuple[int, np.ndarray] | None = None  # frames 1..n laid as done, the last asked for
 
-    def _part(self, number: int, current: bool) -> tuple[tuple[slice, slice], np.ndarray, np.ndarray]:
-        """Frame ``number``'s own drawing: where it is, its colours and its opacity (0 to 1) there."""
+    def _part(self, number: int, current: bool) -> tuple[tuple[slice, slice], np.ndarray]:
+        """Frame ``number``'s own drawing: where it is and its RGBA pixels there."""
         key = (number, current)
         if key not in self._parts:
             with style.classroom():
@@ -335,25 +336,39 @@ class Pictures:
                 rgba = _rgba(draw(self.plan, highlight=hl, only=number).fig, self.dpi)
             rows = np.flatnonzero(rgba[:, :, 3].any(axis=1))
             cols = np.flatnonzero(rgba[:, :, 3].any(axis=0))
-            box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)) if rows.size else (slice(0, 0), slice(0, 0))
-            sub = rgba[box]
-            self._parts[key] = (box, sub[:, :, :3].astype(np.float32), sub[:, :, 3:4].astype(np.float32) / 255.0)
+            box = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1)) if rows.size else (slice(0, 0), slice(0, 0))
+            self._parts[key] = (box, rgba[box].copy())
         return self._parts[key]
 
     def base(self) -> np.ndarray:
         """Step 0: the network and the legend's frame, no frame drawn yet (RGB)."""
         if self._base is None:
             with style.classroom():
-                self._base = _rgba(draw(self.plan, upto=0).fig, self.dpi)[:, :, :3]
+                self._base = _rgba(draw(self.plan, upto=0).fig, self.dpi)[:, :, :3].copy()
         return self._base
+
+    @staticmethod
+    def _lay(out: np.ndarray, part: tuple[tuple[slice, slice], np.ndarray]) -> None:
+        box, rgba = part
+        alpha = rgba[:, :, 3:4].astype(np.float32) / 255.0
+        under = out[box].astype(np.float32)
+        out[box] = np.clip(np.rint(under * (1.0 - alpha) + rgba[:, :, :3].astype(np.float32) * alpha), 0, 255).astype(np.uint8)
+
+    def _done_upto(self, n: int) -> np.ndarray:
+        """Step 0 with frames 1..n laid over it as done (kept for the next step: a strip goes in order)."""
+        if self._done is None or self._done[0] > n:
+            self._done = (0, self.base().copy())
+        k, out = self._done
+        for m in range(k + 1, n + 1):
+            self._lay(out, self._part(m, False))
+        self._done = (n, out)
+        return out
 
     def pixels(self, number: int) -> np.ndarray:
         """The picture of step ``number`` (1-based) as an RGB array."""
-        out = self.base().astype(np.float32)
-        for n in range(1, number + 1):
-            box, colour, alpha = self._part(n, n == number)
-            out[box] = out[box] * (1.0 - alpha) + colour * alpha
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+        out = self._done_upto(number - 1).copy()
+        self._lay(out, self._part(number, True))
+        return out
 
     def png(self, number: int) -> bytes:
         """The picture of step ``number`` (1-based) as PNG bytes."""
@@ -363,19 +378,22 @@ class Pictures:
         """The step's caption under its picture: heading, tcpdump's words, what changed, why (RGB)."""
         width = self.plan.width
         room = width - 56
-        lines: list[tuple[str, Any]] = [(step.heading(self.lang), style.font(style.NAME_PT, bold=True))]
-        lines += [(x, style.font(mono=True)) for x in _wrap(step.summary, room, style.LABEL_PT, mono=True)]
-        lines += [(x, style.font(style.NAME_PT)) for x in _wrap(step.change_line(self.lang), room, style.NAME_PT)]
+        body = _wrap(step.change_line(self.lang), room, style.NAME_PT)
         for reason in step.reasons:
             wrapped = _wrap(reason, room - 20, style.NAME_PT)
-            lines += [(("• " if i == 0 else "   ") + x, style.font(style.NAME_PT)) for i, x in enumerate(wrapped)]
-        height = sum(style.line_height(f.get_size()) for _t, f in lines) + 36
+            body += [("• " if i == 0 else "   ") + x for i, x in enumerate(wrapped)]
+        blocks = [([step.heading(self.lang)], style.font(style.NAME_PT, bold=True)),
+                  (_wrap(step.summary, room, style.LABEL_PT, mono=True), style.font(mono=True)),
+                  (body, style.font(style.NAME_PT))]
+        height = sum(style.line_height(f.get_size()) * len(lines) for lines, f in blocks) + 36
         with style.classroom():
             canvas = Canvas(width, height)
             y = 14.0
-            for text, font in lines:
-                canvas.ax.text(28, canvas.y(y), text, ha="left", va="top", color=style.INK, fontproperties=font).set_gid("CAPTION")
-                y += style.line_height(font.get_size())
+            for lines, font in blocks:  # a text per block, not per line: each text costs its own layout
+                if lines:
+                    canvas.ax.text(28, canvas.y(y), "\n".join(lines), ha="left", va="top", color=style.INK, fontproperties=font,
+                                   linespacing=1.1).set_gid("CAPTION")
+                y += style.line_height(font.get_size()) * len(lines)
             return _rgba(canvas.fig, self.dpi)[:, :, :3]
 
 
@@ -595,7 +613,7 @@ def _player_class() -> type:
             self.lang = lang
             self.trace = trace
             self._cache: dict[int, bytes] = {}
-            self.strip = Strip(self.plan, self.steps, lang)  # the same pictures, drawn once for both
+            self.strip = Strip(self.plan, self.steps, lang, PICTURE_DPI)  # the same pictures, drawn once for both
             self.pictures = self.strip.pictures
             n = len(self.steps)
             last = max(n - 1, 0)
