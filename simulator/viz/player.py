@@ -562,7 +562,8 @@ def panel_html(step: Step, lang: str = "en") -> str:
     e = html.escape
     came = (_say("came-in", lang, where=step.came_from) if step.came_from else _say("made-here", lang, node=step.device.split("/", 1)[0]))
     went = _say("went-out", lang, where=step.device)
-    head = [f"<div style='font-size:18px;line-height:1.45'><b>{e(step.heading(lang))}</b><br>",
+    head = [f"<div style=\"font-family:{_FONTS}\">",
+            f"<div style='font-size:18px;line-height:1.45'><b>{e(step.heading(lang))}</b><br>",
             f"<code style='font-size:16px'>{e(step.summary)}</code></div>"]
     table = ["<table style='border-collapse:collapse;font-size:17px;margin:6px 0'>",
              f"<tr><th style='text-align:left;padding:2px 10px'>{e(_say('field', lang))}</th>"
@@ -580,7 +581,11 @@ def panel_html(step: Step, lang: str = "en") -> str:
     why = "".join(f"<li>{e(s)}</li>" for s in step.reasons)
     tail = [f"<div style='font-size:17px;margin:4px 0'>{e(step.change_line(lang))}</div>",
             f"<div style='font-size:17px;line-height:1.45'><b>{e(_say('why', lang))}</b><ul style='margin:2px 0'>{why}</ul></div>"]
-    return "".join(head + tail + table)  # why first: the table is for those who look closer
+    return "".join(head + tail + table) + "</div>"  # why first: the table is for those who look closer
+
+
+_FONTS = "'NanumGothic', 'Noto Sans KR', 'Malgun Gothic', 'Apple SD Gothic Neo', sans-serif"
+"""The panel's fonts: the figures' Korean font first, then the ones Windows, macOS and Linux carry."""
 
 
 # --- the live player ---------------------------------------------------------------------------------
