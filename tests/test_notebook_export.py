@@ -29,7 +29,7 @@ def test_an_html_export_shows_every_view_and_the_players_strip(tmp_path: Path):
     assert len(strips) == 1
     png = base64.b64decode(strips[0])
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and width > 1000 and height > 4 * 900  # four steps, one under another
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and width > 1000 and height > 4 * 800  # four steps, one under another
     assert not re.search(r"dockersim-strip[^{]*\{\s*display:\s*none", visible)  # nothing on the page hides it
     assert "Step 1 of 4" in re.sub(r"<[^>]+>", "", page) or "4 steps" in page
     assert "Traceback" not in visible and "<Figure" not in visible

@@ -70,8 +70,9 @@ from simulator.viz.words import language, term
 STRIP_DPI = 100
 """Pixels per inch of a strip's pictures: the classroom size (14 pt text is 19 px tall)."""
 
-PICTURE_DPI = 72
-"""Pixels per inch of the live player's picture (scaled to the notebook's width) and of the strip shown after it."""
+PICTURE_DPI = STRIP_DPI
+"""Pixels per inch of the live player's picture (scaled to the notebook's width) and of the strip shown after it:
+the strip's, so an export stays legible, and both come from the same parts (text, not pixels, is what costs)."""
 
 _WORDS: dict[str, tuple[str, str]] = {
     "came-in": ("came in on {where}", "{where}로 들어온 모습"),
