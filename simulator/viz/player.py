@@ -282,12 +282,49 @@ def png(fig: Figure, dpi: float = STRIP_DPI) -> bytes:
 
 
 def encode(pixels: np.ndarray) -> bytes:
-    """An RGB array as PNG bytes (deterministic)."""
-    import matplotlib.image
+    """An RGB array as PNG bytes (deterministic; straight from the array, no RGBA copy)."""
+    from PIL import Image
 
     buffer = io.BytesIO()
-    matplotlib.image.imsave(buffer, pixels, format="png", pil_kwargs={"compress_level": 3})
+    pixels = np.ascontiguousarray(pixels)
+    Image.frombuffer("RGB", (pixels.shape[1], pixels.shape[0]), pixels, "raw", "RGB", 0, 1).save(buffer, format="PNG", compress_level=3)
     return buffer.getvalue()
+
+
+class _PngWriter:
+    """A PNG written a band of rows at a time (zlib streaming), so a tall strip never sits in memory whole."""
+
+    def __init__(self, width: int, height: int) -> None:
+        import zlib
+
+        self.width, self.height, self.written = width, height, 0
+        self.zip = zlib.compressobj(6)
+        self.data = bytearray()
+        head = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])  # 8-bit RGB
+        self.out = bytearray(b"\x89PNG\r\n\x1a\n") + self._chunk(b"IHDR", head)
+
+    @staticmethod
+    def _chunk(kind: bytes, body: bytes) -> bytes:
+        import zlib
+
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    def rows(self, band: np.ndarray, width: int | None = None) -> None:
+        """Append ``band`` (RGB rows), padded with white to the image's width."""
+        if band.shape[1] < self.width:
+            band = np.concatenate([band, np.full((band.shape[0], self.width - band.shape[1], 3), 255, dtype=np.uint8)], axis=1)
+        flat = band.reshape(band.shape[0], -1)
+        sub = flat.copy()
+        sub[:, 3:] = flat[:, 3:] - flat[:, :-3]  # the "Sub" filter: each byte less the one a pixel left (mod 256)
+        lines = np.concatenate([np.ones((band.shape[0], 1), dtype=np.uint8), sub], axis=1)
+        self.data += self.zip.compress(lines.tobytes())
+        self.written += band.shape[0]
+
+    def finish(self) -> bytes:
+        """The PNG's bytes."""
+        assert self.written == self.height, (self.written, self.height)
+        self.data += self.zip.flush()
+        return bytes(self.out + self._chunk(b"IDAT", bytes(self.data)) + self._chunk(b"IEND", b""))
 
 
 def _rgba(fig: Figure, dpi: float) -> np.ndarray:
@@ -295,7 +332,9 @@ def _rgba(fig: Figure, dpi: float) -> np.ndarray:
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()  # type: ignore[no-untyped-call]
-    return np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
+    pixels = np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
+    del canvas.renderer  # its full-size buffer, now copied: freed now, not when the figure's cycle is collected
+    return pixels
 
 
 def _wrap(text: str, width: float, size: float, mono: bool = False) -> list[str]:
@@ -324,21 +363,19 @@ class Pictures:
         self.dpi = dpi
         self.lang = lang
         self._base: np.ndarray | None = None
-        self._parts: dict[tuple[int, bool], tuple[tuple[slice, slice], np.ndarray]] = {}
+        self._parts: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray]] = {}
         self._done: tuple[int, np.ndarray] | None = None  # frames 1..n laid as done, the last asked for
 
-    def _part(self, number: int, current: bool) -> tuple[tuple[slice, slice], np.ndarray]:
-        """Frame ``number``'s own drawing: where it is and its RGBA pixels there."""
+    def _part(self, number: int, current: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Frame ``number``'s own drawing, kept sparse: the positions of its inked pixels and their RGBA there."""
         key = (number, current)
         if key not in self._parts:
             with style.classroom():
                 step = self.steps[number - 1]
                 hl = Highlight(number, step.device) if current else None
-                rgba = _rgba(draw(self.plan, highlight=hl, only=number).fig, self.dpi)
-            rows = np.flatnonzero(rgba[:, :, 3].any(axis=1))
-            cols = np.flatnonzero(rgba[:, :, 3].any(axis=0))
-            box = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1)) if rows.size else (slice(0, 0), slice(0, 0))
-            self._parts[key] = (box, rgba[box].copy())
+                rgba = _rgba(draw(self.plan, highlight=hl, only=number).fig, self.dpi).reshape(-1, 4)
+            inked = np.flatnonzero(rgba[:, 3]).astype(np.int32)
+            self._parts[key] = (inked, rgba[inked].copy())
         return self._parts[key]
 
     def base(self) -> np.ndarray:
@@ -349,11 +386,12 @@ class Pictures:
         return self._base
 
     @staticmethod
-    def _lay(out: np.ndarray, part: tuple[tuple[slice, slice], np.ndarray]) -> None:
-        box, rgba = part
-        alpha = rgba[:, :, 3:4].astype(np.float32) / 255.0
-        under = out[box].astype(np.float32)
-        out[box] = np.clip(np.rint(under * (1.0 - alpha) + rgba[:, :, :3].astype(np.float32) * alpha), 0, 255).astype(np.uint8)
+    def _lay(out: np.ndarray, part: tuple[np.ndarray, np.ndarray]) -> None:
+        inked, rgba = part
+        flat = out.reshape(-1, 3)
+        alpha = rgba[:, 3:4].astype(np.float32) / 255.0
+        under = flat[inked].astype(np.float32)
+        flat[inked] = np.clip(np.rint(under * (1.0 - alpha) + rgba[:, :3].astype(np.float32) * alpha), 0, 255).astype(np.uint8)
 
     def _done_upto(self, n: int) -> np.ndarray:
         """Step 0 with frames 1..n laid over it as done (kept for the next step: a strip goes in order)."""
@@ -449,13 +487,19 @@ class Strip(list[Figure]):
             if not self.steps:
                 self._stacked = png(draw_empty(self.lang), self.pictures.dpi)
                 return self._stacked
-            rows: list[np.ndarray] = []
-            for number in range(1, len(self.steps) + 1):
-                part = self.step_pixels(number)
-                if rows:
-                    rows.append(np.full((8, part.shape[1], 3), 190, dtype=np.uint8))
-                rows.append(part)
-            self._stacked = encode(np.concatenate(rows, axis=0))
+            # captions first (small), then each step's picture and caption, compressed as it comes: one step in memory at a time
+            captions = [self.pictures.caption(step) for step in self.steps]
+            base = self.pictures.base()
+            rule = 8  # a grey rule between steps
+            width = max([base.shape[1], *(c.shape[1] for c in captions)])
+            height = sum(base.shape[0] + c.shape[0] for c in captions) + rule * (len(captions) - 1)
+            writer = _PngWriter(width, height)
+            for number, caption in enumerate(captions, start=1):
+                if number > 1:
+                    writer.rows(np.full((rule, width, 3), 190, dtype=np.uint8))
+                writer.rows(self.pictures.pixels(number), width)
+                writer.rows(caption, width)
+            self._stacked = writer.finish()
         return self._stacked
 
     def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
