@@ -144,6 +144,7 @@ LESSONS: dict[str, dict[str, object]] = {
                "사용자 정의 네트워크의 컨테이너는 127.0.0.11에 있는 도커 내장 DNS 서버에 이름을 묻습니다. "
                "여러 컨테이너가 별칭 하나를 함께 쓸 수 있고, DNS 서버는 그 주소를 모두, 매번 순서를 바꿔 돌려줍니다."),
             code('run("docker network create mybridge")\nfor i in (1, 2, 3):\n    run(f"docker run -itd --name network_alias_container{i} --net mybridge --net-alias alicek106 ubuntu:14.04")\nrun("docker run -itd --name network_alias_ping --net mybridge ubuntu:14.04")\nrun("docker exec network_alias_ping cat /etc/resolv.conf")'),
+            code("viz.topology(lab.trace)"),
             code('for _ in range(3):\n    r = run("docker exec network_alias_ping ping -c 1 alicek106")'),
             code("viz.ladder(r.trace)"),
             code('run("docker run -itd --name dns_client --net mybridge busybox")\nr = run("docker exec dns_client nslookup alicek106")\nviz.path(r.trace)'),

@@ -9,36 +9,36 @@ captures and figures under ``out/``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from simulator.scenario import pacing
 from simulator.scenario import script as scripts
-from simulator.scenario.lab import Lab
+from simulator.scenario.lab import DEFAULT_TRACE_WINDOW, Lab
 from simulator.trace.records import CommandRun, FrameSent
 from simulator.trace.tracer import Trace
 
-HELP_TEXT = """\
-dockersim shell: a simulated Docker host. Nothing here runs on your machine.
 
-  docker run -itd --name c1 ubuntu:14.04     start a container
-  docker exec c1 ifconfig                     run a tool in it (ping, ip, ifconfig, hostname, cat)
-  docker exec -it c1 bash                     open its shell (exit to leave)
-  ip addr | brctl show | bridge fdb show      look at the host
-  iptables -t nat -S                          Docker's firewall rules
-  sleep 5                                     let simulated time pass
-  on laptop ping -c 1 192.168.1.10            run a command on another machine
-  help | exit
-"""
+class PathError(Exception):
+    """An output path the program cannot write: one line naming it and the problem."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _speed(text: str) -> float:
+    try:
+        return pacing.parse_speed(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid speed: '{text}' (1, 10, 100 or max)") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,8 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--engine", default=None, help="Docker engine version to imitate (20.10, 29.2; default: current)")
     common.add_argument("--lang", default=None, choices=["en", "ko"], help="language of explanations")
     common.add_argument("--seed", type=int, default=None, help="random seed (same seed, same run)")
+    common.add_argument(
+        "--trace-window", type=_trace_window, default=DEFAULT_TRACE_WINDOW, metavar="N",
+        help=f"trace records kept in memory: at least the latest N, at most 2N, or 'all' (default: {DEFAULT_TRACE_WINDOW})",
+    )
     shell = sub.add_parser("shell", parents=[common], help="an interactive terminal on the simulated host")
     shell.add_argument("--hosts", type=int, default=1, choices=[1, 2, 3], help="Docker hosts on the LAN (2 or 3 for overlay and macvlan lessons)")
+    shell.add_argument("--speed", default=None, type=_speed, metavar="1|10|100|max",
+                       help="simulated seconds per second of the wall clock (default: 1 at a terminal, max from a pipe)")
     run = sub.add_parser("run", parents=[common], help="play a scenario (a file, or a built-in by name)")
     run.add_argument("scenario", help="a scenario file or the name of a built-in scenario")
     run.add_argument("--check", action="store_true", help="compare outputs with the expected lines; exit 1 on a difference")
@@ -61,6 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="run every built-in scenario and write outputs")
     demo.add_argument("--out", default="out", help="output folder (default: out)")
     return p
+
+
+def _trace_window(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid trace window: {text!r} (a whole number of records, or 'all')") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid trace window: {text!r} (at least 1 record, or 'all')")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return cmd_demo(args, sys.stdout)
         return cmd_shell(args)
-    except scripts.ScriptError as error:
+    except (scripts.ScriptError, PathError) as error:
         print(f"dockersim: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -106,7 +124,7 @@ def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
     except ValueError:
         raise scripts.ScriptError(f"{script.path}: '#! hosts: {meta.get('hosts')}' is not 1, 2 or 3") from None
     try:
-        return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed)
+        return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed, trace_window=getattr(args, "trace_window", DEFAULT_TRACE_WINDOW))
     except ValueError as error:
         raise scripts.ScriptError(f"{script.path}: {error}") from None
 
@@ -118,7 +136,8 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool, prog
     report: list[str] = []
     total = len(script.steps)
     for index, step in enumerate(script.steps, start=1):
-        for note in step.narration:
+        notes = step.narration_in(lab.lang)
+        for note in notes:
             transcript.append(f"# {note}")
         prompt = lab.prompt(step.on) if step.on is None else f"{step.on}$ "
         transcript.append(f"{prompt}{step.command}".rstrip())
@@ -128,26 +147,111 @@ def play(script: scripts.Script, lab: Lab, out: TextIO | None, check: bool, prog
             actual.pop()
         transcript.extend(actual)
         if out is not None:
-            out.write("\n".join(transcript[-(len(actual) + 1 + len(step.narration)):]) + "\n")
+            out.write("\n".join(transcript[-(len(actual) + 1 + len(notes)):]) + "\n")
         elif progress and total > 20 and index % 10 == 0:
             print(f"  ... {index}/{total} commands", file=sys.stderr, flush=True)
-        if check and not scripts.matches(step.expected, actual):
-            failures += 1
-            report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
-            report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
-    for note in script.trailing_narration:
+        if check:
+            problems = check_step(script, step, result.exit_code, actual)
+            failures += bool(problems)
+            report += problems
+    for note in script.trailing_narration_in(lab.lang):
         transcript.append(f"# {note}")
     return failures, transcript, report
 
 
+def check_step(script: scripts.Script, step: scripts.Step, exit_code: int, actual: list[str]) -> list[str]:
+    """What ``--check`` reports for one step: its exit status, then its output (nothing if both match)."""
+    report: list[str] = []
+    if exit_code != step.status:
+        expects = "success (status 0)" if step.status == 0 else f"status {step.status}"
+        report.append(f"{script.path}:{step.line}: '{step.command}' exited with status {exit_code}; the scenario expects {expects}")
+    if not scripts.matches(step.expected, actual):
+        report.append(f"{script.path}:{step.line}: output of '{step.command}' differs")
+        report.append(scripts.diff(step.expected, actual, f"line {step.line}").rstrip("\n"))
+    return report
+
+
+def check_output_file(option: str, name: str) -> None:
+    """Raise PathError unless ``name`` can be written as a file (checked by trying, and left as it was)."""
+    path = Path(name)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise PathError(f"{option} {name}: Is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise PathError(f"{option} {name}: not a regular file")
+        try:
+            with open(path, "ab"):
+                pass
+        except OSError as error:
+            raise PathError(f"{option} {name}: {error.strerror}") from None
+        return
+    _check_parent(option, name, path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    os.close(fd)
+    path.unlink()
+
+
+def check_output_folder(option: str, name: str) -> None:
+    """Raise PathError unless files can be written in folder ``name`` (made if missing; its parent must exist)."""
+    path = Path(name)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if info is None:
+        _check_parent(option, name, path)
+        try:
+            path.mkdir()
+        except OSError as error:
+            raise PathError(f"{option} {name}: {error.strerror}") from None
+    elif not stat.S_ISDIR(info.st_mode):
+        raise PathError(f"{option} {name}: Not a directory")
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+
+
+def _check_parent(option: str, name: str, path: Path) -> None:
+    parent = path.absolute().parent
+    try:
+        info = parent.stat()
+    except FileNotFoundError:
+        raise PathError(f"{option} {name}: No such file or directory (there is no folder {parent})") from None
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise PathError(f"{option} {name}: Not a directory ({parent} is a file)")
+
+
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     script = scripts.load(args.scenario)
+    if args.pcap:
+        check_output_file("--pcap", args.pcap)
+    if args.figures:
+        check_output_folder("--figures", args.figures)
     lab = lab_for(script, args)
     failures, transcript, report = play(script, lab, None if args.quiet else out, args.check, progress=sys.stderr.isatty())
     if args.pcap:
-        lab.pcap(args.pcap)
+        try:
+            lab.pcap(args.pcap)
+        except OSError as error:  # the disk filled up, or the path changed while the scenario ran
+            print(f"dockersim: --pcap {args.pcap}: {error.strerror}", file=sys.stderr)
+            return 1
     if args.figures:
-        write_figures(lab, Path(args.figures), script.title)
+        write_figures(lab, Path(args.figures), script.title_in(lab.lang))
     if args.record:
         record(script, lab_for(script, args))
     if args.check:
@@ -176,16 +280,23 @@ def record(script: scripts.Script, lab: Lab) -> None:
             while actual and not actual[-1].strip():
                 actual.pop()
             out.extend(scripts.escape(a.rstrip()) for a in actual)
+            if result.exit_code != 0:
+                out.append(f"{scripts.STATUS_PREFIX} {result.exit_code}")
             skipping = True
             continue
-        if skipping and (line.startswith("\\") or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
+        if skipping and (line.startswith(("\\", scripts.STATUS_PREFIX)) or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
             continue
         skipping = False
         out.append(line)
     Path(script.path).write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
+def write_figures(lab: Lab, folder: Path, title: str, command: Trace | None = None) -> list[Path]:
+    """Topology, path, ladder and headers as PNG, SVG and PDF in ``folder``.
+
+    The path, ladder and headers show ``command`` (one command's trace) or, by
+    default, the lab's most telling command.
+    """
     try:
         from simulator import viz
     except ImportError as error:  # pragma: no cover - the views need matplotlib
@@ -196,7 +307,7 @@ def write_figures(lab: Lab, folder: Path, title: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     views: list[tuple[str, Callable[[], Any]]] = [("topology", lambda: viz.topology(lab.trace, title=title, lang=lab.lang))]
-    featured = featured_command(lab)
+    featured = command if command is not None else featured_command(lab)
     if featured is not None:
         views += [
             ("path", lambda: viz.path(featured, lang=lab.lang)),
@@ -235,20 +346,24 @@ def featured_command(lab: Lab) -> Trace | None:
     if best is None:
         return None
     a, b = best
-    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(a), lang=lab.lang)  # with its CommandRun, for the title
+    return Trace(records[a : b + 1], lab.sim.tracer.latest_topology(lab.sim.tracer.dropped + a), lang=lab.lang)  # with its CommandRun, for the title
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    check_output_folder("--out", args.out)
     folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
     failed = 0
     for name in scripts.builtin_names():
         script = scripts.load(name)
         lab = lab_for(script, args)
         failures, transcript, report = play(script, lab, None, True)
-        (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
-        lab.pcap(str(folder / f"{name}.pcapng"))
-        figures = write_figures(lab, folder / "figures" / name, script.title)
+        try:
+            (folder / f"{name}.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
+            lab.pcap(str(folder / f"{name}.pcapng"))
+        except OSError as error:  # the disk filled up, or the folder changed while the scenarios ran
+            print(f"dockersim: --out {args.out}: {error.strerror}", file=sys.stderr)
+            return 1
+        figures = write_figures(lab, folder / "figures" / name, script.title_in(lab.lang))
         state = "ok" if not failures else f"{failures} step(s) differ"
         out.write(f"{name:<14} {len(script.steps):>3} commands  {state:<16} -> {folder / (name + '.txt')}, {name}.pcapng, {len(figures)} figures\n")
         for line in report:
@@ -258,88 +373,10 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    try:
-        lab = Lab(engine=args.engine, hosts=args.hosts, lang=args.lang or "en", seed=args.seed or 0)
-    except ValueError as error:
-        print(f"dockersim: {error}", file=sys.stderr)
-        return 2
-    interactive = sys.stdin.isatty()
-    if interactive:
-        _setup_readline(lab)
-        print("dockersim shell: a simulated Docker host. Type 'help', or 'exit' to leave.")
-    while True:
-        prompt = lab.prompt()
-        try:
-            line = input(prompt) if interactive else sys.stdin.readline()
-        except KeyboardInterrupt:
-            print("^C")
-            continue
-        except EOFError:
-            print()
-            return 0
-        if not interactive:
-            if line == "":
-                return 0
-            line = line.rstrip("\n")
-            words = line.split()
-            if len(words) > 2 and words[0] == "on" and words[1] in lab.machines:
-                print(f"root@{words[1]}:~# {line.strip()[len('on ' + words[1]):].strip()}")  # that machine's prompt
-            else:
-                print(f"{prompt}{line}")
-        words = line.strip().split()
-        if not words:
-            continue
-        if words[0] == "help":
-            print(HELP_TEXT, end="")
-            continue
-        if words[0] == "exit" and not lab._attached:
-            return 0
-        on = None
-        if words[0] == "on" and len(words) > 2:
-            on = words[1]
-            line = line.strip()[len("on " + on):].strip()
-        try:
-            result = lab.sh(line, on=on)
-        except KeyboardInterrupt:
-            print("^C")
-            continue
-        sys.stdout.write(result.stdout)
-        sys.stderr.write(result.stderr)
-        sys.stdout.flush()
+    """``dockersim shell``: the interactive terminal (``simulator.shell_app``)."""
+    from simulator import shell_app
 
-
-def _setup_readline(lab: Lab) -> None:
-    try:
-        import readline
-    except ImportError:  # pragma: no cover - Windows without pyreadline
-        return
-    history = Path(os.environ.get("DOCKERSIM_HISTORY", Path.home() / ".dockersim_history"))
-    with contextlib.suppress(OSError):
-        readline.read_history_file(history)
-    import atexit
-
-    atexit.register(lambda: _save_history(readline, history))
-    words = ["docker", "run", "exec", "ps", "stop", "start", "restart", "rm", "network", "ls", "inspect", "create",
-             "connect", "disconnect", "ip", "addr", "route", "neigh", "link", "ifconfig", "ping", "brctl", "show",
-             "bridge", "fdb", "iptables", "sleep", "hostname", "cat", "/etc/hosts", "/etc/resolv.conf", "exit", "help",
-             "ubuntu:14.04", "alpine", "busybox", "nginx", "--name", "--net", "--network", "-itd", "-it", "on", "laptop", "internet"]
-
-    def complete(text: str, state: int) -> str | None:
-        names = [c.name for e in lab.engines.values() for c in e.containers.values()]
-        names += [n.name for e in lab.engines.values() for n in e.networks.values()]
-        options = sorted({w for w in words + names if w.startswith(text)})
-        return options[state] + " " if state < len(options) else None
-
-    readline.set_completer(complete)
-    readline.set_completer_delims(" \t")
-    readline.parse_and_bind("tab: complete")
-
-
-def _save_history(readline: object, path: Path) -> None:
-    try:
-        readline.write_history_file(str(path))  # type: ignore[attr-defined]
-    except OSError:
-        pass
+    return shell_app.run(args, write_figures)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -74,8 +74,7 @@ def test_notebook_runs_top_to_bottom_and_shows_its_pictures(path: Path, tmp_path
         assert images, f"{path.name}: `{cell.source.splitlines()[-1]}` shows no picture"
         plain = [o for o in cell.outputs if o.get("output_type") == "stream"]
         assert all("<" not in o.get("text", "")[:1] for o in plain)
-    commands = [c for c in nb.cells if c.cell_type == "code" and "run(" in c.source and c not in views
-                and "def run(" not in c.source]  # (the set-up cell defines run and prints nothing)
+    commands = [c for c in nb.cells if c.cell_type == "code" and "run(" in c.source and "def run(" not in c.source and c not in views]
     assert commands
     for cell in commands:  # a command cell shows the prompt and what the terminal printed, nothing else
         assert [o.output_type for o in cell.outputs] and {o.output_type for o in cell.outputs} <= {"stream"}, cell.source

@@ -5,8 +5,11 @@ echo request every ``-i`` seconds (1 s) with 56 bytes of data (a timestamp, then
 the bytes 0x10, 0x11, ...), print a line per reply as it arrives and a line per
 ICMP error, then the statistics. With ``-c N`` ping stops sending after N and
 waits up to 10 s (iputils' MAXWAIT) for what is still outstanding; ``-w`` is a
-deadline. Without ``-c`` or ``-w`` a real ping runs until Ctrl-C: here the
-learner's Ctrl-C comes after four packets, and ``^C`` shows it.
+deadline. Without ``-c`` or ``-w`` a real ping runs until Ctrl-C: at a terminal
+(``dockersim shell``) it does; in a script the learner's Ctrl-C comes after four
+packets, and ``^C`` shows it. On SIGINT ping stops sending and prints its
+statistics, with the status it would have had (the terminal echoes the ``^C``).
+At a terminal each line is written when its reply comes.
 
 Exit status: 0 if any reply came back, 1 if none, 2 on an error before sending.
 """
@@ -185,12 +188,35 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             text = ERROR_TEXT.get((message.type, message.code), f"Dest Unreachable, Bad Code: {message.code}")
             line = render.PingError(seq, packet.src, text)
         events.append(line)
+        if reverse is None:
+            show_replies()
         if not wake["event"].triggered:
             wake["event"].succeed()
 
     names: dict[IPv4Address, str | None] = {}
 
     reverse = None if numeric or ctx.busybox else ctx.reverse
+    shown_lines = 0  # events already written to a watching terminal
+    written = ""  # what this ping has written to it so far
+
+    def show(text: str) -> None:
+        nonlocal written
+        if text.startswith(written):
+            ctx.out(text[len(written):])
+            written = text
+
+    def show_replies() -> None:
+        """Write the lines of the replies that came since the last call (a terminal watches)."""
+        nonlocal shown_lines
+        if not ctx.streaming or shown_lines == len(events):
+            return
+        # One line per event, after the header; s20121221 prints every reply with the first one's name.
+        keep = events[:1] if shown_lines else []
+        part = render.PingRun(target, target_ip, size, tuple(keep + events[shown_lines:]), 0, 0, 0, 0, False)
+        text = render.ping(part, ctx.flavour)
+        lines = text[: text.rindex(f"\n--- {target} ping statistics ---")].splitlines(keepends=True)
+        show(written + "".join(lines[1 + len(keep):]))
+        shown_lines = len(events)
 
     def name_replies() -> Generator[Any, Any, None]:
         """iputils prints the reply's source by name (a PTR query) when the target was a name."""
@@ -202,15 +228,20 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
                     names[event.from_ip] = yield from reverse(str(event.from_ip))
                 if names[event.from_ip] is not None:
                     events[i] = dataclasses.replace(event, from_name=names[event.from_ip])
+        show_replies()
 
     stack.icmp_sockets[ident] = on_packet
     start = env.now
     interactive = count is None and deadline is None
     # Without -c or -w ping runs until stopped. In the foreground the lab stops it after
-    # INTERACTIVE_COUNT requests (a lesson must not hang); detached, it runs on.
-    limit = None if interactive and ctx.detached else INTERACTIVE_COUNT if interactive else count
+    # INTERACTIVE_COUNT requests (a lesson must not hang); detached or at a terminal, it runs on.
+    limit = None if interactive and (ctx.detached or ctx.terminal) else INTERACTIVE_COUNT if interactive else count
     transmitted = 0
     last_send = start
+    sigint = False
+    if ctx.streaming:
+        header = render.ping(render.PingRun(target, target_ip, size, (), 0, 0, 0, 0, False), ctx.flavour)
+        show(header[: header.index("\n") + 1])
     try:
         seq = 0
         while True:
@@ -252,13 +283,19 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
             yield from name_replies()
         yield from name_replies()
-    except simpy.Interrupt:
-        pass  # stopped from outside (the lab's time limit), as by ^C: the summary still prints
+    except simpy.Interrupt as stop:
+        # Ctrl-C (SIGINT) or the lab's time limit: the summary still prints
+        sigint = stop.cause == "SIGINT"
     finally:
         stack.icmp_sockets.pop(ident, None)
     # iputils reports the time from the first to the last transmission (the deadline with -w).
     elapsed_ms = round(((env.now if deadline is not None else last_send) - start) * 1_000_000) // 1000
     shown = tuple(events)  # -q hides the lines; the summary still needs them
-    run = render.PingRun(target, target_ip, size, shown, transmitted, len(received), errors, elapsed_ms, interactive)
-    ctx.out(render.ping(run, ctx.flavour))
+    # After a real Ctrl-C the terminal has echoed ``^C`` already; ping's own output goes on from there.
+    run = render.PingRun(target, target_ip, size, shown, transmitted, len(received), errors, elapsed_ms, interactive and not sigint)
+    show_replies()
+    if ctx.streaming:
+        show(written + render.ping(run, ctx.flavour)[len(written):])
+    else:
+        ctx.out(render.ping(run, ctx.flavour))
     return 0 if received else 1

@@ -2,7 +2,10 @@
 
 A program is a generator function ``main(ctx, argv)`` run as a simpy process: it
 may wait (``yield ctx.sim.env.timeout(...)``, ``yield event``) and ends by
-returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``.
+returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``
+(through ``ctx.out``/``ctx.err``, which also hand it to a watching terminal).
+Ctrl-C arrives as ``simpy.Interrupt("SIGINT")``: a program that catches it prints
+what the real tool prints on SIGINT.
 Programs that take no time simply return without yielding. ``flavour`` names the
 userland whose output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
 """
@@ -39,12 +42,23 @@ class ProcessContext:
     netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
     net_admin: bool = False  # CAP_NET_ADMIN: the host's root has it; a container only with --cap-add NET_ADMIN
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
+    terminal: bool = False  # a learner watches in real time and can press Ctrl-C: it may run until stopped
+    sink: Callable[[str, str], None] | None = None  # the terminal: shown each piece as it is written
 
     def out(self, text: str) -> None:
         self.stdout.append(text)
+        if self.sink is not None:
+            self.sink("stdout", text)
 
     def err(self, text: str) -> None:
         self.stderr.append(text)
+        if self.sink is not None:
+            self.sink("stderr", text)
+
+    @property
+    def streaming(self) -> bool:
+        """Someone sees the output as it is written: print each line when it happens."""
+        return self.sink is not None
 
     @property
     def busybox(self) -> bool:

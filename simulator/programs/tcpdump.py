@@ -15,7 +15,8 @@ pcap-filter(7): ``arp``, ``ip``, ``icmp``, ``udp``, ``tcp``, ``vlan [ID]``, ``po
 
 Simplified: the traffic must come from elsewhere (another machine, or a process started
 with ``docker exec -d``), since the shell has no ``&``; without ``-c`` the capture stops
-after 10 simulated seconds, as if the learner pressed Ctrl-C. The banner and the counts,
+after 10 simulated seconds, as if the learner pressed Ctrl-C (at a terminal it runs
+until the learner does). The banner and the counts,
 which tcpdump writes to stderr, are written in order with the packets. TCP lines omit
 the options; DNS lines show the question and the answer count only.
 """
@@ -26,6 +27,8 @@ import datetime as dt
 from collections.abc import Callable, Generator
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
+
+import simpy
 
 from simulator.packets.arp import ArpOp, ArpPacket
 from simulator.packets.ethernet import EthernetFrame, EtherType
@@ -261,8 +264,10 @@ def tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     position = tracer.mark()
     started = sim.now
     seen = 0
-    while True:
-        yield sim.env.timeout(POLL_S)
+
+    def drain() -> bool:
+        """Print the frames recorded since the last look; True once ``-c`` frames are shown."""
+        nonlocal position, seen
         end = tracer.mark()
         for r in tracer.since(position):
             t = type(r)
@@ -278,12 +283,24 @@ def tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             ctx.out(f"{_stamp(r.time)} {describe(frame, eflag)}\n")
             seen += 1
             if count is not None and seen >= count:
-                break
+                return True
         position = end
-        if count is not None and seen >= count:
-            break
-        if sim.now - started >= WITHOUT_COUNT_S:  # the learner's Ctrl-C (with -c too: nothing more came)
-            ctx.out("^C\n")
-            break
+        return False
+
+    try:
+        while True:
+            yield sim.env.timeout(POLL_S)
+            if drain():
+                break
+            # In a script the learner's Ctrl-C comes after a while (with -c too: nothing more came);
+            # at a terminal the learner presses it.
+            if not ctx.terminal and sim.now - started >= WITHOUT_COUNT_S:
+                ctx.out("^C\n")
+                break
+    except simpy.Interrupt as stop:
+        if stop.cause != "SIGINT":
+            raise
+        drain()  # what was captured before the key
+        ctx.out("\n")  # after the terminal's ^C, the counts start a line of their own
     ctx.out(f"{seen} packet{'s' if seen != 1 else ''} captured\n{seen} packet{'s' if seen != 1 else ''} received by filter\n0 packets dropped by kernel\n")
     return 0

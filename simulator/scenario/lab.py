@@ -8,12 +8,21 @@ terminal would show with the exit status and the trace records of that command.
 
 After ``docker run -it`` or ``docker exec -it NAME bash`` the terminal is inside the
 container until ``exit``, as on a real host.
+
+A script runs each command as fast as it can. A terminal (``dockersim shell``)
+passes ``speed=`` to keep simulated time with the wall clock (``scenario/pacing.py``)
+and ``on_output=`` to be handed each piece of output as the program writes it;
+``Lab.interrupt()`` is its Ctrl-C: the foreground program is stopped at once, as by
+SIGINT, and its timers and sockets go with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Generator
+import math
+import signal
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,7 +34,7 @@ from simulator.engine.versions import profile
 from simulator.programs import resolver, textutils
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import files, shell, snapshot
+from simulator.scenario import files, pacing, shell, snapshot
 from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
@@ -38,7 +47,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The cause a program's ``simpy.Interrupt`` carries when the learner pressed Ctrl-C.
+SIGINT = "SIGINT"
+
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
+#: The longest command line the terminal takes, in bytes: Linux's ARG_MAX with the usual
+#: 8 MiB stack (a longer line gets bash's "Argument list too long", exit 126).
+MAX_LINE_BYTES = 2 * 1024 * 1024
+#: Trace records kept in memory by default: at least this many of the latest (the
+#: longest built-in lesson records a few hundred), at most twice as many. ``None``: all.
+DEFAULT_TRACE_WINDOW = 100_000
+# Where bash finds the tools on a usr-merged Ubuntu host (PATH has /usr/sbin before /usr/bin).
+_SBIN = frozenset({"brctl", "bridge", "ifconfig", "ip", "iptables"})
+SIGINT_STATUS = 130  # 128 + SIGINT: how a shell reports a program Ctrl-C killed
+
+#: ``on_output(stream, text)``: ``stream`` is ``"stdout"`` or ``"stderr"``.
+OutputCallback = Callable[[str, str], None]
 HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
@@ -103,11 +127,22 @@ class Lab:
     #: Called with every new lab (the test suite checks each lab's invariants after a test).
     observers: ClassVar[list[Callable[[Lab], None]]] = []
 
-    def __init__(self, engine: str | None = None, hosts: int = 1, lang: str = "en", seed: int = 0, one_mac_per_port: bool = False) -> None:
+    def __init__(
+        self,
+        engine: str | None = None,
+        hosts: int = 1,
+        lang: str = "en",
+        seed: int = 0,
+        one_mac_per_port: bool = False,
+        trace_window: int | None = DEFAULT_TRACE_WINDOW,
+    ) -> None:
+        """Build the lab; ``trace_window`` bounds the trace in memory (see :attr:`trace`), ``None`` keeps it all."""
         if lang not in ("en", "ko"):
             raise ValueError(f"lang must be 'en' or 'ko', not {lang!r}")
         if not 1 <= hosts <= 3:
             raise ValueError("hosts must be 1, 2 or 3")
+        if trace_window is not None and (isinstance(trace_window, bool) or not isinstance(trace_window, int) or trace_window < 1):
+            raise ValueError(f"trace_window must be a whole number of records, at least 1, or None, not {trace_window!r}")
         self.engine_version = engine
         self.profile = profile(engine)
         self.hosts = hosts
@@ -115,6 +150,9 @@ class Lab:
         self.seed = seed
         self.sim = Simulation(seed)
         self.sim.tracer.lang = lang
+        self.trace_window = trace_window
+        if trace_window is not None:
+            self.sim.tracer.configure(window=trace_window)
         self.topology = build(self.sim, hosts, one_mac_per_port)
         self.machines: dict[str, Machine] = self.topology.machines
         self.engines: dict[str, DockerEngine] = {
@@ -128,6 +166,12 @@ class Lab:
         self._attached: list[Attachment] = []
         self._stderr_first = False
         self._last_snapshot: Any = None
+        self._speed: float | None = None  # simulated seconds per wall second while a terminal waits
+        self._on_output: OutputCallback | None = None
+        self._streaming = False  # the running command's output goes straight to the terminal (no pipe)
+        self._streamed = [0, 0]  # characters of this pipeline's stdout, stderr already handed to on_output
+        self._shown = [0, 0]  # characters of this line's stdout, stderr already handed to on_output
+        self._interrupt = False
         self._snapshots = snapshot.Snapshots()
         self._emit_topology("lab built")
         for observe in Lab.observers:
@@ -142,8 +186,17 @@ class Lab:
 
     @property
     def trace(self) -> Trace:
-        """Every record so far."""
+        """The records so far: all of them, or with a ``trace_window`` the latest (at least that many).
+
+        A lesson's whole trace fits in the default window many times over; a long run
+        (``ping -c 100000``) keeps only its latest records, so memory stays bounded.
+        """
         return self.sim.tracer.trace()
+
+    @property
+    def attached(self) -> Attachment | None:
+        """The container whose shell the terminal is in (``docker run -it``, ``exec -it``, ``attach``), if any."""
+        return self._attached[-1] if self._attached else None
 
     def pcap(self, path: str) -> None:
         """Write everything captured so far as pcapng (one interface per device)."""
@@ -158,23 +211,91 @@ class Lab:
             return f"root@{a.container.hostname}:/# "
         return f"root@{(on or self.default_host)}:~# "
 
-    def sh(self, command: str, on: str | None = None) -> Result:
-        """Run one command line as a learner would type it; never raises for bad input."""
+    def sh(
+        self, command: str, on: str | None = None, *, speed: float | None = None, on_output: OutputCallback | None = None
+    ) -> Result:
+        """Run one command line as a learner would type it; never raises for bad input.
+
+        Args:
+            command: the line, as typed.
+            on: the machine to run it on (default: the Docker host, or the attached container).
+            speed: keep simulated time with the wall clock, ``speed`` simulated seconds per
+                wall second (``math.inf``: as fast as possible, yet stoppable); ``None``
+                (scripts, notebooks): as fast as possible.
+            on_output: called with ``("stdout" | "stderr", text)`` as the terminal would
+                show it, while the command runs. The Result holds the same text.
+
+        With a ``speed`` and an ``on_output`` the lab is a terminal: a program that runs
+        until Ctrl-C (``ping`` without ``-c``) does so, and :meth:`interrupt` stops it.
+        """
         mark = self.sim.tracer.mark()
         start = self.sim.now
         self._stderr_first = False
+        self._speed, self._on_output, self._interrupt = speed, on_output, False
+        self._shown = [0, 0]
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
         try:
-            stdout, stderr, code = self._run_line(command, on)
+            with self._ctrl_c_stops_the_program(speed is not None or on_output is not None):
+                stdout, stderr, code = self._run_line(command, on)
         except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
             log.exception("internal error running %r", command)
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
+        try:
+            self._emit("stdout", stdout[self._shown[0]:])  # what no program wrote as it ran (docker's answers, errors)
+            self._emit("stderr", stderr[self._shown[1]:])
+        finally:
+            self._speed, self._on_output = None, None
         self.sim.tracer.emit(CommandRun(start, where, command, code, self.sim.now))
         self._emit_topology(command)
         return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt, self._stderr_first)
 
+    def idle(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass with no command running (a terminal between commands).
+
+        Timers fire as they would (neighbour entries age, containers' programs run on);
+        the records belong to no command's Result. At most a simulated day at a time.
+        """
+        seconds = min(seconds, MAX_COMMAND_S)
+        if seconds > 0:
+            self.sim.env.run(until=self.sim.now + seconds)
+
+    def interrupt(self) -> None:
+        """Ctrl-C at the terminal: the foreground program of the running command stops now.
+
+        Safe to call from a signal handler or an ``on_output`` callback; a no-op when
+        nothing runs (the next command starts afresh).
+        """
+        self._interrupt = True
+
     # -- internals -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _ctrl_c_stops_the_program(self, terminal: bool) -> Iterator[None]:
+        """At a terminal (or a notebook's interrupt button), SIGINT stops the simulated program.
+
+        Never in the middle of an event: the handler only raises the flag :func:`pacing.drive`
+        reads between events. Without a terminal, or off the main thread, nothing changes.
+        """
+        previous: Any = None
+        if terminal:
+            with contextlib.suppress(ValueError):  # not the main thread: signals cannot be caught here
+                previous = signal.signal(signal.SIGINT, lambda number, frame: self.interrupt())
+        try:
+            yield
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    def _emit(self, stream: str, text: str) -> None:
+        if text and self._on_output is not None:
+            self._shown[stream == "stderr"] += len(text)
+            self._on_output(stream, text)
+
+    def _stream(self, stream: str, text: str) -> None:
+        """A running program wrote ``text``: the terminal shows it now."""
+        self._streamed[stream == "stderr"] += len(text)
+        self._emit(stream, text)
 
     def _emit_topology(self, cause: str) -> None:
         snap = self._snapshots.take(self)  # the previous snapshot itself when nothing changed
@@ -188,18 +309,28 @@ class Lab:
         text = line.strip()
         if not text or text.startswith("#"):
             return "", "", 0
+        if len(text) > MAX_LINE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
+            return "", f"bash: {_path_of(text.split(None, 1)[0])}: Argument list too long\n", 126
         if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
             self._attached.pop()  # the detach keys: the container keeps running
             return "read escape sequence\n", "", 0
+        if on is None and self._attached and text.replace(" ", "").lower() in ("^d", "ctrl-d"):
+            text = "exit"  # end of file at the container's shell: it exits, as on ``exit``
         try:
             sequence = shell.parse(text)
         except shell.ShellSyntaxError as error:
             return "", f"bash: {error}\n", 2
         stdout, stderr, code = "", "", 0
         for connector, pipeline in sequence:
+            if self._interrupt:  # Ctrl-C ends the whole list, as in bash
+                break
             if (connector == "&&" and code != 0) or (connector == "||" and code == 0):
                 continue
+            self._streaming, self._streamed = len(pipeline) == 1, [0, 0]
             out, err, code = self._run_pipeline(pipeline, on)
+            # What the program did not already show as it ran (a pipe's output, docker's own words).
+            self._emit("stdout", out[self._streamed[0]:])
+            self._emit("stderr", err[self._streamed[1]:])
             stdout, stderr = stdout + out, stderr + err
         return stdout, stderr, code
 
@@ -276,6 +407,9 @@ class Lab:
             return outcome.stdout, outcome.stderr, outcome.exit_code
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
+            if self._streaming:  # docker's own words come before the program's
+                self._stream("stdout", outcome.stdout)
+                self._stream("stderr", outcome.stderr)
             stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach)
             if outcome.foreground_main:
                 self.engines[machine]._exited(container, code)
@@ -375,9 +509,17 @@ class Lab:
 
     def _run_program(self, ctx: ProcessContext, program: Any, argv: list[str]) -> tuple[str, str, int]:
         env = self.sim.env
+        terminal = self._on_output is not None or self._speed is not None
+        if terminal:  # written as it happens, so that a ^C lands where the output had got to
+            ctx.sink = self._stream if self._streaming else _unseen
+        ctx.terminal = self._on_output is not None and self._speed is not None
         process = env.process(_wrap(program(ctx, argv)))
         # A lesson must never hang: no command runs longer than a simulated day.
-        env.run(until=env.any_of([process, env.timeout(MAX_COMMAND_S)]))
+        until = env.any_of([process, env.timeout(MAX_COMMAND_S)])
+        if not terminal:
+            env.run(until=until)  # a script: as fast as possible, nothing to wait for
+        elif pacing.drive(env, until, self._speed or math.inf, lambda: self._interrupt) is pacing.Stop.INTERRUPTED:
+            return self._stop(ctx, process)
         if not process.triggered:
             process.interrupt("time limit")
             env.run(until=process)  # deliver the interrupt now, not in the learner's next command
@@ -385,6 +527,32 @@ class Lab:
             return "".join(ctx.stdout), "".join(ctx.stderr), 130
         code = int(process.value or 0)
         return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+    def _stop(self, ctx: ProcessContext, process: simpy.Process) -> tuple[str, str, int]:
+        """Ctrl-C: the terminal echoes ``^C`` and the program gets SIGINT now.
+
+        A program that handles SIGINT (``ping`` prints its statistics) ends with its own
+        status; any other dies of it, and the shell starts a new line (status 130).
+        """
+        ctx.out("^C")
+        if process.is_alive:
+            process.interrupt(SIGINT)
+            self.sim.env.run(until=process)  # deliver it now: the program's timers and sockets go
+        code = int(process.value or 0)
+        if code == SIGINT_STATUS:
+            ctx.out("\n")
+        return "".join(ctx.stdout), "".join(ctx.stderr), code
+
+
+def _unseen(stream: str, text: str) -> None:
+    """Output that goes into a pipe, not to the terminal (``ping ... | grep ttl``)."""
+
+
+def _path_of(word: str) -> str:
+    """Where bash would find the program ``word`` (it names that path when exec fails)."""
+    if "/" in word or (word not in PROGRAMS and word != "docker"):
+        return word
+    return f"/usr/{'sbin' if word in _SBIN else 'bin'}/{word}"
 
 
 def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:
@@ -416,6 +584,6 @@ def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any
 def _wrap(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
     try:
         result = yield from gen
-    except simpy.Interrupt:  # stopped at the time limit: like a ^C (128 + SIGINT)
-        return 130
+    except simpy.Interrupt:  # Ctrl-C or the time limit, and the program does not catch it: 128 + SIGINT
+        return SIGINT_STATUS
     return result

@@ -52,6 +52,18 @@ def _namespace(ns: NetworkNamespace, kind: str, machine: str, extra: tuple[Any, 
     return (ns.node, kind, machine, tuple(devices), extra)
 
 
+def container_extra(c: Container) -> tuple[tuple[str, Any], ...]:
+    """What a container's namespace adds to the snapshot, as (key, value) pairs.
+
+    ``image``: its image reference; ``networks``: the names of the networks it is
+    on; ``aliases``: ``(network, (alias, ...))`` for each network where it has
+    network-scoped aliases (``--network-alias``, ``network connect --alias``), the
+    names the embedded DNS server at 127.0.0.11 answers for it there.
+    """
+    aliases = tuple((name, ep.aliases) for name, ep in sorted(c.endpoints.items()) if ep.aliases)
+    return (("image", c.image.reference), ("networks", tuple(sorted(c.endpoints))), ("aliases", aliases))
+
+
 def take(lab: Lab) -> tuple[Any, ...]:
     """(namespaces, lan) where namespaces are (node, kind, machine, devices, extra)."""
     namespaces = []
@@ -64,8 +76,7 @@ def take(lab: Lab) -> tuple[Any, ...]:
                 continue
             if c.network_mode.startswith("container:"):
                 continue
-            extra = (("image", c.image.reference), ("networks", tuple(sorted(c.endpoints))))
-            namespaces.append(_namespace(c.netns, "container", host, extra))
+            namespaces.append(_namespace(c.netns, "container", host, container_extra(c)))
         overlay = engine.drivers.get("overlay")
         for ns in getattr(overlay, "namespaces", list)():  # overlay networks' own namespaces (br0, vxlan0)
             namespaces.append(_namespace(ns, "overlay-netns", host))
@@ -370,9 +381,7 @@ class Snapshots:
             self._full(ns, entry)
         ns.changed.clear()
         ns.reread = False
-        extra: tuple[Any, ...] = ()
-        if owner is not None:
-            extra = (("image", owner.image.reference), ("networks", tuple(sorted(owner.endpoints))))
+        extra = container_extra(owner) if owner is not None else ()
         value = (ns.node, kind, machine, entry.rows.publish(), extra)
         if entry.value != value:
             entry.value = value

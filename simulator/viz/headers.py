@@ -76,8 +76,9 @@ def _carried(frame: Any) -> Any:
 def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str, Any]]:
     """One dict per ``FrameSent``: where, when, the header fields, and which changed.
 
-    Keys: ``hop`` (the frame's number, as ``path`` circles it and the player steps
-    through it: a frame a bridge passes on keeps its number, a routed packet gets a new one), ``time_ms`` (from the first frame), ``node``, ``dev``,
+    Keys: ``hop`` (1, 2, ...: the row's number), ``frame`` (the frame's number, as
+    ``path`` circles it, ``ladder`` labels it and the player steps through it: a frame
+    a bridge passes on keeps its number, a routed packet gets a new one), ``time_ms`` (from the first frame), ``node``, ``dev``,
     ``where`` (``node/dev``), ``flow``, ``kind`` (``arp``, ``request``, ``reply``...),
     the :data:`FIELDS`, and ``changed``: the set of fields that differ from the
     previous hop of the same packet (same flow, same direction: an echo reply or an
@@ -110,9 +111,64 @@ def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str
         before = previous.get(packet)
         changed = {k for k in FIELDS if before is not None and before[k] != values[k]}
         previous[packet] = values
-        rows.append({"hop": numbers.get(index, 0), "time_ms": (r.time - t0) * 1000.0, "node": r.node, "dev": r.dev,
-                     "where": f"{r.node}/{r.dev}", "flow": r.frame.flow, "kind": frame_kind(r.frame), **values, "changed": changed})
+        rows.append({"hop": len(rows) + 1, "frame": numbers.get(index, 0), "time_ms": (r.time - t0) * 1000.0, "node": r.node, "dev": r.dev,
+                     "where": f"{r.node}/{r.dev}", "flow": r.frame.flow, "kind": frame_kind(r.frame), **values, "changed": changed,
+                     "packet": packet})
     return rows
+
+
+def repeated_hops(rows: Sequence[dict[str, Any]]) -> set[int]:
+    """The hops of packets that repeat an earlier packet hop for hop (the second echo request of ``ping -c 2``).
+
+    A packet repeats another when it is of the same kind and crosses the same devices,
+    in the same order, changing the same fields at each.
+
+    >>> hop = lambda n, packet, where: {"hop": n, "packet": packet, "kind": "request", "where": where, "changed": set()}
+    >>> sorted(repeated_hops([hop(1, 1, "c1/eth0"), hop(2, 1, "host/eth0"), hop(3, 2, "c1/eth0"), hop(4, 2, "host/eth0")]))
+    [3, 4]
+    """
+    packets: dict[Any, list[dict[str, Any]]] = {}
+    for r in rows:
+        packets.setdefault(r["packet"], []).append(r)
+    seen: set[tuple[Any, ...]] = set()
+    repeated: set[int] = set()
+    for hops in packets.values():
+        shape = (hops[0]["kind"], tuple((r["where"], frozenset(r["changed"])) for r in hops))
+        if shape in seen:
+            repeated.update(r["hop"] for r in hops)
+        seen.add(shape)
+    return repeated
+
+
+def slide_rows(rows: Sequence[dict[str, Any]], room: int) -> list[dict[str, Any]]:
+    """At most ``room`` of ``rows``, keeping what changed: the table that fits a slide.
+
+    All of them when they fit; else the hops that changed a field plus the first and
+    the last hop of every packet (``packet``: one flow, one direction); else those
+    without the packets that repeat an earlier one hop for hop (:func:`repeated_hops`);
+    else the hops that changed a field plus every packet's first, repeats left out;
+    else the first ``room`` of those.
+
+    >>> rows = [{"hop": i, "packet": (1, "request", ""), "kind": "request", "where": f"d{i}", "changed": {"ttl"} if i == 3 else set()}
+    ...         for i in range(1, 9)]
+    >>> [r["hop"] for r in slide_rows(rows, 8)], [r["hop"] for r in slide_rows(rows, 4)], [r["hop"] for r in slide_rows(rows, 2)]
+    ([1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 8], [1, 3])
+    """
+    if len(rows) <= room:
+        return list(rows)
+    first: dict[Any, int] = {}
+    last: dict[Any, int] = {}
+    for r in rows:
+        first.setdefault(r["packet"], r["hop"])
+        last[r["packet"]] = r["hop"]
+    ends = set(first.values()) | set(last.values())
+    kept = [r for r in rows if r["changed"] or r["hop"] in ends]
+    if len(kept) > room:
+        repeated = repeated_hops(rows)
+        kept = [r for r in kept if r["hop"] not in repeated]
+        if len(kept) > room:
+            kept = [r for r in kept if r["changed"] or r["hop"] in set(first.values())]
+    return kept[:room]
 
 
 def _cell(row: dict[str, Any], key: str) -> str:
@@ -132,23 +188,24 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
     """
     lang = language(trace, lang)
     with style.classroom():
-        rows = headers_rows(trace, flow)
+        every = headers_rows(trace, flow)
         command = next((r.command for r in trace if isinstance(r, CommandRun)), None)
         if title is None:
             title = term("headers-title", lang, command=_short(command)) if command else term("headers-title-plain", lang)
-        heads = [term(k, lang) for _key, k in COLUMNS]
-        body = [[_cell(row, key) for key, _k in COLUMNS] for row in rows]
-        widths = []
-        for i, (key, _k) in enumerate(COLUMNS):
-            mono = key not in ("hop", "where", "proto", "what")
-            w = max([style.text_width(heads[i], bold=True)] + [style.text_width(line[i], bold=True, mono=mono) for line in body])
-            widths.append(w + 22)
-        margin = 28.0
-        row_h = style.line_height() + 12
-        title_h = style.line_height(style.TITLE_PT) + 18
-        note_h = style.line_height() + 20
+        # a table taller than a slide keeps the hops that changed something (and each packet's ends), and says so
+        room = int((style.SLIDE_HEIGHT_PT - 2 * MARGIN - TITLE_H - 2 * NOTE_H) // ROW_H) - 1
+        rows = slide_rows(every, room)
+        notes = [term("changed", lang)]
+        if len(rows) < len(every):
+            notes.append(_left_out_note(every, rows, lang))
+        columns = _columns(rows, lang)
+        heads = [term(k, lang) for _key, k in columns]
+        body = [[_cell(row, key) for key, _k in columns] for row in rows]
+        widths = _widths(columns, heads, body)
+        margin, row_h, title_h = MARGIN, ROW_H, TITLE_H
+        note_h = NOTE_H * len(notes)
         table_w = sum(widths)
-        width = max(table_w, style.text_width(title, style.TITLE_PT, bold=True), style.text_width(term("changed", lang))) + 2 * margin
+        width = max(table_w, style.text_width(title, style.TITLE_PT, bold=True), *(style.text_width(n) for n in notes)) + 2 * margin
         table_h = row_h * (len(body) + 1)
         height = margin + title_h + table_h + note_h + margin
         canvas = Canvas(width, height)
@@ -156,7 +213,7 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
         ax.text(margin, canvas.y(margin), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
 
         if not body:
-            body = [[""] * len(COLUMNS)]
+            body = [[""] * len(columns)]
             ax.text(width / 2, canvas.y(margin + title_h + row_h * 1.5), term("no-frames", lang), ha="center", va="center",
                     fontproperties=style.font(), color=style.MUTED)
         top = margin + title_h
@@ -168,7 +225,7 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
         table.auto_set_font_size(False)
         table.set_zorder(2)
         for (r, c), cell in table.get_celld().items():
-            key = COLUMNS[c][0]
+            key = columns[c][0]
             mono = key not in ("hop", "where", "proto", "what")
             cell.set_edgecolor("#C8C8C8")
             cell.set_linewidth(1.0)
@@ -187,6 +244,47 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
                 if key == "hop":
                     text.set_color(style.KIND_COLOUR.get(row["kind"], style.INK))
                     text.set_fontproperties(style.font(bold=True))
-        ax.text(margin, canvas.y(height - margin - 4), term("changed", lang), ha="left", va="bottom", fontproperties=style.font(),
+        ax.text(margin, canvas.y(height - margin - 4 - NOTE_H * (len(notes) - 1)), notes[0], ha="left", va="bottom", fontproperties=style.font(),
                 color=style.INK, bbox={"boxstyle": "round,pad=0.3", "facecolor": style.FILL["changed"], "edgecolor": "none"})
+        for i, note in enumerate(notes[1:], start=1):
+            ax.text(margin, canvas.y(height - margin - 4 - NOTE_H * (len(notes) - 1 - i)), note, ha="left", va="bottom",
+                    fontproperties=style.font(), color=style.INK).set_gid("LEFT-OUT")
         return canvas.fig
+
+
+def _left_out_note(every: Sequence[dict[str, Any]], shown: Sequence[dict[str, Any]], lang: str) -> str:
+    """What a shortened table says it left out: hops that changed nothing, repeated packets, or the rest after a hop."""
+    kept = {r["hop"] for r in shown}
+    repeated = repeated_hops(every)
+    left_out = [r for r in every if r["hop"] not in kept]
+    values = {"n": len(left_out), "total": len(every), "last": shown[-1]["hop"]}
+    if any(r["changed"] and r["hop"] not in repeated for r in left_out):
+        return term("rows-cut", lang, **values)
+    if any(r["hop"] in repeated for r in left_out):
+        return term("rows-repeated", lang, **values)
+    return term("rows-left-out", lang, **values)
+
+
+MARGIN = 28.0
+ROW_H = style.line_height() + 12
+TITLE_H = style.line_height(style.TITLE_PT) + 18
+NOTE_H = style.line_height() + 20
+CELL_PAD = 20.0  # a column is its widest text and this (8 pt before the text, the rest after)
+
+
+def _widths(columns: Sequence[tuple[str, str]], heads: Sequence[str], body: Sequence[Sequence[str]]) -> list[float]:
+    widths = []
+    for i, (key, _k) in enumerate(columns):
+        mono = key not in ("hop", "where", "proto", "what")
+        w = max([style.text_width(heads[i], bold=True)] + [style.text_width(line[i], bold=True, mono=mono) for line in body])
+        widths.append(w + CELL_PAD)
+    return widths
+
+
+def _columns(rows: Sequence[dict[str, Any]], lang: str) -> tuple[tuple[str, str], ...]:
+    """Every column, or all but the time when the table would be wider than a slide (the ladder shows the times)."""
+    heads = [term(k, lang) for _key, k in COLUMNS]
+    body = [[_cell(row, key) for key, _k in COLUMNS] for row in rows]
+    if sum(_widths(COLUMNS, heads, body)) + 2 * MARGIN <= style.SLIDE_WIDTH_PT:
+        return COLUMNS
+    return tuple(c for c in COLUMNS if c[0] != "time_ms")

@@ -567,7 +567,7 @@ def number_frames(journeys: Sequence[Journey]) -> list[list[Journey]]:
     Frames are numbered in the order they were first sent; a repeat (the second
     echo request of ``ping -c 2``, crossing the same devices) shares the number of
     the first (:func:`signature`). ``path`` draws these numbers in circles, ``ladder``
-    beside its arrows, ``headers`` in its ``#`` column and the player steps through
+    beside its arrows, ``headers_rows`` in each row's ``frame`` and the player steps through
     them, so a number means the same frame in every view.
     """
     numbered: dict[tuple[Any, ...], list[Journey]] = {}

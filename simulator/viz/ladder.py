@@ -160,7 +160,41 @@ def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None
         return _draw(trace, devices, language(trace, lang), title)
 
 
+@dataclass(slots=True)
+class _Columns:
+    """The ladder's columns: one per device, grouped by namespace under a header box."""
+
+    columns: list[str]
+    widths: list[float]
+    xs: list[float]  # each column's centre
+    runs: list[tuple[str, int, int]]  # a namespace and the first and last of its columns
+    names: dict[str, str]  # a namespace -> its header's name
+    plot_right: float
+
+    @property
+    def x(self) -> dict[str, float]:
+        return dict(zip(self.columns, self.xs, strict=True))
+
+
+@dataclass(slots=True)
+class _Rows:
+    """The ladder's rows: a compressed clock, with room for each frame's label above its first arrow."""
+
+    head_h: float  # the top of the first row (under the headers)
+    times: list[float]
+    starts: dict[int, float]  # a journey -> when its first move starts
+    y_of: dict[float, float]
+    breaks: list[tuple[float, float]]  # y, gap (s): where a long wait is cut
+    bottom: float
+
+
+def _split(col: str) -> tuple[str, str]:
+    """A column's namespace and device (the switch is a column of its own)."""
+    return (SWITCH, "") if col == SWITCH else (col.split("/", 1)[0], col.split("/", 1)[1])
+
+
 def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None) -> Figure:
+    """Plan the columns, the rows and the labels, then draw the headers, the time axis, the arrows and the labels."""
     first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
     network: Network = network_at(trace, first)
     hops = follow(trace, network)
@@ -171,17 +205,42 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     moves = _project(_moves(hops), hops, columns)
     if title is None:
         title = term("ladder-title", lang, command=_short(hops.command)) if hops.command else term("ladder-title-plain", lang)
+    cols = _plan_columns(columns, network, lang)
+    rows = _plan_rows(moves)
+    labels = _plan_labels(moves, hops, cols, rows)
 
-    # columns: width from their names, grouped by namespace for the header
-    def split(col: str) -> tuple[str, str]:
-        return (SWITCH, "") if col == SWITCH else (col.split("/", 1)[0], col.split("/", 1)[1])
+    width = cols.plot_right + MARGIN
+    for lx, _ly, text, _k, ha, _n in labels:
+        w = style.text_width(text) + NUMBER_W
+        width = max(width, lx + w + MARGIN if ha == "left" else width)
+    width = max(width, style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN)
+    canvas = Canvas(width, rows.bottom + MARGIN)
+    canvas.ax.text(MARGIN, canvas.y(MARGIN), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
+    _draw_headers(canvas, cols, rows, network, lang)
+    _draw_axis(canvas, cols, rows, lang)
+    _draw_moves(canvas, moves, cols, rows)
+    for lx, ly, text, kind, ha, number in labels:
+        colour = style.KIND_COLOUR.get(kind, style.INK)
+        tx = lx + NUMBER_W if ha == "left" else lx  # the frame's number sits left of the words
+        label = canvas.ax.text(tx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
+                               bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2,
+                                     "alpha": 0.92})
+        label.set_gid(f"LABEL:{number}")
+        left = tx if ha == "left" else tx - style.text_width(text)
+        mark(canvas, left - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
+    if not moves:
+        canvas.ax.text(width / 2, canvas.y(rows.head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(),
+                       color=style.MUTED)
+    return canvas.fig
 
-    # a namespace's name spans its run of columns: only a run too narrow for it widens
+
+def _plan_columns(columns: list[str], network: Network, lang: str) -> _Columns:
+    """Width from their names; a namespace's name spans its run of columns: only a run too narrow for it widens."""
     names = {n.node: header_name(n, lang) for n in network.namespaces}
-    widths = [max(COL_MIN, style.text_width(split(c)[1], bold=True) + 20) for c in columns]
+    widths = [max(COL_MIN, style.text_width(_split(c)[1], bold=True) + 20) for c in columns]
     runs: list[tuple[str, int, int]] = []
     for i, c in enumerate(columns):
-        node = split(c)[0]
+        node = _split(c)[0]
         if runs and runs[-1][0] == node and runs[-1][2] == i - 1:
             runs[-1] = (node, runs[-1][1], i)
         else:
@@ -196,10 +255,11 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     for w in widths:
         xs.append(x + w / 2)
         x += w
-    col_x = dict(zip(columns, xs, strict=True))
-    plot_right = x
+    return _Columns(columns, widths, xs, runs, names, x)
 
-    # rows: a compressed clock, with room for each frame's label above its first arrow
+
+def _plan_rows(moves: list[Move]) -> _Rows:
+    """A row per moment a move starts or ends; gaps over BREAK_S cut; room above for the labels of frames starting there."""
     starts: dict[int, float] = {}
     for m in moves:
         if m.journey >= 0:
@@ -226,11 +286,17 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
             label_floor = y
         y_of[t] = y
         previous = t
-    bottom = y + 40
+    return _Rows(head_h, times, starts, y_of, breaks, y + 40)
 
-    # labels: one per frame, above its first arrow, after the frame's number (the one path circles)
+
+def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> list[tuple[float, float, str, str, str, int]]:
+    """One label per frame, above its first arrow, on the side where it crosses the fewest arrows: (x, y, text, kind, ha, number).
+
+    ``number`` is the frame's number, the one ``path`` circles (:func:`~simulator.viz.hops.number_frames`).
+    """
+    col_x, starts, y_of = cols.x, rows.starts, rows.y_of
     number_of = {id(j): n for n, group in enumerate(number_frames(hops.journeys), start=1) for j in group}
-    labels: list[tuple[float, float, str, str, str, int]] = []  # x, y, text, kind, ha, number
+    labels: list[tuple[float, float, str, str, str, int]] = []
     per_time: dict[float, int] = {}
     for j_index in sorted(starts, key=lambda k: (starts[k], k)):
         first_move = min((m for m in moves if m.journey == j_index), key=lambda m: (m.t0, m.t1))
@@ -247,40 +313,37 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
         candidates = [(start_x + 8, "left") if rightwards else (start_x - 8, "right"),
                       (min(span) + 8, "left"), (max(span) - 8, "right"),
                       (start_x - 8, "right") if rightwards else (start_x + 8, "left")]
-        band_top, band_bottom = ly - LABEL_H + 4, ly
-
-        def crossings(x: float, ha: str, band_top: float = band_top, band_bottom: float = band_bottom, w: float = w) -> int:
-            x0, x1 = (x, x + w) if ha == "left" else (x - w, x)
-            if x0 < MARGIN + AXIS_W - 4:
-                return 10_000
-            hits = 0
-            for m in moves:
-                ax_, ay = col_x[m.src], y_of[m.t0]
-                bx, by = col_x[m.dst], y_of[m.t1]
-                for k in range(21):
-                    px, py = ax_ + (bx - ax_) * k / 20, ay + (by - ay) * k / 20
-                    if x0 <= px <= x1 and band_top <= py <= band_bottom:
-                        hits += 1
-            return hits
-
-        lx, ha = min(candidates, key=lambda c: crossings(*c))
+        band = (ly - LABEL_H + 4, ly)
+        lx, ha = min(candidates, key=lambda c: _crossings(c[0], c[1], w, band, moves, col_x, y_of))
         labels.append((lx, ly, text, j.kind, ha, number_of[id(j)]))
+    return labels
 
-    width = plot_right + MARGIN
-    for lx, _ly, text, _k, ha, _n in labels:
-        w = style.text_width(text) + NUMBER_W
-        width = max(width, lx + w + MARGIN if ha == "left" else width)
-    title_w = style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN
-    width = max(width, title_w)
-    canvas = Canvas(width, bottom + MARGIN)
+
+def _crossings(x: float, ha: str, w: float, band: tuple[float, float], moves: list[Move], col_x: dict[str, float],
+               y_of: dict[float, float]) -> int:
+    """How many points of the arrows a label ``w`` wide at ``x`` (anchored ``ha``) in ``band`` would cover."""
+    band_top, band_bottom = band
+    x0, x1 = (x, x + w) if ha == "left" else (x - w, x)
+    if x0 < MARGIN + AXIS_W - 4:
+        return 10_000
+    hits = 0
+    for m in moves:
+        ax_, ay = col_x[m.src], y_of[m.t0]
+        bx, by = col_x[m.dst], y_of[m.t1]
+        for k in range(21):
+            px, py = ax_ + (bx - ax_) * k / 20, ay + (by - ay) * k / 20
+            if x0 <= px <= x1 and band_top <= py <= band_bottom:
+                hits += 1
+    return hits
+
+
+def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network, lang: str) -> None:
+    """A box per run of columns in one namespace, the device names under it, a lifeline down from each."""
     ax = canvas.ax
-
-    ax.text(MARGIN, canvas.y(MARGIN), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
-
-    # headers: a box per run of columns in one namespace, the device names under it
     top = MARGIN + style.line_height(style.TITLE_PT) + 24
     kinds = {n.node: n.kind for n in network.namespaces}
-    for node, i0, i1 in runs:
+    xs, widths = cols.xs, cols.widths
+    for node, i0, i1 in cols.runs:
         x0 = xs[i0] - widths[i0] / 2 + 4
         x1 = xs[i1] + widths[i1] / 2 - 4
         kind = "switch" if node == SWITCH else kinds.get(node, "laptop")
@@ -289,30 +352,38 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
                              facecolor=style.FILL.get(kind, style.FILL["laptop"]), edgecolor=style.EDGE.get(kind, style.INK), linewidth=2)
         box.set_gid(f"HEADER:{node}")
         ax.add_patch(box)
-        ax.text((x0 + x1) / 2, canvas.y(top + 5), names.get(node, node), ha="center", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
-    for c, cx in zip(columns, xs, strict=True):
-        dev = split(c)[1] or term("switch", lang)
+        ax.text((x0 + x1) / 2, canvas.y(top + 5), cols.names.get(node, node), ha="center", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+    for c, cx in zip(cols.columns, xs, strict=True):
+        dev = _split(c)[1] or term("switch", lang)
         if dev:
             name = ax.text(cx, canvas.y(top + style.line_height() + 9), dev, ha="center", va="top", fontproperties=style.font(bold=True), color=style.INK)
             name.set_gid(f"COLUMN:{c}")
-        line = Line2D([cx, cx], [canvas.y(head_h - 8), canvas.y(bottom)], color="#9A9A9A", linewidth=2, zorder=1)
+        line = Line2D([cx, cx], [canvas.y(rows.head_h - 8), canvas.y(rows.bottom)], color="#9A9A9A", linewidth=2, zorder=1)
         line.set_gid(f"LIFELINE:{c}")
         ax.add_line(line)
 
-    # the time axis
+
+def _draw_axis(canvas: Canvas, cols: _Columns, rows: _Rows, lang: str) -> None:
+    """The time axis on the left, a tick where each frame starts; the cut waits across the plot."""
+    ax = canvas.ax
+    head_h, bottom = rows.head_h, rows.bottom
     ax.text(MARGIN, canvas.y(head_h - 30), term("time-ms", lang), ha="left", va="bottom", fontproperties=style.font(bold=True), color=style.INK)
     ax.add_line(Line2D([MARGIN + AXIS_W - 14] * 2, [canvas.y(head_h - 8), canvas.y(bottom)], color=style.INK, linewidth=1.5))
-    t_zero = times[0] if times else 0.0
-    for t in sorted(set(starts.values())):
-        yy = y_of[t]
+    t_zero = rows.times[0] if rows.times else 0.0
+    for t in sorted(set(rows.starts.values())):
+        yy = rows.y_of[t]
         ax.add_line(Line2D([MARGIN + AXIS_W - 20, MARGIN + AXIS_W - 14], [canvas.y(yy)] * 2, color=style.INK, linewidth=1.5))
         ax.text(MARGIN + AXIS_W - 24, canvas.y(yy), f"{(t - t_zero) * 1000:.3f}", ha="right", va="center", fontproperties=style.font(mono=True), color=style.INK)
-    for yy, gap in breaks:
-        ax.add_line(Line2D([MARGIN, plot_right], [canvas.y(yy)] * 2, color=style.MUTED, linewidth=1.5, linestyle=(0, (2, 3))))
-        ax.text(plot_right - 6, canvas.y(yy - 3), term("later", lang, ms=f"{gap * 1000:.3f}"), ha="right", va="bottom",
+    for yy, gap in rows.breaks:
+        ax.add_line(Line2D([MARGIN, cols.plot_right], [canvas.y(yy)] * 2, color=style.MUTED, linewidth=1.5, linestyle=(0, (2, 3))))
+        ax.text(cols.plot_right - 6, canvas.y(yy - 3), term("later", lang, ms=f"{gap * 1000:.3f}"), ha="right", va="bottom",
                 fontproperties=style.font(), color=style.MUTED,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
 
+
+def _draw_moves(canvas: Canvas, moves: list[Move], cols: _Columns, rows: _Rows) -> None:
+    """An arrow per move, by the frame's kind; a loop for one through ``lo``; dashed when routed inside a namespace."""
+    col_x, y_of = cols.x, rows.y_of
     for m in moves:
         colour = style.KIND_COLOUR.get(m.kind, style.KIND_COLOUR["other"])
         dashed = m.journey < 0
@@ -324,15 +395,4 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
             connectionstyle="arc,angleA=0,angleB=0,armA=36,armB=36,rad=8" if loop else "arc3",
         )
         arrow.set_gid(f"MOVE:{m.journey}:{m.src}>{m.dst}")
-        ax.add_patch(arrow)
-    for lx, ly, text, kind, ha, number in labels:
-        colour = style.KIND_COLOUR.get(kind, style.INK)
-        tx = lx + NUMBER_W if ha == "left" else lx  # the number sits left of the words
-        label = ax.text(tx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2, "alpha": 0.92})
-        label.set_gid(f"LABEL:{number}")
-        left = tx if ha == "left" else tx - style.text_width(text)
-        mark(canvas, left - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
-    if not moves:
-        ax.text(width / 2, canvas.y(head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(), color=style.MUTED)
-    return canvas.fig
+        canvas.ax.add_patch(arrow)

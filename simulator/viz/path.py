@@ -7,7 +7,7 @@ order they happened: the ARP exchange first, then the echo request, then the
 reply. Where an IP stack routed the packet on, a dashed arrow crosses the
 namespace with what it changed (``TTL 64→63``, ``SNAT 172.17.0.2→192.168.1.10``
 from the ``NatTranslated`` record); where a frame was dropped, a cross names the
-reason. A legend on the right lists the numbers with tcpdump's words.
+reason. A legend below the drawing (beside a tall one) lists the numbers with tcpdump's words.
 
 Repeats are folded: the second echo request of ``ping -c 2`` takes the same
 devices as the first, so it shares its number ("×2"). Arrows travel on the right
@@ -26,7 +26,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from simulator.trace.records import FrameDropped, FrameReceived, FrameSent
+from simulator.trace.records import FrameDropped, FrameReceived, FrameSent, NatTranslated
 from simulator.viz import style
 from simulator.viz.draw import Z_ARROW, Z_BAR, Z_MARK, Z_NOTE, Canvas, draw_scene
 from simulator.viz.hops import (
@@ -109,7 +109,10 @@ class PathPlan:
     cross_steps: dict[str, int] = field(default_factory=dict)  # a drop's device -> the step it is drawn from
     legend_steps: list[int] = field(default_factory=list)  # the step each legend line is drawn from
     markers: list[tuple[float, float, int, str]] = field(default_factory=list)  # x, y, number, kind
-    legend_x: float = 0.0
+    legend_x: float = 0.0  # where the frames' legend starts (below the drawing)
+    legend_y: float = 0.0
+    key_x: float = 0.0  # where the arrow styles start (beside the frames' legend, or under it)
+    key_y: float = 0.0
     width: float = 0.0
     height: float = 0.0
     lang: str = "en"
@@ -310,6 +313,7 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
             cross_steps[where] = min(step, cross_steps.get(where, step))
             notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where, step=step))
 
+    notes.extend(_loopback_notes(trace, groups, scene, lang))
     for a in arrows:
         emphasis.update((a.src, a.dst))
     _clear_edge_labels(scene, arrows)
@@ -332,6 +336,39 @@ def routed_into(groups: Sequence[Group], t: Transition) -> int:
         if any(j.start == t.dst and abs(j.t0 - t.t) < 1e-9 for j in g.journeys):
             return g.number
     return next((g.number for g in groups if g.first.t0 >= t.t), groups[-1].number if groups else 0)
+
+
+RESOLVER = "127.0.0.11"
+"""The address of Docker's embedded DNS server in every container on a user-defined network (libnetwork)."""
+
+
+def _loopback_notes(trace: Sequence[Any], groups: Sequence[Group], scene: Scene, lang: str) -> list[Note]:
+    """What netfilter did to frames that never left a namespace's ``lo`` (a DNS query to 127.0.0.11).
+
+    Docker's embedded DNS server answers at 127.0.0.11:53 in name only: a DNAT rule in
+    the container's own namespace sends the query to the port the server really listens
+    on. The note names the rewrite, as the trace recorded it, beside the ``lo`` line.
+    """
+    local = {g.first.start for g in groups if g.first.devices and all(d.endswith("/lo") for d in g.first.devices)}
+    notes: list[Note] = []
+    seen: set[tuple[str, str, str]] = set()
+    for r in trace:
+        if not isinstance(r, NatTranslated) or r.reply or f"{r.node}/lo" not in local:
+            continue
+        before, after = r.before.split(" > ")[-1], r.after.split(" > ")[-1]
+        if before == after or (r.node, before, after) in seen:
+            continue  # a source rewrite, or one already noted
+        seen.add((r.node, before, after))
+        text = term("dnat", lang, a=before, b=after)
+        if before.split(":")[0] == RESOLVER:
+            text += "\n" + term("resolver", lang)
+        box = scene.shapes.get(r.node)
+        if box is None:
+            continue
+        # above the box's right corner, clear of the numbers that go down its side
+        step = next((g.number for g in groups if g.first.start == f"{r.node}/lo" and g.first.t0 >= r.time - 1e-9), 0)
+        notes.append(Note(box.x + box.w - 24, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo", step=step))
+    return notes
 
 
 def _clear_edge_labels(scene: Scene, arrows: Sequence[Arrow]) -> None:
@@ -396,17 +433,22 @@ def _arrow_points(arrows: Sequence[Arrow]) -> list[tuple[float, float]]:
 def _beside(scene: Scene, device: str, taken: Sequence[tuple[float, float, int, str]] = ()) -> tuple[float, float] | None:
     """A spot for a number right of ``device`` (its pill, or its line of text), clear of ``taken``."""
     spot = None
+    step = (2 * MARK_R + 4, 0.0)  # beside a pill: one after another, rightwards
     if device in scene.shapes:
         s = scene.shapes[device]
         spot = (s.x + s.w + MARK_R + 4, s.cy)
     else:
+        box = scene.shapes.get(device.split("/", 1)[0])
         for lab in scene.labels:
             if lab.gid == device:
-                w = style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono)
-                spot = (lab.x + w + MARK_R + 6, lab.y + style.line_height(lab.size) / 2)
+                y = lab.y + style.line_height(lab.size) / 2
+                if box is not None and box.kind == "box":  # a line of the box's text (lo): just outside its edge, downwards
+                    spot, step = (box.x + box.w + MARK_R + 2, y), (0.0, 2 * MARK_R + 3)
+                else:
+                    spot = (lab.x + style.text_width(lab.text, lab.size, bold=lab.bold, mono=lab.mono) + MARK_R + 6, y)
                 break
     while spot is not None and any(math.dist(spot, m[:2]) < 2 * MARK_R + 2 for m in taken):
-        spot = (spot[0] + 2 * MARK_R + 4, spot[1])
+        spot = (spot[0] + step[0], spot[1] + step[1])
     return spot
 
 
@@ -490,6 +532,12 @@ def _note_beside(p: tuple[float, float], q: tuple[float, float], text: str, colo
 
 
 def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
+    """The numbered frames and the arrow styles: below the drawing, or beside a drawing taller than a slide's shape.
+
+    Below, the frames' lines are wrapped to the picture's width (and never wider than
+    a slide allows) and the arrow styles stand beside them when there is room. Beside
+    is chosen only when it makes the whole picture larger on a 16:9 slide.
+    """
     lang = p.lang
     lines: list[tuple[int, str, str]] = []
     p.legend_steps = []
@@ -504,18 +552,56 @@ def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
         p.legend_steps.append(_step_at(p.groups, d.time))
     if not lines:
         lines.append((0, "other", term("no-frames", lang)))
-    p.legend = lines
-    widest = max(style.text_width(t) for _n, _k, t in lines)
-    head = style.text_width(term("legend", lang), style.NAME_PT, bold=True)
-    legend_w = max(widest + 2 * MARK_R + 24, head) + 2 * 16
-    p.legend_x = p.scene.width
-    p.width = p.scene.width + legend_w + LEGEND_GAP
-    rows = sum(t.count("\n") + 1 for _n, _k, t in lines)
     key = p.key or KEY
-    legend_h = 120 + rows * style.line_height() * 1.25 + len(lines) * 8 + 40 + len(key) * style.line_height() * 1.3
-    key_w = 60 + max(style.text_width(term(k, lang)) for k, _kind, _dashed in key) + 2 * 16
-    p.width = max(p.width, p.scene.width + key_w + LEGEND_GAP)
-    p.height = max(p.scene.height, legend_h)
+    indent = 2 * MARK_R + 12  # the text starts right of the number
+    head_h = style.line_height(style.NAME_PT) + 12
+    key_w = KEY_TEXT_X + max(style.text_width(term(k, lang)) for k, _kind, _dashed in key)
+    key_h = len(key) * style.line_height() * 1.3
+
+    def frames(width: float) -> tuple[list[tuple[int, str, str]], float, float]:
+        wrapped = [(n, k, style.wrap(t, width - indent)) for n, k, t in lines]
+        w = max(style.text_width(term("legend", lang), style.NAME_PT, bold=True), *(style.text_width(t) + indent for _n, _k, t in wrapped))
+        return wrapped, w, head_h + sum(_legend_row_h(t) for _n, _k, t in wrapped)
+
+    # below the drawing: the frames, and the arrow styles beside them when there is room, else under them
+    _all, widest, _h = frames(1e9)
+    width = max(p.scene.width, min(style.SLIDE_WIDTH_PT, widest + LEGEND_GAP + key_w + 2 * LEGEND_MARGIN))
+    inner = width - 2 * LEGEND_MARGIN
+    side_by_side = inner - LEGEND_GAP - key_w >= MIN_FRAMES_W
+    below, frames_w, frames_h = frames(inner - LEGEND_GAP - key_w if side_by_side else inner)
+    below_h = p.scene.height + (max(frames_h, head_h + key_h) if side_by_side else frames_h + 16 + key_h) + LEGEND_MARGIN
+    # beside it: the frames, then the arrow styles, right of a drawing taller than a slide's shape
+    beside, beside_w, beside_frames_h = frames(BESIDE_W)
+    beside_width = p.scene.width + max(beside_w, key_w) + LEGEND_GAP + LEGEND_MARGIN
+    beside_h = max(p.scene.height, LEGEND_MARGIN + style.line_height(style.TITLE_PT) + 20 + beside_frames_h + 24 + key_h + LEGEND_MARGIN)
+    # below, unless beside shows much bigger on a slide and keeps the text its size (no wider than a slide allows)
+    if beside_width <= style.SLIDE_WIDTH_PT and _fit(beside_width, beside_h) > BESIDE_GAIN * _fit(width, below_h):
+        p.legend = beside
+        p.legend_x, p.legend_y = p.scene.width + LEGEND_GAP / 2, LEGEND_MARGIN + style.line_height(style.TITLE_PT) + 20
+        p.key_x, p.key_y = p.legend_x, p.legend_y + beside_frames_h + 24
+        p.width, p.height = beside_width, beside_h
+        return
+    p.legend = below
+    p.legend_x, p.legend_y = LEGEND_MARGIN, p.scene.height
+    p.key_x = LEGEND_MARGIN + frames_w + LEGEND_GAP if side_by_side else LEGEND_MARGIN
+    p.key_y = p.legend_y + head_h if side_by_side else p.legend_y + frames_h + 16
+    p.width, p.height = width, below_h
+
+
+def _fit(width: float, height: float) -> float:
+    """How much a picture of ``width`` x ``height`` points is scaled to fit a 16:9 slide (larger reads better; 1 when it fits)."""
+    return min(1.0, style.SLIDE_WIDTH_PT / width, style.SLIDE_HEIGHT_PT / height)
+
+
+def _legend_row_h(text: str) -> float:
+    return style.line_height() * 1.25 * (text.count("\n") + 1) + 8
+
+
+LEGEND_MARGIN = 28.0
+KEY_TEXT_X = 56.0  # the arrow sample, then its words
+MIN_FRAMES_W = 420.0  # narrower than this, the frames' lines take the whole width and the arrow styles go under them
+BESIDE_W = 560.0  # the frames' lines beside a tall drawing are wrapped to this width
+BESIDE_GAIN = 1.15  # the legend goes beside the drawing only when that makes the picture this much larger on a slide
 
 
 KEY = (("key-arp", "arp", False), ("key-request", "request", False), ("key-reply", "reply", False), ("key-routed", "request", True))
@@ -638,8 +724,7 @@ def mark(canvas: Canvas, x: float, y: float, number: int, kind: str, radius: flo
 
 def _draw_legend(canvas: Canvas, p: PathPlan, upto: int | None = None, only: int | None = None) -> None:
     ax = canvas.ax
-    x0 = p.legend_x + LEGEND_GAP / 2
-    y = 28 + (style.line_height(style.TITLE_PT) + 20 if True else 0)
+    x0, y = p.legend_x, p.legend_y
     if only is None:
         ax.text(x0, canvas.y(y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True),
                 color=style.INK)
@@ -647,7 +732,7 @@ def _draw_legend(canvas: Canvas, p: PathPlan, upto: int | None = None, only: int
     for i, (number, kind, text) in enumerate(p.legend):
         step = p.legend_steps[i] if i < len(p.legend_steps) else 0
         if (upto is not None and step > upto) or (only is not None and step != only):
-            y += style.line_height() * 1.25 * (text.count("\n") + 1) + 8  # its place kept: the steps line up
+            y += _legend_row_h(text)  # its place kept: the steps line up
             continue
         if number:
             mark(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
@@ -657,14 +742,14 @@ def _draw_legend(canvas: Canvas, p: PathPlan, upto: int | None = None, only: int
         t = ax.text(x0 + 2 * MARK_R + 12, canvas.y(y - 2), text, ha="left", va="top", color=style.INK, fontproperties=style.font(),
                     linespacing=1.25)
         t.set_gid(f"LEGEND:{number}")
-        y += style.line_height() * 1.25 * (text.count("\n") + 1) + 8
-    y += 24
+        y += _legend_row_h(text)
+    x0, y = p.key_x, p.key_y
     for key, kind, dashed in (p.key or KEY) if only is None else ():
         mid = canvas.y(y + style.line_height() / 2)
         style_ = (0, (4, 3)) if dashed else style.KIND_STYLE.get(kind, "solid")
         ax.add_patch(FancyArrowPatch((x0, mid), (x0 + 44, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,
                                      color=style.KIND_COLOUR[kind], linestyle=style_))
-        ax.text(x0 + 56, mid, term(key, p.lang), ha="left", va="center", color=style.INK, fontproperties=style.font())
+        ax.text(x0 + KEY_TEXT_X, mid, term(key, p.lang), ha="left", va="center", color=style.INK, fontproperties=style.font())
         y += style.line_height() * 1.3
 
 

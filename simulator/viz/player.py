@@ -2,7 +2,7 @@
 
 A step is one frame-hop: the frame numbered ``k`` in :func:`~simulator.viz.path`
 (its circled number), in :func:`~simulator.viz.ladder` (the number beside its
-label) and in :func:`~simulator.viz.headers` (its ``#`` column); the numbers come
+label) and in :func:`~simulator.viz.headers_rows` (each row's ``frame``); the numbers come
 from one function, :func:`simulator.viz.hops.number_frames`. At step ``k`` the
 path shows only what has happened up to frame ``k`` (later arrows, numbers and
 notes are not drawn yet), frame ``k`` drawn thick with its number ringed and the
@@ -50,20 +50,23 @@ from simulator.trace.layers import Layer, changed, field_label, layers
 from simulator.trace.records import (
     ArpProxied,
     BridgeForwarded,
+    CommandRun,
     FilterVerdict,
     FrameDropped,
+    FrameReceived,
     FrameSent,
     MacvlanForwarded,
     NatTranslated,
     NeighbourChanged,
     PacketDelivered,
     RouteChosen,
+    TopologyChanged,
     VxlanDecapsulated,
     VxlanEncapsulated,
 )
 from simulator.viz import style
 from simulator.viz.draw import Canvas
-from simulator.viz.hops import Journey, Transition
+from simulator.viz.hops import Journey, Transition, bridge_id
 from simulator.viz.path import Group, Highlight, PathPlan, draw, legend_text, plan
 from simulator.viz.words import language, term
 
@@ -255,6 +258,95 @@ def _step(trace: Sequence[Any], p: PathPlan, g: Group, total: int, lone: Sequenc
     reasons, records = _reasons(trace, j, t, before, lone, lang)
     return Step(g.number, total, g.kind, j.start, j.frame, came_in, t.src if t is not None else None, marked,
                 legend_text(g, lang), reasons, (j.t0 - p.hops.t0) * 1000.0, records)
+
+
+# --- the events, record by record (the shell's :events) ---------------------------------------------
+
+EVENTLESS = (FrameReceived, CommandRun, TopologyChanged)
+"""Records that are not events of their own (a frame's arrival is shown with its sending)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One record of a command as an event in a list (the shell's ``:events``): where, what, why, which frame."""
+
+    index: int
+    record: Any
+    segment: tuple[str, str] | None
+    device: str | None
+    summary: str
+    explanation: str
+    group: int | None = None
+
+
+def events(trace: Sequence[Any], lang: str = "en", the_plan: PathPlan | None = None) -> list[Event]:
+    """Every record of ``trace`` but arrivals and bookkeeping, as events: the device, the arrow, the sentence.
+
+    The player steps frame by frame (:func:`steps`); an event list (the shell's
+    ``:events``) goes record by record, each naming the drawn arrow it moved on.
+    """
+    p = the_plan if the_plan is not None else plan(trace, lang)
+    arrows = {(a.src, a.dst): a.group for a in p.arrows}
+    # which drawn arrow carries the frame a device sends at a given moment
+    leaving: dict[tuple[str, float], tuple[str, str]] = {}
+    passed_on: dict[tuple[str, float], str] = {}  # a port sending what its bridge forwarded -> the far end
+    group_of: dict[tuple[str, float], int] = {}  # (device, time) -> the number of the frame's arrow
+    for j in p.hops.journeys:
+        outs = {(seg.dst, seg.t1) for seg in j.segments if seg.via == "bridge-out"}
+        for seg in j.segments:
+            if seg.via == "link" and (seg.src, seg.t0) in outs:
+                passed_on[(seg.src, seg.t0)] = seg.dst
+    for g in p.groups:
+        for j in g.journeys:
+            for seg in j.segments:
+                if seg.via == "link":
+                    drawn = (seg.src, seg.dst) if (seg.src, seg.dst) in arrows else next(
+                        (k for k, n in arrows.items() if n == g.number and k[0] == seg.src), None)
+                    if drawn is not None:
+                        leaving[(seg.src, seg.t0)] = drawn
+                        group_of[(seg.src, seg.t0)] = g.number
+                elif seg.via == "bridge-in":
+                    group_of[(seg.dst, seg.t1)] = g.number
+    out: list[Event] = []
+    for r in trace:
+        if isinstance(r, EVENTLESS):
+            continue
+        device: str | None = None
+        segment: tuple[str, str] | None = None
+        group_hint: int | None = None
+        frame = getattr(r, "frame", None)
+        if isinstance(r, FrameSent):
+            device = f"{r.node}/{r.dev}"
+            segment = leaving.get((device, r.time))
+        elif isinstance(r, BridgeForwarded):
+            device = bridge_id(r.node, r.bridge)
+            into = (f"{r.node}/{r.ingress}", device)
+            across = [(f"{r.node}/{r.ingress}", f"{r.node}/{port}") for port in r.egress]  # the LAN switch: port to port
+            segment = into if into in arrows else next((k for k in across if k in arrows), None)
+        if isinstance(r, MacvlanForwarded):
+            device = f"{r.node}/{r.parent}"
+        elif isinstance(r, VxlanEncapsulated | VxlanDecapsulated):
+            # the dashed arrow between the VXLAN device and the underlay's NIC
+            here = f"{r.node}/{r.dev}"
+            hop = min((t for t in p.hops.transitions if here in (t.src, t.dst) and t.t >= r.time), key=lambda t: t.t, default=None)
+            if hop is not None and (hop.src, hop.dst) in arrows:
+                segment, group_hint = (hop.src, hop.dst), 0
+            frame = r.outer  # what the wire carries: the outer headers
+        if isinstance(r, NatTranslated | FilterVerdict) or (isinstance(r, RouteChosen) and r.forwarded):
+            # a stack routing a packet on: the dashed arrow across the namespace
+            hop = min((t for t in p.hops.transitions if t.node == r.node and t.flow == r.flow and t.t >= r.time),
+                      key=lambda t: t.t, default=None)
+            if hop is not None and (hop.src, hop.dst) in arrows:
+                segment, group_hint = (hop.src, hop.dst), 0
+        elif hasattr(r, "dev") and device is None:
+            device = f"{r.node}/{r.dev}"
+        summary = frame.summary() if frame is not None else ""
+        sentence = explain(r, lang)
+        if isinstance(r, FrameSent) and device is not None and (device, r.time) in passed_on:
+            sentence = explain_passed_on(r, passed_on[(device, r.time)], lang)
+        group = group_hint if group_hint is not None else (group_of.get((device, r.time)) if device is not None else None)
+        out.append(Event(len(out) + 1, r, segment, device, summary, sentence, group))
+    return out
 
 
 # --- pictures -----------------------------------------------------------------------------------------

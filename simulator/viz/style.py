@@ -75,6 +75,56 @@ LABEL_PT = 14  # devices, addresses, legends: never smaller
 LINE_PT = 2.5  # links
 ARROW_PT = 3.0  # packet arrows
 
+# --- the slide rule -------------------------------------------------------------
+#
+# A figure is made to go on a 16:9 slide of 1920 x 1080 pixels and be read from the
+# back row. The rule: the smallest text's em is at least 1/45 of the slide's height
+# (24 px on 1080) at the size the figure is saved and shown at, and the figure is at
+# most 1920 px wide there. At 125 pixels per inch the smallest text (LABEL_PT, 14 pt)
+# is 24.3 px; a figure wider than SLIDE_WIDTH_PX at that density is saved and shown
+# at the density that makes it exactly that wide (so it always fits the width), and
+# the test of the slide rule then finds its text too small: the views keep their
+# figures narrow enough instead (legends below the drawing, "+N more" boxes).
+
+SLIDE_WIDTH_PX = 1920
+"""Width of a 16:9 slide in pixels: no figure is saved or shown wider."""
+
+SLIDE_HEIGHT_PX = 1080
+"""Height of a 16:9 slide in pixels."""
+
+MIN_TEXT_PX = SLIDE_HEIGHT_PX / 45
+"""The smallest text a back-row reader can read: an em of 1/45 of the slide's height (24 px)."""
+
+SLIDE_DPI = 125
+"""Pixels per inch a figure is saved and shown at: LABEL_PT (14 pt) is then 24.3 px, at least MIN_TEXT_PX."""
+
+SLIDE_WIDTH_PT = SLIDE_WIDTH_PX * 72 / SLIDE_DPI
+"""The widest a figure may be, in points (1105.9 pt), for its text to stay at least MIN_TEXT_PX on the slide."""
+
+SLIDE_HEIGHT_PT = SLIDE_HEIGHT_PX * 72 / SLIDE_DPI
+"""The height of a slide in points at SLIDE_DPI (622 pt): a table taller than this is shortened."""
+
+
+def slide_dpi(width_in: float) -> float:
+    """The pixels per inch a figure ``width_in`` inches wide is saved and shown at.
+
+    SLIDE_DPI, or less for a figure that would be wider than the slide then.
+
+    >>> slide_dpi(8.0), slide_dpi(20.0)
+    (125, 96.0)
+    """
+    return min(SLIDE_DPI, SLIDE_WIDTH_PX / width_in) if width_in > 0 else SLIDE_DPI
+
+
+def text_px(size_pt: float, dpi: float) -> float:
+    """The em of ``size_pt`` text in pixels at ``dpi``.
+
+    >>> round(text_px(LABEL_PT, SLIDE_DPI), 1)
+    24.3
+    """
+    return size_pt * dpi / 72.0
+
+
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -144,7 +194,7 @@ CLASSROOM_RC: dict[RcKeyType, Any] = {
     "axes.linewidth": 1.5,
     "axes.unicode_minus": False,
     "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "savefig.dpi": SLIDE_DPI,
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
     "axes.prop_cycle": cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]),
@@ -181,13 +231,34 @@ def text_width(text: str, size: float = LABEL_PT, *, bold: bool = False, mono: b
     return _width(text, float(size), bold, mono)
 
 
+def wrap(text: str, width: float, size: float = LABEL_PT, *, bold: bool = False, mono: bool = False) -> str:
+    """``text`` with its lines broken at spaces so each fits ``width`` points (a word wider than that stays whole).
+
+    >>> wrap("one two three", text_width("one two"))
+    'one two\\nthree'
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        words = line.split(" ")
+        current = words[0]
+        for word in words[1:]:
+            candidate = f"{current} {word}"
+            if text_width(candidate, size, bold=bold, mono=mono) <= width:
+                current = candidate
+            else:
+                out.append(current)
+                current = word
+        out.append(current)
+    return "\n".join(out)
+
+
 def line_height(size: float = LABEL_PT) -> float:
     """Baseline-to-baseline distance in points for ``size``."""
     return size * 1.3
 
 
-REPR_DPI = 2 * 100
-"""Pixels per inch of the PNG a notebook shows: twice ``savefig.dpi``, drawn at half that size (sharp on a projector)."""
+REPR_SCALE = 2
+"""A notebook's PNG is drawn at twice the density it is shown at (sharp on a projector)."""
 
 
 class View(Figure):
@@ -200,11 +271,21 @@ class View(Figure):
     and PDF.
     """
 
+    @property
+    def slide_dpi(self) -> float:
+        """The pixels per inch this figure is saved and shown at (see :func:`slide_dpi`)."""
+        return slide_dpi(float(self.get_size_inches()[0]))
+
+    def savefig(self, fname: Any, *, transparent: bool | None = None, **kwargs: Any) -> None:
+        """``Figure.savefig``, at :attr:`slide_dpi` unless ``dpi`` is given."""
+        kwargs.setdefault("dpi", self.slide_dpi)
+        super().savefig(fname, transparent=transparent, **kwargs)
+
     def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
         buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=REPR_DPI)
+        shown = self.slide_dpi
+        self.savefig(buffer, format="png", dpi=REPR_SCALE * shown)
         width, height = self.get_size_inches()
-        shown = CLASSROOM_RC["savefig.dpi"]
         return buffer.getvalue(), {"width": round(width * shown), "height": round(height * shown)}
 
 

@@ -56,7 +56,8 @@ def test_overlay_namespaces_are_drawn_inside_their_host(overlay):
     texts = _texts(fig)
     netns = _ns(lab, "host1").split(":", 1)[1]
     assert f"overlay ns {netns} (my-overlay)" in texts  # named by Docker's id and by the network's name
-    assert "VNI 4097" in texts and "10.0.1.1/24  " + network_at(lab.trace).namespace(_ns(lab, "host1")).device("br0").mac in texts
+    br0_mac = network_at(lab.trace).namespace(_ns(lab, "host1")).device("br0").mac
+    assert "VNI 4097" in texts and "10.0.1.1/24" in texts and br0_mac in texts  # a bridge's address and MAC, a line each
     fig.canvas.draw()
     assert overlapping_texts(fig) == []
     assert missing_glyphs(fig) == set()

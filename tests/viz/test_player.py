@@ -32,14 +32,14 @@ def test_one_step_per_numbered_frame_as_path_ladder_and_headers_number_them(thre
     assert len(p.groups) == 12 and len(p.markers) == 12  # `ping -c 1 8.8.8.8` from a container: twelve numbered frames
     assert [s.number for s in all_steps] == list(range(1, 13))
     assert [s.number for s in all_steps] == [g.number for g in p.groups]
-    assert sorted({r["hop"] for r in headers_rows(three.ping_internet)}) == [s.number for s in all_steps]
+    assert sorted({r["frame"] for r in headers_rows(three.ping_internet)}) == [s.number for s in all_steps]
     labels = sorted(int(t.get_gid().split(":")[1]) for t in ladder(three.ping_internet).axes[0].texts
                     if (t.get_gid() or "").startswith("LABEL:"))
     assert labels == [s.number for s in all_steps]
     for s in all_steps:  # the step is the frame path numbers so: it leaves where that frame leaves, and reads alike
         g = p.groups[s.number - 1]
         assert s.device == g.first.start and s.summary.startswith(g.label.split(",")[0])
-        rows = [r for r in headers_rows(three.ping_internet) if r["hop"] == s.number]
+        rows = [r for r in headers_rows(three.ping_internet) if r["frame"] == s.number]
         assert rows and rows[0]["where"] == s.device
 
 
