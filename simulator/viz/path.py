@@ -368,8 +368,10 @@ def _loopback_notes(trace: Sequence[Any], groups: Sequence[Group], scene: Scene,
         box = scene.shapes.get(r.node)
         if box is None:
             continue
-        # above the box's right corner, clear of the numbers that go down its side
-        notes.append(Note(box.x + box.w - 24, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo"))
+        # above the box's right corner, clear of the numbers that go down its side, and inside the picture
+        text_w = max(style.text_width(line) for line in text.split("\n")) + 6 + 12
+        x = max(min(box.x + box.w - 24, scene.width - text_w), box.x)
+        notes.append(Note(x, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo"))
     return notes
 
 

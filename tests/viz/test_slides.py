@@ -30,16 +30,10 @@ PATH_WIDE = "the topology the path is drawn on is wider (or with its legend, tal
 LADDER_WIDE = "one column per device: more devices than a slide's width holds at 24 px text"
 
 TOO_LARGE: dict[tuple[str, str, str], str] = {
-    ("alias", "topology", "en"): TOPOLOGY_WIDE,
-    ("alias", "topology", "ko"): TOPOLOGY_WIDE,
-    ("alias", "path", "en"): PATH_WIDE,
-    ("alias", "path", "ko"): PATH_WIDE,
     ("dns-forward", "ladder", "en"): LADDER_WIDE,
     ("dns-forward", "ladder", "ko"): LADDER_WIDE,
     ("link", "ladder", "en"): LADDER_WIDE,
     ("link", "ladder", "ko"): LADDER_WIDE,
-    ("macvlan", "topology", "en"): TOPOLOGY_WIDE,
-    ("macvlan", "topology", "ko"): TOPOLOGY_WIDE,
     ("overlay", "topology", "en"): TOPOLOGY_WIDE,
     ("overlay", "topology", "ko"): TOPOLOGY_WIDE,
     ("overlay", "path", "en"): PATH_WIDE,
@@ -50,8 +44,6 @@ TOO_LARGE: dict[tuple[str, str, str], str] = {
     ("publish", "ladder", "ko"): LADDER_WIDE,
     ("structure", "ladder", "en"): LADDER_WIDE,
     ("structure", "ladder", "ko"): LADDER_WIDE,
-    ("vlan", "topology", "en"): TOPOLOGY_WIDE,
-    ("vlan", "topology", "ko"): TOPOLOGY_WIDE,
     ("vlan", "path", "en"): PATH_WIDE,
     ("vlan", "path", "ko"): PATH_WIDE,
 }
@@ -275,3 +267,21 @@ def test_the_dns_query_path_shows_the_embedded_resolver(lang, words):
     notes = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "NOTE:dns_client/lo"]
     assert notes == [f"DNAT 127.0.0.11:53→{real}\n{words}"]
     assert viz.missing_glyphs(fig) == set()
+
+
+def test_a_topology_wider_than_a_slide_is_packed_names_wrapped_and_one_that_fits_is_not(three):
+    lab, _ping, _lookup = alias_lab()
+    fig = viz.topology(lab.trace)
+    names = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "network_alias_container1"]
+    assert names[:2] == ["network_alias_", "container1"]
+    assert fig.get_size_inches()[0] * fig.slide_dpi <= style.SLIDE_WIDTH_PX + 0.5 and fig.slide_dpi == style.SLIDE_DPI
+    small = viz.topology(three.lab.trace)
+    assert [t.get_text() for t in small.axes[0].texts if t.get_gid() == "c1"][:1] == ["c1"]
+    assert [t.get_text() for t in small.axes[0].texts if t.get_gid() == "lan"] == ["LAN switch (lan)   192.168.1.0/24"]
+
+
+def test_the_switch_label_goes_on_two_lines_rather_than_widen_the_picture():
+    lab, _featured, title = scenario("macvlan")
+    fig = viz.topology(lab.trace, title=title)
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "lan"] == ["LAN switch (lan)", "192.168.1.0/24"]
+    assert fig.get_size_inches()[0] * fig.slide_dpi <= style.SLIDE_WIDTH_PX + 0.5
