@@ -171,7 +171,7 @@ def slide_rows(rows: Sequence[dict[str, Any]], room: int) -> list[dict[str, Any]
 
 
 SHORT_NODE = 10
-"""A namespace's name longer than this is cut in a table too wide for a slide (``host2:1-26xggirnc1`` -> ``host2:1-2…``)."""
+"""A namespace's name longer than this is cut in a table too wide for a slide (``host2:1-26xggirnc1`` -> ``host2:1-26…``)."""
 
 
 def _short_node(node: str) -> str:
