@@ -1,14 +1,17 @@
-# dockersim: two commands on a fresh machine.
+# dockersim: three commands on a fresh machine.
 #   make demo   set up, run every built-in scenario, write transcripts, captures, figures to out/
 #   make test   set up, then the whole suite (unit, scenarios, real-kernel differential,
-#               pcap decoding, notebooks, import contracts, lint, types)
+#               pcap decoding, notebooks, lessons in a browser, import contracts, lint, types)
+#   make lessons  set up, then open the lesson notebooks (notebooks/ko, notebooks/en) in
+#               JupyterLab on http://localhost:$(PORT)/ (PORT=8888 unless given)
 
 PYTHON ?= python3
+PORT   ?= 8888
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint bench fuzz clean docs
+.PHONY: setup demo lessons test lint bench fuzz clean docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,14 +24,20 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/dockersim demo --out out
 
+# JupyterLab on this machine only (localhost), rooted at notebooks/, with a fresh token
+# in the printed URL; a browser opens only where there is a display; a busy PORT is an
+# error. tools/lessons.py says how (and why the lessons bring their own Korean font).
+lessons: setup
+	$(BIN)/python tools/lessons.py --port $(PORT)
+
 lint: setup
-	$(BIN)/ruff check simulator tests benchmarks
+	$(BIN)/ruff check simulator tests benchmarks tools docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 test: setup lint
 	@bash tests/setup_system.sh
-	DOCKERSIM_REQUIRE_REAL_KERNEL=$${CI:+1} $(BIN)/python -m pytest -q -p no:cacheprovider
+	DOCKERSIM_REQUIRE_REAL_KERNEL=$${CI:+1} DOCKERSIM_REQUIRE_BROWSER=$${CI:+1} $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python -m pip install --quiet ns.py

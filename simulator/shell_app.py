@@ -258,7 +258,7 @@ class Session:
             self.tell("no-command")
             return None
         from simulator.viz.path import plan as path_plan  # the views (matplotlib) load on first use
-        from simulator.viz.player import steps as player_steps
+        from simulator.viz.player import events as player_steps
 
         the_plan = path_plan(self.last.trace, self.lang)
         # The path figure's number of each frame (the player numbers only what crosses a link: not lo's).

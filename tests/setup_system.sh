@@ -1,10 +1,11 @@
 #!/bin/sh
 # Install the system tools used by the real-kernel differential tests
-# (tests/realnet.py).  Idempotent and fast when everything is present.
+# (tests/realnet.py) and by the browser tests (tests/browser/: headless Chromium
+# driven through chromedriver).  Idempotent and fast when everything is present.
 #
 # - As root: apt-get installs whatever is missing (one `apt-get update`).
 # - Not root: prints what is missing and exits 0; the tests then skip with a
-#   reason (or fail, if DOCKERSIM_REQUIRE_REAL_KERNEL=1).
+#   reason (or fail, if DOCKERSIM_REQUIRE_REAL_KERNEL=1 / DOCKERSIM_REQUIRE_BROWSER=1).
 # - Never fails the build: if apt is unavailable/unreachable it warns and
 #   exits 0.
 
@@ -12,7 +13,8 @@ PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export PATH
 
 # tool:package
-PAIRS="ping:iputils-ping iptables:iptables tcpdump:tcpdump tshark:tshark ip:iproute2 tmux:tmux dig:bind9-dnsutils brctl:bridge-utils ifconfig:net-tools nft:nftables"
+# (Debian's chromium and chromium-driver: the browser tests use /usr/bin/chromedriver.)
+PAIRS="ping:iputils-ping iptables:iptables tcpdump:tcpdump tshark:tshark ip:iproute2 tmux:tmux dig:bind9-dnsutils brctl:bridge-utils ifconfig:net-tools nft:nftables chromium:chromium chromedriver:chromium-driver"
 
 missing_pkgs=""
 missing_tools=""
@@ -26,14 +28,14 @@ for pair in $PAIRS; do
 done
 
 if [ -z "$missing_pkgs" ]; then
-    echo "setup_system: all tools present (ping iptables tcpdump tshark ip tmux dig brctl ifconfig nft)"
+    echo "setup_system: all tools present (ping iptables tcpdump tshark ip tmux dig brctl ifconfig nft chromium chromedriver)"
     exit 0
 fi
 
 echo "setup_system: missing tools:$missing_tools (packages:$missing_pkgs)"
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "setup_system: not root; not installing. Real-kernel tests will be skipped." >&2
+    echo "setup_system: not root; not installing. Real-kernel and browser tests will be skipped." >&2
     exit 0
 fi
 
@@ -51,7 +53,7 @@ fi
 
 # shellcheck disable=SC2086
 if ! DEBIAN_FRONTEND=noninteractive apt-get $APT_OPTS install -y --no-install-recommends $missing_pkgs; then
-    echo "setup_system: WARNING: could not install$missing_pkgs; real-kernel tests may be skipped." >&2
+    echo "setup_system: WARNING: could not install$missing_pkgs; real-kernel or browser tests may be skipped." >&2
     exit 0
 fi
 

@@ -1,8 +1,11 @@
 """The documentation: it builds, both languages are complete, and what it shows is real.
 
-* ``mkdocs build --strict`` into a temporary folder: broken links and anchors, pages
-  missing from the navigation, and docstrings the API reference cannot render fail
-  the build (skipped, with the reason, only when mkdocs is not installed);
+* ``mkdocs build --strict`` into a temporary folder (``tests/docs_site.py``, once per
+  run): broken links and anchors, pages missing from the navigation, docstrings the
+  API reference cannot render and figures that cannot be drawn fail the build
+  (skipped, with the reason, only when mkdocs is not installed); every figure a page
+  shows is in the site, which carries its Korean web font and loads nothing from the
+  internet;
 * every page in ``docs/en/`` has its ``docs/ko/`` counterpart and links to it, and
   back;
 * every transcript a page shows is real: a code block titled ``dockersim run NAME``
@@ -12,7 +15,7 @@
 * example scenario files on the pages (text blocks starting ``#!``) pass ``--check``;
 * the CLI reference names every subcommand and option the program has, and every
   ``dockersim run NAME`` a page mentions is a built-in scenario;
-* ``docs/gen_gallery.py`` runs (and skips gracefully without the views).
+* ``docs/gen_gallery.py`` draws PNG, SVG and PDF, and only what changed.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.docs_site import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -75,21 +80,58 @@ def ident(item: tuple[Path, int, str, str]) -> str:
 # -- the build ------------------------------------------------------------------------------
 
 
-def test_site_builds_strict(tmp_path: Path) -> None:
+def test_site_builds_strict() -> None:
     if importlib.util.find_spec("mkdocs") is None:
         pytest.skip("mkdocs is not installed: pip install -e '.[test]' to build the docs")
-    site = tmp_path / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), "--config-file", str(ROOT / "mkdocs.yml")],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=900,
-    )
-    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
+    site = build_site()
+    assert site.returncode == 0, f"mkdocs build --strict failed:\n{site.output}"
+    print(f"mkdocs build: {site.seconds:.1f} s")
     for lang in LANGS:
         for page in pages(lang):
             rel = page.relative_to(DOCS).with_suffix("")
-            html = site / (rel.parent if rel.name == "index" else rel) / "index.html"
-            assert html.exists(), f"{page.relative_to(ROOT)} was not built ({html.relative_to(site)})"
+            html = site.folder / (rel.parent if rel.name == "index" else rel) / "index.html"
+            assert html.exists(), f"{page.relative_to(ROOT)} was not built ({html.relative_to(site.folder)})"
+
+
+def built_pages() -> list[Path]:
+    site = build_site()
+    if site.returncode != 0:
+        pytest.skip("the site did not build (test_site_builds_strict says why)")
+    return sorted(site.folder.rglob("*.html"))
+
+
+def test_every_figure_a_page_shows_is_in_the_site() -> None:
+    """The build draws the figures itself: no page says one is missing, every picture is there."""
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("mkdocs is not installed")
+    missing, shown = [], 0
+    for html in built_pages():
+        text = html.read_text(encoding="utf-8")
+        assert "could not be drawn" not in text and "그리지 못했습니다" not in text, html
+        for src in re.findall(r'<img [^>]*src="([^"]+\.png)"', text):
+            shown += 1
+            if not (html.parent / src).resolve().is_file():
+                missing.append(f"{html.relative_to(build_site().folder)}: {src}")
+    assert missing == []
+    # Every chapter and both galleries: at least one figure per built-in scenario and language.
+    from simulator.scenario.script import builtin_names
+
+    assert shown >= 2 * len(builtin_names()) * 2
+
+
+def test_site_carries_its_korean_font_and_asks_nothing_of_the_internet() -> None:
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("mkdocs is not installed")
+    folder = build_site().folder
+    for face in ("NanumGothic.woff", "NanumGothicBold.woff"):
+        font = folder / "assets" / "fonts" / face
+        assert font.is_file() and font.read_bytes()[:4] == b"wOFF", f"{face} is not in the site"
+    css = (folder / "stylesheets" / "hangul.css").read_text(encoding="utf-8")
+    assert css.count("@font-face") == 2 and '"NanumGothic"' in css
+    page = (folder / "ko" / "index.html").read_text(encoding="utf-8")
+    assert "hangul.css" in page
+    outside = sorted(set(re.findall(r'(?:href|src)="(https?://[^"/]+)', page)))
+    assert not [u for u in outside if "fonts.g" in u], f"the page loads web fonts from {outside}"
 
 
 # -- both languages ---------------------------------------------------------------------------
@@ -273,10 +315,27 @@ def test_pages_name_only_existing_scenarios() -> None:
     assert unknown == []
 
 
-def test_gallery_generator_runs(tmp_path: Path) -> None:
+def test_gallery_generator_draws_every_format_once(tmp_path: Path) -> None:
+    def generate() -> str:
+        done = subprocess.run(
+            [sys.executable, str(DOCS / "gen_gallery.py"), "--out", str(tmp_path), "none"],
+            cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    first = generate()
+    assert first.startswith("gen_gallery: "), first
+    for folder in (tmp_path / "none", tmp_path / "none" / "ko"):
+        for ext in ("png", "svg", "pdf"):
+            assert (folder / f"topology.{ext}").stat().st_size > 0, f"{folder}/topology.{ext}"
+    assert generate() == f"gen_gallery: the figures in {tmp_path} are up to date\n"
+
+
+def test_gallery_generator_refuses_an_unknown_scenario(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(DOCS / "gen_gallery.py"), "--out", str(tmp_path), "none"],
+        [sys.executable, str(DOCS / "gen_gallery.py"), "--out", str(tmp_path), "nosuchlesson"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("gen_gallery: "), done.stdout
+    assert done.returncode == 2 and "not a built-in scenario: nosuchlesson" in done.stdout
+    assert list(tmp_path.iterdir()) == []

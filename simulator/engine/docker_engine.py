@@ -555,11 +555,16 @@ class DockerEngine:
         """What the image runs in the foreground: nginx listens on port 80 of its namespace."""
         if container.image.repository != "nginx" or container.netns is None:
             return
+        from simulator.kernel.ipv4.stack import SocketOwner
         from simulator.kernel.ipv4.tcp import TcpError
         from simulator.programs.servers import start_http_server
 
         try:
             container.services.append(start_http_server(self.sim, container.netns, 80))
+            # nginx's master process is the container's PID 1 (netstat -p names it)
+            container.netns.ipv4.socket_owners[("tcp", 80)] = SocketOwner(
+                IPv4Address("0.0.0.0"), "nginx: master process nginx -g daemon off;", 1, container.id, fd=6, backlog=511,
+            )
         except TcpError:
             # Something already listens on :80 in this namespace (host mode): nginx exits.
             self.sim.call_later(0.05, lambda: self._exited(container, 1))

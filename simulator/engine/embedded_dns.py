@@ -29,6 +29,7 @@ import dns.rdatatype
 import dns.reversename
 import dns.rrset
 
+from simulator.kernel.ipv4.stack import SocketOwner
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.packets.udp import UdpDatagram
 from simulator.programs import resolver
@@ -58,6 +59,8 @@ class EmbeddedDns:
         assert netns is not None
         self.netns = netns
         self.port = resolver.bind_ephemeral(engine.sim, netns, self._on_query)
+        # dockerd listens from the host's PID namespace: `netstat -p` in the container shows "-"
+        netns.ipv4.socket_owners[("udp", self.port)] = SocketOwner(RESOLVER_IP, "dockerd", None, engine.machine.name)
         nf = netns.ipv4.netfilter
         for chain in ("DOCKER_OUTPUT", "DOCKER_POSTROUTING"):
             nf.new_chain("nat", chain)
@@ -188,3 +191,4 @@ class EmbeddedDns:
 
     def close(self) -> None:
         self.netns.ipv4.udp_sockets.pop(self.port, None)
+        self.netns.ipv4.socket_owners.pop(("udp", self.port), None)

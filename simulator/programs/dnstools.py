@@ -169,7 +169,7 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     answers = yield from resolver.exchange(ctx.sim, ctx.netns, server, [query], 5.0)
     elapsed_ms = int((ctx.sim.now - start) * 1000)
     version = "9.9.5-3ubuntu0.19-Ubuntu" if old else "9.18.39-0ubuntu0.24.04.2-Ubuntu"
-    if ctx.userland == "nicolaka/netshoot":
+    if ctx.userland.banner == "nicolaka/netshoot":
         version = "9.20.15"  # Alpine's bind-tools
     shown = name if not reverse else " ".join(["-x", words[words.index("-x") + 1]])
     response = answers.get(query.id)

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from simulator.kernel.devices.bridge import Bridge
 from simulator.kernel.devices.veth import Veth
 from simulator.kernel.devices.vxlan import Vxlan
+from simulator.kernel.ipv4.stack import SocketOwner
+from simulator.kernel.ipv4.tcp import TcpConnection, TcpListener, TcpState
 from simulator.kernel.links import stacked_on
-from simulator.programs import render
+from simulator.programs import render, render_nettools
 
 ETH_HLEN = 14
 
@@ -174,3 +176,74 @@ def _vxlan_fdb(dev: Vxlan) -> list[render.FdbView]:
         for mac, entry in dev.fdb_entries()
         for remote in entry.remotes
     ]
+
+
+# -- /proc/net/route, /proc/net/arp, /proc/net/{tcp,udp}: what net-tools and ss read --------------
+
+
+def kernel_routes(ns: NetworkNamespace) -> list[render_nettools.KernelRoute]:
+    """``/proc/net/route``: the main table in fib-trie order (by address, longer prefixes first)."""
+    routes = sorted(ns.ipv4.routes.routes, key=lambda r: (int(r.network.network_address), -r.network.prefixlen, r.metric or 0))
+    return [render_nettools.KernelRoute(r.network, r.gateway, r.dev, r.metric or 0) for r in routes]
+
+
+_VALID = frozenset({"REACHABLE", "STALE", "DELAY", "PROBE", "PERMANENT", "NOARP"})
+
+
+def arp_entries(ns: NetworkNamespace) -> list[render_nettools.ArpEntry]:
+    """``/proc/net/arp``: every neighbour; an address only once its state is valid (NUD_VALID)."""
+    out = []
+    for view in neighbours(ns):
+        mac = view.lladdr if view.state in _VALID else None
+        out.append(render_nettools.ArpEntry(view.ip, mac, view.state == "PERMANENT", view.dev))
+    return out
+
+
+_NETSTAT_STATES = {
+    TcpState.LISTEN: "LISTEN", TcpState.SYN_SENT: "SYN_SENT", TcpState.SYN_RECEIVED: "SYN_RECV",
+    TcpState.ESTABLISHED: "ESTABLISHED", TcpState.FIN_WAIT_1: "FIN_WAIT1", TcpState.FIN_WAIT_2: "FIN_WAIT2",
+    TcpState.CLOSE_WAIT: "CLOSE_WAIT", TcpState.CLOSING: "CLOSING", TcpState.LAST_ACK: "LAST_ACK",
+    TcpState.TIME_WAIT: "TIME_WAIT", TcpState.CLOSED: "CLOSE",
+}
+ANY = IPv4Address("0.0.0.0")
+SOMAXCONN = 4096  # net.core.somaxconn (Linux >= 5.4): the backlog of listen(fd, SOMAXCONN)
+
+
+def _owner(owner: SocketOwner | None, pid_namespace: str) -> render_nettools.SocketOwnerView | None:
+    """The process behind a socket, if the viewer's PID namespace can see it."""
+    if owner is None or owner.program is None or owner.pid is None or owner.pid_namespace != pid_namespace:
+        return None
+    return render_nettools.SocketOwnerView(owner.pid, owner.program, owner.fd)
+
+
+def sockets(ns: NetworkNamespace, pid_namespace: str) -> list[render_nettools.SocketView]:
+    """The namespace's TCP and UDP sockets as ``/proc/net/tcp`` and ``/proc/net/udp`` list them.
+
+    Listeners first, then connections (the kernel's listening and established hashes);
+    the owner only when it runs in ``pid_namespace``.
+    """
+    stack = ns.ipv4
+    listening: list[render_nettools.SocketView] = []
+    connected: list[render_nettools.SocketView] = []
+    for port, sock in sorted(stack.tcp_sockets.items()):
+        owner = stack.socket_owners.get(("tcp", port))
+        if isinstance(sock, TcpListener):
+            local = owner.local_ip if owner is not None else ANY
+            backlog = owner.backlog if owner is not None else SOMAXCONN
+            listening.append(render_nettools.SocketView("tcp", local, port, ANY, 0, "LISTEN", _owner(owner, pid_namespace), backlog=backlog))
+            connected += [_connection(child, _owner(owner, pid_namespace)) for child in sock.children.values()]
+        elif isinstance(sock, TcpConnection):
+            connected.append(_connection(sock, None))
+    udp = []
+    for port in sorted(stack.udp_sockets):
+        owner = stack.socket_owners.get(("udp", port))
+        local = owner.local_ip if owner is not None else ANY
+        udp.append(render_nettools.SocketView("udp", local, port, ANY, 0, "", _owner(owner, pid_namespace)))
+    return listening + connected + udp
+
+
+def _connection(conn: TcpConnection, owner: render_nettools.SocketOwnerView | None) -> render_nettools.SocketView:
+    return render_nettools.SocketView(
+        "tcp", conn.local_ip, conn.local_port, conn.remote_ip, conn.remote_port, _NETSTAT_STATES[conn.state], owner,
+        recv_q=conn.available,
+    )

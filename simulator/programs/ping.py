@@ -21,6 +21,7 @@ import functools
 import math
 import struct
 from collections.abc import Generator
+from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -31,11 +32,15 @@ from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.programs import render
 from simulator.programs.process import ProcessContext
+from simulator.programs.userland import Userland
 from simulator.sim import latency
 
 LINGER_S = 10.0
+MIN_INTERVAL_S = 0.010  # iputils MININTERVAL: an unanswered flood still sends 100 requests a second
 MAX_SIZE = 65507  # 65535 - 20 (IPv4) - 8 (ICMP)
 INTERACTIVE_COUNT = 4
+USER_FLOOR_2MS = "20210202"  # iputils from here on: users may ping every 2 ms
+GAI_MESSAGES = "20161105"  # iputils from here on: getaddrinfo's words, "ping: " before errors, usage exit 1
 ERROR_TEXT = {
     (IcmpType.DEST_UNREACHABLE, UnreachableCode.NET): "Destination Net Unreachable",
     (IcmpType.DEST_UNREACHABLE, UnreachableCode.HOST): "Destination Host Unreachable",
@@ -58,94 +63,164 @@ def _fill(n: int) -> bytes:
     return bytes((0x10 + i) & 0xFF for i in range(n))
 
 
-def _usage(ctx: ProcessContext, message: str) -> int:
-    if ctx.busybox:
-        ctx.err(f"ping: {message}\n")
-        return 1
-    ctx.err(f"ping: {message}\n")
-    return 2
+class PingUsageError(Exception):
+    """A command line ping refuses before sending anything: its message and exit status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
-def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    count: int | None = None
-    interval = 1.0
-    deadline: float | None = None
-    linger = LINGER_S
-    size = 56
-    ttl = 64
+@dataclass(frozen=True, slots=True)
+class PingOptions:
+    """What the command line asked for, parsed once before anything is sent."""
+
+    target: str
+    count: int | None = None  # -c
+    interval_s: float = 1.0  # -i
+    deadline_s: float | None = None  # -w
+    linger_s: float = LINGER_S  # -W
+    size: int = 56  # -s
+    ttl: int = 64  # -t
+    quiet: bool = False  # -q: the header and the summary only
+    flood: bool = False  # -f: a dot per request, a backspace per reply; as fast as replies come (100/s at least)
+    interval_given: bool = False
+
+    @property
+    def paced_by_replies(self) -> bool:
+        """``-f`` (or ``-i 0``): the next request leaves when the last is answered, or after 10 ms."""
+        return self.interval_s == 0 or (self.flood and not self.interval_given)
+
+
+_VALUED = ("-c", "-i", "-w", "-W", "-s", "-t")
+
+
+def parse_options(argv: list[str], userland: Userland, uid: int = 0) -> PingOptions:
+    """``ping [-c N] [-i S] [-w S] [-W S] [-s N] [-t N] [-q] [-f] [-n] [-4] TARGET``.
+
+    Raises PingUsageError with ping's own message and exit status (BusyBox 1, iputils 2).
+    Intervals below iputils' floor for users, and ``-f``, are for root (uid 0) only.
+    """
+    bad = 1 if userland.busybox else 2
+    values: dict[str, Any] = {}
     args = argv[1:]
     target = None
     i = 0
     while i < len(args):
         a = args[i]
-        if a in ("-c", "-i", "-w", "-W", "-s", "-t") or (len(a) > 2 and a[:2] in ("-c", "-i", "-w", "-W", "-s", "-t") and a[1] != "-"):
+        if a in _VALUED or (len(a) > 2 and a[:2] in _VALUED and a[1] != "-"):
             flag = a[:2]
             if len(a) > 2:
                 value = a[2:]
             else:
                 if i + 1 >= len(args):
-                    return _usage(ctx, f"option requires an argument -- '{flag[1]}'")
+                    raise PingUsageError(f"option requires an argument -- '{flag[1]}'", bad)
                 i += 1
                 value = args[i]
-            try:
-                number = float(value)
-            except ValueError:
-                return _usage(ctx, f"invalid argument: '{value}'")
-            if not math.isfinite(number):
-                return _usage(ctx, f"invalid argument: '{value}'")
-            if flag == "-c":
-                if number < 1 or number != int(number):
-                    return _usage(ctx, f"invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807")
-                count = int(number)
-            elif flag == "-i":
-                if number < 0.2 and not ctx.busybox:
-                    return _usage(ctx, "cannot flood; minimal interval allowed for user is 200ms")
-                interval = number
-            elif flag == "-w":
-                deadline = number
-            elif flag == "-W":
-                linger = number
-            elif flag == "-s":
-                size = int(number)
-                if not 0 <= size <= MAX_SIZE:
-                    return _usage(ctx, f"invalid argument: '{value}': out of range: 0 <= value <= {MAX_SIZE}")
-            elif flag == "-t":
-                ttl = int(number)
-                if not 0 <= ttl <= 255:
-                    return _usage(ctx, f"invalid argument: '{value}': out of range: 0 <= value <= 255")
-        elif a == "-q" or a in ("-n", "-4"):
-            pass
+            values.update(_option_value(flag, value, userland, bad))
+        elif a.startswith("-") and a != "-" and set(a[1:]) <= _FLAGS:
+            for letter in a[1:]:
+                if letter == "f" and userland.busybox:  # BusyBox's ping has no flood
+                    raise PingUsageError("invalid option -- 'f'", bad)
+                values.update(_FLAG_FIELDS.get(letter, {}))
         elif a.startswith("-") and a != "-":
-            return _usage(ctx, f"invalid option -- '{a[1:2]}'")
+            bad_letter = next(ch for ch in a[1:] if ch not in _FLAGS)
+            raise PingUsageError(f"invalid option -- '{bad_letter}'", bad)
         else:
             target = a
         i += 1
     if target is None:
-        if ctx.busybox:
-            ctx.err("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n")
-            return 1
-        ctx.err("ping: usage error: Destination address required\n")
-        return 1 if ctx.flavour == "host" else 2
+        if userland.busybox:
+            raise PingUsageError("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST", 1)
+        raise PingUsageError("ping: usage error: Destination address required", 1 if userland.iputils_at_least(GAI_MESSAGES) else 2)
+    options = PingOptions(target, **values)
+    if uid != 0 and not userland.busybox:
+        _check_user_interval(options, userland)
+    return options
 
-    # Resolve.
-    numeric = True
+
+_FLAGS = frozenset("qfn4")
+_FLAG_FIELDS: dict[str, dict[str, Any]] = {"q": {"quiet": True}, "f": {"flood": True}}
+
+
+def _check_user_interval(options: PingOptions, userland: Userland) -> None:
+    """iputils refuses a user (not root) an interval below its floor; ``-f`` means interval 0.
+
+    s20121221 (``setup()``): 200 ms, "cannot flood; minimal interval, allowed for user, is
+    200ms"; from 20210202 the floor is 2 ms and the message names the ``-i`` to use.
+    """
+    interval = 0.0 if options.flood and not options.interval_given else options.interval_s
+    if userland.iputils_at_least(USER_FLOOR_2MS):
+        if interval < 0.002:
+            raise PingUsageError("ping: cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)", 2)
+    elif interval < 0.2:
+        raise PingUsageError("ping: cannot flood; minimal interval, allowed for user, is 200ms", 2)
+
+
+def _option_value(flag: str, value: str, userland: Userland, bad: int) -> dict[str, Any]:
+    """One valued option as a ``PingOptions`` field, checked as ping checks it."""
     try:
-        target_ip = IPv4Address(target)
+        number = float(value)
     except ValueError:
-        numeric = False
-        resolved = None
-        if ctx.resolve is not None:
-            resolved = yield from ctx.resolve(target)
-        if resolved is None:
-            if ctx.busybox:
-                ctx.err(f"ping: bad address '{target}'\n")
-                return 1
-            if ctx.flavour == "ubuntu-14.04":
-                ctx.err(f"ping: unknown host {target}\n")
-            else:
-                ctx.err(f"ping: {target}: Name or service not known\n")
-            return 2
-        target_ip = IPv4Address(resolved)
+        raise PingUsageError(f"invalid argument: '{value}'", bad) from None
+    if not math.isfinite(number):
+        raise PingUsageError(f"invalid argument: '{value}'", bad)
+    if flag == "-c":
+        if number < 1 or number != int(number):
+            raise PingUsageError(f"invalid argument: '{value}': out of range: 1 <= value <= 9223372036854775807", bad)
+        return {"count": int(number)}
+    if flag == "-i":
+        if number < 0:
+            raise PingUsageError("bad timing interval", bad)
+        return {"interval_s": number, "interval_given": True}
+    if flag == "-w":
+        return {"deadline_s": number}
+    if flag == "-W":
+        return {"linger_s": number}
+    if flag == "-s":
+        size = int(number)
+        if not 0 <= size <= MAX_SIZE:
+            raise PingUsageError(f"invalid argument: '{value}': out of range: 0 <= value <= {MAX_SIZE}", bad)
+        return {"size": size}
+    ttl = int(number)
+    if not 0 <= ttl <= 255:
+        raise PingUsageError(f"invalid argument: '{value}': out of range: 0 <= value <= 255", bad)
+    return {"ttl": ttl}
+
+
+def _resolve(ctx: ProcessContext, target: str) -> Generator[Any, Any, IPv4Address | None]:
+    """The target's address (a literal, or getaddrinfo's answer); prints ping's error when there is none."""
+    try:
+        return IPv4Address(target)
+    except ValueError:
+        pass
+    resolved = None
+    if ctx.resolve is not None:
+        resolved = yield from ctx.resolve(target)
+    if resolved is not None:
+        return IPv4Address(resolved)
+    if ctx.busybox:
+        ctx.err(f"ping: bad address '{target}'\n")
+    elif not ctx.userland.iputils_at_least(GAI_MESSAGES):
+        ctx.err(f"ping: unknown host {target}\n")
+    else:
+        ctx.err(f"ping: {target}: Name or service not known\n")
+    return None
+
+
+def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """Parse the command line, resolve the target, then ping it."""
+    try:
+        options = parse_options(argv, ctx.userland, ctx.uid)
+    except PingUsageError as usage:
+        ctx.err(f"{usage.message}\n" if usage.message.startswith(("ping: ", "BusyBox")) else f"ping: {usage.message}\n")
+        return usage.status
+    target = options.target
+    numeric = _is_address(target)
+    target_ip = yield from _resolve(ctx, target)
+    if target_ip is None:
+        return 1 if ctx.busybox else 2
 
     stack = ctx.netns.ipv4
     try:
@@ -154,148 +229,218 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         if ctx.busybox:
             ctx.err(f"ping: sendto: {ctx.strerror(str(error))}\n")
             return 1
-        ctx.err(f"connect: {error}\n" if ctx.flavour == "ubuntu-14.04" else f"ping: connect: {error}\n")
+        ctx.err(f"ping: connect: {error}\n" if ctx.userland.iputils_at_least(GAI_MESSAGES) else f"connect: {error}\n")
         return 2
 
-    sim = ctx.sim
-    env = sim.env
-    ident = ctx.pid & 0xFFFF
-    sent_at: dict[int, float] = {}
-    events: list[render.PingReply | render.PingError] = []
-    received: set[int] = set()
-    errors = 0
-    wake = {"event": env.event()}
+    session = _Session(ctx, options, target_ip, numeric)
+    yield from session.run()
+    session.finish()
+    return 0 if session.received else 1
 
-    def on_packet(packet: IPv4Packet) -> None:
-        nonlocal errors
+
+class _Session:
+    """One ping run: the ICMP socket, what was sent and what came back.
+
+    ``run`` sends echo requests on the schedule the options ask for and waits for
+    what is outstanding; ``on_packet`` (the socket) records replies and errors as they
+    arrive; ``result`` is what ``render_ping`` prints.
+    """
+
+    def __init__(self, ctx: ProcessContext, options: PingOptions, target_ip: IPv4Address, numeric: bool) -> None:
+        self.ctx = ctx
+        self.options = options
+        self.target_ip = target_ip
+        self.env = ctx.sim.env
+        self.ident = ctx.pid & 0xFFFF
+        self.sent_at: dict[int, float] = {}
+        self.events: list[render.PingReply | render.PingError] = []
+        self.received: set[int] = set()
+        self.errors = 0
+        self.wake = self.env.event()
+        # -f: what the terminal receives as it happens: "." per request, "\b \b" per reply, "E" per error
+        self.marks: list[str] | None = [] if options.flood and not options.quiet else None
+        self.names: dict[IPv4Address, str | None] = {}
+        self.reverse = None if numeric or ctx.busybox or options.flood else ctx.reverse  # -f implies -n
+        self.interactive = options.count is None and options.deadline_s is None
+        self.transmitted = 0
+        self.start = self.env.now
+        self.last_send = self.start
+        self.sigint = False  # stopped by Ctrl-C (not by the lab's time limit)
+        self.shown_lines = 0  # events already written to a watching terminal
+        self.written = ""  # what this ping has written to it so far
+
+    def on_packet(self, packet: IPv4Packet) -> None:
+        """The ICMP socket: an echo reply of ours, or an error quoting one of our requests."""
         message = packet.payload
         assert isinstance(message, IcmpMessage)
         low, high = latency.PROCESS_WAKEUP_S
-        now = env.now + low + sim.stream("jitter").random() * (high - low)
+        now = self.env.now + low + self.ctx.sim.stream("jitter").random() * (high - low)
         if message.type is IcmpType.ECHO_REPLY:
             seq = message.seq
-            if seq not in sent_at or seq in received:
+            if seq not in self.sent_at or seq in self.received:
                 return
-            received.add(seq)
-            rtt_ms = round((now - sent_at[seq]) * 1e6) / 1000.0
+            self.received.add(seq)
+            rtt_ms = round((now - self.sent_at[seq]) * 1e6) / 1000.0
             line: render.PingReply | render.PingError = render.PingReply(seq, packet.ttl, rtt_ms, packet.src, None, 8 + len(message.data))
+            if self.marks is not None:
+                self.marks.append("\b \b")
         else:
             from simulator.packets.codec import decode_ipv4
 
             inner = decode_ipv4(message.quoted).payload
             seq = inner.seq if isinstance(inner, IcmpMessage) else 0
-            errors += 1
+            self.errors += 1
             text = ERROR_TEXT.get((message.type, message.code), f"Dest Unreachable, Bad Code: {message.code}")
             line = render.PingError(seq, packet.src, text)
-        events.append(line)
-        if reverse is None:
-            show_replies()
-        if not wake["event"].triggered:
-            wake["event"].succeed()
+            if self.marks is not None:
+                self.marks.append("E")
+        self.events.append(line)
+        if self.reverse is None:
+            self.show_replies()
+        if not self.wake.triggered:
+            self.wake.succeed()
 
-    names: dict[IPv4Address, str | None] = {}
+    def show(self, text: str) -> None:
+        """Write what ``text`` adds to what the terminal has already been shown."""
+        if text.startswith(self.written):
+            self.ctx.out(text[len(self.written):])
+            self.written = text
 
-    reverse = None if numeric or ctx.busybox else ctx.reverse
-    shown_lines = 0  # events already written to a watching terminal
-    written = ""  # what this ping has written to it so far
-
-    def show(text: str) -> None:
-        nonlocal written
-        if text.startswith(written):
-            ctx.out(text[len(written):])
-            written = text
-
-    def show_replies() -> None:
-        """Write the lines of the replies that came since the last call (a terminal watches)."""
-        nonlocal shown_lines
-        if not ctx.streaming or shown_lines == len(events):
+    def show_replies(self) -> None:
+        """Write what came since the last call (a terminal watches): reply lines, or ``-f``'s marks."""
+        if not self.ctx.streaming:
+            return
+        if self.marks is not None:
+            self.show(self._header() + "".join(self.marks))
+            return
+        if self.options.quiet or self.shown_lines == len(self.events):
             return
         # One line per event, after the header; s20121221 prints every reply with the first one's name.
-        keep = events[:1] if shown_lines else []
-        part = render.PingRun(target, target_ip, size, tuple(keep + events[shown_lines:]), 0, 0, 0, 0, False)
-        text = render.ping(part, ctx.flavour)
-        lines = text[: text.rindex(f"\n--- {target} ping statistics ---")].splitlines(keepends=True)
-        show(written + "".join(lines[1 + len(keep):]))
-        shown_lines = len(events)
+        keep = self.events[:1] if self.shown_lines else []
+        options = self.options
+        part = render.PingRun(options.target, self.target_ip, options.size, tuple(keep + self.events[self.shown_lines:]), 0, 0, 0, 0, False)
+        text = render.ping(part, self.ctx.flavour)
+        lines = text[: text.rindex(f"\n--- {options.target} ping statistics ---")].splitlines(keepends=True)
+        self.show(self.written + "".join(lines[1 + len(keep):]))
+        self.shown_lines = len(self.events)
 
-    def name_replies() -> Generator[Any, Any, None]:
+    def _header(self) -> str:
+        options = self.options
+        text = render.ping(render.PingRun(options.target, self.target_ip, options.size, (), 0, 0, 0, 0, False), self.ctx.flavour)
+        return text[: text.index("\n") + 1]
+
+    def name_replies(self) -> Generator[Any, Any, None]:
         """iputils prints the reply's source by name (a PTR query) when the target was a name."""
-        if reverse is None:
+        if self.reverse is None:
             return
-        for i, event in enumerate(events):
+        for i, event in enumerate(self.events):
             if isinstance(event, render.PingReply) and event.from_name is None:
-                if event.from_ip not in names:
-                    names[event.from_ip] = yield from reverse(str(event.from_ip))
-                if names[event.from_ip] is not None:
-                    events[i] = dataclasses.replace(event, from_name=names[event.from_ip])
-        show_replies()
+                if event.from_ip not in self.names:
+                    self.names[event.from_ip] = yield from self.reverse(str(event.from_ip))
+                if self.names[event.from_ip] is not None:
+                    self.events[i] = dataclasses.replace(event, from_name=self.names[event.from_ip])
+        self.show_replies()
 
-    stack.icmp_sockets[ident] = on_packet
-    start = env.now
-    interactive = count is None and deadline is None
-    # Without -c or -w ping runs until stopped. In the foreground the lab stops it after
-    # INTERACTIVE_COUNT requests (a lesson must not hang); detached or at a terminal, it runs on.
-    limit = None if interactive and (ctx.detached or ctx.terminal) else INTERACTIVE_COUNT if interactive else count
-    transmitted = 0
-    last_send = start
-    sigint = False
-    if ctx.streaming:
-        header = render.ping(render.PingRun(target, target_ip, size, (), 0, 0, 0, 0, False), ctx.flavour)
-        show(header[: header.index("\n") + 1])
+    def _wait_until(self, end: float, done: Any, name: bool) -> Generator[Any, Any, None]:
+        """Sleep until ``end`` or until ``done()``, waking at each reply (to name it, if asked)."""
+        while not done() and self.env.now < end:
+            self.wake = self.env.event()
+            yield self.env.any_of([self.wake, self.env.timeout(end - self.env.now)])
+            if name:
+                yield from self.name_replies()
+
+    def _outstanding(self) -> bool:
+        return len(self.received) + self.errors >= self.transmitted
+
+    def send(self, seq: int) -> None:
+        """One echo request: iputils numbers from 1, BusyBox from 0."""
+        env = self.env
+        wire_seq = seq - 1 if self.ctx.busybox else seq
+        self.sent_at[wire_seq] = env.now
+        self.last_send = env.now
+        packet = IPv4Packet(
+            UNSPECIFIED,
+            self.target_ip,
+            IPProtocol.ICMP,
+            IcmpMessage(IcmpType.ECHO_REQUEST, 0, self.ident, wire_seq, _payload(env.now, self.options.size)),
+            ttl=self.options.ttl,
+            ident=(self.ident * 7 + seq) & 0xFFFF,
+        )
+        if self.marks is not None:
+            self.marks.append(".")
+            self.show_replies()
+        try:
+            self.ctx.netns.ipv4.send(packet)
+        except SendError as error:
+            self.ctx.err(f"ping: sendmsg: {error}\n")
+        self.transmitted += 1
+
+    def run(self) -> Generator[Any, Any, None]:
+        """Send on schedule, then wait for what is outstanding; a stop from outside ends it like ^C."""
+        options, env = self.options, self.env
+        stack = self.ctx.netns.ipv4
+        interval, deadline = options.interval_s, options.deadline_s
+        # Without -c or -w ping runs until stopped. In the foreground the lab stops it after
+        # INTERACTIVE_COUNT requests (a lesson must not hang); detached or at a terminal, it runs on.
+        unbounded = self.ctx.detached or self.ctx.terminal
+        limit = None if self.interactive and unbounded else INTERACTIVE_COUNT if self.interactive else options.count
+        stack.icmp_sockets[self.ident] = self.on_packet
+        if self.ctx.streaming:
+            self.show(self._header())
+        try:
+            seq = 0
+            while True:
+                seq += 1
+                self.send(seq)
+                if limit is not None and self.transmitted >= limit:
+                    break
+                if deadline is not None and env.now - self.start + interval > deadline:
+                    break
+                if options.paced_by_replies:
+                    # ping_common.c pinger(): with interval 0 the next request waits only for the
+                    # replies in flight, and at most MININTERVAL (10 ms)
+                    yield from self._wait_until(env.now + MIN_INTERVAL_S, self._outstanding, name=False)
+                    continue
+                next_send = env.now + interval
+                if self.reverse is None:  # nothing to do between sends: one timer, no wake-ups
+                    yield env.timeout(interval)
+                yield from self._wait_until(next_send, lambda: False, name=True)
+            # Wait for what is outstanding.
+            end_by = self.start + deadline if deadline is not None else env.now + (interval if self.interactive else options.linger_s)
+            yield from self._wait_until(end_by, self._outstanding, name=True)
+            yield from self.name_replies()
+        except simpy.Interrupt as stop:
+            # Ctrl-C (SIGINT) or the lab's time limit: the summary still prints
+            self.sigint = stop.cause == "SIGINT"
+        finally:
+            stack.icmp_sockets.pop(self.ident, None)
+
+    def finish(self) -> None:
+        """Print the rest: everything at once in a script, what the terminal has not seen yet at one."""
+        text = render.ping(self.result(), self.ctx.flavour)
+        self.show_replies()
+        if self.ctx.streaming:
+            self.show(self.written + text[len(self.written):])
+        else:
+            self.ctx.out(text)
+
+    def result(self) -> render.PingRun:
+        """What ping prints: iputils reports the time from the first to the last transmission (the deadline with -w)."""
+        options = self.options
+        end = self.env.now if options.deadline_s is not None else self.last_send
+        elapsed_us = round((end - self.start) * 1_000_000)
+        return render.PingRun(
+            options.target, self.target_ip, options.size, tuple(self.events), self.transmitted, len(self.received),
+            # after a real Ctrl-C the terminal has echoed ``^C`` already; ping's own output goes on from there
+            self.errors, elapsed_us // 1000, self.interactive and not self.sigint,
+            quiet=options.quiet, flood_marks=None if self.marks is None else "".join(self.marks),
+            ipg_us=elapsed_us // (self.transmitted - 1) if self.transmitted > 1 and options.paced_by_replies else None,
+        )
+
+
+def _is_address(target: str) -> bool:
     try:
-        seq = 0
-        while True:
-            seq += 1
-            if ctx.busybox:
-                wire_seq = seq - 1
-            else:
-                wire_seq = seq
-            sent_at[wire_seq] = env.now
-            last_send = env.now
-            packet = IPv4Packet(
-                UNSPECIFIED,
-                target_ip,
-                IPProtocol.ICMP,
-                IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, wire_seq, _payload(env.now, size)),
-                ttl=ttl,
-                ident=(ident * 7 + seq) & 0xFFFF,
-            )
-            try:
-                stack.send(packet)
-            except SendError as error:
-                ctx.err(f"ping: sendmsg: {error}\n")
-            transmitted += 1
-            if limit is not None and transmitted >= limit:
-                break
-            if deadline is not None and env.now - start + interval > deadline:
-                break
-            next_send = env.now + interval
-            if reverse is None:  # nothing to do between sends: one timer, no wake-ups
-                yield env.timeout(interval)
-            while env.now < next_send:
-                wake["event"] = env.event()
-                yield env.any_of([wake["event"], env.timeout(next_send - env.now)])
-                yield from name_replies()
-        # Wait for what is outstanding.
-        end_by = start + deadline if deadline is not None else env.now + (interval if interactive else linger)
-        while len(received) + errors < transmitted and env.now < end_by:
-            wake["event"] = env.event()
-            yield env.any_of([wake["event"], env.timeout(end_by - env.now)])
-            yield from name_replies()
-        yield from name_replies()
-    except simpy.Interrupt as stop:
-        # Ctrl-C (SIGINT) or the lab's time limit: the summary still prints
-        sigint = stop.cause == "SIGINT"
-    finally:
-        stack.icmp_sockets.pop(ident, None)
-    # iputils reports the time from the first to the last transmission (the deadline with -w).
-    elapsed_ms = round(((env.now if deadline is not None else last_send) - start) * 1_000_000) // 1000
-    shown = tuple(events)  # -q hides the lines; the summary still needs them
-    # After a real Ctrl-C the terminal has echoed ``^C`` already; ping's own output goes on from there.
-    run = render.PingRun(target, target_ip, size, shown, transmitted, len(received), errors, elapsed_ms, interactive and not sigint)
-    show_replies()
-    if ctx.streaming:
-        show(written + render.ping(run, ctx.flavour)[len(written):])
-    else:
-        ctx.out(render.ping(run, ctx.flavour))
-    return 0 if received else 1
+        IPv4Address(target)
+    except ValueError:
+        return False
+    return True

@@ -6,8 +6,9 @@ returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``
 (through ``ctx.out``/``ctx.err``, which also hand it to a watching terminal).
 Ctrl-C arrives as ``simpy.Interrupt("SIGINT")``: a program that catches it prints
 what the real tool prints on SIGINT.
-Programs that take no time simply return without yielding. ``flavour`` names the
-userland whose output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
+Programs that take no time simply return without yielding. ``userland`` is the
+profile of the image's tools (``simulator/programs/userland.py``); its ``flavour``
+names the output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from simulator.programs.userland import Userland
 
 if TYPE_CHECKING:
     from simulator.kernel.namespace import NetworkNamespace
@@ -27,9 +30,10 @@ class ProcessContext:
 
     sim: Simulation
     netns: NetworkNamespace
-    flavour: str
+    userland: Userland
     hostname: str
     pid: int
+    uid: int = 0  # who runs it: root, on the host and in a container (Docker's default user)
     files: dict[str, str] = field(default_factory=dict)
     environ: dict[str, str] = field(default_factory=dict)
     stdout: list[str] = field(default_factory=list)
@@ -38,12 +42,14 @@ class ProcessContext:
     reverse: Callable[[str], Generator[Any, Any, str | None]] | None = None
     netns_names: Callable[[NetworkNamespace], str] | None = None
     shell: str = "bash"
-    userland: str = ""  # the image (``nicolaka/netshoot``) when version banners differ from the flavour
     netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
     net_admin: bool = False  # CAP_NET_ADMIN: the host's root has it; a container only with --cap-add NET_ADMIN
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
     terminal: bool = False  # a learner watches in real time and can press Ctrl-C: it may run until stopped
     sink: Callable[[str, str], None] | None = None  # the terminal: shown each piece as it is written
+    processes: ProcessTable | None = None  # its PID namespace (ps, netstat -p)
+    ns_pid: int = 0  # its own PID in that namespace
+    kernel_release: str = ""  # what uname -r says: the host's kernel (containers share it)
 
     def out(self, text: str) -> None:
         self.stdout.append(text)
@@ -61,15 +67,21 @@ class ProcessContext:
         return self.sink is not None
 
     @property
+    def flavour(self) -> str:
+        """The output format the tools imitate (``ubuntu-14.04``, ``busybox``, ``host``)."""
+        return self.userland.name
+
+    @property
     def busybox(self) -> bool:
-        return self.flavour == "busybox"
+        """Whether the tools are BusyBox applets."""
+        return self.userland.busybox is not None
 
     def strerror(self, text: str) -> str:
         """An errno's text (given in glibc's words) in the words of this program's C library.
 
         Alpine's programs link musl, whose ``strerror`` words a few errors differently.
         """
-        if self.userland == "alpine":
+        if self.userland.musl:
             return MUSL_STRERROR.get(text, text)
         return text
 
@@ -83,3 +95,43 @@ MUSL_STRERROR = {
 
 
 Program = Callable[[ProcessContext, list[str]], Generator[Any, Any, int]]
+
+
+@dataclass
+class ProcessEntry:
+    """One process as ``/proc/PID`` shows it to ``ps``."""
+
+    pid: int
+    ppid: int
+    argv: tuple[str, ...]
+    tty: str | None  # "pts/0", or None ("?"): no controlling terminal
+    started_s: float  # simulated time it started
+    session_leader: bool = True  # runc and sshd start every process in a session of its own
+
+
+class ProcessTable:
+    """The processes of one PID namespace (a container's, or a machine's), numbered from 1.
+
+    Simplified: PIDs are handed out in order and never reused; a machine's table holds
+    its own processes, not those of its containers.
+    """
+
+    def __init__(self, key: str, started_s: float) -> None:
+        self.key = key  # a container's id, or a machine's name
+        self.started_s = started_s
+        self.entries: dict[int, ProcessEntry] = {}
+        self.last_pid = 0
+
+    def spawn(self, argv: tuple[str, ...], now_s: float, ppid: int = 0, tty: str | None = None, session_leader: bool = True) -> int:
+        """A new process; its PID."""
+        self.last_pid += 1
+        self.entries[self.last_pid] = ProcessEntry(self.last_pid, ppid, argv, tty, now_s, session_leader)
+        return self.last_pid
+
+    def exit(self, pid: int) -> None:
+        """The process ended (it leaves the table)."""
+        self.entries.pop(pid, None)
+
+    def listing(self) -> list[ProcessEntry]:
+        """Every process, by PID (the order ``/proc`` lists them)."""
+        return [self.entries[pid] for pid in sorted(self.entries)]

@@ -110,22 +110,8 @@ The theory: what each tool reads, and how it prints it
     ``MB``, ``GB``), BusyBox and 2.10 by 1024 (``KiB``...), always truncating
     to one decimal with integer arithmetic.
 
-``ping`` (iputils ``ping.c``/``ping_common.c``; BusyBox ``networking/ping.c``)
-    iputils keeps round-trip times as integer microseconds.  s20121221 prints
-    them truncated (``%ld.%03ld`` below 1 ms, ``%ld.%02ld`` below 10 ms,
-    ``%ld.%01ld`` below 100 ms, then whole ms); 2018+ versions round to the
-    printed precision.  The summary computes ``avg = tsum / n`` and
-    ``mdev = llsqrt(mean(t^2) - mean(t)^2)`` in integer arithmetic (an integer
-    Newton square root that can land one above ``floor(sqrt)``); iputils
-    >= 2021 orders the integer divisions differently
-    (``(tsum2 - tsum*tsum/n) / n``) and prints the loss with ``%g`` of a
-    ``float``.  The summary is preceded by a newline (a blank line after
-    ``-c N``, or the ``^C`` line the terminal echoes on interrupt), and when
-    nothing was received iputils still ends with an empty line.  s20121221's
-    ``pr_addr()`` caches the first address string it formats and returns it
-    for every later packet (iputils issue #34).  BusyBox numbers probes from
-    ``seq=0``, prints ``time=%u.%03u`` truncated, ignores ICMP errors, and
-    summarises with ``round-trip min/avg/max``.
+``ping``
+    In ``simulator/programs/render_ping.py``.
 
 ``brctl show`` (bridge-utils ``brctl/brctl_cmd.c:show_bridge``)
     Walks ``/sys/class/net/*/bridge`` and each ``brif/`` directory with
@@ -163,10 +149,11 @@ Sources
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
+
+from simulator.programs.render_ping import PingError, PingReply, PingRun, ping
 
 __all__ = [
     "FLAVOURS",
@@ -314,58 +301,6 @@ class NeighbourView:
     confirmed: int = 0
     updated: int = 0
     probes: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class PingReply:
-    """An echo reply.
-
-    ``seq`` is the ICMP sequence number the reply carries, printed as is:
-    iputils numbers its probes from 1 (``icmp_seq=1``), BusyBox from 0
-    (``seq=0``), so the caller passes what the flavour's ping put on the wire.
-    ``from_name`` is the reverse-resolved name, ``None`` when ping prints the
-    bare address (numeric target, or no PTR record).
-    """
-
-    seq: int
-    ttl: int
-    rtt_ms: float
-    from_ip: IPv4Address
-    from_name: str | None = None
-    bytes: int = 64
-
-
-@dataclass(frozen=True, slots=True)
-class PingError:
-    """An ICMP error quoting probe ``seq`` (the on-the-wire ICMP sequence number)."""
-
-    seq: int
-    from_ip: IPv4Address
-    message: str
-    from_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PingRun:
-    """A whole ping invocation.
-
-    ``pipe`` is iputils' ``pipesize``: the largest number of probes that were
-    in flight when a reply or error came back (e.g. 4 when the ARP failure
-    for probe 1 is reported only after probe 4 was sent); ``pipe N`` is
-    printed when it exceeds 1.  ``interrupted`` means the user pressed
-    Ctrl-C, which the terminal echoes as ``^C``.
-    """
-
-    target: str
-    target_ip: IPv4Address
-    payload_size: int
-    events: tuple[PingReply | PingError, ...]
-    transmitted: int
-    received: int
-    errors: int
-    elapsed_ms: int
-    interrupted: bool = False
-    pipe: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -1075,149 +1010,6 @@ def ifconfig(links: Sequence[LinkView], flavour: str, all: bool = False) -> str:
     if flavour == _HOST:
         return "".join(_ifconfig_210(link) for link in shown)
     return "".join(_ifconfig_old(link, flavour) for link in shown)
-
-
-# --------------------------------------------------------------------------
-# ping
-# --------------------------------------------------------------------------
-
-_LLONG_MAX = (1 << 63) - 1
-_INT_MAX = (1 << 31) - 1
-
-
-def _llsqrt(a: int) -> int:
-    """iputils' integer Newton square root, reproduced step for step."""
-    prev = _LLONG_MAX
-    x = a
-    if x > 0:
-        while x < prev:
-            prev = x
-            x = (x + a // x) // 2
-    return x
-
-
-def _usec(ms: float) -> int:
-    return int(ms * 1000.0 + 0.5)
-
-
-def _ms3(us: int) -> str:
-    return f"{us // 1000}.{us % 1000:03d}"
-
-
-def _reply_time_s20121221(t: int) -> str:
-    if t >= 100000:
-        return f"{t // 1000}"
-    if t >= 10000:
-        return f"{t // 1000}.{(t % 1000) // 100}"
-    if t >= 1000:
-        return f"{t // 1000}.{(t % 1000) // 10:02d}"
-    return _ms3(t)
-
-
-def _reply_time_modern(t: int) -> str:
-    if t >= 100000 - 50:
-        return f"{(t + 500) // 1000}"
-    if t >= 10000 - 5:
-        return f"{(t + 50) // 1000}.{((t + 50) % 1000) // 100}"
-    if t >= 1000:
-        return f"{(t + 5) // 1000}.{((t + 5) % 1000) // 10:02d}"
-    return _ms3(t)
-
-
-def _pr_addr(ip: IPv4Address, name: str | None) -> str:
-    return f"{name} ({ip})" if name else str(ip)
-
-
-def _ping_iputils(run: PingRun, flavour: str) -> str:
-    modern = flavour == _HOST
-    out = f"PING {run.target} ({run.target_ip}) {run.payload_size}({run.payload_size + 28})"
-    out += " bytes of data.\n"
-    cached: str | None = None  # s20121221 pr_addr() returns its first result forever
-    times: list[int] = []
-    for event in run.events:
-        text = _pr_addr(event.from_ip, event.from_name)
-        if not modern:
-            if cached is None:
-                cached = text
-            text = cached
-        if isinstance(event, PingReply):
-            t = _usec(event.rtt_ms)
-            times.append(t)
-            shown = _reply_time_modern(t) if modern else _reply_time_s20121221(t)
-            out += (
-                f"{event.bytes} bytes from {text}: icmp_seq={event.seq} ttl={event.ttl}"
-                f" time={shown} ms\n"
-            )
-        else:
-            out += f"From {text} icmp_seq={event.seq} {event.message}\n"
-    if run.interrupted:
-        out += "^C"
-    out += f"\n--- {run.target} ping statistics ---\n"
-    out += f"{run.transmitted} packets transmitted, {run.received} received"
-    if run.errors:
-        out += f", +{run.errors} errors"
-    if run.transmitted:
-        lost = run.transmitted - run.received
-        if modern:
-            loss = struct.unpack("f", struct.pack("f", lost * 100.0 / run.transmitted))[0]
-            out += f", {loss:g}% packet loss"
-        else:
-            out += f", {lost * 100 // run.transmitted}% packet loss"
-        out += f", time {run.elapsed_ms}ms"
-    out += "\n"
-    comma = ""
-    if times:
-        n = len(times)
-        tsum = sum(times)
-        tsum2 = sum(t * t for t in times)
-        avg = tsum // n
-        if modern:
-            if tsum < _INT_MAX:
-                var = (tsum2 - (tsum * tsum) // n) // n
-            else:
-                var = tsum2 // n - avg * avg
-        else:
-            var = tsum2 // n - avg * avg
-        mdev = _llsqrt(var)
-        out += (
-            f"rtt min/avg/max/mdev = {_ms3(min(times))}/{_ms3(avg)}/"
-            f"{_ms3(max(times))}/{_ms3(mdev)} ms"
-        )
-        comma = ", "
-    if run.pipe > 1:
-        out += f"{comma}pipe {run.pipe}"
-    return out + "\n"
-
-
-def _ping_busybox(run: PingRun) -> str:
-    out = f"PING {run.target} ({run.target_ip}): {run.payload_size} data bytes\n"
-    times: list[int] = []
-    for event in run.events:
-        if isinstance(event, PingReply):  # ICMP errors fail the icmp_id check: silent
-            t = _usec(event.rtt_ms)
-            times.append(t)
-            out += (
-                f"{event.bytes} bytes from {event.from_ip}: seq={event.seq} "
-                f"ttl={event.ttl} time={_ms3(t)} ms\n"
-            )
-    if run.interrupted:
-        out += "^C"
-    out += f"\n--- {run.target} ping statistics ---\n"
-    out += f"{run.transmitted} packets transmitted, {run.received} packets received, "
-    loss = (run.transmitted - run.received) * 100 // run.transmitted if run.transmitted else 0
-    out += f"{loss}% packet loss\n"
-    if times:
-        avg = sum(times) // len(times)
-        out += f"round-trip min/avg/max = {_ms3(min(times))}/{_ms3(avg)}/{_ms3(max(times))} ms\n"
-    return out
-
-
-def ping(run: PingRun, flavour: str) -> str:
-    """The whole terminal output of one ``ping`` run, header to summary."""
-    _check_flavour(flavour)
-    if flavour == _BUSYBOX:
-        return _ping_busybox(run)
-    return _ping_iputils(run, flavour)
 
 
 # --------------------------------------------------------------------------

@@ -221,6 +221,7 @@ class HttpServer:
     def stop(self) -> None:
         """Close the listening socket (connections already open finish)."""
         self.listener.close()
+        self.netns.ipv4.socket_owners.pop(("tcp", self.port), None)
 
 
 def start_http_server(sim: Simulation, netns: NetworkNamespace, port: int = 80, flavour: str = "nginx") -> HttpServer:

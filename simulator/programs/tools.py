@@ -1,5 +1,6 @@
-"""The small tools: ``ip``, ``ifconfig``, ``hostname``, ``cat``, ``env``, ``sleep``,
-``brctl``, ``bridge``, ``iptables``.
+"""The network tools and the program registry: ``ip``, ``ifconfig``, ``brctl``,
+``bridge``, ``iptables``; the small programs live in ``coreutils``, the others in
+their own modules, and ``PROGRAMS`` names them all.
 
 Each reads the kernel model the way the real tool reads the kernel (netlink,
 ``/proc``) and prints through ``render`` in the flavour of the userland it runs
@@ -9,12 +10,11 @@ in. Errors are the tools' own words and exit statuses.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Generator
 from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
-from simulator.programs import iproute, netinfo, render
+from simulator.programs import coreutils, iproute, netinfo, render
 from simulator.programs.process import ProcessContext
 
 IP_OBJECTS = {
@@ -175,78 +175,6 @@ def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     ctx.out(render.ifconfig(views, ctx.flavour, all=show_all))
     return 0
     yield
-
-
-def hostname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    if len(argv) > 1 and argv[1] in ("-i", "-I"):
-        addrs = [str(a.ip) for a in ctx.netns.ipv4.addresses if a.scope != "host"]
-        ctx.out((" ".join(addrs) + " \n") if argv[1] == "-I" else (" ".join(addrs) + "\n"))
-        return 0
-    ctx.out(ctx.hostname + "\n")
-    return 0
-    yield
-
-
-def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    status = 0
-    for path in argv[1:]:
-        if path in ctx.files:
-            ctx.out(ctx.files[path])
-        else:
-            ctx.err(f"cat: {path}: No such file or directory\n" if not ctx.busybox else f"cat: can't open '{path}': No such file or directory\n")
-            status = 1
-    return status
-    yield
-
-
-def env(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    ctx.out("".join(f"{k}={v}\n" for k, v in ctx.environ.items()))
-    return 0
-    yield
-
-
-def echo(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    ctx.out(" ".join(argv[1:]) + "\n")
-    return 0
-    yield
-
-
-def true(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    return 0
-    yield
-
-
-def false(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    return 1
-    yield
-
-
-def sleep(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    """``sleep N``: simulated time passes; every timer due fires."""
-    if len(argv) < 2:
-        ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n")
-        return 1
-    total = 0.0
-    for word in argv[1:]:
-        if word.lower() in ("inf", "infinity"):  # coreutils and busybox (strtod): sleep forever
-            total = math.inf
-            continue
-        unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(word[-1:])
-        number = word[:-1] if unit else word
-        try:
-            value = float(number)
-        except ValueError:
-            ctx.err(f"sleep: invalid time interval '{word}'\nTry 'sleep --help' for more information.\n")
-            return 1
-        if value < 0 or value > 10 * 86400:
-            ctx.err(f"sleep: invalid time interval '{word}'\nTry 'sleep --help' for more information.\n")
-            return 1
-        total += value * (unit or 1)
-    if math.isinf(total):
-        yield ctx.sim.env.event()  # never triggered: until the container stops (or a day passes)
-        return 0
-    yield ctx.sim.env.timeout(total)
-    return 0
 
 
 def brctl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -461,14 +389,7 @@ def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> s
 PROGRAMS = {
     "ip": ip,
     "ifconfig": ifconfig,
-    "hostname": hostname,
-    "cat": cat,
-    "env": env,
-    "printenv": env,
-    "echo": echo,
-    "true": true,
-    "false": false,
-    "sleep": sleep,
+    **coreutils.PROGRAMS,
     "brctl": brctl,
     "bridge": bridge,
     "iptables": iptables,
@@ -503,9 +424,13 @@ PROGRAMS["tcpdump"] = _tcpdump
 
 
 def _register_dns_tools() -> None:
-    from simulator.programs import dnstools
+    from simulator.programs import dnstools, nettools, procps, ss, traceroute
 
     PROGRAMS.update(dnstools.PROGRAMS)
+    PROGRAMS.update(procps.PROGRAMS)
+    PROGRAMS.update(nettools.PROGRAMS)
+    PROGRAMS.update(ss.PROGRAMS)
+    PROGRAMS.update(traceroute.PROGRAMS)
 
 
 _register_dns_tools()

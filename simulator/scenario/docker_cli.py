@@ -196,7 +196,8 @@ class DockerCli:
         container.image_ref = req.image_ref  # type: ignore[attr-defined]
         detach = p.flag("detach")
         has_command = bool(req.command) and req.command != req.image.cmd
-        shell_cmd = not has_command or req.command[0].rsplit("/", 1)[-1] in SHELLS
+        # a bare shell idles at its prompt; `sh -c LINE` is a command like any other
+        shell_cmd = not has_command or (req.command[0].rsplit("/", 1)[-1] in SHELLS and len(req.command) == 1)
         if not detach and has_command and not shell_cmd:
             # The command is the container's main process: run it, then the container exits.
             try:

@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
+from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
-from simulator.programs import resolver, textutils
-from simulator.programs.process import ProcessContext
+from simulator.programs import resolver, textutils, userland
+from simulator.programs.process import ProcessContext, ProcessTable
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import files, pacing, shell, snapshot
 from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 SIGINT = "SIGINT"
 
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
+MAX_SUBSTITUTION_DEPTH = 8  # $( $( ... ) ) nested deeper than this is refused
 #: The longest command line the terminal takes, in bytes: Linux's ARG_MAX with the usual
 #: 8 MiB stack (a longer line gets bash's "Argument list too long", exit 126).
 MAX_LINE_BYTES = 2 * 1024 * 1024
@@ -61,8 +63,12 @@ DEFAULT_TRACE_WINDOW = 100_000
 _SBIN = frozenset({"brctl", "bridge", "ifconfig", "ip", "iptables"})
 SIGINT_STATUS = 130  # 128 + SIGINT: how a shell reports a program Ctrl-C killed
 
+NOT_SIMULATED = 126  # a program the image has but the simulator does not model: "found, cannot be run"
+SHELL_NAMES = {"sh": "sh", "dash": "sh", "ash": "sh", "bash": "bash", "zsh": "zsh"}  # the name each says errors in
+
 #: ``on_output(stream, text)``: ``stream`` is ``"stdout"`` or ``"stderr"``.
 OutputCallback = Callable[[str, str], None]
+Runner = Callable[[list[str]], tuple[str, str, int]]
 HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
@@ -112,6 +118,8 @@ class Attachment:
     container: Container
     machine: str
     stops_container: bool
+    shell_pid: int = 1  # the shell the learner types into (PID 1 after docker run -it / attach)
+    tty: str = "pts/0"
 
 
 class Lab:
@@ -164,6 +172,7 @@ class Lab:
             daemon.main_runner = self._start_main
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
+        self._pid_tables: dict[str, ProcessTable] = {}  # by container id or machine name
         self._stderr_first = False
         self._last_snapshot: Any = None
         self._speed: float | None = None  # simulated seconds per wall second while a terminal waits
@@ -316,31 +325,92 @@ class Lab:
             return "read escape sequence\n", "", 0
         if on is None and self._attached and text.replace(" ", "").lower() in ("^d", "ctrl-d"):
             text = "exit"  # end of file at the container's shell: it exits, as on ``exit``
+        return self._run_text(text, lambda argv: self._run_here(argv, on), environ=lambda: self._environ_here(on), mode="terminal")
+
+    def _environ_here(self, on: str | None) -> dict[str, str]:
+        """The environment of the shell the terminal is in (for ``$NAME``)."""
+        if on is None and self._attached:
+            container = self._attached[-1].container
+            return files.container_environ(self._engine_of(container), container)
+        machine = self.machines[on or self.default_host]
+        return {**_bash_variables(machine.hostname), **files.host_environ(machine)}
+
+    def _run_here(self, argv: list[str], on: str | None) -> tuple[str, str, int]:
+        """One command where the terminal is now: the attached container's shell, or the machine."""
+        if on is None and self._attached:
+            return self._in_container(self._attached[-1], argv)
+        return self._on_machine(self.machines[on or self.default_host], argv)
+
+    def _run_text(self, text: str, run: Runner, shell_name: str = "bash", depth: int = 0,
+                  environ: Callable[[], dict[str, str]] | None = None, mode: str = "shell") -> tuple[str, str, int]:
+        """A command line (``a | b && c; d``, with ``$(...)`` and ``$NAME``) run command by command through ``run``.
+
+        ``mode``: ``"terminal"`` for the line typed at the terminal (each pipeline's output is
+        shown as it comes), ``"shell"`` for a ``sh -c`` line (its programs show through the
+        terminal's pipeline that runs the shell), ``"capture"`` for a command substitution
+        (nothing is shown: the output becomes words).
+        """
         try:
-            sequence = shell.parse(text)
+            line = shell.parse_line(text)
         except shell.ShellSyntaxError as error:
-            return "", f"bash: {error}\n", 2
+            return "", _syntax_error(shell_name, str(error)), 2
         stdout, stderr, code = "", "", 0
-        for connector, pipeline in sequence:
+        outer_streaming = self._streaming
+        for connector, pipeline in line.sequence:
             if self._interrupt:  # Ctrl-C ends the whole list, as in bash
                 break
             if (connector == "&&" and code != 0) or (connector == "||" and code == 0):
                 continue
-            self._streaming, self._streamed = len(pipeline) == 1, [0, 0]
-            out, err, code = self._run_pipeline(pipeline, on)
-            # What the program did not already show as it ran (a pipe's output, docker's own words).
-            self._emit("stdout", out[self._streamed[0]:])
-            self._emit("stderr", err[self._streamed[1]:])
-            stdout, stderr = stdout + out, stderr + err
+            expanded: list[list[str]] = []
+            for argv in pipeline:
+                if not line.substitutions and not line.variables:  # nothing to expand (and long lines stay fast)
+                    expanded.append(argv)
+                    continue
+                words, err, sub_code = self._expand(argv, line, run, shell_name, depth, environ, code)
+                stderr += err
+                if words is None:  # the substitutions ran, nothing is left to run: their status stands
+                    code = sub_code
+                    break
+                expanded.append(words)
+            else:
+                if mode == "terminal":
+                    self._streaming, self._streamed = len(expanded) == 1, [0, 0]
+                else:  # a pipe, or a substitution, keeps the output from the terminal
+                    self._streaming = outer_streaming and mode == "shell" and len(expanded) == 1
+                out, err, code = self._run_pipeline(expanded, run)
+                if mode == "terminal":
+                    # What the program did not already show as it ran (a pipe's output, docker's own words).
+                    self._emit("stdout", out[self._streamed[0]:])
+                    self._emit("stderr", err[self._streamed[1]:])
+                else:
+                    self._streaming = outer_streaming
+                stdout, stderr = stdout + out, stderr + err
         return stdout, stderr, code
 
-    def _run_pipeline(self, pipeline: list[list[str]], on: str | None) -> tuple[str, str, int]:
+    def _expand(self, argv: list[str], line: shell.Line, run: Runner, shell_name: str, depth: int,
+                environ: Callable[[], dict[str, str]] | None, last_code: int) -> tuple[list[str] | None, str, int]:
+        """Run the command substitutions ``argv`` marks (in the same place), look its parameters up, put both in."""
+        wanted = shell.substitutions_in(argv)
+        names = shell.variables_in(argv)
+        if not wanted and not names:
+            return argv, "", 0
+        env = environ() if environ is not None and names else {}
+        values = {i: str(last_code) if line.variables[i] == "?" else env.get(line.variables[i], "") for i in names}
+        if depth >= MAX_SUBSTITUTION_DEPTH:
+            return None, f"{shell_name}: command substitution nested too deeply\n", 2
+        outputs: dict[int, str] = {}
+        stderr, code = "", 0
+        for index in wanted:
+            out, err, code = self._run_text(line.substitutions[index], run, shell_name, depth + 1, environ, mode="capture")
+            outputs[index] = out
+            stderr += err
+        words = shell.expand(argv, outputs, values)
+        return (words or None), stderr, code if wanted else last_code
+
+    def _run_pipeline(self, pipeline: list[list[str]], run: Runner) -> tuple[str, str, int]:
         """``cmd | grep x | head``: the first command runs in the lab, the rest filter its output."""
         first, filters = pipeline[0], pipeline[1:]
-        if on is None and self._attached:
-            stdout, stderr, code = self._in_container(self._attached[-1], first)
-        else:
-            stdout, stderr, code = self._on_machine(self.machines[on or self.default_host], first)
+        stdout, stderr, code = run(first)
         for argv in filters:
             tool = textutils.FILTERS.get(argv[0])
             if tool is None:
@@ -349,26 +419,65 @@ class Lab:
             stderr += err
         return stdout, stderr, code
 
-    def _on_machine(self, machine: Machine, argv: list[str]) -> tuple[str, str, int]:
+    def _on_machine(self, machine: Machine, argv: list[str], shell_name: str | None = None) -> tuple[str, str, int]:
+        """One command on a machine: at its prompt, or in a ``sh -c`` line there (``shell_name``)."""
         name = argv[0]
         if name == "docker":
             engine = self.engines.get(machine.name)
             if engine is None:
-                return "", "bash: docker: command not found\n", 127
+                return "", _not_found(shell_name, userland.HOST, "docker"), 127
             outcome = DockerCli(engine).run(argv)
             return self._follow(outcome, machine.name)
         if name == "exit":
             return "", "", 0
-        program = PROGRAMS.get(name)
+        base = name.rsplit("/", 1)[-1]
+        if base in SHELL_NAMES:
+            return self._shell(argv, lambda words, sh: self._on_machine(machine, words, sh), userland.HOST,
+                               lambda: {**_bash_variables(machine.hostname), **files.host_environ(machine)})
+        program = PROGRAMS.get(base)
         if program is None:
-            return "", f"bash: {name}: command not found\n", 127
+            if base in image_programs.BUILTINS:
+                return "", f"dockersim: {base}: a shell builtin the simulator does not model\n", NOT_SIMULATED
+            if base in image_programs.UBUNTU_HOST:
+                return "", _not_simulated(base, "this host"), NOT_SIMULATED
+            return "", _not_found(shell_name, userland.HOST, name), 127
         ctx = ProcessContext(
-            self.sim, machine.netns, "host", machine.hostname, machine.next_pid(),
+            self.sim, machine.netns, userland.HOST, machine.hostname, machine.next_pid(),
             files=files.host_files(machine), environ=files.host_environ(machine),
         )
         ctx.netns_files = self._netns_files(machine.name)
+        ctx.kernel_release = self.profile.kernel
+        table = ctx.processes = self._pids_of_machine(machine)
+        shell_pid = max(p.pid for p in table.listing() if p.argv == ("-bash",))
+        ctx.ns_pid = table.spawn(tuple(argv), self.sim.now, ppid=shell_pid, tty="pts/0", session_leader=False)
         self._wire_resolver(ctx)
-        return self._run_program(ctx, program, argv)
+        try:
+            return self._run_program(ctx, program, argv)
+        finally:
+            table.exit(ctx.ns_pid)
+
+    def _shell(self, argv: list[str], run: Callable[[list[str], str], tuple[str, str, int]], land: userland.Userland,
+               environ: Callable[[], dict[str, str]]) -> tuple[str, str, int]:
+        """``sh -c 'LINE'`` / ``bash -c 'LINE'``: the line through the same interpreter as the terminal.
+
+        Without ``-c`` and without a terminal, a shell reads its empty standard input and exits.
+        """
+        name = argv[0].rsplit("/", 1)[-1]
+        shell_name = SHELL_NAMES[name]
+        args = argv[1:]
+        if not args:
+            return "", "", 0
+        if args[0] == "-c":
+            if len(args) < 2:
+                return "", f"{name}: -c: option requires an argument\n", 2
+            return self._run_text(args[1], lambda words: run(words, shell_name), shell_name, environ=environ)
+        if args[0].startswith("-"):
+            return "", _not_simulated(f"{name} {args[0]}", "the shell"), NOT_SIMULATED
+        if shell_name == "bash":
+            return "", f"bash: {args[0]}: No such file or directory\n", 127
+        if land.busybox:
+            return "", f"sh: can't open '{args[0]}': No such file or directory\n", 2
+        return "", f"sh: 0: Can't open {args[0]}\n", 127
 
     def _netns_files(self, machine: str) -> dict[str, Any]:
         """The files under /var/run/docker/netns that keep Docker's namespaces (containers, overlay networks)."""
@@ -403,14 +512,19 @@ class Lab:
     def _follow(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
         self._stderr_first = outcome.stderr_first
         if outcome.attach is not None:
-            self._attached.append(Attachment(outcome.attach, machine, outcome.attach_stops_container))
+            attachment = Attachment(outcome.attach, machine, outcome.attach_stops_container)
+            if not outcome.attach_stops_container:  # docker exec -it: a new shell on a new terminal
+                table = self._pids_of(outcome.attach)
+                attachment.tty = f"pts/{sum(1 for a in self._attached if a.container is outcome.attach) + 1}"
+                attachment.shell_pid = table.spawn((outcome.attach.image.shell.rsplit("/", 1)[-1],), self.sim.now, tty=attachment.tty)
+            self._attached.append(attachment)
             return outcome.stdout, outcome.stderr, outcome.exit_code
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
             if self._streaming:  # docker's own words come before the program's
                 self._stream("stdout", outcome.stdout)
                 self._stream("stderr", outcome.stderr)
-            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach)
+            stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach, main=outcome.foreground_main)
             if outcome.foreground_main:
                 self.engines[machine]._exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
@@ -420,6 +534,8 @@ class Lab:
         container = attachment.container
         if argv[0] == "exit":
             self._attached.pop()
+            if not attachment.stops_container:
+                self._pids_of(container).exit(attachment.shell_pid)
             if attachment.stops_container:
                 engine = self.engines[attachment.machine]
                 engine._exited(container, int(argv[1]) if len(argv) > 1 and argv[1].isdecimal() else 0)
@@ -427,7 +543,7 @@ class Lab:
         if not container.running:
             self._attached.pop()
             return "", "", 0
-        return self._exec(container, argv, via_docker=False)
+        return self._exec(container, argv, via_docker=False, parent=attachment.shell_pid, tty=attachment.tty)
 
     def _start_main(self, container: Container) -> bool:
         """``docker run [-itd] IMAGE CMD``: CMD is the container's main process; the container exits when it does.
@@ -435,13 +551,15 @@ class Lab:
         Only a command the image has, and not a shell (which stays up only with a terminal).
         """
         argv = list(container.command)
+        if len(argv) == 3 and argv[0].rsplit("/", 1)[-1] in SHELLS and argv[1] == "-c":
+            argv = shell.simple_command(argv[2]) or argv  # `sh -c 'sleep 1000'`: the shell runs one command
         if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
             return False
         program = self._program(container, argv[0])
         if program is None or container.netns is None:
             return False
         started = container.started_at
-        process = self._detach(container, program, argv)
+        process = self._detach(container, program, argv, main=True)
 
         def ended(event: Any) -> None:
             if container.running and container.started_at == started:
@@ -450,16 +568,44 @@ class Lab:
         process.callbacks.append(ended)
         return True
 
-    def _detach(self, container: Container, program: Any, argv: list[str]) -> simpy.Process:
+    def _detach(self, container: Container, program: Any, argv: list[str], main: bool = False) -> simpy.Process:
         """Start ``argv`` in the background; it ends when this run of the container does (stop, restart)."""
         started = container.started_at
 
         def alive() -> bool:
             return container.running and container.started_at == started
 
-        ctx = self._context(self._engine_of(container), container)
+        ctx = self._context(self._engine_of(container), container, argv, main=main)
         ctx.detached = True
-        return self.sim.env.process(_background(program(ctx, argv), alive))
+        process = self.sim.env.process(_background(program(ctx, argv), alive))
+        table, pid = ctx.processes, ctx.ns_pid
+        if table is not None:
+            process.callbacks.append(lambda _event: table.exit(pid))
+        return process
+
+    def _pids_of(self, container: Container) -> ProcessTable:
+        """The container's PID namespace: new with each start, its command as PID 1."""
+        started = container.started_at if container.started_at is not None else self.sim.now
+        table = self._pid_tables.get(container.id)
+        if table is None or table.started_s != started:
+            table = ProcessTable(container.id, started)
+            tty = "pts/0" if container.tty else None
+            table.spawn(tuple(container.command) or (container.image.shell,), started, tty=tty)
+            self._pid_tables[container.id] = table
+        return table
+
+    def _pids_of_machine(self, machine: Machine) -> ProcessTable:
+        """A machine's own processes: init, the Docker daemons on a Docker host, the learner's login shell."""
+        table = self._pid_tables.get(machine.name)
+        if table is None:
+            table = ProcessTable(machine.name, 0.0)
+            table.spawn(("/sbin/init",), 0.0)
+            if machine.name in self.engines:
+                table.spawn(("/usr/bin/containerd",), 0.0, ppid=1)
+                table.spawn(("/usr/bin/dockerd", "-H", "fd://", "--containerd=/run/containerd/containerd.sock"), 0.0, ppid=1)
+            table.spawn(("-bash",), 0.0, ppid=1, tty="pts/0")
+            self._pid_tables[machine.name] = table
+        return table
 
     @staticmethod
     def _program(container: Container, word: str) -> Any:
@@ -470,36 +616,64 @@ class Lab:
             return None
         return program
 
-    def _context(self, engine: DockerEngine, container: Container) -> ProcessContext:
+    def _context(self, engine: DockerEngine, container: Container, argv: list[str], main: bool = False,
+                 parent: int = 0, tty: str | None = None) -> ProcessContext:
+        """What a process in the container sees; it gets the next PID of the container's namespace (PID 1 if ``main``)."""
         assert container.netns is not None
         image = container.image
         ctx = ProcessContext(
-            self.sim, container.netns, image.flavour, container.hostname, self.machines[engine.machine.name].next_pid(),
+            self.sim, container.netns, userland.of_image(image.flavour, image.repository), container.hostname, self.machines[engine.machine.name].next_pid(),
             files=files.container_files(engine, container), environ=files.container_environ(engine, container),
         )
-        ctx.userland = image.repository
         ctx.net_admin = container.net_admin
+        ctx.kernel_release = self.profile.kernel
+        ctx.processes = self._pids_of(container)
+        ctx.ns_pid = 1 if main else ctx.processes.spawn(tuple(argv), self.sim.now, ppid=parent, tty=tty, session_leader=parent == 0)
         self._wire_resolver(ctx)
         return ctx
 
-    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False) -> tuple[str, str, int]:
-        """Run ``argv`` inside ``container`` (``docker exec`` or its shell; ``-d``: in the background)."""
+    def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False, shell_name: str | None = None,
+              main: bool = False, parent: int = 0, tty: str | None = None) -> tuple[str, str, int]:
+        """Run ``argv`` inside ``container`` (``docker exec``, its shell or a ``sh -c``; ``-d``: in the background)."""
         image = container.image
+        base = argv[0].rsplit("/", 1)[-1]
+        land = userland.of_image(image.flavour, image.repository)
+        if base in SHELL_NAMES and self._ships(container, base) and not background:
+            return self._shell(
+                argv, lambda words, sh: self._exec(container, words, via_docker=False, shell_name=sh, main=main, parent=parent, tty=tty),
+                land, lambda: files.container_environ(self._engine_of(container), container),
+            )
         program = self._program(container, argv[0])
         if program is None:
+            if base in image_programs.BUILTINS and not via_docker:  # typed into its shell
+                return "", f"dockersim: {base}: a shell builtin the simulator does not model\n", NOT_SIMULATED
+            if self._ships(container, base) and base not in image_programs.BUILTINS:
+                return "", _not_simulated(base, f"the {image.reference} image"), NOT_SIMULATED
             if via_docker:
                 if self.profile.cli_error_style == "see-help":
                     msg = f'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
                 else:
                     msg = f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
-                return "", msg, 126 if via_docker else 127
+                return "", msg, 126
+            if shell_name is not None:
+                return "", _not_found(shell_name, land, argv[0]), 127
             if image.flavour == "busybox":
                 return "", f"/bin/sh: {argv[0]}: not found\n", 127
             return "", f"bash: {argv[0]}: command not found\n", 127
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
             self._detach(container, program, argv)
             return "", "", 0
-        return self._run_program(self._context(self._engine_of(container), container), program, argv)
+        ctx = self._context(self._engine_of(container), container, argv, main=main, parent=parent, tty=tty)
+        try:
+            return self._run_program(ctx, program, argv)
+        finally:
+            if not main and ctx.processes is not None:
+                ctx.processes.exit(ctx.ns_pid)
+
+    @staticmethod
+    def _ships(container: Container, name: str) -> bool:
+        """Whether the container's image (or what was installed in it) has a program ``name`` on its PATH."""
+        return name in container.image.tools or name in container.extra_tools
 
     def _engine_of(self, container: Container) -> DockerEngine:
         for engine in self.engines.values():
@@ -553,6 +727,36 @@ def _path_of(word: str) -> str:
     if "/" in word or (word not in PROGRAMS and word != "docker"):
         return word
     return f"/usr/{'sbin' if word in _SBIN else 'bin'}/{word}"
+
+
+def _bash_variables(hostname: str) -> dict[str, str]:
+    """What bash sets for itself without exporting (``$HOSTNAME`` on the host's prompt)."""
+    return {"HOSTNAME": hostname}
+
+
+def _not_simulated(program: str, where: str) -> str:
+    """The one line a learner gets for a real program the simulator does not model."""
+    return f"dockersim: {program}: {where} has this program, but the simulator does not model it\n"
+
+
+def _not_found(shell_name: str | None, land: userland.Userland, name: str) -> str:
+    """``command not found`` as the shell words it: at the prompt (``None``) or running a ``-c`` line."""
+    if shell_name is None:
+        return f"bash: {name}: command not found\n"
+    if shell_name == "bash":
+        return f"bash: line 1: {name}: command not found\n" if land.bash_line_numbers() else f"bash: {name}: command not found\n"
+    if shell_name == "zsh":
+        return f"zsh:1: command not found: {name}\n"
+    if land.busybox:
+        return f"sh: {name}: not found\n"
+    return f"sh: 1: {name}: not found\n"
+
+
+def _syntax_error(shell_name: str, message: str) -> str:
+    """A syntax error as the shell that read the line words it."""
+    if shell_name == "bash":
+        return f"bash: {message}\n"
+    return f"{shell_name}: {message}\n"
 
 
 def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:

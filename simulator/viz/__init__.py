@@ -10,7 +10,9 @@ PNG, SVG and PDF with ``fig.savefig(path)``.
 * :func:`path`: one command's frames, numbered, hop by hop on that network;
 * :func:`ladder`: a sequence diagram, one line per device, time going down;
 * :func:`headers`: the header fields at every hop, what each hop changed;
-* :func:`player`: a Jupyter step-through (a list of figures outside Jupyter).
+* :func:`player`: a Jupyter step-through, one step per numbered frame (the strip outside Jupyter);
+* :func:`strip`: the player's steps as one picture, each with its caption;
+* :func:`explain`: one record in one sentence (:mod:`simulator.trace.explain`).
 
 The pieces underneath: :mod:`~simulator.viz.network` reads ``TopologyChanged``
 snapshots into a networkx graph (:func:`topology_graph`), :mod:`~simulator.viz.layout`
@@ -28,6 +30,8 @@ and networkx); nothing in the simulator imports it.
 
 from __future__ import annotations
 
+from simulator.trace.explain import explain  # the one explain (it reads only records), re-exported
+
 # The functions are bound here after their modules load, so ``viz.path`` is the
 # function, not the module ``simulator.viz.path`` that the import system would
 # otherwise leave under that name. Importing this package loads matplotlib:
@@ -36,7 +40,7 @@ from simulator.viz.headers import headers, headers_rows
 from simulator.viz.ladder import ladder
 from simulator.viz.network import topology_graph
 from simulator.viz.path import path
-from simulator.viz.player import explain, player, strip
+from simulator.viz.player import player, strip
 from simulator.viz.style import missing_glyphs
 from simulator.viz.topology import topology
 

@@ -25,10 +25,11 @@ from simulator.packets.icmp import IcmpMessage, IcmpType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.packets.tcp import TcpSegment
 from simulator.packets.udp import UdpDatagram
-from simulator.trace.records import CommandRun, FrameSent
+from simulator.trace.records import CommandRun, FrameReceived, FrameSent
 from simulator.viz import style
 from simulator.viz.draw import Canvas
-from simulator.viz.hops import frame_kind, vxlan_of, wrap_note
+from simulator.viz.hops import follow, frame_kind, frame_numbers, vxlan_of, wrap_note
+from simulator.viz.network import network_at
 from simulator.viz.topology import _short
 from simulator.viz.words import language, term
 
@@ -78,7 +79,9 @@ def _carried(frame: Any) -> Any:
 def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str, Any]]:
     """One dict per ``FrameSent``: where, when, the header fields, and which changed.
 
-    Keys: ``hop`` (1, 2, ...), ``time_ms`` (from the first frame), ``node``, ``dev``,
+    Keys: ``hop`` (1, 2, ...: the row's number), ``frame`` (the frame's number, as
+    ``path`` circles it, ``ladder`` labels it and the player steps through it: a frame
+    a bridge passes on keeps its number, a routed packet gets a new one), ``time_ms`` (from the first frame), ``node``, ``dev``,
     ``where`` (``node/dev``), ``flow``, ``kind`` (``arp``, ``request``, ``reply``...),
     the :data:`FIELDS`, and ``changed``: the set of fields that differ from the
     previous hop of the same packet (same flow, same direction: an echo reply or an
@@ -94,7 +97,9 @@ def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str
     rows: list[dict[str, Any]] = []
     previous: dict[tuple[int, str, str], dict[str, str]] = {}
     t0: float | None = None
-    for r in trace:
+    first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
+    numbers = frame_numbers(follow(trace, network_at(trace, first)), flow, trace)  # the numbers path, ladder and player show
+    for index, r in enumerate(trace):
         if not isinstance(r, FrameSent):
             continue
         if flow is not None and r.frame.flow != flow:
@@ -110,7 +115,7 @@ def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str
         before = previous.get(packet)
         changed = {k for k in FIELDS if before is not None and before[k] != values[k]}
         previous[packet] = values
-        rows.append({"hop": len(rows) + 1, "time_ms": (r.time - t0) * 1000.0, "node": r.node, "dev": r.dev,
+        rows.append({"hop": len(rows) + 1, "frame": numbers.get(index, 0), "time_ms": (r.time - t0) * 1000.0, "node": r.node, "dev": r.dev,
                      "where": f"{r.node}/{r.dev}", "flow": r.frame.flow, "kind": frame_kind(r.frame), **values, "changed": changed,
                      "packet": packet, "short": {"what": short, "where": f"{_short_node(r.node)}/{r.dev}"}})
     return rows

@@ -42,7 +42,8 @@ from simulator.packets.icmp import IcmpMessage, IcmpType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.packets.tcp import TcpSegment
 from simulator.packets.udp import UdpDatagram
-from simulator.packets.vxlan import VxlanPacket
+from simulator.trace.frames import shorten as shorten  # re-exported: the views name frames alike
+from simulator.trace.frames import vxlan_of as vxlan_of
 from simulator.trace.records import (
     ArpProxied,
     BridgeForwarded,
@@ -83,6 +84,7 @@ class Journey:
     segments: list[Segment] = field(default_factory=list)
     drops: list[FrameDropped] = field(default_factory=list)
     local: list[str] = field(default_factory=list)  # bridges that passed it up to their own stack
+    sent: list[int] = field(default_factory=list)  # positions of its FrameSent records in the trace
 
     @property
     def flow(self) -> int:
@@ -140,17 +142,6 @@ class Hops:
 
 # --- what a frame is, in a few words ----------------------------------------------------
 
-_NOISE = (re.compile(r", length \d+"), re.compile(r", id \d+"))
-
-
-def vxlan_of(frame: EthernetFrame) -> VxlanPacket | None:
-    """The VXLAN packet a frame carries (UDP to port 4789 between two VTEPs), or None."""
-    ip = frame.payload
-    if isinstance(ip, IPv4Packet) and isinstance(ip.payload, UdpDatagram) and isinstance(ip.payload.payload, VxlanPacket):
-        return ip.payload.payload
-    return None
-
-
 def wrap_note(frame: EthernetFrame) -> str | None:
     """``VXLAN wrap VNI 4097 (+50 bytes)`` for an encapsulated frame, ``VLAN 10 tag (+4 bytes)`` for a tagged one."""
     vx = vxlan_of(frame)
@@ -159,24 +150,6 @@ def wrap_note(frame: EthernetFrame) -> str | None:
     if frame.vlan is not None:
         return f"VLAN {frame.vlan} tag (+{frame.length - dataclasses.replace(frame, vlan=None).length} bytes)"
     return None
-
-
-def shorten(frame: EthernetFrame) -> str:
-    """tcpdump's line without the MACs, the ICMP id and the lengths.
-
-    ``IP 172.17.0.2 > 8.8.8.8: ICMP echo request, seq 1, ttl 64``; a VXLAN frame
-    says its VNI and then the frame inside, shortened alike
-    (``IP 192.168.1.10 > 192.168.1.11: VXLAN vni 4097: IP 10.0.1.2 > 10.0.1.4: ICMP echo request, seq 1, ttl 64``);
-    a tagged frame starts with its tag, as ``tcpdump -e`` prints it (``vlan 10, IP ...``).
-    """
-    vx = vxlan_of(frame)
-    if vx is not None:
-        assert isinstance(frame.payload, IPv4Packet)
-        return f"IP {frame.payload.src} > {frame.payload.dst}: VXLAN vni {vx.vni}: {shorten(vx.inner)}"
-    text = frame.payload.summary()
-    for pattern in _NOISE:
-        text = pattern.sub("", text)
-    return f"vlan {frame.vlan}, {text}" if frame.vlan is not None else text
 
 
 def frame_kind(frame: EthernetFrame) -> str:
@@ -359,9 +332,11 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
                         _o, vtep, vni, inner = wrap
                         extra.append(Transition(r.node, inner.flow, vtep, here, r.time, [wrap_note(r.frame) or f"VXLAN wrap VNI {vni}"], []))
                     if here in bridges:  # the bridge's own stack sends through one of its ports
+                        journey.sent.append(index)
                         for port in ports.get(here, []):
                             leaving[(port, key)] = (here, journey)
                         continue
+            journey.sent.append(index)
             in_flight.append((key, here, peer.get(here), r.time, journey))
         elif isinstance(r, FrameReceived):
             here = dev_id(r.node, r.dev)
@@ -553,7 +528,63 @@ def nat_label(n: NatTranslated) -> str:
     return n.after
 
 
-def rule_target(rule: str) -> str:
-    """The ``-j TARGET`` of an iptables rule as ``iptables -S`` prints it (``MASQUERADE``)."""
-    m = re.search(r"-j (\S+)", rule)
-    return m.group(1) if m else rule
+# --- numbering: the frame numbers every view shows --------------------------------------------
+
+FLAGS = re.compile(r"Flags \[([^\]]*)\]")
+
+
+def signature(j: Journey) -> tuple[Any, ...]:
+    """Frames that fold into one number: same devices, same direction, same packet but for
+    the ICMP sequence or the TCP flags (a whole TCP conversation reads as two arrows)."""
+    route = tuple((s.src, s.dst) for s in j.segments)
+    text = FLAGS.sub("Flags", re.sub(r"seq \d+", "seq", shorten(j.frame)))
+    return (j.start, route, j.kind, text, tuple(d.reason for d in j.drops))
+
+
+def select(hops: Hops, flow: int | None, trace: Sequence[Any] = ()) -> tuple[list[Journey], list[Transition], list[FrameDropped]]:
+    """The journeys of ``flow`` and the ARP exchanges that happened while it was in flight.
+
+    The packet is in flight from the first record naming it (its route lookup, which
+    is what sends the ARP request) to its last frame.
+    """
+    if flow is None:
+        return hops.journeys, hops.transitions, hops.drops
+    mine = [j for j in hops.journeys if j.flow == flow]
+    if not mine:
+        flows = sorted({j.flow for j in hops.journeys})
+        raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
+    named = [r.time for r in trace if getattr(r, "flow", None) == flow]
+    t0, t1 = min([j.t0 for j in mine] + named), max(j.t1 for j in mine)
+    arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
+    chosen = [j for j in hops.journeys if j in mine or j in arp]
+    drops = [d for d in hops.drops if d.packet is not None and d.packet.flow == flow]
+    return chosen, [t for t in hops.transitions if t.flow == flow], drops
+
+
+def number_frames(journeys: Sequence[Journey]) -> list[list[Journey]]:
+    """The journeys folded into numbered frames: entry ``n - 1`` holds the journeys of frame ``n``.
+
+    Frames are numbered in the order they were first sent; a repeat (the second
+    echo request of ``ping -c 2``, crossing the same devices) shares the number of
+    the first (:func:`signature`). ``path`` draws these numbers in circles, ``ladder``
+    beside its arrows, ``headers_rows`` in each row's ``frame`` and the player steps through
+    them, so a number means the same frame in every view.
+    """
+    numbered: dict[tuple[Any, ...], list[Journey]] = {}
+    for j in journeys:
+        numbered.setdefault(signature(j), []).append(j)
+    return list(numbered.values())
+
+
+def frame_numbers(hops: Hops, flow: int | None = None, trace: Sequence[Any] = ()) -> dict[int, int]:
+    """The number of the frame each ``FrameSent`` of the trace sent, by the record's position in it.
+
+    The numbers are :func:`number_frames` of the journeys :func:`select` picks for
+    ``flow`` (all of them by default): the ones ``path`` draws for the same trace.
+    A ``flow`` with no frame gives no numbers.
+    """
+    try:
+        journeys, _t, _d = select(hops, flow, trace)
+    except ValueError:
+        return {}
+    return {index: n for n, group in enumerate(number_frames(journeys), start=1) for j in group for index in j.sent}

@@ -5,7 +5,8 @@ sender's ``eth0`` on the left, then its veth, the bridge, the host's ``eth0``, t
 LAN switch, the router, the internet), grouped under a header per namespace.
 Time goes down. Each move of a frame between two devices is an arrow from the
 sender's line at the time it left to the receiver's line at the time it arrived;
-each frame is labelled once, above its first arrow, with tcpdump's line (without
+each frame is labelled once, above its first arrow, with its number (the one
+``path`` circles and the player steps through) and tcpdump's line (without
 MACs, ids and lengths). Where a stack routed the packet on, a dashed purple arrow
 crosses the namespace.
 
@@ -34,8 +35,9 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from simulator.trace.records import FrameReceived, FrameSent
 from simulator.viz import style
 from simulator.viz.draw import Canvas
-from simulator.viz.hops import Hops, Journey, follow, incidental, shorten
+from simulator.viz.hops import Hops, Journey, follow, incidental, number_frames, shorten
 from simulator.viz.network import OVERLAY_NS, SWITCH, Namespace, Network, network_at, overlay_short
+from simulator.viz.path import mark
 from simulator.viz.topology import _short
 from simulator.viz.words import language, term
 
@@ -45,6 +47,8 @@ COL_MIN = 104.0
 ROW_MIN = 12.0
 BREAK_S = 0.05  # gaps longer than this are cut
 LABEL_H = style.line_height() + 6
+NUMBER_R = 10.0  # the frame's number, in a circle as path draws it
+NUMBER_W = 2 * NUMBER_R + 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +210,8 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     labels = _plan_labels(moves, hops, cols, rows)
 
     width = cols.plot_right + MARGIN
-    for lx, _ly, text, _k, ha in labels:
-        w = style.text_width(text)
+    for lx, _ly, text, _k, ha, _n in labels:
+        w = style.text_width(text) + NUMBER_W
         width = max(width, lx + w + MARGIN if ha == "left" else width)
     width = max(width, style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN)
     canvas = Canvas(width, rows.bottom + MARGIN)
@@ -215,10 +219,15 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     _draw_headers(canvas, cols, rows, network, lang)
     _draw_axis(canvas, cols, rows, lang)
     _draw_moves(canvas, moves, cols, rows)
-    for lx, ly, text, kind, ha in labels:
+    for lx, ly, text, kind, ha, number in labels:
         colour = style.KIND_COLOUR.get(kind, style.INK)
-        canvas.ax.text(lx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
-                       bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2, "alpha": 0.92})
+        tx = lx + NUMBER_W if ha == "left" else lx  # the frame's number sits left of the words
+        label = canvas.ax.text(tx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
+                               bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2,
+                                     "alpha": 0.92})
+        label.set_gid(f"LABEL:{number}")
+        left = tx if ha == "left" else tx - style.text_width(text)
+        mark(canvas, left - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
     if not moves:
         canvas.ax.text(width / 2, canvas.y(rows.head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(),
                        color=style.MUTED)
@@ -280,10 +289,14 @@ def _plan_rows(moves: list[Move]) -> _Rows:
     return _Rows(head_h, times, starts, y_of, breaks, y + 40)
 
 
-def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> list[tuple[float, float, str, str, str]]:
-    """One label per frame, above its first arrow, on the side where it crosses the fewest arrows: (x, y, text, kind, ha)."""
+def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> list[tuple[float, float, str, str, str, int]]:
+    """One label per frame, above its first arrow, on the side where it crosses the fewest arrows: (x, y, text, kind, ha, number).
+
+    ``number`` is the frame's number, the one ``path`` circles (:func:`~simulator.viz.hops.number_frames`).
+    """
     col_x, starts, y_of = cols.x, rows.starts, rows.y_of
-    labels: list[tuple[float, float, str, str, str]] = []
+    number_of = {id(j): n for n, group in enumerate(number_frames(hops.journeys), start=1) for j in group}
+    labels: list[tuple[float, float, str, str, str, int]] = []
     per_time: dict[float, int] = {}
     for j_index in sorted(starts, key=lambda k: (starts[k], k)):
         first_move = min((m for m in moves if m.journey == j_index), key=lambda m: (m.t0, m.t1))
@@ -294,7 +307,7 @@ def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> 
         ly = y_of[t0] - 6 - (LABEL_H * (sum(1 for s in starts.values() if s == t0) - 1 - k))
         rightwards = col_x[first_move.dst] >= col_x[first_move.src]
         text = shorten(j.frame)
-        w = style.text_width(text) + 8
+        w = style.text_width(text) + 8 + NUMBER_W
         span = [col_x[m.src] for m in moves if m.journey == j_index] + [col_x[m.dst] for m in moves if m.journey == j_index]
         start_x = col_x[first_move.src]
         candidates = [(start_x + 8, "left") if rightwards else (start_x - 8, "right"),
@@ -302,7 +315,7 @@ def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> 
                       (start_x - 8, "right") if rightwards else (start_x + 8, "left")]
         band = (ly - LABEL_H + 4, ly)
         lx, ha = min(candidates, key=lambda c: _crossings(c[0], c[1], w, band, moves, col_x, y_of))
-        labels.append((lx, ly, text, j.kind, ha))
+        labels.append((lx, ly, text, j.kind, ha, number_of[id(j)]))
     return labels
 
 

@@ -29,7 +29,18 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from simulator.trace.records import FrameDropped, FrameReceived, FrameSent, NatTranslated
 from simulator.viz import style
 from simulator.viz.draw import Z_ARROW, Z_BAR, Z_MARK, Z_NOTE, Canvas, draw_scene
-from simulator.viz.hops import Hops, Journey, Transition, addresses_in, follow, incidental, shorten
+from simulator.viz.hops import (
+    FLAGS,
+    Hops,
+    Journey,
+    Transition,
+    addresses_in,
+    follow,
+    incidental,
+    number_frames,
+    select,
+    shorten,
+)
 from simulator.viz.layout import Scene, Shape
 from simulator.viz.network import OVERLAY_NS, SWITCH, Network, network_at
 from simulator.viz.topology import _short, topology_scene
@@ -66,6 +77,7 @@ class Arrow:
     start: tuple[float, float]
     end: tuple[float, float]
     dashed: bool = False
+    step: int = 0  # the frame number from which on it is drawn (its group's, or the frame a routing produced)
 
 
 @dataclass(slots=True)
@@ -79,6 +91,7 @@ class Note:
     ha: str = "left"
     va: str = "center"
     where: str = ""
+    step: int = 0  # the frame number from which on it is drawn
 
 
 @dataclass(slots=True)
@@ -93,6 +106,8 @@ class PathPlan:
     crosses: list[str]
     emphasis: set[str]
     legend: list[tuple[int, str, str]] = field(default_factory=list)  # number, kind, text
+    cross_steps: dict[str, int] = field(default_factory=dict)  # a drop's device -> the step it is drawn from
+    legend_steps: list[int] = field(default_factory=list)  # the step each legend line is drawn from
     markers: list[tuple[float, float, int, str]] = field(default_factory=list)  # x, y, number, kind
     legend_x: float = 0.0  # where the frames' legend starts (below the drawing)
     legend_y: float = 0.0
@@ -102,37 +117,6 @@ class PathPlan:
     height: float = 0.0
     lang: str = "en"
     key: tuple[tuple[str, str, bool], ...] = ()  # the arrow styles explained under the legend (default: KEY)
-
-
-_FLAGS = re.compile(r"Flags \[([^\]]*)\]")
-
-
-def _signature(j: Journey) -> tuple[Any, ...]:
-    """Frames that fold into one number: same devices, same direction, same packet but for
-    the ICMP sequence or the TCP flags (a whole TCP conversation reads as two arrows)."""
-    route = tuple((s.src, s.dst) for s in j.segments)
-    text = _FLAGS.sub("Flags", re.sub(r"seq \d+", "seq", shorten(j.frame)))
-    return (j.start, route, j.kind, text, tuple(d.reason for d in j.drops))
-
-
-def select(hops: Hops, flow: int | None, trace: Sequence[Any] = ()) -> tuple[list[Journey], list[Transition], list[FrameDropped]]:
-    """The journeys of ``flow`` and the ARP exchanges that happened while it was in flight.
-
-    The packet is in flight from the first record naming it (its route lookup, which
-    is what sends the ARP request) to its last frame.
-    """
-    if flow is None:
-        return hops.journeys, hops.transitions, hops.drops
-    mine = [j for j in hops.journeys if j.flow == flow]
-    if not mine:
-        flows = sorted({j.flow for j in hops.journeys})
-        raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
-    named = [r.time for r in trace if getattr(r, "flow", None) == flow]
-    t0, t1 = min([j.t0 for j in mine] + named), max(j.t1 for j in mine)
-    arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
-    chosen = [j for j in hops.journeys if j in mine or j in arp]
-    drops = [d for d in hops.drops if d.packet is not None and d.packet.flow == flow]
-    return chosen, [t for t in hops.transitions if t.flow == flow], drops
 
 
 def drawn_moves(j: Journey) -> list[tuple[str, str]]:
@@ -156,14 +140,8 @@ def drawn_moves(j: Journey) -> list[tuple[str, str]]:
 
 
 def group_journeys(journeys: Sequence[Journey]) -> list[Group]:
-    groups: dict[tuple[Any, ...], Group] = {}
-    for j in journeys:
-        key = _signature(j)
-        if key in groups:
-            groups[key].journeys.append(j)
-        else:
-            groups[key] = Group(len(groups) + 1, j.kind, [j], shorten(j.frame))
-    return list(groups.values())
+    """One :class:`Group` per numbered frame (:func:`~simulator.viz.hops.number_frames`)."""
+    return [Group(n, js[0].kind, js, shorten(js[0].frame)) for n, js in enumerate(number_frames(journeys), start=1)]
 
 
 def _seqs(group: Group) -> str:
@@ -176,9 +154,9 @@ def legend_text(group: Group, lang: str) -> str:
     if len(group.journeys) > 1:
         seqs = _seqs(group)
         text = re.sub(r"seq \d+", f"seq {seqs}", text) if seqs else text
-        flags = list(dict.fromkeys(m.group(1) for j in group.journeys for m in [_FLAGS.search(shorten(j.frame))] if m))
+        flags = list(dict.fromkeys(m.group(1) for j in group.journeys for m in [FLAGS.search(shorten(j.frame))] if m))
         if len(flags) > 1:
-            text = _FLAGS.sub("Flags " + ", ".join(f"[{f}]" for f in flags), text, count=1)
+            text = FLAGS.sub("Flags " + ", ".join(f"[{f}]" for f in flags), text, count=1)
         text += "  " + term("times", lang, n=len(group.journeys))
     return text
 
@@ -316,18 +294,24 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
         t_used[key] = lane + 1
         p, q = _offset(*ends, LANE * (lane + 0.8))
         kind = next((j.kind for j in journeys if j.flow == t.flow and j.t0 >= t.t), "request")
-        arrows.append(Arrow(0, kind, t.src, t.dst, p, q, dashed=True))
+        step = routed_into(groups, t)
+        arrows.append(Arrow(0, kind, t.src, t.dst, p, q, dashed=True, step=step))
         if t.changes:
             text = "\n".join(c.replace("(reply)", term("nat-reply", lang)) for c in t.changes)
-            notes.append(_note_beside(p, q, text, style.OKABE_ITO["purple"], t.node))
+            note = _note_beside(p, q, text, style.OKABE_ITO["purple"], t.node)
+            note.step = step
+            notes.append(note)
 
     crosses: list[str] = []  # devices where something was dropped: ringed in red
-    for d in [*(d for g in groups for d in g.first.drops), *lone]:
+    cross_steps: dict[str, int] = {}
+    drops = [(d, g.number) for g in groups for d in g.first.drops] + [(d, _step_at(groups, d.time)) for d in lone]
+    for d, step in drops:
         where = f"{d.node}/{d.dev}"
         if where in scene.shapes:
             s = scene.shapes[where]
             crosses.append(where)
-            notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where))
+            cross_steps[where] = min(step, cross_steps.get(where, step))
+            notes.append(Note(s.x + s.w + 10, s.cy, f"✗ {d.reason.value}", style.OKABE_ITO["vermillion"], where=where, step=step))
 
     notes.extend(_loopback_notes(trace, groups, scene, lang))
     for a in arrows:
@@ -335,10 +319,23 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
     _clear_edge_labels(scene, arrows)
     wrapped = any(c.startswith("VXLAN") for t in transitions for c in t.changes)
     styles = tuple((("key-routed-wrap", kind, dashed) if k == "key-routed" else (k, kind, dashed)) for k, kind, dashed in KEY) if wrapped else KEY
-    result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang, key=styles)
+    result = PathPlan(scene, hops, groups, arrows, notes, crosses, emphasis, lang=lang, key=styles, cross_steps=cross_steps)
     _place(result)
     _legend(result, lone)
     return result
+
+
+def _step_at(groups: Sequence[Group], t: float) -> int:
+    """The step showing what happened at time ``t``: the last frame sent by then (at least the first)."""
+    return max([1, *(g.number for g in groups if g.first.t0 <= t)]) if groups else 0
+
+
+def routed_into(groups: Sequence[Group], t: Transition) -> int:
+    """The number of the frame a routing (or a VXLAN wrap) sent on: its dashed arrow belongs to that step."""
+    for g in groups:
+        if any(j.start == t.dst and abs(j.t0 - t.t) < 1e-9 for j in g.journeys):
+            return g.number
+    return next((g.number for g in groups if g.first.t0 >= t.t), groups[-1].number if groups else 0)
 
 
 RESOLVER = "127.0.0.11"
@@ -371,7 +368,8 @@ def _loopback_notes(trace: Sequence[Any], groups: Sequence[Group], scene: Scene,
         # above the box's right corner, clear of the numbers that go down its side, and inside the picture
         text_w = max(style.text_width(line) for line in text.split("\n")) + 6 + 12
         x = max(min(box.x + box.w - 24, scene.width - text_w), box.x)
-        notes.append(Note(x, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo"))
+        step = next((g.number for g in groups if g.first.start == f"{r.node}/lo" and g.first.t0 >= r.time - 1e-9), 0)
+        notes.append(Note(x, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo", step=step))
     return notes
 
 
@@ -544,13 +542,16 @@ def _legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
     """
     lang = p.lang
     lines: list[tuple[int, str, str]] = []
+    p.legend_steps = []
     for g in p.groups:
         text = legend_text(g, lang)
         for d in g.first.drops:
             text += "\n" + term("dropped", lang, where=f"{d.node}/{d.dev}", reason=d.reason.value)
         lines.append((g.number, g.kind, text))
+        p.legend_steps.append(g.number)
     for d in lone:
         lines.append((0, "drop", term("dropped", lang, where=f"{d.node}/{d.dev}", reason=d.reason.value) + (f"\n{d.detail}" if d.detail else "")))
+        p.legend_steps.append(_step_at(p.groups, d.time))
     if not lines:
         lines.append((0, "other", term("no-frames", lang)))
     key = p.key or KEY
@@ -614,41 +615,64 @@ KEY = (("key-arp", "arp", False), ("key-request", "request", False), ("key-reply
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
-    """What the player points at: one arrow (``group``'s ``segment``) and the device acting."""
+    """What the player points at: the frame numbered ``step`` (its arrows thick, its number ringed) and the device it left."""
 
-    group: int | None = None
-    segment: tuple[str, str] | None = None
+    step: int | None = None
     device: str | None = None
 
 
-def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str] | None = None) -> Canvas:
+def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str] | None = None, upto: int | None = None,
+         only: int | None = None) -> Canvas:
     """Draw a plan; ``highlight`` marks the player's current step, ``caption`` goes below.
 
-    ``caption`` is (heading, tcpdump line, sentence); the sentence is wrapped.
+    ``caption`` is (heading, tcpdump line, sentence, ...); the sentences are wrapped.
+    ``upto``: draw only what happened up to that frame number (the player's step
+    ``upto``): later arrows, numbers, notes, drops and legend lines are left out,
+    on a canvas of the same size, so every step of a player lines up.
+    ``only``: draw nothing but what frame number ``only`` adds (its arrows, number,
+    notes, drops and legend line) on a transparent canvas of the same size: the
+    player lays these over the picture of step 0 (``upto=0``) instead of drawing
+    every step whole. There the device ``highlight`` names is ringed, not filled.
     """
     scene = p.scene
     caption_lines: list[tuple[str, Any]] = []
     if caption:
-        heading, summary, sentence = caption
+        heading, summary, *sentences = caption
         caption_lines.append((heading, style.font(style.NAME_PT, bold=True)))
         caption_lines.extend((line, style.font(mono=True)) for line in textwrap.wrap(summary, 100))
-        caption_lines.extend((line, style.font(style.NAME_PT)) for line in textwrap.wrap(sentence, 95))
+        for sentence in sentences:
+            caption_lines.extend((line, style.font(style.NAME_PT)) for line in textwrap.wrap(sentence, 95))
     extra_h = sum(style.line_height(f.get_size()) for _t, f in caption_lines) + (40 if caption_lines else 0)
     wide = Scene(p.width, p.height + extra_h, scene.shapes, scene.extra_shapes, scene.labels, scene.edges, scene.owner)
-    canvas = draw_scene(wide, emphasis=p.emphasis)
+    if only is None:
+        canvas = draw_scene(wide, emphasis=p.emphasis)
+    else:
+        canvas = Canvas(wide.width, wide.height)
+        canvas.fig.patch.set_visible(False)
     ax = canvas.ax
     hl = highlight or Highlight()
 
     if hl.device and hl.device in scene.shapes:
         s = scene.shapes[hl.device]
-        glow = FancyBboxPatch((s.x - 6, canvas.y(s.y + s.h + 6)), s.w + 12, s.h + 12, boxstyle="round,pad=0,rounding_size=10",
-                              facecolor=style.OKABE_ITO["yellow"], edgecolor=style.INK, linewidth=2.5, alpha=0.9, zorder=Z_BAR - 0.5)
+        if only is None:
+            glow = FancyBboxPatch((s.x - 6, canvas.y(s.y + s.h + 6)), s.w + 12, s.h + 12, boxstyle="round,pad=0,rounding_size=10",
+                                  facecolor=style.OKABE_ITO["yellow"], edgecolor=style.INK, linewidth=2.5, alpha=0.9, zorder=Z_BAR - 0.5)
+        else:  # laid over a drawn device: a ring, so its name stays readable
+            glow = FancyBboxPatch((s.x - 7, canvas.y(s.y + s.h + 7)), s.w + 14, s.h + 14, boxstyle="round,pad=0,rounding_size=10",
+                                  fill=False, edgecolor=style.OKABE_ITO["yellow"], linewidth=6, zorder=Z_BAR - 0.5)
         glow.set_gid(f"CURRENT:{hl.device}")
         ax.add_patch(glow)
 
+    def shown(step: int) -> bool:
+        if only is not None:
+            return step == only
+        return upto is None or step <= upto
+
     for a in p.arrows:
+        if not shown(a.step or a.group):
+            continue
         colour = style.KIND_COLOUR.get(a.kind, style.KIND_COLOUR["other"])
-        hot = hl.segment is not None and (a.src, a.dst) == hl.segment and (hl.group is None or a.group == hl.group)
+        hot = hl.step is not None and (a.step or a.group) == hl.step
         arrow = FancyArrowPatch(
             canvas.pt(a.start), canvas.pt(a.end), arrowstyle="-|>", mutation_scale=18 if not hot else 28,
             linewidth=style.ARROW_PT if not hot else style.ARROW_PT * 2.2, color=colour, zorder=Z_ARROW + (0.5 if hot else 0),
@@ -658,15 +682,25 @@ def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str]
         ax.add_patch(arrow)
 
     for x, y, number, kind in p.markers:
-        _marker(canvas, x, y, number, kind)
+        if not shown(number):
+            continue
+        if number == hl.step:  # the current frame's number, ringed
+            halo = Circle((x, canvas.y(y)), MARK_R + 6, facecolor="none", edgecolor=style.INK, linewidth=3, zorder=Z_MARK)
+            halo.set_gid(f"CURRENT-MARK:{number}")
+            ax.add_patch(halo)
+        mark(canvas, x, y, number, kind)
 
     for where in p.crosses:
+        if not shown(p.cross_steps.get(where, 0)):
+            continue
         s = scene.shapes[where]
         ring = FancyBboxPatch((s.x - 5, canvas.y(s.y + s.h + 5)), s.w + 10, s.h + 10, boxstyle="round,pad=0,rounding_size=10",
                               fill=False, linewidth=4, edgecolor=style.OKABE_ITO["vermillion"], zorder=Z_MARK)
         ring.set_gid(f"DROP:{where}")
         ax.add_patch(ring)
     for n in p.notes:
+        if not shown(n.step):
+            continue
         t = ax.text(n.x + {"left": 6, "center": 0, "right": -6}[n.ha], canvas.y(n.y + {"top": 4, "center": 0, "bottom": -4}[n.va]), n.text,
                     ha=n.ha, va=n.va, color=n.colour, fontproperties=style.font(bold=True), zorder=Z_NOTE, linespacing=1.3,
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": n.colour, "linewidth": 1.5})
@@ -676,27 +710,34 @@ def draw(p: PathPlan, highlight: Highlight | None = None, caption: Sequence[str]
     for text, font in caption_lines:
         ax.text(28, canvas.y(y), text, ha="left", va="top", color=style.INK, fontproperties=font, zorder=Z_NOTE).set_gid("CAPTION")
         y += style.line_height(font.get_size())
-    _draw_legend(canvas, p)
+    _draw_legend(canvas, p, upto, only)
     return canvas
 
 
-def _marker(canvas: Canvas, x: float, y: float, number: int, kind: str) -> None:
+def mark(canvas: Canvas, x: float, y: float, number: int, kind: str, radius: float = MARK_R) -> None:
+    """A frame's number in a circle of its kind's colour, centred on (x, y) in layout points."""
     colour = style.KIND_COLOUR.get(kind, style.KIND_COLOUR["other"])
-    circle = Circle((x, canvas.y(y)), MARK_R, facecolor=colour, edgecolor="white", linewidth=2, zorder=Z_MARK)
+    circle = Circle((x, canvas.y(y)), radius, facecolor=colour, edgecolor="white", linewidth=2, zorder=Z_MARK)
     circle.set_gid(f"MARK:{number}")
     canvas.ax.add_patch(circle)
     canvas.ax.text(x, canvas.y(y), str(number), ha="center", va="center_baseline", color="white" if kind != "arp" else style.INK,
-                   fontproperties=style.font(style.LABEL_PT, bold=True), zorder=Z_MARK + 0.1)
+                   fontproperties=style.font(style.LABEL_PT, bold=True), zorder=Z_MARK + 0.1).set_gid(f"NUMBER:{number}")
 
 
-def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
+def _draw_legend(canvas: Canvas, p: PathPlan, upto: int | None = None, only: int | None = None) -> None:
     ax = canvas.ax
     x0, y = p.legend_x, p.legend_y
-    ax.text(x0, canvas.y(y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+    if only is None:
+        ax.text(x0, canvas.y(y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True),
+                color=style.INK)
     y += style.line_height(style.NAME_PT) + 12
-    for number, kind, text in p.legend:
+    for i, (number, kind, text) in enumerate(p.legend):
+        step = p.legend_steps[i] if i < len(p.legend_steps) else 0
+        if (upto is not None and step > upto) or (only is not None and step != only):
+            y += _legend_row_h(text)  # its place kept: the steps line up
+            continue
         if number:
-            _marker(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
+            mark(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
         else:
             ax.text(x0 + MARK_R, canvas.y(y + MARK_R - 2), "✗", ha="center", va="center", color=style.OKABE_ITO["vermillion"],
                     fontproperties=style.font(22, bold=True))
@@ -705,7 +746,7 @@ def _draw_legend(canvas: Canvas, p: PathPlan) -> None:
         t.set_gid(f"LEGEND:{number}")
         y += _legend_row_h(text)
     x0, y = p.key_x, p.key_y
-    for key, kind, dashed in p.key or KEY:
+    for key, kind, dashed in (p.key or KEY) if only is None else ():
         mid = canvas.y(y + style.line_height() / 2)
         style_ = (0, (4, 3)) if dashed else style.KIND_STYLE.get(kind, "solid")
         ax.add_patch(FancyArrowPatch((x0, mid), (x0 + 44, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,

@@ -115,14 +115,15 @@ def test_overlay_ladder_and_headers(overlay):
 
 def test_the_player_explains_the_vxlan_steps(overlay):
     _lab, ping = overlay
-    first: dict[str, Any] = {}
-    for step in steps(ping):
-        first.setdefault(type(step.record).__name__, step)
-    wrap = first["VxlanEncapsulated"]
-    assert wrap.explanation.startswith(f"{wrap.record.node}'s vxlan0 wraps the frame in VXLAN (VNI 4097")
-    assert wrap.segment == (f"{wrap.record.node}/vxlan0", "host1/eth0")  # the dashed wrap arrow is the one highlighted
-    assert "never crosses the tunnel" in first["ArpProxied"].explanation
-    assert first["VxlanDecapsulated"].explanation.endswith("(-50 bytes).")
+    all_steps = steps(ping)
+    wrap = next(s for s in all_steps if s.device == "host1/eth0" and s.kind == "request")
+    assert wrap.came_from is not None and wrap.came_from.endswith("/vxlan0")  # the frame came down from the VXLAN device
+    node = wrap.came_from.split("/", 1)[0]
+    assert any(r.startswith(f"{node}'s vxlan0 wraps the frame in VXLAN (VNI 4097") for r in wrap.reasons)
+    assert ("VXLAN", "VNI") in wrap.marked and ("UDP", "Destination port") in wrap.marked  # the outer headers are new
+    unwrap = next(s for s in all_steps if s.device.endswith("/vxlan0") and s.kind == "request" and s.came_from == "host2/eth0")
+    assert any(r.endswith("(-50 bytes).") for r in unwrap.reasons)
+    assert any("never crosses the tunnel" in r for s in all_steps for r in s.reasons)
 
 
 # --- macvlan and VLAN ------------------------------------------------------------------------------

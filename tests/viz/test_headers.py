@@ -50,3 +50,18 @@ def test_table_highlights_changes(three):
     assert "ttl" in columns
     assert min(cell.get_text().get_fontsize() for cell in cells.values()) >= 14
     assert missing_glyphs(headers(three.ping_internet, lang="ko")) == set()
+
+
+def test_each_row_names_the_frame_number_path_draws(three):
+    """A row's ``frame`` is the number of the frame it belongs to: the same in path, ladder and the player."""
+    from simulator.viz.path import plan
+
+    rows = headers_rows(three.ping_internet)
+    assert rows and all(r["frame"] > 0 for r in rows)
+    groups = plan(three.ping_internet).groups
+    assert sorted({r["frame"] for r in rows}) == [g.number for g in groups]
+    for g in groups:  # every row of a number is that frame, where it was sent
+        mine = [r for r in rows if r["frame"] == g.number]
+        assert mine[0]["where"] == g.first.start
+    masq = next(r for r in rows if r["where"] == "host/eth0" and r["proto"] == "ICMP")
+    assert masq["frame"] == next(g.number for g in groups if g.first.start == "host/eth0" and g.kind == "request")

@@ -35,7 +35,8 @@ def test_arrows_and_tcpdump_labels(three):
 
 def test_time_goes_down(three):
     fig = ladder(three.ping_c2c)
-    ticks = [(float(t.get_text()), t.get_position()[1]) for t in fig.axes[0].texts if t.get_text().replace(".", "").isdigit()]
+    ticks = [(float(t.get_text()), t.get_position()[1]) for t in fig.axes[0].texts
+             if t.get_text().replace(".", "").isdigit() and not (t.get_gid() or "").startswith("NUMBER:")]
     ordered = sorted(ticks)
     assert [y for _t, y in ordered] == sorted((y for _t, y in ordered), reverse=True)
 
@@ -49,3 +50,15 @@ def test_chosen_devices(three):
 def test_thirty_containers(thirty):
     lines = lifelines(ladder(thirty.ping_c2c))
     assert lines[0] == "c1/eth0" and lines[-1] == "c30/eth0" and len(lines) == 5
+
+
+def test_frames_carry_the_numbers_path_draws(three):
+    """The ladder labels every frame with the number path circles (repeats fold into one number)."""
+    from simulator.viz.path import plan
+
+    numbers = sorted(int(t.get_gid().split(":")[1]) for t in ladder(three.ping_internet).axes[0].texts
+                     if (t.get_gid() or "").startswith("LABEL:"))
+    groups = plan(three.ping_internet).groups
+    assert len(groups) == 12 and numbers == [g.number for g in groups]
+    folded = sorted({int(t.get_gid().split(":")[1]) for t in ladder(three.ping_c2c).axes[0].texts if (t.get_gid() or "").startswith("LABEL:")})
+    assert folded == [g.number for g in plan(three.ping_c2c).groups]

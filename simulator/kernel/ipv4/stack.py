@@ -29,7 +29,7 @@ from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
 
-from simulator.kernel.ipv4.conntrack import Conntrack, ConntrackEntry, Tuple5
+from simulator.kernel.ipv4.conntrack import Conntrack, ConntrackEntry, Tuple5, invert
 from simulator.kernel.ipv4.neighbour import Neighbour, NeighbourTable
 from simulator.kernel.ipv4.netfilter import Netfilter, PacketInfo, Rule, Verdict
 from simulator.kernel.ipv4.routing import Route, RoutingTable
@@ -86,6 +86,23 @@ UdpHandler = Callable[[IPv4Packet, UdpDatagram], None]
 TcpHandler = Callable[[IPv4Packet, TcpSegment], None]
 
 
+@dataclass(frozen=True, slots=True)
+class SocketOwner:
+    """Who holds a bound socket, as ``/proc/net/{tcp,udp}`` and ``/proc/PID/fd`` tell ``netstat -p``.
+
+    ``pid`` counts in ``pid_namespace`` (a container's id, or a machine's name): a
+    process of another PID namespace shows as ``-``. ``program`` ``None`` is a socket
+    of the kernel itself (a VXLAN device's UDP port).
+    """
+
+    local_ip: IPv4Address
+    program: str | None = None
+    pid: int | None = None
+    pid_namespace: str = ""
+    fd: int = 3  # its file descriptor in that process
+    backlog: int = 0  # listen()'s backlog, for a listening TCP socket
+
+
 class SendError(Exception):
     """A local send failed before any frame left (the errno text, e.g. "Network is unreachable")."""
 
@@ -111,6 +128,7 @@ class Ipv4Stack:
         self.icmp_sockets: dict[int, IcmpHandler] = {}
         self.udp_sockets: dict[int, UdpHandler] = {}
         self.tcp_sockets: dict[int, TcpHandler] = {}
+        self.socket_owners: dict[tuple[str, int], SocketOwner] = {}  # ("udp", port): bound address and process
         self.default_ttl = 64
         # net.bridge.bridge-nf-call-iptables: with br_netfilter loaded and this set, IPv4
         # packets bridged between two ports of a bridge in this namespace walk iptables too
@@ -487,7 +505,10 @@ class Ipv4Stack:
             route = self.route_to(packet.src)
         except SendError:
             return
-        src = self.primary_address(towards_dev or route.dev, packet.src) if route.dev != "lo" else packet.src
+        if self.is_local(packet.dst):
+            src: IPv4Address | None = packet.dst  # icmp.c __icmp_send: RTCF_LOCAL, the error comes from the address the packet was for
+        else:
+            src = self.primary_address(towards_dev or route.dev, packet.src) if route.dev != "lo" else packet.src
         error = IPv4Packet(
             src or UNSPECIFIED,
             packet.src,
@@ -585,7 +606,7 @@ class Ipv4Stack:
         """Conntrack lookup plus destination NAT (nat PREROUTING or OUTPUT)."""
         message = packet.payload
         if isinstance(message, IcmpMessage) and not message.is_echo:
-            return packet, None, "RELATED"
+            return self._related_error(packet, message, hook), None, "RELATED"
         t = self._tuple(packet)
         found = self.conntrack.find(t)
         if found is not None:
@@ -611,6 +632,33 @@ class Ipv4Stack:
             packet = self._rewrite(packet, dst=ip, dport=port)
             self._nat_record(hook, entry.dnat_rule, before, packet, False)
         return packet, (entry, False), "NEW"
+
+    def _related_error(self, packet: IPv4Packet, message: IcmpMessage, hook: str) -> IPv4Packet:
+        """An ICMP error about a masqueraded packet goes back to the packet's first sender.
+
+        ``nf_nat_icmp_reply_translation``: the quoted header is the packet as it left
+        (after SNAT), so it is the inverse of the connection's reply tuple; the error's
+        destination and the quoted source are put back to the original sender's, which is
+        how ``traceroute`` from a container hears from the routers beyond its host.
+        """
+        try:
+            inner = decode_ipv4(message.quoted)
+        except Exception:
+            return packet
+        quoted = inner.payload
+        if not isinstance(quoted, UdpDatagram | TcpSegment) and not (isinstance(quoted, IcmpMessage) and quoted.is_echo):
+            return packet
+        found = self.conntrack.find(invert(self._tuple(inner)))
+        if found is None:
+            return packet
+        entry, is_reply = found
+        if not is_reply or entry.snat is None or packet.dst != entry.snat[0]:
+            return packet
+        restored = self._rewrite(inner, src=entry.original[1], sport=entry.original[2])
+        error = replace(message, quoted=encode_ipv4(restored)[: len(message.quoted)])
+        translated = replace(packet, dst=entry.original[1], payload=error)
+        self._nat_record(hook, entry.snat_rule + " (related ICMP error)", packet, translated, True)
+        return translated
 
     def _nat_postrouting(self, packet: IPv4Packet, out_dev: str, ct: tuple[ConntrackEntry, bool]) -> IPv4Packet:
         """Source NAT (nat POSTROUTING) for a new connection, or its reversal."""

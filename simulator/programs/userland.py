@@ -1,0 +1,93 @@
+"""Userland profiles: which builds of the everyday tools an image (or the host) ships.
+
+One row per userland a lesson meets, built like the engine's version table
+(``simulator/engine/versions.py``): the programs that print differently from one
+image to the next (iproute2, net-tools, iputils or BusyBox, procps, the C library)
+are data here, so a program asks ``ctx.userland.busybox`` or
+``ctx.userland.iputils_at_least(...)`` instead of comparing image names.
+
+Sources: the packages each image's release shipped (Ubuntu 14.04 "trusty":
+iproute2 3.12.0-2, net-tools 1.60-25ubuntu2, iputils-ping 3:20121221-4ubuntu1,
+procps 1:3.3.9-1ubuntu2, coreutils 8.21; Alpine 3.20 / busybox:1.36: BusyBox 1.36.1
+with musl 1.2.5 or glibc; Ubuntu 24.04 "noble" hosts: iproute2 6.1.0,
+net-tools 2.10, iputils 20240117, procps 4.0.4, coreutils 9.4; Debian 13
+"trixie" images: coreutils 9.7, procps 4.0.4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Userland:
+    """What one userland's tools are: their versions, or ``None`` when it has no such package."""
+
+    name: str  # the render flavour the tools print like ("ubuntu-14.04", "busybox", "host", ...)
+    busybox: str | None  # BusyBox version when the applets (ping, ip, route, ps, ...) are BusyBox's
+    iproute2: str | None
+    net_tools: str | None
+    iputils: str | None
+    procps: str | None
+    coreutils: str | None
+    libc: str  # "glibc" | "musl"
+    bash: str | None = None  # GNU bash (>= 5.1 says "bash: line 1: X: command not found" under -c)
+    root_groups: str = "0(root)"  # what `id` lists for root: its /etc/group memberships
+    uname_platform: bool = True  # Ubuntu's coreutils print -p/-i (x86_64); Debian's say "unknown" and -a leaves them out
+    banner: str = ""  # the image whose version banners differ from the flavour's (nicolaka/netshoot)
+
+    @property
+    def musl(self) -> bool:
+        """Whether the programs link musl (Alpine), whose error texts differ from glibc's."""
+        return self.libc == "musl"
+
+    def bash_line_numbers(self) -> bool:
+        """Whether ``bash -c`` names the line in its errors (bash >= 5.1)."""
+        return self.bash is not None and tuple(int(p) for p in self.bash.split(".")) >= (5, 1)
+
+    def procps_at_least(self, major: int) -> bool:
+        """Whether procps-ng is version ``major`` or newer (4 widened the PID columns to 7)."""
+        return self.procps is not None and int(self.procps.split(".")[0]) >= major
+
+    def iputils_at_least(self, version: str) -> bool:
+        """Whether this userland's iputils is ``version`` or newer (``"20180629"``); BusyBox's ping is not iputils."""
+        return self.iputils is not None and _iputils_number(self.iputils) >= _iputils_number(version)
+
+
+def _iputils_number(version: str) -> int:
+    """iputils versions are dates, the old ones prefixed ``s`` (``s20121221``)."""
+    return int(version.lstrip("s"))
+
+
+# Alpine's /etc/group puts root in these groups (docker run alpine id)
+_ALPINE_ROOT_GROUPS = "0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),11(floppy),20(dialout),26(tape),27(video)"
+_UBUNTU_1404 = Userland("ubuntu-14.04", None, "3.12.0", "1.60", "s20121221", "3.3.9", "8.21", "glibc", bash="4.3")
+_HOST = Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "glibc", bash="5.2")
+
+PROFILES: dict[str, Userland] = {
+    "ubuntu-14.04": _UBUNTU_1404,
+    # ubuntu:16.04 and later images ship neither iproute2, net-tools nor iputils-ping
+    "ubuntu-16.04": Userland("ubuntu-16.04", None, None, None, None, "3.3.10", "8.25", "glibc", bash="4.3"),
+    "ubuntu-24.04": Userland("ubuntu-24.04", None, None, None, None, "4.0.4", "9.4", "glibc", bash="5.2"),
+    "debian": Userland("debian", None, None, None, None, None, "9.7", "glibc", bash="5.2", uname_platform=False),  # trixie-slim based: no procps
+    "busybox": Userland("busybox", "1.36.1", None, None, None, None, None, "glibc", root_groups="0(root),10(wheel)"),
+    "alpine": Userland("busybox", "1.36.1", None, None, None, None, None, "musl", root_groups=_ALPINE_ROOT_GROUPS),
+    "host": _HOST,
+    "netshoot": Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "musl", bash="5.2", root_groups=_ALPINE_ROOT_GROUPS, uname_platform=False,
+                         banner="nicolaka/netshoot"),
+}
+
+# Images whose userland is not the one their flavour names (same printing, other libc or banners).
+_BY_REPOSITORY = {"alpine": "alpine", "nicolaka/netshoot": "netshoot"}
+
+
+def of_image(flavour: str, repository: str) -> Userland:
+    """The userland of an image, from its repository or else its flavour (the host's when unknown)."""
+    key = _BY_REPOSITORY.get(repository, flavour)
+    found = PROFILES.get(key)
+    if found is None:
+        return Userland(flavour, None, None, None, None, None, None, "glibc")
+    return found
+
+
+HOST = _HOST
