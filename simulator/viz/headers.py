@@ -60,8 +60,11 @@ def _fields(frame: Any) -> dict[str, str]:
     # what the frame carries inside a VXLAN datagram, or under its 802.1Q tag, after the wrap it got
     vx = vxlan_of(frame)
     note = wrap_note(frame)
+    out["what_short"] = out["what"]
     if note is not None:
-        out["what"] = f"{note}: {_fields(vx.inner)['what'] if vx is not None else out['what']}"
+        carried = _fields(vx.inner)["what"] if vx is not None else out["what"]
+        out["what"] = f"{note}: {carried}"
+        out["what_short"] = f"{f'VNI {vx.vni}' if vx is not None else f'VLAN {frame.vlan}'}: {carried}"
     return out
 
 
@@ -104,6 +107,7 @@ def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str
         if t0 is None:
             t0 = r.time
         values = _fields(r.frame)
+        short = values.pop("what_short")
         kind = frame_kind(r.frame)
         # the same packet: one flow, one direction (an echo reply is a new packet, not a hop of the request)
         carried = _fields(_carried(r.frame))["what"]  # an ARP is told apart by its op, under any tag or wrap
@@ -113,7 +117,7 @@ def headers_rows(trace: Sequence[Any], flow: int | None = None) -> list[dict[str
         previous[packet] = values
         rows.append({"hop": len(rows) + 1, "frame": numbers.get(index, 0), "time_ms": (r.time - t0) * 1000.0, "node": r.node, "dev": r.dev,
                      "where": f"{r.node}/{r.dev}", "flow": r.frame.flow, "kind": frame_kind(r.frame), **values, "changed": changed,
-                     "packet": packet})
+                     "packet": packet, "short": {"what": short, "where": f"{_short_node(r.node)}/{r.dev}"}})
     return rows
 
 
@@ -171,9 +175,26 @@ def slide_rows(rows: Sequence[dict[str, Any]], room: int) -> list[dict[str, Any]
     return kept[:room]
 
 
-def _cell(row: dict[str, Any], key: str) -> str:
+SHORT_NODE = 10
+"""A namespace's name longer than this is cut in a table too wide for a slide (``host2:1-26xggirnc1`` -> ``host2:1-26…``)."""
+
+
+def _short_node(node: str) -> str:
+    """``node`` cut to :data:`SHORT_NODE` characters and an ellipsis, keeping its host before a colon whole."""
+    if len(node) <= SHORT_NODE:
+        return node
+    host, colon, rest = node.partition(":")
+    keep = max(SHORT_NODE - len(host) - 1, 3) if colon else SHORT_NODE - 1
+    return f"{host}:{rest[:keep]}…" if colon else f"{node[:keep]}…"
+
+
+def _cell(row: dict[str, Any], key: str, short: bool = False) -> str:
+    """The text of ``row``'s ``key`` cell; ``short``: a wrap said by its VLAN tag or VXLAN VNI alone, a long namespace cut
+    (the path and the player show them whole)."""
     if key == "time_ms":
         return f"{row['time_ms']:.3f}"
+    if short and key in row["short"]:
+        return str(row["short"][key])
     return str(row[key])
 
 
@@ -198,10 +219,10 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
         notes = [term("changed", lang)]
         if len(rows) < len(every):
             notes.append(_left_out_note(every, rows, lang))
-        columns = _columns(rows, lang)
+        columns, short = _columns(rows, lang)
         heads = [term(k, lang) for _key, k in columns]
-        body = [[_cell(row, key) for key, _k in columns] for row in rows]
-        widths = _widths(columns, heads, body)
+        body = [[_cell(row, key, short) for key, _k in columns] for row in rows]
+        widths = _widths(columns, heads, body, short)
         margin, row_h, title_h = MARGIN, ROW_H, TITLE_H
         note_h = NOTE_H * len(notes)
         table_w = sum(widths)
@@ -270,21 +291,25 @@ ROW_H = style.line_height() + 12
 TITLE_H = style.line_height(style.TITLE_PT) + 18
 NOTE_H = style.line_height() + 20
 CELL_PAD = 20.0  # a column is its widest text and this (8 pt before the text, the rest after)
+SHORT_PAD = 14.0  # the same in a table of short cells (8 pt before, 6 after)
 
 
-def _widths(columns: Sequence[tuple[str, str]], heads: Sequence[str], body: Sequence[Sequence[str]]) -> list[float]:
+def _widths(columns: Sequence[tuple[str, str]], heads: Sequence[str], body: Sequence[Sequence[str]], short: bool = False) -> list[float]:
     widths = []
     for i, (key, _k) in enumerate(columns):
         mono = key not in ("hop", "where", "proto", "what")
         w = max([style.text_width(heads[i], bold=True)] + [style.text_width(line[i], bold=True, mono=mono) for line in body])
-        widths.append(w + CELL_PAD)
+        widths.append(w + (SHORT_PAD if short else CELL_PAD))
     return widths
 
 
-def _columns(rows: Sequence[dict[str, Any]], lang: str) -> tuple[tuple[str, str], ...]:
-    """Every column, or all but the time when the table would be wider than a slide (the ladder shows the times)."""
-    heads = [term(k, lang) for _key, k in COLUMNS]
-    body = [[_cell(row, key) for key, _k in COLUMNS] for row in rows]
-    if sum(_widths(COLUMNS, heads, body)) + 2 * MARGIN <= style.SLIDE_WIDTH_PT:
-        return COLUMNS
-    return tuple(c for c in COLUMNS if c[0] != "time_ms")
+def _columns(rows: Sequence[dict[str, Any]], lang: str) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """The columns and whether their cells are shortened: every column, else all but the time when the table
+    would be wider than a slide (the ladder shows the times), else those with short cells (:func:`_cell`)."""
+    no_time = tuple(c for c in COLUMNS if c[0] != "time_ms")
+    for columns, short in ((COLUMNS, False), (no_time, False)):
+        heads = [term(k, lang) for _key, k in columns]
+        body = [[_cell(row, key, short) for key, _k in columns] for row in rows]
+        if sum(_widths(columns, heads, body, short)) + 2 * MARGIN <= style.SLIDE_WIDTH_PT:
+            return columns, short
+    return no_time, True

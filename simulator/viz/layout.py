@@ -27,6 +27,7 @@ with the graph node or edge it draws (its ``gid``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface
@@ -41,6 +42,7 @@ MARGIN = 28.0
 PAD = 10.0
 PILL_H = 28.0
 GAP_CONTAINERS = 26.0
+GAP_CONTAINERS_COMPACT = 14.0  # the same in a picture packed to fit a slide
 V_LINK = 62.0  # container bottom edge -> host top edge (the veth pair)
 BRIDGE_DROP = 58.0  # host top edge -> bridge bar
 BAR_GAP = 22.0  # between rows of bridge bars
@@ -48,6 +50,8 @@ ROUTE_DROP = 70.0  # bridge bar -> host bottom edge (IP forwarding)
 CABLE = 74.0  # host bottom edge -> switch top edge (and switch -> bottom row)
 SWITCH_H = 54.0
 GAP_HOSTS = 80.0
+GAP_HOSTS_COMPACT = 24.0
+WRAP_NAME = 14  # in a packed picture, a container's name longer than this is wrapped after a "_" or "-"
 GAP_MACHINES = 60.0
 WIRE = 90.0  # router -> internet
 OV_GAP = 34.0  # the bridges -> an overlay namespace's top edge, inside the host
@@ -232,7 +236,12 @@ def _lo_lines(ns: Namespace) -> list[_Line]:
 
 
 class _Builder:
-    def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False, notes: bool = False) -> None:
+    def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False, notes: bool = False,
+                 compact: bool = False) -> None:
+        # compact: a picture that would be wider than a slide packs its hosts and containers closer, long names wrapped
+        self.compact = compact
+        self.gap_containers = GAP_CONTAINERS_COMPACT if compact else GAP_CONTAINERS
+        self.gap_hosts = GAP_HOSTS_COMPACT if compact else GAP_HOSTS
         self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)
         self.v_link = V_LINK * (1.8 if roomy else 1.0)
         self.bridge_drop = BRIDGE_DROP * (1.6 if roomy else 1.0)
@@ -289,8 +298,24 @@ def _subtitle(kind: str, lang: str) -> str:
 # --- the Docker hosts, with their containers ---------------------------------------
 
 
-def _container_lines(ns: Namespace, lang: str = "en") -> list[_Line]:
-    lines = [_Line(ns.node, style.NAME_PT, bold=True, gid=ns.node)]
+def _wrapped(name: str, limit: int = WRAP_NAME) -> list[str]:
+    """``name`` on lines of at most ``limit`` characters where it can break after a ``_`` or ``-``.
+
+    >>> _wrapped("network_alias_container1"), _wrapped("c1"), _wrapped("dns_client")
+    (['network_alias_', 'container1'], ['c1'], ['dns_client'])
+    """
+    lines = [""]
+    for piece in re.findall(r"[^_-]*[_-]|[^_-]+$", name):
+        if lines[-1] and len(lines[-1]) + len(piece) > limit:
+            lines.append("")
+        lines[-1] += piece
+    return lines
+
+
+def _container_lines(ns: Namespace, lang: str = "en", wrap: bool = False) -> list[_Line]:
+    """A container's name (``wrap``: on several lines), image, aliases, ``lo`` and addresses."""
+    names = _wrapped(ns.node) if wrap else [ns.node]
+    lines = [_Line(name, style.NAME_PT, bold=True, gid=ns.node) for name in names]
     image = ns.extra.get("image")
     if image:
         lines.append(_Line(str(image), colour=style.MUTED, gid=ns.node))
@@ -426,11 +451,11 @@ class _HostColumn:
         for c in self.containers:
             index = self.bridge_of(c)
             if current is not None and index != current:
-                span = x - GAP_CONTAINERS - start
+                span = x - self.b.gap_containers - start
                 x += max(self.bar_need(current) - span, 0.0)
                 start = x
             current = index
-            lines = _container_lines(c, self.lang)
+            lines = _container_lines(c, self.lang, wrap=self.b.compact)
             pills = [dev_id(c.node, d.name) for d in c.devices if d.kind != "loopback" and dev_id(c.node, d.name) in g]
             w = max(_stack(lines)[0] + 2 * PAD, sum(_pill_w(g.nodes[p]["name"]) for p in pills) + PAD * (len(pills) + 1))
             # the host end of each veth must fit under the box too
@@ -439,9 +464,9 @@ class _HostColumn:
                 if link and link[0] == "veth":
                     w = max(w, _pill_w(g.nodes[link[1]]["name"]) * len(pills) + PAD * (len(pills) + 1))
             self.boxes.append((c.node, x, w, lines, pills))
-            x += w + GAP_CONTAINERS
+            x += w + self.b.gap_containers
         if current is not None:
-            x += max(self.bar_need(current) - (x - GAP_CONTAINERS - start), 0.0)
+            x += max(self.bar_need(current) - (x - self.b.gap_containers - start), 0.0)
         self.x = x
 
     def group_box(self) -> None:
@@ -477,7 +502,7 @@ class _HostColumn:
                 group_lines.append(_Line(f"… {last}", mono=True, gid=group))
         gw = max(_stack(group_lines)[0] + 2 * PAD, _pill_w(term(self.stub_term, lang, n=len(members))) + 2 * PAD)
         self.boxes.append((group, self.x, gw, group_lines, []))
-        self.x += gw + GAP_CONTAINERS
+        self.x += gw + self.b.gap_containers
 
     def draw_row(self) -> None:
         """The boxes, bottoms aligned, their pills on the bottom edge; where each veth's host end goes."""
@@ -540,7 +565,7 @@ class _HostColumn:
             cx = self.x + _pill_w(g.nodes[node]["name"]) / 2
             b.pill(node, cx, self.host_top, "docker-host", self.bag)
             self.veth_x[node] = cx
-            self.x += _pill_w(g.nodes[node]["name"]) + GAP_CONTAINERS
+            self.x += _pill_w(g.nodes[node]["name"]) + self.b.gap_containers
 
     def bridge_bars(self) -> None:
         """Each bridge a bar under its ports (its label clear of lines passing over it), extra rows where bars would overlap."""
@@ -550,7 +575,7 @@ class _HostColumn:
         # the "+N more" box's link down to an overlay's br0 (a straight drop: br0 reaches under it)
         self.group_drop = {o.node: self.veth_x[group] for o in self.overlays
                            if group and group in self.veth_x and any(str(u).startswith(o.node + "/") for u in g.nodes[group].get("uplinks", ()))}
-        free_x = max([self.left, *(cx + 40 for xs in self.child_x.values() for cx in xs)])  # clear of the macvlan children's lines
+        free_x = max([self.left, *(cx + (24 if b.compact else 40) for xs in self.child_x.values() for cx in xs)])  # clear of the macvlan children's lines
         for br in self.bridges:
             node = dev_id(host.node, br)
             ports = [self.veth_x[p] for p in self.veth_x if (p == group and br in g.nodes[group]["bridges"]) or
@@ -576,21 +601,41 @@ class _HostColumn:
                     row += 1
                 placed.append((node, lo_x, hi_x, row))
                 free_x = max(free_x, hi_x + 24)
+        bar_h = max((_stack(ls)[1] + 2 * 8 for ls in self.bar_lines.values()), default=0.0)
         for node, lo_x, _hi in spans:
             if lo_x < 0:
                 need = _stack(self.bar_lines[node])[0] + 2 * PAD
+                under = self.under_title(need, bar_h) if b.compact else None
+                if under is not None:
+                    placed.append((node, PAD, PAD + need, under))
+                    continue
                 placed.append((node, free_x, free_x + need, 0))
                 free_x += need + 24
-        bar_h = max((_stack(ls)[1] + 2 * 8 for ls in self.bar_lines.values()), default=0.0)
         rows = 1 + max((r for *_x, r in placed), default=0)
         bars_top = self.host_top + b.bridge_drop
-        self.right = max([self.x - GAP_CONTAINERS, free_x - 24, self.left + 40.0])
+        self.right = max([self.x - self.b.gap_containers, free_x - 24, self.left + 40.0])
         for node, lo_x, hi_x, row in placed:
             y = bars_top + row * (bar_h + BAR_GAP)
             b.add_shape(Shape(node, "bar", lo_x, y, hi_x - lo_x, bar_h, style.FILL["bridge"], style.EDGE["bridge"], owner=host.node), self.bag)
             b.add_lines(self.bar_lines[node], label_at.get(node, lo_x + PAD), y + 8, node, self.bag)
             self.right = max(self.right, hi_x)
         self.bars_bottom = bars_top + (rows * (bar_h + BAR_GAP) - BAR_GAP if placed else 0.0)
+
+    def under_title(self, need: float, bar_h: float) -> int | None:
+        """In a packed picture, the row where a bar with no ports fits under the host's title, left of every line
+        coming down into the host; None when none does."""
+        if self.child_x:  # its route to the NIC would cross the children's lines and their labels
+            return None
+        title_bottom = self.host_top + PILL_H / 2 + 8 + self.title_h
+        lines = [*self.veth_x.values(), *(cx for xs in self.child_x.values() for cx in xs),
+                 *(cx for xs in self.ov_ports.values() for cx in xs.values())]
+        if any(cx < PAD + need + 16 for cx in lines):
+            return None
+        row = 0
+        while (self.host_top + self.b.bridge_drop + row * (bar_h + BAR_GAP) < title_bottom + 8
+               or any(r == row and a < PAD + need + 16 for _n, a, _z, r in self.placed)):
+            row += 1
+        return row
 
     def overlay_boxes(self) -> None:
         """The overlay networks' own namespaces, boxes in a row under the bridges."""
@@ -711,7 +756,7 @@ class _HostColumn:
         host_h = self.host_bottom - self.host_top
         self.b.add_shape(Shape(self.host.node, "box", 0.0, self.host_top, host_w, host_h, style.FILL["docker-host"], style.EDGE["docker-host"]), bag)
         self.b.add_lines(self.title, PAD + 4, self.host_top + PILL_H / 2 + 8, self.host.node, bag)
-        return max(host_w, self.x - GAP_CONTAINERS)
+        return max(host_w, self.x - self.b.gap_containers)
 
 
 def _host_column(b: _Builder, host: Namespace, bag: list[object]) -> float:
@@ -833,7 +878,14 @@ def layout(
     title, the two rows put together around the switch, the switch and its ports,
     then every edge routed between what they join.
     """
-    b = _Builder(graph, network, lang, roomy, notes)
+    scene = _layout(_Builder(graph, network, lang, roomy, notes), graph, network, title, subtitle)
+    if scene.width > style.SLIDE_WIDTH_PT:  # wider than a slide holds at its text size: packed closer
+        scene = _layout(_Builder(graph, network, lang, roomy, notes, compact=True), graph, network, title, subtitle)
+    return scene
+
+
+def _layout(b: _Builder, graph: nx.Graph, network: Network, title: str | None, subtitle: str | None) -> Scene:
+    """:func:`layout`'s passes with the spacing ``b`` says."""
     top = _hosts_row(b, network)
     sequence = _machine_order(b, network)
     bottom = _machines_row(b, network, sequence)
@@ -858,9 +910,9 @@ def _hosts_row(b: _Builder, network: Network) -> _Row:
         w = _host_column(b, host, column)
         _shift(column, x, 0.0)
         bag.extend(column)
-        x += w + GAP_HOSTS
+        x += w + b.gap_hosts
         top_h = max(top_h, b.shapes[host.node].y + b.shapes[host.node].h)
-    return _Row(bag, max(x - GAP_HOSTS, 0.0), top_h)
+    return _Row(bag, max(x - b.gap_hosts, 0.0), top_h)
 
 
 def _lan_ports(network: Network) -> dict[str, str]:
@@ -976,13 +1028,16 @@ def _title_lines(title: str | None, subtitle: str | None) -> list[_Line]:
     return head
 
 
-def _switch_lines(b: _Builder, network: Network) -> list[_Line]:
-    """The switch's label: its name and the networks on its cables."""
+def _switch_lines(b: _Builder, network: Network, two_lines: bool = False) -> list[_Line]:
+    """The switch's label: its name and the networks on its cables, on one line or two."""
     if SWITCH not in b.g:
         return []
     nets = sorted({str(IPv4Interface(a).network) for p, n, d in network.lan if n
                    for ns in [network.namespace(n)] if ns for dv in [ns.device(d)] if dv for a in dv.addrs})
-    return [_Line(f"{term('switch', b.lang)} ({SWITCH})" + (f"   {', '.join(nets)}" if nets else ""), bold=True, gid=SWITCH)]
+    name = f"{term('switch', b.lang)} ({SWITCH})"
+    if two_lines and nets:
+        return [_Line(name, bold=True, gid=SWITCH), _Line(", ".join(nets), bold=True, gid=SWITCH)]
+    return [_Line(name + (f"   {', '.join(nets)}" if nets else ""), bold=True, gid=SWITCH)]
 
 
 def _stack_rows(b: _Builder, top: _Row, bottom: _Row, sequence: list[Namespace], head: list[_Line], switch_lines: list[_Line]) -> _Frame:
@@ -1031,11 +1086,14 @@ def _switch(b: _Builder, network: Network, frame: _Frame, switch_lines: list[_Li
             xs.append(s.cx)
         else:
             spare.append(pid)
-    # the label sits past the last port, where no frame crosses the bar
-    lab_w = _stack(switch_lines)[0] + 2 * PAD
+    # the label sits past the last port, where no frame crosses the bar; on two lines (the switch, its
+    # networks) when on one it would make the picture wider
     xs.extend(min(xs, default=width / 2) + 70 * (i + 1) for i in range(len(spare)))
     for i, pid in enumerate(spare):
         port_pos[pid] = (xs[len(xs) - len(spare) + i], switch_y + SWITCH_H)
+    if max(xs, default=width / 2) + 50 + _stack(switch_lines)[0] + 2 * PAD > width - MARGIN:
+        switch_lines = _switch_lines(b, network, two_lines=True)
+    lab_w = _stack(switch_lines)[0] + 2 * PAD
     lo_x = min(xs, default=width / 2) - 60
     hi_x = max(xs, default=width / 2) + 50 + lab_w
     lo_x = max(lo_x, MARGIN)
@@ -1043,7 +1101,7 @@ def _switch(b: _Builder, network: Network, frame: _Frame, switch_lines: list[_Li
         frame.width = hi_x + MARGIN
     b.add_shape(Shape(SWITCH, "bar", lo_x, switch_y, hi_x - lo_x, SWITCH_H, style.FILL["switch"], style.EDGE["switch"]), [])
     label_x = max(max(xs, default=lo_x) + 40, hi_x - lab_w) + PAD
-    b.add_lines(switch_lines, label_x, switch_y + SWITCH_H / 2 - style.line_height() / 2, SWITCH, [])
+    b.add_lines(switch_lines, label_x, switch_y + SWITCH_H / 2 - _stack(switch_lines)[1] / 2, SWITCH, [])
     for p, _n, _d in ports:
         pid = dev_id(SWITCH, p)
         cx, cy = port_pos[pid]

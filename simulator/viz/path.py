@@ -365,9 +365,11 @@ def _loopback_notes(trace: Sequence[Any], groups: Sequence[Group], scene: Scene,
         box = scene.shapes.get(r.node)
         if box is None:
             continue
-        # above the box's right corner, clear of the numbers that go down its side
+        # above the box's right corner, clear of the numbers that go down its side, and inside the picture
+        text_w = max(style.text_width(line) for line in text.split("\n")) + 6 + 12
+        x = max(min(box.x + box.w - 24, scene.width - text_w), box.x)
         step = next((g.number for g in groups if g.first.start == f"{r.node}/lo" and g.first.t0 >= r.time - 1e-9), 0)
-        notes.append(Note(box.x + box.w - 24, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo", step=step))
+        notes.append(Note(x, box.y - 6, text, style.OKABE_ITO["purple"], "left", "bottom", f"{r.node}/lo", step=step))
     return notes
 
 
