@@ -41,7 +41,7 @@ __all__ = ["DROP_REASONS", "EXPLAINERS", "NEIGHBOUR_STATES", "explain", "explain
 # --- Korean particles ------------------------------------------------------------------------
 
 _DIGIT_HAS_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False, "6": True, "7": True, "8": True, "9": False}
-_LATIN_HAS_FINAL = set("lmnr")  # eth0 -> 영 (final), docker -> 도커 (none), ...: read as a Korean speaker would
+_LATIN_HAS_FINAL = set("lmn")  # read as a Korean speaker would: tunnel -> 터널 (ㄹ), eth0 -> 영; docker, router -> 도커, 라우터 (none)
 
 
 def _has_final(word: str) -> tuple[bool, bool]:
@@ -52,7 +52,7 @@ def _has_final(word: str) -> tuple[bool, bool]:
         return final != 0, final == 8
     if ch.isdigit():
         return _DIGIT_HAS_FINAL[ch], ch in "178"
-    return ch.lower() in _LATIN_HAS_FINAL, ch.lower() in "lr"
+    return ch.lower() in _LATIN_HAS_FINAL, ch.lower() == "l"
 
 
 def josa(word: str, pair: str) -> str:
@@ -60,6 +60,8 @@ def josa(word: str, pair: str) -> str:
 
     ``pair`` is one of ``은/는``, ``이/가``, ``을/를``, ``과/와``, ``으로/로``.
 
+    >>> josa("router", "은/는"), josa("docker", "이/가"), josa("tunnel", "으로/로")
+    ('router는', 'docker가', 'tunnel로')
     >>> josa("docker0", "은/는"), josa("호스트", "이/가"), josa("eth1", "으로/로")
     ('docker0은', '호스트가', 'eth1로')
     """

@@ -24,6 +24,7 @@ By default the devices that only received a flooded copy and did nothing with it
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -296,40 +297,67 @@ def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> 
     """
     col_x, starts, y_of = cols.x, rows.starts, rows.y_of
     number_of = {id(j): n for n, group in enumerate(number_frames(hops.journeys), start=1) for j in group}
+    moves_of: dict[int, list[Move]] = {}
+    for m in moves:
+        moves_of.setdefault(m.journey, []).append(m)
+    arrows = _Arrows(moves, col_x, y_of)
+    at_time: dict[float, int] = {}
+    for t in starts.values():
+        at_time[t] = at_time.get(t, 0) + 1
     labels: list[tuple[float, float, str, str, str, int]] = []
     per_time: dict[float, int] = {}
     for j_index in sorted(starts, key=lambda k: (starts[k], k)):
-        first_move = min((m for m in moves if m.journey == j_index), key=lambda m: (m.t0, m.t1))
+        own = moves_of[j_index]
+        first_move = min(own, key=lambda m: (m.t0, m.t1))
         j: Journey = hops.journeys[j_index]
         t0 = starts[j_index]
         k = per_time.get(t0, 0)
         per_time[t0] = k + 1
-        ly = y_of[t0] - 6 - (LABEL_H * (sum(1 for s in starts.values() if s == t0) - 1 - k))
+        ly = y_of[t0] - 6 - (LABEL_H * (at_time[t0] - 1 - k))
         rightwards = col_x[first_move.dst] >= col_x[first_move.src]
         text = shorten(j.frame)
         w = style.text_width(text) + 8 + NUMBER_W
-        span = [col_x[m.src] for m in moves if m.journey == j_index] + [col_x[m.dst] for m in moves if m.journey == j_index]
+        span = [col_x[m.src] for m in own] + [col_x[m.dst] for m in own]
         start_x = col_x[first_move.src]
         candidates = [(start_x + 8, "left") if rightwards else (start_x - 8, "right"),
                       (min(span) + 8, "left"), (max(span) - 8, "right"),
                       (start_x - 8, "right") if rightwards else (start_x + 8, "left")]
         band = (ly - LABEL_H + 4, ly)
-        lx, ha = min(candidates, key=lambda c: _crossings(c[0], c[1], w, band, moves, col_x, y_of))
+        near = arrows.near(band)
+        lx, ha = min(candidates, key=lambda c: _crossings(c[0], c[1], w, band, near))
         labels.append((lx, ly, text, j.kind, ha, number_of[id(j)]))
     return labels
 
 
-def _crossings(x: float, ha: str, w: float, band: tuple[float, float], moves: list[Move], col_x: dict[str, float],
-               y_of: dict[float, float]) -> int:
+class _Arrows:
+    """The arrows as line segments in points, found by the rows they cross (a label's band)."""
+
+    def __init__(self, moves: list[Move], col_x: dict[str, float], y_of: dict[float, float]) -> None:
+        segments = []
+        for m in moves:
+            ax_, ay, bx, by = col_x[m.src], y_of[m.t0], col_x[m.dst], y_of[m.t1]
+            segments.append((min(ay, by), max(ay, by), ax_, ay, bx, by))
+        segments.sort()
+        self.segments = segments
+        self.tops = [seg[0] for seg in segments]
+        self.tallest = max((seg[1] - seg[0] for seg in segments), default=0.0)
+
+    def near(self, band: tuple[float, float]) -> list[tuple[float, float, float, float]]:
+        """The segments whose vertical extent meets ``band`` (only they can cross a label there)."""
+        top, bottom = band
+        lo = bisect_left(self.tops, top - self.tallest)
+        hi = bisect_right(self.tops, bottom)
+        return [seg[2:] for seg in self.segments[lo:hi] if seg[1] >= top]
+
+
+def _crossings(x: float, ha: str, w: float, band: tuple[float, float], segments: list[tuple[float, float, float, float]]) -> int:
     """How many points of the arrows a label ``w`` wide at ``x`` (anchored ``ha``) in ``band`` would cover."""
     band_top, band_bottom = band
     x0, x1 = (x, x + w) if ha == "left" else (x - w, x)
     if x0 < MARGIN + AXIS_W - 4:
         return 10_000
     hits = 0
-    for m in moves:
-        ax_, ay = col_x[m.src], y_of[m.t0]
-        bx, by = col_x[m.dst], y_of[m.t1]
+    for ax_, ay, bx, by in segments:
         for k in range(21):
             px, py = ax_ + (bx - ax_) * k / 20, ay + (by - ay) * k / 20
             if x0 <= px <= x1 and band_top <= py <= band_bottom:
