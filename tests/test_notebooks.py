@@ -79,4 +79,4 @@ def test_notebook_runs_top_to_bottom_and_shows_its_pictures(path: Path, tmp_path
     for cell in commands:  # a command cell shows the prompt and what the terminal printed, nothing else
         assert [o.output_type for o in cell.outputs] and {o.output_type for o in cell.outputs} <= {"stream"}, cell.source
         assert cell.outputs[0].text.startswith("root@")
-    assert elapsed < 30, f"{path.name} took {elapsed:.1f} s"
+    assert elapsed < 15, f"{path.name} took {elapsed:.1f} s (a lesson runs in about 5-9 s with its kernel start; 10 s is the target)"

@@ -34,6 +34,8 @@ TOO_LARGE: dict[tuple[str, str, str], str] = {
     ("dns-forward", "ladder", "ko"): LADDER_WIDE,
     ("link", "ladder", "en"): LADDER_WIDE,
     ("link", "ladder", "ko"): LADDER_WIDE,
+    ("link-wordpress", "ladder", "en"): LADDER_WIDE,
+    ("link-wordpress", "ladder", "ko"): LADDER_WIDE,
     ("overlay", "topology", "en"): TOPOLOGY_WIDE,
     ("overlay", "topology", "ko"): TOPOLOGY_WIDE,
     ("overlay", "path", "en"): PATH_WIDE,
