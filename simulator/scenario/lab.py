@@ -173,6 +173,7 @@ class Lab:
             daemon.files_of = lambda c, d=daemon: files.container_files(d, c)
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
+        self._status: dict[object, int] = {}  # each shell's ``$?``: the host's (by machine), an attached container's (by attachment)
         self._pid_tables: dict[str, ProcessTable] = {}  # by container id or machine name
         self._stderr_first = False
         self._last_snapshot: Any = None
@@ -245,6 +246,7 @@ class Lab:
         self._shown = [0, 0]
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
+        shell_key = self._shell_key(on)
         try:
             with self._ctrl_c_stops_the_program(speed is not None or on_output is not None):
                 stdout, stderr, code = self._run_line(command, on)
@@ -256,6 +258,9 @@ class Lab:
             self._emit("stderr", stderr[self._shown[1]:])
         finally:
             self._speed, self._on_output = None, None
+        if command.strip() and not command.lstrip().startswith("#"):  # an empty line leaves ``$?`` as it was
+            self._status[shell_key] = code
+            self._status[self._shell_key(on)] = code  # after ``exit``: the shell below sees docker's status
         self.sim.tracer.emit(CommandRun(start, where, command, code, self.sim.now))
         self._emit_topology(command)
         return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt, self._stderr_first)
@@ -326,7 +331,14 @@ class Lab:
             return "read escape sequence\n", "", 0
         if on is None and self._attached and text.replace(" ", "").lower() in ("^d", "ctrl-d"):
             text = "exit"  # end of file at the container's shell: it exits, as on ``exit``
-        return self._run_text(text, lambda argv: self._run_here(argv, on), environ=lambda: self._environ_here(on), mode="terminal")
+        return self._run_text(text, lambda argv: self._run_here(argv, on), environ=lambda: self._environ_here(on), mode="terminal",
+                              status=self._status.get(self._shell_key(on), 0))
+
+    def _shell_key(self, on: str | None) -> object:
+        """The shell a line typed now goes to: an attached container's, or a machine's."""
+        if on is None and self._attached:
+            return id(self._attached[-1])
+        return on or self.default_host
 
     def _environ_here(self, on: str | None) -> dict[str, str]:
         """The environment of the shell the terminal is in (for ``$NAME``)."""
@@ -343,19 +355,20 @@ class Lab:
         return self._on_machine(self.machines[on or self.default_host], argv)
 
     def _run_text(self, text: str, run: Runner, shell_name: str = "bash", depth: int = 0,
-                  environ: Callable[[], dict[str, str]] | None = None, mode: str = "shell") -> tuple[str, str, int]:
+                  environ: Callable[[], dict[str, str]] | None = None, mode: str = "shell", status: int = 0) -> tuple[str, str, int]:
         """A command line (``a | b && c; d``, with ``$(...)`` and ``$NAME``) run command by command through ``run``.
 
         ``mode``: ``"terminal"`` for the line typed at the terminal (each pipeline's output is
         shown as it comes), ``"shell"`` for a ``sh -c`` line (its programs show through the
         terminal's pipeline that runs the shell), ``"capture"`` for a command substitution
-        (nothing is shown: the output becomes words).
+        (nothing is shown: the output becomes words). ``status`` is ``$?`` before the line:
+        the shell's last command's exit status.
         """
         try:
             line = shell.parse_line(text)
         except shell.ShellSyntaxError as error:
             return "", _syntax_error(shell_name, str(error)), 2
-        stdout, stderr, code = "", "", 0
+        stdout, stderr, code = "", "", status
         outer_streaming = self._streaming
         for connector, pipeline in line.sequence:
             if self._interrupt:  # Ctrl-C ends the whole list, as in bash
@@ -519,6 +532,7 @@ class Lab:
                 attachment.tty = f"pts/{sum(1 for a in self._attached if a.container is outcome.attach) + 1}"
                 attachment.shell_pid = table.spawn((outcome.attach.image.shell.rsplit("/", 1)[-1],), self.sim.now, tty=attachment.tty)
             self._attached.append(attachment)
+            self._status[id(attachment)] = 0  # a new shell: nothing has run in it yet
             return outcome.stdout, outcome.stderr, outcome.exit_code
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
@@ -534,14 +548,15 @@ class Lab:
 
     def _in_container(self, attachment: Attachment, argv: list[str]) -> tuple[str, str, int]:
         container = attachment.container
-        if argv[0] == "exit":
+        if argv[0] == "exit":  # bash's exit: N, or the last command's status; the terminal's docker exits with it
+            status = int(argv[1]) & 0xFF if len(argv) > 1 and argv[1].isdecimal() else self._status.get(id(attachment), 0)
             self._attached.pop()
             if not attachment.stops_container:
                 self._pids_of(container).exit(attachment.shell_pid)
             if attachment.stops_container:
                 engine = self.engines[attachment.machine]
-                engine._exited(container, int(argv[1]) if len(argv) > 1 and argv[1].isdecimal() else 0)
-            return "exit\n", "", 0
+                engine._exited(container, status)
+            return "exit\n", "", status
         if not container.running:
             self._attached.pop()
             return "", "", 0

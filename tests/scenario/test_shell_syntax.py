@@ -139,3 +139,23 @@ def test_at_a_terminal_substitutions_and_sh_c_show_exactly_what_the_result_holds
         r = lab.sh(line, speed=math.inf, on_output=lambda stream, text, into=shown: into.append(text))
         assert "".join(shown) == r.output, line
     assert r.exit_code == 0 and len(r.stdout.split()) == 2
+
+
+def test_dollar_question_is_the_last_lines_status_in_each_shell():
+    """``$?`` carries from line to line; each shell (the host's, a container's) keeps its own; ``exit`` hands it down."""
+    lab = Lab()
+    assert lab.sh("docker run nosuch").exit_code == 125
+    assert lab.sh("echo $?").stdout == "125\n"
+    assert lab.sh("echo $?").stdout == "0\n"  # echo itself succeeded
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    lab.sh("docker exec -it c1 bash")
+    assert lab.sh("echo $?").stdout == "0\n"  # a new shell
+    assert lab.sh("ls /nope").exit_code == 126
+    assert lab.sh("").exit_code == 0 and lab.sh("echo $?").stdout == "126\n"  # an empty line changes nothing
+    assert lab.sh("exit").exit_code == 0  # exit: the last status, which echo made 0
+    lab.sh("docker exec -it c1 bash")
+    assert lab.sh("exit 3").exit_code == 3
+    assert lab.sh("echo $?").stdout == "3\n"  # the host's docker exec ended with the shell's status
+    lab.sh("docker run -it --name c2 ubuntu:14.04")
+    lab.sh("exit 7")
+    assert "Exited (7)" in lab.sh("docker ps -a").stdout
