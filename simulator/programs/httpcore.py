@@ -26,7 +26,9 @@ b'hello'
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import h11
 
@@ -105,23 +107,8 @@ class RequestReader:
         Raises HttpError on bytes that are not HTTP/1.x.
         """
         self.conn.receive_data(data)
-        done: list[Request] = []
-        while True:
-            try:
-                event = self.conn.next_event()
-            except h11.RemoteProtocolError as error:
-                raise HttpError(str(error)) from error
-            if event is h11.NEED_DATA or event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
-                return done
-            if isinstance(event, h11.Request):
-                self._current, self._body = event, bytearray()
-            elif isinstance(event, h11.Data):
-                self._body += event.data
-            elif isinstance(event, h11.EndOfMessage) and self._current is not None:
-                req = self._current
-                done.append(Request(_text(req.method), _text(req.target),
-                                    tuple((_text(k), _text(v)) for k, v in req.headers), bytes(self._body)))
-                self._current = None
+        return [Request(_text(req.method), _text(req.target), tuple((_text(k), _text(v)) for k, v in req.headers), body)
+                for req, body in _messages(self, h11.Request, next_cycle=False)]
 
     def respond(self, status: int, headers: list[tuple[str, str]], body: bytes = b"", head_only: bool = False) -> tuple[bytes, bool]:
         """The bytes answering the last request, and whether the connection stays open for another."""
@@ -159,22 +146,34 @@ class ResponseReader:
         self.conn.receive_data(data)
         self.received += len(data)
         done: list[Response] = []
-        while True:
-            try:
-                event = self.conn.next_event()
-            except h11.RemoteProtocolError as error:
-                raise HttpError(str(error)) from error
-            if event is h11.NEED_DATA or event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
-                return done
-            if isinstance(event, h11.Response):
-                self._current, self._body = event, bytearray()
-            elif isinstance(event, h11.Data):
-                self._body += event.data
-            elif isinstance(event, h11.EndOfMessage) and self._current is not None:
-                res = self._current
-                headers = tuple((_text(k), _text(v)) for k, v in res.headers)
-                keep = not any(k == "connection" and v.lower() == "close" for k, v in headers)
-                done.append(Response(res.status_code, _text(res.reason), headers, bytes(self._body), keep))
-                self._current = None
-                if self.conn.our_state is h11.DONE and self.conn.their_state is h11.DONE:
-                    self.conn.start_next_cycle()
+        for res, body in _messages(self, h11.Response, next_cycle=True):
+            headers = tuple((_text(k), _text(v)) for k, v in res.headers)
+            keep = not any(k == "connection" and v.lower() == "close" for k, v in headers)
+            done.append(Response(res.status_code, _text(res.reason), headers, body, keep))
+        return done
+
+
+def _messages(reader: RequestReader | ResponseReader, kind: type[Any], next_cycle: bool) -> Iterator[tuple[Any, bytes]]:
+    """Each message of ``kind`` that the bytes received so far complete, with its body.
+
+    A message cut across segments waits in the reader (``_current``, ``_body``) for the
+    rest. ``next_cycle``: the client starts the next request/response cycle itself once
+    both sides are done (the server does so when it answers).
+    """
+    conn = reader.conn
+    while True:
+        try:
+            event = conn.next_event()
+        except h11.RemoteProtocolError as error:
+            raise HttpError(str(error)) from error
+        if event is h11.NEED_DATA or event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
+            return
+        if isinstance(event, kind):
+            reader._current, reader._body = event, bytearray()
+        elif isinstance(event, h11.Data):
+            reader._body += event.data
+        elif isinstance(event, h11.EndOfMessage) and reader._current is not None:
+            yield reader._current, bytes(reader._body)
+            reader._current = None
+            if next_cycle and conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+                conn.start_next_cycle()
