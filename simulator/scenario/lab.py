@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
+from simulator.dockercli import SHELLS, CliOutcome, DockerCli
 from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
@@ -36,7 +37,6 @@ from simulator.programs import resolver, textutils, userland
 from simulator.programs.process import ProcessContext, ProcessTable
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import files, pacing, shell, snapshot
-from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
 from simulator.trace.records import CommandRun, TopologyChanged

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulator.dockercli.output import rfc3339
 from simulator.packets.addresses import MacAddress
-from simulator.scenario.output import rfc3339
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container
@@ -225,7 +225,7 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
             "OpenStdin": c.interactive,
             "Env": [*c.env, *c.image.env],
             "Cmd": list(c.command),
-            "Image": getattr(c, "image_ref", c.image.reference),
+            "Image": c.image_ref or c.image.reference,
             "Entrypoint": list(c.image.entrypoint) or None,
         },
         "NetworkSettings": settings,
