@@ -27,17 +27,22 @@ class Flag:
 
 @dataclass
 class Parsed:
+    """A command line's flags (by long name) and its arguments, in order."""
+
     values: dict[str, object] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
 
     def flag(self, name: str) -> bool:
+        """Whether the boolean flag ``--name`` was given (and not as ``--name=false``)."""
         return bool(self.values.get(name, False))
 
     def value(self, name: str) -> str | None:
+        """The value of ``--name``, the last one given, or ``None``."""
         v = self.values.get(name)
         return v if isinstance(v, str) else None
 
     def values_of(self, name: str) -> list[str]:
+        """Every value of a repeatable flag ``--name``, in order."""
         v = self.values.get(name, [])
         return list(v) if isinstance(v, list) else []
 
@@ -94,6 +99,7 @@ def args_error(command: str, message: str, style: str) -> CliError:
 
 
 def parse_flags(command: str, argv: list[str], flags: list[Flag], style: str, interspersed: bool = True) -> Parsed:
+    """``argv`` read against the flag table of ``command``, as pflag reads it (see the module's docstring)."""
     by_long: dict[str, Flag] = {}
     by_short: dict[str, Flag] = {}
     for f in flags:
