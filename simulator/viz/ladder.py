@@ -199,27 +199,44 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
     network: Network = network_at(trace, first)
     hops = follow(trace, network)
-    if devices is not None:
-        columns = [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices]
-    else:
-        columns = order_columns(hops, incidental(hops, column_of))
+    columns = _choose_columns(hops, devices)
     moves = _project(_moves(hops), hops, columns)
     if title is None:
         title = term("ladder-title", lang, command=_short(hops.command)) if hops.command else term("ladder-title-plain", lang)
     cols = _plan_columns(columns, network, lang)
     rows = _plan_rows(moves)
     labels = _plan_labels(moves, hops, cols, rows)
-
-    width = cols.plot_right + MARGIN
-    for lx, _ly, text, _k, ha, _n in labels:
-        w = style.text_width(text) + NUMBER_W
-        width = max(width, lx + w + MARGIN if ha == "left" else width)
-    width = max(width, style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN)
+    width = _width(cols, labels, title)
     canvas = Canvas(width, rows.bottom + MARGIN)
     canvas.ax.text(MARGIN, canvas.y(MARGIN), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
     _draw_headers(canvas, cols, rows, network, lang)
     _draw_axis(canvas, cols, rows, lang)
     _draw_moves(canvas, moves, cols, rows)
+    _draw_labels(canvas, labels)
+    if not moves:
+        canvas.ax.text(width / 2, canvas.y(rows.head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(),
+                       color=style.MUTED)
+    return canvas.fig
+
+
+def _choose_columns(hops: Hops, devices: Sequence[str | tuple[str, str]] | None) -> list[str]:
+    """The lines asked for (``devices``), else every device the frames crossed in path order, less those that only heard a flood."""
+    if devices is not None:
+        return [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices]
+    return order_columns(hops, incidental(hops, column_of))
+
+
+def _width(cols: _Columns, labels: list[tuple[float, float, str, str, str, int]], title: str) -> float:
+    """The figure's width: the columns, any label running past the last of them, and the title."""
+    width = cols.plot_right + MARGIN
+    for lx, _ly, text, _k, ha, _n in labels:
+        w = style.text_width(text) + NUMBER_W
+        width = max(width, lx + w + MARGIN if ha == "left" else width)
+    return max(width, style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN)
+
+
+def _draw_labels(canvas: Canvas, labels: list[tuple[float, float, str, str, str, int]]) -> None:
+    """Each frame's label in a box of its kind's colour, its number in a circle left of the words."""
     for lx, ly, text, kind, ha, number in labels:
         colour = style.KIND_COLOUR.get(kind, style.INK)
         tx = lx + NUMBER_W if ha == "left" else lx  # the frame's number sits left of the words
@@ -229,10 +246,6 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
         label.set_gid(f"LABEL:{number}")
         left = tx if ha == "left" else tx - style.text_width(text)
         mark(canvas, left - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
-    if not moves:
-        canvas.ax.text(width / 2, canvas.y(rows.head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(),
-                       color=style.MUTED)
-    return canvas.fig
 
 
 def _plan_columns(columns: list[str], network: Network, lang: str) -> _Columns:
