@@ -20,6 +20,12 @@ with an HTML comment, which GitHub's Markdown view hides and this hook replaces:
 A figure that cannot be drawn is a warning, so ``mkdocs build --strict`` fails rather
 than publish a page without its picture.
 
+**The theme's own words.** One build holds both languages, and Material takes its
+words (the search box, "Table of contents", the footer's "Previous"/"Next", the
+``<html lang>``) from ``theme.language``. ``on_page_context`` sets it to the page's
+language just before the page is rendered: Korean pages (``docs/ko/``) get Material's
+Korean, every other page its English; the colour toggle's names (``theme.palette``) follow.
+
 **Hangul.** The site carries its own Korean font: NanumGothic, the font the figures
 already use, from the ``koreanize_matplotlib`` package (a dependency of the project).
 ``on_pre_build`` makes web fonts of its regular and bold faces in
@@ -224,3 +230,18 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return api_markdown(argument, page)
 
     return MARKER.sub(replace, markdown)
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """Render the page with Material's words in its language (``theme.language``, read by the templates as they render)."""
+    lang = _lang(page)
+    config.theme["language"] = lang
+    for scheme in config.theme["palette"] if isinstance(config.theme["palette"], list) else []:
+        toggle = scheme.get("toggle", {})
+        english = toggle.setdefault("name_en", toggle.get("name", ""))
+        toggle["name"] = PALETTE_KO.get(english, english) if lang == "ko" else english
+    return context
+
+
+PALETTE_KO = {"Dark mode": "어두운 화면", "Light mode": "밝은 화면"}
+"""The colour toggle's names (ours, in mkdocs.yml) on Korean pages."""

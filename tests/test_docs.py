@@ -134,6 +134,31 @@ def test_site_carries_its_korean_font_and_asks_nothing_of_the_internet() -> None
     assert not [u for u in outside if "fonts.g" in u], f"the page loads web fonts from {outside}"
 
 
+@pytest.mark.parametrize(("lang", "words"), [("en", ("Search", "Table of contents")), ("ko", ("검색", "목차"))])
+def test_the_themes_own_words_are_in_the_pages_language(lang: str, words: tuple[str, str]) -> None:
+    """One build, two languages: Material's search box, table of contents and <html lang> follow the page."""
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("mkdocs is not installed")
+
+    def other_lang(lang: str) -> str:
+        return "ko" if lang == "en" else "en"
+
+    folder = build_site().folder
+    other = {"en": ("검색", "목차"), "ko": ("Search", "Table of contents")}[lang]
+    checked = 0
+    for page in pages(lang):
+        rel = page.relative_to(DOCS).with_suffix("")
+        html = (folder / (rel.parent if rel.name == "index" else rel) / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in html, page
+        assert f'placeholder="{words[0]}"' in html and f'placeholder="{other[0]}"' not in html, page
+        if 'class="md-nav md-nav--secondary"' in html and "md-nav__link" in html.split('class="md-nav md-nav--secondary"', 1)[1][:2000]:
+            assert f'aria-label="{words[1]}"' in html and f'aria-label="{other[1]}"' not in html, page
+            checked += 1
+        toggles = {"en": ('aria-label="Dark mode"', 'aria-label="Light mode"'), "ko": ('aria-label="어두운 화면"', 'aria-label="밝은 화면"')}
+        assert all(t in html for t in toggles[lang]) and not any(t in html for t in toggles[other_lang(lang)]), page
+    assert checked >= 3, "too few pages with a table of contents to check"
+
+
 # -- both languages ---------------------------------------------------------------------------
 
 

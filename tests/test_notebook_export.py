@@ -34,3 +34,26 @@ def test_an_html_export_shows_every_view_and_the_players_strip(tmp_path: Path):
     assert "Step 1 of 4" in re.sub(r"<[^>]+>", "", page) or "4 steps" in page
     assert "Traceback" not in visible and "<Figure" not in visible
     assert time.perf_counter() - start < 120
+
+
+def test_a_notebook_saved_from_a_live_kernel_exports_the_players_strip_in_its_place():
+    """Saved from JupyterLab (widget state not saved, its default): the player's one output carries the strip,
+    which nbconvert shows where the widget would be; the widget's view is there for front-ends that can draw it."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from simulator import Lab, viz
+
+    lab = Lab(engine="20.10", seed=1)
+    assert lab.sh("docker run -itd --name c1 ubuntu:14.04").exit_code == 0
+    box = viz.player(lab.sh("docker exec c1 ping -c 1 8.8.8.8").trace, widgets=True)
+    data, metadata = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data  # outside a headless run: the widget, with its fallback
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("viz.player(r.trace)")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data=data, metadata=metadata, execution_count=1)]
+    nb.cells = [cell]
+    page, _resources = HTMLExporter().from_notebook_node(nb)
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)
+    assert len(re.findall(r'<div class="dockersim-strip"><img\b[^>]*src="data:image/png;base64,', visible)) == 1
+    assert "application/vnd.jupyter.widget-view+json" not in page  # no widget state: nbconvert leaves the view out

@@ -36,7 +36,7 @@ from simulator.viz.words import language, term
 FIELDS = ("src_mac", "dst_mac", "src_ip", "dst_ip", "ttl", "proto", "what")
 """The header fields compared between hops (and highlighted when they change)."""
 
-COLUMNS = (("hop", "col-hop"), ("time_ms", "col-time"), ("where", "col-where"), ("src_mac", "col-src-mac"), ("dst_mac", "col-dst-mac"),
+COLUMNS = (("frame", "col-frame"), ("time_ms", "col-time"), ("where", "col-where"), ("src_mac", "col-src-mac"), ("dst_mac", "col-dst-mac"),
            ("src_ip", "col-src-ip"), ("dst_ip", "col-dst-ip"), ("ttl", "col-ttl"), ("proto", "col-proto"), ("what", "col-what"))
 
 _ICMP_WORDS = {IcmpType.ECHO_REQUEST: "echo request", IcmpType.ECHO_REPLY: "echo reply",
@@ -247,7 +247,7 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
         table.set_zorder(2)
         for (r, c), cell in table.get_celld().items():
             key = columns[c][0]
-            mono = key not in ("hop", "where", "proto", "what")
+            mono = key not in ("frame", "where", "proto", "what")
             cell.set_edgecolor("#C8C8C8")
             cell.set_linewidth(1.0)
             cell.PAD = 8 / widths[c]
@@ -262,9 +262,10 @@ def headers(trace: Sequence[Any], lang: str | None = None, flow: int | None = No
                 if key in row["changed"]:
                     cell.set_facecolor(style.FILL["changed"])
                     text.set_fontproperties(style.font(bold=True, mono=mono))
-                if key == "hop":
+                if key == "frame":
                     text.set_color(style.KIND_COLOUR.get(row["kind"], style.INK))
                     text.set_fontproperties(style.font(bold=True))
+                    text.set_gid(f"HOP:{row['hop']}")  # which row of headers_rows this is (# shows its frame's number)
         ax.text(margin, canvas.y(height - margin - 4 - NOTE_H * (len(notes) - 1)), notes[0], ha="left", va="bottom", fontproperties=style.font(),
                 color=style.INK, bbox={"boxstyle": "round,pad=0.3", "facecolor": style.FILL["changed"], "edgecolor": "none"})
         for i, note in enumerate(notes[1:], start=1):
@@ -278,7 +279,7 @@ def _left_out_note(every: Sequence[dict[str, Any]], shown: Sequence[dict[str, An
     kept = {r["hop"] for r in shown}
     repeated = repeated_hops(every)
     left_out = [r for r in every if r["hop"] not in kept]
-    values = {"n": len(left_out), "total": len(every), "last": shown[-1]["hop"]}
+    values = {"n": len(left_out), "total": len(every), "last": shown[-1]["frame"]}
     if any(r["changed"] and r["hop"] not in repeated for r in left_out):
         return term("rows-cut", lang, **values)
     if any(r["hop"] in repeated for r in left_out):
@@ -297,7 +298,7 @@ SHORT_PAD = 14.0  # the same in a table of short cells (8 pt before, 6 after)
 def _widths(columns: Sequence[tuple[str, str]], heads: Sequence[str], body: Sequence[Sequence[str]], short: bool = False) -> list[float]:
     widths = []
     for i, (key, _k) in enumerate(columns):
-        mono = key not in ("hop", "where", "proto", "what")
+        mono = key not in ("frame", "where", "proto", "what")
         w = max([style.text_width(heads[i], bold=True)] + [style.text_width(line[i], bold=True, mono=mono) for line in body])
         widths.append(w + (SHORT_PAD if short else CELL_PAD))
     return widths

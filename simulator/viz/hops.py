@@ -440,7 +440,7 @@ def incidental(hops: Hops, column_of: Callable[[str], str] = lambda d: d) -> set
     active: set[str] = set()
     seen: set[str] = set()
     for j in hops.journeys:
-        flooded = len(j.leaves) > 1
+        flooded = len(j.leaves) > 1 or _broadcast(j)  # (a bridge that answers a broadcast itself is no leaf of it)
         for s in j.segments:
             seen.update((column_of(s.src), column_of(s.dst)))
         active.add(column_of(j.start))
@@ -454,7 +454,7 @@ def incidental(hops: Hops, column_of: Callable[[str], str] = lambda d: d) -> set
         active.update((column_of(t.src), column_of(t.dst)))
     # a flooded frame's path to the device that answered it is active too
     for j in hops.journeys:
-        if len(j.leaves) > 1:
+        if len(j.leaves) > 1 or _broadcast(j):
             parents = {s.dst: s.src for s in j.segments if s.via != "loop"}
             for leaf in j.leaves:
                 if column_of(leaf) in active:
@@ -464,6 +464,11 @@ def incidental(hops: Hops, column_of: Callable[[str], str] = lambda d: d) -> set
                         visited.add(node)
                         active.add(column_of(node))
     return seen - active
+
+
+def _broadcast(j: Journey) -> bool:
+    """Whether ``j``'s frame went to every port (an ARP request's ``ff:ff:ff:ff:ff:ff``, a multicast)."""
+    return j.frame.dst.is_broadcast or j.frame.dst.is_multicast
 
 
 def _transitions(trace: Sequence[Any], journeys: list[Journey]) -> list[Transition]:

@@ -50,6 +50,7 @@ BREAK_S = 0.05  # gaps longer than this are cut
 LABEL_H = style.line_height() + 6
 NUMBER_R = 10.0  # the frame's number, in a circle as path draws it
 NUMBER_W = 2 * NUMBER_R + 6
+NOTE_H = style.line_height() + 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,44 +196,94 @@ def _split(col: str) -> tuple[str, str]:
 
 
 def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None) -> Figure:
-    """Plan the columns, the rows and the labels, then draw the headers, the time axis, the arrows and the labels."""
+    """Plan the columns, the rows and the labels, then draw the headers, the time axis, the arrows, the labels and the notes."""
     first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
     network: Network = network_at(trace, first)
     hops = follow(trace, network)
-    if devices is not None:
-        columns = [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices]
-    else:
-        columns = order_columns(hops, incidental(hops, column_of))
+    columns, notes = _choose_columns(hops, devices, network, lang)
     moves = _project(_moves(hops), hops, columns)
     if title is None:
         title = term("ladder-title", lang, command=_short(hops.command)) if hops.command else term("ladder-title-plain", lang)
     cols = _plan_columns(columns, network, lang)
     rows = _plan_rows(moves)
     labels = _plan_labels(moves, hops, cols, rows)
-
-    width = cols.plot_right + MARGIN
-    for lx, _ly, text, _k, ha, _n in labels:
-        w = style.text_width(text) + NUMBER_W
-        width = max(width, lx + w + MARGIN if ha == "left" else width)
-    width = max(width, style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN)
-    canvas = Canvas(width, rows.bottom + MARGIN)
+    width = max([_width(cols, labels, title)] + [style.text_width(n) + 2 * MARGIN for n in notes])
+    canvas = Canvas(width, rows.bottom + MARGIN + NOTE_H * len(notes))
     canvas.ax.text(MARGIN, canvas.y(MARGIN), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
     _draw_headers(canvas, cols, rows, network, lang)
     _draw_axis(canvas, cols, rows, lang)
     _draw_moves(canvas, moves, cols, rows)
-    for lx, ly, text, kind, ha, number in labels:
-        colour = style.KIND_COLOUR.get(kind, style.INK)
-        tx = lx + NUMBER_W if ha == "left" else lx  # the frame's number sits left of the words
-        label = canvas.ax.text(tx, canvas.y(ly), text, ha=ha, va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
-                               bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2,
-                                     "alpha": 0.92})
-        label.set_gid(f"LABEL:{number}")
-        left = tx if ha == "left" else tx - style.text_width(text)
-        mark(canvas, left - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
+    _draw_labels(canvas, labels)
+    for i, note in enumerate(notes):
+        canvas.ax.text(MARGIN, canvas.y(rows.bottom + 8 + NOTE_H * i), note, ha="left", va="top", fontproperties=style.font(),
+                       color=style.MUTED).set_gid("NOTE")
     if not moves:
         canvas.ax.text(width / 2, canvas.y(rows.head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(),
                        color=style.MUTED)
     return canvas.fig
+
+
+def _choose_columns(hops: Hops, devices: Sequence[str | tuple[str, str]] | None, network: Network, lang: str) -> tuple[list[str], list[str]]:
+    """The lines and the notes that say what has none.
+
+    The lines asked for (``devices``); else every device the frames crossed, in path order, less those
+    that only heard a flood; and when those are too many for a slide, a container's ``eth0`` stands for
+    both ends of its veth pair (the host's end next to it gets no line of its own: a frame crosses it
+    unchanged).
+    """
+    if devices is not None:
+        return [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices], []
+    flood_only = incidental(hops, column_of)
+    columns = order_columns(hops, flood_only)
+    notes = []
+    heard = len(flood_only & {column_of(d) for j in hops.journeys for s in j.segments for d in (s.src, s.dst)})
+    if heard:
+        notes.append(term("ladder-flood-only", lang, n=heard) if heard > 1 else term("ladder-flood-only-1", lang))
+    if _plan_columns(columns, network, lang).plot_right + MARGIN > style.SLIDE_WIDTH_PT:
+        ends = _host_ends(columns, network, hops)
+        if ends:
+            columns = [c for c in columns if c not in ends]
+            notes.append(term("ladder-veth-merged", lang, n=len(ends)) if len(ends) > 1 else term("ladder-veth-merged-1", lang))
+    return columns, notes
+
+
+def _host_ends(columns: list[str], network: Network, hops: Hops) -> set[str]:
+    """Host-side veth ends drawn right beside their container's end, where no stack routed a packet: they can share its line."""
+    routed = {column_of(d) for t in hops.transitions for d in (t.src, t.dst)}
+    ends = set()
+    for i, c in enumerate(columns):
+        node, dev = _split(c)
+        ns = network.namespace(node)
+        d = ns.device(dev) if ns is not None and ns.kind == "container" else None
+        if d is None or d.peer is None or d.kind != "veth":
+            continue
+        peer = f"{d.peer[0]}/{d.peer[1]}"
+        if peer in columns and abs(columns.index(peer) - i) == 1 and peer not in routed:
+            ends.add(peer)
+    return ends
+
+
+def _width(cols: _Columns, labels: list[tuple[float, float, str, str, str, int]], title: str) -> float:
+    """The figure's width: the columns, any label running past the last of them, and the title."""
+    width = cols.plot_right + MARGIN
+    for lx, _ly, text, _k, ha, _n in labels:
+        w = style.text_width(text) + NUMBER_W
+        width = max(width, lx + w + MARGIN if ha == "left" else width)
+    return max(width, style.text_width(title, style.TITLE_PT, bold=True) + 2 * MARGIN)
+
+
+def _draw_labels(canvas: Canvas, labels: list[tuple[float, float, str, str, str, int]]) -> None:
+    """Each frame's label in a box of its kind's colour, its number in a circle left of the words."""
+    for lx, ly, text, kind, ha, number in labels:
+        colour = style.KIND_COLOUR.get(kind, style.INK)
+        # the frame's number sits left of the words; a label planned right-aligned is drawn from its planned left
+        # edge, so a font wider than measured runs right, never under the number
+        tx = lx + NUMBER_W if ha == "left" else lx - style.text_width(text)
+        label = canvas.ax.text(tx, canvas.y(ly), text, ha="left", va="bottom", fontproperties=style.font(), color=style.INK, zorder=4,
+                               bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 1.2,
+                                     "alpha": 0.92})
+        label.set_gid(f"LABEL:{number}")
+        mark(canvas, tx - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
 
 
 def _plan_columns(columns: list[str], network: Network, lang: str) -> _Columns:
@@ -306,6 +357,7 @@ def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> 
         at_time[t] = at_time.get(t, 0) + 1
     labels: list[tuple[float, float, str, str, str, int]] = []
     per_time: dict[float, int] = {}
+    limit = max(cols.plot_right, style.SLIDE_WIDTH_PT - MARGIN)  # a label may run past the last line while the picture fits a slide
     for j_index in sorted(starts, key=lambda k: (starts[k], k)):
         own = moves_of[j_index]
         first_move = min(own, key=lambda m: (m.t0, m.t1))
@@ -324,7 +376,7 @@ def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> 
                       (start_x - 8, "right") if rightwards else (start_x + 8, "left")]
         band = (ly - LABEL_H + 4, ly)
         near = arrows.near(band)
-        lx, ha = min(candidates, key=lambda c: _crossings(c[0], c[1], w, band, near))
+        lx, ha = min(candidates, key=lambda c: _crossings(c[0], c[1], w, band, near) + _overflow(c[0], c[1], w, limit))
         labels.append((lx, ly, text, j.kind, ha, number_of[id(j)]))
     return labels
 
@@ -348,6 +400,12 @@ class _Arrows:
         lo = bisect_left(self.tops, top - self.tallest)
         hi = bisect_right(self.tops, bottom)
         return [seg[2:] for seg in self.segments[lo:hi] if seg[1] >= top]
+
+
+def _overflow(x: float, ha: str, w: float, limit: float) -> float:
+    """What reaching past ``limit`` costs a label ``w`` wide at ``x`` (anchored ``ha``): more than any crossing, more the further."""
+    right = x + w if ha == "left" else x
+    return 5_000.0 + right - limit if right > limit else 0.0
 
 
 def _crossings(x: float, ha: str, w: float, band: tuple[float, float], segments: list[tuple[float, float, float, float]]) -> int:

@@ -19,13 +19,15 @@ one :func:`simulator.trace.explain.explain`.
 * :func:`player` is the live player in a Jupyter kernel (ipywidgets: play and
   pause, step back, step forward, a slider, a speed), a :class:`Strip` elsewhere.
 
-A notebook exported without a live kernel (nbconvert's HTML, a PDF, GitHub's
-viewer, the docs) shows the strip, which the player displays as an output of its
-own right after the widget: nbconvert picks a widget's view over any image in the
-same output whenever the widget's state was saved, as ``--execute`` does, so the
-strip cannot ride in the widget's bundle. The live widget carries a style rule
-that hides that strip inside JupyterLab, Notebook and VS Code, where the player
-itself is the picture.
+The live player is one output whose bundle carries both the widget's view
+(``application/vnd.jupyter.widget-view+json``) and the strip as a fallback
+(``image/png`` and ``text/html``), the standard way: a front-end that renders
+widgets (JupyterLab, Notebook, VS Code) shows the player, and one that has no
+widget state (an nbconvert HTML export, GitHub's viewer, the docs) shows the
+strip in its place. A notebook run headless (``nbconvert --execute``, papermill:
+the client asks for no keyboard input) saves the widgets' state but has no one to
+step through them, so there the bundle carries the strip alone and the export
+shows it.
 """
 
 from __future__ import annotations
@@ -727,12 +729,6 @@ _FONTS = "'NanumGothic', 'Noto Sans KR', 'Malgun Gothic', 'Apple SD Gothic Neo',
 
 # --- the live player ---------------------------------------------------------------------------------
 
-_HIDE_STRIP = ("<style>.jp-LabShell .dockersim-strip, .jp-NotebookShell .dockersim-strip, body.notebook_app .dockersim-strip, "
-               ".vscode-light .dockersim-strip, .vscode-dark .dockersim-strip, .vscode-high-contrast .dockersim-strip "
-               "{display: none;}</style>")
-"""A live player hides the strip printed after it: where it runs, it is the picture."""
-
-
 def _in_kernel() -> bool:
     try:
         from IPython import get_ipython
@@ -742,11 +738,24 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+def _headless() -> bool:
+    """Whether the running cell was sent by a client that takes no keyboard input (nbclient: ``nbconvert --execute``,
+    papermill), where no one will step through a widget; JupyterLab, Notebook and VS Code allow input."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    kernel = shell.kernel if shell is not None and hasattr(shell, "kernel") else None
+    if kernel is None:
+        return False
+    parent = kernel.get_parent()
+    return isinstance(parent, dict) and parent.get("content", {}).get("allow_stdin") is False
+
+
 def _player_class() -> type:
     import ipywidgets
 
     class Player(ipywidgets.VBox):  # type: ignore[misc]
-        """The live player: controls, the picture, the PDU panel; the strip follows it for static pages."""
+        """The live player: controls, the picture, the PDU panel; the strip rides in its output for static pages."""
 
         def __init__(self, trace: Sequence[Any], lang: str) -> None:
             with style.classroom():
@@ -778,9 +787,8 @@ def _player_class() -> type:
             self.slider.observe(lambda change: self.show(change["new"]), names="value")
             self.back.on_click(lambda _b: self.go(self.slider.value - 1))
             self.forward.on_click(lambda _b: self.go(self.slider.value + 1))
-            style_rule = ipywidgets.HTML(_HIDE_STRIP, layout=ipywidgets.Layout(display="none"))
             controls = ipywidgets.HBox([self.play, self.back, self.slider, self.forward, self.speed])
-            super().__init__([controls, self.picture, self.panel, style_rule])
+            super().__init__([controls, self.picture, self.panel])
             self.add_class("dockersim-player")
             self.show(0)
 
@@ -802,19 +810,16 @@ def _player_class() -> type:
             self.picture.value = self.image(index)
             self.panel.value = panel_html(self.steps[index], self.lang)
 
-        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+            """One output: the widget's view, and the strip for front-ends without the widget's state (see the module's notes)."""
             bundle: dict[str, Any] = dict(super()._repr_mimebundle_(**kwargs) or {})
+            if _headless():
+                bundle.pop("application/vnd.jupyter.widget-view+json", None)
+            data, size = self.strip._repr_png_()
+            bundle["image/png"] = base64.b64encode(data).decode("ascii")
+            bundle["text/html"] = strip_html(self.strip)
             bundle["text/plain"] = _say("player-text", self.lang, n=len(self.steps), command=self.plan.hops.command or "?")
-            return bundle
-
-        def _ipython_display_(self) -> None:
-            from IPython.display import display
-
-            display(self._repr_mimebundle_(), raw=True)  # type: ignore[no-untyped-call]
-            still = self.strip
-            data, size = still._repr_png_()
-            display({"image/png": base64.b64encode(data).decode("ascii"), "text/html": strip_html(still), "text/plain": repr(still)},
-                    metadata={"image/png": size}, raw=True)  # type: ignore[no-untyped-call]
+            return bundle, {"image/png": size}
 
     return Player
 
@@ -830,8 +835,8 @@ def player(trace: Sequence[Any], lang: str | None = None, *, widgets: bool | Non
 
     Returns:
         In a Jupyter kernel, the live player (an ``ipywidgets.VBox`` with the
-        ``dockersim-player`` class) followed, when displayed, by the strip for
-        static pages; elsewhere the :class:`Strip`.
+        ``dockersim-player`` class) whose output carries the strip as its fallback
+        for static pages; elsewhere the :class:`Strip`.
     """
     lang = language(trace, lang)
     use_widgets = widgets if widgets is not None else _in_kernel()

@@ -222,6 +222,8 @@ def test_lesson_runs_in_jupyterlab_and_the_player_steps_back_exactly() -> None:
         # -- the player: three steps forward, one back ---------------------------------------
         players = driver.find_elements(By.CSS_SELECTOR, PLAYER)
         assert len(players) == 1, f"expected the lesson's one player ({PLAYER}), found {len(players)}"
+        strips = driver.find_elements(By.CSS_SELECTOR, ".dockersim-strip")  # the strip is the player's fallback for exports
+        assert strips == [], "a live JupyterLab shows the strip beside the player (hidden or not): it belongs in exports only"
         panel = driver.find_element(By.CSS_SELECTOR, f"{PLAYER} {PANEL}")
         wait(driver, "the player's first picture", picture_source, timeout_s=15)
         pictures = [snap_picture(driver, shots, "player-0")]

@@ -35,17 +35,17 @@ def test_table_highlights_changes(three):
     (table,) = fig.axes[0].tables
     cells = table.get_celld()
     by_hop = {r["hop"]: r for r in headers_rows(three.ping_internet)}
-    titles = {"#": "hop", "t (ms)": "time_ms", "sent on": "where", "src MAC": "src_mac", "dst MAC": "dst_mac", "src IP": "src_ip",
+    titles = {"#": "frame", "t (ms)": "time_ms", "sent on": "where", "src MAC": "src_mac", "dst MAC": "dst_mac", "src IP": "src_ip",
               "dst IP": "dst_ip", "TTL": "ttl", "proto": "proto", "type, seq": "what"}
     columns = [titles[cells[0, c].get_text().get_text()] for c in range(len(titles)) if (0, c) in cells]
-    shown = [int(cells[i, 0].get_text().get_text()) for i in range(1, len(by_hop) + 1) if (i, 0) in cells]
+    shown = [int(cells[i, 0].get_text().get_gid().removeprefix("HOP:")) for i in range(1, len(by_hop) + 1) if (i, 0) in cells]
     assert len(shown) >= 5 and any(by_hop[h]["changed"] for h in shown)
     for i, hop in enumerate(shown, start=1):
         row = by_hop[hop]
         for c, key in enumerate(columns):
             yellow = cells[i, c].get_facecolor()[:3] == tuple(int(FILL["changed"][k : k + 2], 16) / 255 for k in (1, 3, 5))
             assert yellow == (key in row["changed"]), (hop, key)
-            if key not in ("hop", "time_ms"):
+            if key != "time_ms":
                 assert cells[i, c].get_text().get_text() == str(row[key]), (hop, key)
     assert "ttl" in columns
     assert min(cell.get_text().get_fontsize() for cell in cells.values()) >= 14
@@ -65,3 +65,17 @@ def test_each_row_names_the_frame_number_path_draws(three):
         assert mine[0]["where"] == g.first.start
     masq = next(r for r in rows if r["where"] == "host/eth0" and r["proto"] == "ICMP")
     assert masq["frame"] == next(g.number for g in groups if g.first.start == "host/eth0" and g.kind == "request")
+
+
+def test_the_number_column_is_the_frame_number_the_path_and_the_ladder_show(three):
+    """``#`` is not a row count: a frame a bridge passes on keeps its number, as in path, ladder and the player."""
+    from simulator.viz import ladder
+
+    rows = headers_rows(three.ping_c2c)
+    (table,) = headers(three.ping_c2c).axes[0].tables
+    cells = table.get_celld()
+    numbers = [int(cells[i, 0].get_text().get_text()) for i in range(1, len(rows) + 1) if (i, 0) in cells]
+    assert numbers == [r["frame"] for r in rows]
+    assert len(set(numbers)) < len(numbers)  # some frame crossed a bridge: two rows, one number
+    labels = {int(t.get_gid().removeprefix("LABEL:")) for t in ladder(three.ping_c2c).axes[0].texts if (t.get_gid() or "").startswith("LABEL:")}
+    assert labels == set(numbers)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from simulator.viz import ladder, missing_glyphs
+import pytest
+
+from simulator.viz import ladder, missing_glyphs, style
+from simulator.viz.path import plan
 from tests.viz.conftest import overlapping_texts
 
 
@@ -62,3 +65,27 @@ def test_frames_carry_the_numbers_path_draws(three):
     assert len(groups) == 12 and numbers == [g.number for g in groups]
     folded = sorted({int(t.get_gid().split(":")[1]) for t in ladder(three.ping_c2c).axes[0].texts if (t.get_gid() or "").startswith("LABEL:")})
     assert folded == [g.number for g in plan(three.ping_c2c).groups]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_ladder_too_wide_for_a_slide_leaves_out_flood_only_devices_and_host_veth_ends_and_says_so(lang):
+    from tests.viz.test_slides import scenario
+
+    _lab, featured, _title = scenario("dns-forward")
+    fig = ladder(featured, lang=lang)
+    lines = [line.get_gid()[len("LIFELINE:"):] for line in fig.axes[0].lines if (line.get_gid() or "").startswith("LIFELINE:")]
+    assert "c1/eth0" in lines and not [c for c in lines if c.startswith("host/veth")]  # c1's eth0 stands for its veth pair
+    notes = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "NOTE"]
+    assert notes == [{"en": "A container's line stands for both ends of its veth pair (the host end not drawn: frames cross it unchanged)",
+                      "ko": "컨테이너의 선이 veth 쌍의 양 끝을 함께 나타냄 (호스트 쪽 끝 생략: 프레임이 그대로 지나감)"}[lang]]
+    assert fig.get_size_inches()[0] * 72 <= style.SLIDE_WIDTH_PT + 0.5
+    numbers = sorted({int(t.get_gid().removeprefix("LABEL:")) for t in fig.axes[0].texts if (t.get_gid() or "").startswith("LABEL:")})
+    assert numbers == [g.number for g in plan(featured).groups]  # the numbers path circles, whatever lines are left out
+
+
+def test_devices_that_only_heard_a_broadcast_get_no_line_and_a_note(three):
+    fig = ladder(three.ping_c2c)  # docker0 floods c1's ARP request to the third container too, which does nothing with it
+    lines = [line.get_gid() for line in fig.axes[0].lines if (line.get_gid() or "").startswith("LIFELINE:")]
+    assert len(lines) == 5 and not [g for g in lines if g.startswith("LIFELINE:c3/")], lines
+    notes = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "NOTE"]
+    assert notes == ["Not drawn: 2 devices that only received a flooded copy and did nothing with it"]

@@ -158,9 +158,8 @@ def test_outside_jupyter_the_player_is_a_strip(three, tmp_path):
         s.savefig(tmp_path / "strip.gif")
 
 
-def test_the_widget_player_and_its_hooks(three, monkeypatch):
+def test_the_widget_player_and_its_hooks(three):
     import ipywidgets
-    from IPython import display as ipd
 
     box = player(three.ping_c2c, widgets=True)
     assert isinstance(box, ipywidgets.VBox) and "dockersim-player" in box._dom_classes
@@ -176,14 +175,38 @@ def test_the_widget_player_and_its_hooks(three, monkeypatch):
     box.forward.click()
     box.forward.click()  # past the last step: stays there
     assert box.slider.value == 3
-    shown: list[tuple[Any, dict[str, Any]]] = []
-    monkeypatch.setattr(ipd, "display", lambda obj, **kw: shown.append((obj, kw)))
-    box._ipython_display_()
-    assert [kw.get("raw") for _o, kw in shown] == [True, True]
-    widget, still = shown[0][0], shown[1][0]
-    assert "application/vnd.jupyter.widget-view+json" in widget and "4 steps" in widget["text/plain"]
-    assert "<Figure" not in widget["text/plain"] and "VBox" not in widget["text/plain"]
-    assert still["image/png"] and 'class="dockersim-strip"' in still["text/html"] and "data:image/png;base64," in still["text/html"]
+    data, metadata = box._repr_mimebundle_()  # one output: the widget's view, the strip as its fallback
+    assert "application/vnd.jupyter.widget-view+json" in data and "4 steps" in data["text/plain"]
+    assert "<Figure" not in data["text/plain"] and "VBox" not in data["text/plain"]
+    assert data["image/png"] and 'class="dockersim-strip"' in data["text/html"] and "data:image/png;base64," in data["text/html"]
+    assert "display: none" not in data["text/html"]
+    assert metadata["image/png"]["width"] > 0
+    assert not hasattr(box, "_ipython_display_")  # IPython shows the bundle above as the cell's one output
+
+
+def test_a_headless_run_shows_the_strip_in_the_players_place(three, monkeypatch):
+    """nbconvert --execute (nbclient) asks for no input: its export has no one to step, so the output is the strip."""
+    import IPython
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from simulator.viz.player import _headless
+
+    class Kernel:
+        def __init__(self, allow_stdin: bool) -> None:
+            self.allow_stdin = allow_stdin
+
+        def get_parent(self) -> dict[str, Any]:
+            return {"header": {"msg_type": "execute_request"}, "content": {"allow_stdin": self.allow_stdin}}
+
+    shell = InteractiveShell.instance()
+    box = player(three.ping_c2c, widgets=True)
+    for allow_stdin, widget in ((True, True), (False, False)):
+        monkeypatch.setattr(shell, "kernel", Kernel(allow_stdin), raising=False)
+        monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+        assert _headless() is (not allow_stdin)
+        data, _metadata = box._repr_mimebundle_()
+        assert ("application/vnd.jupyter.widget-view+json" in data) is widget
+        assert 'class="dockersim-strip"' in data["text/html"] and data["image/png"]
 
 
 def test_explanations_in_english_and_korean(three):

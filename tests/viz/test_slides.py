@@ -22,30 +22,21 @@ from simulator import viz
 from simulator.cli import featured_command, lab_for, play
 from simulator.scenario import script as scripts
 from simulator.viz import style
+from simulator.viz.headers import _left_out_note
 
 VIEWS = ("topology", "path", "ladder", "headers")
 
 TOPOLOGY_WIDE = "the containers and bridges of a host side by side are wider than 1106 pt: the text would shrink below 24 px"
 PATH_WIDE = "the topology the path is drawn on is wider (or with its legend, taller) than a slide holds at 24 px text"
-LADDER_WIDE = "one column per device: more devices than a slide's width holds at 24 px text"
+LADDER_WIDE = "two hosts' overlay namespaces, bridges and containers: 14 lines, more than a slide's width holds at 24 px text"
 
 TOO_LARGE: dict[tuple[str, str, str], str] = {
-    ("dns-forward", "ladder", "en"): LADDER_WIDE,
-    ("dns-forward", "ladder", "ko"): LADDER_WIDE,
-    ("link", "ladder", "en"): LADDER_WIDE,
-    ("link", "ladder", "ko"): LADDER_WIDE,
-    ("link-wordpress", "ladder", "en"): LADDER_WIDE,
-    ("link-wordpress", "ladder", "ko"): LADDER_WIDE,
     ("overlay", "topology", "en"): TOPOLOGY_WIDE,
     ("overlay", "topology", "ko"): TOPOLOGY_WIDE,
     ("overlay", "path", "en"): PATH_WIDE,
     ("overlay", "path", "ko"): PATH_WIDE,
     ("overlay", "ladder", "en"): LADDER_WIDE,
     ("overlay", "ladder", "ko"): LADDER_WIDE,
-    ("publish", "ladder", "en"): LADDER_WIDE,
-    ("publish", "ladder", "ko"): LADDER_WIDE,
-    ("structure", "ladder", "en"): LADDER_WIDE,
-    ("structure", "ladder", "ko"): LADDER_WIDE,
     ("vlan", "path", "en"): PATH_WIDE,
     ("vlan", "path", "ko"): PATH_WIDE,
 }
@@ -132,23 +123,55 @@ def test_the_path_legend_is_below_the_drawing(three):
     assert all(t.get_position()[1] < lowest_box for t in legend)
 
 
+def shown_rows(fig: Any, rows: list[dict[str, Any]]) -> dict[int, tuple[int, int]]:
+    """A drawn headers table's rows: {its hop (``headers_rows``' row): (the table's row, the number its ``#`` shows)}."""
+    (table,) = fig.axes[0].tables
+    cells = table.get_celld()
+    out = {}
+    for i in range(1, len(rows) + 1):
+        if (i, 0) in cells:
+            text = cells[i, 0].get_text()
+            out[int(text.get_gid().removeprefix("HOP:"))] = (i, int(text.get_text()))
+    return out
+
+
 def test_a_long_headers_table_keeps_what_changed_and_says_so():
     _lab, featured, _title = scenario("publish")
     rows = viz.headers_rows(featured)
     fig = viz.headers(featured)
-    (table,) = fig.axes[0].tables
-    cells = table.get_celld()
-    shown = [int(cells[i, 0].get_text().get_text()) for i in range(1, len(rows) + 1) if (i, 0) in cells]
+    table = shown_rows(fig, rows)
+    kept = [r for r in rows if r["hop"] in table]
+    shown = [number for _i, number in table.values()]
     assert 5 <= len(shown) < len(rows)
+    assert shown == [r["frame"] for r in kept]  # the # column is the frame's number, the one path, ladder and player show
+    assert [i for i, _n in table.values()] == list(range(1, len(kept) + 1))
     assert fig.get_size_inches()[1] * fig.slide_dpi <= style.SLIDE_HEIGHT_PX
     assert shown == sorted(shown) and shown[0] == 1
     changed = [r["hop"] for r in rows if r["changed"]]
-    assert changed and {h for h in changed if h <= shown[-1]} <= set(shown)  # up to where it stops, every hop that changed something
+    kept_hops = {r["hop"] for r in kept}
+    assert changed and {h for h in changed if h <= kept[-1]["hop"]} <= kept_hops  # up to where it stops, every hop that changed something
     note = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "LEFT-OUT"]
     n, total = len(rows) - len(shown), len(rows)
-    assert note in ([f"{n} of {total} hops left out: the table stops at hop {shown[-1]} (# numbers every hop)"],
-                    [f"{n} of {total} hops left out, all of them hops that changed nothing (# numbers every hop)"],
-                    [f"{n} of {total} hops left out: unchanged hops, repeated packets (# numbers every hop)"])
+    assert note in ([f"{n} of {total} hops left out: the table stops at frame {shown[-1]} (# is the frame's number, as in the path)"],
+                    [f"{n} of {total} hops left out, all of them hops that changed nothing (# is the frame's number, as in the path)"],
+                    [f"{n} of {total} hops left out: unchanged hops, repeated packets (# is the frame's number, as in the path)"])
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_headers_table_cut_short_says_where_it_stops_by_frame_number(lang):
+    from simulator import Lab
+
+    lab = Lab(engine="20.10", seed=1, lang=lang)
+    assert lab.sh("docker run -itd --name c1 ubuntu:14.04").exit_code == 0
+    trace = lab.sh("docker exec c1 ping -c 1 8.8.8.8").trace
+    rows = viz.headers_rows(trace)
+    cut = rows[:3] + [dict(rows[-2], changed={"ttl"})]  # a table that stops after the frame of its fourth row
+    note = _left_out_note(rows, cut, lang)
+    last = rows[-2]["frame"]
+    assert last != rows[-2]["hop"]  # the row count and the frame number differ here: the note must say the frame's
+    expected = {"en": f"{len(rows) - 4} of {len(rows)} hops left out: the table stops at frame {last} (# is the frame's number, as in the path)",
+                "ko": f"홉 {len(rows)}개 중 {len(rows) - 4}개는 생략: 표는 {last}번 프레임까지 (# 열은 경로 그림과 같은 프레임 번호)"}
+    assert note == expected[lang]
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -164,14 +187,14 @@ def test_a_ping_repeated_shows_its_first_packet_and_says_the_rest_repeat_it(lang
     cells = table.get_celld()
     columns = [cells[0, c].get_text().get_text() for c in range(12) if (0, c) in cells]
     what = columns.index("type, seq" if lang == "en" else "종류, seq")
-    shown = {int(cells[i, 0].get_text().get_text()): cells[i, what].get_text().get_text() for i in range(1, len(rows) + 1) if (i, 0) in cells}
+    shown = {hop: cells[i, what].get_text().get_text() for hop, (i, _number) in shown_rows(fig, rows).items()}
     assert any(w == "echo request, seq 1" for w in shown.values()) and any(w == "echo reply, seq 1" for w in shown.values())
     assert not any(w.endswith(("seq 2", "seq 3")) for w in shown.values())  # the same path again: left out
     first_changed = [r["hop"] for r in rows if r["changed"] and r["what"].endswith("seq 1")]
     assert first_changed and set(first_changed) <= set(shown)  # every rewrite of the first echo and its reply is there
     note = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "LEFT-OUT"]
-    expected = {"en": f"{len(rows) - len(shown)} of {len(rows)} hops left out: unchanged hops, repeated packets (# numbers every hop)",
-                "ko": f"홉 {len(rows)}개 중 {len(rows) - len(shown)}개 생략: 바뀐 것 없는 홉, 되풀이된 패킷 (#은 모든 홉의 번호)"}
+    expected = {"en": f"{len(rows) - len(shown)} of {len(rows)} hops left out: unchanged hops, repeated packets (# is the frame's number, as in the path)",
+                "ko": f"홉 {len(rows)}개 중 {len(rows) - len(shown)}개 생략: 바뀐 것 없는 홉, 되풀이된 패킷 (#은 경로 그림과 같은 프레임 번호)"}
     assert note == [expected[lang]]
     assert viz.missing_glyphs(fig) == set()
 
@@ -193,7 +216,7 @@ def test_a_headers_table_too_wide_says_a_wrap_by_its_vni_and_cuts_long_namespace
     heads = [cells[0, c].get_text().get_text() for c in range(12) if (0, c) in cells]
     assert "t (ms)" not in heads
     where, what = heads.index("sent on" if lang == "en" else "송신 장치"), heads.index("type, seq" if lang == "en" else "종류, seq")
-    shown = {int(cells[i, 0].get_text().get_text()): i for i in range(1, len(rows) + 1) if (i, 0) in cells}
+    shown = {hop: i for hop, (i, _number) in shown_rows(fig, rows).items()}
     by_hop = {r["hop"]: r for r in rows}
     wrapped = [h for h in shown if by_hop[h]["what"].startswith("VXLAN wrap VNI 4097 (+50 bytes): ")]
     assert wrapped, "no wrapped hop in the table"
@@ -214,11 +237,12 @@ def test_a_headers_table_that_fits_keeps_its_cells_whole():
     assert lab.sh("docker run -itd --name c1 ubuntu:14.04").exit_code == 0
     trace = lab.sh("docker exec c1 ping -c 1 8.8.8.8").trace
     rows = viz.headers_rows(trace)
-    (table,) = viz.headers(trace).axes[0].tables
+    fig = viz.headers(trace)
+    (table,) = fig.axes[0].tables
     cells = table.get_celld()
     by_hop = {r["hop"]: r for r in rows}
-    shown = [(int(cells[i, 0].get_text().get_text()), cells[i, 2].get_text().get_text()) for i in range(1, len(rows) + 1) if (i, 0) in cells]
-    assert len(shown) >= 5 and all(where == by_hop[h]["where"] for h, where in shown)
+    shown = [(h, number, cells[i, 2].get_text().get_text()) for h, (i, number) in shown_rows(fig, rows).items()]
+    assert len(shown) >= 5 and all(where == by_hop[h]["where"] and number == by_hop[h]["frame"] for h, number, where in shown)
     assert cells[0, 1].get_text().get_text() == "t (ms)"
 
 
