@@ -319,14 +319,14 @@ class _Session:
         keep = self.events[:1] if self.shown_lines else []
         options = self.options
         part = render.PingRun(options.target, self.target_ip, options.size, tuple(keep + self.events[self.shown_lines:]), 0, 0, 0, 0, False)
-        text = render.ping(part, self.ctx.flavour)
+        text = render.ping(part, self.ctx.userland)
         lines = text[: text.rindex(f"\n--- {options.target} ping statistics ---")].splitlines(keepends=True)
         self.show(self.written + "".join(lines[1 + len(keep):]))
         self.shown_lines = len(self.events)
 
     def _header(self) -> str:
         options = self.options
-        text = render.ping(render.PingRun(options.target, self.target_ip, options.size, (), 0, 0, 0, 0, False), self.ctx.flavour)
+        text = render.ping(render.PingRun(options.target, self.target_ip, options.size, (), 0, 0, 0, 0, False), self.ctx.userland)
         return text[: text.index("\n") + 1]
 
     def name_replies(self) -> Generator[Any, Any, None]:
@@ -417,7 +417,7 @@ class _Session:
 
     def finish(self) -> None:
         """Print the rest: everything at once in a script, what the terminal has not seen yet at one."""
-        text = render.ping(self.result(), self.ctx.flavour)
+        text = render.ping(self.result(), self.ctx.userland)
         self.show_replies()
         if self.ctx.streaming:
             self.show(self.written + text[len(self.written):])

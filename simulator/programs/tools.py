@@ -14,7 +14,7 @@ from collections.abc import Generator
 from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
-from simulator.programs import coreutils, iproute, netinfo, render
+from simulator.programs import coreutils, iproute, netinfo, render, render_ifconfig, render_ip
 from simulator.programs.process import ProcessContext
 
 IP_OBJECTS = {
@@ -51,12 +51,12 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     ``del``) in ``iproute``.
 
     ``-o`` (oneline) prints each record on one line, ``-br`` (brief, iproute2 >= 4.3:
-    host flavour only) one line per device; see ``render``.
+    not in iproute2 3.12 nor BusyBox) one line per device; see ``render``.
     """
     options: set[str] = set()
     words = argv[1:]
     while words and (option := _ip_option(words[0])) is not None:
-        if option == "-br" and ctx.flavour != "host":
+        if option == "-br" and not ctx.userland.iproute2_at_least(render_ip.BRIEF):
             if ctx.busybox:  # ip_parse_common_args(): not an option of BusyBox's ip
                 ctx.err(_BUSYBOX_IP_USAGE)
                 return 1
@@ -102,45 +102,45 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             if not views:
                 ctx.err(f'Device "{dev}" does not exist.\n')
                 return 1
-        stats = ("-s" in options or "-s" in words) and ctx.flavour == "host"  # only iproute2 6.1's -s layout is rendered
+        stats = ("-s" in options or "-s" in words) and ctx.userland.iproute2_at_least(render_ip.STATS_LAYOUT)  # the only -s layout rendered
         if brief or oneline:  # every link renders (peer names), one or all print
             every = netinfo.links(ns)
             index = views[0].index if dev is not None else None
             if brief and obj == "address":
-                ctx.out(render.ip_addr_brief(every, ctx.flavour, inet_only=inet_only, index=index))
+                ctx.out(render.ip_addr_brief(every, ctx.userland, inet_only=inet_only, index=index))
             elif brief:
-                ctx.out(render.ip_link_brief(every, ctx.flavour, index=index))
+                ctx.out(render.ip_link_brief(every, ctx.userland, index=index))
             elif obj == "address":
-                ctx.out(render.ip_addr_oneline(every, ctx.flavour, inet_only=inet_only, index=index))
+                ctx.out(render.ip_addr_oneline(every, ctx.userland, inet_only=inet_only, index=index))
             else:
-                ctx.out(render.ip_link_oneline(every, ctx.flavour, stats=stats, index=index))
+                ctx.out(render.ip_link_oneline(every, ctx.userland, stats=stats, index=index))
             return 0
         if inet_only and obj == "address":  # IPv4 only: links that have an inet address, no inet6 lines
             views = [dataclasses.replace(v, ipv6_link_local=None, ipv6_loopback=False) for v in views if v.addrs]
-            text = render.ip_addr(views, ctx.flavour)
+            text = render.ip_addr(views, ctx.userland)
             ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
             return 0
-        if dev is not None and ctx.flavour == "host":
+        if dev is not None and ctx.userland.iproute2_at_least(render_ip.NETNSID):
             # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
             # render them all, keep the device's own stanza.
-            text = (render.ip_addr if obj == "address" else render.ip_link)(netinfo.links(ns), ctx.flavour, stats=stats)
+            text = (render.ip_addr if obj == "address" else render.ip_link)(netinfo.links(ns), ctx.userland, stats=stats)
             ctx.out(_stanza(text, views[0].index))
             return 0
-        ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour, stats=stats))
+        ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.userland, stats=stats))
         return 0
     if obj == "route":  # -o and -br print the ordinary table: ip/iproute.c has no brief form
         routes = netinfo.routes(ns)
         if dev is not None:
             routes = [r for r in routes if r.dev == dev]
-        ctx.out(render.ip_route(routes, ctx.flavour, show_dev=dev is None))
+        ctx.out(render.ip_route(routes, ctx.userland, show_dev=dev is None))
         return 0
     neighs = netinfo.neighbours(ns)
     if dev is not None:
         neighs = [n for n in neighs if n.dev == dev]
     if brief:
-        ctx.out(render.ip_neigh_brief(neighs, ctx.flavour, show_dev=dev is None))
+        ctx.out(render.ip_neigh_brief(neighs, ctx.userland, show_dev=dev is None))
         return 0
-    ctx.out(render.ip_neigh(neighs, ctx.flavour, show_dev=dev is None))  # -o: a neighbour is one line already
+    ctx.out(render.ip_neigh(neighs, ctx.userland, show_dev=dev is None))  # -o: a neighbour is one line already
     return 0
     yield
 
@@ -166,13 +166,13 @@ def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if names:
         views = [v for v in views if v.name == names[0]]
         if not views:
-            if ctx.flavour == "host":
+            if ctx.userland.net_tools_at_least(render_ifconfig.NEW_LAYOUT):
                 ctx.err(f"{names[0]}: error fetching interface information: Device not found\n")
             else:
                 ctx.err(f"ifconfig: {names[0]}: error fetching interface information: Device not found\n")
             return 1
         show_all = True
-    ctx.out(render.ifconfig(views, ctx.flavour, all=show_all))
+    ctx.out(render.ifconfig(views, ctx.userland, all=show_all))
     return 0
     yield
 

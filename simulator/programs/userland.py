@@ -49,9 +49,22 @@ class Userland:
         """Whether procps-ng is version ``major`` or newer (4 widened the PID columns to 7)."""
         return self.procps is not None and int(self.procps.split(".")[0]) >= major
 
+    def iproute2_at_least(self, version: str) -> bool:
+        """Whether this userland's ``ip`` is iproute2 ``version`` or newer (``"4.3"``); BusyBox's ``ip`` is not iproute2."""
+        return self.iproute2 is not None and _numbers(self.iproute2) >= _numbers(version)
+
+    def net_tools_at_least(self, version: str) -> bool:
+        """Whether this userland's ``ifconfig``/``route``/``netstat`` are net-tools ``version`` or newer (``"2.10"``)."""
+        return self.net_tools is not None and _numbers(self.net_tools) >= _numbers(version)
+
     def iputils_at_least(self, version: str) -> bool:
         """Whether this userland's iputils is ``version`` or newer (``"20180629"``); BusyBox's ping is not iputils."""
         return self.iputils is not None and _iputils_number(self.iputils) >= _iputils_number(version)
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    """``"3.12.0"`` as ``(3, 12, 0)``, for comparing release numbers."""
+    return tuple(int(part) for part in version.split(".") if part.isdecimal())
 
 
 def _iputils_number(version: str) -> int:
@@ -91,3 +104,20 @@ def of_image(flavour: str, repository: str) -> Userland:
 
 
 HOST = _HOST
+
+
+def profile(land: Userland | str) -> Userland:
+    """``land`` itself, or the profile named ``land`` (``"ubuntu-14.04"``, ``"busybox"``, ``"host"``).
+
+    Raises:
+        ValueError: no userland has that name.
+
+    >>> profile("busybox").busybox
+    '1.36.1'
+    """
+    if isinstance(land, Userland):
+        return land
+    found = PROFILES.get(land)
+    if found is None:
+        raise ValueError(f"unknown userland {land!r}; expected one of {tuple(PROFILES)}")
+    return found
