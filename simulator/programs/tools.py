@@ -443,7 +443,7 @@ def _curl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 def _wget(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    from simulator.programs.curl import wget
+    from simulator.programs.wget import wget
 
     return (yield from wget(ctx, argv))
 

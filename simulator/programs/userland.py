@@ -35,6 +35,7 @@ class Userland:
     root_groups: str = "0(root)"  # what `id` lists for root: its /etc/group memberships
     uname_platform: bool = True  # Ubuntu's coreutils print -p/-i (x86_64); Debian's say "unknown" and -a leaves them out
     banner: str = ""  # the image whose version banners differ from the flavour's (nicolaka/netshoot)
+    curl: str = "8.5.0"  # the curl it runs (Ubuntu 24.04's; Debian trixie images ship 8.14.1)
 
     @property
     def musl(self) -> bool:
@@ -56,6 +57,10 @@ class Userland:
     def net_tools_at_least(self, version: str) -> bool:
         """Whether this userland's ``ifconfig``/``route``/``netstat`` are net-tools ``version`` or newer (``"2.10"``)."""
         return self.net_tools is not None and _numbers(self.net_tools) >= _numbers(version)
+
+    def curl_at_least(self, version: str) -> bool:
+        """Whether this userland's curl is ``version`` or newer (``"8.14.1"``)."""
+        return _numbers(self.curl) >= _numbers(version)
 
     def iputils_at_least(self, version: str) -> bool:
         """Whether this userland's iputils is ``version`` or newer (``"20180629"``); BusyBox's ping is not iputils."""
@@ -82,7 +87,8 @@ PROFILES: dict[str, Userland] = {
     # ubuntu:16.04 and later images ship neither iproute2, net-tools nor iputils-ping
     "ubuntu-16.04": Userland("ubuntu-16.04", None, None, None, None, "3.3.10", "8.25", "glibc", bash="4.3"),
     "ubuntu-24.04": Userland("ubuntu-24.04", None, None, None, None, "4.0.4", "9.4", "glibc", bash="5.2"),
-    "debian": Userland("debian", None, None, None, None, None, "9.7", "glibc", bash="5.2", uname_platform=False),  # trixie-slim based: no procps
+    "debian": Userland("debian", None, None, None, None, None, "9.7", "glibc", bash="5.2", uname_platform=False,  # trixie-slim based: no procps
+                       curl="8.14.1"),
     "busybox": Userland("busybox", "1.36.1", None, None, None, None, None, "glibc", root_groups="0(root),10(wheel)"),
     "alpine": Userland("busybox", "1.36.1", None, None, None, None, None, "musl", root_groups=_ALPINE_ROOT_GROUPS),
     "host": _HOST,
