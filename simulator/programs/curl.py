@@ -32,7 +32,7 @@ from typing import Any
 from simulator.kernel.ipv4.tcp import SocketTimeout, TcpConnection, TcpError, tcp_connect
 from simulator.programs.httpclient import linger, read_response, terminal
 from simulator.programs.httpcore import EmptyReply, WireResponseReader
-from simulator.programs.options import MissingArgument, OptionError, OptionSpec, split
+from simulator.programs.options import OPERAND, MissingArgument, OptionError, OptionSpec, scan
 from simulator.programs.process import ProcessContext
 from simulator.programs.url import Url, UrlError, parse_url
 
@@ -110,29 +110,26 @@ def parse_curl_args(args: list[str]) -> CurlOptions:
     >>> parse_curl_args(["-sSm", "5", "http://web/"])
     CurlOptions(urls=('http://web/',), silent=True, show_error=True, verbose=False, include=False, head=False, fail=False, output=None, max_time_s=5.0, connect_timeout_s=None, method=None, data=None, headers=(), user_agent=None)
     """
-    parsed = split(args, CURL_SPEC)
     fields: dict[str, Any] = {}
     urls: list[str] = []
     headers: list[str] = []
-    for option, value in parsed.options:
-        if value is None:
+    for option, value in scan(args, CURL_SPEC):
+        if option == OPERAND or option == "--url":
+            urls.append(value or "")
+        elif value is None:
             attr = CURL_FLAGS[option]
             if attr is not None:
                 fields[attr] = True
-            continue
-        attr = CURL_VALUED[option]
-        if attr == "urls":
-            urls.append(value)
-        elif attr == "headers":
+        elif option in ("-H", "--header"):
             headers.append(value)
-        elif attr in ("max_time_s", "connect_timeout_s"):
+        elif option in ("-m", "--max-time", "--connect-timeout"):
             try:
-                fields[attr] = float(value)
+                fields[CURL_VALUED[option]] = float(value)
             except ValueError:
                 raise CurlUsage(f"option {option}: expected a proper numerical parameter") from None
         else:
-            fields[attr] = value
-    return CurlOptions(urls=(*urls, *parsed.operands), headers=tuple(headers), **fields)
+            fields[CURL_VALUED[option]] = value
+    return CurlOptions(urls=tuple(urls), headers=tuple(headers), **fields)
 
 
 def _request(method: str, url: Url, version: str, opts: CurlOptions) -> bytes:

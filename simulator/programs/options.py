@@ -26,6 +26,7 @@ Parsed(options=(('-q', None), ('-O', '-'), ('--timeout', '5')), operands=('http:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -69,36 +70,55 @@ class MissingArgument(OptionError):
     """An option that takes a value, at the end of the command line."""
 
 
-def split(args: list[str], spec: OptionSpec) -> Parsed:
-    """``args`` (without the program's name) as options and operands.
+OPERAND = ""
+"""The name :func:`scan` gives an operand (its word is the value)."""
+
+
+def scan(args: list[str], spec: OptionSpec) -> Iterator[tuple[str, str | None]]:
+    """``args`` (without the program's name) word by word, in order, as getopt reads them.
+
+    Yields ``(option, value)`` (``value`` None for a flag) and ``(OPERAND, word)``, so a
+    program that checks each value as it comes stops at the first bad one, as the real
+    tool does.
 
     Raises:
         UnknownOption: a word names an option ``spec`` does not have.
         MissingArgument: the last word is an option that needs a value.
     """
-    options: list[tuple[str, str | None]] = []
-    operands: list[str] = []
     i = 0
     while i < len(args):
         word = args[i]
         if word.startswith("--"):
             name, eq, inline = word.partition("=")
             if name in spec.long_flags:
-                options.append((name, None))
+                yield name, None
             elif name in spec.long_valued:
                 if not eq:
                     if i + 1 >= len(args):
                         raise MissingArgument(name, word)
                     i += 1
                     inline = args[i]
-                options.append((name, inline))
+                yield name, inline
             else:
                 raise UnknownOption(name, word)
         elif word.startswith("-") and len(word) > 1:
-            i = _short_cluster(args, i, spec, options)
+            found: list[tuple[str, str | None]] = []
+            i = _short_cluster(args, i, spec, found)
+            yield from found
         else:
-            operands.append(word)
+            yield OPERAND, word
         i += 1
+
+
+def split(args: list[str], spec: OptionSpec) -> Parsed:
+    """``args`` (without the program's name) as options and operands (see :func:`scan`)."""
+    options: list[tuple[str, str | None]] = []
+    operands: list[str] = []
+    for option, value in scan(args, spec):
+        if option == OPERAND:
+            operands.append(value or "")
+        else:
+            options.append((option, value))
     return Parsed(tuple(options), tuple(operands))
 
 
