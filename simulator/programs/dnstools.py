@@ -130,7 +130,11 @@ def _rr_lines(rrsets: list[Any], question: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+DIG_NAMES_TRANSPORT = "9.18"  # ";; SERVER: ...#53(...) (UDP)": BIND 9.18 prints it, 9.16 did not
+
+
 def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``dig [@SERVER] [-x ADDR] [NAME] [TYPE] [+short]``: one query, the answer as BIND's dig prints it."""
     server, rest = _server(ctx, argv[1:])
     if isinstance(server, str):
         ctx.err(f"dig: couldn't get address for '{server}': not found\n")
@@ -158,7 +162,6 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         else:
             name = w
         i += 1
-    old = ctx.flavour == "ubuntu-14.04"
     why = resolver.illegal_name(name)
     if why is not None:
         ctx.err(f"dig: '{name}' is not a legal name ({why})\n")
@@ -168,9 +171,7 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     start = ctx.sim.now
     answers = yield from resolver.exchange(ctx.sim, ctx.netns, server, [query], 5.0)
     elapsed_ms = int((ctx.sim.now - start) * 1000)
-    version = "9.9.5-3ubuntu0.19-Ubuntu" if old else "9.18.39-0ubuntu0.24.04.2-Ubuntu"
-    if ctx.userland.banner == "nicolaka/netshoot":
-        version = "9.20.15"  # Alpine's bind-tools
+    version = ctx.userland.dig
     shown = name if not reverse else " ".join(["-x", words[words.index("-x") + 1]])
     response = answers.get(query.id)
     if response is None:
@@ -203,7 +204,7 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         text += "\n;; ANSWER SECTION:\n" + _rr_lines(response.answer)
     when = dt.datetime.fromtimestamp(EPOCH + ctx.sim.now, tz=dt.timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
     size = len(response.to_wire(want_shuffle=False))
-    proto = "" if old else " (UDP)"
+    proto = " (UDP)" if ctx.userland.dig_at_least(DIG_NAMES_TRANSPORT) else ""
     text += f"\n;; Query time: {elapsed_ms} msec\n;; SERVER: {server}#53({server}){proto}\n;; WHEN: {when}\n;; MSG SIZE  rcvd: {size}\n\n"
     ctx.out(text)
     return 0

@@ -57,7 +57,7 @@ def _invarg(what: str, arg: str) -> IpError:
 
 def change(ctx: ProcessContext, obj: str, args: list[str]) -> int:
     """Run ``ip OBJ VERB ARGS...``; returns the exit status (errors go to ``ctx.err``)."""
-    if ctx.flavour != "host" and not ctx.net_admin:
+    if not ctx.net_admin:
         # Docker drops CAP_NET_ADMIN: the kernel refuses every change from inside a container
         # (unless it was started with --cap-add NET_ADMIN or --privileged)
         ctx.err(("ip: " if ctx.busybox else "") + "RTNETLINK answers: Operation not permitted\n")

@@ -7,8 +7,9 @@ returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``
 Ctrl-C arrives as ``simpy.Interrupt("SIGINT")``: a program that catches it prints
 what the real tool prints on SIGINT.
 Programs that take no time simply return without yielding. ``userland`` is the
-profile of the image's tools (``simulator/programs/userland.py``); its ``flavour``
-names the output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
+profile of the image's tools (``simulator/programs/userland.py``): which iproute2,
+net-tools, iputils or BusyBox, C library, curl and dig it has; a program asks it
+rather than comparing image names.
 """
 
 from __future__ import annotations
@@ -69,11 +70,6 @@ class ProcessContext:
     def streaming(self) -> bool:
         """Someone sees the output as it is written: print each line when it happens."""
         return self.sink is not None
-
-    @property
-    def flavour(self) -> str:
-        """The output format the tools imitate (``ubuntu-14.04``, ``busybox``, ``host``)."""
-        return self.userland.name
 
     @property
     def busybox(self) -> bool:

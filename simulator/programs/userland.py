@@ -34,8 +34,9 @@ class Userland:
     bash: str | None = None  # GNU bash (>= 5.1 says "bash: line 1: X: command not found" under -c)
     root_groups: str = "0(root)"  # what `id` lists for root: its /etc/group memberships
     uname_platform: bool = True  # Ubuntu's coreutils print -p/-i (x86_64); Debian's say "unknown" and -a leaves them out
-    banner: str = ""  # the image whose version banners differ from the flavour's (nicolaka/netshoot)
     curl: str = "8.5.0"  # the curl it runs (Ubuntu 24.04's; Debian trixie images ship 8.14.1)
+    dig: str = "9.18.39-0ubuntu0.24.04.2-Ubuntu"  # BIND's dig, as its banner names it (Ubuntu 24.04's)
+    lookup_families: tuple[str, ...] = ("A", "AAAA")  # what getaddrinfo() asks the DNS for (eglibc 2.19: A only)
 
     @property
     def musl(self) -> bool:
@@ -62,6 +63,10 @@ class Userland:
         """Whether this userland's curl is ``version`` or newer (``"8.14.1"``)."""
         return _numbers(self.curl) >= _numbers(version)
 
+    def dig_at_least(self, version: str) -> bool:
+        """Whether this userland's dig is BIND ``version`` or newer (``"9.18"``)."""
+        return _numbers(self.dig.split("-", 1)[0]) >= _numbers(version)
+
     def iputils_at_least(self, version: str) -> bool:
         """Whether this userland's iputils is ``version`` or newer (``"20180629"``); BusyBox's ping is not iputils."""
         return self.iputils is not None and _iputils_number(self.iputils) >= _iputils_number(version)
@@ -79,7 +84,8 @@ def _iputils_number(version: str) -> int:
 
 # Alpine's /etc/group puts root in these groups (docker run alpine id)
 _ALPINE_ROOT_GROUPS = "0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),11(floppy),20(dialout),26(tape),27(video)"
-_UBUNTU_1404 = Userland("ubuntu-14.04", None, "3.12.0", "1.60", "s20121221", "3.3.9", "8.21", "glibc", bash="4.3")
+_UBUNTU_1404 = Userland("ubuntu-14.04", None, "3.12.0", "1.60", "s20121221", "3.3.9", "8.21", "glibc", bash="4.3",
+                        dig="9.9.5-3ubuntu0.19-Ubuntu", lookup_families=("A",))
 _HOST = Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "glibc", bash="5.2")
 
 PROFILES: dict[str, Userland] = {
@@ -93,7 +99,7 @@ PROFILES: dict[str, Userland] = {
     "alpine": Userland("busybox", "1.36.1", None, None, None, None, None, "musl", root_groups=_ALPINE_ROOT_GROUPS),
     "host": _HOST,
     "netshoot": Userland("host", None, "6.1.0", "2.10", "20240117", "4.0.4", "9.4", "musl", bash="5.2", root_groups=_ALPINE_ROOT_GROUPS, uname_platform=False,
-                         banner="nicolaka/netshoot"),
+                         dig="9.20.15"),  # Alpine's bind-tools
 }
 
 # Images whose userland is not the one their flavour names (same printing, other libc or banners).

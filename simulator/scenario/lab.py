@@ -457,7 +457,7 @@ class Lab:
             return "", _not_found(shell_name, userland.HOST, name), 127
         ctx = ProcessContext(
             self.sim, machine.netns, userland.HOST, machine.hostname, machine.next_pid(),
-            files=files.host_files(machine), environ=files.host_environ(machine),
+            files=files.host_files(machine), environ=files.host_environ(machine), net_admin=True,
         )
         ctx.netns_files = self._netns_files(machine.name)
         ctx.kernel_release = self.profile.kernel
@@ -509,7 +509,7 @@ class Lab:
 
     def _wire_resolver(self, ctx: ProcessContext) -> None:
         """getaddrinfo for the program: the hosts file, then the namespace's DNS servers."""
-        families = ("A",) if ctx.flavour == "ubuntu-14.04" else ("A", "AAAA")
+        families = ctx.userland.lookup_families
 
         def resolve(target: str) -> Generator[Any, Any, str | None]:
             lookup = yield from resolver.resolve(self.sim, ctx.netns, ctx.files, target, families)
