@@ -11,7 +11,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 
 
 def hostname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -53,7 +53,7 @@ def _addresses_of(hosts: str, name: str) -> list[str]:
     return found
 
 
-def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def cat(ctx: ProcessContext, argv: list[str]) -> int:
     status = 0
     for path in argv[1:]:
         if path in ctx.files:
@@ -62,7 +62,6 @@ def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             ctx.err(f"cat: {path}: No such file or directory\n" if not ctx.busybox else f"cat: can't open '{path}': No such file or directory\n")
             status = 1
     return status
-    yield
 
 
 def env(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -82,20 +81,17 @@ def printenv(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return 0 if len(found) == len(names) else 1
 
 
-def echo(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def echo(ctx: ProcessContext, argv: list[str]) -> int:
     ctx.out(" ".join(argv[1:]) + "\n")
     return 0
-    yield
 
 
-def true(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def true(ctx: ProcessContext, argv: list[str]) -> int:
     return 0
-    yield
 
 
-def false(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def false(ctx: ProcessContext, argv: list[str]) -> int:
     return 1
-    yield
 
 
 _SLEEP_SUFFIXES = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -178,7 +174,7 @@ def sleep(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return 0
 
 
-PROGRAMS = {
+PROGRAMS: dict[str, ProgramBody] = {
     "hostname": hostname,
     "cat": cat,
     "env": env,

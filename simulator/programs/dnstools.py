@@ -21,7 +21,7 @@ import dns.rcode
 import dns.rdatatype
 
 from simulator.programs import resolver
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 
 EPOCH = 1_767_225_600
 
@@ -229,4 +229,4 @@ def getent(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return status
 
 
-PROGRAMS = {"nslookup": nslookup, "dig": dig, "getent": getent}
+PROGRAMS: dict[str, ProgramBody] = {"nslookup": nslookup, "dig": dig, "getent": getent}

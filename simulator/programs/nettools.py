@@ -14,7 +14,7 @@ from collections.abc import Generator
 from typing import Any
 
 from simulator.programs import netinfo, render_nettools
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 
 NOT_SIMULATED = 126
 NETWORKS = {"169.254.0.0": "link-local", "127.0.0.0": "loopback"}  # /etc/networks of the Debian family
@@ -128,4 +128,4 @@ def netstat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return 0
 
 
-PROGRAMS = {"route": route, "arp": arp, "netstat": netstat}
+PROGRAMS: dict[str, ProgramBody] = {"route": route, "arp": arp, "netstat": netstat}

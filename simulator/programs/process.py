@@ -1,6 +1,7 @@
 """What a program sees when it runs: its namespace, its userland, its files.
 
-A program is a generator function ``main(ctx, argv)`` run as a simpy process: it
+A program is a generator function ``main(ctx, argv)`` run as a simpy process (or a
+plain function returning its status, for one that takes no simulated time): it
 may wait (``yield ctx.sim.env.timeout(...)``, ``yield event``) and ends by
 returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``
 (through ``ctx.out``/``ctx.err``, which also hand it to a watching terminal).
@@ -14,7 +15,8 @@ rather than comparing image names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import functools
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +97,58 @@ MUSL_STRERROR = {
 
 
 Program = Callable[[ProcessContext, list[str]], Generator[Any, Any, int]]
+"""A program as the lab runs it: a generator function, run as a simpy process, returning its exit status."""
+
+ProgramBody = Callable[[ProcessContext, list[str]], Generator[Any, Any, int] | int]
+"""What may be registered as a program: a generator function, or a plain function
+``def prog(ctx, argv) -> int`` for a program that takes no simulated time."""
+
+
+def as_program(body: ProgramBody) -> Program:
+    """``body`` as a :data:`Program`: a plain function's status is returned when it runs.
+
+    >>> def true(ctx: ProcessContext, argv: list[str]) -> int:
+    ...     return 0
+    >>> process = as_program(true)(None, ["true"])  # type: ignore[arg-type]
+    >>> next(process)
+    Traceback (most recent call last):
+    ...
+    StopIteration: 0
+    """
+
+    @functools.wraps(body)
+    def program(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+        result = body(ctx, argv)
+        if isinstance(result, int):
+            return result
+        return (yield from result)
+
+    return program
+
+
+class ProgramTable(Mapping[str, Program]):
+    """The programs a machine can run, by name; each is adapted (:func:`as_program`) as it is registered."""
+
+    def __init__(self, programs: Mapping[str, ProgramBody] | None = None) -> None:
+        self._programs: dict[str, Program] = {}
+        self.update(programs or {})
+
+    def __setitem__(self, name: str, body: ProgramBody) -> None:
+        self._programs[name] = as_program(body)
+
+    def update(self, programs: Mapping[str, ProgramBody]) -> None:
+        """Register every program of ``programs``."""
+        for name, body in programs.items():
+            self[name] = body
+
+    def __getitem__(self, name: str) -> Program:
+        return self._programs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._programs)
+
+    def __len__(self) -> int:
+        return len(self._programs)
 
 
 @dataclass

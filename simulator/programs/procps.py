@@ -23,10 +23,8 @@ profile's era, version string as that Ubuntu kernel build prints it.
 from __future__ import annotations
 
 import time
-from collections.abc import Generator
-from typing import Any
 
-from simulator.programs.process import ProcessContext, ProcessEntry
+from simulator.programs.process import ProcessContext, ProcessEntry, ProgramBody
 
 EPOCH_S = 1_767_225_600  # simulated time 0: 2026-01-01 00:00:00 UTC (as ping's timestamps)
 MEM_TOTAL_KIB = 8_141_300  # the lab host's MemTotal (8 GiB less the kernel's reserve)
@@ -67,7 +65,7 @@ def _stat(entry: ProcessEntry, table: list[ProcessEntry], me: int) -> str:
     return stat
 
 
-def ps(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def ps(ctx: ProcessContext, argv: list[str]) -> int:
     """``ps``, ``ps aux`` (``ax``, ``-e``, ``-A``), ``ps -ef`` (``-f``); BusyBox's ``ps``."""
     table = ctx.processes
     entries = table.listing() if table is not None else []
@@ -94,7 +92,6 @@ def ps(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.out(f"{'PID':>{width}} TTY          TIME CMD\n" + "".join(
             f"{p.pid:>{width}} {p.tty or '?':<8} 00:00:00 {_comm(p)}\n" for p in shown))
     return 0
-    yield
 
 
 def _aux(shown: list[ProcessEntry], table: list[ProcessEntry], me: int, width: int) -> str:
@@ -126,7 +123,7 @@ _UNAME_LONG = {
 }
 
 
-def uname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def uname(ctx: ProcessContext, argv: list[str]) -> int:
     """``uname [-asnrvmpio]``: the kernel the container shares with its host."""
     release = ctx.kernel_release
     busybox = ctx.busybox
@@ -156,17 +153,15 @@ def uname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         fields = sorted(_UNAME_FIELDS[letter] for letter in wanted) or [0]
     ctx.out(" ".join(values[i] for i in fields) + "\n")
     return 0
-    yield
 
 
-def whoami(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def whoami(ctx: ProcessContext, argv: list[str]) -> int:
     """``whoami``: root, in the host's terminal and in a container (Docker's default user)."""
     ctx.out("root\n" if ctx.uid == 0 else f"{ctx.uid}\n")
     return 0
-    yield
 
 
-def id_(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def id_(ctx: ProcessContext, argv: list[str]) -> int:
     """``id [-u|-g|-n]``: root's ids and the groups the image's /etc/group gives it."""
     args = argv[1:]
     if args in (["-u"], ["-g"]):
@@ -182,7 +177,6 @@ def id_(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err(f"dockersim: id {' '.join(args)}: these options of id are not simulated (id, id -u, id -un are)\n")
         return 126
     return 0
-    yield
 
 
-PROGRAMS = {"ps": ps, "uname": uname, "whoami": whoami, "id": id_}
+PROGRAMS: dict[str, ProgramBody] = {"ps": ps, "uname": uname, "whoami": whoami, "id": id_}

@@ -21,12 +21,10 @@ descriptors are the first free one (3) unless the owner says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
 
 from simulator.programs import netinfo
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 from simulator.programs.render_nettools import SocketView
 
 SCREEN_WIDTH = 80  # the lab's terminal
@@ -191,7 +189,7 @@ def summary(sockets: list[SocketView]) -> str:
 _KNOWN = set("tulanps4")
 
 
-def ss(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def ss(ctx: ProcessContext, argv: list[str]) -> int:
     """``ss [-t] [-u] [-l|-a] [-n] [-p] [-s] [-4]``."""
     args = argv[1:]
     letters: set[str] = set()
@@ -224,7 +222,6 @@ def ss(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     else:
         ctx.out(render_modern(shown, netid, "p" in letters, tty))
     return 0
-    yield
 
 
-PROGRAMS = {"ss": ss}
+PROGRAMS: dict[str, ProgramBody] = {"ss": ss}

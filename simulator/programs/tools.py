@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
 from simulator.programs import coreutils, iproute, netinfo, render, render_ifconfig, render_ip
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramTable
 
 IP_OBJECTS = {
     "address": "address", "addr": "address", "a": "address", "ad": "address", "add": "address", "addre": "address",
@@ -46,7 +46,7 @@ def _ip_option(word: str) -> str | None:
     return None
 
 
-def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def ip(ctx: ProcessContext, argv: list[str]) -> int:
     """``ip [-4] [-s] [-o] [-br] OBJECT [show|list] [dev DEV]``; changes (``add``, ``set``,
     ``del``) in ``iproute``.
 
@@ -142,7 +142,6 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         return 0
     ctx.out(render.ip_neigh(neighs, ctx.userland, show_dev=dev is None))  # -o: a neighbour is one line already
     return 0
-    yield
 
 
 def _stanza(text: str, index: int) -> str:
@@ -157,7 +156,7 @@ def _stanza(text: str, index: int) -> str:
     return "".join(out)
 
 
-def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def ifconfig(ctx: ProcessContext, argv: list[str]) -> int:
     """``ifconfig [-a] [IFACE]``."""
     args = argv[1:]
     show_all = "-a" in args
@@ -174,10 +173,9 @@ def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         show_all = True
     ctx.out(render.ifconfig(views, ctx.userland, all=show_all))
     return 0
-    yield
 
 
-def brctl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def brctl(ctx: ProcessContext, argv: list[str]) -> int:
     if len(argv) < 2 or argv[1] != "show":
         ctx.err("Usage: brctl [commands]\ncommands:\n\taddbr     \t<bridge>\t\tadd bridge\n\tshow      \t[ <bridge> ]\t\tshow a list of bridges\n")
         return 1
@@ -186,10 +184,9 @@ def brctl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         views = [v for v in views if v.name == argv[2]]
     ctx.out(render.brctl_show(views))
     return 0
-    yield
 
 
-def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def bridge(ctx: ProcessContext, argv: list[str]) -> int:
     """``bridge fdb show`` and ``bridge link``."""
     args = argv[1:]
     if args[:1] == ["fdb"] and args[1:2] in ([], ["show"]):
@@ -211,10 +208,9 @@ def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         return 0
     ctx.err("Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n")
     return 255
-    yield
 
 
-def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def iptables(ctx: ProcessContext, argv: list[str]) -> int:
     """``iptables [-t TABLE] -S [CHAIN]`` / ``-L [-n] [-v]`` / ``-A|-I|-D ...`` / ``-P CHAIN POLICY`` / ``-N CHAIN``."""
     args = argv[1:]
     table = "filter"
@@ -277,7 +273,6 @@ def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         return 0
     ctx.err(f"iptables v1.8.10 (nf_tables): unknown option \"{args[0]}\"\nTry `iptables -h' or 'iptables --help' for more information.\n")
     return 2
-    yield
 
 
 def _quote(word: str) -> str:
@@ -386,14 +381,14 @@ def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> s
     return "\n".join(blocks)
 
 
-PROGRAMS = {
+PROGRAMS = ProgramTable({
     "ip": ip,
     "ifconfig": ifconfig,
     **coreutils.PROGRAMS,
     "brctl": brctl,
     "bridge": bridge,
     "iptables": iptables,
-}
+})
 
 
 def _ping(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
