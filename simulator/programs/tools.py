@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
@@ -46,6 +47,18 @@ def _ip_option(word: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class IpShow:
+    """``ip [OPTIONS] OBJECT [show] [dev DEV]`` as read from the command line, before anything is shown."""
+
+    obj: str  # "address", "link", "route", "neigh"
+    dev: str | None  # dev DEV: only that device's records
+    brief: bool  # -br
+    oneline: bool  # -o
+    inet_only: bool  # -4
+    stats: bool  # -s, where its layout is rendered (iproute2 >= 6.1)
+
+
 def ip(ctx: ProcessContext, argv: list[str]) -> int:
     """``ip [-4] [-s] [-o] [-br] OBJECT [show|list] [dev DEV]``; changes (``add``, ``set``,
     ``del``) in ``iproute``.
@@ -53,28 +66,17 @@ def ip(ctx: ProcessContext, argv: list[str]) -> int:
     ``-o`` (oneline) prints each record on one line, ``-br`` (brief, iproute2 >= 4.3:
     not in iproute2 3.12 nor BusyBox) one line per device; see ``render``.
     """
-    options: set[str] = set()
-    words = argv[1:]
-    while words and (option := _ip_option(words[0])) is not None:
-        if option == "-br" and not ctx.userland.iproute2_at_least(render_ip.BRIEF):
-            if ctx.busybox:  # ip_parse_common_args(): not an option of BusyBox's ip
-                ctx.err(_BUSYBOX_IP_USAGE)
-                return 1
-            word = words[0][1:] if words[0].startswith("--") else words[0]
-            ctx.err(f'Option "{word}" is unknown, try "ip -help".\n')  # iproute2 3.12 predates -brief
-            return 255
-        options.add(option)
-        words = words[1:]
-    brief = "-br" in options
-    oneline = "-o" in options
-    inet_only = "-4" in options or "-4" in words
+    parsed = _ip_options(ctx, argv[1:])
+    if isinstance(parsed, int):
+        return parsed
+    options, words = parsed
     args = [a for a in words if a not in ("-4", "-s", "-d")]
     if not args:
         ctx.err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
         return 255
     obj = IP_OBJECTS.get(args[0])
     if obj is None:
-        if ctx.busybox:
+        if ctx.userland.busybox is not None:
             ctx.err(_BUSYBOX_IP_USAGE)
             return 1
         ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
@@ -82,65 +84,99 @@ def ip(ctx: ProcessContext, argv: list[str]) -> int:
     rest = args[1:]
     if rest and rest[0] in iproute.CHANGE_VERBS:
         return iproute.change(ctx, obj, rest)  # ip link add, ip addr add, ip route add, ...
-    if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
-        rest = rest[1:]
-    dev = None
-    if rest and rest[0] == "dev" and len(rest) > 1:
-        dev = rest[1]
-        rest = rest[2:]
-    elif rest and obj in ("address", "link") and not rest[0].startswith("-"):
-        dev = rest[0]
-        rest = rest[1:]
+    dev, rest = _ip_dev(obj, rest)
     if rest:
         ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
         return 1
-    ns = ctx.netns
+    stats = ("-s" in options or "-s" in words) and ctx.userland.iproute2_at_least(render_ip.STATS_LAYOUT)
+    show = IpShow(obj, dev, "-br" in options, "-o" in options, "-4" in options or "-4" in words, stats)
     if obj in ("address", "link"):
-        views = netinfo.links(ns)
-        if dev is not None:
-            views = [v for v in views if v.name == dev]
-            if not views:
-                ctx.err(f'Device "{dev}" does not exist.\n')
+        return _ip_show_links(ctx, show)
+    if obj == "route":
+        return _ip_show_routes(ctx, show)
+    return _ip_show_neighbours(ctx, show)
+
+
+def _ip_options(ctx: ProcessContext, words: list[str]) -> tuple[set[str], list[str]] | int:
+    """The global options before the object (``ip.c``), and the words after them; or the exit status of a refusal."""
+    options: set[str] = set()
+    while words and (option := _ip_option(words[0])) is not None:
+        if option == "-br" and not ctx.userland.iproute2_at_least(render_ip.BRIEF):
+            if ctx.userland.busybox is not None:  # ip_parse_common_args(): not an option of BusyBox's ip
+                ctx.err(_BUSYBOX_IP_USAGE)
                 return 1
-        stats = ("-s" in options or "-s" in words) and ctx.userland.iproute2_at_least(render_ip.STATS_LAYOUT)  # the only -s layout rendered
-        if brief or oneline:  # every link renders (peer names), one or all print
-            every = netinfo.links(ns)
-            index = views[0].index if dev is not None else None
-            if brief and obj == "address":
-                ctx.out(render.ip_addr_brief(every, ctx.userland, inet_only=inet_only, index=index))
-            elif brief:
-                ctx.out(render.ip_link_brief(every, ctx.userland, index=index))
-            elif obj == "address":
-                ctx.out(render.ip_addr_oneline(every, ctx.userland, inet_only=inet_only, index=index))
-            else:
-                ctx.out(render.ip_link_oneline(every, ctx.userland, stats=stats, index=index))
-            return 0
-        if inet_only and obj == "address":  # IPv4 only: links that have an inet address, no inet6 lines
-            views = [dataclasses.replace(v, ipv6_link_local=None, ipv6_loopback=False) for v in views if v.addrs]
-            text = render.ip_addr(views, ctx.userland)
-            ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
-            return 0
-        if dev is not None and ctx.userland.iproute2_at_least(render_ip.NETNSID):
-            # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
-            # render them all, keep the device's own stanza.
-            text = (render.ip_addr if obj == "address" else render.ip_link)(netinfo.links(ns), ctx.userland, stats=stats)
-            ctx.out(_stanza(text, views[0].index))
-            return 0
-        ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.userland, stats=stats))
+            word = words[0][1:] if words[0].startswith("--") else words[0]
+            ctx.err(f'Option "{word}" is unknown, try "ip -help".\n')  # iproute2 3.12 predates -brief
+            return 255
+        options.add(option)
+        words = words[1:]
+    return options, words
+
+
+def _ip_dev(obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
+    """``[show|list] [dev] DEV``: the device asked for (``dev`` may be left out for addr and link), and what follows."""
+    if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
+        rest = rest[1:]
+    if rest and rest[0] == "dev" and len(rest) > 1:
+        return rest[1], rest[2:]
+    if rest and obj in ("address", "link") and not rest[0].startswith("-"):
+        return rest[0], rest[1:]
+    return None, rest
+
+
+def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
+    """``ip link``/``ip addr`` in the layout the options ask for."""
+    ns = ctx.netns
+    views = netinfo.links(ns)
+    if show.dev is not None:
+        views = [v for v in views if v.name == show.dev]
+        if not views:
+            ctx.err(f'Device "{show.dev}" does not exist.\n')
+            return 1
+    address = show.obj == "address"
+    if show.brief or show.oneline:  # every link renders (peer names), one or all print
+        every = netinfo.links(ns)
+        index = views[0].index if show.dev is not None else None
+        if show.brief and address:
+            ctx.out(render.ip_addr_brief(every, ctx.userland, inet_only=show.inet_only, index=index))
+        elif show.brief:
+            ctx.out(render.ip_link_brief(every, ctx.userland, index=index))
+        elif address:
+            ctx.out(render.ip_addr_oneline(every, ctx.userland, inet_only=show.inet_only, index=index))
+        else:
+            ctx.out(render.ip_link_oneline(every, ctx.userland, stats=show.stats, index=index))
         return 0
-    if obj == "route":  # -o and -br print the ordinary table: ip/iproute.c has no brief form
-        routes = netinfo.routes(ns)
-        if dev is not None:
-            routes = [r for r in routes if r.dev == dev]
-        ctx.out(render.ip_route(routes, ctx.userland, show_dev=dev is None))
+    if show.inet_only and address:  # IPv4 only: links that have an inet address, no inet6 lines
+        views = [dataclasses.replace(v, ipv6_link_local=None, ipv6_loopback=False) for v in views if v.addrs]
+        text = render.ip_addr(views, ctx.userland)
+        ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
         return 0
-    neighs = netinfo.neighbours(ns)
-    if dev is not None:
-        neighs = [n for n in neighs if n.dev == dev]
-    if brief:
-        ctx.out(render.ip_neigh_brief(neighs, ctx.userland, show_dev=dev is None))
+    draw = render.ip_addr if address else render.ip_link
+    if show.dev is not None and ctx.userland.iproute2_at_least(render_ip.NETNSID):
+        # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
+        # render them all, keep the device's own stanza.
+        ctx.out(_stanza(draw(netinfo.links(ns), ctx.userland, stats=show.stats), views[0].index))
         return 0
-    ctx.out(render.ip_neigh(neighs, ctx.userland, show_dev=dev is None))  # -o: a neighbour is one line already
+    ctx.out(draw(views, ctx.userland, stats=show.stats))
+    return 0
+
+
+def _ip_show_routes(ctx: ProcessContext, show: IpShow) -> int:
+    """``ip route``: -o and -br print the ordinary table (``ip/iproute.c`` has no brief form)."""
+    routes = netinfo.routes(ctx.netns)
+    if show.dev is not None:
+        routes = [r for r in routes if r.dev == show.dev]
+    ctx.out(render.ip_route(routes, ctx.userland, show_dev=show.dev is None))
+    return 0
+
+
+def _ip_show_neighbours(ctx: ProcessContext, show: IpShow) -> int:
+    """``ip neigh`` (``-o``: a neighbour is one line already)."""
+    neighs = netinfo.neighbours(ctx.netns)
+    if show.dev is not None:
+        neighs = [n for n in neighs if n.dev == show.dev]
+    draw = render.ip_neigh_brief if show.brief else render.ip_neigh
+    ctx.out(draw(neighs, ctx.userland, show_dev=show.dev is None))
     return 0
 
 
