@@ -113,3 +113,15 @@ def test_ping_takes_a_value_inside_a_bundle_as_getopt_does(lab: Lab):
     assert r.stderr == "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n"
     r = lab.sh("docker exec a1 ping -f 127.0.0.1")
     assert (r.exit_code, r.stderr) == (1, "ping: invalid option -- 'f'\n")
+
+
+def test_tcpdump_reads_its_options_as_getopt_does(lab: Lab):
+    from simulator.programs.tcpdump import TcpdumpOptions, parse_options
+
+    assert parse_options(["-nnec2", "-i", "eth0", "icmp"]) == TcpdumpOptions("eth0", 2, True, ("icmp",))
+    r = lab.sh("tcpdump -c")
+    assert (r.exit_code, r.stdout, r.stderr) == (1, "", "tcpdump: option requires an argument -- 'c'\n")
+    r = lab.sh("tcpdump -nxz")
+    assert (r.exit_code, r.stderr) == (1, "tcpdump: invalid option -- 'x'\n")
+    r = lab.sh("tcpdump -c 0")
+    assert (r.exit_code, r.stderr) == (1, "tcpdump: invalid packet count 0\n")
