@@ -54,6 +54,7 @@ def _addresses_of(hosts: str, name: str) -> list[str]:
 
 
 def cat(ctx: ProcessContext, argv: list[str]) -> int:
+    """``cat FILE...``: each file of the process's view, in order; a missing one is named on stderr (status 1)."""
     status = 0
     for path in argv[1:]:
         if path in ctx.files:
@@ -82,15 +83,18 @@ def printenv(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 def echo(ctx: ProcessContext, argv: list[str]) -> int:
+    """``echo WORD...``: the words, one space apart, and a newline."""
     ctx.out(" ".join(argv[1:]) + "\n")
     return 0
 
 
 def true(ctx: ProcessContext, argv: list[str]) -> int:
+    """``true``: nothing, status 0."""
     return 0
 
 
 def false(ctx: ProcessContext, argv: list[str]) -> int:
+    """``false``: nothing, status 1."""
     return 1
 
 

@@ -43,6 +43,7 @@ def _server(ctx: ProcessContext, argv: list[str]) -> tuple[IPv4Address | str, li
 
 
 def nslookup(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``nslookup NAME [SERVER]``: the A (and AAAA) answers, as BIND's or BusyBox's nslookup prints them."""
     args = [a for a in argv[1:] if not a.startswith("-")]
     if not args:
         ctx.err("Usage: nslookup [HOST] [SERVER]\n" if ctx.busybox else "nslookup: interactive mode is not simulated; give a name\n")
@@ -211,6 +212,7 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 def getent(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``getent hosts|ahosts|ahostsv4 NAME...``: names through the C library's resolver (status 2 when one is not found)."""
     if len(argv) < 2 or argv[1] not in ("hosts", "ahosts", "ahostsv4"):
         ctx.err(f"Unknown database: {argv[1] if len(argv) > 1 else ''}\nTry `getent --help' or `getent --usage' for more information.\n")
         return 1

@@ -59,11 +59,13 @@ class ProcessContext:
     packages: PackageDb | None = None  # what the container installed (package tools read and fill it)
 
     def out(self, text: str) -> None:
+        """Write ``text`` to stdout (and to a watching terminal at once)."""
         self.stdout.append(text)
         if self.sink is not None:
             self.sink("stdout", text)
 
     def err(self, text: str) -> None:
+        """Write ``text`` to stderr (and to a watching terminal at once)."""
         self.stderr.append(text)
         if self.sink is not None:
             self.sink("stderr", text)

@@ -212,6 +212,7 @@ def ifconfig(ctx: ProcessContext, argv: list[str]) -> int:
 
 
 def brctl(ctx: ProcessContext, argv: list[str]) -> int:
+    """``brctl show``: the bridges and their ports (bridge-utils 1.7)."""
     if len(argv) < 2 or argv[1] != "show":
         ctx.err("Usage: brctl [commands]\ncommands:\n\taddbr     \t<bridge>\t\tadd bridge\n\tshow      \t[ <bridge> ]\t\tshow a list of bridges\n")
         return 1
@@ -386,6 +387,7 @@ def _rule_row(counted: Any, verbose: bool) -> str:
 
 
 def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> str:
+    """``iptables [-t TABLE] -L [CHAIN] [-v] -n``: each chain's policy, counters and rules."""
     from simulator.kernel.ipv4.netfilter import BUILTIN_CHAINS
 
     chains = nf.tables[table]
