@@ -217,7 +217,7 @@ def ss(ctx: ProcessContext, argv: list[str]) -> int:
     netid = len(kinds) > 1
     me = next((p for p in ctx.processes.listing() if p.pid == ctx.ns_pid), None) if ctx.processes is not None else None
     tty = me is not None and me.tty is not None
-    if ctx.userland.iproute2 is not None and ctx.userland.iproute2.startswith("3."):
+    if ctx.userland.iproute2 is not None and not ctx.userland.iproute2_at_least("4.0"):  # iproute2 3.x's columns
         ctx.out(render_312(shown, netid, "p" in letters))
     else:
         ctx.out(render_modern(shown, netid, "p" in letters, tty))
