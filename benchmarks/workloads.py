@@ -96,7 +96,7 @@ def frame_hops(records: Any) -> int:
 def big_lab(n: int, seed: int = 1, trace: bool = True) -> Any:
     """A lab with ``n`` containers ``c0..c{n-1}`` on one user-defined bridge ``big``."""
     from simulator import Lab
-    from simulator.scenario.docker_cli import DockerCli
+    from simulator.dockercli import DockerCli
 
     lab = Lab(seed=seed)
     r = lab.sh("docker network create -o com.docker.network.advertise_addr_nmsgs=0 big")

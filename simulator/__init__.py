@@ -3,6 +3,7 @@
 Layers, each importing only those below it::
 
     scenario   commands as a learner types them; ready-made labs (Lab)
+    dockercli  the docker command: its flags, messages and output
     engine     Docker's model in libnetwork's words (networks, endpoints, IPAM, drivers)
     programs   ping, ip, ifconfig, ...: processes in a network namespace
     kernel     namespaces, devices (veth, bridge, NIC), IPv4, ARP, netfilter

@@ -67,6 +67,7 @@ class Container:
     cap_add: tuple[str, ...] = ()  # --cap-add
     privileged: bool = False  # --privileged
     port_bindings: list[Any] = field(default_factory=list)  # firewall.PublishedPort while running
+    image_ref: str = ""  # the image as the learner named it (``docker ps``, ``inspect``), if not the reference
 
     @property
     def short_id(self) -> str:

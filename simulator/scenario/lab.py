@@ -22,21 +22,24 @@ import contextlib
 import logging
 import math
 import signal
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
+from simulator import shell_syntax
+from simulator.dockercli import SHELLS, CliOutcome, DockerCli
 from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
 from simulator.engine.versions import profile
-from simulator.programs import resolver, textutils, userland
-from simulator.programs.process import ProcessContext, ProcessTable
+from simulator.programs import textutils, userland
+from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import files, pacing, shell, snapshot
-from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
+from simulator.scenario import files, pacing, shell_words, snapshot
+from simulator.scenario.processes import SIGINT_STATUS, Processes, foreground
+from simulator.scenario.result import Attachment, Result
+from simulator.scenario.shell_words import NOT_SIMULATED, SHELL_NAMES
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
 from simulator.trace.records import CommandRun, TopologyChanged
@@ -45,6 +48,8 @@ from simulator.trace.tracer import Trace
 if TYPE_CHECKING:
     from simulator.engine.container import Container
     from simulator.kernel.host import Machine
+
+__all__ = ["DEFAULT_TRACE_WINDOW", "MAX_COMMAND_S", "MAX_LINE_BYTES", "SIGINT", "Attachment", "Lab", "OutputCallback", "Result"]
 
 log = logging.getLogger(__name__)
 
@@ -59,67 +64,11 @@ MAX_LINE_BYTES = 2 * 1024 * 1024
 #: Trace records kept in memory by default: at least this many of the latest (the
 #: longest built-in lesson records a few hundred), at most twice as many. ``None``: all.
 DEFAULT_TRACE_WINDOW = 100_000
-# Where bash finds the tools on a usr-merged Ubuntu host (PATH has /usr/sbin before /usr/bin).
-_SBIN = frozenset({"brctl", "bridge", "ifconfig", "ip", "iptables"})
-SIGINT_STATUS = 130  # 128 + SIGINT: how a shell reports a program Ctrl-C killed
-
-NOT_SIMULATED = 126  # a program the image has but the simulator does not model: "found, cannot be run"
-SHELL_NAMES = {"sh": "sh", "dash": "sh", "ash": "sh", "bash": "bash", "zsh": "zsh"}  # the name each says errors in
 
 #: ``on_output(stream, text)``: ``stream`` is ``"stdout"`` or ``"stderr"``.
 OutputCallback = Callable[[str, str], None]
 Runner = Callable[[list[str]], tuple[str, str, int]]
 HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
-
-
-@dataclass
-class Result:
-    """What one command showed: its output, its exit status, and its trace records."""
-
-    stdout: str
-    stderr: str
-    exit_code: int
-    trace: Trace
-    command: str = ""
-    prompt: str = ""
-    stderr_first: bool = False
-
-    @property
-    def output(self) -> str:
-        """What the terminal shows: stdout and stderr in the order they were written."""
-        return self.stderr + self.stdout if self.stderr_first else self.stdout + self.stderr
-
-    _shown: bool = field(default=False, init=False, repr=False, compare=False)
-
-    def __repr__(self) -> str:
-        return f"Result(exit_code={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
-
-    def show(self) -> Result:
-        """Print what the terminal showed (the prompt, the command, its output) and return this result.
-
-        In Jupyter a result that was shown is not displayed a second time as a
-        cell's value, so ``lab.sh(command).show()`` as the last line of a cell shows
-        the terminal once; a result never shown displays as that same terminal text.
-        """
-        print(self.prompt + self.command)
-        print(self.output, end="")
-        self._shown = True
-        return self
-
-    def _ipython_display_(self) -> None:
-        if not self._shown:
-            self.show()
-
-
-@dataclass
-class Attachment:
-    """The terminal is inside a container's shell."""
-
-    container: Container
-    machine: str
-    stops_container: bool
-    shell_pid: int = 1  # the shell the learner types into (PID 1 after docker run -it / attach)
-    tty: str = "pts/0"
 
 
 class Lab:
@@ -172,9 +121,9 @@ class Lab:
             daemon.main_runner = self._start_main
             daemon.files_of = lambda c, d=daemon: files.container_files(d, c)
         self.default_host = self.topology.docker_hosts[0]
+        self.processes = Processes(self.sim, self.machines, self.engines, self.profile)
         self._attached: list[Attachment] = []
         self._status: dict[object, int] = {}  # each shell's ``$?``: the host's (by machine), an attached container's (by attachment)
-        self._pid_tables: dict[str, ProcessTable] = {}  # by container id or machine name
         self._stderr_first = False
         self._last_snapshot: Any = None
         self._speed: float | None = None  # simulated seconds per wall second while a terminal waits
@@ -325,7 +274,7 @@ class Lab:
         if not text or text.startswith("#"):
             return "", "", 0
         if len(text) > MAX_LINE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
-            return "", f"bash: {_path_of(text.split(None, 1)[0])}: Argument list too long\n", 126
+            return "", f"bash: {shell_words.path_of(text.split(None, 1)[0])}: Argument list too long\n", 126
         if on is None and self._attached and text.replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
             self._attached.pop()  # the detach keys: the container keeps running
             return "read escape sequence\n", "", 0
@@ -344,9 +293,9 @@ class Lab:
         """The environment of the shell the terminal is in (for ``$NAME``)."""
         if on is None and self._attached:
             container = self._attached[-1].container
-            return files.container_environ(self._engine_of(container), container)
+            return files.container_environ(self.processes.engine_of(container), container)
         machine = self.machines[on or self.default_host]
-        return {**_bash_variables(machine.hostname), **files.host_environ(machine)}
+        return {**shell_words.bash_variables(machine.hostname), **files.host_environ(machine)}
 
     def _run_here(self, argv: list[str], on: str | None) -> tuple[str, str, int]:
         """One command where the terminal is now: the attached container's shell, or the machine."""
@@ -365,9 +314,9 @@ class Lab:
         the shell's last command's exit status.
         """
         try:
-            line = shell.parse_line(text)
-        except shell.ShellSyntaxError as error:
-            return "", _syntax_error(shell_name, str(error)), 2
+            line = shell_syntax.parse_line(text)
+        except shell_syntax.ShellSyntaxError as error:
+            return "", shell_words.syntax_error(shell_name, str(error)), 2
         stdout, stderr, code = "", "", status
         outer_streaming = self._streaming
         for connector, pipeline in line.sequence:
@@ -401,11 +350,11 @@ class Lab:
                 stdout, stderr = stdout + out, stderr + err
         return stdout, stderr, code
 
-    def _expand(self, argv: list[str], line: shell.Line, run: Runner, shell_name: str, depth: int,
+    def _expand(self, argv: list[str], line: shell_syntax.Line, run: Runner, shell_name: str, depth: int,
                 environ: Callable[[], dict[str, str]] | None, last_code: int) -> tuple[list[str] | None, str, int]:
         """Run the command substitutions ``argv`` marks (in the same place), look its parameters up, put both in."""
-        wanted = shell.substitutions_in(argv)
-        names = shell.variables_in(argv)
+        wanted = shell_syntax.substitutions_in(argv)
+        names = shell_syntax.variables_in(argv)
         if not wanted and not names:
             return argv, "", 0
         env = environ() if environ is not None and names else {}
@@ -418,7 +367,7 @@ class Lab:
             out, err, code = self._run_text(line.substitutions[index], run, shell_name, depth + 1, environ, mode="capture")
             outputs[index] = out
             stderr += err
-        words = shell.expand(argv, outputs, values)
+        words = shell_syntax.expand(argv, outputs, values)
         return (words or None), stderr, code if wanted else last_code
 
     def _run_pipeline(self, pipeline: list[list[str]], run: Runner) -> tuple[str, str, int]:
@@ -439,7 +388,7 @@ class Lab:
         if name == "docker":
             engine = self.engines.get(machine.name)
             if engine is None:
-                return "", _not_found(shell_name, userland.HOST, "docker"), 127
+                return "", shell_words.not_found(shell_name, userland.HOST, "docker"), 127
             outcome = DockerCli(engine).run(argv)
             return self._follow(outcome, machine.name)
         if name == "exit":
@@ -447,28 +396,20 @@ class Lab:
         base = name.rsplit("/", 1)[-1]
         if base in SHELL_NAMES:
             return self._shell(argv, lambda words, sh: self._on_machine(machine, words, sh), userland.HOST,
-                               lambda: {**_bash_variables(machine.hostname), **files.host_environ(machine)})
+                               lambda: {**shell_words.bash_variables(machine.hostname), **files.host_environ(machine)})
         program = PROGRAMS.get(base)
         if program is None:
             if base in image_programs.BUILTINS:
-                return "", f"dockersim: {base}: a shell builtin the simulator does not model\n", NOT_SIMULATED
+                return "", shell_words.builtin_not_simulated(base), NOT_SIMULATED
             if base in image_programs.UBUNTU_HOST:
-                return "", _not_simulated(base, "this host"), NOT_SIMULATED
-            return "", _not_found(shell_name, userland.HOST, name), 127
-        ctx = ProcessContext(
-            self.sim, machine.netns, userland.HOST, machine.hostname, machine.next_pid(),
-            files=files.host_files(machine), environ=files.host_environ(machine), net_admin=True,
-        )
-        ctx.netns_files = self._netns_files(machine.name)
-        ctx.kernel_release = self.profile.kernel
-        table = ctx.processes = self._pids_of_machine(machine)
-        shell_pid = max(p.pid for p in table.listing() if p.argv == ("-bash",))
-        ctx.ns_pid = table.spawn(tuple(argv), self.sim.now, ppid=shell_pid, tty="pts/0", session_leader=False)
-        self._wire_resolver(ctx)
+                return "", shell_words.not_simulated(base, "this host"), NOT_SIMULATED
+            return "", shell_words.not_found(shell_name, userland.HOST, name), 127
+        ctx = self.processes.on_machine(machine, argv)
         try:
             return self._run_program(ctx, program, argv)
         finally:
-            table.exit(ctx.ns_pid)
+            if ctx.processes is not None:
+                ctx.processes.exit(ctx.ns_pid)
 
     def _shell(self, argv: list[str], run: Callable[[list[str], str], tuple[str, str, int]], land: userland.Userland,
                environ: Callable[[], dict[str, str]]) -> tuple[str, str, int]:
@@ -486,49 +427,16 @@ class Lab:
                 return "", f"{name}: -c: option requires an argument\n", 2
             return self._run_text(args[1], lambda words: run(words, shell_name), shell_name, environ=environ)
         if args[0].startswith("-"):
-            return "", _not_simulated(f"{name} {args[0]}", "the shell"), NOT_SIMULATED
-        if shell_name == "bash":
-            return "", f"bash: {args[0]}: No such file or directory\n", 127
-        if land.busybox:
-            return "", f"sh: can't open '{args[0]}': No such file or directory\n", 2
-        return "", f"sh: 0: Can't open {args[0]}\n", 127
-
-    def _netns_files(self, machine: str) -> dict[str, Any]:
-        """The files under /var/run/docker/netns that keep Docker's namespaces (containers, overlay networks)."""
-        engine = self.engines.get(machine)
-        if engine is None:
-            return {}
-        out: dict[str, Any] = {}
-        for c in engine.containers.values():
-            if c.running and c.netns is not None and c.netns is not engine.machine.netns and c.sandbox_id:
-                out[f"/var/run/docker/netns/{c.sandbox_id[:12]}"] = c.netns
-        overlay = engine.drivers.get("overlay")
-        for ns in getattr(overlay, "namespaces", list)():
-            out[f"/var/run/docker/netns/{ns.node.split(':', 1)[-1]}"] = ns
-        return out
-
-    def _wire_resolver(self, ctx: ProcessContext) -> None:
-        """getaddrinfo for the program: the hosts file, then the namespace's DNS servers."""
-        families = ctx.userland.lookup_families
-
-        def resolve(target: str) -> Generator[Any, Any, str | None]:
-            lookup = yield from resolver.resolve(self.sim, ctx.netns, ctx.files, target, families)
-            v4 = [a for a in lookup.addresses if ":" not in a]
-            return v4[0] if v4 else None
-
-        def reverse(ip: str) -> Generator[Any, Any, str | None]:
-            name = yield from resolver.reverse(self.sim, ctx.netns, ctx.files, ip)
-            return name
-
-        ctx.resolve = resolve
-        ctx.reverse = reverse
+            return "", shell_words.not_simulated(f"{name} {args[0]}", "the shell"), NOT_SIMULATED
+        message, status = shell_words.cannot_open(shell_name, args[0], land)
+        return "", message, status
 
     def _follow(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
         self._stderr_first = outcome.stderr_first
         if outcome.attach is not None:
             attachment = Attachment(outcome.attach, machine, outcome.attach_stops_container)
             if not outcome.attach_stops_container:  # docker exec -it: a new shell on a new terminal
-                table = self._pids_of(outcome.attach)
+                table = self.processes.of_container(outcome.attach)
                 attachment.tty = f"pts/{sum(1 for a in self._attached if a.container is outcome.attach) + 1}"
                 attachment.shell_pid = table.spawn((outcome.attach.image.shell.rsplit("/", 1)[-1],), self.sim.now, tty=attachment.tty)
             self._attached.append(attachment)
@@ -552,7 +460,7 @@ class Lab:
             status = int(argv[1]) & 0xFF if len(argv) > 1 and argv[1].isdecimal() else self._status.get(id(attachment), 0)
             self._attached.pop()
             if not attachment.stops_container:
-                self._pids_of(container).exit(attachment.shell_pid)
+                self.processes.of_container(container).exit(attachment.shell_pid)
             if attachment.stops_container:
                 engine = self.engines[attachment.machine]
                 engine._exited(container, status)
@@ -569,138 +477,45 @@ class Lab:
         """
         argv = list(container.command)
         if len(argv) == 3 and argv[0].rsplit("/", 1)[-1] in SHELLS and argv[1] == "-c":
-            argv = shell.simple_command(argv[2]) or argv  # `sh -c 'sleep 1000'`: the shell runs one command
+            argv = shell_syntax.simple_command(argv[2]) or argv  # `sh -c 'sleep 1000'`: the shell runs one command
         if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
             return False
-        program = self._program(container, argv[0])
+        program = Processes.program(container, argv[0])
         if program is None or container.netns is None:
             return False
         started = container.started_at
-        process = self._detach(container, program, argv, main=True)
+        process = self.processes.detach(container, program, argv, main=True)
 
         def ended(event: Any) -> None:
             if container.running and container.started_at == started:
-                self._engine_of(container)._exited(container, int(event.value or 0) if event.ok else 1)
+                self.processes.engine_of(container)._exited(container, int(event.value or 0) if event.ok else 1)
 
         process.callbacks.append(ended)
         return True
 
-    def _detach(self, container: Container, program: Any, argv: list[str], main: bool = False) -> simpy.Process:
-        """Start ``argv`` in the background; it ends when this run of the container does (stop, restart)."""
-        started = container.started_at
-
-        def alive() -> bool:
-            return container.running and container.started_at == started
-
-        ctx = self._context(self._engine_of(container), container, argv, main=main)
-        ctx.detached = True
-        process = self.sim.env.process(_background(program(ctx, argv), alive))
-        table, pid = ctx.processes, ctx.ns_pid
-        if table is not None:
-            process.callbacks.append(lambda _event: table.exit(pid))
-        return process
-
-    def _pids_of(self, container: Container) -> ProcessTable:
-        """The container's PID namespace: new with each start, its command as PID 1."""
-        started = container.started_at if container.started_at is not None else self.sim.now
-        table = self._pid_tables.get(container.id)
-        if table is None or table.started_s != started:
-            table = ProcessTable(container.id, started)
-            tty = "pts/0" if container.tty else None
-            table.spawn(tuple(container.command) or (container.image.shell,), started, tty=tty)
-            self._pid_tables[container.id] = table
-        return table
-
-    def _pids_of_machine(self, machine: Machine) -> ProcessTable:
-        """A machine's own processes: init, the Docker daemons on a Docker host, the learner's login shell."""
-        table = self._pid_tables.get(machine.name)
-        if table is None:
-            table = ProcessTable(machine.name, 0.0)
-            table.spawn(("/sbin/init",), 0.0)
-            if machine.name in self.engines:
-                table.spawn(("/usr/bin/containerd",), 0.0, ppid=1)
-                table.spawn(("/usr/bin/dockerd", "-H", "fd://", "--containerd=/run/containerd/containerd.sock"), 0.0, ppid=1)
-            table.spawn(("-bash",), 0.0, ppid=1, tty="pts/0")
-            self._pid_tables[machine.name] = table
-        return table
-
-    @staticmethod
-    def _program(container: Container, word: str) -> Any:
-        """The program ``word`` names, if the container's image (or what was installed in it) has it."""
-        name = word.rsplit("/", 1)[-1]
-        program = PROGRAMS.get(name)
-        if program is None or not Lab._ships(container, name):
-            return None
-        return program
-
-    def _context(self, engine: DockerEngine, container: Container, argv: list[str], main: bool = False,
-                 parent: int = 0, tty: str | None = None) -> ProcessContext:
-        """What a process in the container sees; it gets the next PID of the container's namespace (PID 1 if ``main``)."""
-        assert container.netns is not None
-        image = container.image
-        ctx = ProcessContext(
-            self.sim, container.netns, userland.of_image(image.flavour, image.repository), container.hostname, self.machines[engine.machine.name].next_pid(),
-            files=files.container_files(engine, container), environ=files.container_environ(engine, container),
-        )
-        ctx.net_admin = container.net_admin
-        ctx.tty = tty is not None  # a terminal: apt-get says "... Done"
-        ctx.release = image.release
-        ctx.packages = container.packages
-        ctx.kernel_release = self.profile.kernel
-        ctx.processes = self._pids_of(container)
-        ctx.ns_pid = 1 if main else ctx.processes.spawn(tuple(argv), self.sim.now, ppid=parent, tty=tty, session_leader=parent == 0)
-        self._wire_resolver(ctx)
-        return ctx
-
     def _exec(self, container: Container, argv: list[str], via_docker: bool, background: bool = False, shell_name: str | None = None,
               main: bool = False, parent: int = 0, tty: str | None = None) -> tuple[str, str, int]:
         """Run ``argv`` inside ``container`` (``docker exec``, its shell or a ``sh -c``; ``-d``: in the background)."""
-        image = container.image
         base = argv[0].rsplit("/", 1)[-1]
-        land = userland.of_image(image.flavour, image.repository)
-        if base in SHELL_NAMES and self._ships(container, base) and not background:
+        land = userland.of_image(container.image.flavour, container.image.repository)
+        if base in SHELL_NAMES and Processes.ships(container, base) and not background:
             return self._shell(
                 argv, lambda words, sh: self._exec(container, words, via_docker=False, shell_name=sh, main=main, parent=parent, tty=tty),
-                land, lambda: files.container_environ(self._engine_of(container), container),
+                land, lambda: files.container_environ(self.processes.engine_of(container), container),
             )
-        program = self._program(container, argv[0])
+        program = Processes.program(container, argv[0])
         if program is None:
-            if base in image_programs.BUILTINS and not via_docker:  # typed into its shell
-                return "", f"dockersim: {base}: a shell builtin the simulator does not model\n", NOT_SIMULATED
-            if self._ships(container, base) and base not in image_programs.BUILTINS:
-                installed = base in container.packages.programs and base not in image.tools
-                return "", _not_simulated(base, "this container" if installed else f"the {image.reference} image"), NOT_SIMULATED
-            if via_docker:
-                if self.profile.cli_error_style == "see-help":
-                    msg = f'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
-                else:
-                    msg = f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": executable file not found in $PATH: unknown\n'
-                return "", msg, 126
-            if shell_name is not None:
-                return "", _not_found(shell_name, land, argv[0]), 127
-            if image.flavour == "busybox":
-                return "", f"/bin/sh: {argv[0]}: not found\n", 127
-            return "", f"bash: {argv[0]}: command not found\n", 127
+            message, status = shell_words.cannot_run_in_container(container, argv[0], via_docker, shell_name, self.profile.cli_error_style)
+            return "", message, status
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
-            self._detach(container, program, argv)
+            self.processes.detach(container, program, argv)
             return "", "", 0
-        ctx = self._context(self._engine_of(container), container, argv, main=main, parent=parent, tty=tty)
+        ctx = self.processes.in_container(container, argv, main=main, parent=parent, tty=tty)
         try:
             return self._run_program(ctx, program, argv)
         finally:
             if not main and ctx.processes is not None:
                 ctx.processes.exit(ctx.ns_pid)
-
-    @staticmethod
-    def _ships(container: Container, name: str) -> bool:
-        """Whether the container's image (or what was installed in it) has a program ``name`` on its PATH."""
-        return name in container.image.tools or name in container.image.package_tools or name in container.packages.programs
-
-    def _engine_of(self, container: Container) -> DockerEngine:
-        for engine in self.engines.values():
-            if container.id in engine.containers:
-                return engine
-        raise KeyError(container.id)
 
     def _run_program(self, ctx: ProcessContext, program: Any, argv: list[str]) -> tuple[str, str, int]:
         env = self.sim.env
@@ -708,7 +523,7 @@ class Lab:
         if terminal:  # written as it happens, so that a ^C lands where the output had got to
             ctx.sink = self._stream if self._streaming else _unseen
         ctx.terminal = self._on_output is not None and self._speed is not None
-        process = env.process(_wrap(program(ctx, argv)))
+        process = env.process(foreground(program(ctx, argv)))
         # A lesson must never hang: no command runs longer than a simulated day.
         until = env.any_of([process, env.timeout(MAX_COMMAND_S)])
         if not terminal:
@@ -741,74 +556,3 @@ class Lab:
 
 def _unseen(stream: str, text: str) -> None:
     """Output that goes into a pipe, not to the terminal (``ping ... | grep ttl``)."""
-
-
-def _path_of(word: str) -> str:
-    """Where bash would find the program ``word`` (it names that path when exec fails)."""
-    if "/" in word or (word not in PROGRAMS and word != "docker"):
-        return word
-    return f"/usr/{'sbin' if word in _SBIN else 'bin'}/{word}"
-
-
-def _bash_variables(hostname: str) -> dict[str, str]:
-    """What bash sets for itself without exporting (``$HOSTNAME`` on the host's prompt)."""
-    return {"HOSTNAME": hostname}
-
-
-def _not_simulated(program: str, where: str) -> str:
-    """The one line a learner gets for a real program the simulator does not model."""
-    return f"dockersim: {program}: {where} has this program, but the simulator does not model it\n"
-
-
-def _not_found(shell_name: str | None, land: userland.Userland, name: str) -> str:
-    """``command not found`` as the shell words it: at the prompt (``None``) or running a ``-c`` line."""
-    if shell_name is None:
-        return f"bash: {name}: command not found\n"
-    if shell_name == "bash":
-        return f"bash: line 1: {name}: command not found\n" if land.bash_line_numbers() else f"bash: {name}: command not found\n"
-    if shell_name == "zsh":
-        return f"zsh:1: command not found: {name}\n"
-    if land.busybox:
-        return f"sh: {name}: not found\n"
-    return f"sh: 1: {name}: not found\n"
-
-
-def _syntax_error(shell_name: str, message: str) -> str:
-    """A syntax error as the shell that read the line words it."""
-    if shell_name == "bash":
-        return f"bash: {message}\n"
-    return f"{shell_name}: {message}\n"
-
-
-def _background(gen: Generator[Any, Any, int], alive: Any) -> Generator[Any, Any, int]:
-    """Drive a detached process (``docker exec -d``) until it ends or its container stops.
-
-    Whatever goes wrong inside it ends it quietly, as a crashed background process
-    would, instead of surfacing in the learner's next command.
-    """
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            event = gen.throw(error) if error is not None else gen.send(value)
-        except StopIteration as stop:
-            return int(stop.value or 0)
-        except Exception:
-            log.debug("a detached process ended with an error", exc_info=True)
-            return 1
-        error = None
-        if not alive():
-            gen.close()
-            return 137  # the container stopped: SIGKILL
-        try:
-            value = yield event
-        except Exception as failure:  # a failed event: hand it to the process
-            error = failure
-
-
-def _wrap(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
-    try:
-        result = yield from gen
-    except simpy.Interrupt:  # Ctrl-C or the time limit, and the program does not catch it: 128 + SIGINT
-        return SIGINT_STATUS
-    return result

@@ -24,6 +24,7 @@ from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from simulator.engine.drivers.overlay import OverlayDriver
 from simulator.kernel.devices.veth import Veth
 from simulator.kernel.links import stacked_on
 from simulator.kernel.namespace import NetworkNamespace
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
     from simulator.scenario.lab import Lab
 
 _IFINDEX = attrgetter("ifindex")
+
+
+def overlay_namespaces(engine: DockerEngine) -> list[NetworkNamespace]:
+    """The overlay networks' own namespaces on a Docker host (``br0`` and ``vxlan0`` live there)."""
+    overlay = engine.drivers.get("overlay")
+    return list(overlay.namespaces()) if isinstance(overlay, OverlayDriver) else []
 
 
 def _namespace(ns: NetworkNamespace, kind: str, machine: str, extra: tuple[Any, ...] = ()) -> tuple[Any, ...]:
@@ -77,8 +84,7 @@ def take(lab: Lab) -> tuple[Any, ...]:
             if c.network_mode.startswith("container:"):
                 continue
             namespaces.append(_namespace(c.netns, "container", host, container_extra(c)))
-        overlay = engine.drivers.get("overlay")
-        for ns in getattr(overlay, "namespaces", list)():  # overlay networks' own namespaces (br0, vxlan0)
+        for ns in overlay_namespaces(engine):  # overlay networks' own namespaces (br0, vxlan0)
             namespaces.append(_namespace(ns, "overlay-netns", host))
     lan: tuple[tuple[str, str, str], ...] = ()
     if lab.topology.switch is not None:
@@ -240,8 +246,7 @@ class Snapshots:
         for host, engine, view in self._engines:
             self._containers(host, engine, view, offset, pending.get(id(view), []), born)
             offset += len(view.numbers)
-            overlay = engine.drivers.get("overlay")
-            namespaces: list[NetworkNamespace] = list(getattr(overlay, "namespaces", list)())
+            namespaces = overlay_namespaces(engine)
             values = [self._read(ns, "overlay-netns", host, None) for ns in namespaces]
             self._forget(view.overlay, namespaces)
             seq.splice(offset, offset + len(view.overlay), values)
@@ -289,33 +294,9 @@ class Snapshots:
         every time (``quiet``).
         """
         containers = engine.containers
-        n, known = len(containers), len(view.listed)
-        removed: list[Container] = []
-        if containers is view.containers and n >= known and (
-                known == 0 or next(islice(reversed(containers.values()), n - known, None)) is view.listed[-1]):
-            # Only appended (a removal would have pushed the last known one further back).
-            added = list(islice(reversed(containers.values()), n - known))[::-1]
-            view.listed.extend(added)
-        else:
-            listed = list(containers.values())
-            if containers is view.containers:
-                removed = [c for c in view.listed if containers.get(c.id) is not c]
-                added = [c for c in listed if c.id not in view.number]
-            else:
-                removed, added = view.listed, listed
-            view.containers, view.listed = containers, listed
-        numbers, shown, seq = view.numbers, view.shown, self._seq
+        added, removed = self._changes(containers, view)
         for c in removed:
-            old = shown.pop(c.id, None)
-            if old is not None:
-                p = bisect_left(numbers, view.number[c.id])
-                del numbers[p]
-                seq.delete(offset + p)
-                self._shown.pop(old, None)
-                self._entries.pop(old, None)
-            del view.number[c.id]
-            view.quiet.pop(c.id, None)
-            view.hidden.pop(c.id, None)
+            self._drop(view, offset, c)
         todo = added + pending
         if view.quiet:
             todo += view.quiet.values()
@@ -323,49 +304,88 @@ class Snapshots:
             todo += view.hidden.values()
         host_ns = engine.machine.netns
         for c in todo:
-            rank = view.number.get(c.id)
-            if rank is None:
-                if containers.get(c.id) is not c:
-                    continue  # removed
-                rank = view.number[c.id] = view.next
-                view.next += 1
-            old = shown.get(c.id)
-            ns = c.netns
-            own = not c.network_mode.startswith("container:") and c.network_mode != "host"
-            if ns is None or ns is host_ns or not own:
-                ns = None
-            before = None
-            if old is not None and old is not ns:
-                p = bisect_left(numbers, rank)
-                before = seq.items[offset + p]
-                del numbers[p]
-                seq.delete(offset + p)
-                del shown[c.id]
-                self._shown.pop(old, None)
-                self._entries.pop(old, None)
-            if ns is not None:
-                value = self._read(ns, "container", host, c)
-                if before is not None and before == value:  # restarted as it was: the same tuple
-                    value = self._entries[ns].value = before
-                p = bisect_left(numbers, rank)
-                if old is ns:
-                    seq.set(offset + p, value)
-                else:
-                    numbers.insert(p, rank)
-                    seq.insert(offset + p, value)
-                    shown[c.id] = ns
-                    self._shown[ns] = (view, c)
-                view.hidden.pop(c.id, None)
-                if c.endpoints:
-                    view.quiet.pop(c.id, None)
-                else:
-                    view.quiet[c.id] = c
+            self._place(host, containers, host_ns, view, offset, c)
+
+    @staticmethod
+    def _changes(containers: dict[str, Container], view: _Engine) -> tuple[list[Container], list[Container]]:
+        """The containers added to and removed from the engine since the view last looked (the view is updated)."""
+        n, known = len(containers), len(view.listed)
+        removed: list[Container] = []
+        if containers is view.containers and n >= known and (
+                known == 0 or next(islice(reversed(containers.values()), n - known, None)) is view.listed[-1]):
+            # Only appended (a removal would have pushed the last known one further back).
+            added = list(islice(reversed(containers.values()), n - known))[::-1]
+            view.listed.extend(added)
+            return added, removed
+        listed = list(containers.values())
+        if containers is view.containers:
+            removed = [c for c in view.listed if containers.get(c.id) is not c]
+            added = [c for c in listed if c.id not in view.number]
+        else:
+            removed, added = view.listed, listed
+        view.containers, view.listed = containers, listed
+        return added, removed
+
+    def _drop(self, view: _Engine, offset: int, c: Container) -> None:
+        """A removed container: its namespace leaves the list, and the view forgets it."""
+        old = view.shown.pop(c.id, None)
+        if old is not None:
+            p = bisect_left(view.numbers, view.number[c.id])
+            del view.numbers[p]
+            self._seq.delete(offset + p)
+            self._shown.pop(old, None)
+            self._entries.pop(old, None)
+        del view.number[c.id]
+        view.quiet.pop(c.id, None)
+        view.hidden.pop(c.id, None)
+
+    def _place(self, host: str, containers: dict[str, Container], host_ns: NetworkNamespace, view: _Engine, offset: int,
+               c: Container) -> None:
+        """One container's namespace, listed (or re-read) in its place, or taken off the list when it has none."""
+        numbers, shown, seq = view.numbers, view.shown, self._seq
+        rank = view.number.get(c.id)
+        if rank is None:
+            if containers.get(c.id) is not c:
+                return  # removed
+            rank = view.number[c.id] = view.next
+            view.next += 1
+        old = shown.get(c.id)
+        ns = c.netns
+        own = not c.network_mode.startswith("container:") and c.network_mode != "host"
+        if ns is None or ns is host_ns or not own:
+            ns = None
+        before = None
+        if old is not None and old is not ns:
+            p = bisect_left(numbers, rank)
+            before = seq.items[offset + p]
+            del numbers[p]
+            seq.delete(offset + p)
+            del shown[c.id]
+            self._shown.pop(old, None)
+            self._entries.pop(old, None)
+        if ns is None:
+            view.quiet.pop(c.id, None)
+            if own:
+                view.hidden[c.id] = c  # not running: its next namespace is a new one
             else:
-                view.quiet.pop(c.id, None)
-                if own:
-                    view.hidden[c.id] = c  # not running: its next namespace is a new one
-                else:
-                    view.hidden.pop(c.id, None)
+                view.hidden.pop(c.id, None)
+            return
+        value = self._read(ns, "container", host, c)
+        if before is not None and before == value:  # restarted as it was: the same tuple
+            value = self._entries[ns].value = before
+        p = bisect_left(numbers, rank)
+        if old is ns:
+            seq.set(offset + p, value)
+        else:
+            numbers.insert(p, rank)
+            seq.insert(offset + p, value)
+            shown[c.id] = ns
+            self._shown[ns] = (view, c)
+        view.hidden.pop(c.id, None)
+        if c.endpoints:
+            view.quiet.pop(c.id, None)
+        else:
+            view.quiet[c.id] = c
 
     def _read(self, ns: NetworkNamespace, kind: str, machine: str, owner: Container | None) -> tuple[Any, ...]:
         """The namespace's tuple: the one before when nothing changed, else patched where it changed."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulator.dockercli.output import rfc3339
 from simulator.packets.addresses import MacAddress
-from simulator.scenario.output import rfc3339
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 
 def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
+    """``docker network inspect NETWORK``: one network, key for key as the engine version prints it."""
     prof = engine.profile
     ipam_config: list[dict[str, Any]] | None = None
     if net.subnet is not None:
@@ -144,10 +145,8 @@ def _endpoint_settings(engine: DockerEngine, container: Container, name: str) ->
     return body
 
 
-def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
-    prof = engine.profile
-    now = engine.sim.now
-    running = c.running
+def _ports(c: Container) -> dict[str, Any]:
+    """``NetworkSettings.Ports``: each exposed port, and where each published one is bound."""
     ports: dict[str, Any] = {}
     for exposed in c.image.exposed:
         ports[exposed] = None
@@ -156,55 +155,96 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
             {"HostIp": "0.0.0.0", "HostPort": str(b.host_port)},
             {"HostIp": "::", "HostPort": str(b.host_port)},
         ]
-    networks = {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
+    return ports
+
+
+def _networks(engine: DockerEngine, c: Container) -> dict[str, Any]:
+    """``NetworkSettings.Networks``: one endpoint per network, in the order they were joined."""
     if c.network_mode in ("host", "none"):
-        networks = {c.network_mode: {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, c.network_mode),
-                                     "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
-                                     "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
-    sandbox = c.sandbox_id if running else ""
+        return {c.network_mode: {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, c.network_mode),
+                                 "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
+                                 "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
+    return {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
+
+
+def _default_bridge_settings(c: Container) -> dict[str, Any]:
+    """The default bridge's endpoint repeated at the top of ``NetworkSettings`` (before engine 29)."""
+    default = c.endpoints.get("bridge")
+    return {
+        "SecondaryIPAddresses": None,
+        "SecondaryIPv6Addresses": None,
+        "EndpointID": default.id if default else "",
+        "Gateway": str(default.network.gateway) if default and default.network.gateway else "",
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "IPAddress": str(default.ip) if default and default.ip else "",
+        "IPPrefixLen": default.prefixlen if default else 0,
+        "IPv6Gateway": "",
+        "MacAddress": str(default.mac) if default and default.mac else "",
+    }
+
+
+def _network_settings(engine: DockerEngine, c: Container) -> dict[str, Any]:
+    """``NetworkSettings``, its keys in the engine version's order."""
+    legacy = not engine.profile.at_least("29")
+    sandbox = c.sandbox_id if c.running else ""
     settings: dict[str, Any] = {}
-    if not prof.at_least("29"):
+    if legacy:
         settings["Bridge"] = ""
     settings["SandboxID"] = sandbox
-    if not prof.at_least("29"):
+    if legacy:
         settings["HairpinMode"] = False
         settings["LinkLocalIPv6Address"] = ""
         settings["LinkLocalIPv6PrefixLen"] = 0
-    settings["Ports"] = ports
-    settings["SandboxKey"] = f"/var/run/docker/netns/{sandbox[:12]}" if running else ""
-    if not prof.at_least("29"):
-        default = c.endpoints.get("bridge")
-        settings["SecondaryIPAddresses"] = None
-        settings["SecondaryIPv6Addresses"] = None
-        settings["EndpointID"] = default.id if default else ""
-        settings["Gateway"] = str(default.network.gateway) if default and default.network.gateway else ""
-        settings["GlobalIPv6Address"] = ""
-        settings["GlobalIPv6PrefixLen"] = 0
-        settings["IPAddress"] = str(default.ip) if default and default.ip else ""
-        settings["IPPrefixLen"] = default.prefixlen if default else 0
-        settings["IPv6Gateway"] = ""
-        settings["MacAddress"] = str(default.mac) if default and default.mac else ""
-    settings["Networks"] = networks
-    state = {
+    settings["Ports"] = _ports(c)
+    settings["SandboxKey"] = f"/var/run/docker/netns/{sandbox[:12]}" if c.running else ""
+    if legacy:
+        settings.update(_default_bridge_settings(c))
+    settings["Networks"] = _networks(engine, c)
+    return settings
+
+
+def _state(c: Container) -> dict[str, Any]:
+    """``State``: running or not, since when, with what exit code."""
+    return {
         "Status": c.state,
-        "Running": running,
+        "Running": c.running,
         "Paused": False,
         "Restarting": False,
         "OOMKilled": False,
         "Dead": False,
-        "Pid": c.pid if running else 0,
+        "Pid": c.pid if c.running else 0,
         "ExitCode": c.exit_code,
         "Error": "",
         "StartedAt": rfc3339(c.started_at) if c.started_at is not None else "0001-01-01T00:00:00Z",
         "FinishedAt": rfc3339(c.finished_at) if c.finished_at is not None else "0001-01-01T00:00:00Z",
     }
-    _ = now
+
+
+def _config(c: Container) -> dict[str, Any]:
+    """``Config``: what the container was created with."""
+    return {
+        "Hostname": c.hostname,
+        "Domainname": "",
+        "User": "",
+        "AttachStdin": c.interactive,
+        "Tty": c.tty,
+        "OpenStdin": c.interactive,
+        "Env": [*c.env, *c.image.env],
+        "Cmd": list(c.command),
+        "Image": c.image_ref or c.image.reference,
+        "Entrypoint": list(c.image.entrypoint) or None,
+    }
+
+
+def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
+    """``docker inspect CONTAINER``: one container, key for key as the engine version prints it."""
     return {
         "Id": c.id,
         "Created": rfc3339(c.created),
         "Path": (c.image.entrypoint or c.command)[0],
         "Args": list((*c.image.entrypoint, *c.command)[1:]),
-        "State": state,
+        "State": _state(c),
         "Image": f"sha256:{c.image.image_id}{'0' * (64 - len(c.image.image_id))}",
         "ResolvConfPath": f"/var/lib/docker/containers/{c.id}/resolv.conf",
         "HostnamePath": f"/var/lib/docker/containers/{c.id}/hostname",
@@ -216,19 +256,8 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
         "HostConfig": {"NetworkMode": c.network_mode, "PortBindings": {
             f"{p.container_port}/{p.proto}": [{"HostIp": p.host_ip, "HostPort": str(p.host_port) if p.host_port else ""}] for p in c.publish
         }, "PublishAllPorts": c.publish_all, "Links": [f"/{t}:/{c.name}/{a}" for t, a in c.links] or None},
-        "Config": {
-            "Hostname": c.hostname,
-            "Domainname": "",
-            "User": "",
-            "AttachStdin": c.interactive,
-            "Tty": c.tty,
-            "OpenStdin": c.interactive,
-            "Env": [*c.env, *c.image.env],
-            "Cmd": list(c.command),
-            "Image": getattr(c, "image_ref", c.image.reference),
-            "Entrypoint": list(c.image.entrypoint) or None,
-        },
-        "NetworkSettings": settings,
+        "Config": _config(c),
+        "NetworkSettings": _network_settings(engine, c),
     }
 
 

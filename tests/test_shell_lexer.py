@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from simulator.scenario.shell import ShellSyntaxError, parse
+from simulator.shell_syntax import ShellSyntaxError, parse
 
 
 @pytest.mark.parametrize(("line", "parsed"), [

@@ -27,17 +27,22 @@ class Flag:
 
 @dataclass
 class Parsed:
+    """A command line's flags (by long name) and its arguments, in order."""
+
     values: dict[str, object] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
 
     def flag(self, name: str) -> bool:
+        """Whether the boolean flag ``--name`` was given (and not as ``--name=false``)."""
         return bool(self.values.get(name, False))
 
     def value(self, name: str) -> str | None:
+        """The value of ``--name``, the last one given, or ``None``."""
         v = self.values.get(name)
         return v if isinstance(v, str) else None
 
     def values_of(self, name: str) -> list[str]:
+        """Every value of a repeatable flag ``--name``, in order."""
         v = self.values.get(name, [])
         return list(v) if isinstance(v, list) else []
 
@@ -94,6 +99,7 @@ def args_error(command: str, message: str, style: str) -> CliError:
 
 
 def parse_flags(command: str, argv: list[str], flags: list[Flag], style: str, interspersed: bool = True) -> Parsed:
+    """``argv`` read against the flag table of ``command``, as pflag reads it (see the module's docstring)."""
     by_long: dict[str, Flag] = {}
     by_short: dict[str, Flag] = {}
     for f in flags:
@@ -168,37 +174,3 @@ def parse_flags(command: str, argv: list[str], flags: list[Flag], style: str, in
     return out
 
 
-RUN_FLAGS = [
-    Flag("detach", "d"),
-    Flag("interactive", "i"),
-    Flag("tty", "t"),
-    Flag("rm"),
-    Flag("publish-all", "P"),
-    Flag("privileged"),
-    Flag("init"),
-    Flag("name", value=True),
-    Flag("network", value=True, aliases=("net",)),
-    Flag("network-alias", value=True, repeat=True, aliases=("net-alias",)),
-    Flag("ip", value=True),
-    Flag("hostname", "h", value=True),
-    Flag("env", "e", value=True, repeat=True),
-    Flag("link", value=True, repeat=True),
-    Flag("publish", "p", value=True, repeat=True),
-    Flag("dns", value=True, repeat=True),
-    Flag("add-host", value=True, repeat=True),
-    Flag("mac-address", value=True),
-    Flag("expose", value=True, repeat=True),
-    Flag("restart", value=True),
-    Flag("volume", "v", value=True, repeat=True),
-    Flag("workdir", "w", value=True),
-    Flag("entrypoint", value=True),
-    Flag("user", "u", value=True),
-    Flag("cap-add", value=True, repeat=True),
-]
-EXEC_FLAGS = [Flag("interactive", "i"), Flag("tty", "t"), Flag("detach", "d"), Flag("env", "e", value=True, repeat=True), Flag("user", "u", value=True), Flag("workdir", "w", value=True), Flag("privileged")]
-PS_FLAGS = [Flag("all", "a"), Flag("quiet", "q"), Flag("no-trunc"), Flag("latest", "l"), Flag("size", "s"), Flag("filter", "f", value=True, repeat=True), Flag("format", value=True), Flag("last", "n", value=True)]
-STOP_FLAGS = [Flag("time", "t", value=True), Flag("signal", "s", value=True)]
-START_FLAGS = [Flag("attach", "a"), Flag("interactive", "i")]
-RM_FLAGS = [Flag("force", "f"), Flag("volumes", "v"), Flag("link", "l")]
-KILL_FLAGS = [Flag("signal", "s", value=True)]
-NETWORK_LS_FLAGS = [Flag("no-trunc"), Flag("quiet", "q"), Flag("filter", "f", value=True, repeat=True), Flag("format", value=True)]

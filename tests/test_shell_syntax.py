@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator import Lab
-from simulator.scenario import shell
+from simulator import shell_syntax as shell
 
 
 def test_rm_f_of_every_container_id_removes_them_all():

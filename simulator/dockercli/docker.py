@@ -1,0 +1,85 @@
+"""The ``docker`` command: flags parsed like the CLI, requests sent to the engine,
+answers printed like the CLI prints them.
+
+Each family of subcommands is a module with its flag tables and a ``COMMANDS``
+table (:mod:`.run`, :mod:`.lifecycle`, :mod:`.attach`, :mod:`.listing`,
+:mod:`.network`, :mod:`.info`, :mod:`.swarm`); :data:`COMMANDS` joins them.
+
+Errors: the CLI's own (unknown flag, missing argument) as cobra words them, exit
+125 for flags; the daemon's refusals as ``Error response from daemon: MSG`` (exit
+1), or, for ``docker run``/``create``, in the run framing of the CLI generation
+(exit 125).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.dockercli import attach, info, lifecycle, listing, network, run, swarm
+from simulator.dockercli.base import CliOutcome, Table, unknown
+from simulator.errors import CliError, DockerError
+
+if TYPE_CHECKING:
+    from simulator.engine.docker_engine import DockerEngine
+
+#: Every ``docker`` subcommand the simulator knows, by name.
+COMMANDS: Table = {
+    **run.COMMANDS, **lifecycle.COMMANDS, **attach.COMMANDS, **listing.COMMANDS,
+    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS,
+}
+SUBCOMMANDS = tuple(COMMANDS) + ("container",)
+#: ``docker container SUB`` names that differ from the top-level command's.
+CONTAINER_ALIASES = {"ls": "ps"}
+
+USAGE = (
+    "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n\nCommon Commands:\n"
+    "  run         Create and run a new container from an image\n"
+    "  exec        Execute a command in a running container\n"
+    "  ps          List containers\n"
+    "  network     Manage networks\n"
+)
+
+
+class DockerCli:
+    """``docker`` on one Docker host."""
+
+    def __init__(self, engine: DockerEngine) -> None:
+        self.engine = engine
+
+    @property
+    def style(self) -> str:
+        """How this CLI generation words its errors (``"see-help"`` up to CLI 27, ``"run-help"`` from 28)."""
+        return self.engine.profile.cli_error_style
+
+    def daemon_error(self, error: DockerError, command: str) -> CliOutcome:
+        """A refusal of the daemon as the CLI prints it for ``command``."""
+        if command in ("run", "create"):
+            if self.style == "see-help":
+                return CliOutcome(stderr=f"docker: Error response from daemon: {error.message}.\nSee 'docker {command} --help'.\n", exit_code=125)
+            return CliOutcome(stderr=f"docker: Error response from daemon: {error.message}\n\nRun 'docker {command} --help' for more information\n", exit_code=125)
+        return CliOutcome(stderr=f"Error response from daemon: {error.message}\n", exit_code=error.exit_code)
+
+    def run(self, argv: list[str]) -> CliOutcome:
+        """``argv`` (``["docker", ...]``) run as the CLI would: never raises for bad input."""
+        args = argv[1:]
+        if not args:
+            return CliOutcome(stdout=self.usage(), exit_code=0)
+        command = args[0]
+        if command == "container" and len(args) > 1:
+            command, args = args[1], args[1:]
+            command = CONTAINER_ALIASES.get(command, command)
+        if command in ("--version", "-v"):
+            return CliOutcome(stdout=f"Docker version {self.engine.profile.version}, build 6a30dfc\n")
+        handler = COMMANDS.get(command)
+        if handler is None:
+            return unknown(self, command, "docker --help")
+        try:
+            return handler(self, args[1:])
+        except CliError as error:
+            return CliOutcome(stderr=error.text, exit_code=error.exit_code)
+        except DockerError as error:
+            return self.daemon_error(error, command)
+
+    def usage(self) -> str:
+        """``docker`` alone: the usage."""
+        return USAGE
