@@ -31,7 +31,7 @@ from typing import Any
 
 from simulator.kernel.ipv4.tcp import SocketTimeout, TcpConnection, TcpError, tcp_connect
 from simulator.programs.httpclient import linger, read_response, terminal
-from simulator.programs.httpcore import EmptyReply, WireResponseReader
+from simulator.programs.httpcore import EmptyReply, WireResponse, WireResponseReader
 from simulator.programs.options import OPERAND, MissingArgument, OptionError, OptionSpec, scan
 from simulator.programs.process import ProcessContext
 from simulator.programs.url import Url, UrlError, parse_url
@@ -258,22 +258,14 @@ class _Curl:
 
     def transfer(self, text: str) -> Generator[Any, Any, int]:
         """One URL: resolve, connect, request, response, output; curl's exit status."""
-        ctx, env, opts = self.ctx, self.env, self.opts
-        start = env.now
+        start = self.env.now
         try:
             url = parse_url(text)
         except UrlError as error:
             return self.fail(error.code, str(error), closing=False)
-        try:
-            ip = IPv4Address(url.host)
-        except ValueError:
-            resolved = None
-            if ctx.resolve is not None:
-                resolved = yield from ctx.resolve(url.host)
-            if resolved is None:
-                return self.fail(6, f"Could not resolve host: {url.host}")
-            ip = IPv4Address(resolved)
-            self.verbose(f"* Host {url.host}:{url.port} was resolved.\n* IPv6: (none)\n* IPv4: {ip}")
+        ip = yield from self.address(url)
+        if ip is None:
+            return self.fail(6, f"Could not resolve host: {url.host}")
         connected = yield from self.connect(url, ip, start)
         if isinstance(connected, int):
             return connected
@@ -281,6 +273,7 @@ class _Curl:
         if url.scheme == "https":  # no TLS here: a plain-HTTP peer answers the ClientHello with junk
             conn.close()
             return self.fail(35, "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number")
+        opts = self.opts
         method = opts.method or ("HEAD" if opts.head else "POST" if opts.data is not None else "GET")
         request = _request(method, url, self.version, opts)
         try:
@@ -292,36 +285,12 @@ class _Curl:
         self.verbose("> ")
         if self.modern:
             self.verbose("* Request completely sent off")
-        reader = WireResponseReader(head_only=method == "HEAD")
-        deadline = None if opts.max_time_s is None else self.start_op + opts.max_time_s + CURL_TIMER_SLACK_S
-        try:
-            response = yield from read_response(conn, reader, deadline)
-        except SocketTimeout:
-            conn.close()
-            elapsed = int((env.now - start) * 1000)
-            got = f"{reader.received} out of {reader.expected}" if reader.expected is not None else f"{reader.received}"
-            return self.fail(28, f"Operation timed out after {elapsed} milliseconds with {got} bytes received")
-        except EmptyReply:
-            conn.close()
-            return self.fail(52, "Empty reply from server")
-        except TcpError as error:
-            return self.fail(56, f"Recv failure: {error}")
-        head_lines = response.head.decode("latin-1").split("\r\n")
-        for line in head_lines:
-            self.verbose(f"< {line}")
-        self.verbose("< ")
+        response = yield from self.receive(conn, method, start)
+        if isinstance(response, int):
+            return response
         failed = opts.fail and response.status >= 400
         if not failed:
-            shown = ""
-            if opts.include or opts.head:
-                shown += "\n".join(head_lines) + "\n\n"
-            if not opts.head:
-                if opts.output is not None:
-                    if not opts.silent:
-                        ctx.err(progress_meter(len(response.body), env.now - start))
-                else:
-                    shown += terminal(response.body)
-            ctx.out(shown)
+            self.show(response, start)
         keep = response.keep_alive and conn.state.value == "ESTABLISHED" and not conn.eof
         code = self.fail(22, f"The requested URL returned error: {response.status}", closing=False) if failed else 0
         if keep:
@@ -331,6 +300,57 @@ class _Curl:
             self.verbose("* Closing connection")
             conn.close()
         return code
+
+    def address(self, url: Url) -> Generator[Any, Any, IPv4Address | None]:
+        """The host's address: a literal, or what the resolver says (None: not found)."""
+        try:
+            return IPv4Address(url.host)
+        except ValueError:
+            pass
+        resolved = None
+        if self.ctx.resolve is not None:
+            resolved = yield from self.ctx.resolve(url.host)
+        if resolved is None:
+            return None
+        ip = IPv4Address(resolved)
+        self.verbose(f"* Host {url.host}:{url.port} was resolved.\n* IPv6: (none)\n* IPv4: {ip}")
+        return ip
+
+    def receive(self, conn: TcpConnection, method: str, start: float) -> Generator[Any, Any, WireResponse | int]:
+        """The response, its head echoed under ``-v``; or curl's exit status when it does not come."""
+        opts = self.opts
+        reader = WireResponseReader(head_only=method == "HEAD")
+        deadline = None if opts.max_time_s is None else self.start_op + opts.max_time_s + CURL_TIMER_SLACK_S
+        try:
+            response: WireResponse = yield from read_response(conn, reader, deadline)
+        except SocketTimeout:
+            conn.close()
+            elapsed = int((self.env.now - start) * 1000)
+            got = f"{reader.received} out of {reader.expected}" if reader.expected is not None else f"{reader.received}"
+            return self.fail(28, f"Operation timed out after {elapsed} milliseconds with {got} bytes received")
+        except EmptyReply:
+            conn.close()
+            return self.fail(52, "Empty reply from server")
+        except TcpError as error:
+            return self.fail(56, f"Recv failure: {error}")
+        for line in response.head.decode("latin-1").split("\r\n"):
+            self.verbose(f"< {line}")
+        self.verbose("< ")
+        return response
+
+    def show(self, response: WireResponse, start: float) -> None:
+        """What the response prints: the head under ``-i``/``-I``, the body, or the meter under ``-o``."""
+        opts = self.opts
+        shown = ""
+        if opts.include or opts.head:
+            shown += "\n".join(response.head.decode("latin-1").split("\r\n")) + "\n\n"
+        if not opts.head:
+            if opts.output is not None:
+                if not opts.silent:
+                    self.ctx.err(progress_meter(len(response.body), self.env.now - start))
+            else:
+                shown += terminal(response.body)
+        self.ctx.out(shown)
 
 
 def curl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:

@@ -68,7 +68,12 @@ def nslookup(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if not answers:
         ctx.out(";; connection timed out; no servers could be reached\n\n")
         return 1
-    status = 0
+    return _nslookup_answers(ctx, name, queries, answers)
+
+
+def _nslookup_answers(ctx: ProcessContext, name: str, queries: list[dns.message.Message],
+                      answers: dict[int, dns.message.Message]) -> int:
+    """Each family's answer as nslookup prints it (BusyBox: a block per family); its exit status."""
     printed_header = False
     for query in queries:
         response = answers.get(query.id)
@@ -76,30 +81,25 @@ def nslookup(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             continue
         rcode = response.rcode()
         addresses = [rd.address for rrset in response.answer if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA) for rd in rrset]
-        if rcode == dns.rcode.NXDOMAIN:
-            ctx.out(f"** server can't find {name}: NXDOMAIN\n\n")
+        if rcode in (dns.rcode.NXDOMAIN, dns.rcode.SERVFAIL):
+            ctx.out(f"** server can't find {name}: {dns.rcode.to_text(rcode)}\n\n")
             return 1
-        if rcode == dns.rcode.SERVFAIL:
-            ctx.out(f"** server can't find {name}: SERVFAIL\n\n" if not ctx.busybox else f"** server can't find {name}: SERVFAIL\n\n")
-            return 1
+        authoritative = bool(response.flags & dns.flags.AA)
         if ctx.busybox:
             if addresses:
-                ctx.out("Non-authoritative answer:\n" if not response.flags & dns.flags.AA else "")
-                for a in addresses:
-                    ctx.out(f"Name:\t{name}\nAddress: {a}\n")
-                ctx.out("\n")
+                ctx.out("Non-authoritative answer:\n" if not authoritative else "")
+                ctx.out("".join(f"Name:\t{name}\nAddress: {a}\n" for a in addresses) + "\n")
             elif query.question[0].rdtype == dns.rdatatype.AAAA:
                 ctx.out(f"Non-authoritative answer:\n*** Can't find {name}: No answer\n\n")
             continue
         if addresses:
-            if not printed_header and not response.flags & dns.flags.AA:
+            if not printed_header and not authoritative:
                 ctx.out("Non-authoritative answer:\n")
                 printed_header = True
-            for a in addresses:
-                ctx.out(f"Name:\t{name}\nAddress: {a}\n")
+            ctx.out("".join(f"Name:\t{name}\nAddress: {a}\n" for a in addresses))
     if not ctx.busybox:
         ctx.out("\n")
-    return status
+    return 0
 
 
 def _columns(fields: list[str]) -> str:

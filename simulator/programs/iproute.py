@@ -39,6 +39,7 @@ from simulator.kernel.ipv4.routing import DEFAULT_NETWORK, Route
 from simulator.packets.addresses import MacAddress
 
 if TYPE_CHECKING:
+    from simulator.kernel.devices.device import Device
     from simulator.kernel.namespace import NetworkNamespace
     from simulator.programs.process import ProcessContext
 
@@ -271,6 +272,7 @@ def _vxlan_add(ns: NetworkNamespace, name: str, parent: str | None, opts: list[s
 
 
 def _link_set(ns: NetworkNamespace, args: list[str]) -> None:
+    """``ip link set [dev] NAME up|down|nomaster|address MAC|mtu N|master BR|name NEW ...``, in order."""
     words = list(args)
     if words[:1] == ["dev"]:
         words = words[1:]
@@ -283,48 +285,66 @@ def _link_set(ns: NetworkNamespace, args: list[str]) -> None:
     while j < len(opts):
         word = opts[j]
         value = opts[j + 1] if j + 1 < len(opts) else None
-        if word == "up":
-            ns.set_up(dev.name)
+        if word in _LINK_FLAGS:
+            _LINK_FLAGS[word](ns, dev)
             j += 1
-        elif word == "down":
-            ns.set_down(dev.name)
-            j += 1
-        elif word == "address" and value is not None:
-            try:
-                dev.mac = MacAddress.parse(value)
-            except ValueError:
-                raise IpError(f'"{value}" is invalid lladdr.', 255) from None
-            j += 2
-        elif word == "mtu" and value is not None:
-            mtu = int(value)
-            lower = links.stacked_on(dev)
-            if mtu < 68 or (lower is not None and mtu > lower.mtu):
-                raise IpError("Error: mtu greater than device maximum." if mtu >= 68 else "Error: mtu less than device minimum.", 2)
-            dev.mtu = mtu
-            j += 2
-        elif word == "master" and value is not None:
-            bridge = links.lookup(ns, value)
-            if not isinstance(bridge, Bridge):
-                raise IpError("RTNETLINK answers: Operation not supported", 2)
-            if dev.upper is not None and dev.upper.handler is not None:
-                raise IpError("RTNETLINK answers: Device or resource busy", 2)
-            if dev.master is not None:
-                dev.master.remove_port(dev)
-            bridge.add_port(dev)
-            j += 2
-        elif word == "nomaster":
-            if dev.master is not None:
-                dev.master.remove_port(dev)
-            j += 1
-        elif word == "name" and value is not None:
-            if dev.up:
-                raise IpError("RTNETLINK answers: Device or resource busy", 2)
-            if value in ns.devices:
-                raise IpError("RTNETLINK answers: File exists", 2)
-            ns.rename_device(dev.name, value)
+        elif word in _LINK_VALUES and value is not None:
+            _LINK_VALUES[word](ns, dev, value)
             j += 2
         else:
             raise IpError(f'Error: either "dev" is duplicate, or "{word}" is a garbage.', 255)
+
+
+def _set_address(ns: NetworkNamespace, dev: Device, value: str) -> None:
+    """``address MAC``."""
+    try:
+        dev.mac = MacAddress.parse(value)
+    except ValueError:
+        raise IpError(f'"{value}" is invalid lladdr.', 255) from None
+
+
+def _set_mtu(ns: NetworkNamespace, dev: Device, value: str) -> None:
+    """``mtu N``: at least 68 (RFC 791), at most the lower device's for a stacked one."""
+    mtu = int(value)
+    lower = links.stacked_on(dev)
+    if mtu < 68 or (lower is not None and mtu > lower.mtu):
+        raise IpError("Error: mtu greater than device maximum." if mtu >= 68 else "Error: mtu less than device minimum.", 2)
+    dev.mtu = mtu
+
+
+def _set_master(ns: NetworkNamespace, dev: Device, value: str) -> None:
+    """``master BRIDGE``: the device becomes a port of the bridge (leaving its old one)."""
+    bridge = links.lookup(ns, value)
+    if not isinstance(bridge, Bridge):
+        raise IpError("RTNETLINK answers: Operation not supported", 2)
+    if dev.upper is not None and dev.upper.handler is not None:
+        raise IpError("RTNETLINK answers: Device or resource busy", 2)
+    if dev.master is not None:
+        dev.master.remove_port(dev)
+    bridge.add_port(dev)
+
+
+def _set_nomaster(ns: NetworkNamespace, dev: Device) -> None:
+    """``nomaster``: out of its bridge, if in one."""
+    if dev.master is not None:
+        dev.master.remove_port(dev)
+
+
+def _set_name(ns: NetworkNamespace, dev: Device, value: str) -> None:
+    """``name NEW``: only while the device is down (the kernel says EBUSY otherwise)."""
+    if dev.up:
+        raise IpError("RTNETLINK answers: Device or resource busy", 2)
+    if value in ns.devices:
+        raise IpError("RTNETLINK answers: File exists", 2)
+    ns.rename_device(dev.name, value)
+
+
+_LINK_FLAGS: dict[str, Callable[[NetworkNamespace, Device], None]] = {
+    "up": lambda ns, dev: ns.set_up(dev.name), "down": lambda ns, dev: ns.set_down(dev.name), "nomaster": _set_nomaster,
+}
+_LINK_VALUES: dict[str, Callable[[NetworkNamespace, Device, str], None]] = {
+    "address": _set_address, "mtu": _set_mtu, "master": _set_master, "name": _set_name,
+}
 
 
 # -- ip addr --------------------------------------------------------------------------------
@@ -435,17 +455,27 @@ def _route(ns: NetworkNamespace, verb: str, args: list[str]) -> None:
     if not args:
         raise IpError("Error: Invalid prefix for given prefix length." if verb == "add" else "RTNETLINK answers: No such process", 2)
     want = _route_args(args)
-    stack = ns.ipv4
     if want.dev is not None:
         links.lookup(ns, want.dev)
     if verb in ("del", "delete"):
-        removed = stack.routes.remove(
-            lambda r: r.network == want.network and (want.dev is None or r.dev == want.dev) and (want.via is None or r.gateway == want.via)
-            and (want.metric is None or r.metric == want.metric)
-        )
-        if not removed:
-            raise IpError("RTNETLINK answers: No such process", 2)
-        return
+        _route_delete(ns, want)
+    else:
+        _route_add(ns, verb, want)
+
+
+def _route_delete(ns: NetworkNamespace, want: RouteArgs) -> None:
+    """``ip route del``: the routes to the prefix that match every selector given."""
+    removed = ns.ipv4.routes.remove(
+        lambda r: r.network == want.network and (want.dev is None or r.dev == want.dev) and (want.via is None or r.gateway == want.via)
+        and (want.metric is None or r.metric == want.metric)
+    )
+    if not removed:
+        raise IpError("RTNETLINK answers: No such process", 2)
+
+
+def _route_add(ns: NetworkNamespace, verb: str, want: RouteArgs) -> None:
+    """``ip route add|replace|append|change``: the gateway must be on a connected network, the device up."""
+    stack = ns.ipv4
     dev_name = want.dev
     if want.via is not None:
         connected = stack.routes.lookup(want.via)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.programs import netinfo
+from simulator.programs.options import OptionError, OptionSpec, split
 from simulator.programs.process import ProcessContext, ProgramBody
 from simulator.programs.render_nettools import SocketView
 
@@ -189,15 +190,29 @@ def summary(sockets: list[SocketView]) -> str:
 _KNOWN = set("tulanps4")
 
 
+def _selected(found: list[SocketView], kinds: list[str], letters: set[str]) -> list[SocketView]:
+    """The sockets ``-a`` (all), ``-l`` (listening) or neither (connected only) asks for, UDP before TCP as ss dumps them."""
+    if "a" in letters:
+        shown = [s for s in found if s.proto in kinds]
+    elif "l" in letters:
+        shown = [s for s in found if s.proto in kinds and s.listening]
+    else:  # connected sockets only (not listening, not unconnected UDP)
+        shown = [s for s in found if s.proto in kinds and not s.listening]
+    shown.sort(key=lambda s: kinds.index(s.proto))
+    return shown
+
+
 def ss(ctx: ProcessContext, argv: list[str]) -> int:
     """``ss [-t] [-u] [-l|-a] [-n] [-p] [-s] [-4]``."""
     args = argv[1:]
-    letters: set[str] = set()
-    for arg in args:
-        if not arg.startswith("-") or arg.startswith("--") or not set(arg[1:]) <= _KNOWN:
-            ctx.err(f"dockersim: ss {' '.join(args)}: these options of ss are not simulated (-t -u -l -a -n -p -s are)\n")
-            return 126
-        letters |= set(arg[1:])
+    try:
+        parsed = split(args, OptionSpec(flags="".join(sorted(_KNOWN))))
+    except OptionError:
+        parsed = None
+    if parsed is None or parsed.operands:
+        ctx.err(f"dockersim: ss {' '.join(args)}: these options of ss are not simulated (-t -u -l -a -n -p -s are)\n")
+        return 126
+    letters = {option[1:] for option, _ in parsed.options}
     pid_namespace = ctx.processes.key if ctx.processes is not None else ""
     found = netinfo.sockets(ctx.netns, pid_namespace)
     if "s" in letters:
@@ -207,13 +222,7 @@ def ss(ctx: ProcessContext, argv: list[str]) -> int:
         ctx.err(f"dockersim: ss {' '.join(args)}: without -n (service names) is not simulated\n")
         return 126
     kinds = [p for p, letter in (("udp", "u"), ("tcp", "t")) if letter in letters] or ["udp", "tcp"]
-    if "a" in letters:
-        shown = [s for s in found if s.proto in kinds]
-    elif "l" in letters:
-        shown = [s for s in found if s.proto in kinds and s.listening]
-    else:  # connected sockets only (not listening, not unconnected UDP)
-        shown = [s for s in found if s.proto in kinds and not s.listening]
-    shown.sort(key=lambda s: kinds.index(s.proto))  # ss dumps UDP before TCP
+    shown = _selected(found, kinds, letters)
     netid = len(kinds) > 1
     me = next((p for p in ctx.processes.listing() if p.pid == ctx.ns_pid), None) if ctx.processes is not None else None
     tty = me is not None and me.tty is not None

@@ -60,34 +60,25 @@ def _ip(frame: EthernetFrame) -> IPv4Packet | None:
     return frame.payload if isinstance(frame.payload, IPv4Packet) else None
 
 
+# pcap-filter's protocol primitives, each one word
+_KINDS: dict[str, Matcher] = {
+    "arp": lambda f: isinstance(f.payload, ArpPacket),
+    "ip": lambda f: _ip(f) is not None,
+    "icmp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, IcmpMessage),
+    "udp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, UdpDatagram),
+    "tcp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, TcpSegment),
+    "vlan": lambda f: f.vlan is not None,
+}
+
+
 def _primitive(words: list[str]) -> Matcher:
     """One pcap-filter primitive (``udp port 4789``, ``host 10.0.0.1``, ``arp``, ...)."""
     proto = words[0] if words[0] in ("udp", "tcp") and len(words) > 1 else None
     rest = words[1:] if proto else words
     if rest[:1] == ["port"] and len(rest) == 2 and rest[1].isdecimal():
-        port = int(rest[1])
-
-        def by_port(f: EthernetFrame) -> bool:
-            ip = _ip(f)
-            if ip is None or isinstance(ip.payload, IcmpMessage):
-                return False
-            if proto == "udp" and not isinstance(ip.payload, UdpDatagram):
-                return False
-            if proto == "tcp" and not isinstance(ip.payload, TcpSegment):
-                return False
-            return port in (ip.payload.sport, ip.payload.dport)
-
-        return by_port
-    kinds: dict[str, Matcher] = {
-        "arp": lambda f: isinstance(f.payload, ArpPacket),
-        "ip": lambda f: _ip(f) is not None,
-        "icmp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, IcmpMessage),
-        "udp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, UdpDatagram),
-        "tcp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, TcpSegment),
-        "vlan": lambda f: f.vlan is not None,
-    }
-    if len(words) == 1 and words[0] in kinds:
-        return kinds[words[0]]
+        return _by_port(proto, int(rest[1]))
+    if len(words) == 1 and words[0] in _KINDS:
+        return _KINDS[words[0]]
     if words[0] == "vlan" and len(words) == 2 and words[1].isdecimal():
         vid = int(words[1])
         return lambda f: f.vlan == vid
@@ -95,20 +86,40 @@ def _primitive(words: list[str]) -> Matcher:
     rest = words[1:] if direction else words
     if rest[:1] == ["host"] and len(rest) == 2:
         try:
-            addr = IPv4Address(rest[1])
+            return _by_host(direction, IPv4Address(rest[1]))
         except ValueError:
             raise FilterError(f"can't parse filter expression: syntax error in \"{rest[1]}\"") from None
-
-        def by_host(f: EthernetFrame) -> bool:
-            p = f.payload
-            if isinstance(p, ArpPacket):
-                found = {"src": (p.sender_ip,), "dst": (p.target_ip,)}.get(direction or "", (p.sender_ip, p.target_ip))
-            else:
-                found = {"src": (p.src,), "dst": (p.dst,)}.get(direction or "", (p.src, p.dst))
-            return addr in found
-
-        return by_host
     raise FilterError("can't parse filter expression: syntax error")
+
+
+def _by_port(proto: str | None, port: int) -> Matcher:
+    """``[udp|tcp] port N``: either port of a UDP datagram or TCP segment (of that protocol)."""
+
+    def by_port(f: EthernetFrame) -> bool:
+        ip = _ip(f)
+        if ip is None or isinstance(ip.payload, IcmpMessage):
+            return False
+        if proto == "udp" and not isinstance(ip.payload, UdpDatagram):
+            return False
+        if proto == "tcp" and not isinstance(ip.payload, TcpSegment):
+            return False
+        return port in (ip.payload.sport, ip.payload.dport)
+
+    return by_port
+
+
+def _by_host(direction: str | None, addr: IPv4Address) -> Matcher:
+    """``[src|dst] host ADDR``: the IPv4 source or destination, or an ARP packet's sender or target."""
+
+    def by_host(f: EthernetFrame) -> bool:
+        p = f.payload
+        if isinstance(p, ArpPacket):
+            found = {"src": (p.sender_ip,), "dst": (p.target_ip,)}.get(direction or "", (p.sender_ip, p.target_ip))
+        else:
+            found = {"src": (p.src,), "dst": (p.dst,)}.get(direction or "", (p.src, p.dst))
+        return addr in found
+
+    return by_host
 
 
 def compile_filter(words: list[str]) -> Matcher:

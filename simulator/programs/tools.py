@@ -10,7 +10,7 @@ in. Errors are the tools' own words and exit statuses.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,51 +265,76 @@ def iptables(ctx: ProcessContext, argv: list[str]) -> int:
     if not args:
         ctx.err("iptables v1.8.10 (nf_tables): no command specified\nTry `iptables -h' or 'iptables --help' for more information.\n")
         return 2
-    if args[0] in ("-S", "--list-rules", "-L", "--list"):
-        listing = args[0] in ("-L", "--list")
-        chain = next((a for a in args[1:] if not a.startswith("-")), None) if listing else (args[1] if len(args) > 1 else None)
-        if chain is not None and chain not in nf.tables[table]:
-            ctx.err("iptables: No chain/target/match by that name.\n")
-            return 1
-        if listing:
-            flags = set("".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")))
-            ctx.out(render_iptables_l(nf, table, chain, verbose="v" in flags))
-        else:
-            ctx.out(render_iptables_s(nf, table, chain))
-        return 0
-    if args[0] in ("-A", "-I", "-D", "--append", "--insert", "--delete"):
-        try:
-            nf.apply(table, " ".join(_quote(a) for a in args))
-        except IptablesError as error:
-            ctx.err(f"{error}\n")
-            return 1
-        return 0
-    if args[0] in ("-P", "--policy"):
-        # iptables 1.8 (nf_tables): -P CHAIN POLICY on a built-in chain; nat may not drop.
-        if len(args) < 3:
-            ctx.err("iptables v1.8.10 (nf_tables): -P requires a chain and a policy\nTry `iptables -h' or 'iptables --help' for more information.\n")
-            return 2
-        chain_name, policy = args[1], args[2]
-        if table == "nat" and policy == "DROP":
-            ctx.err("iptables v1.8.10 (nf_tables): \nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\nTry `iptables -h' or 'iptables --help' for more information.\n")
-            return 2
-        if nf.tables[table].get(chain_name) is None or nf.tables[table][chain_name].policy is None:
-            ctx.err("iptables: Bad built-in chain name.\n")
-            return 1
-        if policy not in ("ACCEPT", "DROP"):
-            ctx.err("iptables: Bad policy name. Run `dmesg' for more information.\n")
-            return 1
-        nf.set_policy(table, chain_name, policy)
-        return 0
-    if args[0] == "-N" and len(args) > 1:
-        try:
-            nf.new_chain(table, args[1])
-        except IptablesError as error:
-            ctx.err(f"{error}\n")
-            return 1
-        return 0
+    for names, command in _IPTABLES_COMMANDS:
+        if args[0] in names:
+            return command(ctx, nf, table, args)
     ctx.err(f"iptables v1.8.10 (nf_tables): unknown option \"{args[0]}\"\nTry `iptables -h' or 'iptables --help' for more information.\n")
     return 2
+
+
+def _iptables_list(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-S [CHAIN]`` (iptables-save's rules) or ``-L [CHAIN] [-n] [-v]`` (the table)."""
+    listing = args[0] in ("-L", "--list")
+    chain = next((a for a in args[1:] if not a.startswith("-")), None) if listing else (args[1] if len(args) > 1 else None)
+    if chain is not None and chain not in nf.tables[table]:
+        ctx.err("iptables: No chain/target/match by that name.\n")
+        return 1
+    if listing:
+        flags = set("".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")))
+        ctx.out(render_iptables_l(nf, table, chain, verbose="v" in flags))
+    else:
+        ctx.out(render_iptables_s(nf, table, chain))
+    return 0
+
+
+def _iptables_rule(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-A|-I|-D CHAIN RULE``: the netfilter model reads the rule."""
+    try:
+        nf.apply(table, " ".join(_quote(a) for a in args))
+    except IptablesError as error:
+        ctx.err(f"{error}\n")
+        return 1
+    return 0
+
+
+def _iptables_policy(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-P CHAIN POLICY`` on a built-in chain (iptables 1.8, nf_tables); nat may not drop."""
+    if len(args) < 3:
+        ctx.err("iptables v1.8.10 (nf_tables): -P requires a chain and a policy\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        return 2
+    chain_name, policy = args[1], args[2]
+    if table == "nat" and policy == "DROP":
+        ctx.err("iptables v1.8.10 (nf_tables): \nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        return 2
+    if nf.tables[table].get(chain_name) is None or nf.tables[table][chain_name].policy is None:
+        ctx.err("iptables: Bad built-in chain name.\n")
+        return 1
+    if policy not in ("ACCEPT", "DROP"):
+        ctx.err("iptables: Bad policy name. Run `dmesg' for more information.\n")
+        return 1
+    nf.set_policy(table, chain_name, policy)
+    return 0
+
+
+def _iptables_new_chain(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-N CHAIN``: a user chain."""
+    if len(args) < 2:
+        ctx.err(f"iptables v1.8.10 (nf_tables): unknown option \"{args[0]}\"\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        return 2
+    try:
+        nf.new_chain(table, args[1])
+    except IptablesError as error:
+        ctx.err(f"{error}\n")
+        return 1
+    return 0
+
+
+_IPTABLES_COMMANDS: tuple[tuple[tuple[str, ...], Callable[[ProcessContext, Any, str, list[str]], int]], ...] = (
+    (("-S", "--list-rules", "-L", "--list"), _iptables_list),
+    (("-A", "-I", "-D", "--append", "--insert", "--delete"), _iptables_rule),
+    (("-P", "--policy"), _iptables_policy),
+    (("-N",), _iptables_new_chain),
+)
 
 
 def _quote(word: str) -> str:
