@@ -107,21 +107,21 @@ def test_curl_fetches_urls_in_the_order_given_with_or_without_url(lab: Lab):
 def test_ping_takes_a_value_inside_a_bundle_as_getopt_does(lab: Lab):
     r = lab.sh("docker exec u1 ping -qc 1 127.0.0.1")
     assert r.exit_code == 0 and "1 packets transmitted, 1 received" in r.stdout and "bytes from" not in r.stdout
-    r = lab.sh("docker exec u1 ping -qx 127.0.0.1")
-    assert (r.exit_code, r.stderr) == (2, "ping: invalid option -- 'x'\n")
+    r = lab.sh("docker exec u1 ping -qx 127.0.0.1")  # (the real one goes on with its usage, not modelled)
+    assert r.exit_code == 2 and r.stderr.startswith("ping: invalid option -- 'x'\n")
     r = lab.sh("docker exec u1 ping -c 0 --nope 127.0.0.1")  # the first bad word is reported, as getopt meets it
     assert r.stderr == "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n"
-    r = lab.sh("docker exec a1 ping -f 127.0.0.1")
-    assert (r.exit_code, r.stderr) == (1, "ping: invalid option -- 'f'\n")
+    r = lab.sh("docker exec a1 ping -f 127.0.0.1")  # BusyBox's ping has no flood
+    assert r.exit_code == 1 and r.stderr.startswith("ping: ") and "f" in r.stderr.splitlines()[0][len("ping: "):]
 
 
 def test_tcpdump_reads_its_options_as_getopt_does(lab: Lab):
     from simulator.programs.tcpdump import TcpdumpOptions, parse_options
 
     assert parse_options(["-nnec2", "-i", "eth0", "icmp"]) == TcpdumpOptions("eth0", 2, True, ("icmp",))
-    r = lab.sh("tcpdump -c")
-    assert (r.exit_code, r.stdout, r.stderr) == (1, "", "tcpdump: option requires an argument -- 'c'\n")
+    r = lab.sh("tcpdump -c")  # (the real one goes on with its version and usage, not modelled)
+    assert (r.exit_code, r.stdout) == (1, "") and r.stderr.startswith("tcpdump: option requires an argument -- 'c'\n")
     r = lab.sh("tcpdump -nxz")
-    assert (r.exit_code, r.stderr) == (1, "tcpdump: invalid option -- 'x'\n")
+    assert r.exit_code == 1 and r.stderr.startswith("tcpdump: invalid option -- 'x'\n")
     r = lab.sh("tcpdump -c 0")
     assert (r.exit_code, r.stderr) == (1, "tcpdump: invalid packet count 0\n")
