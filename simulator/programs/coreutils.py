@@ -11,7 +11,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 
 
 def hostname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -53,7 +53,8 @@ def _addresses_of(hosts: str, name: str) -> list[str]:
     return found
 
 
-def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def cat(ctx: ProcessContext, argv: list[str]) -> int:
+    """``cat FILE...``: each file of the process's view, in order; a missing one is named on stderr (status 1)."""
     status = 0
     for path in argv[1:]:
         if path in ctx.files:
@@ -62,7 +63,6 @@ def cat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             ctx.err(f"cat: {path}: No such file or directory\n" if not ctx.busybox else f"cat: can't open '{path}': No such file or directory\n")
             status = 1
     return status
-    yield
 
 
 def env(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -82,20 +82,20 @@ def printenv(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return 0 if len(found) == len(names) else 1
 
 
-def echo(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def echo(ctx: ProcessContext, argv: list[str]) -> int:
+    """``echo WORD...``: the words, one space apart, and a newline."""
     ctx.out(" ".join(argv[1:]) + "\n")
     return 0
-    yield
 
 
-def true(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def true(ctx: ProcessContext, argv: list[str]) -> int:
+    """``true``: nothing, status 0."""
     return 0
-    yield
 
 
-def false(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def false(ctx: ProcessContext, argv: list[str]) -> int:
+    """``false``: nothing, status 1."""
     return 1
-    yield
 
 
 _SLEEP_SUFFIXES = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -178,7 +178,7 @@ def sleep(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return 0
 
 
-PROGRAMS = {
+PROGRAMS: dict[str, ProgramBody] = {
     "hostname": hostname,
     "cat": cat,
     "env": env,

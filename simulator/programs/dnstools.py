@@ -21,7 +21,7 @@ import dns.rcode
 import dns.rdatatype
 
 from simulator.programs import resolver
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 
 EPOCH = 1_767_225_600
 
@@ -43,6 +43,7 @@ def _server(ctx: ProcessContext, argv: list[str]) -> tuple[IPv4Address | str, li
 
 
 def nslookup(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``nslookup NAME [SERVER]``: the A (and AAAA) answers, as BIND's or BusyBox's nslookup prints them."""
     args = [a for a in argv[1:] if not a.startswith("-")]
     if not args:
         ctx.err("Usage: nslookup [HOST] [SERVER]\n" if ctx.busybox else "nslookup: interactive mode is not simulated; give a name\n")
@@ -67,7 +68,12 @@ def nslookup(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if not answers:
         ctx.out(";; connection timed out; no servers could be reached\n\n")
         return 1
-    status = 0
+    return _nslookup_answers(ctx, name, queries, answers)
+
+
+def _nslookup_answers(ctx: ProcessContext, name: str, queries: list[dns.message.Message],
+                      answers: dict[int, dns.message.Message]) -> int:
+    """Each family's answer as nslookup prints it (BusyBox: a block per family); its exit status."""
     printed_header = False
     for query in queries:
         response = answers.get(query.id)
@@ -75,30 +81,25 @@ def nslookup(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
             continue
         rcode = response.rcode()
         addresses = [rd.address for rrset in response.answer if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA) for rd in rrset]
-        if rcode == dns.rcode.NXDOMAIN:
-            ctx.out(f"** server can't find {name}: NXDOMAIN\n\n")
+        if rcode in (dns.rcode.NXDOMAIN, dns.rcode.SERVFAIL):
+            ctx.out(f"** server can't find {name}: {dns.rcode.to_text(rcode)}\n\n")
             return 1
-        if rcode == dns.rcode.SERVFAIL:
-            ctx.out(f"** server can't find {name}: SERVFAIL\n\n" if not ctx.busybox else f"** server can't find {name}: SERVFAIL\n\n")
-            return 1
+        authoritative = bool(response.flags & dns.flags.AA)
         if ctx.busybox:
             if addresses:
-                ctx.out("Non-authoritative answer:\n" if not response.flags & dns.flags.AA else "")
-                for a in addresses:
-                    ctx.out(f"Name:\t{name}\nAddress: {a}\n")
-                ctx.out("\n")
+                ctx.out("Non-authoritative answer:\n" if not authoritative else "")
+                ctx.out("".join(f"Name:\t{name}\nAddress: {a}\n" for a in addresses) + "\n")
             elif query.question[0].rdtype == dns.rdatatype.AAAA:
                 ctx.out(f"Non-authoritative answer:\n*** Can't find {name}: No answer\n\n")
             continue
         if addresses:
-            if not printed_header and not response.flags & dns.flags.AA:
+            if not printed_header and not authoritative:
                 ctx.out("Non-authoritative answer:\n")
                 printed_header = True
-            for a in addresses:
-                ctx.out(f"Name:\t{name}\nAddress: {a}\n")
+            ctx.out("".join(f"Name:\t{name}\nAddress: {a}\n" for a in addresses))
     if not ctx.busybox:
         ctx.out("\n")
-    return status
+    return 0
 
 
 def _columns(fields: list[str]) -> str:
@@ -130,7 +131,11 @@ def _rr_lines(rrsets: list[Any], question: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+DIG_NAMES_TRANSPORT = "9.18"  # ";; SERVER: ...#53(...) (UDP)": BIND 9.18 prints it, 9.16 did not
+
+
 def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``dig [@SERVER] [-x ADDR] [NAME] [TYPE] [+short]``: one query, the answer as BIND's dig prints it."""
     server, rest = _server(ctx, argv[1:])
     if isinstance(server, str):
         ctx.err(f"dig: couldn't get address for '{server}': not found\n")
@@ -158,7 +163,6 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         else:
             name = w
         i += 1
-    old = ctx.flavour == "ubuntu-14.04"
     why = resolver.illegal_name(name)
     if why is not None:
         ctx.err(f"dig: '{name}' is not a legal name ({why})\n")
@@ -168,9 +172,7 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     start = ctx.sim.now
     answers = yield from resolver.exchange(ctx.sim, ctx.netns, server, [query], 5.0)
     elapsed_ms = int((ctx.sim.now - start) * 1000)
-    version = "9.9.5-3ubuntu0.19-Ubuntu" if old else "9.18.39-0ubuntu0.24.04.2-Ubuntu"
-    if ctx.userland.banner == "nicolaka/netshoot":
-        version = "9.20.15"  # Alpine's bind-tools
+    version = ctx.userland.dig
     shown = name if not reverse else " ".join(["-x", words[words.index("-x") + 1]])
     response = answers.get(query.id)
     if response is None:
@@ -203,13 +205,14 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         text += "\n;; ANSWER SECTION:\n" + _rr_lines(response.answer)
     when = dt.datetime.fromtimestamp(EPOCH + ctx.sim.now, tz=dt.timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")
     size = len(response.to_wire(want_shuffle=False))
-    proto = "" if old else " (UDP)"
+    proto = " (UDP)" if ctx.userland.dig_at_least(DIG_NAMES_TRANSPORT) else ""
     text += f"\n;; Query time: {elapsed_ms} msec\n;; SERVER: {server}#53({server}){proto}\n;; WHEN: {when}\n;; MSG SIZE  rcvd: {size}\n\n"
     ctx.out(text)
     return 0
 
 
 def getent(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+    """``getent hosts|ahosts|ahostsv4 NAME...``: names through the C library's resolver (status 2 when one is not found)."""
     if len(argv) < 2 or argv[1] not in ("hosts", "ahosts", "ahostsv4"):
         ctx.err(f"Unknown database: {argv[1] if len(argv) > 1 else ''}\nTry `getent --help' or `getent --usage' for more information.\n")
         return 1
@@ -228,4 +231,4 @@ def getent(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return status
 
 
-PROGRAMS = {"nslookup": nslookup, "dig": dig, "getent": getent}
+PROGRAMS: dict[str, ProgramBody] = {"nslookup": nslookup, "dig": dig, "getent": getent}

@@ -9,9 +9,22 @@ few shapes they need on top of it:
   a complete :class:`Response`;
 - a server (the package mirror, the web servers images run) feeds bytes to a
   :class:`RequestReader`, gets each complete :class:`Request`, and answers with
-  :func:`response_bytes`.
+  :func:`response_bytes`;
+- curl and wget, which print the head they received byte for byte (``curl -i``,
+  ``-v``, ``wget -S``) and cope with whatever a server sends, feed a
+  :class:`WireResponseReader`: it frames one response as curl does (the head up to
+  the empty line, then ``Content-Length`` bytes or up to the server's FIN) and keeps
+  the head as it came, without h11's judgement.
 
 Sockets, timers and retries stay in the programs: this is only the protocol.
+
+>>> reader = WireResponseReader(head_only=False)
+>>> reader.feed(b"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhel") is None
+True
+>>> reader.received, reader.expected
+(3, 5)
+>>> reader.feed(b"lo").body
+b'hello'
 
 >>> raw = request_bytes("GET", "/ubuntu/dists/trusty/InRelease", "archive.ubuntu.com")
 >>> server = RequestReader()
@@ -177,3 +190,101 @@ def _messages(reader: RequestReader | ResponseReader, kind: type[Any], next_cycl
             reader._current = None
             if next_cycle and conn.our_state is h11.DONE and conn.their_state is h11.DONE:
                 conn.start_next_cycle()
+
+
+class EmptyReply(Exception):
+    """The server closed the connection without sending a byte."""
+
+
+@dataclass
+class WireResponse:
+    """A response as it came off the wire: the head, split but kept verbatim, and the body."""
+
+    version: str
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    head: bytes
+    body: bytes = b""
+
+    @property
+    def status_line(self) -> str:
+        """``HTTP/1.1 404 Not Found``, as wget quotes it."""
+        return f"{self.version} {self.status} {self.reason}".rstrip()
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (any case), or None."""
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    @property
+    def content_length(self) -> int | None:
+        """``Content-Length`` when it is a number (RFC 9112 6.3), else None: read up to the FIN."""
+        value = self.header("content-length")
+        return int(value) if value is not None and value.isdecimal() else None
+
+    @property
+    def keep_alive(self) -> bool:
+        """Whether the server keeps the connection for another request (RFC 9112 9.3)."""
+        connection = (self.header("connection") or "").lower()
+        return connection != "close" if self.version == "HTTP/1.1" else connection == "keep-alive"
+
+
+def parse_response_head(head: bytes) -> WireResponse:
+    """The status line and header fields of ``head`` (the bytes before the empty line)."""
+    lines = head.decode("latin-1").split("\r\n")
+    version, _, rest = lines[0].partition(" ")
+    code, _, reason = rest.partition(" ")
+    headers = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            headers.append((name, value.strip()))
+    return WireResponse(version, int(code) if code.isdecimal() else 0, reason, headers, head)
+
+
+@dataclass
+class WireResponseReader:
+    """One response framed as curl frames it (RFC 9112 6.3, without chunked): bytes in.
+
+    ``received`` counts the body bytes so far and ``expected`` is the length the head
+    announced (None: up to the FIN), for curl's "with X out of Y bytes received".
+    ``head_only``: the request was HEAD, so no body follows (nor after 1xx, 204, 304).
+    """
+
+    head_only: bool
+    response: WireResponse | None = None
+    received: int = 0
+    expected: int | None = None
+    _buffer: bytearray = field(default_factory=bytearray)
+
+    def feed(self, data: bytes) -> WireResponse | None:
+        """The complete response once ``data`` finishes it (``b""``: the server's FIN), else None.
+
+        Raises:
+            EmptyReply: the server closed without sending a byte.
+        """
+        if not data:
+            if self.response is None:
+                if not self._buffer:
+                    raise EmptyReply()
+                self.response = parse_response_head(bytes(self._buffer))
+            self.response.body = bytes(self._buffer)
+            return self.response
+        self._buffer += data
+        if self.response is None and b"\r\n\r\n" in self._buffer:
+            head, _, rest = bytes(self._buffer).partition(b"\r\n\r\n")
+            self.response = parse_response_head(head)
+            self._buffer[:] = rest
+            status = self.response.status
+            no_body = self.head_only or status in (204, 304) or 100 <= status < 200
+            self.expected = 0 if no_body else self.response.content_length
+        if self.response is None:
+            return None
+        self.received = len(self._buffer)
+        if self.expected is not None and len(self._buffer) >= self.expected:
+            self.response.body = bytes(self._buffer[: self.expected])
+            return self.response
+        return None

@@ -34,6 +34,7 @@ def eui64_link_local(mac: MacAddress) -> str:
 
 
 def operstate(dev: Device) -> str:
+    """``IFLA_OPERSTATE`` of a device: UP, DOWN, LOWERLAYERDOWN or UNKNOWN (RFC 2863 as the kernel reports it)."""
     if dev.kind in ("loopback", "vxlan"):
         return "UNKNOWN"  # no carrier of their own to report
     if not dev.up:
@@ -44,6 +45,7 @@ def operstate(dev: Device) -> str:
 
 
 def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
+    """One device as ``RTM_GETLINK`` and the ioctls report it from inside ``ns``."""
     peer_index = None
     netnsid = None
     lower = stacked_on(dev)  # macvlan, ipvlan, vlan: IFLA_LINK is the parent
@@ -91,10 +93,12 @@ def _has_link_local(dev: Device) -> bool:
 
 
 def links(ns: NetworkNamespace) -> list[render.LinkView]:
+    """Every device of ``ns``, in ifindex order (the order of a link dump)."""
     return [link_view(ns, d) for d in sorted(ns.devices.values(), key=lambda d: d.ifindex)]
 
 
 def routes(ns: NetworkNamespace) -> list[render.RouteView]:
+    """The main table of ``ns`` in the kernel's dump order."""
     return [
         render.RouteView(
             "default" if r.is_default else str(r.network), r.gateway, r.dev, r.proto, r.scope, r.src, r.metric
@@ -104,6 +108,7 @@ def routes(ns: NetworkNamespace) -> list[render.RouteView]:
 
 
 def neighbours(ns: NetworkNamespace) -> list[render.NeighbourView]:
+    """The ARP cache of ``ns``, one view per entry."""
     out = []
     for (dev, ip), entry in ns.ipv4.neighbours.entries.items():
         out.append(render.NeighbourView(IPv4Address(ip), dev, str(entry.mac) if entry.mac else None, entry.state.value))
@@ -111,6 +116,7 @@ def neighbours(ns: NetworkNamespace) -> list[render.NeighbourView]:
 
 
 def bridges(ns: NetworkNamespace) -> list[render.BridgeView]:
+    """The bridges of ``ns`` as ``brctl show`` reads them from sysfs, by name."""
     out = []
     for dev in sorted(ns.devices.values(), key=lambda d: d.name):
         if isinstance(dev, Bridge):

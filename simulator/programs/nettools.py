@@ -14,9 +14,11 @@ from collections.abc import Generator
 from typing import Any
 
 from simulator.programs import netinfo, render_nettools
-from simulator.programs.process import ProcessContext
+from simulator.programs.options import OptionError, OptionSpec, split
+from simulator.programs.process import ProcessContext, ProgramBody
 
 NOT_SIMULATED = 126
+NUMERIC_DEFAULTS = "2.10"  # net-tools from here on print 0.0.0.0 where 1.60 printed "*"
 NETWORKS = {"169.254.0.0": "link-local", "127.0.0.0": "loopback"}  # /etc/networks of the Debian family
 
 
@@ -27,12 +29,18 @@ def _not_simulated(ctx: ProcessContext, tool: str, args: list[str]) -> int:
 
 def _short_flags(args: list[str], known: str) -> set[str] | None:
     """The letters of ``-rn``-style options, or None if one is unknown (or a word is not an option)."""
-    letters: set[str] = set()
-    for arg in args:
-        if not arg.startswith("-") or arg.startswith("--") or not set(arg[1:]) <= set(known):
-            return None
-        letters |= set(arg[1:])
-    return letters
+    try:
+        parsed = split(args, OptionSpec(flags=known))
+    except OptionError:
+        return None
+    if parsed.operands:
+        return None
+    return {option[1:] for option, _ in parsed.options}
+
+
+def _star_for_default(ctx: ProcessContext) -> bool:
+    """Whether the route table shows an unset gateway or genmask as ``*`` (net-tools 1.60, BusyBox), not 0.0.0.0."""
+    return ctx.userland.busybox is not None or not ctx.userland.net_tools_at_least(NUMERIC_DEFAULTS)
 
 
 def _name(ctx: ProcessContext, ip: str) -> Generator[Any, Any, str | None]:
@@ -74,7 +82,7 @@ def route(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     numeric = "n" in letters
     if not numeric:
         routes = yield from _named_routes(ctx, routes)
-    star = ctx.busybox or ctx.userland.net_tools == "1.60"
+    star = _star_for_default(ctx)
     if "e" in letters:
         ctx.out(render_nettools.netstat_routes(routes, numeric, star))
     else:
@@ -113,7 +121,7 @@ def netstat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         numeric = "n" in letters
         if not numeric:
             routes = yield from _named_routes(ctx, routes)
-        ctx.out(render_nettools.netstat_routes(routes, numeric, ctx.busybox or ctx.userland.net_tools == "1.60"))
+        ctx.out(render_nettools.netstat_routes(routes, numeric, _star_for_default(ctx)))
         return 0
     if "n" not in letters:
         return _not_simulated(ctx, "netstat", args + ["(without -n: names for ports and addresses)"])
@@ -128,4 +136,4 @@ def netstat(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     return 0
 
 
-PROGRAMS = {"route": route, "arp": arp, "netstat": netstat}
+PROGRAMS: dict[str, ProgramBody] = {"route": route, "arp": arp, "netstat": netstat}

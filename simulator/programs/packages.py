@@ -33,7 +33,7 @@ from simulator.kernel.ipv4.tcp import SocketTimeout, TcpConnection, TcpError, tc
 from simulator.programs import archive
 from simulator.programs.archive import Package, PackageDb, Release
 from simulator.programs.httpcore import HttpError, ResponseReader, request_bytes
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 
 APT_CONNECT_TIMEOUT_S = 120.0  # Acquire::http::Timeout
 APK_CONNECT_TIMEOUT_S = 60.0
@@ -492,11 +492,10 @@ _YUM_NO_REPO = """
 Cannot find a valid baseurl for repo: base/7/x86_64
 """
 
-def apt(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def apt(ctx: ProcessContext, argv: list[str]) -> int:
     """``apt``, the interactive front end: the image has it, the simulator models ``apt-get``."""
     ctx.err("dockersim: apt: this image has this program, but the simulator does not model it (it models apt-get: apt-get update, apt-get install PKG)\n")
     return NOT_SIMULATED
-    yield  # a generator, like every program
 
 
-PROGRAMS = {"apt-get": apt_get, "apt": apt, "apk": apk, "yum": yum}
+PROGRAMS: dict[str, ProgramBody] = {"apt-get": apt_get, "apt": apt, "apk": apk, "yum": yum}

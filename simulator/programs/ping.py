@@ -31,6 +31,7 @@ from simulator.kernel.ipv4.stack import UNSPECIFIED, SendError
 from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.programs import render
+from simulator.programs.options import OPERAND, MissingArgument, OptionError, OptionSpec, scan
 from simulator.programs.process import ProcessContext
 from simulator.programs.userland import Userland
 from simulator.sim import latency
@@ -93,7 +94,10 @@ class PingOptions:
         return self.interval_s == 0 or (self.flood and not self.interval_given)
 
 
-_VALUED = ("-c", "-i", "-w", "-W", "-s", "-t")
+# iputils' getopt string, as far as it is modelled; BusyBox's ping has no flood (-f)
+IPUTILS_SPEC = OptionSpec(flags="qfn4", valued="ciwWst")
+BUSYBOX_SPEC = OptionSpec(flags="qn4", valued="ciwWst")
+_FLAG_FIELDS: dict[str, dict[str, Any]] = {"-q": {"quiet": True}, "-f": {"flood": True}}
 
 
 def parse_options(argv: list[str], userland: Userland, uid: int = 0) -> PingOptions:
@@ -104,32 +108,18 @@ def parse_options(argv: list[str], userland: Userland, uid: int = 0) -> PingOpti
     """
     bad = 1 if userland.busybox else 2
     values: dict[str, Any] = {}
-    args = argv[1:]
     target = None
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in _VALUED or (len(a) > 2 and a[:2] in _VALUED and a[1] != "-"):
-            flag = a[:2]
-            if len(a) > 2:
-                value = a[2:]
-            else:
-                if i + 1 >= len(args):
-                    raise PingUsageError(f"option requires an argument -- '{flag[1]}'", bad)
-                i += 1
-                value = args[i]
-            values.update(_option_value(flag, value, userland, bad))
-        elif a.startswith("-") and a != "-" and set(a[1:]) <= _FLAGS:
-            for letter in a[1:]:
-                if letter == "f" and userland.busybox:  # BusyBox's ping has no flood
-                    raise PingUsageError("invalid option -- 'f'", bad)
-                values.update(_FLAG_FIELDS.get(letter, {}))
-        elif a.startswith("-") and a != "-":
-            bad_letter = next(ch for ch in a[1:] if ch not in _FLAGS)
-            raise PingUsageError(f"invalid option -- '{bad_letter}'", bad)
-        else:
-            target = a
-        i += 1
+    try:
+        for option, value in scan(argv[1:], BUSYBOX_SPEC if userland.busybox else IPUTILS_SPEC):
+            if option == OPERAND:
+                target = value
+            else:  # each value is checked as getopt hands it over: the first bad one is reported
+                values.update(_FLAG_FIELDS.get(option, {}) if value is None else _option_value(option, value, userland, bad))
+    except MissingArgument as error:
+        raise PingUsageError(f"option requires an argument -- '{error.letter}'", bad) from None
+    except OptionError as error:  # getopt(3) without long options reads "--x" as the letters "-", "x"
+        letter = "-" if error.option.startswith("--") else error.letter
+        raise PingUsageError(f"invalid option -- '{letter}'", bad) from None
     if target is None:
         if userland.busybox:
             raise PingUsageError("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST", 1)
@@ -138,10 +128,6 @@ def parse_options(argv: list[str], userland: Userland, uid: int = 0) -> PingOpti
     if uid != 0 and not userland.busybox:
         _check_user_interval(options, userland)
     return options
-
-
-_FLAGS = frozenset("qfn4")
-_FLAG_FIELDS: dict[str, dict[str, Any]] = {"q": {"quiet": True}, "f": {"flood": True}}
 
 
 def _check_user_interval(options: PingOptions, userland: Userland) -> None:
@@ -319,14 +305,14 @@ class _Session:
         keep = self.events[:1] if self.shown_lines else []
         options = self.options
         part = render.PingRun(options.target, self.target_ip, options.size, tuple(keep + self.events[self.shown_lines:]), 0, 0, 0, 0, False)
-        text = render.ping(part, self.ctx.flavour)
+        text = render.ping(part, self.ctx.userland)
         lines = text[: text.rindex(f"\n--- {options.target} ping statistics ---")].splitlines(keepends=True)
         self.show(self.written + "".join(lines[1 + len(keep):]))
         self.shown_lines = len(self.events)
 
     def _header(self) -> str:
         options = self.options
-        text = render.ping(render.PingRun(options.target, self.target_ip, options.size, (), 0, 0, 0, 0, False), self.ctx.flavour)
+        text = render.ping(render.PingRun(options.target, self.target_ip, options.size, (), 0, 0, 0, 0, False), self.ctx.userland)
         return text[: text.index("\n") + 1]
 
     def name_replies(self) -> Generator[Any, Any, None]:
@@ -417,7 +403,7 @@ class _Session:
 
     def finish(self) -> None:
         """Print the rest: everything at once in a script, what the terminal has not seen yet at one."""
-        text = render.ping(self.result(), self.ctx.flavour)
+        text = render.ping(self.result(), self.ctx.userland)
         self.show_replies()
         if self.ctx.streaming:
             self.show(self.written + text[len(self.written):])

@@ -1,19 +1,22 @@
 """What a program sees when it runs: its namespace, its userland, its files.
 
-A program is a generator function ``main(ctx, argv)`` run as a simpy process: it
+A program is a generator function ``main(ctx, argv)`` run as a simpy process (or a
+plain function returning its status, for one that takes no simulated time): it
 may wait (``yield ctx.sim.env.timeout(...)``, ``yield event``) and ends by
 returning an exit status; what it prints goes to ``ctx.stdout``/``ctx.stderr``
 (through ``ctx.out``/``ctx.err``, which also hand it to a watching terminal).
 Ctrl-C arrives as ``simpy.Interrupt("SIGINT")``: a program that catches it prints
 what the real tool prints on SIGINT.
 Programs that take no time simply return without yielding. ``userland`` is the
-profile of the image's tools (``simulator/programs/userland.py``); its ``flavour``
-names the output format to imitate (``ubuntu-14.04``, ``busybox``, ``host``).
+profile of the image's tools (``simulator/programs/userland.py``): which iproute2,
+net-tools, iputils or BusyBox, C library, curl and dig it has; a program asks it
+rather than comparing image names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import functools
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,11 +59,13 @@ class ProcessContext:
     packages: PackageDb | None = None  # what the container installed (package tools read and fill it)
 
     def out(self, text: str) -> None:
+        """Write ``text`` to stdout (and to a watching terminal at once)."""
         self.stdout.append(text)
         if self.sink is not None:
             self.sink("stdout", text)
 
     def err(self, text: str) -> None:
+        """Write ``text`` to stderr (and to a watching terminal at once)."""
         self.stderr.append(text)
         if self.sink is not None:
             self.sink("stderr", text)
@@ -69,11 +74,6 @@ class ProcessContext:
     def streaming(self) -> bool:
         """Someone sees the output as it is written: print each line when it happens."""
         return self.sink is not None
-
-    @property
-    def flavour(self) -> str:
-        """The output format the tools imitate (``ubuntu-14.04``, ``busybox``, ``host``)."""
-        return self.userland.name
 
     @property
     def busybox(self) -> bool:
@@ -99,6 +99,58 @@ MUSL_STRERROR = {
 
 
 Program = Callable[[ProcessContext, list[str]], Generator[Any, Any, int]]
+"""A program as the lab runs it: a generator function, run as a simpy process, returning its exit status."""
+
+ProgramBody = Callable[[ProcessContext, list[str]], Generator[Any, Any, int] | int]
+"""What may be registered as a program: a generator function, or a plain function
+``def prog(ctx, argv) -> int`` for a program that takes no simulated time."""
+
+
+def as_program(body: ProgramBody) -> Program:
+    """``body`` as a :data:`Program`: a plain function's status is returned when it runs.
+
+    >>> def true(ctx: ProcessContext, argv: list[str]) -> int:
+    ...     return 0
+    >>> process = as_program(true)(None, ["true"])  # type: ignore[arg-type]
+    >>> next(process)
+    Traceback (most recent call last):
+    ...
+    StopIteration: 0
+    """
+
+    @functools.wraps(body)
+    def program(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+        result = body(ctx, argv)
+        if isinstance(result, int):
+            return result
+        return (yield from result)
+
+    return program
+
+
+class ProgramTable(Mapping[str, Program]):
+    """The programs a machine can run, by name; each is adapted (:func:`as_program`) as it is registered."""
+
+    def __init__(self, programs: Mapping[str, ProgramBody] | None = None) -> None:
+        self._programs: dict[str, Program] = {}
+        self.update(programs or {})
+
+    def __setitem__(self, name: str, body: ProgramBody) -> None:
+        self._programs[name] = as_program(body)
+
+    def update(self, programs: Mapping[str, ProgramBody]) -> None:
+        """Register every program of ``programs``."""
+        for name, body in programs.items():
+            self[name] = body
+
+    def __getitem__(self, name: str) -> Program:
+        return self._programs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._programs)
+
+    def __len__(self) -> int:
+        return len(self._programs)
 
 
 @dataclass

@@ -23,10 +23,9 @@ profile's era, version string as that Ubuntu kernel build prints it.
 from __future__ import annotations
 
 import time
-from collections.abc import Generator
-from typing import Any
 
-from simulator.programs.process import ProcessContext, ProcessEntry
+from simulator.programs.options import OPERAND, OptionError, OptionSpec, scan
+from simulator.programs.process import ProcessContext, ProcessEntry, ProgramBody
 
 EPOCH_S = 1_767_225_600  # simulated time 0: 2026-01-01 00:00:00 UTC (as ping's timestamps)
 MEM_TOTAL_KIB = 8_141_300  # the lab host's MemTotal (8 GiB less the kernel's reserve)
@@ -67,7 +66,7 @@ def _stat(entry: ProcessEntry, table: list[ProcessEntry], me: int) -> str:
     return stat
 
 
-def ps(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def ps(ctx: ProcessContext, argv: list[str]) -> int:
     """``ps``, ``ps aux`` (``ax``, ``-e``, ``-A``), ``ps -ef`` (``-f``); BusyBox's ``ps``."""
     table = ctx.processes
     entries = table.listing() if table is not None else []
@@ -94,7 +93,6 @@ def ps(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.out(f"{'PID':>{width}} TTY          TIME CMD\n" + "".join(
             f"{p.pid:>{width}} {p.tty or '?':<8} 00:00:00 {_comm(p)}\n" for p in shown))
     return 0
-    yield
 
 
 def _aux(shown: list[ProcessEntry], table: list[ProcessEntry], me: int, width: int) -> str:
@@ -126,7 +124,26 @@ _UNAME_LONG = {
 }
 
 
-def uname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+_UNAME_SPEC = OptionSpec(flags="".join(_UNAME_FIELDS) + "a", long_flags=tuple(_UNAME_LONG))
+
+
+def _uname_refused(ctx: ProcessContext, operand: str | None, error: OptionError | None) -> int:
+    """uname's words for a word it does not take (coreutils, or BusyBox with its usage); status 1."""
+    if ctx.busybox:
+        bad = operand if error is None else "-" if error.option.startswith("--") else error.letter
+        ctx.err(f"uname: invalid option -- '{bad}'\n{BUSYBOX_BANNER}Usage: uname [-amnrspvio]\n")
+        return 1
+    if error is None:
+        first = f"uname: extra operand '{operand}'\n"
+    elif error.option.startswith("--"):
+        first = f"uname: unrecognized option '{error.word}'\n"
+    else:
+        first = f"uname: invalid option -- '{error.letter}'\n"
+    ctx.err(first + "Try 'uname --help' for more information.\n")
+    return 1
+
+
+def uname(ctx: ProcessContext, argv: list[str]) -> int:
     """``uname [-asnrvmpio]``: the kernel the container shares with its host."""
     release = ctx.kernel_release
     busybox = ctx.busybox
@@ -134,21 +151,13 @@ def uname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     platform = "x86_64" if ctx.userland.uname_platform and not busybox else "unknown"
     values = ["Linux", ctx.hostname, release, KERNEL_VERSIONS.get(release, "#1 SMP"), "x86_64", platform, platform, system]
     wanted: set[str] = set()
-    for arg in argv[1:]:
-        letters = _UNAME_LONG.get(arg) if arg.startswith("--") else arg[1:] if arg.startswith("-") and len(arg) > 1 else None
-        if letters is None or not set(letters) <= set(_UNAME_FIELDS) | {"a"}:
-            if busybox:
-                bad = arg[1:2] if arg.startswith("-") else arg
-                ctx.err(f"uname: invalid option -- '{bad}'\n{BUSYBOX_BANNER}Usage: uname [-amnrspvio]\n")
-                return 1
-            if arg.startswith("--") or arg.startswith("-"):
-                bad = arg if arg.startswith("--") else next(ch for ch in arg[1:] if ch not in _UNAME_FIELDS and ch != "a")
-                ctx.err((f"uname: unrecognized option '{bad}'\n" if arg.startswith("--") else f"uname: invalid option -- '{bad}'\n")
-                        + "Try 'uname --help' for more information.\n")
-            else:
-                ctx.err(f"uname: extra operand '{arg}'\nTry 'uname --help' for more information.\n")
-            return 1
-        wanted |= set(letters)
+    try:
+        for option, value in scan(argv[1:], _UNAME_SPEC):  # the first bad word is the one named
+            if option == OPERAND:
+                return _uname_refused(ctx, value or "", None)
+            wanted.add(_UNAME_LONG.get(option) or option[1:])
+    except OptionError as error:
+        return _uname_refused(ctx, None, error)
     if "a" in wanted:
         # GNU: -a leaves out -p and -i when they are unknown; BusyBox prints every field but -p/-i
         fields = [0, 1, 2, 3, 4, 7] if busybox or platform == "unknown" else list(range(8))
@@ -156,17 +165,15 @@ def uname(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         fields = sorted(_UNAME_FIELDS[letter] for letter in wanted) or [0]
     ctx.out(" ".join(values[i] for i in fields) + "\n")
     return 0
-    yield
 
 
-def whoami(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def whoami(ctx: ProcessContext, argv: list[str]) -> int:
     """``whoami``: root, in the host's terminal and in a container (Docker's default user)."""
     ctx.out("root\n" if ctx.uid == 0 else f"{ctx.uid}\n")
     return 0
-    yield
 
 
-def id_(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def id_(ctx: ProcessContext, argv: list[str]) -> int:
     """``id [-u|-g|-n]``: root's ids and the groups the image's /etc/group gives it."""
     args = argv[1:]
     if args in (["-u"], ["-g"]):
@@ -182,7 +189,6 @@ def id_(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err(f"dockersim: id {' '.join(args)}: these options of id are not simulated (id, id -u, id -un are)\n")
         return 126
     return 0
-    yield
 
 
-PROGRAMS = {"ps": ps, "uname": uname, "whoami": whoami, "id": id_}
+PROGRAMS: dict[str, ProgramBody] = {"ps": ps, "uname": uname, "whoami": whoami, "id": id_}

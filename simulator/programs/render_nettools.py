@@ -87,6 +87,7 @@ class SocketView:
 
     @property
     def listening(self) -> bool:
+        """A listening TCP socket, or an unconnected UDP one (``netstat -l`` shows both)."""
         return self.state == "LISTEN" or (self.proto == "udp" and self.remote_port == 0)
 
 

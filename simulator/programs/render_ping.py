@@ -29,15 +29,11 @@ import struct
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-_UBUNTU = "ubuntu-14.04"
-_BUSYBOX = "busybox"
-_HOST = "host"
-FLAVOURS: tuple[str, ...] = (_UBUNTU, _BUSYBOX, _HOST)
+from simulator.programs.userland import Userland, profile
 
-
-def _check_flavour(flavour: str) -> None:
-    if flavour not in FLAVOURS:
-        raise ValueError(f"unknown flavour {flavour!r}; expected one of {FLAVOURS}")
+# iputils 20180629 (the first release after s20161105) rounds the times it prints,
+# drops the pr_addr() cache and (with 2021's) prints the loss with %g of a float.
+ROUNDED_TIMES = "20180629"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +145,8 @@ def _pr_addr(ip: IPv4Address, name: str | None) -> str:
     return f"{name} ({ip})" if name else str(ip)
 
 
-def _ping_iputils(run: PingRun, flavour: str) -> str:
-    modern = flavour == _HOST
+def _ping_iputils(run: PingRun, land: Userland) -> str:
+    modern = land.iputils_at_least(ROUNDED_TIMES)
     out = f"PING {run.target} ({run.target_ip}) {run.payload_size}({run.payload_size + 28})"
     out += " bytes of data.\n"
     cached: str | None = None  # s20121221 pr_addr() returns its first result forever
@@ -245,9 +241,15 @@ def _ping_busybox(run: PingRun) -> str:
     return out
 
 
-def ping(run: PingRun, flavour: str) -> str:
-    """The whole terminal output of one ``ping`` run, header to summary."""
-    _check_flavour(flavour)
-    if flavour == _BUSYBOX:
+def ping(run: PingRun, land: Userland | str) -> str:
+    """The whole terminal output of one ``ping`` run, header to summary.
+
+    Raises:
+        ValueError: the userland has no ping (neither iputils nor BusyBox).
+    """
+    land = profile(land)
+    if land.busybox is not None:
         return _ping_busybox(run)
-    return _ping_iputils(run, flavour)
+    if land.iputils is None:
+        raise ValueError(f"userland {land.name!r} has no ping (neither iputils nor BusyBox)")
+    return _ping_iputils(run, land)

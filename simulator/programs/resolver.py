@@ -50,6 +50,7 @@ class ResolvConf:
 
     @classmethod
     def parse(cls, text: str) -> ResolvConf:
+        """The nameservers, search domains and options of a resolv.conf text (resolv.conf(5))."""
         conf = cls()
         for line in text.splitlines():
             words = line.split("#", 1)[0].split()
@@ -146,6 +147,7 @@ def illegal_name(name: str) -> str | None:
 
 
 def make_query(sim: Simulation, name: str, rdtype: str, edns: bool = False, recursion: bool = True) -> dns.message.Message:
+    """A DNS query for ``name``/``rdtype`` with an id from the simulation's random stream (EDNS0 with a 1232-byte payload when asked)."""
     query = dns.message.make_query(name, rdtype, use_edns=0 if edns else False, payload=1232)
     query.id = sim.stream("dns").randrange(0x10000)
     if not recursion:
@@ -165,6 +167,7 @@ class Lookup:
 
 
 def hosts_lookup(hosts_text: str, name: str) -> list[str]:
+    """The IPv4 addresses an /etc/hosts text gives ``name`` (any case), in file order."""
     found: list[str] = []
     for line in hosts_text.splitlines():
         words = line.split("#", 1)[0].split()

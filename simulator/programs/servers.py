@@ -103,10 +103,12 @@ class HttpRequest:
 
     @property
     def path(self) -> str:
+        """The target without its query string or fragment."""
         return self.target.split("?", 1)[0].split("#", 1)[0]
 
     @property
     def keep_alive(self) -> bool:
+        """Whether the client wants the connection kept (RFC 9112 9.3: HTTP/1.1 unless ``close``)."""
         connection = self.headers.get("connection", "").lower()
         if self.version == "HTTP/1.0":
             return connection == "keep-alive"

@@ -21,12 +21,11 @@ descriptors are the first free one (3) unless the owner says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
 
 from simulator.programs import netinfo
-from simulator.programs.process import ProcessContext
+from simulator.programs.options import OptionError, OptionSpec, split
+from simulator.programs.process import ProcessContext, ProgramBody
 from simulator.programs.render_nettools import SocketView
 
 SCREEN_WIDTH = 80  # the lab's terminal
@@ -191,15 +190,29 @@ def summary(sockets: list[SocketView]) -> str:
 _KNOWN = set("tulanps4")
 
 
-def ss(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def _selected(found: list[SocketView], kinds: list[str], letters: set[str]) -> list[SocketView]:
+    """The sockets ``-a`` (all), ``-l`` (listening) or neither (connected only) asks for, UDP before TCP as ss dumps them."""
+    if "a" in letters:
+        shown = [s for s in found if s.proto in kinds]
+    elif "l" in letters:
+        shown = [s for s in found if s.proto in kinds and s.listening]
+    else:  # connected sockets only (not listening, not unconnected UDP)
+        shown = [s for s in found if s.proto in kinds and not s.listening]
+    shown.sort(key=lambda s: kinds.index(s.proto))
+    return shown
+
+
+def ss(ctx: ProcessContext, argv: list[str]) -> int:
     """``ss [-t] [-u] [-l|-a] [-n] [-p] [-s] [-4]``."""
     args = argv[1:]
-    letters: set[str] = set()
-    for arg in args:
-        if not arg.startswith("-") or arg.startswith("--") or not set(arg[1:]) <= _KNOWN:
-            ctx.err(f"dockersim: ss {' '.join(args)}: these options of ss are not simulated (-t -u -l -a -n -p -s are)\n")
-            return 126
-        letters |= set(arg[1:])
+    try:
+        parsed = split(args, OptionSpec(flags="".join(sorted(_KNOWN))))
+    except OptionError:
+        parsed = None
+    if parsed is None or parsed.operands:
+        ctx.err(f"dockersim: ss {' '.join(args)}: these options of ss are not simulated (-t -u -l -a -n -p -s are)\n")
+        return 126
+    letters = {option[1:] for option, _ in parsed.options}
     pid_namespace = ctx.processes.key if ctx.processes is not None else ""
     found = netinfo.sockets(ctx.netns, pid_namespace)
     if "s" in letters:
@@ -209,22 +222,15 @@ def ss(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err(f"dockersim: ss {' '.join(args)}: without -n (service names) is not simulated\n")
         return 126
     kinds = [p for p, letter in (("udp", "u"), ("tcp", "t")) if letter in letters] or ["udp", "tcp"]
-    if "a" in letters:
-        shown = [s for s in found if s.proto in kinds]
-    elif "l" in letters:
-        shown = [s for s in found if s.proto in kinds and s.listening]
-    else:  # connected sockets only (not listening, not unconnected UDP)
-        shown = [s for s in found if s.proto in kinds and not s.listening]
-    shown.sort(key=lambda s: kinds.index(s.proto))  # ss dumps UDP before TCP
+    shown = _selected(found, kinds, letters)
     netid = len(kinds) > 1
     me = next((p for p in ctx.processes.listing() if p.pid == ctx.ns_pid), None) if ctx.processes is not None else None
     tty = me is not None and me.tty is not None
-    if ctx.userland.iproute2 is not None and ctx.userland.iproute2.startswith("3."):
+    if ctx.userland.iproute2 is not None and not ctx.userland.iproute2_at_least("4.0"):  # iproute2 3.x's columns
         ctx.out(render_312(shown, netid, "p" in letters))
     else:
         ctx.out(render_modern(shown, netid, "p" in letters, tty))
     return 0
-    yield
 
 
-PROGRAMS = {"ss": ss}
+PROGRAMS: dict[str, ProgramBody] = {"ss": ss}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ from simulator.packets.ipv4 import IPv4Packet
 from simulator.packets.tcp import TcpSegment
 from simulator.packets.udp import UdpDatagram
 from simulator.packets.vxlan import VxlanPacket
+from simulator.programs.options import OPERAND, MissingArgument, OptionError, OptionSpec, scan
 from simulator.trace.records import BridgeForwarded, FrameReceived, FrameSent
 
 if TYPE_CHECKING:
@@ -58,34 +60,25 @@ def _ip(frame: EthernetFrame) -> IPv4Packet | None:
     return frame.payload if isinstance(frame.payload, IPv4Packet) else None
 
 
+# pcap-filter's protocol primitives, each one word
+_KINDS: dict[str, Matcher] = {
+    "arp": lambda f: isinstance(f.payload, ArpPacket),
+    "ip": lambda f: _ip(f) is not None,
+    "icmp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, IcmpMessage),
+    "udp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, UdpDatagram),
+    "tcp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, TcpSegment),
+    "vlan": lambda f: f.vlan is not None,
+}
+
+
 def _primitive(words: list[str]) -> Matcher:
     """One pcap-filter primitive (``udp port 4789``, ``host 10.0.0.1``, ``arp``, ...)."""
     proto = words[0] if words[0] in ("udp", "tcp") and len(words) > 1 else None
     rest = words[1:] if proto else words
     if rest[:1] == ["port"] and len(rest) == 2 and rest[1].isdecimal():
-        port = int(rest[1])
-
-        def by_port(f: EthernetFrame) -> bool:
-            ip = _ip(f)
-            if ip is None or isinstance(ip.payload, IcmpMessage):
-                return False
-            if proto == "udp" and not isinstance(ip.payload, UdpDatagram):
-                return False
-            if proto == "tcp" and not isinstance(ip.payload, TcpSegment):
-                return False
-            return port in (ip.payload.sport, ip.payload.dport)
-
-        return by_port
-    kinds: dict[str, Matcher] = {
-        "arp": lambda f: isinstance(f.payload, ArpPacket),
-        "ip": lambda f: _ip(f) is not None,
-        "icmp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, IcmpMessage),
-        "udp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, UdpDatagram),
-        "tcp": lambda f: (ip := _ip(f)) is not None and isinstance(ip.payload, TcpSegment),
-        "vlan": lambda f: f.vlan is not None,
-    }
-    if len(words) == 1 and words[0] in kinds:
-        return kinds[words[0]]
+        return _by_port(proto, int(rest[1]))
+    if len(words) == 1 and words[0] in _KINDS:
+        return _KINDS[words[0]]
     if words[0] == "vlan" and len(words) == 2 and words[1].isdecimal():
         vid = int(words[1])
         return lambda f: f.vlan == vid
@@ -93,20 +86,40 @@ def _primitive(words: list[str]) -> Matcher:
     rest = words[1:] if direction else words
     if rest[:1] == ["host"] and len(rest) == 2:
         try:
-            addr = IPv4Address(rest[1])
+            return _by_host(direction, IPv4Address(rest[1]))
         except ValueError:
             raise FilterError(f"can't parse filter expression: syntax error in \"{rest[1]}\"") from None
-
-        def by_host(f: EthernetFrame) -> bool:
-            p = f.payload
-            if isinstance(p, ArpPacket):
-                found = {"src": (p.sender_ip,), "dst": (p.target_ip,)}.get(direction or "", (p.sender_ip, p.target_ip))
-            else:
-                found = {"src": (p.src,), "dst": (p.dst,)}.get(direction or "", (p.src, p.dst))
-            return addr in found
-
-        return by_host
     raise FilterError("can't parse filter expression: syntax error")
+
+
+def _by_port(proto: str | None, port: int) -> Matcher:
+    """``[udp|tcp] port N``: either port of a UDP datagram or TCP segment (of that protocol)."""
+
+    def by_port(f: EthernetFrame) -> bool:
+        ip = _ip(f)
+        if ip is None or isinstance(ip.payload, IcmpMessage):
+            return False
+        if proto == "udp" and not isinstance(ip.payload, UdpDatagram):
+            return False
+        if proto == "tcp" and not isinstance(ip.payload, TcpSegment):
+            return False
+        return port in (ip.payload.sport, ip.payload.dport)
+
+    return by_port
+
+
+def _by_host(direction: str | None, addr: IPv4Address) -> Matcher:
+    """``[src|dst] host ADDR``: the IPv4 source or destination, or an ARP packet's sender or target."""
+
+    def by_host(f: EthernetFrame) -> bool:
+        p = f.payload
+        if isinstance(p, ArpPacket):
+            found = {"src": (p.sender_ip,), "dst": (p.target_ip,)}.get(direction or "", (p.sender_ip, p.target_ip))
+        else:
+            found = {"src": (p.src,), "dst": (p.dst,)}.get(direction or "", (p.src, p.dst))
+        return addr in found
+
+    return by_host
 
 
 def compile_filter(words: list[str]) -> Matcher:
@@ -210,37 +223,59 @@ def describe(frame: EthernetFrame, eflag: bool) -> str:
     return f"{frame.src} > {frame.dst}, {kind}, length {frame.length}: {body}"
 
 
+@dataclass(frozen=True, slots=True)
+class TcpdumpOptions:
+    """What tcpdump's command line asked for, read once before the capture starts."""
+
+    dev: str | None = None  # -i: else the first up device that is not loopback
+    count: int | None = None  # -c: stop after that many packets
+    link_level: bool = False  # -e: the Ethernet header on each line
+    expression: tuple[str, ...] = ()  # the filter's words
+
+
+TCPDUMP_SPEC = OptionSpec(flags="nelqv", valued="ic")  # -n, -l, -q, -v change nothing in the lines modelled
+
+
+class TcpdumpUsage(Exception):
+    """A command line tcpdump refuses (exit 1); the message follows ``tcpdump: ``."""
+
+
+def parse_options(args: list[str]) -> TcpdumpOptions:
+    """``tcpdump [-nelqv] [-i DEV] [-c N] [EXPRESSION]`` (getopt: ``-nni eth0``, ``-c5`` work).
+
+    Raises:
+        TcpdumpUsage: an unknown option, a missing value, a count that is not a positive number.
+    """
+    fields: dict[str, Any] = {}
+    expression: list[str] = []
+    try:
+        for option, value in scan(args, TCPDUMP_SPEC):
+            if option == OPERAND:
+                expression.append(value or "")
+            elif option == "-i":
+                fields["dev"] = value
+            elif option == "-c":
+                if value is None or not value.isdecimal() or int(value) <= 0:
+                    raise TcpdumpUsage(f"invalid packet count {value}")
+                fields["count"] = int(value)
+            elif option == "-e":
+                fields["link_level"] = True
+    except MissingArgument as error:
+        raise TcpdumpUsage(f"option requires an argument -- '{error.letter}'") from None
+    except OptionError as error:
+        raise TcpdumpUsage(f"invalid option -- '{error.letter}'") from None
+    return TcpdumpOptions(expression=tuple(expression), **fields)
+
+
 def tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    args = argv[1:]
-    dev_name: str | None = None
-    count: int | None = None
-    eflag = False
-    words: list[str] = []
-    i = 0
-    while i < len(args):
-        word = args[i]
-        if word == "-i" and i + 1 < len(args):
-            dev_name = args[i + 1]
-            i += 2
-            continue
-        if word == "-c" and i + 1 < len(args):
-            if not args[i + 1].isdecimal() or int(args[i + 1]) <= 0:
-                ctx.err(f"tcpdump: invalid packet count {args[i + 1]}\n")
-                return 1
-            count = int(args[i + 1])
-            i += 2
-            continue
-        if word.startswith("-") and len(word) > 1:
-            letters = word[1:]
-            if set(letters) - set("nelqv"):
-                ctx.err(f"tcpdump: invalid option -- '{(set(letters) - set('nelqv')).pop()}'\n")
-                return 1
-            eflag = eflag or "e" in letters
-            i += 1
-            continue
-        words.append(word)
-        i += 1
+    """``tcpdump``: one line per frame seen on the device, until ``-c`` frames or Ctrl-C."""
+    try:
+        opts = parse_options(argv[1:])
+    except TcpdumpUsage as error:
+        ctx.err(f"tcpdump: {error}\n")
+        return 1
     ns = ctx.netns
+    dev_name = opts.dev
     if dev_name is None:
         up = [d for d in sorted(ns.devices.values(), key=lambda d: d.ifindex) if d.up and d.kind != "loopback"]
         if not up:
@@ -251,56 +286,69 @@ def tcpdump(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         ctx.err(f"tcpdump: {dev_name}: No such device exists\n(SIOCGIFHWADDR: No such device)\n")
         return 1
     try:
-        match = compile_filter(words)
+        match = compile_filter(list(opts.expression))
     except FilterError as error:
         ctx.err(f"tcpdump: {error}\n")
         return 1
     ctx.out("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n")
     ctx.out(f"listening on {dev_name}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n")
-    sim = ctx.sim
-    node = ns.node
-    is_bridge = ns.devices[dev_name].kind == "bridge"
-    tracer = sim.tracer  # positions from mark(): they hold when a bounded trace drops old records
-    position = tracer.mark()
-    started = sim.now
-    seen = 0
+    seen = yield from _Capture(ctx, dev_name, match, opts).run()
+    ctx.out(f"{seen} packet{'s' if seen != 1 else ''} captured\n{seen} packet{'s' if seen != 1 else ''} received by filter\n0 packets dropped by kernel\n")
+    return 0
 
-    def drain() -> bool:
+
+class _Capture:
+    """The frames the trace records on one device, printed as they come."""
+
+    def __init__(self, ctx: ProcessContext, dev_name: str, match: Callable[[EthernetFrame], bool], opts: TcpdumpOptions) -> None:
+        self.ctx = ctx
+        self.dev_name = dev_name
+        self.match = match
+        self.opts = opts
+        self.node = ctx.netns.node
+        self.is_bridge = ctx.netns.devices[dev_name].kind == "bridge"
+        self.tracer = ctx.sim.tracer  # positions from mark(): they hold when a bounded trace drops old records
+        self.position = self.tracer.mark()
+        self.seen = 0
+
+    def drain(self) -> bool:
         """Print the frames recorded since the last look; True once ``-c`` frames are shown."""
-        nonlocal position, seen
-        end = tracer.mark()
-        for r in tracer.since(position):
+        end = self.tracer.mark()
+        for r in self.tracer.since(self.position):
             t = type(r)
             if t is FrameSent or t is FrameReceived:
-                hit = r.node == node and r.dev == dev_name  # type: ignore[union-attr]
-            elif t is BridgeForwarded and is_bridge:
-                hit = r.node == node and r.bridge == dev_name  # type: ignore[union-attr]
+                hit = r.node == self.node and r.dev == self.dev_name  # type: ignore[union-attr]
+            elif t is BridgeForwarded and self.is_bridge:
+                hit = r.node == self.node and r.bridge == self.dev_name  # type: ignore[union-attr]
             else:
                 continue
             frame = r.frame  # type: ignore[union-attr]
-            if not hit or not isinstance(frame, EthernetFrame) or not match(frame):
+            if not hit or not isinstance(frame, EthernetFrame) or not self.match(frame):
                 continue
-            ctx.out(f"{_stamp(r.time)} {describe(frame, eflag)}\n")
-            seen += 1
-            if count is not None and seen >= count:
+            self.ctx.out(f"{_stamp(r.time)} {describe(frame, self.opts.link_level)}\n")
+            self.seen += 1
+            if self.opts.count is not None and self.seen >= self.opts.count:
                 return True
-        position = end
+        self.position = end
         return False
 
-    try:
-        while True:
-            yield sim.env.timeout(POLL_S)
-            if drain():
-                break
-            # In a script the learner's Ctrl-C comes after a while (with -c too: nothing more came);
-            # at a terminal the learner presses it.
-            if not ctx.terminal and sim.now - started >= WITHOUT_COUNT_S:
-                ctx.out("^C\n")
-                break
-    except simpy.Interrupt as stop:
-        if stop.cause != "SIGINT":
-            raise
-        drain()  # what was captured before the key
-        ctx.out("\n")  # after the terminal's ^C, the counts start a line of their own
-    ctx.out(f"{seen} packet{'s' if seen != 1 else ''} captured\n{seen} packet{'s' if seen != 1 else ''} received by filter\n0 packets dropped by kernel\n")
-    return 0
+    def run(self) -> Generator[Any, Any, int]:
+        """Look every ``POLL_S`` until done or interrupted; the number of packets shown."""
+        sim = self.ctx.sim
+        started = sim.now
+        try:
+            while True:
+                yield sim.env.timeout(POLL_S)
+                if self.drain():
+                    break
+                # In a script the learner's Ctrl-C comes after a while (with -c too: nothing more came);
+                # at a terminal the learner presses it.
+                if not self.ctx.terminal and sim.now - started >= WITHOUT_COUNT_S:
+                    self.ctx.out("^C\n")
+                    break
+        except simpy.Interrupt as stop:
+            if stop.cause != "SIGINT":
+                raise
+            self.drain()  # what was captured before the key
+            self.ctx.out("\n")  # after the terminal's ^C, the counts start a line of their own
+        return self.seen

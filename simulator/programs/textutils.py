@@ -36,6 +36,7 @@ def _count_arg(argv: list[str], default: int) -> tuple[int, list[str]]:
 
 
 def head(argv: list[str], text: str) -> tuple[str, str, int]:
+    """``head [-n N]`` of piped text: its first lines; (stdout, stderr, status)."""
     try:
         n, _ = _count_arg(argv, 10)
     except ValueError:
@@ -44,6 +45,7 @@ def head(argv: list[str], text: str) -> tuple[str, str, int]:
 
 
 def tail(argv: list[str], text: str) -> tuple[str, str, int]:
+    """``tail [-n N]`` of piped text: its last lines; (stdout, stderr, status)."""
     try:
         n, _ = _count_arg(argv, 10)
     except ValueError:
@@ -53,6 +55,7 @@ def tail(argv: list[str], text: str) -> tuple[str, str, int]:
 
 
 def grep(argv: list[str], text: str) -> tuple[str, str, int]:
+    """``grep [-iFEvco] PATTERN`` of piped text; status 1 when nothing matched."""
     flags = {a for a in argv[1:] if a.startswith("-") and len(a) > 1}
     words = [a for a in argv[1:] if not (a.startswith("-") and len(a) > 1)]
     letters = set("".join(f[1:] for f in flags if not f.startswith("--")))
@@ -78,6 +81,7 @@ def grep(argv: list[str], text: str) -> tuple[str, str, int]:
 
 
 def wc(argv: list[str], text: str) -> tuple[str, str, int]:
+    """``wc [-l|-w|-c]`` of piped text."""
     lines = text.count("\n")
     words = len(text.split())
     if "-l" in argv:
@@ -90,6 +94,7 @@ def wc(argv: list[str], text: str) -> tuple[str, str, int]:
 
 
 def sort(argv: list[str], text: str) -> tuple[str, str, int]:
+    """``sort [-n] [-r] [-u]`` of piped text."""
     lines = [line if line.endswith("\n") else line + "\n" for line in _lines(text)]
     key = None
     if "-n" in argv:
@@ -103,6 +108,7 @@ def sort(argv: list[str], text: str) -> tuple[str, str, int]:
 
 
 def uniq(argv: list[str], text: str) -> tuple[str, str, int]:
+    """``uniq [-c]`` of piped text: adjacent repeats folded."""
     out: list[str] = []
     counts: list[int] = []
     for line in _lines(text):
@@ -117,6 +123,7 @@ def uniq(argv: list[str], text: str) -> tuple[str, str, int]:
 
 
 def cat(argv: list[str], text: str) -> tuple[str, str, int]:
+    """``cat`` at the end of a pipe: the text as it came."""
     return text, "", 0
 
 

@@ -10,12 +10,13 @@ in. Errors are the tools' own words and exit statuses.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
-from simulator.programs import coreutils, iproute, netinfo, render
-from simulator.programs.process import ProcessContext
+from simulator.programs import coreutils, iproute, netinfo, render, render_ifconfig, render_ip
+from simulator.programs.process import ProcessContext, ProgramTable
 
 IP_OBJECTS = {
     "address": "address", "addr": "address", "a": "address", "ad": "address", "add": "address", "addre": "address",
@@ -46,35 +47,36 @@ def _ip_option(word: str) -> str | None:
     return None
 
 
-def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+@dataclass(frozen=True, slots=True)
+class IpShow:
+    """``ip [OPTIONS] OBJECT [show] [dev DEV]`` as read from the command line, before anything is shown."""
+
+    obj: str  # "address", "link", "route", "neigh"
+    dev: str | None  # dev DEV: only that device's records
+    brief: bool  # -br
+    oneline: bool  # -o
+    inet_only: bool  # -4
+    stats: bool  # -s, where its layout is rendered (iproute2 >= 6.1)
+
+
+def ip(ctx: ProcessContext, argv: list[str]) -> int:
     """``ip [-4] [-s] [-o] [-br] OBJECT [show|list] [dev DEV]``; changes (``add``, ``set``,
     ``del``) in ``iproute``.
 
     ``-o`` (oneline) prints each record on one line, ``-br`` (brief, iproute2 >= 4.3:
-    host flavour only) one line per device; see ``render``.
+    not in iproute2 3.12 nor BusyBox) one line per device; see ``render``.
     """
-    options: set[str] = set()
-    words = argv[1:]
-    while words and (option := _ip_option(words[0])) is not None:
-        if option == "-br" and ctx.flavour != "host":
-            if ctx.busybox:  # ip_parse_common_args(): not an option of BusyBox's ip
-                ctx.err(_BUSYBOX_IP_USAGE)
-                return 1
-            word = words[0][1:] if words[0].startswith("--") else words[0]
-            ctx.err(f'Option "{word}" is unknown, try "ip -help".\n')  # iproute2 3.12 predates -brief
-            return 255
-        options.add(option)
-        words = words[1:]
-    brief = "-br" in options
-    oneline = "-o" in options
-    inet_only = "-4" in options or "-4" in words
+    parsed = _ip_options(ctx, argv[1:])
+    if isinstance(parsed, int):
+        return parsed
+    options, words = parsed
     args = [a for a in words if a not in ("-4", "-s", "-d")]
     if not args:
         ctx.err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
         return 255
     obj = IP_OBJECTS.get(args[0])
     if obj is None:
-        if ctx.busybox:
+        if ctx.userland.busybox is not None:
             ctx.err(_BUSYBOX_IP_USAGE)
             return 1
         ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
@@ -82,67 +84,100 @@ def ip(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     rest = args[1:]
     if rest and rest[0] in iproute.CHANGE_VERBS:
         return iproute.change(ctx, obj, rest)  # ip link add, ip addr add, ip route add, ...
-    if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
-        rest = rest[1:]
-    dev = None
-    if rest and rest[0] == "dev" and len(rest) > 1:
-        dev = rest[1]
-        rest = rest[2:]
-    elif rest and obj in ("address", "link") and not rest[0].startswith("-"):
-        dev = rest[0]
-        rest = rest[1:]
+    dev, rest = _ip_dev(obj, rest)
     if rest:
         ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
         return 1
-    ns = ctx.netns
+    stats = ("-s" in options or "-s" in words) and ctx.userland.iproute2_at_least(render_ip.STATS_LAYOUT)
+    show = IpShow(obj, dev, "-br" in options, "-o" in options, "-4" in options or "-4" in words, stats)
     if obj in ("address", "link"):
-        views = netinfo.links(ns)
-        if dev is not None:
-            views = [v for v in views if v.name == dev]
-            if not views:
-                ctx.err(f'Device "{dev}" does not exist.\n')
+        return _ip_show_links(ctx, show)
+    if obj == "route":
+        return _ip_show_routes(ctx, show)
+    return _ip_show_neighbours(ctx, show)
+
+
+def _ip_options(ctx: ProcessContext, words: list[str]) -> tuple[set[str], list[str]] | int:
+    """The global options before the object (``ip.c``), and the words after them; or the exit status of a refusal."""
+    options: set[str] = set()
+    while words and (option := _ip_option(words[0])) is not None:
+        if option == "-br" and not ctx.userland.iproute2_at_least(render_ip.BRIEF):
+            if ctx.userland.busybox is not None:  # ip_parse_common_args(): not an option of BusyBox's ip
+                ctx.err(_BUSYBOX_IP_USAGE)
                 return 1
-        stats = ("-s" in options or "-s" in words) and ctx.flavour == "host"  # only iproute2 6.1's -s layout is rendered
-        if brief or oneline:  # every link renders (peer names), one or all print
-            every = netinfo.links(ns)
-            index = views[0].index if dev is not None else None
-            if brief and obj == "address":
-                ctx.out(render.ip_addr_brief(every, ctx.flavour, inet_only=inet_only, index=index))
-            elif brief:
-                ctx.out(render.ip_link_brief(every, ctx.flavour, index=index))
-            elif obj == "address":
-                ctx.out(render.ip_addr_oneline(every, ctx.flavour, inet_only=inet_only, index=index))
-            else:
-                ctx.out(render.ip_link_oneline(every, ctx.flavour, stats=stats, index=index))
-            return 0
-        if inet_only and obj == "address":  # IPv4 only: links that have an inet address, no inet6 lines
-            views = [dataclasses.replace(v, ipv6_link_local=None, ipv6_loopback=False) for v in views if v.addrs]
-            text = render.ip_addr(views, ctx.flavour)
-            ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
-            return 0
-        if dev is not None and ctx.flavour == "host":
-            # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
-            # render them all, keep the device's own stanza.
-            text = (render.ip_addr if obj == "address" else render.ip_link)(netinfo.links(ns), ctx.flavour, stats=stats)
-            ctx.out(_stanza(text, views[0].index))
-            return 0
-        ctx.out((render.ip_addr if obj == "address" else render.ip_link)(views, ctx.flavour, stats=stats))
+            word = words[0][1:] if words[0].startswith("--") else words[0]
+            ctx.err(f'Option "{word}" is unknown, try "ip -help".\n')  # iproute2 3.12 predates -brief
+            return 255
+        options.add(option)
+        words = words[1:]
+    return options, words
+
+
+def _ip_dev(obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
+    """``[show|list] [dev] DEV``: the device asked for (``dev`` may be left out for addr and link), and what follows."""
+    if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
+        rest = rest[1:]
+    if rest and rest[0] == "dev" and len(rest) > 1:
+        return rest[1], rest[2:]
+    if rest and obj in ("address", "link") and not rest[0].startswith("-"):
+        return rest[0], rest[1:]
+    return None, rest
+
+
+def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
+    """``ip link``/``ip addr`` in the layout the options ask for."""
+    ns = ctx.netns
+    views = netinfo.links(ns)
+    if show.dev is not None:
+        views = [v for v in views if v.name == show.dev]
+        if not views:
+            ctx.err(f'Device "{show.dev}" does not exist.\n')
+            return 1
+    address = show.obj == "address"
+    if show.brief or show.oneline:  # every link renders (peer names), one or all print
+        every = netinfo.links(ns)
+        index = views[0].index if show.dev is not None else None
+        if show.brief and address:
+            ctx.out(render.ip_addr_brief(every, ctx.userland, inet_only=show.inet_only, index=index))
+        elif show.brief:
+            ctx.out(render.ip_link_brief(every, ctx.userland, index=index))
+        elif address:
+            ctx.out(render.ip_addr_oneline(every, ctx.userland, inet_only=show.inet_only, index=index))
+        else:
+            ctx.out(render.ip_link_oneline(every, ctx.userland, stats=show.stats, index=index))
         return 0
-    if obj == "route":  # -o and -br print the ordinary table: ip/iproute.c has no brief form
-        routes = netinfo.routes(ns)
-        if dev is not None:
-            routes = [r for r in routes if r.dev == dev]
-        ctx.out(render.ip_route(routes, ctx.flavour, show_dev=dev is None))
+    if show.inet_only and address:  # IPv4 only: links that have an inet address, no inet6 lines
+        views = [dataclasses.replace(v, ipv6_link_local=None, ipv6_loopback=False) for v in views if v.addrs]
+        text = render.ip_addr(views, ctx.userland)
+        ctx.out("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    link/")))
         return 0
-    neighs = netinfo.neighbours(ns)
-    if dev is not None:
-        neighs = [n for n in neighs if n.dev == dev]
-    if brief:
-        ctx.out(render.ip_neigh_brief(neighs, ctx.flavour, show_dev=dev is None))
+    draw = render.ip_addr if address else render.ip_link
+    if show.dev is not None and ctx.userland.iproute2_at_least(render_ip.NETNSID):
+        # iproute2 names a peer in this namespace (mac0@eth0) even when it shows one device:
+        # render them all, keep the device's own stanza.
+        ctx.out(_stanza(draw(netinfo.links(ns), ctx.userland, stats=show.stats), views[0].index))
         return 0
-    ctx.out(render.ip_neigh(neighs, ctx.flavour, show_dev=dev is None))  # -o: a neighbour is one line already
+    ctx.out(draw(views, ctx.userland, stats=show.stats))
     return 0
-    yield
+
+
+def _ip_show_routes(ctx: ProcessContext, show: IpShow) -> int:
+    """``ip route``: -o and -br print the ordinary table (``ip/iproute.c`` has no brief form)."""
+    routes = netinfo.routes(ctx.netns)
+    if show.dev is not None:
+        routes = [r for r in routes if r.dev == show.dev]
+    ctx.out(render.ip_route(routes, ctx.userland, show_dev=show.dev is None))
+    return 0
+
+
+def _ip_show_neighbours(ctx: ProcessContext, show: IpShow) -> int:
+    """``ip neigh`` (``-o``: a neighbour is one line already)."""
+    neighs = netinfo.neighbours(ctx.netns)
+    if show.dev is not None:
+        neighs = [n for n in neighs if n.dev == show.dev]
+    draw = render.ip_neigh_brief if show.brief else render.ip_neigh
+    ctx.out(draw(neighs, ctx.userland, show_dev=show.dev is None))
+    return 0
 
 
 def _stanza(text: str, index: int) -> str:
@@ -157,7 +192,7 @@ def _stanza(text: str, index: int) -> str:
     return "".join(out)
 
 
-def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def ifconfig(ctx: ProcessContext, argv: list[str]) -> int:
     """``ifconfig [-a] [IFACE]``."""
     args = argv[1:]
     show_all = "-a" in args
@@ -166,18 +201,18 @@ def ifconfig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if names:
         views = [v for v in views if v.name == names[0]]
         if not views:
-            if ctx.flavour == "host":
+            if ctx.userland.net_tools_at_least(render_ifconfig.NEW_LAYOUT):
                 ctx.err(f"{names[0]}: error fetching interface information: Device not found\n")
             else:
                 ctx.err(f"ifconfig: {names[0]}: error fetching interface information: Device not found\n")
             return 1
         show_all = True
-    ctx.out(render.ifconfig(views, ctx.flavour, all=show_all))
+    ctx.out(render.ifconfig(views, ctx.userland, all=show_all))
     return 0
-    yield
 
 
-def brctl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def brctl(ctx: ProcessContext, argv: list[str]) -> int:
+    """``brctl show``: the bridges and their ports (bridge-utils 1.7)."""
     if len(argv) < 2 or argv[1] != "show":
         ctx.err("Usage: brctl [commands]\ncommands:\n\taddbr     \t<bridge>\t\tadd bridge\n\tshow      \t[ <bridge> ]\t\tshow a list of bridges\n")
         return 1
@@ -186,10 +221,9 @@ def brctl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         views = [v for v in views if v.name == argv[2]]
     ctx.out(render.brctl_show(views))
     return 0
-    yield
 
 
-def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def bridge(ctx: ProcessContext, argv: list[str]) -> int:
     """``bridge fdb show`` and ``bridge link``."""
     args = argv[1:]
     if args[:1] == ["fdb"] and args[1:2] in ([], ["show"]):
@@ -211,10 +245,9 @@ def bridge(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
         return 0
     ctx.err("Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n")
     return 255
-    yield
 
 
-def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
+def iptables(ctx: ProcessContext, argv: list[str]) -> int:
     """``iptables [-t TABLE] -S [CHAIN]`` / ``-L [-n] [-v]`` / ``-A|-I|-D ...`` / ``-P CHAIN POLICY`` / ``-N CHAIN``."""
     args = argv[1:]
     table = "filter"
@@ -232,52 +265,76 @@ def iptables(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     if not args:
         ctx.err("iptables v1.8.10 (nf_tables): no command specified\nTry `iptables -h' or 'iptables --help' for more information.\n")
         return 2
-    if args[0] in ("-S", "--list-rules", "-L", "--list"):
-        listing = args[0] in ("-L", "--list")
-        chain = next((a for a in args[1:] if not a.startswith("-")), None) if listing else (args[1] if len(args) > 1 else None)
-        if chain is not None and chain not in nf.tables[table]:
-            ctx.err("iptables: No chain/target/match by that name.\n")
-            return 1
-        if listing:
-            flags = set("".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")))
-            ctx.out(render_iptables_l(nf, table, chain, verbose="v" in flags))
-        else:
-            ctx.out(render_iptables_s(nf, table, chain))
-        return 0
-    if args[0] in ("-A", "-I", "-D", "--append", "--insert", "--delete"):
-        try:
-            nf.apply(table, " ".join(_quote(a) for a in args))
-        except IptablesError as error:
-            ctx.err(f"{error}\n")
-            return 1
-        return 0
-    if args[0] in ("-P", "--policy"):
-        # iptables 1.8 (nf_tables): -P CHAIN POLICY on a built-in chain; nat may not drop.
-        if len(args) < 3:
-            ctx.err("iptables v1.8.10 (nf_tables): -P requires a chain and a policy\nTry `iptables -h' or 'iptables --help' for more information.\n")
-            return 2
-        chain_name, policy = args[1], args[2]
-        if table == "nat" and policy == "DROP":
-            ctx.err("iptables v1.8.10 (nf_tables): \nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\nTry `iptables -h' or 'iptables --help' for more information.\n")
-            return 2
-        if nf.tables[table].get(chain_name) is None or nf.tables[table][chain_name].policy is None:
-            ctx.err("iptables: Bad built-in chain name.\n")
-            return 1
-        if policy not in ("ACCEPT", "DROP"):
-            ctx.err("iptables: Bad policy name. Run `dmesg' for more information.\n")
-            return 1
-        nf.set_policy(table, chain_name, policy)
-        return 0
-    if args[0] == "-N" and len(args) > 1:
-        try:
-            nf.new_chain(table, args[1])
-        except IptablesError as error:
-            ctx.err(f"{error}\n")
-            return 1
-        return 0
+    for names, command in _IPTABLES_COMMANDS:
+        if args[0] in names:
+            return command(ctx, nf, table, args)
     ctx.err(f"iptables v1.8.10 (nf_tables): unknown option \"{args[0]}\"\nTry `iptables -h' or 'iptables --help' for more information.\n")
     return 2
-    yield
+
+
+def _iptables_list(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-S [CHAIN]`` (iptables-save's rules) or ``-L [CHAIN] [-n] [-v]`` (the table)."""
+    listing = args[0] in ("-L", "--list")
+    chain = next((a for a in args[1:] if not a.startswith("-")), None) if listing else (args[1] if len(args) > 1 else None)
+    if chain is not None and chain not in nf.tables[table]:
+        ctx.err("iptables: No chain/target/match by that name.\n")
+        return 1
+    if listing:
+        flags = set("".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--")))
+        ctx.out(render_iptables_l(nf, table, chain, verbose="v" in flags))
+    else:
+        ctx.out(render_iptables_s(nf, table, chain))
+    return 0
+
+
+def _iptables_rule(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-A|-I|-D CHAIN RULE``: the netfilter model reads the rule."""
+    try:
+        nf.apply(table, " ".join(_quote(a) for a in args))
+    except IptablesError as error:
+        ctx.err(f"{error}\n")
+        return 1
+    return 0
+
+
+def _iptables_policy(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-P CHAIN POLICY`` on a built-in chain (iptables 1.8, nf_tables); nat may not drop."""
+    if len(args) < 3:
+        ctx.err("iptables v1.8.10 (nf_tables): -P requires a chain and a policy\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        return 2
+    chain_name, policy = args[1], args[2]
+    if table == "nat" and policy == "DROP":
+        ctx.err("iptables v1.8.10 (nf_tables): \nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        return 2
+    if nf.tables[table].get(chain_name) is None or nf.tables[table][chain_name].policy is None:
+        ctx.err("iptables: Bad built-in chain name.\n")
+        return 1
+    if policy not in ("ACCEPT", "DROP"):
+        ctx.err("iptables: Bad policy name. Run `dmesg' for more information.\n")
+        return 1
+    nf.set_policy(table, chain_name, policy)
+    return 0
+
+
+def _iptables_new_chain(ctx: ProcessContext, nf: Any, table: str, args: list[str]) -> int:
+    """``-N CHAIN``: a user chain."""
+    if len(args) < 2:
+        ctx.err(f"iptables v1.8.10 (nf_tables): unknown option \"{args[0]}\"\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        return 2
+    try:
+        nf.new_chain(table, args[1])
+    except IptablesError as error:
+        ctx.err(f"{error}\n")
+        return 1
+    return 0
+
+
+_IPTABLES_COMMANDS: tuple[tuple[tuple[str, ...], Callable[[ProcessContext, Any, str, list[str]], int]], ...] = (
+    (("-S", "--list-rules", "-L", "--list"), _iptables_list),
+    (("-A", "-I", "-D", "--append", "--insert", "--delete"), _iptables_rule),
+    (("-P", "--policy"), _iptables_policy),
+    (("-N",), _iptables_new_chain),
+)
 
 
 def _quote(word: str) -> str:
@@ -355,6 +412,7 @@ def _rule_row(counted: Any, verbose: bool) -> str:
 
 
 def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> str:
+    """``iptables [-t TABLE] -L [CHAIN] [-v] -n``: each chain's policy, counters and rules."""
     from simulator.kernel.ipv4.netfilter import BUILTIN_CHAINS
 
     chains = nf.tables[table]
@@ -386,14 +444,14 @@ def render_iptables_l(nf: Any, table: str, only: str | None, verbose: bool) -> s
     return "\n".join(blocks)
 
 
-PROGRAMS = {
+PROGRAMS = ProgramTable({
     "ip": ip,
     "ifconfig": ifconfig,
     **coreutils.PROGRAMS,
     "brctl": brctl,
     "bridge": bridge,
     "iptables": iptables,
-}
+})
 
 
 def _ping(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -443,7 +501,7 @@ def _curl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
 
 
 def _wget(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
-    from simulator.programs.curl import wget
+    from simulator.programs.wget import wget
 
     return (yield from wget(ctx, argv))
 

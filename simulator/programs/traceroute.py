@@ -26,7 +26,7 @@ from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.packets.udp import UdpDatagram
 from simulator.programs import resolver
-from simulator.programs.process import ProcessContext
+from simulator.programs.process import ProcessContext, ProgramBody
 
 BASE_PORT = 33434
 UNREACHABLE_FLAGS = {UnreachableCode.NET: " !N", UnreachableCode.HOST: " !H", UnreachableCode.ADMIN_PROHIBITED: " !X"}
@@ -227,4 +227,4 @@ def _hop_line(
     return line, reached
 
 
-PROGRAMS = {"traceroute": traceroute}
+PROGRAMS: dict[str, ProgramBody] = {"traceroute": traceroute}

@@ -113,7 +113,7 @@ class Processes:
         """What a program typed at the machine's prompt sees; a child of the login shell."""
         ctx = ProcessContext(
             self.sim, machine.netns, userland.HOST, machine.hostname, machine.next_pid(),
-            files=files.host_files(machine), environ=files.host_environ(machine),
+            files=files.host_files(machine), environ=files.host_environ(machine), net_admin=True,
         )
         ctx.netns_files = self.netns_files(machine.name)
         ctx.kernel_release = self.profile.kernel
@@ -155,7 +155,7 @@ class Processes:
 
     def wire_resolver(self, ctx: ProcessContext) -> None:
         """getaddrinfo for the program: the hosts file, then the namespace's DNS servers."""
-        families = ("A",) if ctx.flavour == "ubuntu-14.04" else ("A", "AAAA")
+        families = ctx.userland.lookup_families
         sim = self.sim
 
         def resolve(target: str) -> Generator[Any, Any, str | None]:

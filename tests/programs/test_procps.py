@@ -83,6 +83,13 @@ def test_uname_prints_the_hosts_kernel_in_each_userlands_words(lab: Lab):
     assert Lab().sh("uname -r").stdout == "6.8.0-60-generic\n"  # the current engine's era
     r = lab.sh("docker exec c1 uname -x")
     assert (r.exit_code, r.stderr) == (1, "uname: invalid option -- 'x'\nTry 'uname --help' for more information.\n")
+    r = lab.sh("docker exec c1 uname -ax")  # the bad letter, not the first of the word
+    assert r.stderr == "uname: invalid option -- 'x'\nTry 'uname --help' for more information.\n"
+    r = lab.sh("docker exec c1 uname --all --nope")
+    assert (r.exit_code, r.stderr) == (1, "uname: unrecognized option '--nope'\nTry 'uname --help' for more information.\n")
+    r = lab.sh("docker exec c1 uname -r foo")
+    assert (r.exit_code, r.stderr) == (1, "uname: extra operand 'foo'\nTry 'uname --help' for more information.\n")
+    assert lab.sh("docker exec a1 uname -ax").stderr.startswith("uname: invalid option -- 'x'\nBusyBox v1.36.1")
 
 
 def test_whoami_and_id(lab: Lab):

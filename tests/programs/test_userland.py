@@ -83,3 +83,25 @@ def test_shell_builtins_are_not_programs():
     assert (r.exit_code, r.stderr) == (126, "dockersim: cd: a shell builtin the simulator does not model\n")
     r = lab.sh("docker exec c1 sh -c 'export X=1'")
     assert r.stderr == "dockersim: export: a shell builtin the simulator does not model\n"
+
+
+def test_profiles_answer_by_release_not_by_name():
+    from simulator.programs.userland import PROFILES, profile
+
+    old, host, alpine = PROFILES["ubuntu-14.04"], PROFILES["host"], PROFILES["alpine"]
+    assert not old.iproute2_at_least("4.3") and host.iproute2_at_least("4.3") and not alpine.iproute2_at_least("1.0")
+    assert not old.net_tools_at_least("2.10") and host.net_tools_at_least("2.10")
+    assert old.dig_at_least("9.9") and not old.dig_at_least("9.18") and PROFILES["netshoot"].dig_at_least("9.18")
+    assert PROFILES["debian"].curl_at_least("8.14.1") and not host.curl_at_least("8.6.0")
+    assert profile("busybox") is PROFILES["busybox"] and profile(host) is host
+    with pytest.raises(ValueError, match="unknown userland 'windows'"):
+        profile("windows")
+
+
+def test_a_renderer_refuses_a_userland_without_the_tool():
+    from simulator.programs import render
+
+    with pytest.raises(ValueError, match="has no ip"):
+        render.ip_route([], "ubuntu-16.04")
+    with pytest.raises(ValueError, match="has no ifconfig"):
+        render.ifconfig([], "debian")
