@@ -1,0 +1,548 @@
+"""The Docker hosts, side by side, each with its containers above it: a column per host, laid out by the
+passes of :class:`_HostColumn` (the title, the bridges' labels, the container row, the veth ends, the bridge
+bars, the overlay namespaces, the NICs, the stacked devices, the host box)."""
+
+from __future__ import annotations
+
+from simulator.viz import style
+from simulator.viz.layout.builder import Builder, Row, move
+from simulator.viz.layout.scene import EdgeLine, Label, Shape, edge_gid
+from simulator.viz.layout.spacing import (
+    BAR_GAP,
+    GAP_CONTAINERS,
+    OV_DROP,
+    OV_GAP,
+    OVERLAY_KIND,
+    PAD,
+    PILL_H,
+    STACK_RISE,
+)
+from simulator.viz.layout.text import (
+    Line,
+    addr_lines,
+    bridge_lines,
+    container_lines,
+    kind_words,
+    lo_lines,
+    measure,
+    pill_w,
+    plain,
+)
+from simulator.viz.network import STACKED_KINDS, Namespace, Network, dev_id
+from simulator.viz.words import term
+
+
+class _HostColumn:
+    """One Docker host and its containers, laid out from x = 0, y = 0 by small passes in order.
+
+    Each pass reads what the ones before it placed (the attributes below) and adds
+    shapes and labels to ``bag``: the title column, the bridges' labels (measured
+    first: containers spread out until the bar under them fits its label), the row of
+    container boxes and their "+N more" box, the veth ends on the host's top edge, the
+    bridge bars, the overlay networks' namespaces, the NICs on the bottom edge, the
+    devices stacked on a NIC, the children's link labels, then the host box itself.
+    """
+
+    def __init__(self, b: Builder, host: Namespace, bag: list[object]) -> None:
+        self.b, self.g, self.lang, self.host, self.bag = b, b.g, b.lang, host, bag
+        g = b.g
+        self.containers = [n for n in b.net.containers_of(host.node) if n.node in g]
+        self.group = next((n for n in g.nodes if g.nodes[n].get("kind") == "group" and g.nodes[n].get("parent") == host.node), None)
+        self.host_devices = {d.name: d for d in host.devices}
+        self.bridges = [d.name for d in host.devices if d.kind == "bridge" and dev_id(host.node, d.name) in g]
+        self.overlays = [n for n in b.net.overlays_of(host.node) if n.node in g]
+        self.boxes: list[tuple[str, float, float, list[Line], list[str]]] = []  # node, x, w, lines, pills
+        self.x = 0.0  # the row's cursor: right of the last box placed
+        self.veth_x: dict[str, float] = {}
+        self.ov_ports: dict[str, dict[str, float]] = {}  # overlay namespace -> its veth ends under their containers
+        self.child_x: dict[str, list[float]] = {}  # a host device -> where the macvlan/ipvlan children stacked on it hang
+        self.child_pills: list[tuple[str, float, str]] = []  # (child device, x, parent device)
+        self.placed: list[tuple[str, float, float, int]] = []  # bridge bars: node, left, right, row
+        self.ov_spans: list[tuple[float, float]] = []
+        self.nic_at: dict[str, float] = {}
+        self.upper_x: dict[str, float] = {}
+
+    def run(self) -> float:
+        """Every pass, in order; returns the column's width."""
+        self.order_containers()
+        self.title_column()
+        self.measure_bars()
+        self.container_boxes()
+        self.group_box()
+        self.draw_row()
+        self.veth_ends()
+        self.bridge_bars()
+        self.overlay_boxes()
+        self.nics()
+        self.stacked_devices()
+        self.child_labels()
+        return self.finish()
+
+    # --- what a container is attached to ---
+
+    def link_of(self, p: str) -> tuple[str, str] | None:
+        """(kind, far end) of the link a container device has into the host: ``veth`` or ``stacked``."""
+        g = self.g
+        peer = g.nodes[p].get("peer")
+        q = dev_id(*peer) if peer else ""
+        if not peer or q not in g or not g.has_edge(p, q):
+            return None
+        return str(g.edges[p, q]["kind"]), q
+
+    def bridge_of(self, c: Namespace) -> int:
+        """The index of the bridge container ``c`` is attached to here (after the last: none)."""
+        for d in c.devices:
+            if d.peer and d.peer[0] == self.host.node and d.kind not in STACKED_KINDS:
+                master = self.host_devices[d.peer[1]].master if d.peer[1] in self.host_devices else None
+                if master in self.bridges:
+                    return self.bridges.index(master)
+        return len(self.bridges)
+
+    def stacked_here(self, c: Namespace) -> bool:
+        """A macvlan/ipvlan child of a host device: drawn first, hanging straight over the NIC."""
+        return any(d.kind in STACKED_KINDS and d.peer and d.peer[0] == self.host.node for d in c.devices)
+
+    def on_overlay(self, c: Namespace) -> bool:
+        """Attached to an overlay's namespace here: drawn next, its box left of the bridges' routing to the NIC."""
+        return any(d.peer and any(o.node == d.peer[0] for o in self.overlays) for d in c.devices)
+
+    # --- the passes ---
+
+    def order_containers(self) -> None:
+        """Children of a NIC first, then those on an overlay, then by bridge, each in creation order."""
+        containers = self.containers
+
+        def rank(i: int) -> tuple[int, int, int]:
+            c = containers[i]
+            return (0 if self.stacked_here(c) else 1 if self.on_overlay(c) else 2, self.bridge_of(c), i)
+
+        self.containers = [containers[i] for i in sorted(range(len(containers)), key=rank)]
+
+    def title_column(self) -> None:
+        """The host's name, kind and ``lo`` inside its box, on the left."""
+        host = self.host
+        self.title = [Line(host.node, style.NAME_PT, bold=True, gid=host.node), Line(kind_words(host.kind, self.lang), colour=style.MUTED, gid=host.node)]
+        self.title.extend(lo_lines(host))
+        self.title_w, self.title_h = measure(self.title)
+        self.left = self.title_w + 2 * PAD + 12
+
+    def measure_bars(self) -> None:
+        """Each bridge's label: its name, then its addresses, then its MAC (stacked: a bar is as narrow as a slide needs)."""
+        self.bar_lines: dict[str, list[Line]] = {}
+        for br in self.bridges:
+            node = dev_id(self.host.node, br)
+            d = self.host_devices[br]
+            self.bar_lines[node] = bridge_lines(node, br, d.addrs, d.mac)
+
+    def bar_need(self, index: int) -> float:
+        """How wide the run of containers over bridge ``index`` must be for its bar's label."""
+        if index >= len(self.bridges):
+            return 0.0
+        return measure(self.bar_lines[dev_id(self.host.node, self.bridges[index])])[0] + 2 * PAD + 40
+
+    def container_boxes(self) -> None:
+        """Containers left to right, each as wide as its text and its pills; a bridge's run as wide as its label."""
+        g = self.g
+        x = self.left
+        current: int | None = None
+        start = x
+        for c in self.containers:
+            index = self.bridge_of(c)
+            if current is not None and index != current:
+                span = x - self.b.gap_containers - start
+                x += max(self.bar_need(current) - span, 0.0)
+                start = x
+            current = index
+            lines = container_lines(c, self.lang, wrap=self.b.compact)
+            pills = [dev_id(c.node, d.name) for d in c.devices if d.kind != "loopback" and dev_id(c.node, d.name) in g]
+            w = max(measure(lines)[0] + 2 * PAD, sum(pill_w(g.nodes[p]["name"]) for p in pills) + PAD * (len(pills) + 1))
+            # the host end of each veth must fit under the box too
+            for p in pills:
+                link = self.link_of(p)
+                if link and link[0] == "veth":
+                    w = max(w, pill_w(g.nodes[link[1]]["name"]) * len(pills) + PAD * (len(pills) + 1))
+            self.boxes.append((c.node, x, w, lines, pills))
+            x += w + self.b.gap_containers
+        if current is not None:
+            x += max(self.bar_need(current) - (x - self.b.gap_containers - start), 0.0)
+        self.x = x
+
+    def group_box(self) -> None:
+        """The "+N more" box: how many, their names as runs in creation order, their addresses."""
+        g, group, lang = self.g, self.group, self.lang
+        # the "+N more" stub names their links: veths, or "links" when some hang from a NIC (macvlan)
+        uplinks = g.nodes[group].get("uplinks", ()) if group else ()
+        self.stub_term = "veths" if all(u in g and g.nodes[u].get("dev_kind") == "bridge" for u in uplinks) else "links"
+        if not group:
+            return
+        members = g.nodes[group]["members"]
+        addrs = [a for a in g.nodes[group]["addrs"]]
+        group_lines = [Line(term("more", lang, n=len(members)), style.NAME_PT, bold=True, gid=group)]
+        # the collapsed containers as runs in creation order ("c4 … c16", "c18 … c30")
+        created = [c.node for c in self.b.net.containers_of(self.host.node)]
+        runs: list[list[str]] = []
+        for name in members:
+            if runs and created.index(name) == created.index(runs[-1][-1]) + 1:
+                runs[-1].append(name)
+            else:
+                runs.append([name])
+        for run in runs[:3]:
+            text = run[0] if len(run) == 1 else (f"{run[0]}, {run[1]}" if len(run) == 2 else f"{run[0]} … {run[-1]}")
+            group_lines.append(Line(text, gid=group))
+        if len(runs) > 3:
+            group_lines.append(Line("…", gid=group))
+        if addrs and len(runs) == 1:
+            first, last = plain(addrs[0]), plain(addrs[-1])
+            if first.rsplit(".", 1)[0] == last.rsplit(".", 1)[0]:
+                group_lines.append(Line(f"{first} … .{last.rsplit('.', 1)[1]}", mono=True, gid=group))
+            else:
+                group_lines.append(Line(f"{first} …", mono=True, gid=group))
+                group_lines.append(Line(f"… {last}", mono=True, gid=group))
+        gw = max(measure(group_lines)[0] + 2 * PAD, pill_w(term(self.stub_term, lang, n=len(members))) + 2 * PAD)
+        self.boxes.append((group, self.x, gw, group_lines, []))
+        self.x += gw + self.b.gap_containers
+
+    def draw_row(self) -> None:
+        """The boxes, bottoms aligned, their pills on the bottom edge; where each veth's host end goes."""
+        b, bag, group = self.b, self.bag, self.group
+        row_h = max((measure(lines)[1] + 2 * PAD + PILL_H / 2 for _n, _x, _w, lines, _p in self.boxes), default=0.0)
+        self.row_bottom = row_bottom = row_h
+        self.host_top = row_bottom + b.v_link
+        for node, bx, w, lines, pills in self.boxes:
+            h = measure(lines)[1] + 2 * PAD + PILL_H / 2
+            is_group = node == group
+            kind = "group" if is_group else "container"
+            b.add_shape(Shape(node, "box", bx, row_bottom - h, w, h, style.FILL[kind], style.EDGE[kind], dashed=is_group), bag)
+            b.add_lines(lines, bx + PAD, row_bottom - h + PAD, node, bag)
+            slot = w / max(len(pills), 1)
+            for i, p in enumerate(pills):
+                cx = bx + slot * (i + 0.5)
+                b.pill(p, cx, row_bottom, "container", bag)
+                self.note_link(p, cx)
+            if is_group:
+                self.group_stub(node, bx, w)
+
+    def note_link(self, p: str, cx: float) -> None:
+        """Remember where a container's pill ``p`` at ``cx`` links into the host (a veth end, an overlay port, a NIC)."""
+        link = self.link_of(p)
+        if link and link[0] == "veth":
+            owner = self.g.nodes[link[1]].get("parent")
+            if owner == self.host.node:
+                self.veth_x[link[1]] = cx
+            elif any(o.node == owner for o in self.overlays):  # the veth's other end is in an overlay's namespace
+                self.ov_ports.setdefault(str(owner), {})[link[1]] = cx
+        elif link and link[0] == "stacked":
+            self.child_x.setdefault(link[1], []).append(cx)
+            self.child_pills.append((p, cx, link[1]))
+
+    def group_stub(self, node: str, bx: float, w: float) -> None:
+        """The "+N more" box's stub on the host's top edge ("24 × veth"), and its line down to it."""
+        b, bag, host_top = self.b, self.bag, self.host_top
+        stub = term(self.stub_term, self.lang, n=len(self.g.nodes[node]["members"]))
+        sw = pill_w(stub)
+        s = Shape(node, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"], dashed=True, owner=self.host.node)
+        b.add_shape(s, bag)
+        b.stubs[node] = s
+        lab = Label(node, bx + w / 2, host_top - style.LABEL_PT * 0.62, stub, style.LABEL_PT, True, False, style.MUTED, "center")
+        b.labels.append(lab)
+        bag.append(lab)
+        b.edges.append(EdgeLine(edge_gid(node, node) + ":link", node, node, "group-link", [(bx + w / 2, self.row_bottom), (bx + w / 2, host_top - PILL_H / 2)]))
+        bag.append(b.edges[-1])
+        self.veth_x[node] = bx + w / 2
+
+    def veth_ends(self) -> None:
+        """Veth host ends on the host's top edge under their container's eth0, then ports with nothing drawn above."""
+        b, g, host = self.b, self.g, self.host
+        for node, cx in self.veth_x.items():
+            if node != self.group:
+                b.pill(node, cx, self.host_top, "docker-host", self.bag)
+        # host ports with no visible container above (a veth to another namespace, a vxlan port...)
+        extra_top = [dev_id(host.node, d.name) for d in host.devices
+                     if d.master and dev_id(host.node, d.name) in g and dev_id(host.node, d.name) not in self.veth_x]
+        for node in extra_top:
+            cx = self.x + pill_w(g.nodes[node]["name"]) / 2
+            b.pill(node, cx, self.host_top, "docker-host", self.bag)
+            self.veth_x[node] = cx
+            self.x += pill_w(g.nodes[node]["name"]) + self.b.gap_containers
+
+    def bridge_bars(self) -> None:
+        """Each bridge a bar under its ports (its label clear of lines passing over it), extra rows where bars would overlap."""
+        b, g, group, host = self.b, self.g, self.group, self.host
+        spans: list[tuple[str, float, float]] = []
+        label_at: dict[str, float] = {}
+        # the "+N more" box's link down to an overlay's br0 (a straight drop: br0 reaches under it)
+        self.group_drop = {o.node: self.veth_x[group] for o in self.overlays
+                           if group and group in self.veth_x and any(str(u).startswith(o.node + "/") for u in g.nodes[group].get("uplinks", ()))}
+        free_x = max([self.left, *(cx + (24 if b.compact else 40) for xs in self.child_x.values() for cx in xs)])  # clear of the macvlan children's lines
+        for br in self.bridges:
+            node = dev_id(host.node, br)
+            ports = [self.veth_x[p] for p in self.veth_x if (p == group and br in g.nodes[group]["bridges"]) or
+                     (p != group and g.nodes[p].get("master") == br)]
+            need = measure(self.bar_lines[node])[0] + 2 * PAD
+            if ports:  # from just left of the first port, as far right as the ports or the label need
+                lo_x = max(min(ports) - 40, self.left)
+                # the label where no line into an overlay's namespace crosses the bar (they pass over it)
+                crossing = ([cx for xs in self.ov_ports.values() for cx in xs.values() if cx > lo_x]
+                            + [x for x in self.group_drop.values() if x > lo_x])
+                spots = [lo_x + PAD, *(cx + 12 for cx in sorted(crossing))]
+                spot = next((x0 for x0 in spots if not any(x0 - 8 < cx < x0 + need - PAD + 8 for cx in crossing)), lo_x + PAD)
+                label_at[node] = spot
+                hi_x = max(max(ports) + 40, lo_x + need, spot + need - PAD)
+                spans.append((node, lo_x, hi_x))
+            else:
+                spans.append((node, -1.0, -1.0))  # placed after the others
+        placed = self.placed
+        for node, lo_x, hi_x in spans:
+            if lo_x >= 0:
+                row = 0
+                while any(r == row and not (hi_x + 16 < a or lo_x > z + 16) for _n, a, z, r in placed):
+                    row += 1
+                placed.append((node, lo_x, hi_x, row))
+                free_x = max(free_x, hi_x + 24)
+        bar_h = max((measure(ls)[1] + 2 * 8 for ls in self.bar_lines.values()), default=0.0)
+        for node, lo_x, _hi in spans:
+            if lo_x < 0:
+                need = measure(self.bar_lines[node])[0] + 2 * PAD
+                under = self.under_title(need, bar_h) if b.compact else None
+                if under is not None:
+                    placed.append((node, PAD, PAD + need, under))
+                    continue
+                placed.append((node, free_x, free_x + need, 0))
+                free_x += need + 24
+        rows = 1 + max((r for *_x, r in placed), default=0)
+        bars_top = self.host_top + b.bridge_drop
+        self.right = max([self.x - self.b.gap_containers, free_x - 24, self.left + 40.0])
+        for node, lo_x, hi_x, row in placed:
+            y = bars_top + row * (bar_h + BAR_GAP)
+            b.add_shape(Shape(node, "bar", lo_x, y, hi_x - lo_x, bar_h, style.FILL["bridge"], style.EDGE["bridge"], owner=host.node), self.bag)
+            b.add_lines(self.bar_lines[node], label_at.get(node, lo_x + PAD), y + 8, node, self.bag)
+            self.right = max(self.right, hi_x)
+        self.bars_bottom = bars_top + (rows * (bar_h + BAR_GAP) - BAR_GAP if placed else 0.0)
+
+    def under_title(self, need: float, bar_h: float) -> int | None:
+        """In a packed picture, the row where a bar with no ports fits under the host's title, left of every line
+        coming down into the host; None when none does."""
+        if self.child_x:  # its route to the NIC would cross the children's lines and their labels
+            return None
+        title_bottom = self.host_top + PILL_H / 2 + 8 + self.title_h
+        lines = [*self.veth_x.values(), *(cx for xs in self.child_x.values() for cx in xs),
+                 *(cx for xs in self.ov_ports.values() for cx in xs.values())]
+        if any(cx < PAD + need + 16 for cx in lines):
+            return None
+        row = 0
+        while (self.host_top + self.b.bridge_drop + row * (bar_h + BAR_GAP) < title_bottom + 8
+               or any(r == row and a < PAD + need + 16 for _n, a, _z, r in self.placed)):
+            row += 1
+        return row
+
+    def overlay_boxes(self) -> None:
+        """The overlay networks' own namespaces, boxes in a row under the bridges."""
+        self.title_bottom = self.host_top + PILL_H / 2 + 8 + self.title_h
+        ov_top = (self.bars_bottom if self.placed else self.host_top + PILL_H) + OV_GAP
+        self.ov_bottom = ov_top
+        for ov in sorted(self.overlays, key=lambda n: min(self.ov_ports.get(n.node, {}).values(), default=1e9)):
+            min_x = PAD + 8 if ov_top - PILL_H / 2 > self.title_bottom + 8 else self.left  # under the host's title when it has ended
+            if self.ov_spans:
+                min_x = max(min_x, self.ov_spans[-1][1] + 24)
+            x0, x1, bottom = _overlay_box(self.b, ov, self.ov_ports.get(ov.node, {}), ov_top, min_x, self.bag, reach=self.group_drop.get(ov.node))
+            self.ov_spans.append((x0, x1))
+            self.ov_bottom = max(self.ov_bottom, bottom)
+            self.right = max(self.right, x1)
+
+    def nics(self) -> None:
+        """The NICs on the host's bottom edge, their addresses beside them, under what hangs from them."""
+        b, g, host = self.b, self.g, self.host
+        floor = max(self.bars_bottom, self.ov_bottom + PILL_H / 2 + 10 if self.overlays else self.bars_bottom)
+        self.host_bottom = max(floor + b.route_drop, self.host_top + self.title_h + 2 * PAD + PILL_H + 10)
+        self.uppers = [dev_id(host.node, d.name) for d in host.devices
+                       if d.kind in STACKED_KINDS and d.peer and d.peer[0] == host.node and dev_id(host.node, d.name) in g and dev_id(*d.peer) in g]
+        self.upper_lines = {u: addr_lines(self.host_devices[g.nodes[u]["name"]], u, with_name=False) if g.nodes[u]["addrs"] else []
+                            for u in self.uppers}
+        if self.uppers:
+            text_h = max(measure(ls)[1] for ls in self.upper_lines.values())
+            self.host_bottom = max(self.host_bottom, floor + 30 + PILL_H / 2 + STACK_RISE, self.title_bottom + 12 + text_h / 2 + STACK_RISE)
+        nics = [dev_id(host.node, d.name) for d in host.devices
+                if d.kind not in ("loopback", "bridge") and not d.master and dev_id(host.node, d.name) in g
+                and dev_id(host.node, d.name) not in self.veth_x and dev_id(host.node, d.name) not in self.uppers]
+        if self.placed:
+            nic_x = (min(a for _n, a, _z, _r in self.placed) + max(z for _n, _a, z, _r in self.placed)) / 2
+        else:
+            nic_x = self.left + 60
+        self.upper_x = {u: sum(self.child_x[u]) / len(self.child_x[u]) for u in self.uppers if self.child_x.get(u)}  # over their children
+        for node in nics:
+            d = self.host_devices[g.nodes[node]["name"]]
+            lines = addr_lines(d, node, with_name=False)
+            pw = pill_w(d.name)
+            stack = self.child_x.get(node, []) + [self.upper_x[u] for u in self.upper_x if dev_id(*g.nodes[u]["peer"]) == node]
+            if stack:  # straight under the last thing hanging from it
+                x_here = max(stack)
+            else:
+                x_here = nic_x
+                for x0, x1 in self.ov_spans:  # not under an overlay's box: the bridges' routing comes down beside it
+                    if x0 - pw / 2 - 30 < x_here < x1 + pw / 2 + 30:
+                        x_here = x1 + pw / 2 + 30
+            x_here = max(x_here, self.left + pw / 2)
+            b.pill(node, x_here, self.host_bottom, "docker-host", self.bag)
+            self.nic_at[node] = x_here
+            tw, th = measure(lines)
+            b.add_lines(lines, x_here + pw / 2 + 12, self.host_bottom - th - 4, node, self.bag)
+            self.right = max(self.right, x_here + pw / 2 + 12 + tw)
+            nic_x = x_here + pw / 2 + 12 + tw + 40 + pw / 2
+
+    def stacked_devices(self) -> None:
+        """Devices stacked on a NIC (eth0.10, a host shim like mac0) in a row just above it, their link labelled."""
+        b, g, upper_x, nic_at = self.b, self.g, self.upper_x, self.nic_at
+        up_y = self.host_bottom - STACK_RISE
+        leftmost: dict[str, float] = {}  # per NIC, the leftmost thing hanging from it so far
+        for u in self.uppers:
+            lower = dev_id(*g.nodes[u]["peer"])
+            if lower in nic_at:
+                leftmost[lower] = min([nic_at[lower], *self.child_x.get(lower, []),
+                                       *(upper_x[v] for v in upper_x if dev_id(*g.nodes[v]["peer"]) == lower)])
+        for u in self.uppers:
+            lower = dev_id(*g.nodes[u]["peer"])
+            uw = pill_w(g.nodes[u]["name"])
+            tw, th = measure(self.upper_lines[u])
+            if u in upper_x:
+                ux = upper_x[u]
+            else:  # a shim with nothing hanging from it: beside its NIC, on the left, its addresses further left
+                edge = leftmost.get(lower, nic_at.get(lower, self.left + 60))
+                ux = edge - 40 - uw / 2 - (pill_w(g.nodes[lower]["name"]) / 2 if lower in nic_at and edge == nic_at[lower] else 0)
+                leftmost[lower] = ux - uw / 2 - (tw + 10 if tw else 0) - 30
+            b.pill(u, ux, up_y, "docker-host", self.bag)
+            if self.upper_lines[u]:
+                b.add_lines(self.upper_lines[u], ux - uw / 2 - 10, up_y - th / 2, u, self.bag, ha="right")
+            if lower in nic_at or lower in g:
+                self.stacked_label(u, lower, ux, up_y)
+
+    def stacked_label(self, u: str, lower: str, ux: float, up_y: float) -> None:
+        """What links ``u`` to its NIC, a third of the way down its line, on the left: next to its own line, not a neighbour's."""
+        g = self.g
+        label = str(g.edges[u, lower]["label"]) if g.has_edge(u, lower) else ""
+        lx = self.nic_at.get(lower, ux)
+        y_a, y_b = up_y + PILL_H / 2, self.host_bottom - PILL_H / 2
+        top = y_a + (y_b - y_a) * 0.3 - style.line_height() / 2 + 4
+        line_x = ux + (lx - ux) * max(top - y_a, 0.0) / (y_b - y_a)  # where the line is at the label's top
+        lab = Label(edge_gid(u, lower), min(line_x, ux + (lx - ux) * 0.3) - 10, top, label, colour=style.MUTED, ha="right")
+        self.b.labels.append(lab)
+        self.bag.append(lab)
+
+    def child_labels(self) -> None:
+        """The children's links say what they are once per parent (on the child nearest it), just under the
+        child, on the side its line leans away from."""
+        parent_at = {**self.nic_at, **self.upper_x}
+        for parent in dict.fromkeys(q for _p, _x, q in self.child_pills):
+            if parent not in parent_at:
+                continue
+            px = parent_at[parent]
+            p, cx, _q = min((c for c in self.child_pills if c[2] == parent), key=lambda c: (abs(c[1] - px), c[1]))
+            right_side = px <= cx + 1
+            lab = Label(edge_gid(p, parent), cx + 10 if right_side else cx - 10, self.row_bottom + PILL_H / 2 + 4, str(self.g.edges[p, parent]["label"]),
+                        colour=style.MUTED, ha="left" if right_side else "right")
+            self.b.labels.append(lab)
+            self.bag.append(lab)
+
+    def finish(self) -> float:
+        """Room on the left for what hangs beside a NIC (everything inside moves right, the title stays); the host box."""
+        bag = self.bag
+        deficit = PAD + 8 - min((_left_of(item) for item in bag), default=PAD + 8)
+        if deficit > 0:
+            move(bag, deficit, 0.0)
+            self.right += deficit
+            self.x += deficit
+        host_w = self.right + PAD + 8
+        host_h = self.host_bottom - self.host_top
+        self.b.add_shape(Shape(self.host.node, "box", 0.0, self.host_top, host_w, host_h, style.FILL["docker-host"], style.EDGE["docker-host"]), bag)
+        self.b.add_lines(self.title, PAD + 4, self.host_top + PILL_H / 2 + 8, self.host.node, bag)
+        return max(host_w, self.x - self.b.gap_containers)
+
+
+def _host_column(b: Builder, host: Namespace, bag: list[object]) -> float:
+    """Lay out one Docker host and its containers from x = 0, y = 0; return its width."""
+    return _HostColumn(b, host, bag).run()
+
+
+def _left_of(item: object) -> float:
+    """The leftmost x a laid-out item covers (a label by its anchor and measured width)."""
+    if isinstance(item, Shape):
+        return item.x
+    if isinstance(item, Label):
+        w = style.text_width(item.text, item.size, bold=item.bold, mono=item.mono)
+        return {"left": item.x, "center": item.x - w / 2, "right": item.x - w}[item.ha]
+    if isinstance(item, EdgeLine):
+        return min(x for x, _y in item.points)
+    return 0.0
+
+
+def _overlay_box(b: Builder, ns: Namespace, ports: dict[str, float], top: float, min_x: float, bag: list[object],
+                 reach: float | None = None) -> tuple[float, float, float]:
+    """An overlay network's namespace inside its host: veth ends on the top edge (under their
+    containers), ``br0`` under them, the namespace's name, ``vxlan0`` on the bottom edge with its VNI.
+    ``reach``: an x the bar must reach under too (where the "+N more" box's link drops).
+
+    Returns the box's left and right x and its bottom y.
+    """
+    g = b.g
+    extra = g.nodes[ns.node].get("extra", {})
+    name = term("overlay-ns", b.lang, id=extra.get("netns", ns.node)) + (f" ({extra['network']})" if extra.get("network") else "")
+    title = Line(name, bold=True, gid=ns.node)
+    head = [title, *lo_lines(ns)]
+    head_w, head_h = measure(head)
+    devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
+    bars = [d for d in devs if g.nodes[d]["dev_kind"] == "bridge"]
+    vteps = [d for d in devs if g.nodes[d]["dev_kind"] == "vxlan"]
+    others = [d for d in devs if d not in bars and d not in vteps and d not in ports]  # ports with nothing drawn above
+    xs = dict(ports)
+    at = max(xs.values(), default=min_x + PAD + 20)
+    for d in others:
+        at += pill_w(g.nodes[d]["name"]) + GAP_CONTAINERS / 2
+        xs[d] = at
+    bar_lines = {d: bridge_lines(d, g.nodes[d]["name"], g.nodes[d]["addrs"], g.nodes[d]["mac"]) for d in bars}
+    bar_h = max((measure(ls)[1] + 2 * 8 for ls in bar_lines.values()), default=0.0)
+    lo = max(min(xs.values(), default=min_x + PAD) - 40, min_x + PAD)
+    hi = max([max(xs.values(), default=lo) + 40, *(lo + measure(ls)[0] + 2 * PAD for ls in bar_lines.values()), (reach or 0.0) + 40])
+    # vxlan0 and its VNI on the bottom edge, right of the name
+    vni_lines = {v: [Line(f"VNI {g.nodes[v]['vni']}", mono=True, gid=v)] if "vni" in g.nodes[v] else [] for v in vteps}
+    tail = sum(pill_w(g.nodes[v]["name"]) + 12 + measure(vni_lines[v])[0] + 24 for v in vteps)
+    x0 = lo - PAD
+    x1 = max(hi + PAD, x0 + PAD + head_w + 30 + tail + PAD)
+    bar_y = top + OV_DROP
+    bars_bottom = bar_y + len(bars) * (bar_h + BAR_GAP) - (BAR_GAP if bars else 0.0)
+    bottom = bars_bottom + 12 + head_h + 12
+    vx_at = x1 - PAD - tail
+    for v in vteps:
+        vw = pill_w(g.nodes[v]["name"])
+        b.pill(v, vx_at + vw / 2, bottom, OVERLAY_KIND, bag)
+        vx_at += vw + 12
+        tw, th = measure(vni_lines[v])
+        b.add_lines(vni_lines[v], vx_at, bottom - th - 4, v, bag)
+        hi = max(hi, vx_at - 12 - vw / 2 + 40)
+        vx_at += tw + 24
+    x1 = max(x1, hi + PAD)
+    b.add_shape(Shape(ns.node, "box", x0, top, x1 - x0, bottom - top, style.FILL[OVERLAY_KIND], style.EDGE[OVERLAY_KIND], owner=ns.machine), bag)
+    for i, d in enumerate(bars):
+        y = bar_y + i * (bar_h + BAR_GAP)
+        b.add_shape(Shape(d, "bar", lo, y, hi - lo, bar_h, style.FILL["bridge"], style.EDGE["bridge"], owner=ns.node), bag)
+        b.add_lines(bar_lines[d], lo + PAD, y + 8, d, bag)
+    for d, cx in xs.items():
+        b.pill(d, cx, top, OVERLAY_KIND, bag)
+    b.add_lines(head, x0 + PAD, bars_bottom + 12, ns.node, bag)
+    return x0, x1, bottom
+
+
+def hosts_row(b: Builder, network: Network) -> Row:
+    """The Docker hosts, side by side, each with its containers above it."""
+    bag: list[object] = []
+    x = 0.0
+    top_h = 0.0
+    for host in network.of_kind("docker-host"):
+        if host.node not in b.g:
+            continue
+        column: list[object] = []
+        w = _host_column(b, host, column)
+        move(column, x, 0.0)
+        bag.extend(column)
+        x += w + b.gap_hosts
+        top_h = max(top_h, b.shapes[host.node].y + b.shapes[host.node].h)
+    return Row(bag, max(x - b.gap_hosts, 0.0), top_h)
+
