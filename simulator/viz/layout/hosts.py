@@ -4,6 +4,8 @@ bars, the overlay namespaces, the NICs, the stacked devices, the host box)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from simulator.viz import style
 from simulator.viz.layout.builder import Builder, Row, move
 from simulator.viz.layout.scene import EdgeLine, Label, Shape, edge_gid
@@ -32,6 +34,41 @@ from simulator.viz.network import STACKED_KINDS, Namespace, Network, dev_id
 from simulator.viz.words import term
 
 
+@dataclass(slots=True)
+class _Box:
+    """A box in the row over the host (a container, or the "+N more" box): its left x, width, text and pills."""
+
+    node: str
+    x: float
+    w: float
+    lines: list[Line]
+    pills: list[str]
+
+    @property
+    def h(self) -> float:
+        """Its height: its text, the padding, and half a pill on its bottom edge."""
+        return measure(self.lines)[1] + 2 * PAD + PILL_H / 2
+
+
+@dataclass(slots=True)
+class _Bar:
+    """A bridge's bar inside the host: from ``lo`` to ``hi``, in bar row ``row`` (0: the top one)."""
+
+    node: str
+    lo: float
+    hi: float
+    row: int
+
+
+@dataclass(slots=True)
+class _Child:
+    """A macvlan/ipvlan child's pill at ``x`` on its container's bottom edge, and the host device it hangs from."""
+
+    dev: str
+    x: float
+    parent: str
+
+
 class _HostColumn:
     """One Docker host and its containers, laid out from x = 0, y = 0 by small passes in order.
 
@@ -51,13 +88,13 @@ class _HostColumn:
         self.host_devices = {d.name: d for d in host.devices}
         self.bridges = [d.name for d in host.devices if d.kind == "bridge" and dev_id(host.node, d.name) in g]
         self.overlays = [n for n in b.net.overlays_of(host.node) if n.node in g]
-        self.boxes: list[tuple[str, float, float, list[Line], list[str]]] = []  # node, x, w, lines, pills
+        self.boxes: list[_Box] = []
         self.x = 0.0  # the row's cursor: right of the last box placed
         self.veth_x: dict[str, float] = {}
         self.ov_ports: dict[str, dict[str, float]] = {}  # overlay namespace -> its veth ends under their containers
         self.child_x: dict[str, list[float]] = {}  # a host device -> where the macvlan/ipvlan children stacked on it hang
-        self.child_pills: list[tuple[str, float, str]] = []  # (child device, x, parent device)
-        self.placed: list[tuple[str, float, float, int]] = []  # bridge bars: node, left, right, row
+        self.child_pills: list[_Child] = []
+        self.placed: list[_Bar] = []  # the bridge bars
         self.ov_spans: list[tuple[float, float]] = []
         self.nic_at: dict[str, float] = {}
         self.upper_x: dict[str, float] = {}
@@ -161,7 +198,7 @@ class _HostColumn:
                 link = self.link_of(p)
                 if link and link[0] == "veth":
                     w = max(w, pill_w(g.nodes[link[1]]["name"]) * len(pills) + PAD * (len(pills) + 1))
-            self.boxes.append((c.node, x, w, lines, pills))
+            self.boxes.append(_Box(c.node, x, w, lines, pills))
             x += w + self.b.gap_containers
         if current is not None:
             x += max(self.bar_need(current) - (x - self.b.gap_containers - start), 0.0)
@@ -199,17 +236,17 @@ class _HostColumn:
                 group_lines.append(Line(f"{first} …", mono=True, gid=group))
                 group_lines.append(Line(f"… {last}", mono=True, gid=group))
         gw = max(measure(group_lines)[0] + 2 * PAD, pill_w(term(self.stub_term, lang, n=len(members))) + 2 * PAD)
-        self.boxes.append((group, self.x, gw, group_lines, []))
+        self.boxes.append(_Box(group, self.x, gw, group_lines, []))
         self.x += gw + self.b.gap_containers
 
     def draw_row(self) -> None:
         """The boxes, bottoms aligned, their pills on the bottom edge; where each veth's host end goes."""
         b, bag, group = self.b, self.bag, self.group
-        row_h = max((measure(lines)[1] + 2 * PAD + PILL_H / 2 for _n, _x, _w, lines, _p in self.boxes), default=0.0)
+        row_h = max((box.h for box in self.boxes), default=0.0)
         self.row_bottom = row_bottom = row_h
         self.host_top = row_bottom + b.v_link
-        for node, bx, w, lines, pills in self.boxes:
-            h = measure(lines)[1] + 2 * PAD + PILL_H / 2
+        for box in self.boxes:
+            node, bx, w, lines, pills, h = box.node, box.x, box.w, box.lines, box.pills, box.h
             is_group = node == group
             kind = "group" if is_group else "container"
             b.add_shape(Shape(node, "box", bx, row_bottom - h, w, h, style.FILL[kind], style.EDGE[kind], dashed=is_group), bag)
@@ -233,7 +270,7 @@ class _HostColumn:
                 self.ov_ports.setdefault(str(owner), {})[link[1]] = cx
         elif link and link[0] == "stacked":
             self.child_x.setdefault(link[1], []).append(cx)
-            self.child_pills.append((p, cx, link[1]))
+            self.child_pills.append(_Child(p, cx, link[1]))
 
     def group_stub(self, node: str, bx: float, w: float) -> None:
         """The "+N more" box's stub on the host's top edge ("24 × veth"), and its line down to it."""
@@ -266,58 +303,68 @@ class _HostColumn:
             self.x += pill_w(g.nodes[node]["name"]) + self.b.gap_containers
 
     def bridge_bars(self) -> None:
-        """Each bridge a bar under its ports (its label clear of lines passing over it), extra rows where bars would overlap."""
-        b, g, group, host = self.b, self.g, self.group, self.host
-        spans: list[tuple[str, float, float]] = []
-        label_at: dict[str, float] = {}
+        """Each bridge a bar under its ports (its label clear of lines passing over it), extra rows where bars would
+        overlap; bridges with no port drawn after them, to the right (or, packed, under the host's title)."""
+        g, group = self.g, self.group
         # the "+N more" box's link down to an overlay's br0 (a straight drop: br0 reaches under it)
         self.group_drop = {o.node: self.veth_x[group] for o in self.overlays
                            if group and group in self.veth_x and any(str(u).startswith(o.node + "/") for u in g.nodes[group].get("uplinks", ()))}
-        free_x = max([self.left, *(cx + (24 if b.compact else 40) for xs in self.child_x.values() for cx in xs)])  # clear of the macvlan children's lines
-        for br in self.bridges:
-            node = dev_id(host.node, br)
-            ports = [self.veth_x[p] for p in self.veth_x if (p == group and br in g.nodes[group]["bridges"]) or
-                     (p != group and g.nodes[p].get("master") == br)]
-            need = measure(self.bar_lines[node])[0] + 2 * PAD
-            if ports:  # from just left of the first port, as far right as the ports or the label need
-                lo_x = max(min(ports) - 40, self.left)
-                # the label where no line into an overlay's namespace crosses the bar (they pass over it)
-                crossing = ([cx for xs in self.ov_ports.values() for cx in xs.values() if cx > lo_x]
-                            + [x for x in self.group_drop.values() if x > lo_x])
-                spots = [lo_x + PAD, *(cx + 12 for cx in sorted(crossing))]
-                spot = next((x0 for x0 in spots if not any(x0 - 8 < cx < x0 + need - PAD + 8 for cx in crossing)), lo_x + PAD)
-                label_at[node] = spot
-                hi_x = max(max(ports) + 40, lo_x + need, spot + need - PAD)
-                spans.append((node, lo_x, hi_x))
-            else:
-                spans.append((node, -1.0, -1.0))  # placed after the others
-        placed = self.placed
-        for node, lo_x, hi_x in spans:
-            if lo_x >= 0:
-                row = 0
-                while any(r == row and not (hi_x + 16 < a or lo_x > z + 16) for _n, a, z, r in placed):
-                    row += 1
-                placed.append((node, lo_x, hi_x, row))
-                free_x = max(free_x, hi_x + 24)
+        self.label_at: dict[str, float] = {}
+        spans = [self.bar_span(dev_id(self.host.node, br), br) for br in self.bridges]
+        free_x = max([self.left, *(cx + (24 if self.b.compact else 40) for xs in self.child_x.values() for cx in xs)])  # clear of the macvlan children's lines
+        for bar in spans:
+            if bar.lo >= 0:
+                while any(p.row == bar.row and not (bar.hi + 16 < p.lo or bar.lo > p.hi + 16) for p in self.placed):
+                    bar.row += 1
+                self.placed.append(bar)
+                free_x = max(free_x, bar.hi + 24)
         bar_h = max((measure(ls)[1] + 2 * 8 for ls in self.bar_lines.values()), default=0.0)
-        for node, lo_x, _hi in spans:
-            if lo_x < 0:
-                need = measure(self.bar_lines[node])[0] + 2 * PAD
-                under = self.under_title(need, bar_h) if b.compact else None
-                if under is not None:
-                    placed.append((node, PAD, PAD + need, under))
-                    continue
-                placed.append((node, free_x, free_x + need, 0))
-                free_x += need + 24
-        rows = 1 + max((r for *_x, r in placed), default=0)
+        free_x = self.portless_bars([bar.node for bar in spans if bar.lo < 0], free_x, bar_h)
+        self.draw_bars(bar_h, free_x)
+
+    def bar_span(self, node: str, br: str) -> _Bar:
+        """Bridge ``br``'s bar from just left of its first port, as far right as its ports or its label need, the
+        label where no line into an overlay's namespace crosses the bar (they pass over it); lo < 0: no port."""
+        g, group = self.g, self.group
+        ports = [self.veth_x[p] for p in self.veth_x if (p == group and br in g.nodes[group]["bridges"]) or
+                 (p != group and g.nodes[p].get("master") == br)]
+        if not ports:
+            return _Bar(node, -1.0, -1.0, 0)  # placed after the others
+        need = measure(self.bar_lines[node])[0] + 2 * PAD
+        lo_x = max(min(ports) - 40, self.left)
+        crossing = ([cx for xs in self.ov_ports.values() for cx in xs.values() if cx > lo_x]
+                    + [x for x in self.group_drop.values() if x > lo_x])
+        spots = [lo_x + PAD, *(cx + 12 for cx in sorted(crossing))]
+        spot = next((x0 for x0 in spots if not any(x0 - 8 < cx < x0 + need - PAD + 8 for cx in crossing)), lo_x + PAD)
+        self.label_at[node] = spot
+        return _Bar(node, lo_x, max(max(ports) + 40, lo_x + need, spot + need - PAD), 0)
+
+    def portless_bars(self, nodes: list[str], free_x: float, bar_h: float) -> float:
+        """Bars with no port drawn above them, each as wide as its label, from ``free_x`` on (packed: under the
+        host's title when one fits there); returns where the next would go."""
+        for node in nodes:
+            need = measure(self.bar_lines[node])[0] + 2 * PAD
+            under = self.under_title(need, bar_h) if self.b.compact else None
+            if under is not None:
+                self.placed.append(_Bar(node, PAD, PAD + need, under))
+                continue
+            self.placed.append(_Bar(node, free_x, free_x + need, 0))
+            free_x += need + 24
+        return free_x
+
+    def draw_bars(self, bar_h: float, free_x: float) -> None:
+        """The placed bars, a row under another, their labels; how far right the host reaches so far."""
+        b = self.b
+        rows = 1 + max((bar.row for bar in self.placed), default=0)
         bars_top = self.host_top + b.bridge_drop
-        self.right = max([self.x - self.b.gap_containers, free_x - 24, self.left + 40.0])
-        for node, lo_x, hi_x, row in placed:
-            y = bars_top + row * (bar_h + BAR_GAP)
-            b.add_shape(Shape(node, "bar", lo_x, y, hi_x - lo_x, bar_h, style.FILL["bridge"], style.EDGE["bridge"], owner=host.node), self.bag)
-            b.add_lines(self.bar_lines[node], label_at.get(node, lo_x + PAD), y + 8, node, self.bag)
-            self.right = max(self.right, hi_x)
-        self.bars_bottom = bars_top + (rows * (bar_h + BAR_GAP) - BAR_GAP if placed else 0.0)
+        self.right = max([self.x - b.gap_containers, free_x - 24, self.left + 40.0])
+        for bar in self.placed:
+            y = bars_top + bar.row * (bar_h + BAR_GAP)
+            b.add_shape(Shape(bar.node, "bar", bar.lo, y, bar.hi - bar.lo, bar_h, style.FILL["bridge"], style.EDGE["bridge"],
+                              owner=self.host.node), self.bag)
+            b.add_lines(self.bar_lines[bar.node], self.label_at.get(bar.node, bar.lo + PAD), y + 8, bar.node, self.bag)
+            self.right = max(self.right, bar.hi)
+        self.bars_bottom = bars_top + (rows * (bar_h + BAR_GAP) - BAR_GAP if self.placed else 0.0)
 
     def under_title(self, need: float, bar_h: float) -> int | None:
         """In a packed picture, the row where a bar with no ports fits under the host's title, left of every line
@@ -331,7 +378,7 @@ class _HostColumn:
             return None
         row = 0
         while (self.host_top + self.b.bridge_drop + row * (bar_h + BAR_GAP) < title_bottom + 8
-               or any(r == row and a < PAD + need + 16 for _n, a, _z, r in self.placed)):
+               or any(bar.row == row and bar.lo < PAD + need + 16 for bar in self.placed)):
             row += 1
         return row
 
@@ -365,7 +412,7 @@ class _HostColumn:
                 if d.kind not in ("loopback", "bridge") and not d.master and dev_id(host.node, d.name) in g
                 and dev_id(host.node, d.name) not in self.veth_x and dev_id(host.node, d.name) not in self.uppers]
         if self.placed:
-            nic_x = (min(a for _n, a, _z, _r in self.placed) + max(z for _n, _a, z, _r in self.placed)) / 2
+            nic_x = (min(bar.lo for bar in self.placed) + max(bar.hi for bar in self.placed)) / 2
         else:
             nic_x = self.left + 60
         self.upper_x = {u: sum(self.child_x[u]) / len(self.child_x[u]) for u in self.uppers if self.child_x.get(u)}  # over their children
@@ -431,11 +478,12 @@ class _HostColumn:
         """The children's links say what they are once per parent (on the child nearest it), just under the
         child, on the side its line leans away from."""
         parent_at = {**self.nic_at, **self.upper_x}
-        for parent in dict.fromkeys(q for _p, _x, q in self.child_pills):
+        for parent in dict.fromkeys(c.parent for c in self.child_pills):
             if parent not in parent_at:
                 continue
             px = parent_at[parent]
-            p, cx, _q = min((c for c in self.child_pills if c[2] == parent), key=lambda c: (abs(c[1] - px), c[1]))
+            nearest = min((c for c in self.child_pills if c.parent == parent), key=lambda c: (abs(c.x - px), c.x))
+            p, cx = nearest.dev, nearest.x
             right_side = px <= cx + 1
             lab = Label(edge_gid(p, parent), cx + 10 if right_side else cx - 10, self.row_bottom + PILL_H / 2 + 4, str(self.g.edges[p, parent]["label"]),
                         colour=style.MUTED, ha="left" if right_side else "right")
