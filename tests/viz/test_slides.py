@@ -25,7 +25,6 @@ from simulator.viz import style
 
 VIEWS = ("topology", "path", "ladder", "headers")
 
-TOPOLOGY_WIDE = "the containers and bridges of a host side by side are wider than 1106 pt: the text would shrink below 24 px"
 PATH_WIDE = "the topology the path is drawn on is wider (or with its legend, taller) than a slide holds at 24 px text"
 LADDER_WIDE = "one column per device: more devices than a slide's width holds at 24 px text"
 
@@ -36,10 +35,6 @@ TOO_LARGE: dict[tuple[str, str, str], str] = {
     ("link", "ladder", "ko"): LADDER_WIDE,
     ("link-wordpress", "ladder", "en"): LADDER_WIDE,
     ("link-wordpress", "ladder", "ko"): LADDER_WIDE,
-    ("overlay", "topology", "en"): TOPOLOGY_WIDE,
-    ("overlay", "topology", "ko"): TOPOLOGY_WIDE,
-    ("overlay", "path", "en"): PATH_WIDE,
-    ("overlay", "path", "ko"): PATH_WIDE,
     ("overlay", "ladder", "en"): LADDER_WIDE,
     ("overlay", "ladder", "ko"): LADDER_WIDE,
     ("publish", "ladder", "en"): LADDER_WIDE,

@@ -32,9 +32,11 @@ class Builder:
     and shift the bag as a whole."""
 
     def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False, notes: bool = False,
-                 compact: bool = False) -> None:
+                 compact: bool = False, stacked: bool = False) -> None:
         # compact: a picture that would be wider than a slide packs its hosts and containers closer, long names wrapped
         self.compact = compact
+        # stacked: the Docker hosts one above the other, each indented right of the cable of the one above it
+        self.stacked = stacked
         self.gap_containers = GAP_CONTAINERS_COMPACT if compact else GAP_CONTAINERS
         self.gap_hosts = GAP_HOSTS_COMPACT if compact else GAP_HOSTS
         self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from simulator.viz import style
 from simulator.viz.layout.builder import Builder, Frame
 from simulator.viz.layout.scene import EdgeLine, Label, Scene, Shape, edge_gid
-from simulator.viz.layout.spacing import MARGIN, OVERLAY_KIND, PILL_H, TUNNEL_DROP, TUNNEL_STAGGER
+from simulator.viz.layout.spacing import (
+    MARGIN,
+    OVERLAY_KIND,
+    PILL_H,
+    STACK_GAP,
+    STACK_INDENT,
+    TUNNEL_DROP,
+    TUNNEL_STAGGER,
+)
 from simulator.viz.network import Network, dev_id
 
 
@@ -38,7 +46,7 @@ def route_edges(b: Builder, network: Network, frame: Frame) -> None:
             top, side_ = (sa, sc) if sa.cy < sc.cy else (sc, sa)
             pts = [(top.cx, top.y + top.h), (top.cx, side_.cy), (side_.x, side_.cy)]
         elif kind == "routing" and (sa.kind == "bar") != (sc.kind == "bar"):
-            pts = _bridge_to_nic(sa, sc, hung, overlay_boxes)
+            pts = _bridge_to_nic(sa, sc, hung, [o for o in overlay_boxes if o.owner in (sa.owner, sc.owner)])  # (in its own host)
         elif sc.kind == "bar" and sa.kind != "bar":
             pc = _attach(b, c, (sa.cx, sa.cy))
             pts = [_attach(b, a, pc), pc]
@@ -53,8 +61,10 @@ def _tunnel(b: Builder, frame: Frame, u: str, v: str, text: str, cable_x: list[f
     label goes in the gap between the two hosts when they are neighbours, else mid-way; off the cables either way."""
     g = b.g
     sa, sc = b.shapes[u], b.shapes[v]
-    left_end, right_end = (sa, sc) if sa.cx <= sc.cx else (sc, sa)
     yk = frame.y0 + frame.top_h + TUNNEL_DROP + TUNNEL_STAGGER * frame.tunnels[frozenset((u, v))]
+    if b.stacked:
+        return _tunnel_stacked(b, frame, u, v, text, cable_x, yk)
+    left_end, right_end = (sa, sc) if sa.cx <= sc.cx else (sc, sa)
     pts = [(left_end.cx, left_end.y + left_end.h), (left_end.cx, yk), (right_end.cx, yk), (right_end.cx, right_end.y + right_end.h)]
     box_l = b.shapes.get(g.nodes[g.nodes[left_end.gid]["parent"]].get("machine", ""))
     box_r = b.shapes.get(g.nodes[g.nodes[right_end.gid]["parent"]].get("machine", ""))
@@ -62,6 +72,26 @@ def _tunnel(b: Builder, frame: Frame, u: str, v: str, text: str, cable_x: list[f
     mid = (box_l.x + box_l.w + box_r.x) / 2 if box_l and box_r and box_l.x + box_l.w < box_r.x else (left_end.cx + right_end.cx) / 2
     spots = [mid + k * 20 * sign for k in range(40) for sign in (1, -1)]
     mid = next((x for x in spots if left_end.cx + half <= x <= right_end.cx - half and not any(abs(x - c) < half for c in cable_x)), mid)
+    b.labels.append(Label(edge_gid(u, v), mid, yk - style.line_height() - 2, text, bold=True, ha="center"))
+    frame.height = max(frame.height, yk + style.line_height() + MARGIN)
+    return pts
+
+
+def _tunnel_stacked(b: Builder, frame: Frame, u: str, v: str, text: str, cable_x: list[float], yk: float) -> list[tuple[float, float]]:
+    """A tunnel between stacked hosts: down out of the upper host, left under it to a channel beside the lower
+    host, down it, then along a channel under the lower host and up into it. Its label on that last channel."""
+    g = b.g
+    upper, lower = sorted((b.shapes[u], b.shapes[v]), key=lambda s: (s.cy, s.cx))
+    box_up = b.shapes[g.nodes[g.nodes[upper.gid]["parent"]]["machine"]]
+    box_low = b.shapes[g.nodes[g.nodes[lower.gid]["parent"]]["machine"]]
+    k = frame.tunnels[frozenset((u, v))]
+    y_gap = box_up.y + box_up.h + STACK_GAP - 24 - TUNNEL_STAGGER * k / 2  # under the NIC's addresses
+    x_ch = box_low.x - STACK_INDENT / 3 - TUNNEL_STAGGER * k / 2
+    pts = [(upper.cx, upper.y + upper.h), (upper.cx, y_gap), (x_ch, y_gap), (x_ch, yk), (lower.cx, yk), (lower.cx, lower.y + lower.h)]
+    half = style.text_width(text, bold=True) / 2 + 8
+    lo, hi = sorted((x_ch, lower.cx))
+    spots = [(lo + hi) / 2 + i * 20 * sign for i in range(40) for sign in (1, -1)]
+    mid = next((x for x in spots if lo + half <= x <= hi - half and not any(abs(x - c) < half for c in cable_x)), (lo + hi) / 2)
     b.labels.append(Label(edge_gid(u, v), mid, yk - style.line_height() - 2, text, bold=True, ha="center"))
     frame.height = max(frame.height, yk + style.line_height() + MARGIN)
     return pts

@@ -17,6 +17,8 @@ from simulator.viz.layout.spacing import (
     OVERLAY_KIND,
     PAD,
     PILL_H,
+    STACK_GAP,
+    STACK_INDENT,
     STACK_RISE,
 )
 from simulator.viz.layout.text import (
@@ -80,8 +82,9 @@ class _HostColumn:
     devices stacked on a NIC, the children's link labels, then the host box itself.
     """
 
-    def __init__(self, b: Builder, host: Namespace, bag: list[object]) -> None:
+    def __init__(self, b: Builder, host: Namespace, bag: list[object], nic_left: bool = False) -> None:
         self.b, self.g, self.lang, self.host, self.bag = b, b.g, b.lang, host, bag
+        self.nic_left = nic_left  # a host with another stacked under it: its NIC in its bottom-left corner, its cable clear of that host
         g = b.g
         self.containers = [n for n in b.net.containers_of(host.node) if n.node in g]
         self.group = next((n for n in g.nodes if g.nodes[n].get("kind") == "group" and g.nodes[n].get("parent") == host.node), None)
@@ -423,16 +426,21 @@ class _HostColumn:
             stack = self.child_x.get(node, []) + [self.upper_x[u] for u in self.upper_x if dev_id(*g.nodes[u]["peer"]) == node]
             if stack:  # straight under the last thing hanging from it
                 x_here = max(stack)
+            elif self.nic_left:
+                x_here = PAD + 8 + pw / 2
             else:
                 x_here = nic_x
                 for x0, x1 in self.ov_spans:  # not under an overlay's box: the bridges' routing comes down beside it
                     if x0 - pw / 2 - 30 < x_here < x1 + pw / 2 + 30:
                         x_here = x1 + pw / 2 + 30
-            x_here = max(x_here, self.left + pw / 2)
+            x_here = x_here if self.nic_left and not stack else max(x_here, self.left + pw / 2)
             b.pill(node, x_here, self.host_bottom, "docker-host", self.bag)
             self.nic_at[node] = x_here
             tw, th = measure(lines)
-            b.add_lines(lines, x_here + pw / 2 + 12, self.host_bottom - th - 4, node, self.bag)
+            if self.nic_left:  # under the host, right of the cable's arrows, off the arrows coming to the NIC from inside
+                b.add_lines(lines, x_here + pw / 2 + 24, self.host_bottom + PILL_H / 2 + 4, node, self.bag)
+            else:
+                b.add_lines(lines, x_here + pw / 2 + 12, self.host_bottom - th - 4, node, self.bag)
             self.right = max(self.right, x_here + pw / 2 + 12 + tw)
             nic_x = x_here + pw / 2 + 12 + tw + 40 + pw / 2
 
@@ -579,7 +587,9 @@ def _overlay_box(b: Builder, ns: Namespace, ports: dict[str, float], top: float,
 
 
 def hosts_row(b: Builder, network: Network) -> Row:
-    """The Docker hosts, side by side, each with its containers above it."""
+    """The Docker hosts, side by side (or stacked, when the builder says so), each with its containers above it."""
+    if b.stacked:
+        return _hosts_stacked(b, network)
     bag: list[object] = []
     x = 0.0
     top_h = 0.0
@@ -593,4 +603,25 @@ def hosts_row(b: Builder, network: Network) -> Row:
         x += w + b.gap_hosts
         top_h = max(top_h, b.shapes[host.node].y + b.shapes[host.node].h)
     return Row(bag, max(x - b.gap_hosts, 0.0), top_h)
+
+
+def _hosts_stacked(b: Builder, network: Network) -> Row:
+    """The Docker hosts one above the other, each with its containers above it: a host with another under it
+    has its NIC in its bottom-left corner, and the one under it starts right of that NIC, so the cable down to
+    the switch (and a packet's arrows along it) passes beside the hosts below, not through them."""
+    hosts = [host for host in network.of_kind("docker-host") if host.node in b.g]
+    bag: list[object] = []
+    x = y = width = 0.0
+    for i, host in enumerate(hosts):
+        column: list[object] = []
+        col = _HostColumn(b, host, column, nic_left=i < len(hosts) - 1)
+        w = col.run()
+        move(column, x, y)
+        bag.extend(column)
+        width = max(width, x + w)
+        box = b.shapes[host.node]
+        y = box.y + box.h + STACK_GAP
+        nic_right = max((cx + pill_w(b.g.nodes[n]["name"]) / 2 for n, cx in col.nic_at.items()), default=0.0)
+        x += nic_right + STACK_INDENT
+    return Row(bag, width, max(y - STACK_GAP, 0.0))
 
