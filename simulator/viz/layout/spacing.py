@@ -24,5 +24,5 @@ STACK_RISE = 112.0  # a NIC -> the devices stacked on it (eth0.10, a macvlan shi
 TUNNEL_STAGGER = 24.0  # between the channels of two tunnels under the hosts (a label's height and a gap)
 TUNNEL_DROP = 40.0  # a host's bottom edge -> the first tunnel's channel (its label fits above it)
 STACK_GAP = 96.0  # a host's bottom edge -> the containers of the host under it, in a picture with its hosts stacked
-STACK_INDENT = 72.0  # the NIC of a stacked host -> the left edge of the host under it (its cable and the tunnels pass there)
+STACK_INDENT = 48.0  # the NIC of a stacked host -> the left edge of the host under it (its cable and the tunnels pass there)
 OVERLAY_KIND = "overlay-netns"
