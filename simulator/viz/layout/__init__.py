@@ -15,7 +15,9 @@ Top to bottom::
     [laptop]          [router]--[internet]
 
 Docker hosts stand side by side (``host1``, ``host2``), each with its own containers
-above it. Every position is computed here from text measured in points, in a
+above it; when that is wider than a slide holds at its text size, one above the other,
+the upper host's NIC in its bottom-left corner so its cable passes beside the hosts
+below it. Every position is computed here from text measured in points, in a
 coordinate system where one unit is one point and ``y`` grows *downwards* (the
 drawing code flips it), so the same graph always gives the same picture: no spring
 layout, no randomness, nothing that moves between runs.
@@ -23,6 +25,15 @@ layout, no randomness, nothing that moves between runs.
 The result, a :class:`Scene`, is plain data: shapes (boxes, pills for devices,
 bars for bridges and the switch), text labels and edge polylines, each tagged
 with the graph node or edge it draws (its ``gid``).
+
+The passes, a module each: :mod:`.text` measures every box's lines; :mod:`.hosts`
+lays out each host's column (title, bridges' labels, container row, veth ends,
+bridge bars, overlay namespaces, NICs, stacked devices, host box) and the hosts'
+row; :mod:`.machines` orders the machines on the LAN and lays out their row;
+:mod:`.rows` stacks the rows around the switch and places the switch;
+:mod:`.edges` routes every edge by its kind and makes the :class:`Scene`. They
+share a :class:`~.builder.Builder` (what is placed so far, the spacing) and hand
+on typed rows (:class:`~.builder.Row`, :class:`~.builder.Frame`).
 """
 
 from __future__ import annotations
