@@ -447,6 +447,7 @@ class _HostColumn:
         b, g, upper_x, nic_at = self.b, self.g, self.upper_x, self.nic_at
         up_y = self.host_bottom - STACK_RISE
         leftmost: dict[str, float] = {}  # per NIC, the leftmost thing hanging from it so far
+        placed_at: dict[str, tuple[str, float]] = {}  # a stacked device -> (its NIC, its x)
         for u in self.uppers:
             lower = dev_id(*g.nodes[u]["peer"])
             if lower in nic_at:
@@ -466,17 +467,34 @@ class _HostColumn:
             if self.upper_lines[u]:
                 b.add_lines(self.upper_lines[u], ux - uw / 2 - 10, up_y - th / 2, u, self.bag, ha="right")
             if lower in nic_at or lower in g:
-                self.stacked_label(u, lower, ux, up_y)
+                placed_at[u] = (lower, ux)
+        for u, (lower, ux) in placed_at.items():  # once every line is known: a label clear of its neighbours' lines
+            others = [x + (pill_w(g.nodes[v]["name"]) / 2 if x < ux else -pill_w(g.nodes[v]["name"]) / 2)  # (its line leaves its pill's side)
+                      for v, (low, x) in placed_at.items() if v != u and low == lower]
+            self.stacked_label(u, lower, ux, up_y, others)
 
-    def stacked_label(self, u: str, lower: str, ux: float, up_y: float) -> None:
-        """What links ``u`` to its NIC, a third of the way down its line, on the left: next to its own line, not a neighbour's."""
+    def stacked_label(self, u: str, lower: str, ux: float, up_y: float, others: list[float]) -> None:
+        """What links ``u`` to its NIC, a third of the way down its line, on the left: next to its own line, not a
+        neighbour's; higher or lower along it when a line from a neighbour at ``others`` (x) to the same NIC
+        would cross it there."""
         g = self.g
         label = str(g.edges[u, lower]["label"]) if g.has_edge(u, lower) else ""
         lx = self.nic_at.get(lower, ux)
         y_a, y_b = up_y + PILL_H / 2, self.host_bottom - PILL_H / 2
-        top = y_a + (y_b - y_a) * 0.3 - style.line_height() / 2 + 4
-        line_x = ux + (lx - ux) * max(top - y_a, 0.0) / (y_b - y_a)  # where the line is at the label's top
-        lab = Label(edge_gid(u, lower), min(line_x, ux + (lx - ux) * 0.3) - 10, top, label, colour=style.MUTED, ha="right")
+        w, lh = style.text_width(label), style.line_height()
+
+        def at(f: float) -> tuple[float, float]:
+            top = y_a + (y_b - y_a) * f - lh / 2 + 4
+            line_x = ux + (lx - ux) * max(top - y_a, 0.0) / (y_b - y_a)  # where the line is at the label's top
+            return min(line_x, ux + (lx - ux) * f) - 10, top
+
+        def crossed(right: float, top: float) -> bool:
+            xs = [ox + (lx - ox) * (y - up_y) / (y_b - up_y) for ox in others for y in (top, top + lh)]  # from its side to the NIC's top
+            return any(right - w - 4 <= x <= right + 4 for x in xs) or any(
+                min(xs[i], xs[i + 1]) <= right - w / 2 <= max(xs[i], xs[i + 1]) for i in range(0, len(xs), 2))
+
+        right, top = next((spot for spot in map(at, (0.3, 0.12, 0.5, 0.65)) if not crossed(*spot)), at(0.3))
+        lab = Label(edge_gid(u, lower), right, top, label, colour=style.MUTED, ha="right")
         self.b.labels.append(lab)
         self.bag.append(lab)
 
