@@ -132,3 +132,40 @@ def test_the_layout_stacks_two_hosts_only_when_side_by_side_is_wider_than_a_slid
     assert h2.y > h1.y + h1.h and scene.width <= style.SLIDE_WIDTH_PT
     cable = next(e for e in scene.edges if "host1/eth0" in (e.a, e.b) and SWITCH in e.a + e.b)
     assert all(x < h2.x for x, _y in cable.points)  # down beside the lower host, not through it
+
+
+def crosses(points: list[tuple[float, float]], box: tuple[float, float, float, float]) -> bool:
+    """Whether the polyline ``points`` passes through the rectangle ``box`` (x0, y0, x1, y1), sampled every point."""
+    x0, y0, x1, y1 = box
+    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        n = int(max(abs(bx - ax), abs(by - ay))) + 1
+        if any(x0 <= ax + (bx - ax) * i / n <= x1 and y0 <= ay + (by - ay) * i / n <= y1 for i in range(n + 1)):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("roomy", [False, True])
+def test_a_vlan_label_is_not_crossed_by_its_neighbours_line(roomy):
+    import argparse
+
+    from simulator.cli import lab_for, play
+    from simulator.scenario import script as scripts
+    from simulator.viz.topology import topology_scene
+
+    script = scripts.load("vlan")  # two hosts, eth0.10 and eth0.20 on each host's eth0
+    lab = lab_for(script, argparse.Namespace(lang=None, seed=None, engine=None))
+    failures, _transcript, report = play(script, lab, None, True)
+    assert failures == 0, report
+    scene = topology_scene(lab.trace, None, title=script.title, roomy=roomy)
+    edges = {e.gid: e for e in scene.edges}
+    checked = 0
+    for label in scene.labels:
+        if not label.text.startswith("VLAN "):
+            continue
+        node = label.gid.split("|")[0].removeprefix("EDGE:").split("/")[0]
+        w = style.text_width(label.text)
+        box = (label.x - w, label.y, label.x, label.y + style.line_height()) if label.ha == "right" else (label.x, label.y, label.x + w, label.y + style.line_height())
+        others = [e for gid, e in edges.items() if gid != label.gid and e.kind == "stacked" and f"{node}/eth0." in gid]
+        assert all(not crosses(e.points, box) for e in others), label
+        checked += len(others)
+    assert checked >= 2  # host2 has both VLANs drawn: each label checked against the other's line
