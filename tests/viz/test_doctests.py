@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["simulator.viz", "simulator.viz.style", "simulator.viz.words", "simulator.viz.topology", "simulator.viz.path",
-           "simulator.viz.ladder", "simulator.viz.headers", "simulator.viz.player", "simulator.trace.explain"]
+           "simulator.viz.ladder", "simulator.viz.headers", "simulator.viz.player", "simulator.viz.layout.text", "simulator.trace.explain"]
 
 
 @pytest.mark.parametrize("name", MODULES)

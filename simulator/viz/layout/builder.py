@@ -1,0 +1,113 @@
+"""What the passes share: the :class:`Builder` that collects shapes, labels and edges as they are placed, the
+spacing a picture uses (roomy for a path's arrows, compact to fit a slide), and the typed rows the passes hand on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from simulator.viz import style
+from simulator.viz.layout.scene import EdgeLine, Label, Shape
+from simulator.viz.layout.spacing import (
+    BRIDGE_DROP,
+    CABLE,
+    GAP_CONTAINERS,
+    GAP_CONTAINERS_COMPACT,
+    GAP_HOSTS,
+    GAP_HOSTS_COMPACT,
+    PILL_H,
+    ROUTE_DROP,
+    V_LINK,
+    WIRE,
+)
+from simulator.viz.layout.text import Line, pill_w
+from simulator.viz.network import Network
+
+
+class Builder:
+    """The picture being laid out: the graph and its network, the spacing, and every shape, label and edge
+    placed so far (shapes by their gid). Passes create items in local coordinates, collect them in a bag
+    and shift the bag as a whole."""
+
+    def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False, notes: bool = False,
+                 compact: bool = False, stacked: bool = False) -> None:
+        # compact: a picture that would be wider than a slide packs its hosts and containers closer, long names wrapped
+        self.compact = compact
+        # stacked: the Docker hosts one above the other, each indented right of the cable of the one above it
+        self.stacked = stacked
+        self.gap_containers = GAP_CONTAINERS_COMPACT if compact else GAP_CONTAINERS
+        self.gap_hosts = GAP_HOSTS_COMPACT if compact else GAP_HOSTS
+        self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)
+        self.v_link = V_LINK * (1.8 if roomy else 1.0)
+        self.bridge_drop = BRIDGE_DROP * (1.6 if roomy else 1.0)
+        self.wire = WIRE * (2.4 if notes else 1.0)
+        self.cable = CABLE * (1.5 if roomy else 1.0)
+        self.g = graph
+        self.net = network
+        self.lang = lang
+        self.shapes: dict[str, Shape] = {}
+        self.extra: list[Shape] = []
+        self.labels: list[Label] = []
+        self.edges: list[EdgeLine] = []
+        self.stubs: dict[str, Shape] = {}  # a group's veth stub on the host's top edge
+
+    # items are created in local coordinates and shifted as whole rows later
+    def add_shape(self, s: Shape, bag: list[object]) -> Shape:
+        """Keep ``s`` (by its gid; a second shape of the same node goes with the extras) and put it in ``bag``."""
+        if s.gid in self.shapes:
+            self.extra.append(s)
+        else:
+            self.shapes[s.gid] = s
+        bag.append(s)
+        return s
+
+    def add_lines(self, lines: list[Line], x: float, y: float, owner: str, bag: list[object], ha: str = "left") -> float:
+        """Place ``lines`` one under the other from (``x``, ``y``); returns the y under the last."""
+        for ln in lines:
+            lab = Label(ln.gid or owner, x, y, ln.text, ln.size, ln.bold, ln.mono, ln.colour, ha)
+            self.labels.append(lab)
+            bag.append(lab)
+            y += ln.height
+        return y
+
+    def pill(self, node: str, cx: float, cy: float, owner_kind: str, bag: list[object]) -> Shape:
+        """A device's pill centred on (``cx``, ``cy``), its name inside, edged in its namespace's colour."""
+        attrs = self.g.nodes[node]
+        text = attrs.get("name", node.split("/", 1)[1])
+        w = pill_w(text)
+        s = Shape(node, "pill", cx - w / 2, cy - PILL_H / 2, w, PILL_H, style.FILL["device"], style.EDGE.get(owner_kind, style.INK),
+                  dashed=not attrs.get("up", True), owner=attrs.get("parent", ""))
+        self.add_shape(s, bag)
+        lab = Label(node, cx, cy - style.LABEL_PT * 0.62, text, style.LABEL_PT, True, False, style.INK, "center")
+        self.labels.append(lab)
+        bag.append(lab)
+        return s
+
+
+def move(bag: Iterable[object], dx: float, dy: float) -> None:
+    """Shift every laid-out item of ``bag`` by (``dx``, ``dy``): a column or row placed as a whole."""
+    for item in bag:
+        item.shift(dx, dy)  # type: ignore[attr-defined]
+
+@dataclass(slots=True)
+class Row:
+    """A row of laid-out items (the Docker hosts, or the machines under the switch) and its size."""
+
+    bag: list[object]
+    width: float
+    height: float
+
+
+@dataclass(slots=True)
+class Frame:
+    """Where the rows ended up: the picture's size and the levels the edges are routed by."""
+
+    width: float
+    height: float
+    y0: float  # the top of the hosts' row
+    top_h: float  # its height
+    switch_y: float
+    tunnels: dict[frozenset[str], int]  # a tunnel edge -> its channel under the hosts (0: the nearest)
+

@@ -1,0 +1,151 @@
+"""The text of the picture, measured: a box's lines (a container's name, image, aliases, addresses), a
+bridge's label, a machine's, the title. Every width and height comes from :mod:`~simulator.viz.style`'s
+measures in points, so a box is exactly as wide as its longest line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Interface
+
+from simulator.viz import style
+from simulator.viz.layout.spacing import PAD, WRAP_NAME
+from simulator.viz.network import Device, Namespace, dev_id
+from simulator.viz.words import term
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of a box's text, measured in points; ``gid`` the node it belongs to (default: the box's)."""
+
+    text: str
+    size: float = style.LABEL_PT
+    bold: bool = False
+    mono: bool = False
+    colour: str = style.INK
+    gid: str = ""
+
+    @property
+    def width(self) -> float:
+        """The line's width in points."""
+        return style.text_width(self.text, self.size, bold=self.bold, mono=self.mono)
+
+    @property
+    def height(self) -> float:
+        """The line's height in points."""
+        return style.line_height(self.size)
+
+
+def measure(lines: list[Line]) -> tuple[float, float]:
+    """The width and height of ``lines`` stacked, in points."""
+    return (max((ln.width for ln in lines), default=0.0), sum(ln.height for ln in lines))
+
+
+def pill_w(text: str) -> float:
+    """The width of a device's pill with ``text`` inside."""
+    return style.text_width(text, style.LABEL_PT, bold=True) + 2 * PAD
+
+
+def plain(addr: str) -> str:
+    """An address without its prefix length: ``10.0.0.2/24`` -> ``10.0.0.2``."""
+    return addr.split("/")[0]
+
+
+def addr_lines(d: Device, gid: str, with_name: bool) -> list[Line]:
+    """A device's addresses a line each (``with_name``: the first after its name), then its MAC, muted."""
+    lines = []
+    addrs = [a for a in d.addrs] or ["(no IPv4 address)"]
+    for i, a in enumerate(addrs):
+        text = f"{d.name} {a}" if (with_name and i == 0) else (" " * (len(d.name) + 1) + a if with_name else a)
+        lines.append(Line(text, mono=True, gid=gid))
+    if d.kind != "loopback":
+        mac = f"{' ' * (len(d.name) + 1)}{d.mac}" if with_name else d.mac
+        lines.append(Line(mac, mono=True, colour=style.MUTED, gid=gid))
+    return lines
+
+
+def bridge_lines(gid: str, name: str, addrs: Sequence[str], mac: str) -> list[Line]:
+    """A bridge's label: its name, its addresses (when it has any), its MAC, a line each."""
+    lines = [Line(name, bold=True, gid=gid)]
+    if addrs:
+        lines.append(Line("  ".join(addrs), mono=True, colour=style.MUTED, gid=gid))
+    lines.append(Line(mac, mono=True, colour=style.MUTED, gid=gid))
+    return lines
+
+
+def lo_lines(ns: Namespace) -> list[Line]:
+    """``lo`` in one muted line, or its public addresses (the internet's servers), two a line."""
+    lo = ns.device("lo")
+    if lo is None:
+        return []
+    gid = dev_id(ns.node, "lo")
+    shown = [plain(a) for a in lo.addrs if not IPv4Interface(a).ip.is_loopback]
+    if not shown:
+        return [Line(f"lo {lo.addrs[0]}" if lo.addrs else "lo", colour=style.MUTED, gid=gid)]
+    lines = []
+    for i in range(0, len(shown), 2):
+        head = "lo " if i == 0 else "   "
+        lines.append(Line(head + ", ".join(shown[i : i + 2]), mono=True, gid=gid))
+    return lines
+
+def kind_words(kind: str, lang: str) -> str:
+    """The words under a namespace's name saying what it is (a Docker host, a router...), in ``lang``."""
+    return term(kind if kind in ("docker-host", "router", "internet", "laptop", "container") else "machine", lang)
+
+
+def wrapped(name: str, limit: int = WRAP_NAME) -> list[str]:
+    """``name`` on lines of at most ``limit`` characters where it can break after a ``_`` or ``-``.
+
+    >>> wrapped("network_alias_container1"), wrapped("c1"), wrapped("dns_client")
+    (['network_alias_', 'container1'], ['c1'], ['dns_client'])
+    """
+    lines = [""]
+    for piece in re.findall(r"[^_-]*[_-]|[^_-]+$", name):
+        if lines[-1] and len(lines[-1]) + len(piece) > limit:
+            lines.append("")
+        lines[-1] += piece
+    return lines
+
+
+def container_lines(ns: Namespace, lang: str = "en", wrap: bool = False) -> list[Line]:
+    """A container's name (``wrap``: on several lines), image, aliases, ``lo`` and addresses."""
+    names = wrapped(ns.node) if wrap else [ns.node]
+    lines = [Line(name, style.NAME_PT, bold=True, gid=ns.node) for name in names]
+    image = ns.extra.get("image")
+    if image:
+        lines.append(Line(str(image), colour=style.MUTED, gid=ns.node))
+    lines.extend(alias_lines(ns, lang))
+    lines.extend(lo_lines(ns))
+    links = [d for d in ns.devices if d.kind != "loopback"]
+    for d in links:
+        lines.extend(addr_lines(d, dev_id(ns.node, d.name), with_name=len(links) > 1))
+    return lines
+
+
+def alias_lines(ns: Namespace, lang: str) -> list[Line]:
+    """The container's network-scoped aliases, one line per network (named when it is on several)."""
+    aliases = ns.extra.get("aliases", ())
+    several = len(ns.extra.get("networks", ())) > 1
+    return [Line(term("aliases", lang, names=", ".join(names)) + (f" ({network})" if several else ""), bold=True,
+                  gid=ns.node)
+            for network, names in aliases]
+
+def machine_lines(ns: Namespace, lang: str) -> list[Line]:
+    """A machine's name, kind, each device's addresses and ``lo``."""
+    lines = [Line(ns.node, style.NAME_PT, bold=True, gid=ns.node), Line(kind_words(ns.kind, lang), colour=style.MUTED, gid=ns.node)]
+    links = [d for d in ns.devices if d.kind != "loopback"]
+    for d in links:
+        lines.extend(addr_lines(d, dev_id(ns.node, d.name), with_name=True))
+    lines.extend(lo_lines(ns))
+    return lines
+
+def title_lines(title: str | None, subtitle: str | None) -> list[Line]:
+    """The picture's title and subtitle, when it has them."""
+    head: list[Line] = []
+    if title:
+        head.append(Line(title, style.TITLE_PT, bold=True, gid="title"))
+    if subtitle:
+        head.append(Line(subtitle, colour=style.MUTED, gid="title"))
+    return head
+
