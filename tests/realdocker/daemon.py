@@ -61,6 +61,7 @@ PACKAGES = ("docker.io", "busybox-static", "debootstrap")
 
 HOST_ADDR = "192.168.1.10/24"  # the lab's host (simulator.scenario.topologies)
 HOST_GW = "192.168.1.1"
+HOST_MAC = "52:54:00:12:34:56"
 RESOLVER = HOST_GW  # an address of the dead-end segment: no query leaves our namespaces
 
 SUITE = "bookworm"
@@ -227,15 +228,57 @@ def busybox_rootfs_tarball() -> Path:
         shutil.rmtree(work, ignore_errors=True)
 
 
+# What the real ubuntu:14.04 image did not have: bind9's tools (dnsutils was not in it).
+UBUNTU_1404_ABSENT = ("usr/bin/dig", "usr/bin/nslookup", "usr/bin/host", "usr/bin/delv",
+                      "usr/bin/nsupdate", "usr/bin/mdig", "usr/bin/dnstap-read")
+
+
+def derived_tarball(base: Path, name: str, drop: tuple[str, ...] = (),
+                    links: tuple[tuple[str, str], ...] = ()) -> Path:
+    """A variant of a cached tarball: some files left out, some symbolic links added (cached too)."""
+    import tarfile
+
+    spec = json.dumps({"base": base.name, "drop": drop, "links": links}, sort_keys=True)
+    out = base.with_name(f"{name}-{hashlib.sha256(spec.encode()).hexdigest()[:16]}.tar")
+    if out.exists():
+        return out
+    partial = out.with_suffix(".partial")
+    dropped = {f"./{d}" for d in drop}
+    with tarfile.open(base) as src, tarfile.open(partial, "w", format=tarfile.GNU_FORMAT) as dst:
+        for member in src:
+            if member.name in dropped:
+                continue
+            dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+        for path, target in links:
+            info = tarfile.TarInfo(f"./{path}")
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            info.mode = 0o777
+            dst.addfile(info)
+    os.replace(partial, out)
+    return out
+
+
 @dataclass(frozen=True)
 class StandIn:
     """A locally built image standing in for one of the catalog's."""
 
     reference: str
-    tarball: str  # "debian" | "busybox"
+    tarball: str  # "ubuntu" | "netshoot" | "busybox"
 
 
-STAND_INS = (StandIn("ubuntu:14.04", "debian"), StandIn("busybox:latest", "busybox"))
+STAND_INS = (StandIn("ubuntu:14.04", "ubuntu"), StandIn("busybox:latest", "busybox"),
+             StandIn("nicolaka/netshoot:latest", "netshoot"))
+
+
+def stand_in_tarball(kind: str) -> Path:
+    if kind == "busybox":
+        return busybox_rootfs_tarball()
+    debian = debian_rootfs_tarball()
+    if kind == "ubuntu":
+        return derived_tarball(debian, "ubuntu-1404-standin", drop=UBUNTU_1404_ABSENT)
+    # netshoot's default command is zsh; the stand-in's zsh is bash.
+    return derived_tarball(debian, "netshoot-standin", links=(("bin/zsh", "bash"),))
 
 
 def _changes(reference: str) -> list[str]:
@@ -310,6 +353,7 @@ class RealDocker:
         self._closed = False
         self.start_count = 0
         self.host_before: dict[str, str] = {}
+        self._kinds: dict[str, bool] = {}
         _LIVE.add(self)
 
     # -- set-up --------------------------------------------------------------
@@ -320,7 +364,10 @@ class RealDocker:
         self.net.run("daemon", "sysctl -qw net.ipv6.conf.all.disable_ipv6=0")
         self.net.run("daemon", "sysctl -qw net.ipv6.conf.default.disable_ipv6=0")
         self.net.run("daemon", "ip link add eth0 type veth peer name eth0 netns {ns:wire}")
-        self.net.run("daemon", f"ip addr add {HOST_ADDR} dev eth0")
+        # The lab host's NIC: its MAC (hence its link-local address), broadcast and queueing discipline.
+        self.net.run("daemon", f"ip link set eth0 address {HOST_MAC}")
+        self.net.run("daemon", f"ip addr add {HOST_ADDR} brd + dev eth0")
+        self.net.run("daemon", "tc qdisc replace dev eth0 root fq_codel", check=False)
         self.net.run("daemon", "ip link set eth0 up")
         self.net.run("wire", "ip link set eth0 up")
         self.net.run("daemon", f"ip route add default via {HOST_GW} dev eth0 proto static")
@@ -331,6 +378,13 @@ class RealDocker:
         wrapper.write_text(_cgroup_wrapper())
         wrapper.chmod(0o755)
         (self.tmp / "config").mkdir()
+        # The daemon's images and containers live in memory: this machine's disk is slow at
+        # creating and deleting the many small files of image layers (unmounted in close()).
+        (self.tmp / "data").mkdir()
+        res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4g,mode=0700", "dsim-realdocker",
+                              str(self.tmp / "data")], capture_output=True, text=True, env=_env())
+        if res.returncode != 0:
+            print(f"realdocker: data root on disk (tmpfs: {res.stderr.strip()})", file=sys.stderr)
         self.start()
         self.load_images()
 
@@ -364,20 +418,26 @@ class RealDocker:
 
     def load_images(self) -> None:
         have = self.docker("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
-        tarballs = {"debian": None, "busybox": None}
         for stand_in in STAND_INS:
             if stand_in.reference in have:
                 continue
-            if tarballs[stand_in.tarball] is None:
-                tarballs[stand_in.tarball] = (debian_rootfs_tarball() if stand_in.tarball == "debian"
-                                              else busybox_rootfs_tarball())
             args = ["import"]
             for change in _changes(stand_in.reference):
                 args += ["--change", change]
-            args += [str(tarballs[stand_in.tarball]), stand_in.reference]
+            args += [str(stand_in_tarball(stand_in.tarball)), stand_in.reference]
             out = self.docker(*args, timeout=600)
             if out.exit_code != 0:
                 raise RealDockerError(f"docker import {stand_in.reference} failed: {out.stderr}")
+
+    def kernel_has(self, kind: str) -> bool:
+        """Whether this kernel can make a link of ``kind`` (ipvlan, vlan) on the daemon's eth0."""
+        if kind not in self._kinds:
+            extra = "id 50" if kind == "vlan" else ""
+            made = self.net.run("daemon", f"ip link add link eth0 name dsimprobe type {kind} {extra}", check=False)
+            if made.returncode == 0:
+                self.net.run("daemon", "ip link del dsimprobe", check=False)
+            self._kinds[kind] = made.returncode == 0
+        return self._kinds[kind]
 
     # -- commands --------------------------------------------------------------
     def _client_env(self) -> dict[str, str]:
@@ -459,10 +519,13 @@ class RealDocker:
     def _children_named(parents: list[int], name: str) -> list[int]:
         found = []
         for parent in parents:
-            try:
-                kids = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-            except OSError:
-                continue
+            kids = []
+            # A Go program starts processes from any of its threads: read every thread's children.
+            for task in Path(f"/proc/{parent}/task").glob("*"):
+                try:
+                    kids += (task / "children").read_text().split()
+                except OSError:
+                    continue
             for kid in kids:
                 try:
                     comm = Path(f"/proc/{kid}/comm").read_text().strip()

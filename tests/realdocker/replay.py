@@ -44,18 +44,23 @@ class Sequence:
     name: str
     path: Path
     steps: tuple[Step, ...]
+    needs: tuple[str, ...] = ()  # kernel link types the real side needs ("# needs: ipvlan")
 
 
 def load(path: Path) -> Sequence:
     steps = []
+    needs: list[str] = []
     for n, raw in enumerate(path.read_text().splitlines(), start=1):
         line = raw.rstrip()
+        if line.startswith("# needs:"):
+            needs += line.split(":", 1)[1].split()
+            continue
         if not line or line.startswith("#"):
             continue
         if not line.startswith("$ "):
             raise ValueError(f"{path.name}:{n}: a line is a command ('$ ...'), narration ('# ...') or blank")
         steps.append(Step(n, line[2:].strip()))
-    return Sequence(path.stem, path, tuple(steps))
+    return Sequence(path.stem, path, tuple(steps), tuple(needs))
 
 
 def all_sequences() -> list[Sequence]:
@@ -73,7 +78,10 @@ _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\b[0-9a-f]{64}\b"), "<id>"),
     (re.compile(r"\bbr-[0-9a-f]{12}\b"), "br-<id>"),
     (re.compile(r"\bveth[0-9a-f]{7}\b"), "veth<id>"),
+    (re.compile(r"\bdm-[0-9a-f]{12}\b"), "dm-<id>"),
     (re.compile(r"(?<![0-9a-z:.-])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12}\b"), "<id>"),
+    # link-local addresses made from a random MAC (Docker's own 02:42 MACs and the host's are kept)
+    (re.compile(r"\bfe80::(?!42:|5054:ff:fe12:3456/)[0-9a-f:]+(?=/64)"), "fe80::<random>"),
     # ip link/addr: interface indexes
     (re.compile(r"(?m)^\d+: (?=\S+: <)"), "<n>: "),
     (re.compile(r"@if\d+\b"), "@if<n>"),
@@ -101,11 +109,40 @@ def _mac(m: re.Match[str]) -> str:
     return "<mac>"
 
 
-def normalise(text: str, real: bool) -> str:
-    """Rewrite what differs by nature (see the module's docstring); ``real`` marks the daemon's side."""
+# The stand-ins' tools are Debian 12's (iproute2 6.1, iputils 20221126, bind9 9.18), newer
+# than ubuntu:14.04's (iproute2 3.12, iputils 20121221): their spacing, ``link-netnsid``,
+# ``M-DOWN`` and dig's version banner differ, not what they report.
+_STAND_IN_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r",M-DOWN>"), ">"),
+    (re.compile(r" link-netnsid \d+"), ""),
+    (re.compile(r"(?<=\S)  +(?=\S)"), " "),
+    (re.compile(r"(?m)[ \t]+$"), ""),
+    (re.compile(r"; <<>> DiG [0-9.]+(?:-\S+)? <<>>"), "; <<>> DiG <version> <<>>"),
+]
+STAND_IN_IMAGES = ("ubuntu:14.04", "nicolaka/netshoot")
+
+
+def normalise_stand_in(text: str) -> str:
+    for pattern, repl in _STAND_IN_RULES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False) -> str:
+    """Rewrite what differs by nature (see the module's docstring); ``real`` marks the daemon's side,
+    ``stand_in`` a command run in a container of a stand-in image, ``host`` one run on the host."""
     if real:
         # The daemon's resolver file names an address inside our namespaces.
         text = re.sub(r"(?m)^nameserver 192\.168\.1\.1$", "nameserver 8.8.8.8", text)
+        if host:
+            # The host's eth0 is one end of a veth pair here, not a NIC.
+            # (its peer is in a namespace of ours; this kernel has no fq_codel, so no qdisc to set).
+            text = re.sub(r"(?m)^(\d+: eth0)@if\d+:", r"\1:", text)
+            text = re.sub(r"(?m)^eth0@if\d+ +", "eth0".ljust(17), text)
+            text = re.sub(r"(?m)^(\d+: eth0: .*) qdisc noqueue ", r"\1 qdisc fq_codel ", text)
+            text = re.sub(r" link-netns dsim\S+", "", text)
+    if stand_in:
+        text = normalise_stand_in(text)
     text = _MAC.sub(_mac, text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
@@ -133,12 +170,30 @@ class Outcome:
         return out
 
 
+def where(seq: Sequence) -> list[tuple[bool, bool]]:
+    """For each step: (runs in a container of a stand-in image, runs on the host)."""
+    stand_in_names: set[str] = set()
+    found = []
+    for step in seq.steps:
+        argv = shlex.split(step.command)
+        if argv[:2] in (["docker", "run"], ["docker", "create"]) and "--name" in argv:
+            name = argv[argv.index("--name") + 1]
+            if any(tok.startswith(STAND_IN_IMAGES) for tok in argv):
+                stand_in_names.add(name)
+        if argv[:2] == ["docker", "exec"]:
+            rest = [a for a in argv[2:] if not a.startswith("-")]
+            found.append((bool(rest) and rest[0] in stand_in_names, False))
+        else:
+            found.append((False, argv[0] != "docker"))
+    return found
+
+
 def replay_real(seq: Sequence, daemon) -> list[Outcome]:
     results = []
-    for step in seq.steps:
+    for step, (stand_in, host) in zip(seq.steps, where(seq), strict=True):
         out = daemon.host(shlex.split(step.command))
-        results.append(Outcome(step.command, step.line, normalise(out.stdout, True),
-                               normalise(out.stderr, True), out.exit_code))
+        results.append(Outcome(step.command, step.line, normalise(out.stdout, True, stand_in, host),
+                               normalise(out.stderr, True, stand_in, host), out.exit_code))
     return results
 
 
@@ -147,10 +202,10 @@ def replay_sim(seq: Sequence) -> list[Outcome]:
 
     lab = Lab(engine="20.10")
     results = []
-    for step in seq.steps:
+    for step, (stand_in, host) in zip(seq.steps, where(seq), strict=True):
         r = lab.sh(step.command)
-        results.append(Outcome(step.command, step.line, normalise(r.stdout, False),
-                               normalise(r.stderr, False), r.exit_code))
+        results.append(Outcome(step.command, step.line, normalise(r.stdout, False, stand_in, host),
+                               normalise(r.stderr, False, stand_in, host), r.exit_code))
     return results
 
 
