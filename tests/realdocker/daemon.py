@@ -50,7 +50,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.realnet import RealNet, _env, _which, require_real_kernel
+from tests.realnet import RealNet, _env, _real_kernel_unavailable_reason, _which
 
 STRICT_ENV = "DOCKERSIM_REQUIRE_REAL_DOCKER"
 CACHE_ENV = "DOCKERSIM_REALDOCKER_CACHE"
@@ -106,28 +106,13 @@ def unavailable_reason() -> str | None:
 
 def require_real_docker() -> None:
     """Skip unless the real daemon can run; with DOCKERSIM_REQUIRE_REAL_DOCKER=1, fail instead."""
-    reason = unavailable_reason()
+    reason = unavailable_reason() or _real_kernel_unavailable_reason()
     if reason is None:
-        require_real_kernel_strictly_as_docker()
         return
     print(f"realdocker: {reason}", file=sys.stderr)
     if os.environ.get(STRICT_ENV, "").strip() not in ("", "0"):
         pytest.fail(f"{reason} ({STRICT_ENV} is set)", pytrace=False)
     pytest.skip(reason)
-
-
-def require_real_kernel_strictly_as_docker() -> None:
-    """Network namespaces must work; the real-docker switch decides skip or fail."""
-    saved = os.environ.get("DOCKERSIM_REQUIRE_REAL_KERNEL")
-    if os.environ.get(STRICT_ENV, "").strip() not in ("", "0"):
-        os.environ["DOCKERSIM_REQUIRE_REAL_KERNEL"] = "1"
-    try:
-        require_real_kernel()
-    finally:
-        if saved is None:
-            os.environ.pop("DOCKERSIM_REQUIRE_REAL_KERNEL", None)
-        else:
-            os.environ["DOCKERSIM_REQUIRE_REAL_KERNEL"] = saved
 
 
 # ---------------------------------------------------------------------------

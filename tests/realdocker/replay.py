@@ -218,12 +218,3 @@ def differences(real: list[Outcome], sim: list[Outcome]) -> list[str]:
         diff = difflib.unified_diff(a.block(), b.block(), "real dockerd 20.10", 'Lab(engine="20.10")', lineterm="", n=20)
         found.append("\n".join(diff))
     return found
-
-
-def kind_of(real: Outcome, sim: Outcome) -> str:
-    """A rough grouping of one difference, for the figures of the report."""
-    if real.exit_code != sim.exit_code:
-        return "exit status"
-    if real.stderr != sim.stderr:
-        return "stderr"
-    return "stdout"
