@@ -57,7 +57,7 @@ fi
 echo "setup_system: missing tools:$missing_tools (packages:$missing_pkgs)"
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "setup_system: not root; not installing. Real-kernel and browser tests will be skipped." >&2
+    echo "setup_system: not root; not installing. Real-kernel, real-docker and browser tests will be skipped." >&2
     exit 0
 fi
 
@@ -88,6 +88,16 @@ if ! DEBIAN_FRONTEND=noninteractive apt-get $APT_OPTS install -y --no-install-re
     echo "setup_system: WARNING: could not install$missing_pkgs; real-kernel or browser tests may be skipped." >&2
     exit 0
 fi
+
+# On a machine run by systemd, keep the packaged docker units that this install
+# enabled from starting at the next boot (they were missing before it).
+case " $missing_pkgs " in
+    *" docker.io "*)
+        if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+            systemctl disable docker.service docker.socket >/dev/null 2>&1 || true
+        fi
+        ;;
+esac
 
 still=""
 for pair in $PAIRS; do

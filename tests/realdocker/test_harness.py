@@ -73,3 +73,14 @@ def test_stand_ins_carry_the_catalogs_command_and_environment() -> None:
     assert changes[0] == 'CMD ["/bin/bash"]'
     assert any(c.startswith("ENV PATH=") for c in changes)
     assert daemon._changes("busybox:latest")[0] == 'CMD ["sh"]'
+
+
+def test_without_root_the_suite_skips_with_the_reason_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(daemon.os, "geteuid", lambda: 1000)
+    assert "need root" in (daemon.unavailable_reason() or "")
+    monkeypatch.delenv(daemon.STRICT_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="need root"):
+        daemon.require_real_docker()
+    monkeypatch.setenv(daemon.STRICT_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="DOCKERSIM_REQUIRE_REAL_DOCKER is set"):
+        daemon.require_real_docker()
