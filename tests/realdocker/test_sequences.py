@@ -29,7 +29,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "05-connect-disconnect": "a failed `network connect` leaves an empty entry in the container's Networks; 20.10 containers have no IPv6; busybox `ip` prints no `state`; iptables-save",
     "06-publish": "20.10 prints `:::8080`, not `[::]:8080`; a host address in -p (127.0.0.1:, 192.168.1.10::) ignored; port ranges refused; -p parse errors' wording; `Error: No public port`; iptables-save",
     "07-run-errors": "`docker run -d` prints the id of a container created but not started and leaves it Created; 20.10 accepts --ip and --net-alias on the default bridge; client checks of --mac-address/--add-host/--ip missing; exit 127 for a missing command",
-    "08-ipam-pools": "`network ls --format` ignored; `linkdown`",
     "09-ipam-addresses": "a failed start (no address left) is followed by the usage hint `See 'docker run --help'.` in the simulator only",
     "10-links": "a link's alias is what ping names (`PING database`); `env` shows TERM=xterm in the simulator only; links on a user network resolve through the embedded DNS; iptables-save",
     "11-dns-options": "--dns-search and --domainname unknown to the simulator; --add-host missing from /etc/hosts; HostConfig.Dns/DnsSearch/ExtraHosts missing from inspect; getent on a user network",
