@@ -339,6 +339,7 @@ class RealDocker:
         self.start_count = 0
         self.host_before: dict[str, str] = {}
         self._kinds: dict[str, bool] = {}
+        self._made_etc_netns = False
         _LIVE.add(self)
 
     # -- set-up --------------------------------------------------------------
@@ -357,6 +358,7 @@ class RealDocker:
         self.net.run("wire", "ip link set eth0 up")
         self.net.run("daemon", f"ip route add default via {HOST_GW} dev eth0 proto static")
         self.netns_etc = Path("/etc/netns") / self.ns
+        self._made_etc_netns = not self.netns_etc.parent.exists()
         self.netns_etc.mkdir(parents=True, exist_ok=False)
         (self.netns_etc / "resolv.conf").write_text(f"nameserver {RESOLVER}\n")
         wrapper = self.tmp / "cgroups.sh"
@@ -543,6 +545,11 @@ class RealDocker:
             errors.append(str(exc))
         if self.netns_etc is not None:
             shutil.rmtree(self.netns_etc, ignore_errors=True)
+            if self._made_etc_netns:
+                try:
+                    self.netns_etc.parent.rmdir()  # only if still empty
+                except OSError:
+                    pass
         _remove_tree(self.tmp)
         _LIVE.discard(self)
         if errors:
