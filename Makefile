@@ -1,6 +1,6 @@
 # dockersim: three commands on a fresh machine.
 #   make demo   set up, run every built-in scenario, write transcripts, captures, figures to out/
-#   make test   set up, then the whole suite (unit, scenarios, real-kernel differential,
+#   make test   set up, then the whole suite (unit, scenarios, real-kernel and real-docker differential,
 #               pcap decoding, notebooks, lessons in a browser, import contracts, lint, types)
 #   make lessons  set up, then open the lesson notebooks (notebooks/ko, notebooks/en) in
 #               JupyterLab on http://localhost:$(PORT)/ (PORT=8888 unless given)
@@ -37,7 +37,7 @@ lint: setup
 
 test: setup lint
 	@bash tests/setup_system.sh
-	DOCKERSIM_REQUIRE_REAL_KERNEL=$${CI:+1} DOCKERSIM_REQUIRE_BROWSER=$${CI:+1} $(BIN)/python -m pytest -q -p no:cacheprovider
+	DOCKERSIM_REQUIRE_REAL_KERNEL=$${CI:+1} DOCKERSIM_REQUIRE_BROWSER=$${CI:+1} DOCKERSIM_REQUIRE_REAL_DOCKER=$${CI:+1} $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python -m pip install --quiet ns.py

@@ -1,0 +1,91 @@
+"""The simulator's 20.10 engine against a real dockerd 20.10, sequence by sequence.
+
+Each file under ``sequences/`` is replayed on the session's real daemon (``conftest.py``,
+``daemon.py``) and on a fresh ``Lab(engine="20.10")``; every command's stdout, stderr
+and exit status must be the same after :func:`tests.realdocker.replay.normalise`.  A
+failure shows one diff per differing command (real daemon first).
+
+``KNOWN_DIFFERENCES`` lists the sequences whose outputs differ today, each with a
+one-line reason naming the difference: they are strict expected failures, so a fix in
+the simulator turns one into an unexpected pass, and its line is then deleted here.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.realdocker.replay import all_sequences, differences, replay_real, replay_sim
+
+pytestmark = pytest.mark.realdocker
+
+# sequence name -> the difference that makes it fail today (one line each).
+KNOWN_DIFFERENCES: dict[str, str] = {
+    "01-default-bridge": "routes of a bridge without carrier lack `linkdown`; iptables-save not modelled; 20.10 containers have no IPv6 (no ::1, no fe80::); busybox `ip addr` prints no `state`",
+    "02-user-bridge": "`linkdown`; iptables-save; a missing program's exec error is runc 1.1's, on stdout; busybox nslookup's empty AAAA answer; `{{.IPAM.Config}}` prints a map, not the struct; docker0 has a fe80:: address",
+    "03-network-create-options": "inspect shows a Gateway that was not given (--ip-range, --aux-address) and labels unsorted; `network ls --format` ignored and `-f label=` refused; `network prune` order and its blank line; iptables-save; `linkdown`",
+    "04-network-errors": "a bad --subnet is refused by the daemon (exit 1), not the client; `Error: No such network: X` for rm/inspect; `network create` usage text; `network ls --format` ignored",
+    "05-connect-disconnect": "a failed `network connect` leaves an empty entry in the container's Networks; 20.10 containers have no IPv6; busybox `ip` prints no `state`; iptables-save",
+    "06-publish": "20.10 prints `:::8080`, not `[::]:8080`; a host address in -p (127.0.0.1:, 192.168.1.10::) ignored; port ranges refused; -p parse errors' wording; `Error: No public port`; iptables-save",
+    "07-run-errors": "`docker run -d` prints the id of a container created but not started and leaves it Created; 20.10 accepts --ip and --net-alias on the default bridge; client checks of --mac-address/--add-host/--ip missing; exit 127 for a missing command",
+    "09-ipam-addresses": "a failed start (no address left) is followed by the usage hint `See 'docker run --help'.` in the simulator only",
+    "10-links": "a link's alias is what ping names (`PING database`); `env` shows TERM=xterm in the simulator only; links on a user network resolve through the embedded DNS; iptables-save",
+    "11-dns-options": "--dns-search and --domainname unknown to the simulator; --add-host missing from /etc/hosts; HostConfig.Dns/DnsSearch/ExtraHosts missing from inspect; getent on a user network",
+    "12-host-none-container": "host and none endpoints have an EndpointID and a none container is listed on `none`; 20.10 containers have no IPv6; busybox `ip` prints no `state`",
+    "13-lifecycle": "`linkdown`; `docker start X` also prints `Error: failed to start containers: X`; `Error: No such container` for exec; `ps --filter name=` ignored; busybox `ip` state and IPv6",
+    "14-macvlan": "`network ls --format` ignored; `{{.IPAM.Config}}` struct; a macvlan child has no IPv6 and no qlen in busybox `ip`; `Error: No such network`; `linkdown`",
+    "16-embedded-dns": "dig `+noall +answer` ignored; dig's reply size; `getent hosts` of an alias shared by two containers lists both; busybox nslookup's empty AAAA answer and PTR lookups",
+    "17-mac-and-ip": "--mac-address ignored; Config.MacAddress missing from inspect; 20.10 containers have no IPv6",
+    "18-multiple-net-and-attach": "several --net on one run are refused by 20.10; `docker wait` not modelled; attach errors have no `Error response from daemon:` prefix; `Error: No such container`",
+    "19-host-view": "`ip link show type bridge`, `ip route get` (busybox) and /proc/sys not modelled; busybox has no `ip -s`; iptables-save; docker0's fe80:: address; `linkdown`",
+    "21-daemon-facts": "`docker version --format` ignored (the whole table is printed); `docker info` not modelled",
+}
+
+SEQUENCES = all_sequences()
+
+
+def _params():
+    for seq in SEQUENCES:
+        marks = []
+        if seq.name in KNOWN_DIFFERENCES:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[seq.name]))
+        yield pytest.param(seq, id=seq.name, marks=marks)
+
+
+def test_the_sequences_are_many_and_named_in_the_table() -> None:
+    """At least 300 commands; the table names only sequences that exist."""
+    assert SEQUENCES, "no sequence files"
+    assert sum(len(s.steps) for s in SEQUENCES) >= 300
+    names = {s.name for s in SEQUENCES}
+    assert set(KNOWN_DIFFERENCES) <= names, set(KNOWN_DIFFERENCES) - names
+
+
+def test_the_daemon_is_debians_20_10(real_docker) -> None:
+    out = real_docker.docker("version", "--format", "{{.Client.Version}} {{.Server.Version}}")
+    assert out.exit_code == 0, out
+    assert out.stdout.split() == ["20.10.24+dfsg1", "20.10.24+dfsg1"], out.stdout
+
+
+@pytest.mark.parametrize("seq", list(_params()))
+def test_sequence(real_docker, seq) -> None:
+    assert seq.steps, seq.path
+    missing = [kind for kind in seq.needs if not real_docker.kernel_has(kind)]
+    if missing:
+        pytest.skip(f"this machine's kernel cannot make {', '.join(missing)} links (a property of the machine, not of Docker)")
+    started = time.monotonic()
+    real_docker.reset()
+    real = replay_real(seq, real_docker)
+    sim = replay_sim(seq)
+    print(f"{seq.name}: {len(seq.steps)} commands in {time.monotonic() - started:.1f} s")
+    found = differences(real, sim)
+    assert not found, f"{seq.path.name}: {len(found)} of {len(seq.steps)} commands differ\n\n" + "\n\n".join(found)
+
+
+def test_host_firewall_interfaces_and_routes_untouched(real_docker) -> None:
+    """After every sequence (this test runs last): the machine's own state is what it was."""
+    from tests.realdocker.daemon import host_snapshot
+
+    assert real_docker.host_before, "no snapshot taken before the daemon started"
+    after = host_snapshot()
+    assert after == real_docker.host_before
