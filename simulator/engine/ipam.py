@@ -80,6 +80,7 @@ class SubnetAllocator:
         return subnet
 
     def release(self, subnet: IPv4Network) -> None:
+        """Give it back."""
         self.allocated.pop(subnet, None)
 
 
@@ -117,7 +118,9 @@ class AddressPool:
         raise IpamError("no available IPv4 addresses")
 
     def release(self, ip: IPv4Address) -> None:
+        """Give it back."""
         self.used.discard(int(ip))
 
     def in_use(self) -> int:
+        """How many addresses are allocated."""
         return len(self.used)

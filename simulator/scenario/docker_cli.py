@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.engine import images
 from simulator.engine.docker_engine import START_TIME_S, NetworkRequestSpec, PortSpec, RunRequest
+from simulator.engine.network_mode import NetworkMode
 from simulator.errors import CliError, DockerError
 from simulator.scenario import gotemplate, inspect, output
 from simulator.scenario.command_parser import (
@@ -130,7 +131,7 @@ class DockerCli:
         for spec in p.values_of("link"):
             target, _, alias = spec.partition(":")
             links.append((target, alias or target))
-        network = p.value("network") or "default"
+        network = NetworkMode.parse(p.value("network") or "default")
         publish = tuple(self._port_spec(command, spec) for spec in p.values_of("publish"))
         req = RunRequest(
             image=image,
@@ -177,7 +178,6 @@ class DockerCli:
     def cmd_create(self, args: list[str]) -> CliOutcome:
         req, _ = self._run_request("create", args)
         container = self.engine.create(req)
-        container.image_ref = req.image_ref  # type: ignore[attr-defined]
         return CliOutcome(stdout=container.id + "\n", changed=True)
 
     def cmd_run(self, args: list[str]) -> CliOutcome:
@@ -189,10 +189,9 @@ class DockerCli:
             return out
         engine = self.engine
         warning = ""
-        if (req.publish or req.publish_all) and req.network == "host":
+        if (req.publish or req.publish_all) and req.network.is_host:
             warning = "WARNING: Published ports are discarded when using host network mode\n"
         container = engine.create(req)
-        container.image_ref = req.image_ref  # type: ignore[attr-defined]
         detach = p.flag("detach")
         has_command = bool(req.command) and req.command != req.image.cmd
         # a bare shell idles at its prompt; `sh -c LINE` is a command like any other
@@ -267,7 +266,6 @@ class DockerCli:
         def restart(c: Container, _p: Any) -> None:
             self.engine.stop(c)
             self.engine.start(c)
-            c.restart_count += 0
             self.engine.sim.advance(START_TIME_S)
 
         return self._each("restart", args, STOP_FLAGS, restart)
@@ -325,7 +323,7 @@ class DockerCli:
                 status = "Created"
             rows.append({
                 "ID": c.id if p.flag("no-trunc") else c.short_id,
-                "Image": getattr(c, "image_ref", c.image.reference),
+                "Image": c.image_ref or c.image.reference,
                 "Command": output.go_quote(full_cmd if p.flag("no-trunc") else output.ellipsis(full_cmd, 20)),
                 "RunningFor": output.human_duration(now - c.created) + " ago",
                 "CreatedAt": output.rfc3339(c.created),
@@ -362,7 +360,7 @@ class DockerCli:
 
     def _ports_column(self, c: Container) -> str:
         """``0.0.0.0:8080->80/tcp, [::]:8080->80/tcp`` (``:::8080`` on older CLIs), or ``80/tcp``."""
-        if not c.running or c.network_mode == "host" or c.network_mode.startswith("container:"):
+        if not c.running or c.network_mode.shares_namespace:
             return ""
         v6 = "[::]" if self.engine.profile.at_least("27") else "::"
         parts = []

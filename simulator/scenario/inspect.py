@@ -46,7 +46,7 @@ def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
     }
     if net.driver == "host":  # host-mode containers are attached without an address
         for c in sorted(engine.containers.values(), key=lambda c: c.id):
-            if c.running and c.network_mode == "host":
+            if c.running and c.network_mode.is_host:
                 containers[c.id] = {"Name": c.name, "EndpointID": c.host_endpoint_id, "MacAddress": "", "IPv4Address": "", "IPv6Address": ""}
     peers = _swarm_peers(engine, net, containers)
     out: dict[str, Any] = {
@@ -157,8 +157,8 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
             {"HostIp": "::", "HostPort": str(b.host_port)},
         ]
     networks = {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
-    if c.network_mode in ("host", "none"):
-        networks = {c.network_mode: {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, c.network_mode),
+    if c.network_mode.is_host or c.network_mode.is_none:
+        networks = {str(c.network_mode): {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, str(c.network_mode)),
                                      "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
                                      "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
     sandbox = c.sandbox_id if running else ""
@@ -213,7 +213,7 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
         "RestartCount": 0,
         "Driver": "overlay2",
         "Platform": "linux",
-        "HostConfig": {"NetworkMode": c.network_mode, "PortBindings": {
+        "HostConfig": {"NetworkMode": str(c.network_mode), "PortBindings": {
             f"{p.container_port}/{p.proto}": [{"HostIp": p.host_ip, "HostPort": str(p.host_port) if p.host_port else ""}] for p in c.publish
         }, "PublishAllPorts": c.publish_all, "Links": [f"/{t}:/{c.name}/{a}" for t, a in c.links] or None},
         "Config": {
@@ -225,7 +225,7 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
             "OpenStdin": c.interactive,
             "Env": [*c.env, *c.image.env],
             "Cmd": list(c.command),
-            "Image": getattr(c, "image_ref", c.image.reference),
+            "Image": c.image_ref or c.image.reference,
             "Entrypoint": list(c.image.entrypoint) or None,
         },
         "NetworkSettings": settings,

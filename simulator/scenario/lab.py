@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
+from simulator.engine import container_files as files
 from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
@@ -35,7 +36,7 @@ from simulator.engine.versions import profile
 from simulator.programs import resolver, textutils, userland
 from simulator.programs.process import ProcessContext, ProcessTable
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import files, pacing, shell, snapshot
+from simulator.scenario import pacing, shell, snapshot
 from simulator.scenario.docker_cli import SHELLS, CliOutcome, DockerCli
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
@@ -170,7 +171,6 @@ class Lab:
         for daemon in self.engines.values():
             daemon.swarm = self.swarm
             daemon.main_runner = self._start_main
-            daemon.files_of = lambda c, d=daemon: files.container_files(d, c)
         self.default_host = self.topology.docker_hosts[0]
         self._attached: list[Attachment] = []
         self._status: dict[object, int] = {}  # each shell's ``$?``: the host's (by machine), an attached container's (by attachment)
@@ -502,8 +502,7 @@ class Lab:
         for c in engine.containers.values():
             if c.running and c.netns is not None and c.netns is not engine.machine.netns and c.sandbox_id:
                 out[f"/var/run/docker/netns/{c.sandbox_id[:12]}"] = c.netns
-        overlay = engine.drivers.get("overlay")
-        for ns in getattr(overlay, "namespaces", list)():
+        for ns in engine.drivers["overlay"].namespaces():
             out[f"/var/run/docker/netns/{ns.node.split(':', 1)[-1]}"] = ns
         return out
 
@@ -542,7 +541,7 @@ class Lab:
             stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach, main=outcome.foreground_main,
                                               tty="pts/0" if outcome.tty else None)
             if outcome.foreground_main:
-                self.engines[machine]._exited(container, code)
+                self.engines[machine].exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
         return outcome.stdout, outcome.stderr, outcome.exit_code
 
@@ -555,7 +554,7 @@ class Lab:
                 self._pids_of(container).exit(attachment.shell_pid)
             if attachment.stops_container:
                 engine = self.engines[attachment.machine]
-                engine._exited(container, status)
+                engine.exited(container, status)
             return "exit\n", "", status
         if not container.running:
             self._attached.pop()
@@ -580,7 +579,7 @@ class Lab:
 
         def ended(event: Any) -> None:
             if container.running and container.started_at == started:
-                self._engine_of(container)._exited(container, int(event.value or 0) if event.ok else 1)
+                self._engine_of(container).exited(container, int(event.value or 0) if event.ok else 1)
 
         process.callbacks.append(ended)
         return True

@@ -74,11 +74,10 @@ def take(lab: Lab) -> tuple[Any, ...]:
         for c in sorted(engine.containers.values(), key=lambda c: c.created):
             if c.netns is None or c.netns is engine.machine.netns:
                 continue
-            if c.network_mode.startswith("container:"):
+            if c.network_mode.is_container:
                 continue
             namespaces.append(_namespace(c.netns, "container", host, container_extra(c)))
-        overlay = engine.drivers.get("overlay")
-        for ns in getattr(overlay, "namespaces", list)():  # overlay networks' own namespaces (br0, vxlan0)
+        for ns in engine.drivers["overlay"].namespaces():  # overlay networks' own namespaces (br0, vxlan0)
             namespaces.append(_namespace(ns, "overlay-netns", host))
     lan: tuple[tuple[str, str, str], ...] = ()
     if lab.topology.switch is not None:
@@ -240,8 +239,7 @@ class Snapshots:
         for host, engine, view in self._engines:
             self._containers(host, engine, view, offset, pending.get(id(view), []), born)
             offset += len(view.numbers)
-            overlay = engine.drivers.get("overlay")
-            namespaces: list[NetworkNamespace] = list(getattr(overlay, "namespaces", list)())
+            namespaces: list[NetworkNamespace] = engine.drivers["overlay"].namespaces()
             values = [self._read(ns, "overlay-netns", host, None) for ns in namespaces]
             self._forget(view.overlay, namespaces)
             seq.splice(offset, offset + len(view.overlay), values)
@@ -331,7 +329,7 @@ class Snapshots:
                 view.next += 1
             old = shown.get(c.id)
             ns = c.netns
-            own = not c.network_mode.startswith("container:") and c.network_mode != "host"
+            own = not c.network_mode.shares_namespace
             if ns is None or ns is host_ns or not own:
                 ns = None
             before = None
