@@ -75,7 +75,8 @@ class DockerEngine:
         self.machine = machine
         self.profile = profile
         self.networks: dict[str, Network] = {}
-        self.containers: dict[str, Container] = {}
+        self.containers: dict[str, Container] = {}  # by id, in creation order
+        self.container_names: dict[str, str] = {}  # name -> id (names are unique), kept with ``containers``
         self.drivers: dict[str, NetworkDriver] = {
             "bridge": BridgeDriver(self),
             "host": NullDriver(self, "host"),
@@ -138,9 +139,14 @@ class DockerEngine:
     def container(self, ref: str) -> Container:
         """By name, full id, or unique id prefix (``No such container`` otherwise)."""
         ref = ref.lstrip("/") if ref.startswith("/") else ref
-        for c in self.containers.values():
-            if c.name == ref or c.id == ref:
-                return c
+        named = self.containers.get(self.container_names.get(ref, ""))
+        by_id = self.containers.get(ref)
+        if named is not None and by_id is not None and named is not by_id:
+            # a name that is another container's id: the first created wins, as a scan finds it
+            return next(c for c in self.containers.values() if c is named or c is by_id)
+        found = named if named is not None else by_id
+        if found is not None:
+            return found
         matches = [c for c in self.containers.values() if ref and c.id.startswith(ref)]
         if len(matches) == 1:
             return matches[0]
@@ -335,6 +341,17 @@ class DockerEngine:
             raise DockerError(messages.ip_outside_subnets.format(ip=ip))
 
     # -- containers ------------------------------------------------------------------------------
+
+    def add_container(self, container: Container) -> None:
+        """Record a new container (its name is free: ``create`` checked)."""
+        self.containers[container.id] = container
+        self.container_names[container.name] = container.id
+
+    def forget_container(self, container: Container) -> None:
+        """``docker rm`` (or ``--rm`` at exit): the container and its name are gone."""
+        self.containers.pop(container.id, None)
+        if self.container_names.get(container.name) == container.id:
+            del self.container_names[container.name]
 
     def create(self, req: RunRequest) -> Container:
         """``docker create``: validate everything first, then record the container."""

@@ -27,7 +27,9 @@ Cost: a ``docker run`` changes a few of Docker's rules (on engines >= 28, one ra
 per endpoint), so the work is kept to what changed. The previous rule set carries
 each bridge's endpoint rules (``ruleset`` only formats new endpoints) and what was
 installed; a table whose Docker rules are unchanged and that nobody touched since is
-skipped, and only new rule texts are parsed (``parse_rule`` is memoised).
+skipped; a table that only gains rules at the end of Docker's list (a ``docker run``)
+gets them appended, without re-reading the rules in place; only new rule texts are
+parsed (``parse_rule`` is memoised).
 """
 
 from __future__ import annotations
@@ -218,11 +220,39 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
         docker = new.rules.get(table, [])
         before = old.installed.get(table) if old is not None else None
         previous = old.rules.get(table, []) if old is not None else []
-        if before is not None and docker == previous and _untouched(netfilter.tables[table], before):
+        untouched = before is not None and _untouched(netfilter.tables[table], before)
+        if untouched and docker == previous:
+            assert before is not None
             new.installed[table] = before
+            continue
+        appended = _appended(docker, previous) if untouched else None
+        if appended is not None:  # docker run: a few rules after the ones in place
+            new.installed[table] = _append_rules(netfilter.tables[table], appended)
             continue
         new.installed[table] = _install_table(netfilter.tables[table], docker, set(previous))
     netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())
+
+
+def _appended(docker: list[str], previous: list[str]) -> list[str] | None:
+    """The rules ``docker`` adds after ``previous``, when it only adds new, distinct texts at its end."""
+    n = len(previous)
+    if len(docker) <= n or docker[:n] != previous:
+        return None
+    added = docker[n:]
+    seen = set(previous)
+    if len(seen) != n or len(set(added)) != len(added) or not seen.isdisjoint(added):
+        return None
+    return added
+
+
+def _append_rules(chains: dict[str, Chain], added: list[str]) -> dict[str, list[Counted]]:
+    """What ``_install_table`` would make of a table left as installed plus ``added``: each at its chain's end."""
+    from simulator.kernel.ipv4.netfilter import Counted, parse_rule
+
+    for text in added:
+        counted = Counted(parse_rule(text)[1])
+        chains[counted.rule.chain].rules.append(counted)
+    return {name: list(chain.rules) for name, chain in chains.items()}
 
 
 def _untouched(chains: dict[str, Chain], before: dict[str, list[Counted]]) -> bool:

@@ -49,7 +49,7 @@ class Lifecycle:
         mode, requests = self._resolve_mode(req)
         self._check_links(req)
         cid = engine.new_id()
-        name = (req.name or names.generate(engine.sim.stream("names"), {c.name for c in engine.containers.values()})).lstrip("/")
+        name = (req.name or names.generate(engine.sim.stream("names"), engine.container_names.keys())).lstrip("/")
         hostname = engine.machine.hostname if req.network.is_host else req.hostname or cid[:12]
         container = Container(
             id=cid,
@@ -72,7 +72,7 @@ class Lifecycle:
             cap_add=req.cap_add,
             privileged=req.privileged,
         )
-        engine.containers[cid] = container
+        engine.add_container(container)
         return container
 
     def _check_name(self, name: str | None) -> None:
@@ -82,10 +82,9 @@ class Lifecycle:
         messages = self.engine.profile.messages
         if not NAME_RE.match(name):
             raise DockerError(messages.invalid_name.format(name=name), 125)
-        wanted = name.lstrip("/")
-        for c in self.engine.containers.values():
-            if c.name == wanted:
-                raise DockerError(messages.name_in_use.format(name=c.name, id=c.id), 125)
+        taken = self.engine.container_names.get(name.lstrip("/"))
+        if taken is not None:
+            raise DockerError(messages.name_in_use.format(name=name.lstrip("/"), id=taken), 125)
 
     def _resolve_mode(self, req: RunRequest) -> tuple[NetworkMode, dict[str, NetworkRequest]]:
         """The network mode as the container records it, and the networks it asks for."""
@@ -227,7 +226,7 @@ class Lifecycle:
             container.finished_at = engine.sim.now
             engine.refresh_firewall()
             if container.auto_remove:  # --rm
-                engine.containers.pop(container.id, None)
+                engine.forget_container(container)
 
     def teardown(self, container: Container) -> None:
         """Undo the start: servers, DNS, published ports, endpoints, the namespace."""
@@ -261,4 +260,4 @@ class Lifecycle:
             if not force:
                 raise DockerError(self.engine.profile.messages.remove_running.format(id=container.id, name=container.name))
             self.stop(container, kill=True)
-        del self.engine.containers[container.id]
+        self.engine.forget_container(container)

@@ -32,6 +32,7 @@ class Endpoint:
     host_ifname: str | None = None
     aliases: tuple[str, ...] = ()
     static_ip: IPv4Address | None = None
+    attached: int = 0  # attach order: the network's endpoints are in this order
 
     @property
     def prefixlen(self) -> int:

@@ -20,8 +20,11 @@ from simulator.engine.requests import PortSpec
 from simulator.errors import DockerError
 
 if TYPE_CHECKING:
+    from ipaddress import IPv4Address
+
     from simulator.engine.container import Container
     from simulator.engine.docker_engine import DockerEngine
+    from simulator.engine.network import Endpoint, Network
 
 EPHEMERAL_PORTS = (32768, 60999)  # /proc/sys/net/ipv4/ip_local_port_range
 
@@ -33,6 +36,35 @@ class PortPublisher:
         self.engine = engine
         self.host_ports: dict[tuple[str, int], str] = {}  # (proto, host port) -> container id
         self.rules: firewall.RuleSet | None = None  # what was installed last
+        # indexes, so a refresh does not walk every endpoint: the containers that publish
+        # ports, and per network the addresses of its endpoints in attach order
+        self.publishing: dict[str, Container] = {}
+        self.endpoint_ips: dict[str, tuple[IPv4Address, ...]] = {}
+
+    def endpoint_added(self, endpoint: Endpoint) -> None:
+        """An endpoint joined its network (last in the network's order)."""
+        known = self.endpoint_ips.get(endpoint.network.id)
+        if known is not None and endpoint.ip is not None:
+            self.endpoint_ips[endpoint.network.id] = (*known, endpoint.ip)
+
+    def endpoint_removed(self, endpoint: Endpoint) -> None:
+        """An endpoint left its network: its addresses are read again at the next refresh."""
+        self.endpoint_ips.pop(endpoint.network.id, None)
+
+    def _ips(self, net: Network) -> tuple[IPv4Address, ...]:
+        """The addresses of ``net``'s endpoints, in the network's order."""
+        known = self.endpoint_ips.get(net.id)
+        if known is None:
+            known = self.endpoint_ips[net.id] = tuple(ep.ip for ep in net.endpoints.values() if ep.ip is not None)
+        return known
+
+    def _published(self, net: Network) -> tuple[firewall.PublishedPort, ...]:
+        """The bindings on ``net``'s endpoints, in the network's order."""
+        if not self.publishing:
+            return ()
+        endpoints = [ep for c in self.publishing.values() if (ep := net.endpoints.get(c.id)) is not None]
+        endpoints.sort(key=lambda ep: ep.attached)
+        return tuple(b for ep in endpoints for b in ep.container.port_bindings if b.container_ip == ep.ip)
 
     def bind(self, container: Container) -> None:
         """Publish ports on the endpoint that gives the default route (``-p``, ``-P``)."""
@@ -60,12 +92,14 @@ class PortPublisher:
             bindings.append(firewall.PublishedPort(host_ip, host_port, endpoint.ip, spec.container_port, spec.proto))
         self.host_ports = taken
         container.port_bindings = bindings
+        self.publishing[container.id] = container
 
     def release(self, container: Container) -> None:
         """The container's host ports are free again."""
         for binding in container.port_bindings:
             self.host_ports.pop((binding.proto, binding.host_port), None)
         container.port_bindings = []
+        self.publishing.pop(container.id, None)
 
     @staticmethod
     def ephemeral_port(proto: str, taken: dict[tuple[str, int], str]) -> int:
@@ -91,10 +125,8 @@ class PortPublisher:
                     icc=net.options.get("com.docker.network.bridge.enable_icc", "true") == "true",
                     masquerade=net.options.get("com.docker.network.bridge.enable_ip_masquerade", "true") == "true",
                     # per-endpoint rules exist only from 28 (raw PREROUTING): skip the walk before
-                    endpoints=tuple(ep.ip for ep in net.endpoints.values() if ep.ip is not None) if per_endpoint else (),
-                    published=tuple(
-                        b for ep in net.endpoints.values() for b in ep.container.port_bindings if b.container_ip == ep.ip
-                    ),
+                    endpoints=self._ips(net) if per_endpoint else (),
+                    published=self._published(net),
                 )
             )
         rules = firewall.ruleset(engine.profile, states, self.rules)

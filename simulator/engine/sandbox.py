@@ -17,6 +17,7 @@ in :mod:`simulator.engine.container_files`.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from simulator.engine.ipam import IpamError
@@ -35,6 +36,7 @@ class Sandboxes:
 
     def __init__(self, engine: DockerEngine) -> None:
         self.engine = engine
+        self._attached = itertools.count(1)
 
     def build(self, container: Container) -> None:
         """A new namespace with ``lo``, an endpoint per requested network, the default route and DNS.
@@ -81,8 +83,10 @@ class Sandboxes:
         except DockerError:
             net.pool.release(ip)
             raise
+        endpoint.attached = next(self._attached)
         net.endpoints[container.id] = endpoint
         container.endpoints[net.name] = endpoint
+        engine.publisher.endpoint_added(endpoint)
         return endpoint
 
     def detach(self, container: Container, net_name: str) -> None:
@@ -94,6 +98,7 @@ class Sandboxes:
             net.pool.release(endpoint.ip)
         net.endpoints.pop(container.id, None)
         del container.endpoints[net_name]
+        self.engine.publisher.endpoint_removed(endpoint)
 
     def next_ifname(self, container: Container) -> str:
         """``eth0``, ``eth1``...: a counter (<= 27) or the lowest free name (>= 28)."""
