@@ -107,6 +107,7 @@ def wordpress(engine: DockerEngine, container: Container) -> Service | int:
     assert netns is not None
 
     def resolve(name: str) -> Generator[Any, Any, str | None]:
+        """The database's address, as the container's resolver finds it (its /etc/hosts, then DNS)."""
         files = container_files(engine, container)
         lookup = yield from resolver.resolve(engine.sim, netns, files, name, ("A",))
         v4 = [a for a in lookup.addresses if ":" not in a]
