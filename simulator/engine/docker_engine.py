@@ -37,8 +37,6 @@ from simulator.engine.drivers.ipvlan import IpvlanDriver
 from simulator.engine.drivers.macvlan import MacvlanDriver
 from simulator.engine.drivers.overlay import OverlayDriver
 from simulator.engine.ipam import AddressPool, IpamError, SubnetAllocator
-from simulator.engine.lifecycle import NAME_RE as NAME_RE
-from simulator.engine.lifecycle import STOP_TIMEOUT_S as STOP_TIMEOUT_S
 from simulator.engine.lifecycle import Lifecycle
 from simulator.engine.network import Network
 from simulator.engine.publishing import PortPublisher
