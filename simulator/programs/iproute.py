@@ -162,15 +162,15 @@ def _link_add(ns: NetworkNamespace, args: list[str]) -> None:
     elif kind == "vxlan":
         _vxlan_add(ns, name, parent, opts)
     elif kind == "bridge":
-        links._check_new(ns, name)
+        links.check_new(ns, name)
         bridge = Bridge(ns.sim, name, MacAddress.random_local(ns.sim.stream("link-macs")))
         ns.add_device(bridge)
     elif kind == "veth":
         peer = opts[2] if opts[:2] == ["peer", "name"] and len(opts) > 2 else None
-        links._check_new(ns, name)
+        links.check_new(ns, name)
         if peer is None:
             peer = _next_free(ns, "veth")
-        links._check_new(ns, peer)
+        links.check_new(ns, peer)
         rng = ns.sim.stream("link-macs")
         pair = VethPair(ns.sim, name, MacAddress.random_local(rng), peer, MacAddress.random_local(rng))
         ns.add_device(pair.b)  # veth_newlink registers the peer first
