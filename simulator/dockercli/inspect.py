@@ -47,7 +47,7 @@ def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
     }
     if net.driver == "host":  # host-mode containers are attached without an address
         for c in sorted(engine.containers.values(), key=lambda c: c.id):
-            if c.running and c.network_mode == "host":
+            if c.running and c.network_mode.is_host:
                 containers[c.id] = {"Name": c.name, "EndpointID": c.host_endpoint_id, "MacAddress": "", "IPv4Address": "", "IPv6Address": ""}
     peers = _swarm_peers(engine, net, containers)
     out: dict[str, Any] = {
@@ -160,8 +160,8 @@ def _ports(c: Container) -> dict[str, Any]:
 
 def _networks(engine: DockerEngine, c: Container) -> dict[str, Any]:
     """``NetworkSettings.Networks``: one endpoint per network, in the order they were joined."""
-    if c.network_mode in ("host", "none"):
-        return {c.network_mode: {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, c.network_mode),
+    if c.network_mode.is_host or c.network_mode.is_none:
+        return {str(c.network_mode): {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, str(c.network_mode)),
                                  "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
                                  "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
     return {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
@@ -253,7 +253,7 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
         "RestartCount": 0,
         "Driver": "overlay2",
         "Platform": "linux",
-        "HostConfig": {"NetworkMode": c.network_mode, "PortBindings": {
+        "HostConfig": {"NetworkMode": str(c.network_mode), "PortBindings": {
             f"{p.container_port}/{p.proto}": [{"HostIp": p.host_ip, "HostPort": str(p.host_port) if p.host_port else ""}] for p in c.publish
         }, "PublishAllPorts": c.publish_all, "Links": [f"/{t}:/{c.name}/{a}" for t, a in c.links] or None},
         "Config": _config(c),

@@ -103,7 +103,7 @@ def custom_table(template: str, rows: list[dict[str, str]], headers: dict[str, s
 
 def ports_column(cli: DockerCli, c: Container) -> str:
     """``0.0.0.0:8080->80/tcp, [::]:8080->80/tcp`` (``:::8080`` on older CLIs), or ``80/tcp``."""
-    if not c.running or c.network_mode == "host" or c.network_mode.startswith("container:"):
+    if not c.running or c.network_mode.shares_namespace:
         return ""
     v6 = "[::]" if cli.engine.profile.at_least("27") else "::"
     parts = []

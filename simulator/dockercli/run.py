@@ -15,6 +15,7 @@ from simulator.dockercli.base import SHELLS, CliOutcome, Command, at_least
 from simulator.dockercli.parser import Flag, Parsed
 from simulator.engine import images
 from simulator.engine.docker_engine import START_TIME_S, PortSpec, RunRequest
+from simulator.engine.network_mode import NetworkMode
 from simulator.errors import CliError, DockerError
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
         image_ref=ref,
         command=tuple(p.args[1:]),
         name=p.value("name"),
-        network=p.value("network") or "default",
+        network=NetworkMode.parse(p.value("network") or "default"),
         aliases=tuple(p.values_of("network-alias")),
         ip=static_ip,
         hostname=p.value("hostname"),
@@ -123,7 +124,6 @@ def create(cli: DockerCli, p: Parsed) -> CliOutcome:
     """``docker create``: the container, created; its ID printed."""
     req = run_request(cli, "create", p)
     container = cli.engine.create(req)
-    container.image_ref = req.image_ref
     return CliOutcome(stdout=container.id + "\n", changed=True)
 
 
@@ -136,9 +136,8 @@ def run(cli: DockerCli, p: Parsed) -> CliOutcome:
         out.stderr = error.note + out.stderr
         return out
     engine = cli.engine
-    warning = HOST_MODE_PORTS if (req.publish or req.publish_all) and req.network == "host" else ""
+    warning = HOST_MODE_PORTS if (req.publish or req.publish_all) and req.network.is_host else ""
     container = engine.create(req)
-    container.image_ref = req.image_ref
     detach = p.flag("detach")
     has_command = bool(req.command) and req.command != req.image.cmd
     # a bare shell idles at its prompt; `sh -c LINE` is a command like any other

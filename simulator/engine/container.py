@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from simulator.engine.network_mode import NetworkMode
 from simulator.programs.archive import PackageDb
 
 if TYPE_CHECKING:
+    from simulator.engine.embedded_dns import EmbeddedDns
+    from simulator.engine.firewall import PublishedPort
     from simulator.engine.images import Image
     from simulator.engine.network import Endpoint
+    from simulator.engine.requests import PortSpec
+    from simulator.engine.services import Service
     from simulator.kernel.namespace import NetworkNamespace
 
 
@@ -39,7 +44,8 @@ class Container:
     command: tuple[str, ...]
     created: float
     hostname: str
-    network_mode: str  # "bridge" | "host" | "none" | "container:<id>" | a network name
+    network_mode: NetworkMode  # bridge, host, none, container:<id> or a network, resolved at create
+    image_ref: str = ""  # the image as typed (``docker ps`` IMAGE)
     interactive: bool = False
     tty: bool = False
     state: str = "created"  # created | running | exited
@@ -52,25 +58,23 @@ class Container:
     env: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()  # (target name, alias)
     ifname_counter: int = 0
-    restart_count: int = 0
     pid: int = 0
-    extra_hosts: tuple[str, ...] = ()
     sandbox_id: str = ""  # libnetwork's sandbox id while running
     auto_remove: bool = False  # --rm
     host_endpoint_id: str = ""  # host mode: the endpoint `docker network inspect host` lists
     name_explicit: bool = True  # --name given (<= 24: generated names are not in DNS)
-    dns: Any = None  # the EmbeddedDns serving this container, while it runs
+    dns: EmbeddedDns | None = None  # the embedded DNS serving this container, while it runs
     packages: PackageDb = field(default_factory=PackageDb)  # what apt-get / apk installed in this container
-    services: list[Any] = field(default_factory=list)  # servers the image runs (nginx's HTTP listener)
-    publish: tuple[Any, ...] = ()  # PortSpec requests (-p)
+    services: list[Service] = field(default_factory=list)  # servers the image runs (nginx's HTTP listener)
+    publish: tuple[PortSpec, ...] = ()  # -p requests
     publish_all: bool = False  # -P
     cap_add: tuple[str, ...] = ()  # --cap-add
     privileged: bool = False  # --privileged
-    port_bindings: list[Any] = field(default_factory=list)  # firewall.PublishedPort while running
-    image_ref: str = ""  # the image as the learner named it (``docker ps``, ``inspect``), if not the reference
+    port_bindings: list[PublishedPort] = field(default_factory=list)  # while running
 
     @property
     def short_id(self) -> str:
+        """The id as ``docker ps`` shows it (12 hex)."""
         return self.id[:12]
 
     @property
@@ -80,6 +84,7 @@ class Container:
 
     @property
     def running(self) -> bool:
+        """Whether it is running (``Up`` in ``docker ps``)."""
         return self.state == "running"
 
     @property

@@ -77,6 +77,7 @@ class EmbeddedDns:
         return eps
 
     def names_of(self, ep: Endpoint) -> list[str]:
+        """The names an endpoint answers to on its network: container name, aliases, short id."""
         c = ep.container
         names = []
         if c.name_explicit or self.engine.profile.at_least("25"):
@@ -101,6 +102,7 @@ class EmbeddedDns:
         return False, []
 
     def reverse(self, ip: IPv4Address) -> str | None:
+        """A PTR answer (``name.network.``) for an address on the container's user-defined networks."""
         for ep in self._endpoints_in_order():
             for other in ep.network.endpoints.values():
                 if other.ip == ip and not ep.network.is_default_bridge and ep.network.name != "docker_gwbridge":
@@ -178,6 +180,7 @@ class EmbeddedDns:
         self._reply(packet, datagram, response)
 
     def upstreams(self) -> list[IPv4Address]:
+        """The host's nameservers, where names the DNS does not know are forwarded."""
         out = []
         for text in self.engine.machine.resolv_conf_nameservers:
             try:
@@ -187,8 +190,10 @@ class EmbeddedDns:
         return out
 
     def has_external_access(self) -> bool:
+        """Whether the container is on a network that is not internal."""
         return any(not ep.network.internal for ep in self.container.endpoints.values())
 
     def close(self) -> None:
+        """Stop listening on 127.0.0.11."""
         self.netns.ipv4.udp_sockets.pop(self.port, None)
         self.netns.ipv4.socket_owners.pop(("udp", self.port), None)

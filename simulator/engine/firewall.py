@@ -27,7 +27,9 @@ Cost: a ``docker run`` changes a few of Docker's rules (on engines >= 28, one ra
 per endpoint), so the work is kept to what changed. The previous rule set carries
 each bridge's endpoint rules (``ruleset`` only formats new endpoints) and what was
 installed; a table whose Docker rules are unchanged and that nobody touched since is
-skipped, and only new rule texts are parsed (``parse_rule`` is memoised).
+skipped; a table that only gains rules at the end of Docker's list (a ``docker run``)
+gets them appended, without re-reading the rules in place; only new rule texts are
+parsed (``parse_rule`` is memoised).
 """
 
 from __future__ import annotations
@@ -101,11 +103,29 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState], previous: RuleSe
     """
     newest = list(reversed(bridges))
     rs = RuleSet()
-    flt: list[str] = []
-    nat: list[str] = []
+    rs.chains["nat"] = ["DOCKER"]
     raw: list[str] = []
-    nat.append("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER")
-    nat.append("-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER")
+    if profile.firewall == "isolation":
+        rs.chains["filter"] = ["DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER"]
+        flt = _isolation_filter(newest)
+    else:
+        isolation = profile.firewall == "forward-chain"
+        chains = ["DOCKER", "DOCKER-BRIDGE", "DOCKER-CT", "DOCKER-FORWARD"]
+        chains += ["DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2"] if isolation else ["DOCKER-INTERNAL"]
+        rs.chains["filter"] = chains + ["DOCKER-USER"]
+        flt = _forward_chain_filter(newest, isolation)
+        for b in newest:
+            lines = _endpoint_rules(b, previous)
+            rs.endpoint_rules[b.device] = (b.endpoints, lines)
+            raw += lines
+    rs.rules = {"raw": raw, "filter": flt, "nat": _nat(profile, newest)}
+    return rs
+
+
+def _nat(profile: EngineProfile, newest: list[BridgeState]) -> list[str]:
+    """The nat table: DOCKER from PREROUTING/OUTPUT, MASQUERADE per subnet, DNAT per published port."""
+    nat = ["-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER",
+           "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER"]
     for b in newest:
         if b.masquerade and not b.internal:
             nat.append(f"-A POSTROUTING -s {b.subnet} ! -o {b.device} -j MASQUERADE")
@@ -120,74 +140,63 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState], previous: RuleSe
     for b in newest:
         for p in b.published:
             nat.append(f"-A DOCKER ! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} -j DNAT --to-destination {p.container_ip}:{p.container_port}")
-    rs.chains["nat"] = ["DOCKER"]
+    return nat
 
-    if profile.firewall == "isolation":
-        rs.chains["filter"] = ["DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER"]
-        flt += ["-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-ISOLATION-STAGE-1"]
-        for b in newest:
-            if b.internal:
-                flt.append(f"-A FORWARD -i {b.device} -o {b.device} -j {'ACCEPT' if b.icc else 'DROP'}")
-                continue
-            flt += [
-                f"-A FORWARD -o {b.device} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
-                f"-A FORWARD -o {b.device} -j DOCKER",
-                f"-A FORWARD -i {b.device} ! -o {b.device} -j ACCEPT",
-                f"-A FORWARD -i {b.device} -o {b.device} -j {'ACCEPT' if b.icc else 'DROP'}",
-            ]
-        for b in newest:
-            for p in b.published:
-                flt.append(f"-A DOCKER -d {p.container_ip}/32 ! -i {b.device} -o {b.device} -p {p.proto} -m {p.proto} --dport {p.container_port} -j ACCEPT")
-        for b in newest:
-            if b.internal:
-                # dockerd adds "-i BR ! -d SUBNET"; iptables -S prints addresses before interfaces
-                flt += [f"-A DOCKER-ISOLATION-STAGE-1 ! -d {b.subnet} -i {b.device} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 ! -s {b.subnet} -o {b.device} -j DROP"]
-            else:
-                flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
-        flt.append("-A DOCKER-ISOLATION-STAGE-1 -j RETURN")
-        for b in newest:
-            flt.append(f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP")
-        flt += ["-A DOCKER-ISOLATION-STAGE-2 -j RETURN", "-A DOCKER-USER -j RETURN"]
+
+def _published_accepts(newest: list[BridgeState]) -> list[str]:
+    """The filter table's ACCEPT in DOCKER for each published port."""
+    return [f"-A DOCKER -d {p.container_ip}/32 ! -i {b.device} -o {b.device} -p {p.proto} -m {p.proto} --dport {p.container_port} -j ACCEPT"
+            for b in newest for p in b.published]
+
+
+def _isolation_filter(newest: list[BridgeState]) -> list[str]:
+    """The filter table up to 27: four FORWARD rules per bridge, and the isolation chains."""
+    flt = ["-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-ISOLATION-STAGE-1"]
+    for b in newest:
+        if b.internal:
+            flt.append(f"-A FORWARD -i {b.device} -o {b.device} -j {'ACCEPT' if b.icc else 'DROP'}")
+            continue
+        flt += [
+            f"-A FORWARD -o {b.device} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+            f"-A FORWARD -o {b.device} -j DOCKER",
+            f"-A FORWARD -i {b.device} ! -o {b.device} -j ACCEPT",
+            f"-A FORWARD -i {b.device} -o {b.device} -j {'ACCEPT' if b.icc else 'DROP'}",
+        ]
+    flt += _published_accepts(newest)
+    for b in newest:
+        if b.internal:
+            # dockerd adds "-i BR ! -d SUBNET"; iptables -S prints addresses before interfaces
+            flt += [f"-A DOCKER-ISOLATION-STAGE-1 ! -d {b.subnet} -i {b.device} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 ! -s {b.subnet} -o {b.device} -j DROP"]
+        else:
+            flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
+    flt.append("-A DOCKER-ISOLATION-STAGE-1 -j RETURN")
+    flt += [f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP" for b in newest]
+    flt += ["-A DOCKER-ISOLATION-STAGE-2 -j RETURN", "-A DOCKER-USER -j RETURN"]
+    return flt
+
+
+def _forward_chain_filter(newest: list[BridgeState], isolation: bool) -> list[str]:
+    """The filter table from 28: DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE; 28.x keeps the isolation chains."""
+    flt = ["-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-FORWARD"]
+    flt += _published_accepts(newest)
+    flt += [f"-A DOCKER ! -i {b.device} -o {b.device} -j DROP" for b in newest]
+    flt += [f"-A DOCKER-BRIDGE -o {b.device} -j DOCKER" for b in newest]
+    flt += [f"-A DOCKER-CT -o {b.device} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT" for b in newest]
+    flt.append("-A DOCKER-FORWARD -j DOCKER-CT")
+    flt.append("-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1" if isolation else "-A DOCKER-FORWARD -j DOCKER-INTERNAL")
+    flt.append("-A DOCKER-FORWARD -j DOCKER-BRIDGE")
+    for b in newest:
+        if not b.icc:
+            flt.append(f"-A DOCKER-FORWARD -i {b.device} -o {b.device} -j DROP")
+        flt.append(f"-A DOCKER-FORWARD -i {b.device} -j ACCEPT")
+    if isolation:
+        flt += [f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2" for b in newest]
+        flt += [f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP" for b in newest]
     else:
-        isolation = profile.firewall == "forward-chain"
-        chains = ["DOCKER", "DOCKER-BRIDGE", "DOCKER-CT", "DOCKER-FORWARD"]
-        if isolation:
-            chains += ["DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2"]
-        else:
-            chains.append("DOCKER-INTERNAL")
-        rs.chains["filter"] = chains + ["DOCKER-USER"]
-        flt += ["-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-FORWARD"]
         for b in newest:
-            for p in b.published:
-                flt.append(f"-A DOCKER -d {p.container_ip}/32 ! -i {b.device} -o {b.device} -p {p.proto} -m {p.proto} --dport {p.container_port} -j ACCEPT")
-        for b in newest:
-            flt.append(f"-A DOCKER ! -i {b.device} -o {b.device} -j DROP")
-        for b in newest:
-            flt.append(f"-A DOCKER-BRIDGE -o {b.device} -j DOCKER")
-        for b in newest:
-            flt.append(f"-A DOCKER-CT -o {b.device} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
-        flt.append("-A DOCKER-FORWARD -j DOCKER-CT")
-        flt.append("-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1" if isolation else "-A DOCKER-FORWARD -j DOCKER-INTERNAL")
-        flt.append("-A DOCKER-FORWARD -j DOCKER-BRIDGE")
-        for b in newest:
-            if not b.icc:
-                flt.append(f"-A DOCKER-FORWARD -i {b.device} -o {b.device} -j DROP")
-            flt.append(f"-A DOCKER-FORWARD -i {b.device} -j ACCEPT")
-        if isolation:
-            for b in newest:
-                flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
-            for b in newest:
-                flt.append(f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP")
-        else:
-            for b in newest:
-                if b.internal:
-                    flt += [f"-A DOCKER-INTERNAL ! -s {b.subnet} -o {b.device} -j DROP", f"-A DOCKER-INTERNAL ! -d {b.subnet} -i {b.device} -j DROP"]
-        for b in newest:
-            lines = _endpoint_rules(b, previous)
-            rs.endpoint_rules[b.device] = (b.endpoints, lines)
-            raw += lines
-    rs.rules = {"raw": raw, "filter": flt, "nat": nat}
-    return rs
+            if b.internal:
+                flt += [f"-A DOCKER-INTERNAL ! -s {b.subnet} -o {b.device} -j DROP", f"-A DOCKER-INTERNAL ! -d {b.subnet} -i {b.device} -j DROP"]
+    return flt
 
 
 def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
@@ -211,11 +220,39 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
         docker = new.rules.get(table, [])
         before = old.installed.get(table) if old is not None else None
         previous = old.rules.get(table, []) if old is not None else []
-        if before is not None and docker == previous and _untouched(netfilter.tables[table], before):
+        untouched = before is not None and _untouched(netfilter.tables[table], before)
+        if untouched and docker == previous:
+            assert before is not None
             new.installed[table] = before
+            continue
+        appended = _appended(docker, previous) if untouched else None
+        if appended is not None:  # docker run: a few rules after the ones in place
+            new.installed[table] = _append_rules(netfilter.tables[table], appended)
             continue
         new.installed[table] = _install_table(netfilter.tables[table], docker, set(previous))
     netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())
+
+
+def _appended(docker: list[str], previous: list[str]) -> list[str] | None:
+    """The rules ``docker`` adds after ``previous``, when it only adds new, distinct texts at its end."""
+    n = len(previous)
+    if len(docker) <= n or docker[:n] != previous:
+        return None
+    added = docker[n:]
+    seen = set(previous)
+    if len(seen) != n or len(set(added)) != len(added) or not seen.isdisjoint(added):
+        return None
+    return added
+
+
+def _append_rules(chains: dict[str, Chain], added: list[str]) -> dict[str, list[Counted]]:
+    """What ``_install_table`` would make of a table left as installed plus ``added``: each at its chain's end."""
+    from simulator.kernel.ipv4.netfilter import Counted, parse_rule
+
+    for text in added:
+        counted = Counted(parse_rule(text)[1])
+        chains[counted.rule.chain].rules.append(counted)
+    return {name: list(chain.rules) for name, chain in chains.items()}
 
 
 def _untouched(chains: dict[str, Chain], before: dict[str, list[Counted]]) -> bool:

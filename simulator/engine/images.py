@@ -48,6 +48,7 @@ class Image:
 
     @property
     def reference(self) -> str:
+        """The image as ``docker images`` names it (no ``:latest``)."""
         return self.repository if self.tag == "latest" else f"{self.repository}:{self.tag}"
 
 
@@ -144,6 +145,7 @@ def normalise(reference: str) -> str:
 
 
 def find(reference: str) -> Image | None:
+    """The catalog's image for a reference as typed (``nginx``, ``ubuntu:14.04``), or None."""
     return CATALOG.get(normalise(reference))
 
 

@@ -80,17 +80,25 @@ class SubnetAllocator:
         return subnet
 
     def release(self, subnet: IPv4Network) -> None:
+        """Give it back."""
         self.allocated.pop(subnet, None)
 
 
 @dataclass
 class AddressPool:
-    """The addresses of one subnet: a bitmap scanned from the start (serial = false)."""
+    """The addresses of one subnet: a bitmap scanned from the start (serial = false).
+
+    The scan starts at a floor below which every address of the scope is taken
+    (raised as addresses are given, lowered when one comes back), so the lowest
+    free address is found without walking the ones in use.
+    """
 
     subnet: IPv4Network
     ip_range: IPv4Network | None = None
     used: set[int] = field(default_factory=set)
     aux: dict[str, IPv4Address] = field(default_factory=dict)
+    # per scope (first, last): every address from first up to the floor is in use
+    floors: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.subnet.prefixlen < 31:
@@ -108,16 +116,24 @@ class AddressPool:
             return preferred
         scope = self.ip_range if (in_range and self.ip_range is not None) else self.subnet
         first, last = int(scope.network_address), int(scope.broadcast_address)
-        candidate = first
+        candidate = self.floors.get((first, last), first)
         while candidate <= last:
             if candidate not in self.used:
                 self.used.add(candidate)
+                self.floors[(first, last)] = candidate + 1
                 return IPv4Address(candidate)
             candidate += 1
+        self.floors[(first, last)] = candidate
         raise IpamError("no available IPv4 addresses")
 
     def release(self, ip: IPv4Address) -> None:
-        self.used.discard(int(ip))
+        """Give it back."""
+        n = int(ip)
+        self.used.discard(n)
+        for (first, last), floor in self.floors.items():
+            if first <= n < floor:
+                self.floors[(first, last)] = n
 
     def in_use(self) -> int:
+        """How many addresses are allocated."""
         return len(self.used)

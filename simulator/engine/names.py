@@ -7,6 +7,7 @@ adjectives and 240 surnames). "boring_wozniak" is never generated, as in Docker.
 from __future__ import annotations
 
 import random
+from collections.abc import Container
 
 ADJECTIVES = (
     "admiring", "adoring", "affectionate", "agitated", "amazing", "angry", "awesome", "beautiful",
@@ -45,7 +46,7 @@ SURNAMES = (
 )
 
 
-def generate(rng: random.Random, taken: set[str]) -> str:
+def generate(rng: random.Random, taken: Container[str]) -> str:
     """``namesgenerator.GetRandomName``: retry on a clash, then append a digit."""
     retry = 0
     while True:

@@ -32,9 +32,11 @@ class Endpoint:
     host_ifname: str | None = None
     aliases: tuple[str, ...] = ()
     static_ip: IPv4Address | None = None
+    attached: int = 0  # attach order: the network's endpoints are in this order
 
     @property
     def prefixlen(self) -> int:
+        """The subnet's prefix length (0 on a network without one)."""
         return self.network.subnet.prefixlen if self.network.subnet else 0
 
 
@@ -59,16 +61,20 @@ class Network:
     aux_addresses: dict[str, str] = field(default_factory=dict)
     bridge_name: str | None = None
     scope: str = "local"
+    user_subnet: bool = False  # --subnet given at create (< 29.1: --ip needs it)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)  # by container id
 
     @property
     def short_id(self) -> str:
+        """The id as ``docker network ls`` shows it (12 hex)."""
         return self.id[:12]
 
     @property
     def is_default_bridge(self) -> bool:
+        """The predefined ``bridge`` network (docker0)."""
         return self.name == "bridge" and self.predefined
 
     @property
     def user_defined(self) -> bool:
+        """Made with ``docker network create`` (not bridge, host or none)."""
         return not self.predefined

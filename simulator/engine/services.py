@@ -100,13 +100,15 @@ def mysql(engine: DockerEngine, container: Container) -> Service | int:
 
 def wordpress(engine: DockerEngine, container: Container) -> Service | int:
     """apache2-foreground: WordPress on port 80, asking its database on every page."""
+    from simulator.engine.container_files import container_files
     from simulator.programs import resolver, sites, webapps
 
     netns = container.netns
     assert netns is not None
 
     def resolve(name: str) -> Generator[Any, Any, str | None]:
-        files = engine.files_of(container) if engine.files_of is not None else {}
+        """The database's address, as the container's resolver finds it (its /etc/hosts, then DNS)."""
+        files = container_files(engine, container)
         lookup = yield from resolver.resolve(engine.sim, netns, files, name, ("A",))
         v4 = [a for a in lookup.addresses if ":" not in a]
         return v4[0] if v4 else None

@@ -60,6 +60,7 @@ class SerialAddressPool(AddressPool):
     last: int = 0
 
     def allocate(self, preferred: IPv4Address | None = None, in_range: bool = True) -> IPv4Address:
+        """The next address after the last one given (the swarm's serial allocator)."""
         if preferred is not None:
             return super().allocate(preferred, in_range)
         scope = self.ip_range if (in_range and self.ip_range is not None) else self.subnet
@@ -90,6 +91,7 @@ class SwarmNode:
 
     @property
     def hostname(self) -> str:
+        """The node's host name (``docker node ls``)."""
         return self.engine.machine.hostname
 
     @property
@@ -127,9 +129,11 @@ class Swarm:
 
     @property
     def active(self) -> bool:
+        """Whether a cluster exists."""
         return bool(self.nodes)
 
     def node(self, engine: DockerEngine) -> SwarmNode | None:
+        """The daemon's node in the cluster, or None."""
         return self.nodes.get(engine.machine.name)
 
     def init(self, engine: DockerEngine, addr: IPv4Address) -> SwarmNode:
@@ -172,6 +176,7 @@ class Swarm:
         return f"{self.sim.stream('swarm').getrandbits(48):012x}"
 
     def leave(self, engine: DockerEngine, force: bool) -> None:
+        """``docker swarm leave``: a manager needs ``--force``."""
         node = self.node(engine)
         if node is None:
             raise DockerError("This node is not part of a swarm")
@@ -189,6 +194,7 @@ class Swarm:
             self.peers.clear()
 
     def require_manager(self, engine: DockerEngine) -> SwarmNode:
+        """The daemon's node, which must be a manager (the daemon's message otherwise)."""
         node = self.node(engine)
         if node is None:
             raise DockerError('This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.')
@@ -202,6 +208,7 @@ class Swarm:
     # -- networks ----------------------------------------------------------------------------
 
     def allocate_subnet(self, requested: IPv4Network | None, owner: str) -> IPv4Network:
+        """The subnet asked for (refused on overlap) or the next free one of the global pool."""
         if requested is not None:
             if any(requested.overlaps(s) for s in self.subnets):
                 raise DockerError("invalid pool request: Pool overlaps with other one on this address space")
@@ -217,6 +224,7 @@ class Swarm:
         raise DockerError("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network")
 
     def allocate_vni(self, net_id: str) -> int:
+        """The lowest free VXLAN id from 4096."""
         vni = VNI_START
         used = set(self.vnis.values())
         while vni in used:
@@ -225,6 +233,7 @@ class Swarm:
         return vni
 
     def release_network(self, net: Network) -> None:
+        """The cluster forgets a network: its VNI, peers and subnet."""
         self.networks.pop(net.id, None)
         self.vnis.pop(net.id, None)
         self.peers.pop(net.id, None)
@@ -249,6 +258,7 @@ class Swarm:
         engine.networks[net_id] = ingress
 
     def network(self, ref: str) -> Network | None:
+        """A swarm network by name, id or unique id prefix, or None."""
         for net in self.networks.values():
             if net.name == ref or net.id == ref:
                 return net
@@ -274,19 +284,22 @@ class Swarm:
         self.peers.setdefault(net.id, []).append(peer)
         for other in self.nodes.values():
             if other is not node:
-                other.engine.drivers["overlay"].program_peer(net, peer, add=True)  # type: ignore[attr-defined]
+                other.engine.drivers["overlay"].program_peer(net, peer, add=True)
 
     def peer_delete(self, net: Network, endpoint: Endpoint) -> None:
+        """An endpoint left: every other node deletes its peer entries."""
         peers = self.peers.get(net.id, [])
         gone = [p for p in peers if p.endpoint_id == endpoint.id]
         for peer in gone:
             peers.remove(peer)
             for other in self.nodes.values():
                 if other.engine.machine.name != peer.node:
-                    other.engine.drivers["overlay"].program_peer(net, peer, add=False)  # type: ignore[attr-defined]
+                    other.engine.drivers["overlay"].program_peer(net, peer, add=False)
 
     def remote_peers(self, net: Network, engine: DockerEngine) -> list[Peer]:
+        """The network's endpoints on other nodes."""
         return [p for p in self.peers.get(net.id, []) if p.node != engine.machine.name]
 
     def record(self, engine: DockerEngine, namespace: str, action: str, entries: tuple[str, ...], note: str = ABSTRACT) -> None:
+        """A trace record of what the control plane programmed."""
         self.sim.tracer.emit(ControlPlaneProgrammed(self.sim.now, engine.machine.name, namespace, action, entries, note))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.engine import messages
+from simulator.engine.messages import DaemonMessages
+
 
 @dataclass(frozen=True, slots=True)
 class EngineProfile:
@@ -30,16 +33,11 @@ class EngineProfile:
     network_mode_default_name: str  # HostConfig.NetworkMode without --network
     inspect_enable_ipv4: bool  # >= 28: EnableIPv4 in network inspect
     inspect_containers_last: bool  # >= 29: Containers after Labels, Status present
-    active_endpoints_named: bool  # >= 28.1: "has active endpoints (name:... id:...)"
-    prefix_networking_failure: bool  # >= 28.0.1: "failed to set up container networking: "
     macvlan_implicit_gateway: bool  # <= 28
     macvlan_shared_parent: bool  # >= 27.0.1
-    macvlan_parent_typo: bool  # <= 28: "-o parent interface does was not found on the host" (fixed by 29)
     macvlan_internal_dummy: bool  # <= 20.10: --internal replaces -o parent with a dm- dummy link
-    pool_overlap_prefix: bool  # >= 27: "invalid pool request: "
-    alias_error_v29: bool  # >= 29: "network-scoped aliases are only supported for user-defined networks"
-    hyphenated_ip_error: bool  # >= 29.2
     kernel: str  # what the host's `uname -r` says in this era
+    messages: DaemonMessages  # the daemon's error texts in this version's words
     containerd_version: str
 
     def at_least(self, version: str) -> bool:
@@ -69,16 +67,11 @@ PROFILES: dict[str, EngineProfile] = {
         network_mode_default_name="default",
         inspect_enable_ipv4=False,
         inspect_containers_last=False,
-        active_endpoints_named=False,
-        prefix_networking_failure=False,
         macvlan_implicit_gateway=True,
         macvlan_shared_parent=False,
-        macvlan_parent_typo=True,
         macvlan_internal_dummy=True,
-        pool_overlap_prefix=False,
-        alias_error_v29=False,
-        hyphenated_ip_error=False,
         kernel="5.4.0-150-generic",
+        messages=messages.V20_10,
         containerd_version="1.6.21",
     ),
     "29.2": EngineProfile(
@@ -98,16 +91,11 @@ PROFILES: dict[str, EngineProfile] = {
         network_mode_default_name="bridge",
         inspect_enable_ipv4=True,
         inspect_containers_last=True,
-        active_endpoints_named=True,
-        prefix_networking_failure=True,
         macvlan_implicit_gateway=False,
         macvlan_shared_parent=True,
-        macvlan_parent_typo=False,
         macvlan_internal_dummy=False,
-        pool_overlap_prefix=True,
-        alias_error_v29=True,
-        hyphenated_ip_error=True,
         kernel="6.8.0-60-generic",
+        messages=messages.CURRENT,
         containerd_version="v2.1.4",
     ),
 }

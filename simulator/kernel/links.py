@@ -35,7 +35,8 @@ def lookup(ns: NetworkNamespace, name: str) -> Device:
     return dev
 
 
-def _check_new(ns: NetworkNamespace, name: str) -> None:
+def check_new(ns: NetworkNamespace, name: str) -> None:
+    """A name a new link may take in ``ns`` (rtnetlink's answer otherwise: not a valid ifname, File exists)."""
     if len(name) > MAX_NAME or not name or "/" in name or " " in name:
         raise LinkError(f'Error: argument "{name}" is wrong: "name" not a valid ifname', 255)
     if name in ns.devices:
@@ -49,7 +50,7 @@ def _random_mac(ns: NetworkNamespace) -> MacAddress:
 def add_macvlan(ns: NetworkNamespace, name: str, parent: str, mode: macvlan.MacvlanMode, mac: MacAddress | None = None) -> macvlan.Macvlan:
     """``ip link add NAME link PARENT type macvlan mode MODE``."""
     lower = lookup(ns, parent)
-    _check_new(ns, name)
+    check_new(ns, name)
     child = macvlan.create(ns.sim, name, lower, mode, mac or _random_mac(ns))
     child.ipv6 = lower.ipv6  # IPv6 (a link-local address) as on the parent's side
     ns.add_device(child)
@@ -59,7 +60,7 @@ def add_macvlan(ns: NetworkNamespace, name: str, parent: str, mode: macvlan.Macv
 def add_ipvlan(ns: NetworkNamespace, name: str, parent: str, mode: ipvlan.IpvlanMode, flag: ipvlan.IpvlanFlag) -> ipvlan.Ipvlan:
     """``ip link add NAME link PARENT type ipvlan mode MODE FLAG``."""
     lower = lookup(ns, parent)
-    _check_new(ns, name)
+    check_new(ns, name)
     child = ipvlan.create(ns.sim, name, lower, mode, flag)
     child.ipv6 = lower.ipv6  # IPv6 (a link-local address) as on the parent's side
     ns.add_device(child)
@@ -69,7 +70,7 @@ def add_ipvlan(ns: NetworkNamespace, name: str, parent: str, mode: ipvlan.Ipvlan
 def add_vlan(ns: NetworkNamespace, name: str, parent: str, vid: int) -> vlan.Vlan:
     """``ip link add link PARENT name NAME type vlan id VID``."""
     lower = lookup(ns, parent)
-    _check_new(ns, name)
+    check_new(ns, name)
     dev = vlan.create(ns.sim, name, lower, vid)
     dev.ipv6 = lower.ipv6  # IPv6 (a link-local address) as on the parent's side
     ns.add_device(dev)
@@ -93,7 +94,7 @@ def add_vxlan(
     mac: MacAddress | None = None,
 ) -> vxlan.Vxlan:
     """``ip link add NAME type vxlan id VNI dstport PORT ...``: the socket stays in ``ns`` (the underlay)."""
-    _check_new(ns, name)
+    check_new(ns, name)
     if not 0 <= vni < 1 << 24:
         raise LinkError(f'Error: argument "{vni}" is wrong: invalid id', 255)
     dev = vxlan.Vxlan(ns.sim, name, mac or _random_mac(ns), vni, ns, dstport=dstport, learning=learning, proxy=proxy,

@@ -186,7 +186,7 @@ def _add_vlan(ns: NetworkNamespace, name: str, parent: str | None, opts: list[st
 
 def _add_bridge(ns: NetworkNamespace, name: str, parent: str | None, opts: list[str]) -> None:
     """``type bridge``: a new bridge with a random local MAC."""
-    links._check_new(ns, name)
+    links.check_new(ns, name)
     bridge = Bridge(ns.sim, name, MacAddress.random_local(ns.sim.stream("link-macs")))
     ns.add_device(bridge)
 
@@ -194,10 +194,10 @@ def _add_bridge(ns: NetworkNamespace, name: str, parent: str | None, opts: list[
 def _add_veth(ns: NetworkNamespace, name: str, parent: str | None, opts: list[str]) -> None:
     """``type veth [peer name PEER]`` (the peer is named vethN when not given)."""
     peer = opts[2] if opts[:2] == ["peer", "name"] and len(opts) > 2 else None
-    links._check_new(ns, name)
+    links.check_new(ns, name)
     if peer is None:
         peer = _next_free(ns, "veth")
-    links._check_new(ns, peer)
+    links.check_new(ns, peer)
     rng = ns.sim.stream("link-macs")
     pair = VethPair(ns.sim, name, MacAddress.random_local(rng), peer, MacAddress.random_local(rng))
     ns.add_device(pair.b)  # veth_newlink registers the peer first

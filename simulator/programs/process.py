@@ -44,7 +44,6 @@ class ProcessContext:
     stderr: list[str] = field(default_factory=list)
     resolve: Callable[[str], Generator[Any, Any, str | None]] | None = None
     reverse: Callable[[str], Generator[Any, Any, str | None]] | None = None
-    netns_names: Callable[[NetworkNamespace], str] | None = None
     shell: str = "bash"
     netns_files: dict[str, NetworkNamespace] = field(default_factory=dict)  # /var/run/docker/netns/*: for nsenter --net
     net_admin: bool = False  # CAP_NET_ADMIN: the host's root has it; a container only with --cap-add NET_ADMIN

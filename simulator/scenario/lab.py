@@ -29,6 +29,7 @@ import simpy
 
 from simulator import shell_syntax
 from simulator.dockercli import SHELLS, CliOutcome, DockerCli
+from simulator.engine import container_files as files
 from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
 from simulator.engine.swarm import Swarm
@@ -36,7 +37,7 @@ from simulator.engine.versions import profile
 from simulator.programs import textutils, userland
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import files, pacing, shell_words, snapshot
+from simulator.scenario import pacing, shell_words, snapshot
 from simulator.scenario.processes import SIGINT_STATUS, Processes, foreground
 from simulator.scenario.result import Attachment, Result
 from simulator.scenario.shell_words import NOT_SIMULATED, SHELL_NAMES
@@ -119,7 +120,6 @@ class Lab:
         for daemon in self.engines.values():
             daemon.swarm = self.swarm
             daemon.main_runner = self._start_main
-            daemon.files_of = lambda c, d=daemon: files.container_files(d, c)
         self.default_host = self.topology.docker_hosts[0]
         self.processes = Processes(self.sim, self.machines, self.engines, self.profile)
         self._attached: list[Attachment] = []
@@ -450,7 +450,7 @@ class Lab:
             stdout, stderr, code = self._exec(container, outcome.exec_argv, via_docker=True, background=outcome.detach, main=outcome.foreground_main,
                                               tty="pts/0" if outcome.tty else None)
             if outcome.foreground_main:
-                self.engines[machine]._exited(container, code)
+                self.engines[machine].exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
         return outcome.stdout, outcome.stderr, outcome.exit_code
 
@@ -463,7 +463,7 @@ class Lab:
                 self.processes.of_container(container).exit(attachment.shell_pid)
             if attachment.stops_container:
                 engine = self.engines[attachment.machine]
-                engine._exited(container, status)
+                engine.exited(container, status)
             return "exit\n", "", status
         if not container.running:
             self._attached.pop()
@@ -488,7 +488,7 @@ class Lab:
 
         def ended(event: Any) -> None:
             if container.running and container.started_at == started:
-                self.processes.engine_of(container)._exited(container, int(event.value or 0) if event.ok else 1)
+                self.processes.engine_of(container).exited(container, int(event.value or 0) if event.ok else 1)
 
         process.callbacks.append(ended)
         return True

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulator.engine.drivers.overlay import OverlayDriver
+from simulator.engine import container_files as files
 from simulator.programs import resolver, userland
 from simulator.programs.process import ProcessContext, ProcessTable
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import files
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container
@@ -147,10 +146,8 @@ class Processes:
         for c in engine.containers.values():
             if c.running and c.netns is not None and c.netns is not engine.machine.netns and c.sandbox_id:
                 out[f"/var/run/docker/netns/{c.sandbox_id[:12]}"] = c.netns
-        overlay = engine.drivers.get("overlay")
-        if isinstance(overlay, OverlayDriver):
-            for ns in overlay.namespaces():
-                out[f"/var/run/docker/netns/{ns.node.split(':', 1)[-1]}"] = ns
+        for ns in engine.drivers["overlay"].namespaces():
+            out[f"/var/run/docker/netns/{ns.node.split(':', 1)[-1]}"] = ns
         return out
 
     def wire_resolver(self, ctx: ProcessContext) -> None:

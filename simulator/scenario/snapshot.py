@@ -24,7 +24,6 @@ from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from simulator.engine.drivers.overlay import OverlayDriver
 from simulator.kernel.devices.veth import Veth
 from simulator.kernel.links import stacked_on
 from simulator.kernel.namespace import NetworkNamespace
@@ -37,12 +36,6 @@ if TYPE_CHECKING:
     from simulator.scenario.lab import Lab
 
 _IFINDEX = attrgetter("ifindex")
-
-
-def overlay_namespaces(engine: DockerEngine) -> list[NetworkNamespace]:
-    """The overlay networks' own namespaces on a Docker host (``br0`` and ``vxlan0`` live there)."""
-    overlay = engine.drivers.get("overlay")
-    return list(overlay.namespaces()) if isinstance(overlay, OverlayDriver) else []
 
 
 def _namespace(ns: NetworkNamespace, kind: str, machine: str, extra: tuple[Any, ...] = ()) -> tuple[Any, ...]:
@@ -81,10 +74,10 @@ def take(lab: Lab) -> tuple[Any, ...]:
         for c in sorted(engine.containers.values(), key=lambda c: c.created):
             if c.netns is None or c.netns is engine.machine.netns:
                 continue
-            if c.network_mode.startswith("container:"):
+            if c.network_mode.is_container:
                 continue
             namespaces.append(_namespace(c.netns, "container", host, container_extra(c)))
-        for ns in overlay_namespaces(engine):  # overlay networks' own namespaces (br0, vxlan0)
+        for ns in engine.drivers["overlay"].namespaces():  # overlay networks' own namespaces (br0, vxlan0)
             namespaces.append(_namespace(ns, "overlay-netns", host))
     lan: tuple[tuple[str, str, str], ...] = ()
     if lab.topology.switch is not None:
@@ -246,7 +239,7 @@ class Snapshots:
         for host, engine, view in self._engines:
             self._containers(host, engine, view, offset, pending.get(id(view), []), born)
             offset += len(view.numbers)
-            namespaces = overlay_namespaces(engine)
+            namespaces: list[NetworkNamespace] = engine.drivers["overlay"].namespaces()
             values = [self._read(ns, "overlay-netns", host, None) for ns in namespaces]
             self._forget(view.overlay, namespaces)
             seq.splice(offset, offset + len(view.overlay), values)
@@ -351,7 +344,7 @@ class Snapshots:
             view.next += 1
         old = shown.get(c.id)
         ns = c.netns
-        own = not c.network_mode.startswith("container:") and c.network_mode != "host"
+        own = not c.network_mode.shares_namespace
         if ns is None or ns is host_ns or not own:
             ns = None
         before = None

@@ -79,7 +79,7 @@ class DockerCommands(RuleBasedStateMachine):
         engine = self.lab.engine
         host = engine.machine.netns
         for c in engine.containers.values():
-            if not c.running or c.netns is None or c.netns is host or c.network_mode.startswith("container:"):
+            if not c.running or c.netns is None or c.netns is host or c.network_mode.is_container:
                 continue
             for name, ep in c.endpoints.items():
                 assert ep.host_ifname is not None and ep.host_ifname in host.devices, (c.name, name)

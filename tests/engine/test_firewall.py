@@ -227,3 +227,30 @@ def test_the_learners_forward_policy_stays(engine: str | None) -> None:
     lab.sh("docker run -itd --name c1 --network x alpine")
     lab.sh("docker rm -f c1")
     assert lab.sh("iptables -S FORWARD").stdout.startswith("-P FORWARD ACCEPT\n")
+
+
+def test_a_new_endpoint_rule_goes_after_the_learners_rule_that_followed_docker() -> None:
+    """docker run on 29: one raw rule more, appended; the learner's rule and Docker's counters stay."""
+    prof = profile("29.2")
+    nf = Netfilter()
+    one = firewall.ruleset(prof, [bridge("docker0", "172.17.0.0/16", "172.17.0.2")])
+    firewall.install(nf, one, None)
+    nf.apply("raw", "-A PREROUTING -s 10.0.0.1/32 -j DROP")  # after Docker's endpoint rule
+    first = nf.tables["raw"]["PREROUTING"].rules[0]
+    first.packets = 7
+    two = firewall.ruleset(prof, [bridge("docker0", "172.17.0.0/16", "172.17.0.2", "172.17.0.3")], one)
+    firewall.install(nf, two, one)
+    three = firewall.ruleset(prof, [bridge("docker0", "172.17.0.0/16", "172.17.0.2", "172.17.0.3", "172.17.0.4")], two)
+    firewall.install(nf, three, two)  # nobody touched the table since: the new rule is appended
+    expected = [
+        "-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP",
+        "-A PREROUTING -s 10.0.0.1/32 -j DROP",
+        "-A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP",
+        "-A PREROUTING -d 172.17.0.4/32 ! -i docker0 -j DROP",
+    ]
+    assert chain_texts(nf, "raw", "PREROUTING") == expected
+    assert nf.tables["raw"]["PREROUTING"].rules[0] is first and first.packets == 7
+    assert nf.rule_count == sum(len(c.rules) for t in nf.tables.values() for c in t.values())
+    # the full reinstall gives the same table
+    firewall._install_table(nf.tables["raw"], three.rules["raw"], set(three.rules["raw"]))
+    assert chain_texts(nf, "raw", "PREROUTING") == expected

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.engine.drivers import NetworkDriver
 from simulator.kernel.devices.bridge import Bridge
 from simulator.kernel.devices.veth import VethPair
 from simulator.packets.addresses import BROADCAST_MAC, ZERO_MAC, MacAddress
@@ -28,19 +29,16 @@ from simulator.packets.arp import ArpOp, ArpPacket
 from simulator.packets.ethernet import EthernetFrame, EtherType
 
 if TYPE_CHECKING:
-    from simulator.engine.docker_engine import DockerEngine
     from simulator.engine.network import Endpoint, Network
 
 
-class BridgeDriver:
+class BridgeDriver(NetworkDriver):
     """libnetwork's ``bridge`` driver."""
 
     name = "bridge"
 
-    def __init__(self, engine: DockerEngine) -> None:
-        self.engine = engine
-
     def create(self, network: Network) -> None:
+        """``ip link add NAME type bridge``, its MAC, the gateway address, link up."""
         engine = self.engine
         ns = engine.machine.netns
         name = network.bridge_name or f"br-{network.id[:12]}"
@@ -67,11 +65,13 @@ class BridgeDriver:
             ns.ipv4.bridge_nf_call_iptables = True
 
     def delete(self, network: Network) -> None:
+        """The bridge goes, with its address and routes."""
         ns = self.engine.machine.netns
         if network.bridge_name and network.bridge_name in ns.devices:
             ns.remove_device(network.bridge_name)
 
     def join(self, network: Network, endpoint: Endpoint) -> None:
+        """A veth pair: the host end on the bridge, the other renamed ``ethN`` in the sandbox."""
         engine = self.engine
         sim = engine.sim
         host_ns = engine.machine.netns
@@ -116,6 +116,7 @@ class BridgeDriver:
             garp = ArpPacket(ArpOp.REQUEST, endpoint.mac, endpoint.ip, ZERO_MAC, endpoint.ip)
 
             def advertise() -> None:
+                """One gratuitous ARP from the container's interface."""
                 if sandbox.devices.get(endpoint.ifname) is ctr_end and ctr_end.mac == garp.sender_mac:
                     ctr_end.transmit(EthernetFrame(BROADCAST_MAC, garp.sender_mac, EtherType.ARP, garp, flow=sim.next_flow()))
 
@@ -125,6 +126,7 @@ class BridgeDriver:
                 sim.call_later(n * interval, advertise)
 
     def leave(self, network: Network, endpoint: Endpoint) -> None:
+        """The veth pair goes (deleting one end deletes both)."""
         host_ns = self.engine.machine.netns
         container = endpoint.container
         if endpoint.host_ifname and endpoint.host_ifname in host_ns.devices:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.engine.drivers import NetworkDriver
 from simulator.engine.drivers import parent as parents
 from simulator.engine.drivers.parent import ParentConfig
 from simulator.errors import DockerError
@@ -28,22 +29,23 @@ from simulator.kernel.devices.upper import LinkError
 if TYPE_CHECKING:
     from ipaddress import IPv4Address
 
-    from simulator.engine.docker_engine import DockerEngine, NetworkRequestSpec
+    from simulator.engine.docker_engine import DockerEngine
     from simulator.engine.network import Endpoint, Network
+    from simulator.engine.requests import NetworkRequestSpec
     from simulator.packets.addresses import MacAddress
 
 MODES = ("l2", "l3", "l3s")
 FLAGS = ("bridge", "private", "vepa")
 
 
-class IpvlanDriver:
+class IpvlanDriver(NetworkDriver):
     """libnetwork's ``ipvlan`` driver."""
 
     name = "ipvlan"
     provides_gateway = True
 
     def __init__(self, engine: DockerEngine) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.configs: dict[str, ParentConfig] = {}
 
     def skip_gateway(self, spec: NetworkRequestSpec) -> bool:
@@ -54,9 +56,11 @@ class IpvlanDriver:
         return spec.gateway is None and not self.engine.profile.macvlan_implicit_gateway
 
     def endpoint_mac(self, net: Network, ip: IPv4Address) -> MacAddress | None:
+        """None: an ipvlan child has its parent's MAC."""
         return None  # the parent's: Docker shows no MacAddress for ipvlan endpoints
 
     def create(self, net: Network) -> None:
+        """Check the mode and ``-o parent``; make the parent if it does not exist (a dummy, or a VLAN sub-interface)."""
         engine = self.engine
         opts = net.options
         mode = opts.get("ipvlan_mode", "") or "l2"
@@ -79,11 +83,13 @@ class IpvlanDriver:
         self.configs[net.id] = config
 
     def delete(self, net: Network) -> None:
+        """The parent link goes if this network made it and no other network uses it."""
         config = self.configs.pop(net.id, None)
         if config is not None:
             parents.release_parent(self.engine, config, 1)
 
     def join(self, net: Network, endpoint: Endpoint) -> None:
+        """An ipvlan child of the parent, moved into the sandbox as ``ethN``."""
         engine = self.engine
         config = self.configs[net.id]
         host_ns = engine.machine.netns
@@ -102,6 +108,7 @@ class IpvlanDriver:
         sandbox.set_up(endpoint.ifname)
 
     def leave(self, net: Network, endpoint: Endpoint) -> None:
+        """The child goes."""
         sandbox = endpoint.container.netns
         if sandbox is not None and endpoint.ifname in sandbox.devices:
             links.delete(sandbox, endpoint.ifname)

@@ -29,33 +29,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.engine.drivers import NetworkDriver
 from simulator.engine.drivers import parent as parents
 from simulator.engine.drivers.parent import ParentConfig
 from simulator.errors import DockerError
 from simulator.kernel import links
 from simulator.kernel.devices.macvlan import MacvlanMode
 from simulator.kernel.devices.upper import LinkError
-from simulator.packets.addresses import BROADCAST_MAC, ZERO_MAC, MacAddress
+from simulator.packets.addresses import BROADCAST_MAC, ZERO_MAC
 from simulator.packets.arp import ArpOp, ArpPacket
 from simulator.packets.ethernet import EthernetFrame, EtherType
 
 if TYPE_CHECKING:
-    from ipaddress import IPv4Address
 
-    from simulator.engine.docker_engine import DockerEngine, NetworkRequestSpec
+    from simulator.engine.docker_engine import DockerEngine
     from simulator.engine.network import Endpoint, Network
+    from simulator.engine.requests import NetworkRequestSpec
 
 MODES = ("bridge", "vepa", "private", "passthru")
 
 
-class MacvlanDriver:
+class MacvlanDriver(NetworkDriver):
     """libnetwork's ``macvlan`` driver."""
 
     name = "macvlan"
     provides_gateway = True
 
     def __init__(self, engine: DockerEngine) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.configs: dict[str, ParentConfig] = {}  # by network id
 
     # -- hooks the engine asks ------------------------------------------------------------
@@ -64,14 +65,10 @@ class MacvlanDriver:
         """No gateway address for internal networks, nor (from 29) without ``--gateway``."""
         return spec.internal or (spec.gateway is None and not self.engine.profile.macvlan_implicit_gateway)
 
-    def endpoint_mac(self, net: Network, ip: IPv4Address) -> MacAddress:
-        if self.engine.profile.mac_scheme == "ip":
-            return MacAddress.from_ipv4(ip)
-        return MacAddress.random_local(self.engine.sim.stream("macs"))
-
     # -- network -------------------------------------------------------------------------
 
     def create(self, net: Network) -> None:
+        """Check the mode and ``-o parent``; make the parent if it does not exist (a dummy, or a VLAN sub-interface)."""
         engine = self.engine
         opts = net.options
         mode = opts.get("macvlan_mode", "") or "bridge"
@@ -98,6 +95,7 @@ class MacvlanDriver:
         self.configs[net.id] = config
 
     def delete(self, net: Network) -> None:
+        """The parent link goes if this network made it and no other network uses it."""
         config = self.configs.pop(net.id, None)
         if config is None:
             return
@@ -107,14 +105,14 @@ class MacvlanDriver:
     # -- endpoints -----------------------------------------------------------------------
 
     def join(self, net: Network, endpoint: Endpoint) -> None:
+        """A macvlan child of the parent, moved into the sandbox as ``ethN``."""
         engine = self.engine
         config = self.configs[net.id]
         host_ns = engine.machine.netns
         sandbox = endpoint.container.netns
         assert sandbox is not None and endpoint.ip is not None and endpoint.mac is not None and net.subnet is not None
         if config.parent not in host_ns.devices:
-            prefix = "failed to set up container networking: " if engine.profile.prefix_networking_failure else ""
-            raise DockerError(f"{prefix}the requested parent interface {config.parent} was not found on the Docker host")
+            raise DockerError(engine.profile.messages.networking(f"the requested parent interface {config.parent} was not found on the Docker host"))
         name = engine.random_veth_name()
         try:
             child = links.add_macvlan(host_ns, name, config.parent, MacvlanMode(config.mode), endpoint.mac)
@@ -134,6 +132,7 @@ class MacvlanDriver:
             engine.sim.call_later(0.0, lambda: child.transmit(frame))
 
     def leave(self, net: Network, endpoint: Endpoint) -> None:
+        """The child goes."""
         sandbox = endpoint.container.netns
         if sandbox is not None and endpoint.ifname in sandbox.devices:
             links.delete(sandbox, endpoint.ifname)

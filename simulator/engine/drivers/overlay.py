@@ -38,6 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from simulator.engine.drivers import NetworkDriver
 from simulator.engine.ipam import IpamError
 from simulator.engine.swarm import Peer, SerialAddressPool, swarm_id
 from simulator.errors import DockerError
@@ -51,8 +52,9 @@ from simulator.packets.addresses import MacAddress
 if TYPE_CHECKING:
     from ipaddress import IPv4Address
 
-    from simulator.engine.docker_engine import DockerEngine, NetworkRequestSpec
+    from simulator.engine.docker_engine import DockerEngine
     from simulator.engine.network import Endpoint, Network
+    from simulator.engine.requests import NetworkRequestSpec
 
 VNI_OPTION = "com.docker.network.driver.overlay.vxlanid_list"
 GWBRIDGE = "docker_gwbridge"
@@ -74,14 +76,14 @@ class OverlaySandbox:
     veths: dict[str, str] = field(default_factory=dict)  # endpoint id -> veth name in the sandbox
 
 
-class OverlayDriver:
+class OverlayDriver(NetworkDriver):
     """libnetwork's ``overlay`` driver, on one host."""
 
     name = "overlay"
     provides_gateway = False  # the default route goes through docker_gwbridge
 
     def __init__(self, engine: DockerEngine) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.sandboxes: dict[str, OverlaySandbox] = {}  # by network id
 
     # -- the cluster's part (on a manager) --------------------------------------------------
@@ -133,17 +135,21 @@ class OverlayDriver:
             swarm.release_network(net)
 
     def endpoint_mac(self, net: Network, ip: IPv4Address) -> MacAddress:
+        """``02:42`` + the IPv4 address, on every engine."""
         return MacAddress.from_ipv4(ip)  # ov_endpoint.go: still 02:42 + the IPv4 address
 
     def create(self, net: Network) -> None:
+        """Nothing yet: the sandbox is built when the first local container joins."""
         pass  # lazy: the sandbox is built when the first local container joins
 
     def delete(self, net: Network) -> None:
+        """Nothing left: the sandbox went with the last local endpoint."""
         pass
 
     # -- the host's part ---------------------------------------------------------------------
 
     def namespaces(self) -> list[NetworkNamespace]:
+        """The overlay sandboxes (br0, vxlan0) on this host."""
         return [s.ns for s in self.sandboxes.values()]
 
     def sandbox_name(self, net: Network) -> str:
@@ -198,14 +204,15 @@ class OverlayDriver:
                 box.ns.remove_device(name)
 
     def join(self, net: Network, endpoint: Endpoint) -> None:
+        """A veth from the container to the network's br0; the peer database learns the endpoint."""
         engine = self.engine
         swarm = engine.swarm
         node = swarm.node(engine) if swarm is not None else None
         if swarm is None or node is None:
             raise DockerError(f"Could not attach to network {net.name}: This node is not part of a swarm")
         if not net.attachable:
-            prefix = "failed to set up container networking: " if engine.profile.prefix_networking_failure else ""
-            raise DockerError(f"{prefix}Could not attach to network {net.name}: rpc error: code = PermissionDenied desc = network {net.name} not manually attachable")
+            raise DockerError(engine.profile.messages.networking(
+                f"Could not attach to network {net.name}: rpc error: code = PermissionDenied desc = network {net.name} not manually attachable"))
         sandbox = endpoint.container.netns
         assert sandbox is not None and endpoint.ip is not None and endpoint.mac is not None and net.subnet is not None
         engine.networks.setdefault(net.id, net)
@@ -247,11 +254,12 @@ class OverlayDriver:
         from simulator.engine.container import NetworkRequest
 
         try:
-            engine._attach(container, gw, NetworkRequest(gw.id))
+            engine.sandboxes.attach(container, gw, NetworkRequest(gw.id))
         except IpamError as error:
             raise DockerError(str(error)) from None
 
     def leave(self, net: Network, endpoint: Endpoint) -> None:
+        """The veth goes; the last local endpoint takes the sandbox with it."""
         engine = self.engine
         box = self.sandboxes.get(net.id)
         sandbox = endpoint.container.netns
@@ -298,7 +306,7 @@ def ensure_gwbridge(engine: DockerEngine) -> Network:
     net = engine.network_by_name(GWBRIDGE)
     if net is not None:
         return net
-    from simulator.engine.docker_engine import NetworkRequestSpec
+    from simulator.engine.requests import NetworkRequestSpec
 
     net = engine.create_network(NetworkRequestSpec(GWBRIDGE, options=dict(GWBRIDGE_OPTIONS)))
     return net

@@ -60,8 +60,7 @@ def parse_vlan(engine: DockerEngine, name: str) -> tuple[str, int]:
     except ValueError:
         raise DockerError(f"unable to parse a valid vlan id from: {vid_text} (ex. eth0.10 for vlan 10)") from None
     if parent not in engine.machine.netns.devices:
-        does = "does " if engine.profile.macvlan_parent_typo else ""
-        raise DockerError(f"-o parent interface {does}was not found on the host: {parent}")
+        raise DockerError(engine.profile.messages.parent_not_found.format(parent=parent))
     return parent, vid
 
 
@@ -109,5 +108,4 @@ def _errno_text(message: str) -> str:
 
 def port_error(engine: DockerEngine, driver: str, error: LinkError) -> DockerError:
     """``createMacVlan``/``createIPVlan`` failed: ``failed to create the macvlan port: ...``."""
-    prefix = "failed to set up container networking: " if engine.profile.prefix_networking_failure else ""
-    return DockerError(f"{prefix}failed to create the {driver} port: {_errno_text(str(error))}")
+    return DockerError(engine.profile.messages.networking(f"failed to create the {driver} port: {_errno_text(str(error))}"))

@@ -1,4 +1,9 @@
-"""The files a learner ``cat``s: a container's /etc/hosts, /etc/resolv.conf, /etc/hostname.
+"""The files the daemon writes for a container: /etc/hosts, /etc/resolv.conf, /etc/hostname.
+
+What a learner ``cat``s inside a container, and what its programs read (the
+resolver, a server looking up its database). Its environment (``env``) too: the
+image's ENV, ``-e`` and the legacy links' variables. A host-mode container sees
+the host's own files.
 
 /etc/hosts (``libnetwork/etchosts``): localhost lines, the IPv6 lines (``fe00::0``
 before 28, ``fe00::`` after), then one line per address of the container with its
@@ -20,6 +25,7 @@ PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def host_files(machine: Machine) -> dict[str, str]:
+    """The host's own /etc/hostname, /etc/hosts and /etc/resolv.conf."""
     addrs = [a for a in machine.netns.ipv4.addresses if a.scope != "host"]
     return {
         "/etc/hostname": machine.hostname + "\n",
@@ -32,11 +38,13 @@ def host_files(machine: Machine) -> dict[str, str]:
 
 
 def host_environ(machine: Machine) -> dict[str, str]:
+    """A root login shell's environment on the host."""
     return {"SHELL": "/bin/bash", "PWD": "/root", "HOME": "/root", "LANG": "C.UTF-8", "TERM": "xterm-256color",
             "USER": "root", "SHLVL": "1", "PATH": PATH, "_": "/usr/bin/env"}
 
 
 def etc_hosts(engine: DockerEngine, container: Container) -> str:
+    """``libnetwork/etchosts``: localhost and IPv6 lines, the links, then the container's own addresses."""
     short = engine.profile.etc_hosts_v6_short
     lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
              "fe00::\tip6-localnet" if short else "fe00::0\tip6-localnet",
@@ -51,7 +59,7 @@ def etc_hosts(engine: DockerEngine, container: Container) -> str:
         if ep is not None and ep.ip is not None:
             names = [alias, target.hostname] + ([target.name] if target.name != alias else [])
             lines.append(f"{ep.ip}\t{' '.join(names)}")
-    if container.network_mode == "host":
+    if container.network_mode.is_host:
         return host_files(engine.machine)["/etc/hosts"]
     for ep in container.endpoints.values():
         if ep.ip is not None:
@@ -60,7 +68,8 @@ def etc_hosts(engine: DockerEngine, container: Container) -> str:
 
 
 def resolv_conf(engine: DockerEngine, container: Container) -> str:
-    if container.network_mode == "host":
+    """The host's nameservers (default bridge) or the embedded DNS (user-defined networks)."""
+    if container.network_mode.is_host:
         return host_files(engine.machine)["/etc/resolv.conf"]
     if container.dns is not None:
         return embedded_resolv_conf(engine)
@@ -93,6 +102,7 @@ def embedded_resolv_conf(engine: DockerEngine) -> str:
 
 
 def container_files(engine: DockerEngine, container: Container) -> dict[str, str]:
+    """/etc/hostname, /etc/hosts and /etc/resolv.conf as the container's programs read them."""
     return {
         "/etc/hostname": container.hostname + "\n",
         "/etc/hosts": etc_hosts(engine, container),

@@ -1,0 +1,134 @@
+"""Port publishing: ``-p``/``-P`` bindings and the iptables rules that carry them.
+
+``docker run -p 8080:80`` reserves host port 8080 for the container (the port
+allocator refuses a second binding of the same protocol and port: "port is
+already allocated"); ``-p 80`` and ``-P`` take the next free port of
+``ip_local_port_range`` (32768-60999), in order. The bindings go on the endpoint
+that gives the default route. The firewall then gets, per bridge network, the
+DNAT rules of its published ports and the MASQUERADE of its subnet
+(:mod:`simulator.engine.firewall` writes them as iptables does).
+
+Simplified: no docker-proxy process is modelled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.engine import firewall
+from simulator.engine.requests import PortSpec
+from simulator.errors import DockerError
+
+if TYPE_CHECKING:
+    from ipaddress import IPv4Address
+
+    from simulator.engine.container import Container
+    from simulator.engine.docker_engine import DockerEngine
+    from simulator.engine.network import Endpoint, Network
+
+EPHEMERAL_PORTS = (32768, 60999)  # /proc/sys/net/ipv4/ip_local_port_range
+
+
+class PortPublisher:
+    """The daemon's published ports and firewall rules."""
+
+    def __init__(self, engine: DockerEngine) -> None:
+        self.engine = engine
+        self.host_ports: dict[tuple[str, int], str] = {}  # (proto, host port) -> container id
+        self.rules: firewall.RuleSet | None = None  # what was installed last
+        # indexes, so a refresh does not walk every endpoint: the containers that publish
+        # ports, and per network the addresses of its endpoints in attach order
+        self.publishing: dict[str, Container] = {}
+        self.endpoint_ips: dict[str, tuple[IPv4Address, ...]] = {}
+
+    def endpoint_added(self, endpoint: Endpoint) -> None:
+        """An endpoint joined its network (last in the network's order)."""
+        known = self.endpoint_ips.get(endpoint.network.id)
+        if known is not None and endpoint.ip is not None:
+            self.endpoint_ips[endpoint.network.id] = (*known, endpoint.ip)
+
+    def endpoint_removed(self, endpoint: Endpoint) -> None:
+        """An endpoint left its network: its addresses are read again at the next refresh."""
+        self.endpoint_ips.pop(endpoint.network.id, None)
+
+    def _ips(self, net: Network) -> tuple[IPv4Address, ...]:
+        """The addresses of ``net``'s endpoints, in the network's order."""
+        known = self.endpoint_ips.get(net.id)
+        if known is None:
+            known = self.endpoint_ips[net.id] = tuple(ep.ip for ep in net.endpoints.values() if ep.ip is not None)
+        return known
+
+    def _published(self, net: Network) -> tuple[firewall.PublishedPort, ...]:
+        """The bindings on ``net``'s endpoints, in the network's order."""
+        if not self.publishing:
+            return ()
+        endpoints = [ep for c in self.publishing.values() if (ep := net.endpoints.get(c.id)) is not None]
+        endpoints.sort(key=lambda ep: ep.attached)
+        return tuple(b for ep in endpoints for b in ep.container.port_bindings if b.container_ip == ep.ip)
+
+    def bind(self, container: Container) -> None:
+        """Publish ports on the endpoint that gives the default route (``-p``, ``-P``)."""
+        specs = list(container.publish)
+        if container.publish_all:
+            for exposed in container.image.exposed:
+                number, _, proto = exposed.partition("/")
+                if not any(p.container_port == int(number) and p.proto == (proto or "tcp") for p in specs):
+                    specs.append(PortSpec(int(number), proto or "tcp"))
+        if not specs or not container.endpoints:
+            return
+        endpoint = min(container.endpoints.values(), key=lambda ep: (ep.network.internal, ep.network.name))
+        assert endpoint.ip is not None
+        bindings: list[firewall.PublishedPort] = []
+        taken = dict(self.host_ports)
+        for spec in specs:
+            host_port = spec.host_port or self.ephemeral_port(spec.proto, taken)
+            host_ip = spec.host_ip or "0.0.0.0"
+            key = (spec.proto, host_port)
+            if key in taken:
+                messages = self.engine.profile.messages
+                text = messages.port_allocated.format(name=container.name, endpoint=endpoint.id, host_ip=host_ip, host_port=host_port)
+                raise DockerError(messages.networking(text), 125)
+            taken[key] = container.id
+            bindings.append(firewall.PublishedPort(host_ip, host_port, endpoint.ip, spec.container_port, spec.proto))
+        self.host_ports = taken
+        container.port_bindings = bindings
+        self.publishing[container.id] = container
+
+    def release(self, container: Container) -> None:
+        """The container's host ports are free again."""
+        for binding in container.port_bindings:
+            self.host_ports.pop((binding.proto, binding.host_port), None)
+        container.port_bindings = []
+        self.publishing.pop(container.id, None)
+
+    @staticmethod
+    def ephemeral_port(proto: str, taken: dict[tuple[str, int], str]) -> int:
+        """portallocator: the next free port of ip_local_port_range (32768-60999), in order."""
+        port = EPHEMERAL_PORTS[0]
+        while (proto, port) in taken:
+            port += 1
+        return port
+
+    def refresh_firewall(self) -> None:
+        """Recompute Docker's rules from the networks and endpoints, and install them."""
+        engine = self.engine
+        states = []
+        per_endpoint = engine.profile.firewall != "isolation"
+        for net in engine.networks.values():
+            if net.driver != "bridge" or net.subnet is None or net.bridge_name is None:
+                continue
+            states.append(
+                firewall.BridgeState(
+                    net.bridge_name,
+                    net.subnet,
+                    internal=net.internal,
+                    icc=net.options.get("com.docker.network.bridge.enable_icc", "true") == "true",
+                    masquerade=net.options.get("com.docker.network.bridge.enable_ip_masquerade", "true") == "true",
+                    # per-endpoint rules exist only from 28 (raw PREROUTING): skip the walk before
+                    endpoints=self._ips(net) if per_endpoint else (),
+                    published=self._published(net),
+                )
+            )
+        rules = firewall.ruleset(engine.profile, states, self.rules)
+        firewall.install(engine.machine.netns.ipv4.netfilter, rules, self.rules)
+        self.rules = rules
