@@ -316,28 +316,66 @@ def arp_storm(samples: int, n: int = 1000) -> Iterator[Measured]:
         gc.collect()
 
 
-def build(samples: int, n: int, window: int | None = None, engine: str | None = None) -> Iterator[Measured]:
+def build(samples: int, n: int, window: int | None = None, engine: str | None = None,
+          freeze: bool = False) -> Iterator[Measured]:
     """``docker run -itd --name cK alpine`` N times through ``lab.sh`` (trace on, or windowed).
 
     ``engine="20.10"``: an engine without Docker >= 28's three gratuitous ARPs per
     container, each flooded to every port (``n**2`` frames in all).
+
+    Memory per container is honest only for the first sample of a process (later ones
+    reuse the memory the previous lab freed): ``run.py`` runs each sample of a build in
+    a fresh worker (``Spec.fresh``). A one-container lab is built and dropped first, so
+    the modules a lab imports on first use are not counted against the N containers.
+    ``freeze``: ``gc.freeze()`` after each ``docker run`` (what ``Lab`` could do after
+    building), to measure what the collector costs a build.
     """
     from simulator import Lab
 
+    warm = Lab(seed=1, engine=engine)
+    warm.sh("docker run -itd --name w alpine")
+    warm.sh("docker ps")
+    del warm
     for _ in range(samples):
         gc.collect()
         before = rss_kib()
         lab = Lab(seed=1, engine=engine)
         if window is not None:
             lab.sim.tracer.configure(window=window)
-        start = time.perf_counter()
-        for i in range(n):
-            r = lab.sh(f"docker run -itd --name c{i} alpine")
-            assert r.exit_code == 0, r
-        elapsed = time.perf_counter() - start
+        with GcClock() as gcc:
+            start = time.perf_counter()
+            for i in range(n):
+                r = lab.sh(f"docker run -itd --name c{i} alpine")
+                assert r.exit_code == 0, r
+                if freeze:
+                    gc.freeze()
+            elapsed = time.perf_counter() - start
         kib = (rss_kib() - before) / n
-        yield Measured(elapsed, {"kib_per_container": kib, "records": lab.sim.tracer.mark()})
+        yield Measured(elapsed, {"kib_per_container": kib, "records": lab.sim.tracer.mark(), "gc_s": gcc.seconds})
         del lab, r
+        gc.unfreeze()
+        gc.collect()
+
+
+def long_ping(samples: int, count: int = 100_000) -> Iterator[Measured]:
+    """``docker exec c1 ping -c 100000 8.8.8.8`` through ``lab.sh``: memory kept (MiB) and seconds."""
+    from simulator import Lab
+
+    for _ in range(samples):
+        lab = Lab(seed=1)
+        lab.sh("docker run -itd --name c1 alpine")
+        lab.sh("docker exec c1 ping -c 1 8.8.8.8")
+        gc.collect()
+        before = rss_kib()
+        start = time.perf_counter()
+        r = lab.sh(f"docker exec c1 ping -c {count} -i 0.2 8.8.8.8")
+        elapsed = time.perf_counter() - start
+        assert f"{count} packets received" in r.stdout, r.stdout[-300:]
+        del r
+        gc.collect()
+        kept = (rss_kib() - before) / 1024
+        yield Measured(kept, {"seconds": elapsed, "records": lab.sim.tracer.mark()})
+        del lab
         gc.collect()
 
 
