@@ -134,7 +134,7 @@ class LanSwitch:
         if self.hairpin_ports and port.name in self.hairpin_ports:
             decision = reflect(decision, port.name)
         if tracer.enabled:
-            tracer.records.append(
+            tracer.record(
                 BridgeForwarded(now, self.name, self.name, port.name, frame, decision.action, decision.ports, decision.fdb_port, learned)
             )
         if not decision.ports:

@@ -71,7 +71,7 @@ class Device:
         self.tx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.records.append(FrameSent(self.sim.env.now, self.node, self.name, frame))
+            tracer.record(FrameSent(self.sim.env.now, self.node, self.name, frame))
         if self.upper is not None:
             self.upper.own_transmit(self, frame)
         self.xmit(frame)
@@ -91,7 +91,7 @@ class Device:
         self.rx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.records.append(FrameReceived(self.sim.env.now, self.node, self.name, frame))
+            tracer.record(FrameReceived(self.sim.env.now, self.node, self.name, frame))
         if self.upper is not None and self.upper.receive(self, frame):
             return
         if self.master is not None:
