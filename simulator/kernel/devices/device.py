@@ -106,6 +106,6 @@ class Device:
             self.namespace.ipv4.receive(frame, self)
 
 
-def arrive(device: Device, frame: EthernetFrame) -> None:
-    """The end of a hop: ``device.receive(frame)``, as ``Environment.deliver`` calls it."""
-    device.receive(frame)
+    def arrive(self, frame: EthernetFrame) -> None:
+        """The end of a hop across this device's link (``Environment.hop`` calls it)."""
+        self.receive(frame)
