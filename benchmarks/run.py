@@ -73,7 +73,10 @@ SPECS: list[Spec] = [
     Spec("unicast-10", "unicast", {"n": 10}, samples=7, quick_samples=5, kind="time", unit="s"),
     Spec("unicast-100", "unicast", {"n": 100}, samples=9, quick_samples=9, kind="time", unit="s"),
     Spec("unicast-1000", "unicast", {"n": 1000}, samples=9, quick_samples=9, kind="time", unit="s"),
-    Spec("unicast-10000", "unicast", {"n": 10000}, samples=9, quick_samples=9, kind="time", unit="s", quick=False),
+    Spec("unicast-10000", "unicast", {"n": 10000}, samples=9, quick_samples=9, kind="time", unit="s", quick=False,
+         timeout_s=3600),
+    Spec("unicast-10000-freeze", "unicast", {"n": 10000, "freeze": True}, samples=9, quick_samples=9, kind="time",
+         unit="s", quick=False, timeout_s=3600),
     Spec("arp-storm-1000", "arp_storm", {"n": 1000}, samples=3, quick_samples=1, kind="time", unit="s"),
     Spec("build-10", "build", {"n": 10}, samples=5, quick_samples=3, kind="time", unit="s", fresh=True),
     Spec("build-250", "build", {"n": 250}, samples=3, quick_samples=3, kind="time", unit="s", fresh=True),
@@ -386,16 +389,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", action="store_true",
                         help="also build 10,000 containers through lab.sh on both engines (slow: opt-in)")
     parser.add_argument("--only", action="append", default=[], help="run workloads whose name contains this")
+    parser.add_argument("--skip", action="append", default=[], help="skip workloads whose name contains this")
     parser.add_argument("--samples", type=int, default=None, help="samples per workload (overrides the defaults)")
     parser.add_argument("--tree", default=None, help="benchmark the simulator in this checkout instead")
     parser.add_argument("--json", default=None, help="write every sample to this file")
     parser.add_argument("--before", default=None, metavar="TREE",
                         help="also run each workload on this checkout, right before the current one, and compare")
+    parser.add_argument("--report", nargs="+", default=None, metavar="FILE", help="print the tables of saved --json runs")
     args = parser.parse_args(argv)
+    if args.report:
+        return report(args.report)
 
     specs = [s for s in SPECS if (not s.big or args.big) and (s.quick or not args.quick)]
     if args.only:
         specs = [s for s in specs if any(o in s.name for o in args.only)]
+    specs = [s for s in specs if not any(o in s.name for o in args.skip)]
     print(f"machine: {machine()}", flush=True)
     if args.tree:
         print(f"tree: {args.tree}", flush=True)
@@ -418,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {spec.name}: FAILED: {str(error)[-2000:]}", flush=True)
             continue
         print(f"  {spec.name}: {len(results[spec.name])} samples in {time.perf_counter() - t0:.1f} s", flush=True)
+        if args.json:  # after each workload, so a long run interrupted keeps what it measured
+            save(args.json, args.tree, results, before)
     rows = table(results, specs)
     print()
     print(render(rows))
@@ -426,7 +436,26 @@ def main(argv: list[str] | None = None) -> int:
         print(compare(before, results, specs))
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": machine(), "tree": args.tree, "results": results, "before": before}, indent=1))
+        save(args.json, args.tree, results, before)
+    return 0
+
+
+def save(path: str, tree: str | None, results: dict[str, list[dict[str, Any]]], before: dict[str, list[dict[str, Any]]]) -> None:
+    Path(path).write_text(json.dumps({"machine": machine(), "tree": tree, "results": results, "before": before}, indent=1))
+
+
+def report(paths: list[str]) -> int:
+    """``--report FILE...``: the table (and before/after) of saved runs, merged."""
+    results: dict[str, list[dict[str, Any]]] = {}
+    before: dict[str, list[dict[str, Any]]] = {}
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        results.update(data["results"])
+        before.update(data.get("before") or {})
+    print(render(table(results, SPECS)))
+    if before:
+        print()
+        print(compare(before, results, SPECS))
     return 0
 
 

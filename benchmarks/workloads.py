@@ -261,8 +261,12 @@ def warm(lab: Any, pairs: list[tuple[int, int]]) -> None:
             netns.ipv4.neighbours.add_permanent(dev.name, eth[y][2], eth[y][1].mac)
 
 
-def unicast(samples: int, n: int) -> Iterator[Measured]:
-    """``n`` containers on one bridge, each sends one echo to a random peer (warm caches)."""
+def unicast(samples: int, n: int, freeze: bool = False) -> Iterator[Measured]:
+    """``n`` containers on one bridge, each sends one echo to a random peer (warm caches).
+
+    ``freeze``: ``gc.freeze()`` once the lab is built and warm (the collector no longer
+    walks the lab's objects), to measure what that is worth.
+    """
     lab = big_lab(n)
     rng = random.Random(42)
     stacks = [lab.engine.container(f"c{i}").netns.ipv4 for i in range(n)]
@@ -280,6 +284,9 @@ def unicast(samples: int, n: int) -> Iterator[Measured]:
 
     round_(0)  # conntrack entries, the rest of the first-packet work
     build_rss = rss_kib()
+    if freeze:
+        gc.collect()
+        gc.freeze()
     for k in range(1, samples + 1):
         gc.collect()
         mark = lab.sim.tracer.mark()
@@ -318,7 +325,7 @@ def arp_storm(samples: int, n: int = 1000) -> Iterator[Measured]:
 
 def build(samples: int, n: int, window: int | None = None, engine: str | None = None,
           freeze: bool = False) -> Iterator[Measured]:
-    """``docker run -itd --name cK alpine`` N times through ``lab.sh`` (trace on, or windowed).
+    """``docker run -itd --name cK alpine`` N times through ``lab.sh``, keeping the whole trace (or ``window`` records).
 
     ``engine="20.10"``: an engine without Docker >= 28's three gratuitous ARPs per
     container, each flooded to every port (``n**2`` frames in all).
@@ -332,16 +339,23 @@ def build(samples: int, n: int, window: int | None = None, engine: str | None = 
     """
     from simulator import Lab
 
-    warm = Lab(seed=1, engine=engine)
+    def new_lab() -> Any:
+        try:  # the whole trace (a Lab keeps a window of it by default), or ``window`` records
+            return Lab(seed=1, engine=engine, trace_window=window)
+        except TypeError:  # a checkout from before Lab(trace_window=...): it kept the whole trace
+            lab = Lab(seed=1, engine=engine)
+            if window is not None:
+                lab.sim.tracer.configure(window=window)
+            return lab
+
+    warm = new_lab()
     warm.sh("docker run -itd --name w alpine")
     warm.sh("docker ps")
     del warm
     for _ in range(samples):
         gc.collect()
         before = rss_kib()
-        lab = Lab(seed=1, engine=engine)
-        if window is not None:
-            lab.sim.tracer.configure(window=window)
+        lab = new_lab()
         with GcClock() as gcc:
             start = time.perf_counter()
             for i in range(n):
