@@ -328,7 +328,7 @@ def compare(before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[
     The change is the median over sample pairs (i-th before, i-th after, run back to
     back) of the after/before ratio of the normalised figures, with its spread.
     """
-    lines = ["| workload | before (median) | after (median) | after / before, yardstick-normalised (spread) |",
+    lines = ["| workload | before (median) | after (median) | speed after / before, yardstick-normalised (spread) |",
              "|---|---|---|---|"]
     for spec in specs:
         b, a = before.get(spec.name), after.get(spec.name)
@@ -346,7 +346,7 @@ def compare(before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[
             continue
         # > 1 is better for rates; for times and sizes, before/after (so > 1 is still better)
         gains = [(y / x if kind == "rate" else x / y) for x, y in zip(nb, na, strict=False)]
-        word = "faster" if kind != "size" else "smaller"
+        word = "(above 1: faster)" if kind != "size" else "(above 1: smaller)"
         lines.append(f"| {spec.name} | {fmt(median([r['value'] for r in b]), spec.unit)} | "
                      f"{fmt(median([r['value'] for r in a]), spec.unit)} | {with_spread(gains)} {word} |")
     return "\n".join(lines)
