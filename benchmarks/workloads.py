@@ -261,8 +261,12 @@ def warm(lab: Any, pairs: list[tuple[int, int]]) -> None:
             netns.ipv4.neighbours.add_permanent(dev.name, eth[y][2], eth[y][1].mac)
 
 
-def unicast(samples: int, n: int) -> Iterator[Measured]:
-    """``n`` containers on one bridge, each sends one echo to a random peer (warm caches)."""
+def unicast(samples: int, n: int, freeze: bool = False) -> Iterator[Measured]:
+    """``n`` containers on one bridge, each sends one echo to a random peer (warm caches).
+
+    ``freeze``: ``gc.freeze()`` once the lab is built and warm (the collector no longer
+    walks the lab's objects), to measure what that is worth.
+    """
     lab = big_lab(n)
     rng = random.Random(42)
     stacks = [lab.engine.container(f"c{i}").netns.ipv4 for i in range(n)]
@@ -280,6 +284,9 @@ def unicast(samples: int, n: int) -> Iterator[Measured]:
 
     round_(0)  # conntrack entries, the rest of the first-packet work
     build_rss = rss_kib()
+    if freeze:
+        gc.collect()
+        gc.freeze()
     for k in range(1, samples + 1):
         gc.collect()
         mark = lab.sim.tracer.mark()
@@ -316,28 +323,73 @@ def arp_storm(samples: int, n: int = 1000) -> Iterator[Measured]:
         gc.collect()
 
 
-def build(samples: int, n: int, window: int | None = None, engine: str | None = None) -> Iterator[Measured]:
-    """``docker run -itd --name cK alpine`` N times through ``lab.sh`` (trace on, or windowed).
+def build(samples: int, n: int, window: int | None = None, engine: str | None = None,
+          freeze: bool = False) -> Iterator[Measured]:
+    """``docker run -itd --name cK alpine`` N times through ``lab.sh``, keeping the whole trace (or ``window`` records).
 
     ``engine="20.10"``: an engine without Docker >= 28's three gratuitous ARPs per
     container, each flooded to every port (``n**2`` frames in all).
+
+    Memory per container is honest only for the first sample of a process (later ones
+    reuse the memory the previous lab freed): ``run.py`` runs each sample of a build in
+    a fresh worker (``Spec.fresh``). A one-container lab is built and dropped first, so
+    the modules a lab imports on first use are not counted against the N containers.
+    ``freeze``: ``gc.freeze()`` after each ``docker run`` (what ``Lab`` could do after
+    building), to measure what the collector costs a build.
     """
     from simulator import Lab
 
+    def new_lab() -> Any:
+        try:  # the whole trace (a Lab keeps a window of it by default), or ``window`` records
+            return Lab(seed=1, engine=engine, trace_window=window)
+        except TypeError:  # a checkout from before Lab(trace_window=...): it kept the whole trace
+            lab = Lab(seed=1, engine=engine)
+            if window is not None:
+                lab.sim.tracer.configure(window=window)
+            return lab
+
+    warm = new_lab()
+    warm.sh("docker run -itd --name w alpine")
+    warm.sh("docker ps")
+    del warm
     for _ in range(samples):
         gc.collect()
         before = rss_kib()
-        lab = Lab(seed=1, engine=engine)
-        if window is not None:
-            lab.sim.tracer.configure(window=window)
-        start = time.perf_counter()
-        for i in range(n):
-            r = lab.sh(f"docker run -itd --name c{i} alpine")
-            assert r.exit_code == 0, r
-        elapsed = time.perf_counter() - start
+        lab = new_lab()
+        with GcClock() as gcc:
+            start = time.perf_counter()
+            for i in range(n):
+                r = lab.sh(f"docker run -itd --name c{i} alpine")
+                assert r.exit_code == 0, r
+                if freeze:
+                    gc.freeze()
+            elapsed = time.perf_counter() - start
         kib = (rss_kib() - before) / n
-        yield Measured(elapsed, {"kib_per_container": kib, "records": lab.sim.tracer.mark()})
+        yield Measured(elapsed, {"kib_per_container": kib, "records": lab.sim.tracer.mark(), "gc_s": gcc.seconds})
         del lab, r
+        gc.unfreeze()
+        gc.collect()
+
+
+def long_ping(samples: int, count: int = 100_000) -> Iterator[Measured]:
+    """``docker exec c1 ping -c 100000 8.8.8.8`` through ``lab.sh``: memory kept (MiB) and seconds."""
+    from simulator import Lab
+
+    for _ in range(samples):
+        lab = Lab(seed=1)
+        lab.sh("docker run -itd --name c1 alpine")
+        lab.sh("docker exec c1 ping -c 1 8.8.8.8")
+        gc.collect()
+        before = rss_kib()
+        start = time.perf_counter()
+        r = lab.sh(f"docker exec c1 ping -c {count} -i 0.2 8.8.8.8")
+        elapsed = time.perf_counter() - start
+        assert f"{count} packets received" in r.stdout, r.stdout[-300:]
+        del r
+        gc.collect()
+        kept = (rss_kib() - before) / 1024
+        yield Measured(kept, {"seconds": elapsed, "records": lab.sim.tracer.mark()})
+        del lab
         gc.collect()
 
 

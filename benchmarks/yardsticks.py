@@ -11,7 +11,13 @@ injected 1 ms apart (so nothing queues), one simulated delay per hop:
 * ``simpy-callback``: no processes; each hop is a ``timeout`` whose callback starts
   the next hop (the floor for anything built on simpy events);
 * ``ns.py``: ns.py's own components, a ``Port`` (1 Gbit/s) and a ``Wire`` per hop,
-  with a ``SimplePacketSwitch`` in the middle, ending in a ``PacketSink``.
+  with a ``SimplePacketSwitch`` in the middle, ending in a ``PacketSink`` (about twice
+  a pure-delay hop's work: a queueing port, a wire and a switch port);
+* ``ns.py-wire``: the like-for-like ns.py chain, a ``Wire`` per hop (a pure delay, as
+  the other two yardsticks), ending in a ``PacketSink``.
+
+Speed targets are judged on ``simpy-process``, the only yardstick that is always there
+and does a hop's work like for like (a hand-off and a delay).
 
 Each returns hops per second of wall-clock time. ns.py is installed only for the
 benchmarks (``make bench`` pip-installs it); without it that column reads ``n/a``.
@@ -138,10 +144,40 @@ def nspy(packets: int = 3000, hops: int = HOPS) -> float | None:
     return packets * hops / elapsed
 
 
+def nspy_wire(packets: int = 4000, hops: int = HOPS) -> float | None:
+    """Hops per second through a chain of ns.py ``Wire`` objects only (a delay per hop)."""
+    try:
+        from ns.packet.packet import Packet
+        from ns.packet.sink import PacketSink
+        from ns.port.wire import Wire
+    except ImportError:
+        return None
+    env = simpy.Environment()
+    sink = PacketSink(env, rec_arrivals=False, rec_waits=False)
+    wires = [Wire(env, lambda: HOP_DELAY_S) for _ in range(hops)]
+    for a, b in zip(wires, wires[1:], strict=False):
+        a.out = b
+    wires[-1].out = sink
+
+    def source() -> Generator[Any, Any, None]:
+        for k in range(packets):
+            wires[0].put(Packet(env.now, 100, k, flow_id=0))
+            yield env.timeout(GAP_S)
+
+    env.process(source())
+    start = time.perf_counter()
+    env.run(until=packets * GAP_S + 1.0)
+    elapsed = time.perf_counter() - start
+    received = sum(sink.packets_received.values())
+    assert received == packets, (received, packets)
+    return packets * hops / elapsed
+
+
 YARDSTICKS: dict[str, Callable[[], float | None]] = {
     "simpy-process": simpy_process,
     "simpy-callback": simpy_callback,
     "ns.py": nspy,
+    "ns.py-wire": nspy_wire,
 }
 
 

@@ -8,7 +8,9 @@ simpy's heap, so these tests pin down that nothing a model can observe changes:
 the same program of deliveries, timeouts and processes fires its callbacks in the
 same order, at the same times, on this Environment as on plain simpy with real
 Timeouts, including an URGENT event (a process starting, an interrupt) that
-becomes due in the middle of a batch.
+becomes due in the middle of a batch. ``Environment.hop`` (a frame crossing a link:
+one heap entry handed straight to ``device.arrive(frame)``) is held to the same
+promise: a Timeout whose one callback is ``device.arrive(frame)``.
 """
 
 from __future__ import annotations
@@ -29,16 +31,26 @@ class Reference(simpy.Environment):
     def deliver(self, delay_s: float, fn: Callable[[Any, Any], object], a: Any, b: Any) -> None:
         self.timeout(delay_s).callbacks.append(lambda _event: fn(a, b))
 
+    def hop(self, delay_s: float, device: Any, frame: Any) -> None:
+        self.timeout(delay_s).callbacks.append(lambda _event: device.arrive(frame))
+
+
+class _Device:
+    """The receiving end of a hop: ``arrive(frame)`` calls the frame (a test's callback)."""
+
+    def arrive(self, frame: Callable[[], None]) -> None:
+        frame()
+
 
 # An operation: (kind, delay, children). Kinds: "deliver" (the hot path), "timeout" (an
 # ordinary event with a callback), "process" (starts with an URGENT Initialize, logs,
 # waits ``delay``, logs again), "interrupt" (a process that waits long, interrupted now:
 # an URGENT event at the current instant). Children run when the operation fires.
 DELAYS = st.sampled_from([0.0, 0.0, 0.5, 1.0, 1.0, 2.0])
-LEAF = st.tuples(st.sampled_from(["deliver", "deliver", "deliver", "timeout", "process", "interrupt"]), DELAYS, st.just(()))
+LEAF = st.tuples(st.sampled_from(["deliver", "deliver", "hop", "hop", "timeout", "process", "interrupt"]), DELAYS, st.just(()))
 OPS = st.recursive(
     LEAF,
-    lambda inner: st.tuples(st.sampled_from(["deliver", "deliver", "timeout", "process"]), DELAYS,
+    lambda inner: st.tuples(st.sampled_from(["deliver", "hop", "hop", "timeout", "process"]), DELAYS,
                             st.lists(inner, max_size=4).map(tuple)),
     max_leaves=40,
 )
@@ -57,6 +69,8 @@ def _play(env: Any, program: list[Any]) -> list[tuple[float, str]]:
 
         if kind == "deliver":
             env.deliver(delay, lambda a, b: fire(), None, None)
+        elif kind == "hop":
+            env.hop(delay, _Device(), fire)
         elif kind == "timeout":
             env.timeout(delay).callbacks.append(fire)
         elif kind == "process":
@@ -86,6 +100,18 @@ def test_deliveries_fire_in_the_order_plain_simpy_fires_timeouts(program: list[A
     actual = _play(Environment(), program)
     assert expected, "the program fires something"
     assert actual == expected
+
+
+def test_hops_between_batched_deliveries_keep_their_turn() -> None:
+    """A hop taken between two deliveries for the same instant fires between them, as a timeout would."""
+    for env in (Reference(), Environment()):
+        log: list[str] = []
+        env.deliver(1.0, lambda a, b, log=log: log.append("deliver 1"), None, None)
+        env.hop(1.0, _Device(), lambda log=log: log.append("hop"))
+        env.deliver(1.0, lambda a, b, log=log: log.append("deliver 2"), None, None)
+        env.hop(0.5, _Device(), lambda log=log, env=env: log.append(f"hop at {env.now}"))
+        env.run()
+        assert log == ["hop at 0.5", "deliver 1", "hop", "deliver 2"], type(env).__name__
 
 
 def test_a_flood_batch_yields_to_a_process_started_in_its_middle() -> None:

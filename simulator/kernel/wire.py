@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.kernel.devices.bridge import AGING_TIME_S, Decision, FdbEntry, decide
-from simulator.kernel.devices.device import Device, arrive
+from simulator.kernel.devices.device import Device
 from simulator.packets.addresses import MacAddress
 from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
@@ -44,7 +44,7 @@ class Wire:
         other = self.b if sender is self.a else self.a
         # 8 bytes preamble, 4 FCS, 12 interframe gap; minimum frame 64 bytes on the wire.
         size = max(frame.length + 4, 64) + 20
-        self.sim.env.deliver(self.delay_s + size * 8 / self.bit_rate, arrive, other, frame)
+        self.sim.env.hop(self.delay_s + size * 8 / self.bit_rate, other, frame)
 
 
 class EthernetNic(Device):
@@ -134,7 +134,7 @@ class LanSwitch:
         if self.hairpin_ports and port.name in self.hairpin_ports:
             decision = reflect(decision, port.name)
         if tracer.enabled:
-            tracer.records.append(
+            tracer.record(
                 BridgeForwarded(now, self.name, self.name, port.name, frame, decision.action, decision.ports, decision.fdb_port, learned)
             )
         if not decision.ports:

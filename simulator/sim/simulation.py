@@ -13,7 +13,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Protocol
 
 import simpy
 from simpy.events import NORMAL
@@ -23,8 +23,18 @@ from simulator.trace.tracer import Tracer
 GC_YOUNG_THRESHOLD = 10_000  # allocations between young collections while the clock runs (CPython: 700)
 
 
+class Arrival(Protocol):
+    """What :meth:`Environment.hop` delivers to: a device's ``arrive(frame)``."""
+
+    def arrive(self, frame: Any) -> None: ...
+
+
 class Environment(simpy.Environment):
-    """simpy's Environment plus :meth:`deliver`, the hot path's way to say "later".
+    """simpy's Environment plus :meth:`hop` and :meth:`deliver`, the hot path's ways to say "later".
+
+    ``hop(delay_s, device, frame)`` is a frame crossing a link: one heap entry
+    ``(time, NORMAL, id, device, frame)``, which :meth:`step` pops and hands straight
+    to ``device.arrive(frame)``, with no event, callback or closure in between.
 
     A hop (a veth, a bridge, a wire) needs "call ``fn(a, b)`` after ``delay_s``" a
     million times a second, and a ``Timeout`` with a closure per frame is most of
@@ -63,14 +73,20 @@ class Environment(simpy.Environment):
                 gc.set_threshold(*threshold)
 
     def step(self) -> None:
-        """simpy's ``step``; a ``deliver`` batch at the head of the heap is run directly.
+        """simpy's ``step``; a hop or a ``deliver`` batch at the head of the heap is run directly.
 
-        A batch has exactly one callback (``_fire``) and never fails, so the generic
-        path's callback list and failure check are skipped; other events take it.
+        A hop's entry has five items and goes to its device; a batch has exactly one
+        callback (``_fire``) and never fails, so the generic path's callback list and
+        failure check are skipped; other events take it.
         """
         queue: list[Any] = self._queue
         if queue:
             head = queue[0]
+            if len(head) == 5:
+                heappop(queue)
+                self._now = head[0]
+                head[3].arrive(head[4])
+                return
             batch = head[3]
             if type(batch) is _Batch:
                 heappop(queue)
@@ -78,6 +94,11 @@ class Environment(simpy.Environment):
                 _fire(batch)
                 return
         super().step()
+
+    def hop(self, delay_s: float, device: Arrival, frame: Any) -> None:
+        """``device.arrive(frame)`` after ``delay_s`` (in turn, as a timeout made now would fire)."""
+        queue: list[Any] = self._queue  # simpy's heap of (time, priority, id, event): a hop adds its frame
+        heappush(queue, (self._now + delay_s, NORMAL, next(self._eid), device, frame))
 
     def deliver(self, delay_s: float, fn: Callable[[Any, Any], object], a: Any, b: Any) -> None:
         """Call ``fn(a, b)`` after ``delay_s`` simulated seconds (like a timeout's callback)."""

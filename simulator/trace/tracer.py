@@ -1,7 +1,9 @@
 """The tracer collects records; a :class:`Trace` is a read-only slice of them.
 
 Recording is one ``list.append`` of a record built by the caller, so the hot path
-pays for a small object and nothing else. ``Tracer.enabled = False`` turns it off
+pays for a small object and nothing else: the kernel calls :attr:`Tracer.record`
+(the record list's own ``append``, rebound whenever the list is replaced) after
+checking :attr:`Tracer.enabled`; everything else calls :meth:`Tracer.emit`. ``Tracer.enabled = False`` turns it off
 (benchmarks measure both); ``Tracer(window=N, sink=PATH)`` bounds the memory a
 long run's trace holds (see :class:`Tracer`).
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO, overload
 
 from simulator.trace.records import (
@@ -53,10 +55,13 @@ class Tracer:
     ([2.0, 3.0, 4.0], 2, 5)
     """
 
-    __slots__ = ("records", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
+    __slots__ = ("records", "record", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
 
     def __init__(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
         self.records: list[Record] = []
+        self.record: Callable[[Record], None] = self.records.append
+        """Keep a record: the hot path's way, for callers that checked ``enabled`` first
+        (and never a ``TopologyChanged``, which goes through :meth:`emit`)."""
         self.enabled = True
         self.lang = "en"  # the lab's language: the views and explanations speak it unless told otherwise
         self.window: int | None = None
@@ -85,6 +90,7 @@ class Tracer:
         records: list[Record] = _Window(self) if window is not None else []
         records.extend(self.records)
         self.records = records
+        self.record = records.append
         if window is not None and len(records) >= 2 * window:
             self._cut()
 

@@ -157,7 +157,7 @@ class Bridge(Device):
         now = self.sim.env.now
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.records.append(FrameSent(now, self.node, self.name, frame))
+            tracer.record(FrameSent(now, self.node, self.name, frame))
         decision = decide(self.fdb, self._port_names, frame, None, now, self.aging_time_s)
         self._deliver(frame, decision)
 
@@ -176,11 +176,11 @@ class Bridge(Device):
         tracer = self.sim.tracer
         if tracer.enabled:
             action = decision.action
-            tracer.records.append(
+            tracer.record(
                 BridgeForwarded(now, self.node, self.name, port.name, frame, action, decision.ports, decision.fdb_port, learned)
             )
             if decision.reason is not None:
-                tracer.records.append(
+                tracer.record(
                     FrameDropped(now, self.node, self.name, frame, decision.reason, f"fdb: {frame.dst} is on {decision.fdb_port}")
                 )
         frames = None

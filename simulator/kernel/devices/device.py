@@ -71,7 +71,7 @@ class Device:
         self.tx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.records.append(FrameSent(self.sim.env.now, self.node, self.name, frame))
+            tracer.record(FrameSent(self.sim.env.now, self.node, self.name, frame))
         if self.upper is not None:
             self.upper.own_transmit(self, frame)
         self.xmit(frame)
@@ -91,7 +91,7 @@ class Device:
         self.rx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.records.append(FrameReceived(self.sim.env.now, self.node, self.name, frame))
+            tracer.record(FrameReceived(self.sim.env.now, self.node, self.name, frame))
         if self.upper is not None and self.upper.receive(self, frame):
             return
         if self.master is not None:
@@ -106,6 +106,6 @@ class Device:
             self.namespace.ipv4.receive(frame, self)
 
 
-def arrive(device: Device, frame: EthernetFrame) -> None:
-    """The end of a hop: ``device.receive(frame)``, as ``Environment.deliver`` calls it."""
-    device.receive(frame)
+    def arrive(self, frame: EthernetFrame) -> None:
+        """The end of a hop across this device's link (``Environment.hop`` calls it)."""
+        self.receive(frame)

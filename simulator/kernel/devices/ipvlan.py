@@ -142,7 +142,7 @@ class IpvlanPort:
     def _record(self, origin: str, frame: EthernetFrame, verdict: Verdict) -> None:
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.records.append(
+            tracer.record(
                 MacvlanForwarded(self.sim.now, self.lower.node, self.lower.name, origin, frame, "ipvlan",
                                  f"{self.mode.value} {self.flag.value}", verdict.children, verdict.to_wire, verdict.to_parent, verdict.reason)
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.kernel.devices.device import Device, arrive
+from simulator.kernel.devices.device import Device
 from simulator.packets.addresses import ZERO_MAC
 from simulator.sim import latency
 
@@ -20,4 +20,4 @@ class Loopback(Device):
         super().__init__(sim, "lo", ZERO_MAC, mtu=65536)
 
     def xmit(self, frame: EthernetFrame) -> None:
-        self.sim.env.deliver(latency.LOOPBACK_S, arrive, self, frame)
+        self.sim.env.hop(latency.LOOPBACK_S, self, frame)

@@ -179,7 +179,7 @@ class MacvlanPort:
     def _record(self, origin: str, frame: EthernetFrame, mode: str, verdict: Verdict) -> None:
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.records.append(
+            tracer.record(
                 MacvlanForwarded(self.sim.now, self.lower.node, self.lower.name, origin, frame, "macvlan", mode,
                                  verdict.children, verdict.to_wire, verdict.to_parent, verdict.reason)
             )

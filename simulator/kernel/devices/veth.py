@@ -34,16 +34,15 @@ class Veth(Device):
         return self.peer.up
 
     def xmit(self, frame: EthernetFrame) -> None:
-        self.sim.env.deliver(latency.VETH_S, _arrive, self.peer, frame)
+        self.sim.env.hop(latency.VETH_S, self.peer, frame)
 
-
-def _arrive(peer: Veth, frame: EthernetFrame) -> None:
-    """netif_rx on the peer, unless the pair was deleted while the frame was on its way."""
-    if peer.namespace is None and peer.node:
-        sim = peer.sim
-        sim.tracer.emit(FrameDropped(sim.env.now, peer.node, "", frame, DropReason.LINK_DOWN, f"{peer.name} was deleted while the frame was on its way"))
-        return
-    peer.receive(frame)
+    def arrive(self, frame: EthernetFrame) -> None:
+        """netif_rx on this end, unless the pair was deleted while the frame was on its way."""
+        if self.namespace is None and self.node:
+            sim = self.sim
+            sim.tracer.emit(FrameDropped(sim.env.now, self.node, "", frame, DropReason.LINK_DOWN, f"{self.name} was deleted while the frame was on its way"))
+            return
+        self.receive(frame)
 
 
 class VethPair:
