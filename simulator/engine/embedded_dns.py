@@ -9,8 +9,9 @@ through ``lo`` (chain DOCKER_OUTPUT) and the answer's source is put back to :53
 Answers: the container names, network-scoped aliases, short ids and hostnames of
 the networks the container is on, and ``name.network``, case-insensitively; for a
 name several containers share, every address, shuffled on each query; TTL 600;
-RA set, AA clear. A known name with no address of the asked type gets an empty
-NOERROR. PTR for a container address answers ``name.network.``. Anything else is
+RA set, AA clear, no OPT record, names written in full (not compressed: libnetwork
+compresses only what it relays from upstream, see ``packets.dns_wire``). A known
+name with no address of the asked type gets an empty NOERROR. PTR for a container address answers ``name.network.``. Anything else is
 forwarded to the host's nameservers (from the host's namespace on engines >= 28,
 from the container's before), 4 s each; an answer (NXDOMAIN included) is passed
 back, and SERVFAIL comes when none answers. Containers only on internal networks
@@ -30,6 +31,7 @@ import dns.reversename
 import dns.rrset
 
 from simulator.kernel.ipv4.stack import SocketOwner
+from simulator.packets import dns_wire
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.packets.udp import UdpDatagram
 from simulator.programs import resolver
@@ -149,12 +151,16 @@ class EmbeddedDns:
         response, why = self.respond(query)
         sim.tracer.emit(PacketDelivered(sim.now, self.netns.node, packet.flow, packet, why))
         if response is not None:
-            self._reply(packet, datagram, response)
+            self._reply(packet, datagram, response, compress=False)
         else:
             sim.env.process(self._forward(packet, datagram, query))
 
-    def _reply(self, packet: IPv4Packet, datagram: UdpDatagram, response: dns.message.Message) -> None:
-        out = IPv4Packet(RESOLVER_IP, packet.src, IPProtocol.UDP, UdpDatagram(self.port, datagram.sport, response), dont_fragment=False, flow=packet.flow)
+    def _reply(self, packet: IPv4Packet, datagram: UdpDatagram, response: dns.message.Message, compress: bool) -> None:
+        # resolver.go: an answer of its own leaves uncompressed; one relayed from upstream is
+        # compressed (resp.Compress = true), in 20.10 and 29.x alike
+        wire = dns_wire.encode(response, compress=compress)
+        reply = UdpDatagram(self.port, datagram.sport, response, wire)
+        out = IPv4Packet(RESOLVER_IP, packet.src, IPProtocol.UDP, reply, dont_fragment=False, flow=packet.flow)
         self.netns.ipv4._send_quietly(out)
 
     def _forward(self, packet: IPv4Packet, datagram: UdpDatagram, query: dns.message.Message) -> Generator[Any, Any, None]:
@@ -177,7 +183,7 @@ class EmbeddedDns:
             response = dns.message.make_response(query)
             response.flags |= dns.flags.RA
             response.set_rcode(dns.rcode.SERVFAIL)
-        self._reply(packet, datagram, response)
+        self._reply(packet, datagram, response, compress=True)
 
     def upstreams(self) -> list[IPv4Address]:
         """The host's nameservers, where names the DNS does not know are forwarded."""

@@ -180,11 +180,13 @@ def decode_ipv4(body: bytes) -> IPv4Packet:
     elif protocol is IPProtocol.UDP:
         sport, dport, _, checksum = struct.unpack("!HHHH", rest[:8])
         payload: object = rest[8:]
+        wire = b""
         if DNS_PORT in (sport, dport):
             payload = dns.message.from_wire(rest[8:])
+            wire = bytes(rest[8:])  # the bytes as sent: compressed or not
         elif dport == VXLAN_PORT:
             payload = decode_vxlan(rest[8:])
-        transport = UdpDatagram(sport, dport, payload, no_checksum=checksum == 0)
+        transport = UdpDatagram(sport, dport, payload, wire, no_checksum=checksum == 0)
     else:
         sport, dport, seq, ack, off, flags, window, _, _ = struct.unpack("!HHIIBBHHH", rest[:20])
         header_len = (off >> 4) * 4

@@ -1,7 +1,7 @@
 """UDP datagrams (RFC 768).
 
-The payload is raw bytes, a dnspython message (DNS, RFC 1035), which the codec
-turns into wire format, or a VXLAN packet (RFC 7348, destination port 4789).
+The payload is raw bytes, a dnspython message (DNS, RFC 1035) with its wire format
+(compressed unless the sender gave other bytes, see ``dns_wire``), or a VXLAN packet (RFC 7348, destination port 4789).
 ``no_checksum`` sends a zero checksum field, which RFC 768 reads as "none" (a
 VXLAN device created with ``noudpcsum`` does that).
 """
@@ -32,8 +32,9 @@ class UdpDatagram:
     no_checksum: bool = False
 
     def __post_init__(self) -> None:
-        # A dnspython message is mutable: freeze its bytes now, as they leave the socket.
-        if hasattr(self.payload, "to_wire"):
+        # A dnspython message is mutable: freeze its bytes now, as they leave the socket
+        # (unless the sender gave them: a server that does not compress, dns_wire).
+        if not self.wire and hasattr(self.payload, "to_wire"):
             object.__setattr__(self, "wire", self.payload.to_wire(want_shuffle=False))
 
     @property

@@ -87,6 +87,14 @@ def bind_ephemeral(sim: Simulation, netns: NetworkNamespace, handler: Callable[[
             return port
 
 
+@dataclass(frozen=True)
+class Reply:
+    """A DNS answer as a client socket received it: the message and its size in bytes."""
+
+    message: dns.message.Message
+    size: int
+
+
 def exchange(
     sim: Simulation,
     netns: NetworkNamespace,
@@ -98,8 +106,22 @@ def exchange(
 ) -> Generator[Any, Any, dict[int, dns.message.Message]]:
     """Send ``queries`` from one socket to ``server`` and collect the answers until all
     came back or ``timeout_s`` passed. Returns answers by query id."""
+    replies = yield from exchange_replies(sim, netns, server, queries, timeout_s, source, port)
+    return {qid: reply.message for qid, reply in replies.items()}
+
+
+def exchange_replies(
+    sim: Simulation,
+    netns: NetworkNamespace,
+    server: IPv4Address,
+    queries: list[dns.message.Message],
+    timeout_s: float,
+    source: IPv4Address | None = None,
+    port: int = DNS_PORT,
+) -> Generator[Any, Any, dict[int, Reply]]:
+    """:func:`exchange`, keeping each answer's size; the answers in the order they arrived."""
     env = sim.env
-    answers: dict[int, dns.message.Message] = {}
+    answers: dict[int, Reply] = {}
     wanted = {q.id for q in queries}
     done = env.event()
 
@@ -112,7 +134,7 @@ def exchange(
                 return
         if packet.src != server or message.id not in wanted or message.id in answers:
             return
-        answers[message.id] = message
+        answers[message.id] = Reply(message, len(datagram.payload_bytes))
         if len(answers) == len(wanted) and not done.triggered:
             done.succeed()
 
