@@ -18,12 +18,19 @@ two runs or two machines:
 * this machine rather than Docker: the daemon's resolver is 192.168.1.1 (an address
   inside our namespaces, so no query leaves them), the lab's host names 8.8.8.8;
   Debian's client reports ``20.10.24+dfsg1``;
-* the stand-in images (built locally, there is no registry): see ``STAND_IN`` below.
+* the stand-in images (built locally, there is no registry): see ``STAND_IN`` below;
+* orders that are random on the real daemon, in the output of a DNS client (dig, getent,
+  nslookup) only: the embedded DNS shuffles the addresses of a name several containers
+  share on every query (libnetwork ``resolver.go``, ``shuffleAddr``), so runs of lines
+  that differ only in their IPv4 address are sorted; BusyBox nslookup prints its A and
+  AAAA answers in the order they arrive, and dockerd answers the two concurrently, so
+  the blocks after its ``Server:`` lines are sorted.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import shlex
 from collections.abc import Callable
@@ -149,6 +156,26 @@ def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False)
     return text
 
 
+_DNS_CLIENTS = ("dig", "getent", "nslookup")
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+
+
+def normalise_dns_order(command: str, text: str) -> str:
+    """Sort what the real daemon orders at random (see the module's docstring), for a DNS client's output."""
+    if not any(word in _DNS_CLIENTS for word in shlex.split(command)):
+        return text
+    if text.startswith("Server:\t\t") and ":53\n\n" in text:  # BusyBox nslookup: header, then one block per answer
+        head, _, rest = text.partition("\n\n")
+        blocks = [b for b in rest.split("\n\n") if b]
+        text = head + "\n\n" + "".join(b + "\n\n" for b in sorted(blocks)) if blocks else text
+    lines = text.split("\n")
+    out: list[str] = []
+    for key, group in itertools.groupby(lines, key=lambda ln: _IPV4.sub("<ip>", ln) if _IPV4.search(ln) else None):
+        run = list(group)
+        out += sorted(run) if key is not None else run
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------------------
 # replay
 # ---------------------------------------------------------------------------
@@ -192,7 +219,8 @@ def replay_real(seq: Sequence, daemon) -> list[Outcome]:
     results = []
     for step, (stand_in, host) in zip(seq.steps, where(seq), strict=True):
         out = daemon.host(shlex.split(step.command))
-        results.append(Outcome(step.command, step.line, normalise(out.stdout, True, stand_in, host),
+        stdout = normalise_dns_order(step.command, normalise(out.stdout, True, stand_in, host))
+        results.append(Outcome(step.command, step.line, stdout,
                                normalise(out.stderr, True, stand_in, host), out.exit_code))
     return results
 
@@ -204,7 +232,8 @@ def replay_sim(seq: Sequence) -> list[Outcome]:
     results = []
     for step, (stand_in, host) in zip(seq.steps, where(seq), strict=True):
         r = lab.sh(step.command)
-        results.append(Outcome(step.command, step.line, normalise(r.stdout, False, stand_in, host),
+        stdout = normalise_dns_order(step.command, normalise(r.stdout, False, stand_in, host))
+        results.append(Outcome(step.command, step.line, stdout,
                                normalise(r.stderr, False, stand_in, host), r.exit_code))
     return results
 

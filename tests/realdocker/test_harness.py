@@ -84,3 +84,18 @@ def test_without_root_the_suite_skips_with_the_reason_or_fails_in_ci(monkeypatch
     monkeypatch.setenv(daemon.STRICT_ENV, "1")
     with pytest.raises(pytest.fail.Exception, match="DOCKERSIM_REQUIRE_REAL_DOCKER is set"):
         daemon.require_real_docker()
+
+
+def test_dns_answer_orders_that_are_random_on_the_daemon_are_sorted_for_dns_clients_only() -> None:
+    from tests.realdocker.replay import normalise_dns_order
+
+    shuffled, sorted_ = "10.11.0.3       shared\n10.11.0.2       shared\n", "10.11.0.2       shared\n10.11.0.3       shared\n"
+    assert normalise_dns_order("docker exec probe getent hosts shared", shuffled) == sorted_
+    assert normalise_dns_order("docker exec probe dig +short shared", "10.11.0.3\n10.11.0.2\n") == "10.11.0.2\n10.11.0.3\n"
+    assert normalise_dns_order("docker exec c1 ip route", shuffled) == shuffled  # not a DNS client: untouched
+    head = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n"
+    a, aaaa = "Non-authoritative answer:\nName:\tsrva\nAddress: 10.11.0.2\n\n", "Non-authoritative answer:\n\n"
+    assert normalise_dns_order("docker exec b nslookup srva", head + a + aaaa) == normalise_dns_order("docker exec b nslookup srva", head + aaaa + a)
+    # lines that differ in more than their address keep their order
+    hosts = "172.18.0.3\tweb\n172.18.0.2\tdb\n"
+    assert normalise_dns_order("docker exec probe getent hosts web db", hosts) == hosts
