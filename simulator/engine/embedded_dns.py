@@ -14,8 +14,10 @@ compresses only what it relays from upstream, see ``packets.dns_wire``). A known
 name with no address of the asked type gets an empty NOERROR. PTR for a container address answers ``name.network.``. Anything else is
 forwarded to the host's nameservers (from the host's namespace on engines >= 28,
 from the container's before), 4 s each; an answer (NXDOMAIN included) is passed
-back, and SERVFAIL comes when none answers. Containers only on internal networks
-never forward.
+back. When none answers, engines >= 24 say SERVFAIL and older ones say nothing at
+all, so the client times out. Containers only on internal networks never forward
+on engines >= 26 (SERVFAIL at once); older ones try from the container's namespace,
+which has no way out.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ class EmbeddedDns:
         engine = self.engine
         servers = self.upstreams()
         response = None
-        if servers and self.has_external_access():
+        if servers and (self.has_external_access() or not engine.profile.dns_internal_no_forward):
             netns = engine.machine.netns if engine.profile.at_least("28") else self.netns
             for server in servers[:MAX_UPSTREAMS]:
                 upstream_query = dns.message.from_wire(query.to_wire(want_shuffle=False))
@@ -179,6 +181,8 @@ class EmbeddedDns:
                 response = dns.message.from_wire(answer.to_wire(want_shuffle=False))
                 response.id = query.id
                 break
+        if response is None and not engine.profile.dns_servfail_on_forward_failure:
+            return  # resolver.go (20.10): `if resp == nil { return }`, no answer; the client times out
         if response is None:
             response = dns.message.make_response(query)
             response.flags |= dns.flags.RA

@@ -29,6 +29,8 @@ class EngineProfile:
     firewall: str  # "isolation" (<= 27) | "forward-chain" (28.x) | "v29" (>= 29)
     link_env_vars: bool  # <= 28: --link injects ALIAS_PORT_... variables
     generated_resolv_conf: bool  # >= 26.0: header and trailer comments
+    dns_servfail_on_forward_failure: bool  # >= 24.0: SERVFAIL when no upstream answers (moby e6258e6590, moby#44575); before: no answer at all
+    dns_internal_no_forward: bool  # >= 26.0: nothing forwarded from internal networks (moby 790c3039d0); before: tried from the container
     etc_hosts_v6_short: bool  # >= 28: "fe00::" instead of "fe00::0"
     network_mode_default_name: str  # HostConfig.NetworkMode without --network
     inspect_enable_ipv4: bool  # >= 28: EnableIPv4 in network inspect
@@ -63,6 +65,8 @@ PROFILES: dict[str, EngineProfile] = {
         firewall="isolation",
         link_env_vars=True,
         generated_resolv_conf=False,
+        dns_servfail_on_forward_failure=False,
+        dns_internal_no_forward=False,
         etc_hosts_v6_short=False,
         network_mode_default_name="default",
         inspect_enable_ipv4=False,
@@ -87,6 +91,8 @@ PROFILES: dict[str, EngineProfile] = {
         firewall="v29",
         link_env_vars=False,
         generated_resolv_conf=True,
+        dns_servfail_on_forward_failure=True,
+        dns_internal_no_forward=True,
         etc_hosts_v6_short=True,
         network_mode_default_name="bridge",
         inspect_enable_ipv4=True,
