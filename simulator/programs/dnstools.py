@@ -238,6 +238,11 @@ def _rr_lines(rrsets: list[Any], question: bool = False) -> str:
 
 
 DIG_NAMES_TRANSPORT = "9.18"  # ";; SERVER: ...#53(...) (UDP)": BIND 9.18 prints it, 9.16 did not
+# ";; communications error to SERVER#53: timed out" for each try that timed out, then the banner and
+# ";; no servers could be reached" (seen from BIND 9.18.49); 9.9 says ";; connection timed out; ..."
+DIG_REPORTS_EACH_TIME_OUT = "9.18"
+DIG_TRIES = 3  # dig(1) +tries: 3 by default over UDP
+DIG_TIMEOUT_S = 5.0  # dig(1) +timeout
 
 # dig's display options (dig(1) "Query Options"): what each part of the output is, on by default.
 #   cmd: the "; <<>> DiG" banner and ";; global options:"; comments: ";; Got answer:", the
@@ -288,6 +293,8 @@ def _dig_display(words: list[str]) -> tuple[dict[str, bool], bool]:
         option = word[1:].lower()
         state = not option.startswith("no")
         option = option[2:] if not state else option
+        names = [n for n in (*DIG_DISPLAY, "all", "short", *DIG_OTHER_OPTIONS) if n.startswith(option)]
+        option = names[0] if len(names) == 1 or option in names else option  # a unique beginning will do
         if option == "all":
             show = dict.fromkeys(DIG_DISPLAY, state)
         elif option == "short":
@@ -380,17 +387,26 @@ def dig(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     show, short = _dig_display([w for w in rest if w.startswith("+")])
     fqdn = name if name.endswith(".") else name + "."
     query = resolver.make_query(ctx.sim, fqdn, rdtype, edns=True)
-    start = ctx.sim.now
-    replies = yield from resolver.exchange_replies(ctx.sim, ctx.netns, server, [query], 5.0)
-    elapsed_ms = int((ctx.sim.now - start) * 1000)
     # the banner repeats the arguments as typed; "; (1 server found)" follows an @server
     banner = f"\n; <<>> DiG {ctx.userland.dig} <<>> {' '.join(argv[1:])}\n"
     if any(w.startswith("@") for w in argv[1:]):
         banner += "; (1 server found)\n"
     banner += ";; global options: +cmd\n"
-    reply = replies.get(query.id)
+    reply = None
+    for _try in range(DIG_TRIES):  # +tries=3: the same query again after each 5 s time-out
+        start = ctx.sim.now
+        replies = yield from resolver.exchange_replies(ctx.sim, ctx.netns, server, [query], DIG_TIMEOUT_S)
+        reply = replies.get(query.id)
+        if reply is not None:
+            break
+        if ctx.userland.dig_at_least(DIG_REPORTS_EACH_TIME_OUT):
+            ctx.out(f";; communications error to {server}#53: timed out\n")
+    elapsed_ms = int((ctx.sim.now - start) * 1000)
     if reply is None:
-        ctx.out((banner if show["cmd"] else "") + ";; connection timed out; no servers could be reached\n")
+        if ctx.userland.dig_at_least(DIG_REPORTS_EACH_TIME_OUT):
+            ctx.out((banner if show["cmd"] else "") + ";; no servers could be reached\n")
+        else:
+            ctx.out((banner if show["cmd"] else "") + ";; connection timed out; no servers could be reached\n")
         return 9
     response = reply.message
     if short:

@@ -91,3 +91,21 @@ def test_busybox_nslookup_type_option_and_errors(lab: Lab) -> None:
     assert (r.exit_code, r.stderr) == (1, 'nslookup: invalid query type "bogus"\n')
     r = lab.sh("docker exec srvb nslookup -x srva")
     assert r.exit_code == 1 and "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]" in r.stderr
+
+
+def test_dig_tries_three_times_and_reports_each_time_out() -> None:
+    # 20.10 sends no answer when it cannot forward (here: an internal network); BIND 9.18+ says so per try
+    lab = Lab(engine="20.10")
+    assert lab.sh("docker network create --internal private").exit_code == 0
+    assert lab.sh("docker run -itd --name p2 --net private nicolaka/netshoot").exit_code == 0
+    before = lab.sim.now
+    r = lab.sh("docker exec p2 dig example.com")
+    assert r.exit_code == 9
+    assert r.stdout == (";; communications error to 127.0.0.11#53: timed out\n" * 3
+                        + "\n; <<>> DiG 9.20.15 <<>> example.com\n;; global options: +cmd\n;; no servers could be reached\n")
+    assert lab.sim.now - before >= 15.0
+
+
+def test_dig_options_may_be_shortened_to_a_unique_beginning(lab: Lab) -> None:
+    text = out(lab, "docker exec probe dig +noans +nostat srva")
+    assert "ANSWER SECTION" not in text and "Query time" not in text and ";; QUESTION SECTION:\n;srva." in text
