@@ -109,3 +109,15 @@ def test_dig_tries_three_times_and_reports_each_time_out() -> None:
 def test_dig_options_may_be_shortened_to_a_unique_beginning(lab: Lab) -> None:
     text = out(lab, "docker exec probe dig +noans +nostat srva")
     assert "ANSWER SECTION" not in text and "Query time" not in text and ";; QUESTION SECTION:\n;srva." in text
+
+
+def test_a_capture_holds_the_embedded_dns_reply_as_sent_42_bytes_of_dns(lab: Lab, tmp_path) -> None:
+    from scapy.layers.inet import UDP
+    from scapy.utils import rdpcap
+
+    r = lab.sh("docker exec probe dig srva")
+    path = tmp_path / "dig.pcapng"
+    r.trace.to_pcap(str(path))
+    replies = [bytes(p[UDP].payload) for p in rdpcap(str(path)) if UDP in p and p[UDP].sport == 53]
+    assert replies, "no DNS reply in the capture"
+    assert all(len(payload) == 42 and payload.count(b"\x04srva\x00") == 2 for payload in replies)
