@@ -15,6 +15,9 @@ two runs or two machines:
 * times: "3 seconds ago", "Up 2 seconds", RFC 3339 timestamps, ping's and dig's
   timings, dig's query id;
 * hashes: ``sha256:...``;
+* order by nature: ``docker network prune`` lists what it removed in the order the daemon
+  walks its networks, a Go map (libnetwork's datastore cache), so two runs of the same
+  daemon differ: the names are sorted on both sides;
 * this machine rather than Docker: the daemon's resolver is 192.168.1.1 (an address
   inside our namespaces, so no query leaves them), the lab's host names 8.8.8.8;
   Debian's client reports ``20.10.24+dfsg1``;
@@ -128,6 +131,13 @@ def normalise_stand_in(text: str) -> str:
     return text
 
 
+_PRUNED = re.compile(r"(?m)^(Deleted Networks:\n)((?:.+\n)+)")
+
+
+def _sorted_block(m: re.Match[str]) -> str:
+    return m.group(1) + "".join(sorted(m.group(2).splitlines(keepends=True)))
+
+
 def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False) -> str:
     """Rewrite what differs by nature (see the module's docstring); ``real`` marks the daemon's side,
     ``stand_in`` a command run in a container of a stand-in image, ``host`` one run on the host."""
@@ -143,6 +153,7 @@ def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False)
             text = re.sub(r" link-netns dsim\S+", "", text)
     if stand_in:
         text = normalise_stand_in(text)
+    text = _PRUNED.sub(_sorted_block, text)
     text = _MAC.sub(_mac, text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)

@@ -27,6 +27,14 @@ def test_the_daemons_resolver_is_rewritten_only_on_the_real_side() -> None:
     assert normalise("nameserver 192.168.1.1\n", real=False) == "nameserver 192.168.1.1\n"
 
 
+def test_the_networks_prune_removed_are_compared_as_a_set() -> None:
+    """The daemon walks a Go map: the order of ``Deleted Networks:`` differs from run to run."""
+    one = normalise("Deleted Networks:\nlab1\nnamed1\natt1\n\n", real=True)
+    two = normalise("Deleted Networks:\natt1\nlab1\nnamed1\n\n", real=False)
+    assert one == two == "Deleted Networks:\natt1\nlab1\nnamed1\n\n"
+    assert normalise("Deleted Networks:\nb\na\n", real=True) != normalise("Deleted Networks:\na\n", real=False)
+
+
 def test_stand_in_tool_versions_are_set_aside_only_for_stand_in_containers() -> None:
     old = "172.17.0.0/16 dev eth0  proto kernel  scope link  src 172.17.0.2 \n"
     new = "172.17.0.0/16 dev eth0 proto kernel scope link src 172.17.0.2 \n"
