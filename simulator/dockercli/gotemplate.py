@@ -37,9 +37,10 @@ class GoStruct(dict[str, Any]):
     ('{10.0.0.0/24 }', '')
     """
 
-    def __init__(self, values: dict[str, Any], fields: tuple[tuple[str, str, str], ...]) -> None:
+    def __init__(self, values: dict[str, Any], fields: tuple[tuple[str, str, str], ...], type_name: str = "struct") -> None:
         super().__init__(values)
         self.fields = fields
+        self.type_name = type_name  # as Go names the type in an error (``system.versionInfo``)
 
     def field(self, name: str) -> tuple[bool, Any]:
         """(found, value) of the Go field or JSON key ``name``; a left-out field is its zero value."""
@@ -85,7 +86,7 @@ def _walk(value: Any, parts: list[str], expr: str) -> Any:
         if isinstance(value, GoStruct):
             found, field_value = value.field(part)
             if not found:
-                raise TemplateError(f'template: :1:2: executing "" at <{expr}>: can\'t evaluate field {part} in type struct')
+                raise TemplateError(f'template: :1:2: executing "" at <{expr}>: can\'t evaluate field {part} in type {value.type_name}')
             value = field_value
         elif isinstance(value, dict):
             if part not in value:

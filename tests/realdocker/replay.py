@@ -21,7 +21,12 @@ two runs or two machines:
 * this machine rather than Docker: the daemon's resolver is 192.168.1.1 (an address
   inside our namespaces, so no query leaves them), the lab's host names 8.8.8.8;
   Debian's client reports ``20.10.24+dfsg1``;
-* the stand-in images (built locally, there is no registry): see ``STAND_IN`` below.
+* the stand-in images (built locally, there is no registry): see ``STAND_IN`` below;
+* ``docker info``'s facts of this machine rather than of Docker (``INFO_MACHINE`` below): the
+  images loaded (the stand-ins only), the data root's file system and place (a tmpfs of the
+  harness), the cgroup driver and version, the containerd/runc/init builds (Debian's packages),
+  the security options (whether the kernel runs AppArmor), the kernel, operating system, CPUs,
+  memory, host name and daemon ID; and the order of ``Runtimes`` (a Go map, sorted here).
 """
 
 from __future__ import annotations
@@ -131,6 +136,11 @@ def normalise_stand_in(text: str) -> str:
     return text
 
 
+INFO_MACHINE = re.compile(
+    r"(?m)^( Images|  Backing Filesystem| Cgroup Driver| Cgroup Version| containerd version| runc version|"
+    r" init version| Kernel Version| Operating System| CPUs| Total Memory| Name| ID| Docker Root Dir): .*$")
+_INFO_SECURITY = re.compile(r"(?m)^ Security Options:\n(?:  .*\n)+")
+_INFO_RUNTIMES = re.compile(r"(?m)^( Runtimes:) (.*)$")
 _PRUNED = re.compile(r"(?m)^(Deleted Networks:\n)((?:.+\n)+)")
 
 
@@ -154,6 +164,9 @@ def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False)
     if stand_in:
         text = normalise_stand_in(text)
     text = _PRUNED.sub(_sorted_block, text)
+    text = INFO_MACHINE.sub(r"\1: <this machine>", text)
+    text = _INFO_SECURITY.sub(" Security Options: <this machine>\n", text)
+    text = _INFO_RUNTIMES.sub(lambda m: m.group(1) + " " + " ".join(sorted(m.group(2).split())), text)
     text = _MAC.sub(_mac, text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)

@@ -36,9 +36,8 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "14-macvlan": "a macvlan child has no IPv6 and no qlen in busybox `ip`; `linkdown`",
     "16-embedded-dns": "dig `+noall +answer` ignored; dig's reply size; `getent hosts` of an alias shared by two containers lists both; busybox nslookup's empty AAAA answer and PTR lookups",
     "17-mac-and-ip": "--mac-address ignored; Config.MacAddress missing from inspect; 20.10 containers have no IPv6",
-    "18-multiple-net-and-attach": "several --net on one run are refused by 20.10; `docker wait` not modelled; attach errors have no `Error response from daemon:` prefix; `Error: No such container`",
+    "18-multiple-net-and-attach": "several --net on one run are refused by 20.10; attach errors have no `Error response from daemon:` prefix; `Error: No such container`",
     "19-host-view": "`ip link show type bridge`, `ip route get` (busybox) and /proc/sys not modelled; busybox has no `ip -s`; iptables-save; docker0's fe80:: address; `linkdown`",
-    "21-daemon-facts": "`docker version --format` ignored (the whole table is printed); `docker info` not modelled",
 }
 
 SEQUENCES = all_sequences()
