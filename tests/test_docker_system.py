@@ -102,3 +102,9 @@ def test_wait_lets_time_pass_until_the_container_stops() -> None:
     r = lab.sh("docker wait c1")  # an idle shell never stops on its own: the simulator says so and gives up
     assert (r.stdout, r.exit_code) == ("", 1)
     assert r.stderr.startswith("dockersim: docker wait: c1 is still running")
+
+
+@pytest.mark.parametrize(("engine", "line"), [("20.10", "Docker version 20.10.24, build 297e128\n"),
+                                              ("29.2", "Docker version 29.2.0, build 0b9d198\n")])
+def test_docker_dash_dash_version_names_the_clients_commit(engine: str, line: str) -> None:
+    assert _out(Lab(engine=engine), "docker --version") == (line, "", 0)
