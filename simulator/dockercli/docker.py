@@ -69,7 +69,8 @@ class DockerCli:
             command, args = args[1], args[1:]
             command = CONTAINER_ALIASES.get(command, command)
         if command in ("--version", "-v"):
-            return CliOutcome(stdout=f"Docker version {self.engine.profile.version}, build 6a30dfc\n")
+            build = info.RELEASES[self.engine.profile.version].client_commit
+            return CliOutcome(stdout=f"Docker version {self.engine.profile.version}, build {build}\n")
         handler = COMMANDS.get(command)
         if handler is None:
             return unknown(self, command, "docker --help")

@@ -5,6 +5,13 @@ values or list items, with ``.`` rebound), ``{{range $k, $v := .Map}}`` with
 ``{{$k}}``/``{{$v.Field}}``, ``{{index .Map "key"}}``, ``{{println}}``, literal text, and
 ``\\n``/``\\t`` escapes as the shell passes them. Errors read like Go's
 (``template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"``).
+
+The CLI executes templates over Go values, not over JSON: a map prints as
+``map[k:v]`` with its keys sorted, a struct as ``{v1 v2 ...}`` with every field,
+zero values included. Inspect data is JSON-shaped dicts; a dict that stands for a
+Go struct is a :class:`GoStruct`, which knows its fields (and how a zero value of
+each prints), so ``{{.IPAM.Config}}`` prints ``[{172.18.0.0/16  172.18.0.1 map[]}]``
+as Go's ``fmt`` does.
 """
 
 from __future__ import annotations
@@ -20,11 +27,36 @@ class TemplateError(Exception):
     """The template cannot be parsed or executed."""
 
 
+class GoStruct(dict[str, Any]):
+    """A JSON object that is a Go struct: its keys as JSON has them (``omitempty`` fields left
+    out), and ``fields``: every field in declaration order as (Go name, JSON key, zero value
+    as ``fmt`` prints it).
+
+    >>> s = GoStruct({"Subnet": "10.0.0.0/24"}, fields=(("Subnet", "Subnet", ""), ("Gateway", "Gateway", "")))
+    >>> _go_text(s), render("{{.Gateway}}", s)
+    ('{10.0.0.0/24 }', '')
+    """
+
+    def __init__(self, values: dict[str, Any], fields: tuple[tuple[str, str, str], ...], type_name: str = "struct") -> None:
+        super().__init__(values)
+        self.fields = fields
+        self.type_name = type_name  # as Go names the type in an error (``system.versionInfo``)
+
+    def field(self, name: str) -> tuple[bool, Any]:
+        """(found, value) of the Go field or JSON key ``name``; a left-out field is its zero value."""
+        for go_name, key, zero in self.fields:
+            if name in (go_name, key):
+                return True, self.get(key, zero)
+        return False, None
+
+
 def _go_text(value: Any) -> str:
     if value is None:
         return "<no value>"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, GoStruct):
+        return "{" + " ".join(_go_text(value[key]) if key in value else zero for _go, key, zero in value.fields) + "}"
     if isinstance(value, dict):
         return "map[" + " ".join(f"{k}:{_go_text(v)}" for k, v in sorted(value.items())) + "]"
     if isinstance(value, list):
@@ -51,7 +83,12 @@ def _walk(value: Any, parts: list[str], expr: str) -> Any:
     for part in parts:
         if not part:
             continue
-        if isinstance(value, dict):
+        if isinstance(value, GoStruct):
+            found, field_value = value.field(part)
+            if not found:
+                raise TemplateError(f'template: :1:2: executing "" at <{expr}>: can\'t evaluate field {part} in type {value.type_name}')
+            value = field_value
+        elif isinstance(value, dict):
             if part not in value:
                 raise TemplateError(f'template: :1:2: executing "" at <{expr}>: map has no entry for key "{part}"')
             value = value[part]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulator.dockercli.gotemplate import GoStruct
 from simulator.dockercli.output import rfc3339
 from simulator.packets.addresses import MacAddress
 
@@ -19,19 +20,35 @@ if TYPE_CHECKING:
     from simulator.engine.network import Network
 
 
+#: api/types/network IPAMConfig: (Go field, JSON key); how a zero value prints in a template,
+#: as a string (20.10) or as a net/netip value (29: "invalid Prefix", "invalid IP").
+IPAM_CONFIG_FIELDS = (("Subnet", "Subnet"), ("IPRange", "IPRange"), ("Gateway", "Gateway"), ("AuxAddress", "AuxiliaryAddresses"))
+NETIP_ZERO = {"Subnet": "invalid Prefix", "IPRange": "invalid Prefix", "Gateway": "invalid IP"}
+
+
+def _ipam_config(engine: DockerEngine, net: Network) -> GoStruct:
+    """One ``IPAM.Config`` item: what was configured at create (<= 28), with the gateway IPAM chose (>= 29)."""
+    prof = engine.profile
+    assert net.subnet is not None
+    item: dict[str, Any] = {"Subnet": str(net.subnet)}
+    if net.ip_range is not None:
+        item["IPRange"] = str(net.ip_range)
+    # daemon/network.go buildIpamResources: a user's config is shown as given (<= 28)
+    shown = not net.user_subnet or net.user_gateway or prof.inspect_allocated_gateway
+    if net.gateway is not None and shown:
+        item["Gateway"] = str(net.gateway)
+    if net.aux_addresses:
+        item["AuxiliaryAddresses"] = dict(sorted(net.aux_addresses.items()))
+    zero = NETIP_ZERO if prof.api_netip else {}
+    return GoStruct(item, tuple((go, key, zero.get(go, "map[]" if go == "AuxAddress" else "")) for go, key in IPAM_CONFIG_FIELDS))
+
+
 def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
     """``docker network inspect NETWORK``: one network, key for key as the engine version prints it."""
     prof = engine.profile
     ipam_config: list[dict[str, Any]] | None = None
     if net.subnet is not None:
-        item: dict[str, Any] = {"Subnet": str(net.subnet)}
-        if net.ip_range is not None:
-            item["IPRange"] = str(net.ip_range)
-        if net.gateway is not None:
-            item["Gateway"] = str(net.gateway)
-        if net.aux_addresses:
-            item["AuxiliaryAddresses"] = dict(net.aux_addresses)
-        ipam_config = [item]
+        ipam_config = [_ipam_config(engine, net)]
     elif prof.at_least("28"):
         ipam_config = []
     containers = {
@@ -69,7 +86,7 @@ def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
     if not prof.inspect_containers_last:
         out["Containers"] = containers
     out["Options"] = dict(sorted(net.options.items()))
-    out["Labels"] = dict(net.labels)
+    out["Labels"] = dict(sorted(net.labels.items()))  # encoding/json sorts map keys
     if prof.inspect_containers_last:
         out["Containers"] = containers
         if net.pool is not None and net.subnet is not None:

@@ -165,7 +165,8 @@ def formatted(objects: list[Any], template: str | None, errors: list[str]) -> Cl
         text = output.inspect_json(objects) if objects or not errors else "[]\n"
         return CliOutcome(stdout=text, stderr="".join(errors), exit_code=1 if errors else 0)
     try:
-        text = "".join(gotemplate.render(template, obj) + "\n" for obj in objects)
+        # cli/command/inspect TemplateInspector.Flush: nothing inspected still prints a newline
+        text = "".join(gotemplate.render(template, obj) + "\n" for obj in objects) or "\n"
     except gotemplate.TemplateError as error:
         return CliOutcome(stderr=f"{error}\n", exit_code=1)
     return CliOutcome(stdout=text, stderr="".join(errors), exit_code=1 if errors else 0)

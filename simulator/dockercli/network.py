@@ -13,11 +13,11 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
 
 from simulator.dockercli import inspect, output
-from simulator.dockercli.base import ANY, CliOutcome, Command, Group, Table, at_least, exactly
-from simulator.dockercli.listing import formatted
+from simulator.dockercli.base import ANY, NONE, CliOutcome, Command, Group, Table, at_least, exactly
+from simulator.dockercli.listing import custom_table, formatted
 from simulator.dockercli.parser import Flag, Parsed
 from simulator.engine.docker_engine import NetworkRequestSpec
-from simulator.errors import CliError, DockerError
+from simulator.errors import CliError, DockerError, NoSuchNetwork
 
 if TYPE_CHECKING:
     from simulator.dockercli.docker import DockerCli
@@ -52,13 +52,27 @@ CONNECT_FLAGS = (
 DISCONNECT_FLAGS = (Flag("force", "f"),)
 PRUNE_FLAGS = (Flag("force", "f"), Flag("filter", value=True, repeat=True))
 
+def _has_label(net: Network, wanted: str) -> bool:
+    """``label=KEY`` or ``label=KEY=VALUE`` (filters.MatchKVList)."""
+    key, eq, value = wanted.partition("=")
+    return key in net.labels and (not eq or net.labels[key] == value)
+
+
 #: ``docker network ls --filter KEY=VALUE``: whether a network passes, per key.
 LS_FILTERS: dict[str, Callable[[Network, str], bool]] = {
     "driver": lambda n, value: n.driver == value,
     "name": lambda n, value: value in n.name,
     "type": lambda n, value: (value == "builtin") == n.predefined,
     "id": lambda n, value: n.id.startswith(value),
+    "label": _has_label,
+    "scope": lambda n, value: n.scope == value,
 }
+#: ``docker network ls --format``: the placeholders' column headers (cli/command/formatter/network.go).
+LS_HEADERS = {
+    "ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER", "Scope": "SCOPE", "IPv6": "IPV6",
+    "Internal": "INTERNAL", "Labels": "LABELS", "CreatedAt": "CREATED AT",
+}
+LS_DEFAULT_FORMAT = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}"
 
 USAGE = """
 Usage:  docker network COMMAND
@@ -84,29 +98,60 @@ def natural(name: str) -> list[object]:
 
 
 def ls(cli: DockerCli, p: Parsed) -> CliOutcome:
-    """``docker network ls [-q] [--no-trunc] [-f KEY=VALUE]``."""
+    """``docker network ls [-q] [--no-trunc] [-f KEY=VALUE] [--format TEMPLATE]``."""
     nets: list[Network] = sorted(cli.engine.networks.values(), key=lambda n: natural(n.name))
     for f in p.values_of("filter"):
         key, _, value = f.partition("=")
         keep = LS_FILTERS.get(key)
         if keep is None:
-            raise DockerError(f"invalid filter '{key}'")
+            raise DockerError(cli.engine.profile.messages.invalid_filter.format(key=key))
         nets = [n for n in nets if keep(n, value)]
     ids = [n.id if p.flag("no-trunc") else n.short_id for n in nets]
     if p.flag("quiet"):
         return CliOutcome(stdout="".join(i + "\n" for i in ids))
-    rows = [[i, n.name, n.driver, n.scope] for i, n in zip(ids, nets, strict=True)]
-    return CliOutcome(stdout=output.table(["NETWORK ID", "NAME", "DRIVER", "SCOPE"], rows))
+    rows = [_ls_row(n, i) for i, n in zip(ids, nets, strict=True)]
+    return custom_table(p.value("format") or LS_DEFAULT_FORMAT, rows, LS_HEADERS)
+
+
+def _ls_row(net: Network, shown_id: str) -> dict[str, str]:
+    """One network as the fields a ``docker network ls --format`` template sees."""
+    return {
+        "ID": shown_id, "Name": net.name, "Driver": net.driver, "Scope": net.scope, "IPv6": "false",
+        "Internal": "true" if net.internal else "false",
+        "Labels": ",".join(f"{k}={v}" for k, v in sorted(net.labels.items())),
+        "CreatedAt": output.go_time(net.created),
+    }
+
+
+def _go_cidr(text: str) -> IPv4Network | None:
+    """Go's ``net.ParseCIDR``: ``ADDRESS/BITS`` with a decimal prefix length, or None."""
+    address, slash, bits = text.partition("/")
+    if not slash or not bits.isdecimal() or not address:
+        return None
+    try:
+        return IPv4Network(f"{address}/{bits}", strict=False)
+    except ValueError:
+        return None
 
 
 def _cidr(cli: DockerCli, text: str, what: str) -> IPv4Network:
-    try:
-        net = IPv4Network(text, strict=False)
-    except ValueError:
-        raise CliError(f"invalid argument \"{text}\" for \"--{what}\" flag: invalid CIDR address: {text}\n", 125) from None
+    net = _go_cidr(text)
+    if net is None:
+        raise CliError(f"invalid argument \"{text}\" for \"--{what}\" flag: invalid CIDR address: {text}\n", 125)
     if str(net) != text and cli.engine.profile.at_least("25"):
         raise DockerError(f"invalid network config:\ninvalid {what} {text}: it should be {net}")
     return net
+
+
+def _subnet(cli: DockerCli, text: str, checked_against: bool) -> IPv4Network:
+    """``--subnet``. 20.10's CLI passes it on as a string: it fails in the CLI only when an
+    ``--ip-range``, ``--gateway`` or ``--aux-address`` is matched against it (``subnetMatches``),
+    otherwise in the daemon (``getIpamConfig``)."""
+    if cli.engine.profile.daemon_parses_subnet and _go_cidr(text) is None:
+        if checked_against:
+            raise CliError(f"invalid subnet: invalid CIDR address: {text}\n", 1)
+        raise DockerError(cli.engine.profile.messages.invalid_subnet.format(subnet=text))
+    return _cidr(cli, text, "subnet")
 
 
 def _address(text: str, flag: str, shown: str | None = None) -> IPv4Address:
@@ -124,7 +169,7 @@ def _ipam(cli: DockerCli, p: Parsed) -> tuple[IPv4Network | None, IPv4Network | 
         raise CliError("every ip-range or gateway must have a corresponding subnet\n", 1)
     if len(subnets) > 1:
         raise CliError("multiple overlapping subnet configuration is not supported\n", 1)
-    subnet = _cidr(cli, subnets[0], "subnet") if subnets else None
+    subnet = _subnet(cli, subnets[0], bool(ranges or gateways or p.values_of("aux-address"))) if subnets else None
     ip_range = gateway = None
     if ranges:
         ip_range = _cidr(cli, ranges[0], "ip-range")
@@ -168,6 +213,13 @@ def create(cli: DockerCli, p: Parsed) -> CliOutcome:
     return CliOutcome(stdout=net.id + "\n", changed=True)
 
 
+def _not_found(cli: DockerCli, error: DockerError, ref: str) -> str:
+    """A network the daemon does not know: the 20.10 client's own words for a 404, or the daemon's."""
+    if cli.engine.profile.client_not_found:
+        return f"Error: No such network: {ref}\n"
+    return f"Error response from daemon: {error.message}\n"
+
+
 def rm(cli: DockerCli, p: Parsed) -> CliOutcome:
     """``docker network rm [-f] NETWORK...``: each name printed back when removed."""
     out, err = [], []
@@ -175,9 +227,10 @@ def rm(cli: DockerCli, p: Parsed) -> CliOutcome:
         try:
             cli.engine.remove_network(ref)
             out.append(ref + "\n")
+        except NoSuchNetwork as error:
+            if not p.flag("force"):
+                err.append(_not_found(cli, error, ref))
         except DockerError as error:
-            if p.flag("force") and "not found" in error.message:
-                continue
             err.append(f"Error response from daemon: {error.message}\n")
     return CliOutcome(stdout="".join(out), stderr="".join(err), exit_code=1 if err else 0, changed=True)
 
@@ -188,8 +241,10 @@ def inspect_networks(cli: DockerCli, p: Parsed) -> CliOutcome:
     for ref in p.args:
         try:
             objects.append(inspect.network(cli.engine, cli.engine.network(ref)))
+        except NoSuchNetwork as error:
+            errors.append(_not_found(cli, error, ref))
         except DockerError as error:
-            errors.append(f"Error response from daemon: {error.message}\n" if cli.style == "see-help" else f"Error: No such network: {ref}\n")
+            errors.append(f"Error response from daemon: {error.message}\n")
     return formatted(objects, p.value("format"), errors)
 
 
@@ -215,7 +270,10 @@ def prune(cli: DockerCli, p: Parsed) -> CliOutcome:
         "Are you sure you want to continue? [y/N] y\n"
     )
     if removed:
-        text += "Deleted Networks:\n" + "".join(name + "\n" for name in removed)
+        # cli/command/network/prune.go: the report, then Fprintln: a blank line after the names.
+        # The daemon walks its networks in Go map order (libnetwork's datastore cache), so a real
+        # daemon's order changes from run to run; the simulator removes them in creation order.
+        text += "Deleted Networks:\n" + "".join(name + "\n" for name in removed) + "\n"
     return CliOutcome(stdout=text, changed=True)
 
 
@@ -230,7 +288,7 @@ NETWORK = Group("network", USAGE, {
     "inspect": Command("network inspect", inspect_networks, INSPECT_FLAGS, at_least(1)),
     "connect": Command("network connect", connect, CONNECT_FLAGS, exactly(2)),
     "disconnect": Command("network disconnect", disconnect, DISCONNECT_FLAGS, exactly(2)),
-    "prune": Command("network prune", prune, PRUNE_FLAGS, ANY),
+    "prune": Command("network prune", prune, PRUNE_FLAGS, NONE),
 })
 
 COMMANDS: Table = {"network": NETWORK}

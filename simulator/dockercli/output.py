@@ -82,3 +82,9 @@ def rfc3339(seconds: float, base_epoch: int = 1_767_225_600) -> str:
     stamp = dt.datetime.fromtimestamp(whole, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     frac = f"{ns:09d}".rstrip("0")
     return f"{stamp}.{frac}Z" if frac else f"{stamp}Z"
+
+
+def go_time(seconds: float, base_epoch: int = 1_767_225_600) -> str:
+    """Go's ``time.Time.String()`` in UTC (``2026-01-01 00:00:01.5 +0000 UTC``), as ``--format {{.CreatedAt}}`` prints it."""
+    stamp = rfc3339(seconds, base_epoch)[:-1]  # no "Z"
+    return stamp.replace("T", " ") + " +0000 UTC"

@@ -207,7 +207,7 @@ class DockerEngine:
             labels=dict(spec.labels or {}), ipam_options={},
             aux_addresses={k: str(v) for k, v in (spec.aux or {}).items()},
             bridge_name=(bridge_name or f"br-{net_id[:12]}") if spec.driver == "bridge" else None,
-            user_subnet=spec.subnet is not None,
+            user_subnet=spec.subnet is not None, user_gateway=spec.gateway is not None,
         )
         try:
             driver.create(net)

@@ -53,6 +53,8 @@ class DaemonMessages:
     no_plugin: str = 'plugin "{driver}" not found'
     same_bridge_name: str = ("cannot create network {{id}} ({bridge}): conflicts with network {other} ({bridge}): "
                              "networks have same bridge name")
+    # 20.10: daemon/network.go getIpamConfig parses --subnet (later CLIs check it first)
+    invalid_subnet: str = "Invalid subnet {subnet} : invalid CIDR address: {subnet}"
     invalid_mtu: str = "invalid MTU: {value}"
     invalid_mtu_number: str = "invalid MTU number: {mtu}"
     # >= 27: pool overlaps are "invalid pool request: ..."
@@ -61,6 +63,8 @@ class DaemonMessages:
     # >= 28.1: the endpoint is named
     active_endpoints: str = 'error while removing network: network {name} has active endpoints (name:"{container}" id:"{endpoint}")'
     ambiguous_network: str = "network {ref} is ambiguous ({count} matches found on name)"
+    # api/types/filters invalidFilter: "Invalid filter" in 20.10
+    invalid_filter: str = "invalid filter '{key}'"
     # -- docker network connect / disconnect ---------------------------------------------------
     # >= 28.0.2: one message each way
     connect_host: str = "cannot connect container to host network - container must be created in host network mode"
@@ -92,6 +96,7 @@ V20_10 = DaemonMessages(
     remove_running=("You cannot remove a running container {id}. Stop the container before attempting removal "
                     "or force remove"),
     pool_request="{error}",
+    invalid_filter="Invalid filter '{key}'",
     active_endpoints="error while removing network: network {name} id {id} has active endpoints",
     connect_host="container cannot be disconnected from host network or connected to host network",
     disconnect_host="container cannot be disconnected from host network or connected to host network",

@@ -62,6 +62,7 @@ class Network:
     bridge_name: str | None = None
     scope: str = "local"
     user_subnet: bool = False  # --subnet given at create (< 29.1: --ip needs it)
+    user_gateway: bool = False  # --gateway given at create (<= 28: inspect shows only a given one)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)  # by container id
 
     @property

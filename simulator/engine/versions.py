@@ -39,6 +39,12 @@ class EngineProfile:
     macvlan_shared_parent: bool  # >= 27.0.1
     macvlan_internal_dummy: bool  # <= 20.10: --internal replaces -o parent with a dm- dummy link
     kernel: str  # what the host's `uname -r` says in this era
+    # -- docker network / info / version (sources: moby and docker/cli at each tag) --
+    client_not_found: bool  # <= 22: the Go client words a 404 itself, "Error: No such network: X" (removed by moby 45067cda33, v23)
+    inspect_allocated_gateway: bool  # >= 29 (moby ea0d934ff2): IPAM.Config shows the gateway IPAM chose when none was given
+    api_netip: bool  # >= 29: api/types/network holds netip values; a zero Prefix prints "invalid Prefix" in a template
+    daemon_parses_subnet: bool  # 20.10: the CLI sends --subnet as given; the daemon refuses a bad one (daemon/network.go getIpamConfig)
+    host_os: str  # `docker info` Operating System: the lab host's release in this era
     messages: DaemonMessages  # the daemon's error texts in this version's words
     containerd_version: str
 
@@ -75,6 +81,11 @@ PROFILES: dict[str, EngineProfile] = {
         macvlan_shared_parent=False,
         macvlan_internal_dummy=True,
         kernel="5.4.0-150-generic",
+        client_not_found=True,
+        inspect_allocated_gateway=False,
+        api_netip=False,
+        daemon_parses_subnet=True,
+        host_os="Ubuntu 20.04.6 LTS",
         messages=messages.V20_10,
         containerd_version="1.6.21",
     ),
@@ -101,6 +112,11 @@ PROFILES: dict[str, EngineProfile] = {
         macvlan_shared_parent=True,
         macvlan_internal_dummy=False,
         kernel="6.8.0-60-generic",
+        client_not_found=False,
+        inspect_allocated_gateway=True,
+        api_netip=True,
+        daemon_parses_subnet=False,
+        host_os="Ubuntu 24.04.2 LTS",
         messages=messages.CURRENT,
         containerd_version="v2.1.4",
     ),

@@ -15,6 +15,9 @@ two runs or two machines:
 * times: "3 seconds ago", "Up 2 seconds", RFC 3339 timestamps, ping's and dig's
   timings, dig's query id;
 * hashes: ``sha256:...``;
+* order by nature: ``docker network prune`` lists what it removed in the order the daemon
+  walks its networks, a Go map (libnetwork's datastore cache), so two runs of the same
+  daemon differ: the names are sorted on both sides;
 * this machine rather than Docker: the daemon's resolver is 192.168.1.1 (an address
   inside our namespaces, so no query leaves them), the lab's host names 8.8.8.8;
   Debian's client reports ``20.10.24+dfsg1``;
@@ -25,6 +28,11 @@ two runs or two machines:
   that differ only in their IPv4 address are sorted; BusyBox nslookup prints its A and
   AAAA answers in the order they arrive, and dockerd answers the two concurrently, so
   the blocks after its ``Server:`` lines are sorted.
+* ``docker info``'s facts of this machine rather than of Docker (``INFO_MACHINE`` below): the
+  images loaded (the stand-ins only), the data root's file system and place (a tmpfs of the
+  harness), the cgroup driver and version, the containerd/runc/init builds (Debian's packages),
+  the security options (whether the kernel runs AppArmor), the kernel, operating system, CPUs,
+  memory, host name and daemon ID; and the order of ``Runtimes`` (a Go map, sorted here).
 """
 
 from __future__ import annotations
@@ -135,6 +143,18 @@ def normalise_stand_in(text: str) -> str:
     return text
 
 
+INFO_MACHINE = re.compile(
+    r"(?m)^( Images|  Backing Filesystem| Cgroup Driver| Cgroup Version| containerd version| runc version|"
+    r" init version| Kernel Version| Operating System| CPUs| Total Memory| Name| ID| Docker Root Dir): .*$")
+_INFO_SECURITY = re.compile(r"(?m)^ Security Options:\n(?:  .*\n)+")
+_INFO_RUNTIMES = re.compile(r"(?m)^( Runtimes:) (.*)$")
+_PRUNED = re.compile(r"(?m)^(Deleted Networks:\n)((?:.+\n)+)")
+
+
+def _sorted_block(m: re.Match[str]) -> str:
+    return m.group(1) + "".join(sorted(m.group(2).splitlines(keepends=True)))
+
+
 def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False) -> str:
     """Rewrite what differs by nature (see the module's docstring); ``real`` marks the daemon's side,
     ``stand_in`` a command run in a container of a stand-in image, ``host`` one run on the host."""
@@ -150,6 +170,10 @@ def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False)
             text = re.sub(r" link-netns dsim\S+", "", text)
     if stand_in:
         text = normalise_stand_in(text)
+    text = _PRUNED.sub(_sorted_block, text)
+    text = INFO_MACHINE.sub(r"\1: <this machine>", text)
+    text = _INFO_SECURITY.sub(" Security Options: <this machine>\n", text)
+    text = _INFO_RUNTIMES.sub(lambda m: m.group(1) + " " + " ".join(sorted(m.group(2).split())), text)
     text = _MAC.sub(_mac, text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)

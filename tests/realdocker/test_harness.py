@@ -27,6 +27,27 @@ def test_the_daemons_resolver_is_rewritten_only_on_the_real_side() -> None:
     assert normalise("nameserver 192.168.1.1\n", real=False) == "nameserver 192.168.1.1\n"
 
 
+def test_the_networks_prune_removed_are_compared_as_a_set() -> None:
+    """The daemon walks a Go map: the order of ``Deleted Networks:`` differs from run to run."""
+    one = normalise("Deleted Networks:\nlab1\nnamed1\natt1\n\n", real=True)
+    two = normalise("Deleted Networks:\natt1\nlab1\nnamed1\n\n", real=False)
+    assert one == two == "Deleted Networks:\natt1\nlab1\nnamed1\n\n"
+    assert normalise("Deleted Networks:\nb\na\n", real=True) != normalise("Deleted Networks:\na\n", real=False)
+
+
+def test_docker_info_sets_aside_only_this_machines_facts() -> None:
+    real = (" Images: 3\n Server Version: 20.10.24+dfsg1\n  Backing Filesystem: tmpfs\n Runtimes: runc io.containerd.runc.v2\n"
+            " Security Options:\n  seccomp\n   Profile: default\n Kernel Version: 6.18.44\n CPUs: 2\n Name: vm\n"
+            " Live Restore Enabled: false\n")
+    sim = (" Images: 19\n Server Version: 20.10.24\n  Backing Filesystem: extfs\n Runtimes: io.containerd.runc.v2 runc\n"
+           " Security Options:\n  apparmor\n  seccomp\n   Profile: default\n Kernel Version: 5.4.0-150-generic\n CPUs: 2\n"
+           " Name: host\n Live Restore Enabled: false\n")
+    assert normalise(real, real=True) == normalise(sim, real=False)
+    # what Docker itself decides is still compared
+    assert normalise(real, real=True) != normalise(sim.replace("Live Restore Enabled: false", "Live Restore Enabled: true"), real=False)
+    assert normalise(" Containers: 2\n", real=True) != normalise(" Containers: 1\n", real=False)
+
+
 def test_stand_in_tool_versions_are_set_aside_only_for_stand_in_containers() -> None:
     old = "172.17.0.0/16 dev eth0  proto kernel  scope link  src 172.17.0.2 \n"
     new = "172.17.0.0/16 dev eth0 proto kernel scope link src 172.17.0.2 \n"
