@@ -28,6 +28,9 @@ class EngineProfile:
     cli_error_style: str  # "see-help" (CLI <= 27) | "run-help" (CLI >= 28)
     firewall: str  # "isolation" (<= 27) | "forward-chain" (28.x) | "v29" (>= 29)
     link_env_vars: bool  # <= 28: --link injects ALIAS_PORT_... variables
+    # CLI's host:port: net.JoinHostPort ("[::]:8080"; docker port >= 23, ps >= 27), "%s:%s" (":::8080") before
+    cli_ipv6_brackets: bool
+    config_mac_address: bool  # <= 24 (API < 1.44): --mac-address also shows as Config.MacAddress
     generated_resolv_conf: bool  # >= 26.0: header and trailer comments
     etc_hosts_v6_short: bool  # >= 28: "fe00::" instead of "fe00::0"
     network_mode_default_name: str  # HostConfig.NetworkMode without --network
@@ -62,6 +65,8 @@ PROFILES: dict[str, EngineProfile] = {
         cli_error_style="see-help",
         firewall="isolation",
         link_env_vars=True,
+        cli_ipv6_brackets=False,
+        config_mac_address=True,
         generated_resolv_conf=False,
         etc_hosts_v6_short=False,
         network_mode_default_name="default",
@@ -86,6 +91,8 @@ PROFILES: dict[str, EngineProfile] = {
         cli_error_style="run-help",
         firewall="v29",
         link_env_vars=False,
+        cli_ipv6_brackets=True,
+        config_mac_address=False,
         generated_resolv_conf=True,
         etc_hosts_v6_short=True,
         network_mode_default_name="bridge",
