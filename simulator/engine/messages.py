@@ -35,7 +35,7 @@ class DaemonMessages:
     # several --network on one run: None = accepted (API >= 1.44, moby bbcd662532, v25); 20.10's
     # verifyNetworkingConfig refuses them
     several_networks: str | None = None
-    # the CLI's -p parsing (go-connections nat.ParsePortSpec: v0.6 in CLI 29 lowercased its errors)
+    # the CLI's -p parsing (go-connections nat.ParsePortSpec: v0.6, in CLI >= 28.5, lowercased its errors)
     port_invalid_ip: str = "invalid IP address: {ip}"
     port_none: str = "no port specified: {spec}<empty>"
     port_invalid_container: str = "invalid containerPort: {port}"

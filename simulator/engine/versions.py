@@ -28,7 +28,7 @@ class EngineProfile:
     cli_error_style: str  # "see-help" (CLI <= 27) | "run-help" (CLI >= 28)
     firewall: str  # "isolation" (<= 27) | "forward-chain" (28.x) | "v29" (>= 29)
     link_env_vars: bool  # <= 28: --link injects ALIAS_PORT_... variables
-    # CLI's host:port: net.JoinHostPort ("[::]:8080"; docker port >= 23, ps >= 27), "%s:%s" (":::8080") before
+    # CLI's host:port: net.JoinHostPort ("[::]:8080"; docker port >= 23, ps >= 27.2 and its ranges >= 28), "%s:%s" (":::8080") before
     cli_ipv6_brackets: bool
     config_mac_address: bool  # <= 24 (API < 1.44): --mac-address also shows as Config.MacAddress
     generated_resolv_conf: bool  # >= 26.0: header and trailer comments
