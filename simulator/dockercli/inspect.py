@@ -162,17 +162,27 @@ def _endpoint_settings(engine: DockerEngine, container: Container, name: str) ->
     return body
 
 
+def frontends(c: Container) -> dict[str, list[tuple[str, str]]]:
+    """Where each published port listens, by ``PORT/PROTO`` in Go's map-key order: (HostIp, HostPort)
+    pairs; a binding on every address is reported for IPv4 (``0.0.0.0``) and IPv6 (``::``)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for b in c.port_bindings:
+        pairs = found.setdefault(f"{b.container_port}/{b.proto}", [])
+        if b.host_ip in ("", "0.0.0.0"):
+            pairs += [("0.0.0.0", str(b.host_port)), ("::", str(b.host_port))]
+        else:
+            pairs.append((b.host_ip, str(b.host_port)))
+    return dict(sorted(found.items()))
+
+
 def _ports(c: Container) -> dict[str, Any]:
     """``NetworkSettings.Ports``: each exposed port, and where each published one is bound."""
     ports: dict[str, Any] = {}
     for exposed in c.image.exposed:
         ports[exposed] = None
-    for b in c.port_bindings:
-        ports[f"{b.container_port}/{b.proto}"] = [
-            {"HostIp": "0.0.0.0", "HostPort": str(b.host_port)},
-            {"HostIp": "::", "HostPort": str(b.host_port)},
-        ]
-    return ports
+    for key, pairs in frontends(c).items():
+        ports[key] = [{"HostIp": ip, "HostPort": port} for ip, port in pairs]
+    return dict(sorted(ports.items()))
 
 
 def _networks(engine: DockerEngine, c: Container) -> dict[str, Any]:
@@ -238,11 +248,11 @@ def _state(c: Container) -> dict[str, Any]:
     }
 
 
-def _config(c: Container) -> dict[str, Any]:
+def _config(engine: DockerEngine, c: Container) -> dict[str, Any]:
     """``Config``: what the container was created with."""
-    return {
+    config = {
         "Hostname": c.hostname,
-        "Domainname": "",
+        "Domainname": c.domainname,
         "User": "",
         "AttachStdin": c.interactive,
         "Tty": c.tty,
@@ -251,6 +261,33 @@ def _config(c: Container) -> dict[str, Any]:
         "Cmd": list(c.command),
         "Image": c.image_ref or c.image.reference,
         "Entrypoint": list(c.image.entrypoint) or None,
+    }
+    if c.mac_address and engine.profile.config_mac_address:  # `json:",omitempty"`, gone from API 1.44
+        config["MacAddress"] = c.mac_address
+    return config
+
+
+def _port_bindings(c: Container) -> dict[str, list[dict[str, str]]]:
+    """``HostConfig.PortBindings``: the ``-p`` requests by ``PORT/PROTO`` (a range: one key per port)."""
+    bindings: dict[str, list[dict[str, str]]] = {}
+    for p in c.publish:
+        host = "" if not p.host_port else f"{p.host_port}-{p.host_port_end}" if p.host_port_end else str(p.host_port)
+        bindings.setdefault(f"{p.container_port}/{p.proto}", []).append({"HostIp": p.host_ip, "HostPort": host})
+    return dict(sorted(bindings.items()))
+
+
+def _host_config(c: Container) -> dict[str, Any]:
+    """``HostConfig``: the network side of what the run asked for (the CLI sends empty lists, not null,
+    for ``--dns``, ``--dns-option`` and ``--dns-search``)."""
+    return {
+        "NetworkMode": str(c.network_mode),
+        "PortBindings": _port_bindings(c),
+        "PublishAllPorts": c.publish_all,
+        "Dns": list(c.dns_servers),
+        "DnsOptions": list(c.dns_options),
+        "DnsSearch": list(c.dns_search),
+        "ExtraHosts": list(c.extra_hosts) or None,
+        "Links": [f"/{t}:/{c.name}/{a}" for t, a in c.links] or None,
     }
 
 
@@ -270,10 +307,8 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
         "RestartCount": 0,
         "Driver": "overlay2",
         "Platform": "linux",
-        "HostConfig": {"NetworkMode": str(c.network_mode), "PortBindings": {
-            f"{p.container_port}/{p.proto}": [{"HostIp": p.host_ip, "HostPort": str(p.host_port) if p.host_port else ""}] for p in c.publish
-        }, "PublishAllPorts": c.publish_all, "Links": [f"/{t}:/{c.name}/{a}" for t, a in c.links] or None},
-        "Config": _config(c),
+        "HostConfig": _host_config(c),
+        "Config": _config(engine, c),
         "NetworkSettings": _network_settings(engine, c),
     }
 

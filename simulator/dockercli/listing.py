@@ -8,12 +8,13 @@ as ``table ...`` columns; inspect prints the JSON Docker prints
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from simulator.dockercli import gotemplate, inspect, output
 from simulator.dockercli.base import NONE, CliOutcome, Command, at_least
 from simulator.dockercli.parser import Flag, Parsed
-from simulator.errors import DockerError
+from simulator.errors import CliError, DockerError
 
 if TYPE_CHECKING:
     from simulator.dockercli.docker import DockerCli
@@ -101,37 +102,77 @@ def custom_table(template: str, rows: list[dict[str, str]], headers: dict[str, s
     return CliOutcome(stdout=output.table(cells[0], cells[1:]))
 
 
+def host_port(cli: DockerCli, ip: str, port: str) -> str:
+    """``IP:PORT`` as this CLI joins them (``[::]:8080``, or ``:::8080`` before net.JoinHostPort)."""
+    if ":" in ip and cli.engine.profile.cli_ipv6_brackets:
+        return f"[{ip}]:{port}"
+    return f"{ip}:{port}"
+
+
 def ports_column(cli: DockerCli, c: Container) -> str:
-    """``0.0.0.0:8080->80/tcp, [::]:8080->80/tcp`` (``:::8080`` on older CLIs), or ``80/tcp``."""
+    """``docker ps`` PORTS (formatter.DisplayablePorts): sorted by container port, then address; a port
+    published on the same number grouped into ranges (``0.0.0.0:9000-9002->9000-9002/tcp``), then the
+    other mappings (``0.0.0.0:8080->80/tcp``); an exposed port not published as ``80/tcp``."""
     if not c.running or c.network_mode.shares_namespace:
         return ""
-    v6 = "[::]" if cli.engine.profile.at_least("27") else "::"
-    parts = []
-    bound = set()
-    for b in sorted(c.port_bindings, key=lambda b: (b.container_port, b.proto)):
-        parts.append(f"0.0.0.0:{b.host_port}->{b.container_port}/{b.proto}")
-        parts.append(f"{v6}:{b.host_port}->{b.container_port}/{b.proto}")
-        bound.add(f"{b.container_port}/{b.proto}")
+    ports: list[tuple[int, str, int, str]] = []  # (private, ip, public, proto), as the daemon lists them
+    for key, pairs in inspect.frontends(c).items():
+        number, _, proto = key.partition("/")
+        ports += [(int(number), ip, int(public), proto) for ip, public in pairs]
+    bound = set(inspect.frontends(c))
     for exposed in c.image.exposed:
         if exposed not in bound:
-            parts.append(exposed)
-    return ", ".join(parts)
+            number, _, proto = exposed.partition("/")
+            ports.append((int(number), "", 0, proto or "tcp"))
+    ports.sort()
+    groups: dict[tuple[str, str], list[int]] = {}  # (ip, proto) -> [first, last], in creation order
+    result: list[str] = []
+    mappings: list[str] = []
+    for private, ip, public, proto in ports:
+        if ip and public != private:
+            mappings.append(f"{host_port(cli, ip, str(public))}->{private}/{proto}")
+            continue
+        group = groups.get((ip, proto))
+        if group is not None and private == group[1] + 1:
+            group[1] = private
+            continue
+        if group is not None:
+            result.append(_port_group(cli, ip, proto, group))
+        groups[(ip, proto)] = [private, private]  # a new group keeps the key's place
+    result += [_port_group(cli, ip, proto, group) for (ip, proto), group in groups.items()]
+    return ", ".join(result + mappings)
+
+
+def _port_group(cli: DockerCli, ip: str, proto: str, group: list[int]) -> str:
+    """formatter.formGroup: ``9000-9002/tcp``, or ``0.0.0.0:9000-9002->9000-9002/tcp`` when published."""
+    text = str(group[0]) if group[0] == group[1] else f"{group[0]}-{group[1]}"
+    if ip:
+        text = f"{host_port(cli, ip, text)}->{text}"
+    return f"{text}/{proto}"
 
 
 def port(cli: DockerCli, p: Parsed) -> CliOutcome:
     """``docker port CONTAINER [PORT[/PROTO]]``: where each published port listens on the host."""
     c = cli.engine.container(p.args[0])
-    v6 = "[::]"
-    lines = []
-    for b in sorted(c.port_bindings, key=lambda b: (b.container_port, b.proto)):
-        key = f"{b.container_port}/{b.proto}"
-        if len(p.args) > 1 and p.args[1] not in (key, str(b.container_port)):
-            continue
-        prefix = "" if len(p.args) > 1 else f"{key} -> "
-        lines += [f"{prefix}0.0.0.0:{b.host_port}", f"{prefix}{v6}:{b.host_port}"]
-    if len(p.args) > 1 and not lines:
-        raise DockerError(f"No public port '{p.args[1] if '/' in p.args[1] else p.args[1] + '/tcp'}' published for {c.name}")
+    found = inspect.frontends(c)
+    if len(p.args) > 1:
+        typed = p.args[1]
+        number, _, proto = typed.partition("/")
+        pairs = found.get(f"{number}/{proto or 'tcp'}")
+        if not pairs:
+            message = cli.engine.profile.messages.no_public_port
+            raise CliError(message.format(typed=typed, port=number, proto=proto or "tcp", name=p.args[0]) + "\n", 1)
+        lines = [host_port(cli, ip, public) for ip, public in pairs]
+    else:
+        lines = [f"{key} -> {host_port(cli, ip, public)}" for key, pairs in found.items() for ip, public in pairs]
+    if cli.engine.profile.cli_ipv6_brackets:  # CLI >= 23 sorts its lines (sortorder.NaturalLess)
+        lines.sort(key=_natural)
     return CliOutcome(stdout="".join(line + "\n" for line in lines))
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """sortorder.NaturalLess: runs of digits compare as numbers."""
+    return [(0, int(run)) if run.isdecimal() else (1, run) for run in re.findall(r"\d+|\D+", text)]
 
 
 def _inspect_one(cli: DockerCli, ref: str, kind: str | None) -> dict[str, Any]:

@@ -8,18 +8,20 @@ framing of the CLI generation (exit status 125).
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
+import re
+from ipaddress import IPv4Address, ip_address
 from typing import TYPE_CHECKING
 
 from simulator.dockercli.base import SHELLS, CliOutcome, Command, at_least
 from simulator.dockercli.parser import Flag, Parsed
 from simulator.engine import images
 from simulator.engine.docker_engine import START_TIME_S, PortSpec, RunRequest
-from simulator.engine.network_mode import NetworkMode
+from simulator.engine.network_mode import ModeKind, NetworkMode
 from simulator.errors import CliError, DockerError
 
 if TYPE_CHECKING:
     from simulator.dockercli.docker import DockerCli
+    from simulator.engine.messages import DaemonMessages
 
 RUN_FLAGS = (
     Flag("detach", "d"),
@@ -30,14 +32,17 @@ RUN_FLAGS = (
     Flag("privileged"),
     Flag("init"),
     Flag("name", value=True),
-    Flag("network", value=True, aliases=("net",)),
+    Flag("network", value=True, repeat=True, aliases=("net",)),
     Flag("network-alias", value=True, repeat=True, aliases=("net-alias",)),
     Flag("ip", value=True),
     Flag("hostname", "h", value=True),
+    Flag("domainname", value=True),
     Flag("env", "e", value=True, repeat=True),
     Flag("link", value=True, repeat=True),
     Flag("publish", "p", value=True, repeat=True),
     Flag("dns", value=True, repeat=True),
+    Flag("dns-search", value=True, repeat=True),
+    Flag("dns-option", value=True, repeat=True, aliases=("dns-opt",)),
     Flag("add-host", value=True, repeat=True),
     Flag("mac-address", value=True),
     Flag("expose", value=True, repeat=True),
@@ -50,6 +55,30 @@ RUN_FLAGS = (
 )
 
 HOST_MODE_PORTS = "WARNING: Published ports are discarded when using host network mode\n"
+
+
+def parse_error(cli: DockerCli, command: str, message: str) -> CliError:
+    """An error of the CLI's own ``parse`` of the run flags (``reportError``), exit status 125."""
+    if cli.style == "see-help":
+        end = "" if message.endswith(".") else "."
+        return CliError(f"docker: {message}{end}\nSee 'docker {command} --help'.\n", 125)
+    return CliError(f"docker: {message}\n\nRun 'docker {command} --help' for more information\n", 125)
+
+
+def _networks(cli: DockerCli, command: str, p: Parsed) -> tuple[NetworkMode, ...]:
+    """``--network`` given once or several times (``parseNetworkOpts``): each network once, and
+    user-defined networks not mixed with ``bridge``/``host``/``none``/``container:``."""
+    given = p.values_of("network") or ["default"]
+    modes = tuple(NetworkMode.parse(text) for text in given)
+    seen: set[str] = set()
+    for text in given:
+        if text in seen:
+            raise parse_error(cli, command, f'network "{text}" is specified multiple times')
+        seen.add(text)
+    kinds = {m.kind is ModeKind.NETWORK for m in modes}
+    if len(kinds) > 1:
+        raise parse_error(cli, command, "conflicting options: cannot attach both user-defined and non-user-defined network-modes")
+    return modes
 
 
 def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
@@ -69,55 +98,122 @@ def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
             static_ip = IPv4Address(ip)
         except ValueError:
             raise CliError(f'invalid argument "{ip}" for "--ip" flag: invalid string being converted to IP address: {ip}\nSee \'docker {command} --help\'.\n', 125) from None
+    mac = p.value("mac-address") or ""
+    if mac and not _MAC_RE.match(mac):
+        raise parse_error(cli, command, f"{mac} is not a valid mac address")
     links = []
     for spec in p.values_of("link"):
         target, _, alias = spec.partition(":")
         links.append((target, alias or target))
+    messages = cli.engine.profile.messages
+    publish: list[PortSpec] = []
+    for spec in p.values_of("publish"):
+        try:
+            publish += port_specs(spec, messages)
+        except ValueError as error:
+            raise parse_error(cli, command, str(error)) from None
+    networks = _networks(cli, command, p)
     return RunRequest(
         image=image,
         image_ref=ref,
         command=tuple(p.args[1:]),
         name=p.value("name"),
-        network=NetworkMode.parse(p.value("network") or "default"),
+        network=networks[0],
+        more_networks=networks[1:],
         aliases=tuple(p.values_of("network-alias")),
         ip=static_ip,
         hostname=p.value("hostname"),
+        domainname=p.value("domainname") or "",
         interactive=p.flag("interactive"),
         tty=p.flag("tty"),
         env=tuple(p.values_of("env")),
         links=tuple(links),
         rm=p.flag("rm"),
-        publish=tuple(port_spec(command, spec) for spec in p.values_of("publish")),
+        publish=tuple(publish),
         publish_all=p.flag("publish-all"),
         cap_add=tuple(p.values_of("cap-add")),
         privileged=p.flag("privileged"),
+        mac_address=mac,
+        dns=tuple(p.values_of("dns")),
+        dns_search=tuple(p.values_of("dns-search")),
+        dns_options=tuple(p.values_of("dns-option")),
+        extra_hosts=tuple(p.values_of("add-host")),
     )
 
 
-def _publish_error(command: str, text: str, reason: str) -> CliError:
-    return CliError(f'invalid argument "{text}" for "-p, --publish" flag: {reason}\nSee \'docker {command} --help\'.\n', 125)
+# net.ParseMAC's 48-bit forms (opts.ValidateMACAddress)
+_MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}$")
 
 
-def port_spec(command: str, text: str) -> PortSpec:
-    """``-p [IP:][HOST:]CONTAINER[/PROTO]`` as nat.ParsePortSpec reads it."""
-    spec, _, proto = text.partition("/")
-    proto = proto or "tcp"
-    parts = spec.split(":")
-    host_ip, host, ctr = "", "", parts[-1]
-    if len(parts) == 2:
-        host = parts[0]
-    elif len(parts) == 3:
-        host_ip, host = parts[0], parts[1]
-    elif len(parts) > 3:
-        raise _publish_error(command, text, f"Invalid ip address: {':'.join(parts[:-2])}")
-    if proto not in ("tcp", "udp", "sctp"):
-        raise _publish_error(command, text, f"invalid proto: {proto}")
-    for label, value in (("containerPort", ctr), ("hostPort", host)):
-        if value and not (value.isdecimal() and 0 < int(value) < 65536):
-            raise _publish_error(command, text, f"Invalid {label}: {value}")
+def _port_range(text: str) -> tuple[int, int] | None:
+    """nat.ParsePortRange: ``N`` or ``N-M`` (0-65535, M >= N), or None."""
+    first, dash, last = text.partition("-")
+    if not dash:
+        last = first
+    elif "-" in last:
+        last = last.split("-", 1)[0]
+    if not (first.isdecimal() and last.isdecimal()):
+        return None
+    start, end = int(first), int(last)
+    if start > 65535 or end > 65535 or end < start:
+        return None
+    return start, end
+
+
+def _split_proto_port(raw: str) -> tuple[str, str]:
+    """nat.SplitProtoPort: ``80/udp`` -> (``udp``, ``80``); no protocol: tcp; nothing before ``/``: empty."""
+    parts = raw.split("/")
+    if not parts[0]:
+        return "", ""
+    if len(parts) == 1 or not parts[1]:
+        return "tcp", parts[0]
+    return parts[1], parts[0]
+
+
+def _host_ip(raw: str, messages: DaemonMessages) -> str:
+    """The ``IP`` of ``-p IP:HOST:CONTAINER``, brackets of an IPv6 address stripped."""
+    ip = raw[1:-1] if raw.startswith("[") and raw.endswith("]") else raw
+    if ip:
+        try:
+            ip_address(ip)
+        except ValueError:
+            raise ValueError(messages.port_invalid_ip.format(ip=ip)) from None
+    return ip
+
+
+def port_specs(text: str, messages: DaemonMessages) -> list[PortSpec]:
+    """``-p [IP:][HOST:]CONTAINER[/PROTO]`` as go-connections' nat.ParsePortSpec reads it: one
+    spec per port of a range (``-p 8000-8001:80-81``); ``ValueError`` with the CLI's words."""
+    parts = text.split(":")
+    raw_ip = ":".join(parts[:-2])
+    host = parts[-2] if len(parts) > 1 else ""
+    proto, ctr = _split_proto_port(parts[-1])
+    ip = _host_ip(raw_ip, messages)
     if not ctr:
-        raise _publish_error(command, text, f"No port specified: {text}<empty>")
-    return PortSpec(int(ctr), proto, int(host) if host else 0, host_ip)
+        raise ValueError(messages.port_none.format(spec=text))
+    ctr_range = _port_range(ctr)
+    if ctr_range is None:
+        raise ValueError(messages.port_invalid_container.format(port=ctr))
+    host_range = (0, 0)
+    if host:
+        found = _port_range(host)
+        if found is None:
+            raise ValueError(messages.port_invalid_host.format(port=host))
+        host_range = found
+    span = ctr_range[1] - ctr_range[0]
+    if host and span != host_range[1] - host_range[0] and span != 0:
+        raise ValueError(messages.port_invalid_ranges.format(container=ctr, host=host))
+    if proto.lower() not in ("tcp", "udp", "sctp"):
+        raise ValueError(messages.port_invalid_proto.format(proto=proto))
+    specs = []
+    for i in range(span + 1):
+        if not host:
+            specs.append(PortSpec(ctr_range[0] + i, proto.lower(), 0, ip))
+        elif span == 0 and host_range[0] != host_range[1]:  # one container port, a range to pick from
+            specs.append(PortSpec(ctr_range[0], proto.lower(), host_range[0], ip, host_range[1]))
+        else:
+            specs.append(PortSpec(ctr_range[0] + i, proto.lower(), host_range[0] + i, ip))
+    return specs
 
 
 def create(cli: DockerCli, p: Parsed) -> CliOutcome:

@@ -32,6 +32,7 @@ class NetworkRequest:
     aliases: tuple[str, ...] = ()
     static_ip: IPv4Address | None = None
     order: int = 0
+    mac: str = ""  # --mac-address, for the network ``docker run`` named
 
 
 @dataclass
@@ -71,6 +72,12 @@ class Container:
     cap_add: tuple[str, ...] = ()  # --cap-add
     privileged: bool = False  # --privileged
     port_bindings: list[PublishedPort] = field(default_factory=list)  # while running
+    domainname: str = ""  # --domainname
+    mac_address: str = ""  # --mac-address
+    dns_servers: tuple[str, ...] = ()  # --dns
+    dns_search: tuple[str, ...] = ()  # --dns-search
+    dns_options: tuple[str, ...] = ()  # --dns-option
+    extra_hosts: tuple[str, ...] = ()  # --add-host NAME:IP
 
     @property
     def short_id(self) -> str:

@@ -7,7 +7,8 @@ through ``lo`` (chain DOCKER_OUTPUT) and the answer's source is put back to :53
 (DOCKER_POSTROUTING); the trace shows the query take that path.
 
 Answers: the container names, network-scoped aliases, short ids and hostnames of
-the networks the container is on, and ``name.network``, case-insensitively; for a
+the networks the container is on, and ``name.network``, case-insensitively (a
+``--link TARGET:ALIAS`` of this container: ALIAS answers as TARGET); for a
 name several containers share, every address, shuffled on each query; TTL 600;
 RA set, AA clear, no OPT record, names written in full (not compressed: libnetwork
 compresses only what it relays from upstream, see ``packets.dns_wire``). A known
@@ -93,6 +94,9 @@ class EmbeddedDns:
     def lookup(self, name: str) -> tuple[bool, list[IPv4Address]]:
         """(the name exists in Docker's domain, its IPv4 addresses) on the first network that knows it."""
         name = name.lower().rstrip(".")
+        # --link TARGET:ALIAS on a user-defined network: the alias names the target for this
+        # container only (libnetwork CreateOptionAlias; the endpoint's aliases map)
+        linked = {alias.lower(): target.lower() for target, alias in self.container.links}
         for ep in self._endpoints_in_order():
             net = ep.network
             if net.is_default_bridge or net.name == "docker_gwbridge":  # the gateway bridge has no names
@@ -100,6 +104,7 @@ class EmbeddedDns:
             short = name
             if name.endswith("." + net.name.lower()):
                 short = name[: -len(net.name) - 1]
+            short = linked.get(short, short)
             found = [other.ip for other in net.endpoints.values() if other.ip is not None and short in self.names_of(other)]
             if found:
                 return True, list(dict.fromkeys(found))
@@ -190,9 +195,9 @@ class EmbeddedDns:
         self._reply(packet, datagram, response, compress=True)
 
     def upstreams(self) -> list[IPv4Address]:
-        """The host's nameservers, where names the DNS does not know are forwarded."""
+        """The container's ``--dns`` servers, else the host's: where names the DNS does not know are forwarded."""
         out = []
-        for text in self.engine.machine.resolv_conf_nameservers:
+        for text in self.container.dns_servers or self.engine.machine.resolv_conf_nameservers:
             try:
                 out.append(IPv4Address(text))
             except ValueError:

@@ -139,7 +139,11 @@ def _nat(profile: EngineProfile, newest: list[BridgeState]) -> list[str]:
                 nat.append(f"-A DOCKER -i {b.device} -j RETURN")
     for b in newest:
         for p in b.published:
-            nat.append(f"-A DOCKER ! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} -j DNAT --to-destination {p.container_ip}:{p.container_port}")
+            if ":" in p.host_ip:  # an IPv6 host address: ip6tables' business, not this table's
+                continue
+            # a host address given to -p: the rule matches it (iptables -S writes -d before -i)
+            dest = f"-d {p.host_ip}/32 " if p.host_ip not in ("", "0.0.0.0") else ""
+            nat.append(f"-A DOCKER {dest}! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} -j DNAT --to-destination {p.container_ip}:{p.container_port}")
     return nat
 
 

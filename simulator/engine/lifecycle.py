@@ -71,6 +71,12 @@ class Lifecycle:
             publish_all=req.publish_all and not mode.is_host,
             cap_add=req.cap_add,
             privileged=req.privileged,
+            domainname=req.domainname,
+            mac_address=req.mac_address,
+            dns_servers=req.dns,
+            dns_search=req.dns_search,
+            dns_options=req.dns_options,
+            extra_hosts=req.extra_hosts,
         )
         engine.add_container(container)
         return container
@@ -89,9 +95,13 @@ class Lifecycle:
     def _resolve_mode(self, req: RunRequest) -> tuple[NetworkMode, dict[str, NetworkRequest]]:
         """The network mode as the container records it, and the networks it asks for."""
         mode = req.network
+        messages = self.engine.profile.messages
+        if req.more_networks and messages.several_networks is not None:
+            # 20.10's verifyNetworkingConfig: one endpoint configuration at create
+            names = ", ".join(str(m) for m in (mode, *req.more_networks))
+            raise DockerError(messages.several_networks.format(names=names), 125)
         if mode.is_default_bridge:
             return self._default_bridge(req)
-        messages = self.engine.profile.messages
         if mode.kind in (ModeKind.HOST, ModeKind.NONE):
             if req.aliases:
                 raise DockerError(messages.alias_not_user_defined, 125)
@@ -107,7 +117,11 @@ class Lifecycle:
             return NetworkMode(ModeKind.HOST), {}
         if req.ip is not None:
             self.engine.check_static_ip(net, req.ip)
-        return NetworkMode.of_network(net.name), {net.name: NetworkRequest(net.id, req.aliases, req.ip)}
+        requests = {net.name: NetworkRequest(net.id, req.aliases, req.ip, mac=req.mac_address)}
+        for order, more in enumerate(req.more_networks, start=1):  # >= 25: every --network at create
+            other = self.engine.network(more.target)
+            requests.setdefault(other.name, NetworkRequest(other.id, order=order))
+        return NetworkMode.of_network(net.name), requests
 
     def _default_bridge(self, req: RunRequest) -> tuple[NetworkMode, dict[str, NetworkRequest]]:
         """``bridge`` (or no ``--network``): no aliases, no static address; 20.10 records ``default``."""
@@ -123,7 +137,7 @@ class Lifecycle:
             mode = NetworkMode.parse(engine.profile.network_mode_default_name)
         else:
             mode = NetworkMode(ModeKind.BRIDGE)
-        return mode, {"bridge": NetworkRequest(bridge.id)}
+        return mode, {"bridge": NetworkRequest(bridge.id, mac=req.mac_address)}
 
     def _container_mode(self, req: RunRequest) -> NetworkMode:
         """``container:NAME``: the container must exist; no hostname, published ports or links."""

@@ -32,6 +32,18 @@ class DaemonMessages:
     conflict_host_links: str = ("conflicting options: host type networking can't be used with links. "
                                 "This would result in undefined behavior")
     no_link_target: str = "could not get container for {name}: No such container: {name}"
+    # several --network on one run: None = accepted (API >= 1.44, moby bbcd662532, v25); 20.10's
+    # verifyNetworkingConfig refuses them
+    several_networks: str | None = None
+    # the CLI's -p parsing (go-connections nat.ParsePortSpec: v0.6, in CLI >= 28.5, lowercased its errors)
+    port_invalid_ip: str = "invalid IP address: {ip}"
+    port_none: str = "no port specified: {spec}<empty>"
+    port_invalid_container: str = "invalid containerPort: {port}"
+    port_invalid_host: str = "invalid hostPort: {port}"
+    port_invalid_ranges: str = "invalid ranges specified for container and host Ports: {container} and {host}"
+    port_invalid_proto: str = "invalid proto: {proto}"
+    # docker port CONTAINER PORT: CLI 29 names the port as typed, lowercase
+    no_public_port: str = "no public port '{typed}' published for {name}"
     # -- docker start -------------------------------------------------------------------------
     join_not_running: str = "cannot join network namespace of a non running container: container {name} is {state}"
     link_not_running: str = "Cannot link to a non running container: /{target} AS /{name}/{alias}"
@@ -103,4 +115,12 @@ V20_10 = DaemonMessages(
     ip_needs_user_subnet="user specified IP address is supported only when connecting to networks with user configured subnets",
     ip_outside_subnets="Invalid address {ip}: It does not belong to any of this network's subnets",
     parent_not_found="-o parent interface does was not found on the host: {parent}",
+    several_networks="Container cannot be connected to network endpoints: {names}",
+    port_invalid_ip="Invalid ip address: {ip}",
+    port_none="No port specified: {spec}<empty>",
+    port_invalid_container="Invalid containerPort: {port}",
+    port_invalid_host="Invalid hostPort: {port}",
+    port_invalid_ranges="Invalid ranges specified for container and host Ports: {container} and {host}",
+    port_invalid_proto="Invalid proto: {proto}",
+    no_public_port="Error: No public port '{port}/{proto}' published for {name}",
 )

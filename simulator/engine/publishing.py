@@ -1,9 +1,12 @@
 """Port publishing: ``-p``/``-P`` bindings and the iptables rules that carry them.
 
 ``docker run -p 8080:80`` reserves host port 8080 for the container (the port
-allocator refuses a second binding of the same protocol and port: "port is
-already allocated"); ``-p 80`` and ``-P`` take the next free port of
-``ip_local_port_range`` (32768-60999), in order. The bindings go on the endpoint
+allocator refuses a second binding of the same protocol and port on the same
+address, or on any address once 0.0.0.0 has it: "port is already allocated");
+``-p 127.0.0.1:8080:80`` binds one host address only (its DNAT rule matches
+``-d 127.0.0.1/32``); ``-p 80`` and ``-P`` take the next free port of
+``ip_local_port_range`` (32768-60999), in order, ``-p 8000-8010:80`` the next free
+port of that range. The bindings go on the endpoint
 that gives the default route. The firewall then gets, per bridge network, the
 DNAT rules of its published ports and the MASQUERADE of its subnet
 (:mod:`simulator.engine.firewall` writes them as iptables does).
@@ -34,7 +37,7 @@ class PortPublisher:
 
     def __init__(self, engine: DockerEngine) -> None:
         self.engine = engine
-        self.host_ports: dict[tuple[str, int], str] = {}  # (proto, host port) -> container id
+        self.host_ports: dict[tuple[str, str, int], str] = {}  # (proto, host IP, host port) -> container id
         self.rules: firewall.RuleSet | None = None  # what was installed last
         # indexes, so a refresh does not walk every endpoint: the containers that publish
         # ports, and per network the addresses of its endpoints in attach order
@@ -81,14 +84,17 @@ class PortPublisher:
         bindings: list[firewall.PublishedPort] = []
         taken = dict(self.host_ports)
         for spec in specs:
-            host_port = spec.host_port or self.ephemeral_port(spec.proto, taken)
             host_ip = spec.host_ip or "0.0.0.0"
-            key = (spec.proto, host_port)
-            if key in taken:
+            if spec.host_port and not spec.host_port_end:
+                host_port = spec.host_port
+            else:  # -p 80, -P, or -p 8000-8010:80: the first free port of the range
+                first, last = (spec.host_port, spec.host_port_end) if spec.host_port else EPHEMERAL_PORTS
+                host_port = self.free_port(spec.proto, host_ip, taken, first, last)
+            if self.clash(spec.proto, host_ip, host_port, taken):
                 messages = self.engine.profile.messages
                 text = messages.port_allocated.format(name=container.name, endpoint=endpoint.id, host_ip=host_ip, host_port=host_port)
                 raise DockerError(messages.networking(text), 125)
-            taken[key] = container.id
+            taken[(spec.proto, host_ip, host_port)] = container.id
             bindings.append(firewall.PublishedPort(host_ip, host_port, endpoint.ip, spec.container_port, spec.proto))
         self.host_ports = taken
         container.port_bindings = bindings
@@ -97,15 +103,23 @@ class PortPublisher:
     def release(self, container: Container) -> None:
         """The container's host ports are free again."""
         for binding in container.port_bindings:
-            self.host_ports.pop((binding.proto, binding.host_port), None)
+            self.host_ports.pop((binding.proto, binding.host_ip, binding.host_port), None)
         container.port_bindings = []
         self.publishing.pop(container.id, None)
 
     @staticmethod
-    def ephemeral_port(proto: str, taken: dict[tuple[str, int], str]) -> int:
-        """portallocator: the next free port of ip_local_port_range (32768-60999), in order."""
-        port = EPHEMERAL_PORTS[0]
-        while (proto, port) in taken:
+    def clash(proto: str, host_ip: str, port: int, taken: dict[tuple[str, str, int], str]) -> bool:
+        """portallocator: a port is taken on one address, and on every address once 0.0.0.0 has it."""
+        if (proto, host_ip, port) in taken or (proto, "0.0.0.0", port) in taken:
+            return True
+        return host_ip == "0.0.0.0" and any(p == proto and n == port for p, _ip, n in taken)
+
+    @classmethod
+    def free_port(cls, proto: str, host_ip: str, taken: dict[tuple[str, str, int], str], first: int, last: int) -> int:
+        """portallocator: the first free port of ``first``-``last`` (ip_local_port_range for -p 80), in order
+        (the last one when all are taken: binding it then fails)."""
+        port = first
+        while port < last and cls.clash(proto, host_ip, port, taken):
             port += 1
         return port
 

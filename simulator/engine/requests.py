@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PortSpec:
-    """One ``-p [IP:][HOST:]CONTAINER[/PROTO]`` request (host_port 0 = ephemeral)."""
+    """One ``-p [IP:][HOST:]CONTAINER[/PROTO]`` request (host_port 0 = ephemeral; ``host_port_end``:
+    ``-p 8000-8010:80``, the first free port of the range)."""
 
     container_port: int
     proto: str = "tcp"
     host_port: int = 0
     host_ip: str = ""
+    host_port_end: int = 0
 
 
 @dataclass
@@ -36,9 +38,11 @@ class RunRequest:
     command: tuple[str, ...] = ()
     name: str | None = None
     network: NetworkMode = field(default_factory=lambda: NetworkMode(ModeKind.DEFAULT))
+    more_networks: tuple[NetworkMode, ...] = ()  # a second --network and after
     aliases: tuple[str, ...] = ()
     ip: IPv4Address | None = None
     hostname: str | None = None
+    domainname: str = ""  # --domainname
     interactive: bool = False
     tty: bool = False
     env: tuple[str, ...] = ()
@@ -48,6 +52,11 @@ class RunRequest:
     publish_all: bool = False
     cap_add: tuple[str, ...] = ()  # --cap-add (as typed: NET_ADMIN, CAP_NET_ADMIN, net_admin, ALL)
     privileged: bool = False
+    mac_address: str = ""  # --mac-address (the CLI checked its form)
+    dns: tuple[str, ...] = ()  # --dns
+    dns_search: tuple[str, ...] = ()  # --dns-search
+    dns_options: tuple[str, ...] = ()  # --dns-option
+    extra_hosts: tuple[str, ...] = ()  # --add-host NAME:IP, as typed
 
 
 @dataclass

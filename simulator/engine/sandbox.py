@@ -25,6 +25,7 @@ from simulator.engine.network import Endpoint, Network
 from simulator.errors import DockerError
 from simulator.kernel.ipv4.routing import DEFAULT_NETWORK, Route
 from simulator.kernel.namespace import NetworkNamespace
+from simulator.packets.addresses import MacAddress
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container, NetworkRequest
@@ -76,6 +77,8 @@ class Sandboxes:
         ip = net.pool.allocate(request.static_ip)
         driver = engine.drivers[net.driver]
         mac = driver.endpoint_mac(net, ip)
+        if mac is not None and request.mac:  # --mac-address, on the network `docker run` named
+            mac = MacAddress.parse(request.mac)
         ifname = self.next_ifname(container)
         endpoint = Endpoint(engine.new_id(), net, container, ip, mac, ifname, aliases=request.aliases, static_ip=request.static_ip)
         try:

@@ -28,6 +28,9 @@ class EngineProfile:
     cli_error_style: str  # "see-help" (CLI <= 27) | "run-help" (CLI >= 28)
     firewall: str  # "isolation" (<= 27) | "forward-chain" (28.x) | "v29" (>= 29)
     link_env_vars: bool  # <= 28: --link injects ALIAS_PORT_... variables
+    # CLI's host:port: net.JoinHostPort ("[::]:8080"; docker port >= 23, ps >= 27.2 and its ranges >= 28), "%s:%s" (":::8080") before
+    cli_ipv6_brackets: bool
+    config_mac_address: bool  # <= 24 (API < 1.44): --mac-address also shows as Config.MacAddress
     generated_resolv_conf: bool  # >= 26.0: header and trailer comments
     dns_servfail_on_forward_failure: bool  # >= 24.0: SERVFAIL when no upstream answers (moby e6258e6590, moby#44575); before: no answer at all
     dns_internal_no_forward: bool  # >= 26.0: nothing forwarded from internal networks (moby 790c3039d0); before: tried from the container
@@ -70,6 +73,8 @@ PROFILES: dict[str, EngineProfile] = {
         cli_error_style="see-help",
         firewall="isolation",
         link_env_vars=True,
+        cli_ipv6_brackets=False,
+        config_mac_address=True,
         generated_resolv_conf=False,
         dns_servfail_on_forward_failure=False,
         dns_internal_no_forward=False,
@@ -101,6 +106,8 @@ PROFILES: dict[str, EngineProfile] = {
         cli_error_style="run-help",
         firewall="v29",
         link_env_vars=False,
+        cli_ipv6_brackets=True,
+        config_mac_address=False,
         generated_resolv_conf=True,
         dns_servfail_on_forward_failure=True,
         dns_internal_no_forward=True,

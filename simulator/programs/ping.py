@@ -30,7 +30,7 @@ import simpy
 from simulator.kernel.ipv4.stack import UNSPECIFIED, SendError
 from simulator.packets.icmp import IcmpMessage, IcmpType, UnreachableCode
 from simulator.packets.ipv4 import IPProtocol, IPv4Packet
-from simulator.programs import render
+from simulator.programs import render, resolver
 from simulator.programs.options import OPERAND, MissingArgument, OptionError, OptionSpec, scan
 from simulator.programs.process import ProcessContext
 from simulator.programs.userland import Userland
@@ -207,6 +207,11 @@ def main(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     target_ip = yield from _resolve(ctx, target)
     if target_ip is None:
         return 1 if ctx.busybox else 2
+    if not numeric and not ctx.busybox:
+        # iputils asks getaddrinfo for AI_CANONNAME and prints that name (BusyBox: the name as typed)
+        canonical = resolver.hosts_canonical(ctx.files.get("/etc/hosts", ""), target)
+        if canonical is not None:
+            options = dataclasses.replace(options, target=canonical)
 
     stack = ctx.netns.ipv4
     try:

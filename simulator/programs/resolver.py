@@ -198,6 +198,16 @@ def hosts_lookup(hosts_text: str, name: str) -> list[str]:
     return found
 
 
+def hosts_canonical(hosts_text: str, name: str) -> str | None:
+    """The canonical name the files backend gives ``name``: the first name of its /etc/hosts line
+    (``172.17.0.2 database 3f2a1b9c4d5e db``: ``db`` is ``database``), or None."""
+    for line in hosts_text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2 and name.lower() in (w.lower() for w in words[1:]) and ":" not in words[0]:
+            return words[1]
+    return None
+
+
 def resolve(
     sim: Simulation,
     netns: NetworkNamespace,

@@ -96,7 +96,8 @@ class Processes:
         image = container.image
         ctx = ProcessContext(
             self.sim, container.netns, userland.of_image(image.flavour, image.repository), container.hostname, self.machines[engine.machine.name].next_pid(),
-            files=files.container_files(engine, container), environ=files.container_environ(engine, container),
+            files=files.container_files(engine, container),
+            environ=files.container_environ(engine, container, None if main else tty is not None),
         )
         ctx.net_admin = container.net_admin
         ctx.tty = tty is not None  # a terminal: apt-get says "... Done"
