@@ -98,13 +98,23 @@ def links(ns: NetworkNamespace) -> list[render.LinkView]:
 
 
 def routes(ns: NetworkNamespace) -> list[render.RouteView]:
-    """The main table of ``ns`` in the kernel's dump order."""
+    """The main table of ``ns`` in the kernel's dump order.
+
+    A route whose device has no carrier carries ``RTNH_F_LINKDOWN`` (``fib_sync_down_dev``
+    on ``NETDEV_CHANGE``): a Docker bridge with no container attached is such a device.
+    """
     return [
         render.RouteView(
-            "default" if r.is_default else str(r.network), r.gateway, r.dev, r.proto, r.scope, r.src, r.metric
+            "default" if r.is_default else str(r.network), r.gateway, r.dev, r.proto, r.scope, r.src, r.metric,
+            linkdown=_no_carrier(ns, r.dev),
         )
         for r in ns.ipv4.routes.listing()
     ]
+
+
+def _no_carrier(ns: NetworkNamespace, name: str) -> bool:
+    dev = ns.devices.get(name)
+    return dev is not None and dev.up and not dev.carrier
 
 
 def neighbours(ns: NetworkNamespace) -> list[render.NeighbourView]:
