@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
-from simulator.programs import coreutils, iproute, netinfo, render, render_ifconfig, render_ip
+from simulator.programs import (
+    coreutils,
+    iproute,
+    iptables_save,
+    netinfo,
+    render,
+    render_ifconfig,
+    render_ip,
+)
 from simulator.programs.process import ProcessContext, ProgramTable
 
 IP_OBJECTS = {
@@ -451,6 +459,7 @@ PROGRAMS = ProgramTable({
     "brctl": brctl,
     "bridge": bridge,
     "iptables": iptables,
+    "iptables-save": iptables_save.main,
 })
 
 
