@@ -65,6 +65,7 @@ class IpShow:
     oneline: bool  # -o
     inet_only: bool  # -4
     stats: bool  # -s, where its layout is rendered (iproute2 >= 6.1)
+    kind: str | None = None  # type KIND (iproute2, link and addr): only devices of that IFLA_INFO_KIND
 
 
 def ip(ctx: ProcessContext, argv: list[str]) -> int:
@@ -92,12 +93,13 @@ def ip(ctx: ProcessContext, argv: list[str]) -> int:
     rest = args[1:]
     if rest and rest[0] in iproute.CHANGE_VERBS:
         return iproute.change(ctx, obj, rest)  # ip link add, ip addr add, ip route add, ...
+    kind, rest = _ip_type(ctx, obj, rest)
     dev, rest = _ip_dev(obj, rest)
     if rest:
         ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
         return 1
     stats = ("-s" in options or "-s" in words) and ctx.userland.iproute2_at_least(render_ip.STATS_LAYOUT)
-    show = IpShow(obj, dev, "-br" in options, "-o" in options, "-4" in options or "-4" in words, stats)
+    show = IpShow(obj, dev, "-br" in options, "-o" in options, "-4" in options or "-4" in words, stats, kind)
     if obj in ("address", "link"):
         return _ip_show_links(ctx, show)
     if obj == "route":
@@ -121,6 +123,19 @@ def _ip_options(ctx: ProcessContext, words: list[str]) -> tuple[set[str], list[s
     return options, words
 
 
+def _ip_type(ctx: ProcessContext, obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
+    """``[show] type KIND`` (iproute2's ``ip link``/``ip addr``): the kind asked for, and the other words."""
+    words = rest[1:] if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst") else rest
+    if ctx.userland.iproute2 is None or obj not in ("address", "link") or words[:1] != ["type"] or len(words) < 2:
+        return None, rest
+    return words[1], rest[: len(rest) - len(words)] + words[2:]
+
+
+def _of_kind(view: render.LinkView, kind: str) -> bool:
+    """Whether a device's ``IFLA_INFO_KIND`` is ``kind`` (a NIC and ``lo`` have none)."""
+    return view.kind == kind and view.kind not in ("ether", "loopback")
+
+
 def _ip_dev(obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
     """``[show|list] [dev] DEV``: the device asked for (``dev`` may be left out for addr and link), and what follows."""
     if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst"):
@@ -141,7 +156,12 @@ def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
         if not views:
             ctx.err(f'Device "{show.dev}" does not exist.\n')
             return 1
+    if show.kind is not None:
+        views = [v for v in views if _of_kind(v, show.kind)]
     address = show.obj == "address"
+    if show.kind is not None and (show.brief or show.oneline):
+        ctx.out(_kind_lines(ctx, show, views))
+        return 0
     if show.brief or show.oneline:  # every link renders (peer names), one or all print
         every = netinfo.links(ns)
         index = views[0].index if show.dev is not None else None
@@ -167,6 +187,23 @@ def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
         return 0
     ctx.out(draw(views, ctx.userland, stats=show.stats))
     return 0
+
+
+def _kind_lines(ctx: ProcessContext, show: IpShow, views: list[render.LinkView]) -> str:
+    """``-br``/``-o`` with ``type KIND``: each kept device's lines, peers named among all devices."""
+    every = netinfo.links(ctx.netns)
+    address = show.obj == "address"
+    out = []
+    for view in views:
+        if show.brief and address:
+            out.append(render.ip_addr_brief(every, ctx.userland, inet_only=show.inet_only, index=view.index))
+        elif show.brief:
+            out.append(render.ip_link_brief(every, ctx.userland, index=view.index))
+        elif address:
+            out.append(render.ip_addr_oneline(every, ctx.userland, inet_only=show.inet_only, index=view.index))
+        else:
+            out.append(render.ip_link_oneline(every, ctx.userland, stats=show.stats, index=view.index))
+    return "".join(out)
 
 
 def _ip_show_routes(ctx: ProcessContext, show: IpShow) -> int:

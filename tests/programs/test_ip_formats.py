@@ -289,3 +289,20 @@ def test_a_macvlan_endpoint_has_no_queue_length() -> None:
     lab.sh("docker run -itd --name m1 --net mv busybox")
     head = lab.sh("docker exec m1 ip addr show eth0").stdout.splitlines()[0]
     assert head.endswith(" mtu 1500 qdisc noqueue "), head
+
+
+def test_ip_link_show_type_bridge_lists_the_bridges_only() -> None:
+    """``type KIND`` keeps the devices of that IFLA_INFO_KIND, in every layout."""
+    lab = Lab(engine="20.10")
+    lab.sh("docker network create --subnet 10.15.0.0/24 hv")
+    lab.sh("docker run -itd --name a1 busybox")
+    out = lab.sh("ip link show type bridge")
+    assert out.exit_code == 0, out
+    heads = [line for line in out.stdout.splitlines() if not line.startswith(" ")]
+    assert [h.split(":")[1].strip() for h in heads] == ["docker0", f"br-{lab.sh('docker network inspect -f {{.Id}} hv').stdout[:12]}"]
+    assert heads[0].endswith("state UP mode DEFAULT group default ")
+    brief = lab.sh("ip -br link show type bridge").stdout.splitlines()
+    assert [b.split()[0] for b in brief] == [h.split(":")[1].strip() for h in heads]
+    veths = lab.sh("ip addr show type veth").stdout
+    assert veths.startswith(tuple("0123456789")) and "master docker0" in veths and "docker0:" not in veths
+    assert lab.sh("ip link show type dummy").stdout == ""
