@@ -150,14 +150,10 @@ def _ip_dev(obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
 def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
     """``ip link``/``ip addr`` in the layout the options ask for."""
     ns = ctx.netns
-    views = netinfo.links(ns)
-    if show.dev is not None:
-        views = [v for v in views if v.name == show.dev]
-        if not views:
-            ctx.err(f'Device "{show.dev}" does not exist.\n')
-            return 1
-    if show.kind is not None:
-        views = [v for v in views if _of_kind(v, show.kind)]
+    views = _selected_links(ctx, show)
+    if views is None:
+        ctx.err(f'Device "{show.dev}" does not exist.\n')
+        return 1
     address = show.obj == "address"
     if show.kind is not None and (show.brief or show.oneline):
         ctx.out(_kind_lines(ctx, show, views))
@@ -187,6 +183,17 @@ def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
         return 0
     ctx.out(draw(views, ctx.userland, stats=show.stats))
     return 0
+
+
+def _selected_links(ctx: ProcessContext, show: IpShow) -> list[render.LinkView] | None:
+    """The devices ``dev DEV`` and ``type KIND`` leave (None: the named device does not exist)."""
+    views = netinfo.links(ctx.netns)
+    if show.dev is not None:
+        views = [v for v in views if v.name == show.dev]
+        if not views:
+            return None
+    kind = show.kind
+    return views if kind is None else [v for v in views if _of_kind(v, kind)]
 
 
 def _kind_lines(ctx: ProcessContext, show: IpShow, views: list[render.LinkView]) -> str:
