@@ -18,6 +18,7 @@ from simulator.kernel.ipv4.netfilter import IptablesError
 from simulator.programs import (
     coreutils,
     iproute,
+    iproute_get,
     iptables_save,
     netinfo,
     render,
@@ -34,9 +35,20 @@ IP_OBJECTS = {
 }
 
 
+# networking/ip.c's full usage (the same in 1.35 and 1.36), as bb_show_usage() prints it
 _BUSYBOX_IP_USAGE = (
     "BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\n"
-    "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n"
+    "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n\n"
+    "OPTIONS := -f[amily] inet|inet6|link | -o[neline]\n\n"
+    "ip addr add|del IFADDR dev IFACE | show|flush [dev IFACE] [to PREFIX]\n"
+    "ip route list|flush|add|del|change|append|replace|test ROUTE\n"
+    "ip link set IFACE [up|down] [arp on|off] [multicast on|off]\n"
+    "\t[promisc on|off] [mtu NUM] [name NAME] [qlen NUM] [address MAC]\n"
+    "\t[master IFACE | nomaster] [netns PID]\n"
+    "ip tunnel add|change|del|show [NAME]\n"
+    "\t[mode ipip|gre|sit] [remote ADDR] [local ADDR] [ttl TTL]\n"
+    "ip neigh show|flush [to PREFIX] [dev DEV] [nud STATE]\n"
+    "ip rule [list] | add|del SELECTOR ACTION\n"
 )
 
 
@@ -91,6 +103,8 @@ def ip(ctx: ProcessContext, argv: list[str]) -> int:
         ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
         return 1
     rest = args[1:]
+    if obj == "route" and rest[:1] == ["get"]:
+        return iproute_get.main(ctx, rest[1:])
     if rest and rest[0] in iproute.CHANGE_VERBS:
         return iproute.change(ctx, obj, rest)  # ip link add, ip addr add, ip route add, ...
     kind, rest = _ip_type(ctx, obj, rest)
@@ -111,10 +125,10 @@ def _ip_options(ctx: ProcessContext, words: list[str]) -> tuple[set[str], list[s
     """The global options before the object (``ip.c``), and the words after them; or the exit status of a refusal."""
     options: set[str] = set()
     while words and (option := _ip_option(words[0])) is not None:
+        if ctx.userland.busybox is not None and option not in ("-o", "-4"):
+            ctx.err(_BUSYBOX_IP_USAGE)  # ip_parse_common_args() knows -oneline, -family, -4, -6, -0 only
+            return 1
         if option == "-br" and not ctx.userland.iproute2_at_least(render_ip.BRIEF):
-            if ctx.userland.busybox is not None:  # ip_parse_common_args(): not an option of BusyBox's ip
-                ctx.err(_BUSYBOX_IP_USAGE)
-                return 1
             word = words[0][1:] if words[0].startswith("--") else words[0]
             ctx.err(f'Option "{word}" is unknown, try "ip -help".\n')  # iproute2 3.12 predates -brief
             return 255
