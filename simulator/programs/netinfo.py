@@ -88,8 +88,9 @@ def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
 
 
 def _has_link_local(dev: Device) -> bool:
-    """The kernel gives an IPv6 device its EUI-64 ``fe80::`` address once it is up with carrier."""
-    return dev.ipv6 and dev.kind != "loopback" and dev.up and dev.carrier
+    """The kernel gives an IPv6 device its EUI-64 ``fe80::`` address once it is up with carrier,
+    and keeps it when the carrier goes (docker0 after its last container) until the device is down."""
+    return dev.ipv6 and dev.kind != "loopback" and dev.up and (dev.carrier or dev.link_local_kept)
 
 
 def links(ns: NetworkNamespace) -> list[render.LinkView]:

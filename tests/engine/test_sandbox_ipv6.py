@@ -51,3 +51,18 @@ def test_the_profiles_say_it_as_data() -> None:
     old, new = profile("20.10"), profile("29.2")
     assert (old.ipv6_loopback, old.ipv6_link_local) == (False, False)
     assert (new.ipv6_loopback, new.ipv6_link_local) == (True, False)
+
+
+@pytest.mark.parametrize("engine", ["20.10", "29.2"])
+def test_docker0_keeps_its_link_local_address_after_its_last_container(engine: str) -> None:
+    """addrconf keeps the fe80:: address when the carrier goes; setting the device down drops it
+    (checked on the real kernel: a bridge whose only port left is NO-CARRIER with fe80:: kept)."""
+    lab = Lab(engine=engine)
+    assert "inet6" not in lab.sh("ip addr show docker0").stdout  # never had carrier
+    lab.sh("docker run -itd --name c1 busybox")
+    lab.sh("docker rm -f c1")
+    shown = lab.sh("ip addr show docker0").stdout
+    assert "NO-CARRIER" in shown and "inet6 fe80::" in shown
+    lab.sh("ip link set docker0 down")
+    lab.sh("ip link set docker0 up")
+    assert "inet6" not in lab.sh("ip addr show docker0").stdout
