@@ -46,7 +46,7 @@ class Sandboxes:
         """
         engine = self.engine
         sandbox = NetworkNamespace(engine.sim, container.name)
-        sandbox.lo.ipv6 = True  # ::1 stays on lo
+        sandbox.lo.ipv6 = engine.profile.ipv6_loopback  # ::1 on lo unless the engine disables IPv6 on "all"
         sandbox.set_up("lo")
         sandbox.add_address("lo", "127.0.0.1/8", broadcast=False)
         container.netns = sandbox

@@ -24,7 +24,8 @@ class EngineProfile:
     iface_naming: str  # "counter" (<= 27) | "lowest-free" (>= 28)
     veth_in_container_ns: bool  # >= 28: the container end is created in the container's netns
     garp_on_up: bool  # >= 28: a gratuitous ARP when the endpoint comes up
-    ipv6_link_local: bool  # <= 26.0: endpoints keep an fe80:: address
+    ipv6_link_local: bool  # 26.0 only: endpoints of non-IPv6 networks keep an fe80:: address
+    ipv6_loopback: bool  # >= 26.0: lo keeps ::1 (<= 25: disable_ipv6 on "all" in every new sandbox)
     cli_error_style: str  # "see-help" (CLI <= 27) | "run-help" (CLI >= 28)
     firewall: str  # "isolation" (<= 27) | "forward-chain" (28.x) | "v29" (>= 29)
     link_env_vars: bool  # <= 28: --link injects ALIAS_PORT_... variables
@@ -69,7 +70,12 @@ PROFILES: dict[str, EngineProfile] = {
         iface_naming="counter",
         veth_in_container_ns=False,
         garp_on_up=False,
-        ipv6_link_local=True,
+        # libnetwork osl/namespace_linux.go (v20.10.24, vendored): a new sandbox starts with
+        # setIPv6(path, "all", false), which the kernel also applies to "default", so lo and
+        # every interface moved in have IPv6 disabled: no ::1, no fe80:: (removed in v26.0.0,
+        # moby a8f7c5ee48 "Detect IPv6 support in containers").
+        ipv6_link_local=False,
+        ipv6_loopback=False,
         cli_error_style="see-help",
         firewall="isolation",
         link_env_vars=True,
@@ -103,6 +109,7 @@ PROFILES: dict[str, EngineProfile] = {
         veth_in_container_ns=True,
         garp_on_up=True,
         ipv6_link_local=False,
+        ipv6_loopback=True,
         cli_error_style="run-help",
         firewall="v29",
         link_env_vars=False,

@@ -121,6 +121,7 @@ class NetworkNamespace:
         device = self.devices[name]
         if device.up:
             device.up = False
+            device.link_local_kept = False  # NETDEV_DOWN: addrconf_ifdown drops the fe80:: address
             self.changed_device(device)
             self.ipv4.link_down(name)
 

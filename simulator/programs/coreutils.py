@@ -11,6 +11,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
+from simulator.programs import procfs
 from simulator.programs.process import ProcessContext, ProgramBody
 
 
@@ -57,8 +58,11 @@ def cat(ctx: ProcessContext, argv: list[str]) -> int:
     """``cat FILE...``: each file of the process's view, in order; a missing one is named on stderr (status 1)."""
     status = 0
     for path in argv[1:]:
-        if path in ctx.files:
-            ctx.out(ctx.files[path])
+        text = ctx.files.get(path)
+        if text is None and path.startswith("/proc/sys/"):
+            text = procfs.read(ctx.netns, path)
+        if text is not None:
+            ctx.out(text)
         else:
             ctx.err(f"cat: {path}: No such file or directory\n" if not ctx.busybox else f"cat: can't open '{path}': No such file or directory\n")
             status = 1

@@ -88,8 +88,9 @@ def link_view(ns: NetworkNamespace, dev: Device) -> render.LinkView:
 
 
 def _has_link_local(dev: Device) -> bool:
-    """The kernel gives an IPv6 device its EUI-64 ``fe80::`` address once it is up with carrier."""
-    return dev.ipv6 and dev.kind != "loopback" and dev.up and dev.carrier
+    """The kernel gives an IPv6 device its EUI-64 ``fe80::`` address once it is up with carrier,
+    and keeps it when the carrier goes (docker0 after its last container) until the device is down."""
+    return dev.ipv6 and dev.kind != "loopback" and dev.up and (dev.carrier or dev.link_local_kept)
 
 
 def links(ns: NetworkNamespace) -> list[render.LinkView]:
@@ -98,13 +99,23 @@ def links(ns: NetworkNamespace) -> list[render.LinkView]:
 
 
 def routes(ns: NetworkNamespace) -> list[render.RouteView]:
-    """The main table of ``ns`` in the kernel's dump order."""
+    """The main table of ``ns`` in the kernel's dump order.
+
+    A route whose device has no carrier carries ``RTNH_F_LINKDOWN`` (``fib_sync_down_dev``
+    on ``NETDEV_CHANGE``): a Docker bridge with no container attached is such a device.
+    """
     return [
         render.RouteView(
-            "default" if r.is_default else str(r.network), r.gateway, r.dev, r.proto, r.scope, r.src, r.metric
+            "default" if r.is_default else str(r.network), r.gateway, r.dev, r.proto, r.scope, r.src, r.metric,
+            linkdown=_no_carrier(ns, r.dev),
         )
         for r in ns.ipv4.routes.listing()
     ]
+
+
+def _no_carrier(ns: NetworkNamespace, name: str) -> bool:
+    dev = ns.devices.get(name)
+    return dev is not None and dev.up and not dev.carrier
 
 
 def neighbours(ns: NetworkNamespace) -> list[render.NeighbourView]:

@@ -31,7 +31,8 @@ profile: BusyBox's applet or iproute2, and which iproute2 release.
     ``eth0`` shows ``<BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN>`` on any kernel
     new enough (>= 4.1) to report the veth peer at all.  BusyBox prints no
     ``mode``/``group``, and prints ``state`` only when built against musl
-    (``IFF_DORMANT`` is a macro there), which is the Alpine case modelled here.
+    (``IFF_DORMANT`` is a macro there): Alpine's BusyBox prints it, busybox:latest's
+    (glibc) does not.
 
     Address lines are ``inet ADDR/LEN [metric N] [brd B] scope S [flags] LABEL``
     followed by ``valid_lft ... preferred_lft ...``.  IPv6 addresses carry no
@@ -135,7 +136,10 @@ def _link_header(
     out += f"mtu {link.mtu} qdisc {link.qdisc} "
     if link.master is not None:
         out += f"master {link.master} "
-    out += f"state {link.operstate} "
+    if land.busybox is None or land.musl:
+        # BusyBox prints "state" under #ifdef IFF_DORMANT (ipaddress.c print_linkinfo, 1.35
+        # and 1.36 alike): musl's <net/if.h> defines it, glibc's does not
+        out += f"state {link.operstate} "
     if land.busybox is None:  # BusyBox prints neither mode nor group
         if do_link:
             out += "mode DEFAULT "
@@ -267,7 +271,7 @@ def ip_link_oneline(
 
     >>> lo = LinkView(1, "lo", None, None, "loopback", True, True, 65536, "noqueue",
     ...               "UNKNOWN", None, "00:00:00:00:00:00", (), None, False, 0, 0, 0, 0)
-    >>> print(ip_link_oneline([lo], "busybox"), end="")
+    >>> print(ip_link_oneline([lo], "alpine"), end="")
     1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
     """
     land = _ip_of(land)

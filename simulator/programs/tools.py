@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.kernel.ipv4.netfilter import IptablesError
-from simulator.programs import coreutils, iproute, netinfo, render, render_ifconfig, render_ip
+from simulator.programs import (
+    coreutils,
+    iproute,
+    iproute_get,
+    iptables_save,
+    netinfo,
+    render,
+    render_ifconfig,
+    render_ip,
+)
 from simulator.programs.process import ProcessContext, ProgramTable
 
 IP_OBJECTS = {
@@ -26,9 +35,20 @@ IP_OBJECTS = {
 }
 
 
+# networking/ip.c's full usage (the same in 1.35 and 1.36), as bb_show_usage() prints it
 _BUSYBOX_IP_USAGE = (
     "BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\n"
-    "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n"
+    "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n\n"
+    "OPTIONS := -f[amily] inet|inet6|link | -o[neline]\n\n"
+    "ip addr add|del IFADDR dev IFACE | show|flush [dev IFACE] [to PREFIX]\n"
+    "ip route list|flush|add|del|change|append|replace|test ROUTE\n"
+    "ip link set IFACE [up|down] [arp on|off] [multicast on|off]\n"
+    "\t[promisc on|off] [mtu NUM] [name NAME] [qlen NUM] [address MAC]\n"
+    "\t[master IFACE | nomaster] [netns PID]\n"
+    "ip tunnel add|change|del|show [NAME]\n"
+    "\t[mode ipip|gre|sit] [remote ADDR] [local ADDR] [ttl TTL]\n"
+    "ip neigh show|flush [to PREFIX] [dev DEV] [nud STATE]\n"
+    "ip rule [list] | add|del SELECTOR ACTION\n"
 )
 
 
@@ -57,6 +77,7 @@ class IpShow:
     oneline: bool  # -o
     inet_only: bool  # -4
     stats: bool  # -s, where its layout is rendered (iproute2 >= 6.1)
+    kind: str | None = None  # type KIND (iproute2, link and addr): only devices of that IFLA_INFO_KIND
 
 
 def ip(ctx: ProcessContext, argv: list[str]) -> int:
@@ -82,14 +103,17 @@ def ip(ctx: ProcessContext, argv: list[str]) -> int:
         ctx.err(f'Object "{args[0]}" is unknown, try "ip help".\n')
         return 1
     rest = args[1:]
+    if obj == "route" and rest[:1] == ["get"]:
+        return iproute_get.main(ctx, rest[1:])
     if rest and rest[0] in iproute.CHANGE_VERBS:
         return iproute.change(ctx, obj, rest)  # ip link add, ip addr add, ip route add, ...
+    kind, rest = _ip_type(ctx, obj, rest)
     dev, rest = _ip_dev(obj, rest)
     if rest:
         ctx.err(f'Command "{rest[0]}" is unknown, try "ip {obj} help".\n')
         return 1
     stats = ("-s" in options or "-s" in words) and ctx.userland.iproute2_at_least(render_ip.STATS_LAYOUT)
-    show = IpShow(obj, dev, "-br" in options, "-o" in options, "-4" in options or "-4" in words, stats)
+    show = IpShow(obj, dev, "-br" in options, "-o" in options, "-4" in options or "-4" in words, stats, kind)
     if obj in ("address", "link"):
         return _ip_show_links(ctx, show)
     if obj == "route":
@@ -101,16 +125,29 @@ def _ip_options(ctx: ProcessContext, words: list[str]) -> tuple[set[str], list[s
     """The global options before the object (``ip.c``), and the words after them; or the exit status of a refusal."""
     options: set[str] = set()
     while words and (option := _ip_option(words[0])) is not None:
+        if ctx.userland.busybox is not None and option not in ("-o", "-4"):
+            ctx.err(_BUSYBOX_IP_USAGE)  # ip_parse_common_args() knows -oneline, -family, -4, -6, -0 only
+            return 1
         if option == "-br" and not ctx.userland.iproute2_at_least(render_ip.BRIEF):
-            if ctx.userland.busybox is not None:  # ip_parse_common_args(): not an option of BusyBox's ip
-                ctx.err(_BUSYBOX_IP_USAGE)
-                return 1
             word = words[0][1:] if words[0].startswith("--") else words[0]
             ctx.err(f'Option "{word}" is unknown, try "ip -help".\n')  # iproute2 3.12 predates -brief
             return 255
         options.add(option)
         words = words[1:]
     return options, words
+
+
+def _ip_type(ctx: ProcessContext, obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
+    """``[show] type KIND`` (iproute2's ``ip link``/``ip addr``): the kind asked for, and the other words."""
+    words = rest[1:] if rest and rest[0] in ("show", "list", "ls", "sh", "s", "lst") else rest
+    if ctx.userland.iproute2 is None or obj not in ("address", "link") or words[:1] != ["type"] or len(words) < 2:
+        return None, rest
+    return words[1], rest[: len(rest) - len(words)] + words[2:]
+
+
+def _of_kind(view: render.LinkView, kind: str) -> bool:
+    """Whether a device's ``IFLA_INFO_KIND`` is ``kind`` (a NIC and ``lo`` have none)."""
+    return view.kind == kind and view.kind not in ("ether", "loopback")
 
 
 def _ip_dev(obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
@@ -127,13 +164,14 @@ def _ip_dev(obj: str, rest: list[str]) -> tuple[str | None, list[str]]:
 def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
     """``ip link``/``ip addr`` in the layout the options ask for."""
     ns = ctx.netns
-    views = netinfo.links(ns)
-    if show.dev is not None:
-        views = [v for v in views if v.name == show.dev]
-        if not views:
-            ctx.err(f'Device "{show.dev}" does not exist.\n')
-            return 1
+    views = _selected_links(ctx, show)
+    if views is None:
+        ctx.err(f'Device "{show.dev}" does not exist.\n')
+        return 1
     address = show.obj == "address"
+    if show.kind is not None and (show.brief or show.oneline):
+        ctx.out(_kind_lines(ctx, show, views))
+        return 0
     if show.brief or show.oneline:  # every link renders (peer names), one or all print
         every = netinfo.links(ns)
         index = views[0].index if show.dev is not None else None
@@ -159,6 +197,34 @@ def _ip_show_links(ctx: ProcessContext, show: IpShow) -> int:
         return 0
     ctx.out(draw(views, ctx.userland, stats=show.stats))
     return 0
+
+
+def _selected_links(ctx: ProcessContext, show: IpShow) -> list[render.LinkView] | None:
+    """The devices ``dev DEV`` and ``type KIND`` leave (None: the named device does not exist)."""
+    views = netinfo.links(ctx.netns)
+    if show.dev is not None:
+        views = [v for v in views if v.name == show.dev]
+        if not views:
+            return None
+    kind = show.kind
+    return views if kind is None else [v for v in views if _of_kind(v, kind)]
+
+
+def _kind_lines(ctx: ProcessContext, show: IpShow, views: list[render.LinkView]) -> str:
+    """``-br``/``-o`` with ``type KIND``: each kept device's lines, peers named among all devices."""
+    every = netinfo.links(ctx.netns)
+    address = show.obj == "address"
+    out = []
+    for view in views:
+        if show.brief and address:
+            out.append(render.ip_addr_brief(every, ctx.userland, inet_only=show.inet_only, index=view.index))
+        elif show.brief:
+            out.append(render.ip_link_brief(every, ctx.userland, index=view.index))
+        elif address:
+            out.append(render.ip_addr_oneline(every, ctx.userland, inet_only=show.inet_only, index=view.index))
+        else:
+            out.append(render.ip_link_oneline(every, ctx.userland, stats=show.stats, index=view.index))
+    return "".join(out)
 
 
 def _ip_show_routes(ctx: ProcessContext, show: IpShow) -> int:
@@ -451,6 +517,7 @@ PROGRAMS = ProgramTable({
     "brctl": brctl,
     "bridge": bridge,
     "iptables": iptables,
+    "iptables-save": iptables_save.main,
 })
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 NOT_SIMULATED = 126  # a program the image has but the simulator does not model: "found, cannot be run"
 SHELL_NAMES = {"sh": "sh", "dash": "sh", "ash": "sh", "bash": "bash", "zsh": "zsh"}  # the name each says errors in
 # Where bash finds the tools on a usr-merged Ubuntu host (PATH has /usr/sbin before /usr/bin).
-_SBIN = frozenset({"brctl", "bridge", "ifconfig", "ip", "iptables"})
+_SBIN = frozenset({"brctl", "bridge", "ifconfig", "ip", "iptables", "iptables-save"})
 
 
 def path_of(word: str) -> str:

@@ -254,7 +254,7 @@ def test_busybox_has_oneline_but_not_brief(lab: Lab) -> None:
     out = lab.sh("docker exec b1 ip -o addr").stdout
     assert "link/" not in out and out.startswith("1: lo    inet 127.0.0.1/8 scope host lo\\")
     link = lab.sh("docker exec b1 ip -o link").stdout.splitlines()
-    assert len(link) == 2 and link[1].startswith("2: eth0@if") and " state UP \\    link/ether " in link[1]
+    assert len(link) == 2 and link[1].startswith("2: eth0@if") and " qdisc noqueue \\    link/ether " in link[1]
 
 
 def test_a_device_filter_leaves_the_device_out_of_each_line() -> None:
@@ -267,3 +267,42 @@ def test_a_device_filter_leaves_the_device_out_of_each_line() -> None:
     neigh = lab.sh("docker exec c1 ip neigh show dev eth0").stdout
     assert neigh.startswith("172.17.0.1 lladdr ") and "dev" not in neigh
     assert lab.sh("docker exec c1 ip neigh").stdout.startswith("172.17.0.1 dev eth0 lladdr ")
+
+
+def test_busybox_latest_prints_no_state_and_alpine_does() -> None:
+    """BusyBox prints ``state`` under ``#ifdef IFF_DORMANT``: defined by musl, not by glibc."""
+    lab = Lab(engine="20.10")
+    lab.sh("docker run -itd --name bb busybox")
+    lab.sh("docker run -itd --name al alpine")
+    glibc = lab.sh("docker exec bb ip addr").stdout.splitlines()
+    assert glibc[0] == "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000"
+    assert glibc[4].endswith(" mtu 1500 qdisc noqueue ") and "state" not in glibc[4]
+    musl = lab.sh("docker exec al ip addr").stdout.splitlines()
+    assert musl[0] == "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000"
+    assert musl[4].endswith(" qdisc noqueue state UP ")
+
+
+def test_a_macvlan_endpoint_has_no_queue_length() -> None:
+    """libnetwork creates the child with netlink.LinkAttrs{TxQLen: 0}: no ``qlen`` in ``ip``."""
+    lab = Lab(engine="20.10")
+    assert lab.sh("docker network create -d macvlan --subnet 192.168.1.0/24 -o parent=eth0 mv").exit_code == 0
+    lab.sh("docker run -itd --name m1 --net mv busybox")
+    head = lab.sh("docker exec m1 ip addr show eth0").stdout.splitlines()[0]
+    assert head.endswith(" mtu 1500 qdisc noqueue "), head
+
+
+def test_ip_link_show_type_bridge_lists_the_bridges_only() -> None:
+    """``type KIND`` keeps the devices of that IFLA_INFO_KIND, in every layout."""
+    lab = Lab(engine="20.10")
+    lab.sh("docker network create --subnet 10.15.0.0/24 hv")
+    lab.sh("docker run -itd --name a1 busybox")
+    out = lab.sh("ip link show type bridge")
+    assert out.exit_code == 0, out
+    heads = [line for line in out.stdout.splitlines() if not line.startswith(" ")]
+    assert [h.split(":")[1].strip() for h in heads] == ["docker0", f"br-{lab.sh('docker network inspect -f {{.Id}} hv').stdout[:12]}"]
+    assert heads[0].endswith("state UP mode DEFAULT group default ")
+    brief = lab.sh("ip -br link show type bridge").stdout.splitlines()
+    assert [b.split()[0] for b in brief] == [h.split(":")[1].strip() for h in heads]
+    veths = lab.sh("ip addr show type veth").stdout
+    assert veths.startswith(tuple("0123456789")) and "master docker0" in veths and "docker0:" not in veths
+    assert lab.sh("ip link show type dummy").stdout == ""

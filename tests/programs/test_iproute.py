@@ -127,3 +127,18 @@ def test_deleting_one_of_two_copies_of_an_address_keeps_it_local() -> None:
     assert lab.sh("ip addr add 172.17.0.1/32 dev br9").exit_code == 0
     assert lab.sh("ip addr del 172.17.0.1/32 dev br9").exit_code == 0
     assert lab.sh("docker exec c1 ping -c 1 -W 1 172.17.0.1").exit_code == 0  # docker0 still has it
+
+
+@pytest.mark.parametrize("engine", ["20.10", "29.2"])
+def test_routes_of_a_bridge_without_carrier_end_in_linkdown(engine: str) -> None:
+    """RTNH_F_LINKDOWN: docker0 has no carrier until a container's veth is attached to it
+    (the real kernel prints the same for a port-less bridge once it lost its carrier)."""
+    lab = Lab(engine=engine)
+    docker0 = "172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1"
+    assert f"{docker0} linkdown \n" in lab.sh("ip route").stdout
+    lab.sh("docker run -itd --name c1 busybox")
+    assert f"{docker0} \n" in lab.sh("ip route").stdout
+    lab.sh("docker rm -f c1")
+    assert f"{docker0} linkdown \n" in lab.sh("ip route").stdout
+    # a container's own routes: its eth0 has carrier, and BusyBox never prints the flag
+    assert "linkdown" not in lab.sh("docker run --rm busybox ip route").stdout

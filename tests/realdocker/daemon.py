@@ -464,13 +464,17 @@ class RealDocker:
 
         The restart is needed for the 20.10 subnet allocator: its round-robin start
         index is in memory only (docker-facts 1.3), so a fresh daemon is what a fresh
-        ``Lab(engine="20.10")`` models.  Images and the data root are kept.
+        ``Lab(engine="20.10")`` models.  Images and the data root are kept.  docker0
+        outlives a daemon, and with it what the kernel gave it (an ``fe80::`` address
+        from its first carrier on): it is deleted while the daemon is down, so each
+        sequence starts with the docker0 a fresh daemon makes.
         """
         ids = self.docker("ps", "-aq").stdout.split()
         if ids:
             self.docker("rm", "-f", "-v", *ids, timeout=120)
         self.docker("network", "prune", "-f")
         self.stop()
+        self.host(["ip", "link", "del", "docker0"])
         self.start()
 
     def stop(self) -> None:

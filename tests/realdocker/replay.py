@@ -11,7 +11,8 @@ two runs or two machines:
   ``veth<hex>`` names, and the interface indexes of ``ip`` output (``7: veth..@if6``):
   the real daemon's namespace is shared by all sequences, so its indexes keep growing;
 * MAC addresses, except Docker 20.10's ``02:42:`` + IPv4 addresses of private
-  networks, which the engine derives from the IP address and are compared;
+  networks, which the engine derives from the IP address and are compared; the
+  ``fe80::`` addresses made from them likewise;
 * times: "3 seconds ago", "Up 2 seconds", RFC 3339 timestamps, ping's and dig's
   timings, dig's query id;
 * hashes: ``sha256:...``;
@@ -95,11 +96,16 @@ _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\bveth[0-9a-f]{7}\b"), "veth<id>"),
     (re.compile(r"\bdm-[0-9a-f]{12}\b"), "dm-<id>"),
     (re.compile(r"(?<![0-9a-z:.-])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12}\b"), "<id>"),
-    # link-local addresses made from a random MAC (Docker's own 02:42 MACs and the host's are kept)
-    (re.compile(r"\bfe80::(?!42:|5054:ff:fe12:3456/)[0-9a-f:]+(?=/64)"), "fe80::<random>"),
+    # link-local addresses made from a random MAC, as the MACs themselves: those of Docker's
+    # IP-derived 02:42 MACs (private networks, as _PRIVATE_MAC) and the host's are kept
+    (re.compile(r"\bfe80::(?!42:(?:acff:fe1[0-9a-f]|aff:fe[0-9a-f]{2}|c0ff:fea8):|5054:ff:fe12:3456/)[0-9a-f:]+(?=/64)"), "fe80::<random>"),
+    # the stand-in busybox is Debian's static 1.35 build; the simulator models busybox:latest (1.36.1)
+    (re.compile(r"\bBusyBox v\d+\.\d+\.\d+ \([^)]*\) multi-call binary\."), "BusyBox <version> multi-call binary."),
     # ip link/addr: interface indexes
     (re.compile(r"(?m)^\d+: (?=\S+: <)"), "<n>: "),
     (re.compile(r"@if\d+\b"), "@if<n>"),
+    # ip -br pads a name to 16 columns: how far depends on the index just set aside
+    (re.compile(r"(?m)^(\S+@if<n>) +(?=[A-Z])"), r"\1 "),
     # times
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)"), "<time>"),
     (re.compile(r"\b(?:Less than a second|About an? (?:minute|hour)|\d+ (?:second|minute|hour|day|week|month|year)s?) ago\b"), "<time> ago"),

@@ -104,6 +104,7 @@ class IpvlanDriver(NetworkDriver):
             raise parents.port_error(engine, "ipvlan", error) from None
         links.move(child, sandbox, endpoint.ifname)
         child.ipv6 = engine.profile.ipv6_link_local  # >= 26.1: disable_ipv6 on the endpoint
+        child.tx_queue_len = 0  # netlink.LinkAttrs{Name, ParentIndex}: TxQLen 0 is sent as IFLA_TXQLEN
         sandbox.add_address(endpoint.ifname, f"{endpoint.ip}/{net.subnet.prefixlen}")
         sandbox.set_up(endpoint.ifname)
 

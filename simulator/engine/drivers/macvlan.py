@@ -120,6 +120,7 @@ class MacvlanDriver(NetworkDriver):
             raise parents.port_error(engine, "macvlan", error) from None
         links.move(child, sandbox, endpoint.ifname)
         child.ipv6 = engine.profile.ipv6_link_local  # >= 26.1: disable_ipv6 on the endpoint
+        child.tx_queue_len = 0  # netlink.LinkAttrs{Name, ParentIndex}: TxQLen 0 is sent as IFLA_TXQLEN
         if child.mode is not MacvlanMode.PASSTHRU:
             child.mac = endpoint.mac
         else:

@@ -141,6 +141,8 @@ class Bridge(Device):
 
     def remove_port(self, device: Device) -> None:
         """``ip link set DEV nomaster`` (or the device went away): forget what it taught."""
+        if self.up and self.carrier:
+            self.link_local_kept = True  # the last port leaving takes the carrier, not the fe80:: address
         device.master = None
         self.ports.pop(device.name, None)
         self._port_names = tuple(self.ports)

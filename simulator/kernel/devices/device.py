@@ -44,6 +44,9 @@ class Device:
         self.qdisc = "noqueue"
         self.tx_queue_len = 1000  # ip link's qlen; Docker creates its veths and bridges with 0
         self.ipv6 = False  # IPv6 enabled on the link (addresses only: IPv6 traffic is not modelled)
+        # addrconf: the fe80:: address given at the first carrier stays when the carrier goes
+        # (NETDEV_CHANGE only syncs routes), until the device is set down (NETDEV_DOWN)
+        self.link_local_kept = False
         self.rx_packets = 0
         self.rx_bytes = 0
         self.tx_packets = 0
