@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from simulator.engine.firewall import PublishedPort
     from simulator.engine.images import Image
     from simulator.engine.network import Endpoint
-    from simulator.engine.requests import PortSpec
+    from simulator.engine.requests import PortSpec, RunRequest
     from simulator.engine.services import Service
     from simulator.kernel.namespace import NetworkNamespace
 
@@ -71,6 +71,9 @@ class Container:
     cap_add: tuple[str, ...] = ()  # --cap-add
     privileged: bool = False  # --privileged
     port_bindings: list[PublishedPort] = field(default_factory=list)  # while running
+    # 20.10: the --network request as given, its network (and address, or container:NAME)
+    # looked up at the first start; None once resolved
+    unresolved: RunRequest | None = None
 
     @property
     def short_id(self) -> str:

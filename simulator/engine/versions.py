@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.engine import messages
-from simulator.engine.messages import DaemonMessages
+from simulator.engine.messages import CliMessages, DaemonMessages
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,11 @@ class EngineProfile:
     macvlan_internal_dummy: bool  # <= 20.10: --internal replaces -o parent with a dm- dummy link
     kernel: str  # what the host's `uname -r` says in this era
     messages: DaemonMessages  # the daemon's error texts in this version's words
+    cli_messages: CliMessages  # what the CLI of this era says itself
+    # 20.10: create records the --network and --ip as given; the network, the address in it and a
+    # container:NAME are looked up at start (moby v20.10.24 daemon/container_operations.go
+    # allocateNetwork), so a bad one leaves the container Created. Newer: refused at create.
+    networks_resolved_at_start: bool
     containerd_version: str
 
     def at_least(self, version: str) -> bool:
@@ -72,6 +77,8 @@ PROFILES: dict[str, EngineProfile] = {
         macvlan_internal_dummy=True,
         kernel="5.4.0-150-generic",
         messages=messages.V20_10,
+        cli_messages=messages.V20_10_CLI,
+        networks_resolved_at_start=True,
         containerd_version="1.6.21",
     ),
     "29.2": EngineProfile(
@@ -96,6 +103,8 @@ PROFILES: dict[str, EngineProfile] = {
         macvlan_internal_dummy=False,
         kernel="6.8.0-60-generic",
         messages=messages.CURRENT,
+        cli_messages=messages.CURRENT_CLI,
+        networks_resolved_at_start=False,
         containerd_version="v2.1.4",
     ),
 }
