@@ -219,3 +219,30 @@ def test_ps_filter_name_is_a_regular_expression_and_keys_combine():
     r = lab.sh("docker ps -a --filter name")
     assert r.exit_code == 125
     assert r.stderr.startswith('invalid argument "name" for "-f, --filter" flag: bad format of filter (expected name=value)\n')
+
+
+def test_20_10_a_failed_connect_leaves_an_empty_entry_until_the_next_connect():
+    lab = Lab(engine="20.10")
+    lab.sh("docker network create --subnet 172.30.0.0/24 front")
+    lab.sh("docker run -itd --name db busybox")
+    r = lab.sh("docker network connect --alias database --ip 172.31.0.50 front db")
+    assert r.stderr == "Error response from daemon: Invalid address 172.31.0.50: It does not belong to any of this network's subnets\n"
+    nets = "docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' db"
+    assert lab.sh(nets).stdout == "bridge=172.17.0.2 front= \n"
+    short = lab.engine.container("db").short_id
+    assert lab.sh("docker inspect -f '{{json .NetworkSettings.Networks.front}}' db").stdout == (
+        '{"IPAMConfig":{"IPv4Address":"172.31.0.50"},"Links":null,"Aliases":["database","' + short + '"],'
+        '"NetworkID":"","EndpointID":"","Gateway":"","IPAddress":"","IPPrefixLen":0,"IPv6Gateway":"",'
+        '"GlobalIPv6Address":"","GlobalIPv6PrefixLen":0,"MacAddress":"","DriverOpts":{}}\n')
+    assert lab.sh("docker network disconnect front db").exit_code == 1  # not connected for all that
+    assert lab.sh("docker network connect front db").exit_code == 0
+    assert lab.sh("docker network disconnect front db").exit_code == 0
+    assert lab.sh(nets).stdout == "bridge=172.17.0.2 \n"
+
+
+def test_current_engine_keeps_no_entry_for_a_failed_connect():
+    lab = Lab()
+    lab.sh("docker network create --subnet 172.30.0.0/24 front")
+    lab.sh("docker run -itd --name db busybox")
+    assert lab.sh("docker network connect --ip 172.31.0.50 front db").exit_code == 1
+    assert lab.sh("docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' db").stdout == "bridge \n"

@@ -74,6 +74,9 @@ class Container:
     # 20.10: the --network request as given, its network (and address, or container:NAME)
     # looked up at the first start; None once resolved
     unresolved: RunRequest | None = None
+    # 20.10: a `network connect` that failed once its settings were recorded (no address
+    # in the subnet, or none left) stays in NetworkSettings.Networks, empty, until the next connect
+    failed_connects: dict[str, NetworkRequest] = field(default_factory=dict)
 
     @property
     def short_id(self) -> str:

@@ -43,6 +43,9 @@ class EngineProfile:
     # container:NAME are looked up at start (moby v20.10.24 daemon/container_operations.go
     # allocateNetwork), so a bad one leaves the container Created. Newer: refused at create.
     networks_resolved_at_start: bool
+    # 20.10 (daemon/container_operations.go connectToNetwork): the endpoint settings are stored
+    # before the endpoint is created and not removed when creating it fails
+    failed_connect_leaves_entry: bool
     containerd_version: str
 
     def at_least(self, version: str) -> bool:
@@ -79,6 +82,7 @@ PROFILES: dict[str, EngineProfile] = {
         messages=messages.V20_10,
         cli_messages=messages.V20_10_CLI,
         networks_resolved_at_start=True,
+        failed_connect_leaves_entry=True,
         containerd_version="1.6.21",
     ),
     "29.2": EngineProfile(
@@ -105,6 +109,7 @@ PROFILES: dict[str, EngineProfile] = {
         messages=messages.CURRENT,
         cli_messages=messages.CURRENT_CLI,
         networks_resolved_at_start=False,
+        failed_connect_leaves_entry=False,
         containerd_version="v2.1.4",
     ),
 }
