@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from simulator.dockercli.base import SHELLS, CliOutcome, Command, at_least, exactly
 from simulator.dockercli.parser import Flag, Parsed
-from simulator.errors import DockerError
+from simulator.errors import CliError, DockerError
 
 if TYPE_CHECKING:
     from simulator.dockercli.docker import DockerCli
@@ -45,8 +45,8 @@ def exec_(cli: DockerCli, p: Parsed) -> CliOutcome:
 def attach(cli: DockerCli, p: Parsed) -> CliOutcome:
     """``docker attach CONTAINER``: the terminal goes into the container's main shell."""
     container = cli.engine.container(p.args[0])
-    if not container.running:
-        raise DockerError("You cannot attach to a stopped container, start it first")
+    if not container.running:  # the client's own check after inspecting it: no daemon prefix
+        raise CliError(cli.engine.profile.cli_messages.attach_stopped + "\n", 1)
     return CliOutcome(attach=container, attach_stops_container=True)
 
 

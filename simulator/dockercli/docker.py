@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from simulator.dockercli import attach, info, lifecycle, listing, network, run, swarm
 from simulator.dockercli.base import CliOutcome, Table, unknown
-from simulator.errors import CliError, DockerError
+from simulator.errors import CliError, DockerError, NoSuchContainer
 
 if TYPE_CHECKING:
     from simulator.engine.docker_engine import DockerEngine
@@ -28,6 +28,9 @@ COMMANDS: Table = {
     **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS,
 }
 SUBCOMMANDS = tuple(COMMANDS) + ("container",)
+#: Commands whose client inspects (or removes) the container first: a CLI <= 22 names a
+#: missing one itself (``Error: No such container: X``, client/errors.go objectNotFoundError).
+CLIENT_INSPECTS = frozenset({"exec", "attach", "rm"})
 #: ``docker container SUB`` names that differ from the top-level command's.
 CONTAINER_ALIASES = {"ls": "ps"}
 
@@ -54,10 +57,26 @@ class DockerCli:
     def daemon_error(self, error: DockerError, command: str) -> CliOutcome:
         """A refusal of the daemon as the CLI prints it for ``command``."""
         if command in ("run", "create"):
-            if self.style == "see-help":
-                return CliOutcome(stderr=f"docker: Error response from daemon: {error.message}.\nSee 'docker {command} --help'.\n", exit_code=125)
-            return CliOutcome(stderr=f"docker: Error response from daemon: {error.message}\n\nRun 'docker {command} --help' for more information\n", exit_code=125)
+            return self.run_error(f"Error response from daemon: {error.message}", command)
+        not_found = self.engine.profile.cli_messages.no_such_container
+        if isinstance(error, NoSuchContainer) and not_found is not None and command in CLIENT_INSPECTS:
+            return CliOutcome(stderr=not_found.format(ref=error.name) + "\n", exit_code=1)
         return CliOutcome(stderr=f"Error response from daemon: {error.message}\n", exit_code=error.exit_code)
+
+    def run_error(self, message: str, command: str, help_line: bool = True, exit_code: int = 125) -> CliOutcome:
+        """An error of ``docker run``/``create`` in the CLI's framing (reportError / withHelp).
+
+        CLI <= 27 ends the message with one period (``strings.TrimSuffix(str, ".") + "."``)
+        and adds ``See 'docker run --help'.`` unless the container failed to start.
+        """
+        if self.style == "see-help":
+            text = f"docker: {message.removesuffix('.')}."
+            if help_line:
+                text += f"\nSee 'docker {command} --help'."
+            return CliOutcome(stderr=text + "\n", exit_code=exit_code)
+        if help_line:
+            return CliOutcome(stderr=f"docker: {message}\n\nRun 'docker {command} --help' for more information\n", exit_code=exit_code)
+        return CliOutcome(stderr=f"docker: {message}\n", exit_code=exit_code)
 
     def run(self, argv: list[str]) -> CliOutcome:
         """``argv`` (``["docker", ...]``) run as the CLI would: never raises for bad input."""

@@ -15,7 +15,7 @@ from simulator.dockercli.output import rfc3339
 from simulator.packets.addresses import MacAddress
 
 if TYPE_CHECKING:
-    from simulator.engine.container import Container
+    from simulator.engine.container import Container, NetworkRequest
     from simulator.engine.docker_engine import DockerEngine
     from simulator.engine.network import Network
 
@@ -191,7 +191,18 @@ def _networks(engine: DockerEngine, c: Container) -> dict[str, Any]:
         return {str(c.network_mode): {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, str(c.network_mode)),
                                  "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
                                  "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
-    return {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
+    networks = {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
+    for name, request in c.failed_connects.items():
+        networks[name] = _failed_connect_settings(c, request)
+    return networks
+
+
+def _failed_connect_settings(c: Container, request: NetworkRequest) -> dict[str, Any]:
+    """20.10: what a failed ``network connect`` left: its settings, no network id, no endpoint."""
+    return {"IPAMConfig": {"IPv4Address": str(request.static_ip)} if request.static_ip else {}, "Links": None,
+            "Aliases": [*request.aliases, c.short_id], "NetworkID": "", "EndpointID": "", "Gateway": "", "IPAddress": "",
+            "IPPrefixLen": 0, "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "",
+            "DriverOpts": {}}
 
 
 def _default_bridge_settings(c: Container) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """``docker start|stop|restart|kill|rm``: one action on each container named.
 
 Each name is printed back when its action succeeds; a name the daemon refuses
-gets ``Error response from daemon: ...`` on stderr and the command exits 1, the
-other names still being done, as the CLI does.
+gets ``Error response from daemon: ...`` on stderr (a CLI <= 22 names a missing
+container itself for ``rm``) and the command exits 1, the other names still being
+done, as the CLI does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from simulator.dockercli.base import CliOutcome, Command, at_least
 from simulator.dockercli.parser import Flag, Parsed
 from simulator.engine.docker_engine import START_TIME_S
-from simulator.errors import DockerError
+from simulator.errors import DockerError, NoSuchContainer
 
 if TYPE_CHECKING:
     from simulator.dockercli.docker import DockerCli
@@ -27,18 +28,28 @@ RM_FLAGS = (Flag("force", "f"), Flag("volumes", "v"), Flag("link", "l"))
 Action = Callable[["DockerCli", "Container", Parsed], None]
 
 
-def each(action: Action) -> Callable[[DockerCli, Parsed], CliOutcome]:
-    """A command that does ``action`` to every container named, reporting each."""
+def each(action: Action, command_name: str) -> Callable[[DockerCli, Parsed], CliOutcome]:
+    """A command that does ``action`` to every container named, reporting each.
+
+    ``docker rm -f`` of a container that does not exist prints the error and still
+    exits 0; ``docker start`` ends with the names it could not start (docker/cli
+    ``rm.go``, ``start.go``).
+    """
 
     def command(cli: DockerCli, p: Parsed) -> CliOutcome:
-        out, err, code = [], [], 0
+        out, err, failed, code = [], [], [], 0
         for ref in p.args:
             try:
                 action(cli, cli.engine.container(ref), p)
                 out.append(ref + "\n")
             except DockerError as error:
-                err.append(f"Error response from daemon: {error.message}\n")
+                err.append(cli.daemon_error(error, command_name).stderr)
+                if command_name == "rm" and p.flag("force") and isinstance(error, NoSuchContainer):
+                    continue
+                failed.append(ref)
                 code = 1
+        if failed and command_name == "start":
+            err.append(cli.engine.profile.cli_messages.start_failed.format(names=", ".join(failed)) + "\n")
         return CliOutcome(stdout="".join(out), stderr="".join(err), exit_code=code, changed=True)
 
     return command
@@ -69,7 +80,7 @@ def _rm(cli: DockerCli, c: Container, p: Parsed) -> None:
     cli.engine.remove(c, force=p.flag("force"))
 
 
-_start_each = each(_start)
+_start_each = each(_start, "start")
 
 
 def start(cli: DockerCli, p: Parsed) -> CliOutcome:
@@ -86,8 +97,8 @@ def start(cli: DockerCli, p: Parsed) -> CliOutcome:
 
 COMMANDS = {
     "start": Command("start", start, START_FLAGS, at_least(1)),
-    "stop": Command("stop", each(_stop), STOP_FLAGS, at_least(1)),
-    "restart": Command("restart", each(_restart), STOP_FLAGS, at_least(1)),
-    "kill": Command("kill", each(_kill), KILL_FLAGS, at_least(1)),
-    "rm": Command("rm", each(_rm), RM_FLAGS, at_least(1)),
+    "stop": Command("stop", each(_stop, "stop"), STOP_FLAGS, at_least(1)),
+    "restart": Command("restart", each(_restart, "restart"), STOP_FLAGS, at_least(1)),
+    "kill": Command("kill", each(_kill, "kill"), KILL_FLAGS, at_least(1)),
+    "rm": Command("rm", each(_rm, "rm"), RM_FLAGS, at_least(1)),
 }

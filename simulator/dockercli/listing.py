@@ -9,11 +9,12 @@ as ``table ...`` columns; inspect prints the JSON Docker prints
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from simulator.dockercli import gotemplate, inspect, output
 from simulator.dockercli.base import NONE, CliOutcome, Command, at_least
-from simulator.dockercli.parser import Flag, Parsed
+from simulator.dockercli.parser import Flag, Parsed, flag_error
 from simulator.errors import CliError, DockerError
 
 if TYPE_CHECKING:
@@ -72,10 +73,14 @@ def _ps_row(cli: DockerCli, c: Container, now: float, full: bool) -> dict[str, s
 def ps(cli: DockerCli, p: Parsed) -> CliOutcome:
     """``docker ps [-a] [-l] [-q] [--no-trunc] [--format ...]``, newest first."""
     now = cli.engine.sim.now
-    containers = sorted(cli.engine.containers.values(), key=lambda c: -c.created)
+    filters = ps_filters(cli, p.values_of("filter"))
+    # newest first; of two created at the same instant, the later one first
+    containers = sorted(cli.engine.containers.values(), key=lambda c: c.created)[::-1]
     if p.flag("latest"):
         containers = containers[:1]
-    rows = [_ps_row(cli, c, now, p.flag("no-trunc")) for c in containers if c.running or p.flag("all") or p.flag("latest")]
+    every = p.flag("all") or p.flag("latest") or "status" in filters  # a status filter lists exited ones too
+    rows = [_ps_row(cli, c, now, p.flag("no-trunc")) for c in containers
+            if (c.running or every) and _matches(cli, c, filters)]
     if p.flag("quiet"):
         return CliOutcome(stdout="".join(r["ID"] + "\n" for r in rows))
     template = p.value("format")
@@ -83,6 +88,55 @@ def ps(cli: DockerCli, p: Parsed) -> CliOutcome:
         header = [head for _key, head in PS_COLUMNS]
         return CliOutcome(stdout=output.table(header, [[r[key] for key, _head in PS_COLUMNS] for r in rows]))
     return custom_table(template, rows, PS_HEADERS)
+
+
+# every key the daemon takes (daemon/list.go acceptedPsFilterTags); the simulator filters on the first four
+PS_FILTERS_MODELLED = ("name", "id", "status", "network")
+PS_FILTERS_ACCEPTED = PS_FILTERS_MODELLED + (
+    "ancestor", "before", "exited", "expose", "health", "isolation", "is-task", "label", "publish", "since", "volume",
+)
+
+PS_STATUSES = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
+
+
+def ps_filters(cli: DockerCli, specs: list[str]) -> dict[str, list[str]]:
+    """``--filter KEY=VALUE`` (repeated: the same key ORs, different keys AND), checked as the CLI and daemon do."""
+    filters: dict[str, list[str]] = {}
+    for spec in specs:
+        key, sep, value = spec.partition("=")
+        if not sep:
+            raise flag_error("ps", f'invalid argument "{spec}" for "-f, --filter" flag: bad format of filter (expected name=value)', cli.style)
+        filters.setdefault(key.strip().lower(), []).append(value.strip())
+    for key in filters:
+        if key not in PS_FILTERS_ACCEPTED:
+            raise DockerError(f"Invalid filter '{key}'")
+        if key == "status":
+            for value in filters[key]:
+                if value not in PS_STATUSES:
+                    raise DockerError(f"Invalid filter 'status={value}'")
+        if key not in PS_FILTERS_MODELLED:
+            raise CliError(f"dockersim: docker ps --filter {key}=... is not modelled by the simulator "
+                           f"(modelled: {', '.join(PS_FILTERS_MODELLED)})\n", 1)
+    return filters
+
+
+def _matches(cli: DockerCli, c: Container, filters: dict[str, list[str]]) -> bool:
+    """Whether the container passes every filter key (one of each key's values)."""
+    tests: dict[str, Callable[[str], bool]] = {
+        "name": lambda v: _search(v, "/" + c.name),  # a regular expression, searched in "/NAME"
+        "id": lambda v: c.id.startswith(v),
+        "status": lambda v: v == c.state,
+        "network": lambda v: any(v in (name, ep.network.id) for name, ep in c.endpoints.items()),
+    }
+    return all(any(tests[key](value) for value in values) for key, values in filters.items())
+
+
+def _search(pattern: str, text: str) -> bool:
+    """Go's regexp.MatchString: a pattern that does not compile matches nothing."""
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
 
 
 def custom_table(template: str, rows: list[dict[str, str]], headers: dict[str, str]) -> CliOutcome:

@@ -8,12 +8,11 @@ framing of the CLI generation (exit status 125).
 
 from __future__ import annotations
 
-import re
 from ipaddress import IPv4Address, ip_address
 from typing import TYPE_CHECKING
 
 from simulator.dockercli.base import SHELLS, CliOutcome, Command, at_least
-from simulator.dockercli.parser import Flag, Parsed
+from simulator.dockercli.parser import Flag, Parsed, flag_error
 from simulator.engine import images
 from simulator.engine.docker_engine import START_TIME_S, PortSpec, RunRequest
 from simulator.engine.network_mode import ModeKind, NetworkMode
@@ -83,6 +82,7 @@ def _networks(cli: DockerCli, command: str, p: Parsed) -> tuple[NetworkMode, ...
 
 def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
     """The parsed ``docker run``/``create`` flags as the request the engine takes."""
+    check_client_values(cli, command, p)
     ref = p.args[0]
     image = images.find(ref)
     if image is None:  # not a claim that it does not exist: the simulator has no model of it
@@ -91,16 +91,8 @@ def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
             f"(modelled images: {', '.join(images.modelled())})\n",
             125,
         )
-    ip = p.value("ip")
-    static_ip = None
-    if ip is not None:
-        try:
-            static_ip = IPv4Address(ip)
-        except ValueError:
-            raise CliError(f'invalid argument "{ip}" for "--ip" flag: invalid string being converted to IP address: {ip}\nSee \'docker {command} --help\'.\n', 125) from None
+    static_ip, aliases = endpoint_settings(cli, p)
     mac = p.value("mac-address") or ""
-    if mac and not _MAC_RE.match(mac):
-        raise parse_error(cli, command, f"{mac} is not a valid mac address")
     links = []
     for spec in p.values_of("link"):
         target, _, alias = spec.partition(":")
@@ -120,7 +112,7 @@ def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
         name=p.value("name"),
         network=networks[0],
         more_networks=networks[1:],
-        aliases=tuple(p.values_of("network-alias")),
+        aliases=aliases,
         ip=static_ip,
         hostname=p.value("hostname"),
         domainname=p.value("domainname") or "",
@@ -141,8 +133,105 @@ def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
     )
 
 
-# net.ParseMAC's 48-bit forms (opts.ValidateMACAddress)
-_MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}$")
+def endpoint_settings(cli: DockerCli, p: Parsed) -> tuple[IPv4Address | None, tuple[str, ...]]:
+    """``--ip`` and ``--network-alias`` as the daemon receives them.
+
+    CLI <= 22 sends them only for the network ``--network`` names: without it they
+    never reach the daemon (cli/command/container/opts.go parseNetworkOpts), and the
+    daemon checks the address's form at create (``invalid IPv4 address: X``).
+    """
+    ip = p.value("ip")
+    aliases = tuple(p.values_of("network-alias"))
+    cli_messages = cli.engine.profile.cli_messages
+    if cli_messages.endpoint_settings_need_network and p.value("network") is None:
+        return None, ()
+    if ip is None:
+        return None, aliases
+    try:
+        return IPv4Address(ip), aliases
+    except ValueError:  # a CLI with a typed --ip flag refused it already (check_client_values)
+        raise DockerError(cli.engine.profile.messages.invalid_ipv4.format(ip=ip), 125) from None
+
+
+def check_client_values(cli: DockerCli, command: str, p: Parsed) -> None:
+    """What the CLI refuses before asking the daemon: --add-host and --ip as flags, then --mac-address."""
+    cli_messages = cli.engine.profile.cli_messages
+    for value in p.values_of("add-host"):
+        reason = extra_host_error(value, cli_messages.add_host_equals)
+        if reason is not None:
+            raise flag_error(command, f'invalid argument "{value}" for "--add-host" flag: {reason}', cli.style)
+    ip = p.value("ip")
+    if ip is not None and cli_messages.ip_flag_typed and not _is_ipv4(ip):
+        raise flag_error(command, f'invalid argument "{ip}" for "--ip" flag: invalid string being converted to IP address: {ip}', cli.style)
+    mac = p.value("mac-address")
+    if mac is not None and not valid_mac(mac.strip()):
+        raise _client_error(cli, command, f"{mac} is not a valid mac address")
+    network = p.value("network")
+    if network is not None and p.values_of("network-alias") and NetworkMode.parse(network).kind is not ModeKind.NETWORK:
+        # cli/command/container/opts.go parseNetworkAttachmentOpt (v20.10.24 and v29.2.0)
+        raise _client_error(cli, command, "network-scoped aliases are only supported for user-defined networks")
+
+
+def _client_error(cli: DockerCli, command: str, message: str) -> CliError:
+    """An error of the CLI's own parse(): reportError with the help line, exit status 125."""
+    out = cli.run_error(message, command)
+    return CliError(out.stderr, out.exit_code)
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_ip(text: str) -> bool:
+    """Go's net.ParseIP: an IPv4 or IPv6 address (no zone)."""
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return "%" not in text
+
+
+def extra_host_error(value: str, equals_form: bool) -> str | None:
+    """Why ``--add-host VALUE`` is refused (docker/cli opts/hosts.go ValidateExtraHost), or None.
+
+    ``equals_form`` (CLI >= 25): ``host=ip`` as well as ``host:ip``, an address in
+    brackets, and no ``:`` in the name.
+    """
+    name, sep, ip = value.partition("=") if equals_form else ("", "", "")
+    if not sep:
+        name, sep, ip = value.partition(":")
+    if not sep or not name or (equals_form and ":" in name):
+        return f'bad format for add-host: "{value}"'
+    if ip == "host-gateway":
+        return None
+    if equals_form and len(ip) > 2 and ip[0] == "[" and ip[-1] == "]":
+        ip = ip[1:-1]
+    if not _is_ip(ip.strip()):
+        return f'invalid IP address in add-host: "{ip}"'
+    return None
+
+
+def valid_mac(text: str) -> bool:
+    """Go's net.ParseMAC: 6, 8 or 20 bytes as ``xx:xx..``, ``xx-xx..`` or ``xxxx.xxxx..``."""
+    hexdigits = set("0123456789abcdefABCDEF")
+    if len(text) < 14:
+        return False
+    if text[2] in ":-":
+        sep, width, byte_counts = text[2], 2, (6, 8, 20)
+    elif text[4] == ".":
+        sep, width, byte_counts = ".", 4, (6, 8, 20)
+    else:
+        return False
+    if (len(text) + 1) % (width + 1):
+        return False
+    groups = text.split(sep)
+    if len(groups) * width // 2 not in byte_counts:
+        return False
+    return all(len(g) == width and set(g) <= hexdigits for g in groups)
 
 
 def _port_range(text: str) -> tuple[int, int] | None:
@@ -243,15 +332,14 @@ def run(cli: DockerCli, p: Parsed) -> CliOutcome:
         try:
             engine.start(container, run_main=False)
         except DockerError as error:
-            return cli.daemon_error(error, "run")
+            return start_failed(cli, error)
         return CliOutcome(exec_in=container, exec_argv=list(req.command), foreground_main=True, changed=True, tty=req.tty)
     try:
         engine.start(container)
     except DockerError as error:
-        out = cli.daemon_error(error, "run")
-        out.stdout = container.id + "\n" if detach else ""
+        out = start_failed(cli, error)
+        out.stdout = container.id + "\n" if detach else ""  # -d prints the id before it starts it
         out.stderr = warning + out.stderr
-        out.changed = True
         return out
     engine.sim.advance(START_TIME_S)
     if detach:
@@ -259,6 +347,25 @@ def run(cli: DockerCli, p: Parsed) -> CliOutcome:
     if container.stays_up and req.interactive and req.tty:
         return CliOutcome(attach=container, attach_stops_container=True, changed=True)
     return CliOutcome(changed=True)
+
+
+def start_failed(cli: DockerCli, error: DockerError) -> CliOutcome:
+    """``docker run`` whose container was created but did not start: it stays Created.
+
+    The exit status tells why (docker/cli run.go runStartContainerErr/toStatusError):
+    127 when the command was not found, 126 when it could not be executed, else 125.
+    CLI <= 27 prints no help line after a failed start.
+    """
+    message = error.message
+    code = 125
+    if "executable file not found" in message or "no such file or directory" in message:
+        code = 127
+    elif "permission denied" in message or "is a directory" in message:
+        code = 126
+    help_line = cli.engine.profile.cli_messages.start_error_help
+    out = cli.run_error(f"Error response from daemon: {message}", "run", help_line=help_line, exit_code=code)
+    out.changed = True
+    return out
 
 
 COMMANDS = {

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from simulator.engine.firewall import PublishedPort
     from simulator.engine.images import Image
     from simulator.engine.network import Endpoint
-    from simulator.engine.requests import PortSpec
+    from simulator.engine.requests import PortSpec, RunRequest
     from simulator.engine.services import Service
     from simulator.kernel.namespace import NetworkNamespace
 
@@ -78,6 +78,12 @@ class Container:
     dns_search: tuple[str, ...] = ()  # --dns-search
     dns_options: tuple[str, ...] = ()  # --dns-option
     extra_hosts: tuple[str, ...] = ()  # --add-host NAME:IP
+    # 20.10: the --network request as given, its network (and address, or container:NAME)
+    # looked up at the first start; None once resolved
+    unresolved: RunRequest | None = None
+    # 20.10: a `network connect` that failed once its settings were recorded (no address
+    # in the subnet, or none left) stays in NetworkSettings.Networks, empty, until the next connect
+    failed_connects: dict[str, NetworkRequest] = field(default_factory=dict)
 
     @property
     def short_id(self) -> str:

@@ -301,13 +301,19 @@ class DockerEngine:
         if aliases and net.is_default_bridge:
             raise DockerError(messages.alias_not_user_defined)
         if ip is not None:
-            self.check_static_ip(net, ip)
+            self.check_static_ip_allowed(net)
         request = NetworkRequest(net.id, aliases, ip, order=len(container.networks))
-        if container.running:
-            try:
+        container.failed_connects.pop(net.name, None)
+        try:
+            if ip is not None:
+                self.check_static_ip(net, ip)
+            if container.running:
                 self.sandboxes.attach(container, net, request)
-            except IpamError as error:
-                raise DockerError(str(error)) from None
+        except (IpamError, DockerError) as error:  # the endpoint could not be made: its settings were stored first
+            if container.running and self.profile.failed_connect_leaves_entry:
+                container.failed_connects[net.name] = request
+            raise DockerError(str(error) if isinstance(error, IpamError) else error.message) from None
+        if container.running:
             self.sandboxes.set_default_route(container)
             self.sandboxes.ensure_dns(container)
             self.refresh_firewall()
@@ -328,15 +334,19 @@ class DockerEngine:
         del container.networks[net.name]
         self.refresh_firewall()
 
-    def check_static_ip(self, net: Network, ip: IPv4Address) -> None:
-        """``--ip``: only on a user-defined network (< 29.1: one with a subnet given), inside it."""
+    def check_static_ip_allowed(self, net: Network) -> None:
+        """``--ip``: only on a user-defined network (< 29.1: one with a subnet given)."""
         messages = self.profile.messages
         if net.is_default_bridge:
             raise DockerError(messages.ip_not_user_defined)
         if not net.user_subnet and messages.ip_needs_user_subnet is not None:
             raise DockerError(messages.ip_needs_user_subnet)
+
+    def check_static_ip(self, net: Network, ip: IPv4Address) -> None:
+        """``--ip``: only on a user-defined network (< 29.1: one with a subnet given), inside it."""
+        self.check_static_ip_allowed(net)
         if net.subnet is None or ip not in net.subnet:
-            raise DockerError(messages.ip_outside_subnets.format(ip=ip))
+            raise DockerError(self.profile.messages.ip_outside_subnets.format(ip=ip))
 
     # -- containers ------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from simulator.engine import names, services
+from simulator.engine import image_programs, names, services
 from simulator.engine.container import Container, NetworkRequest
 from simulator.engine.network_mode import ModeKind, NetworkMode
 from simulator.errors import DockerError
@@ -46,7 +46,12 @@ class Lifecycle:
         """``docker create``: validate everything first, then record the container."""
         engine = self.engine
         self._check_name(req.name)
-        mode, requests = self._resolve_mode(req)
+        unresolved: RunRequest | None = None
+        requests: dict[str, NetworkRequest] = {}
+        if self._resolved_at_start(req):
+            mode, unresolved = req.network, req
+        else:
+            mode, requests = self._resolve_mode(req)
         self._check_links(req)
         cid = engine.new_id()
         name = (req.name or names.generate(engine.sim.stream("names"), engine.container_names.keys())).lstrip("/")
@@ -77,9 +82,24 @@ class Lifecycle:
             dns_search=req.dns_search,
             dns_options=req.dns_options,
             extra_hosts=req.extra_hosts,
+            unresolved=unresolved,
         )
         engine.add_container(container)
         return container
+
+    def _resolved_at_start(self, req: RunRequest) -> bool:
+        """20.10 records a user network or ``container:NAME`` as given and looks it up at start.
+
+        moby v20.10.24: create checks only the form of the endpoint settings
+        (daemon/create.go verifyNetworkingConfig); allocateNetwork finds the network
+        and the address, and ``container:NAME`` its container, when the container starts.
+        """
+        if not self.engine.profile.networks_resolved_at_start:
+            return False
+        mode = req.network
+        if mode.is_container:
+            return not (req.hostname or req.publish or req.publish_all or req.links)  # refused at create
+        return mode.kind in (ModeKind.NETWORK, ModeKind.BRIDGE)  # `--net bridge --ip X` fails at start
 
     def _check_name(self, name: str | None) -> None:
         """A valid name, not taken (``Conflict. The container name ... is already in use``)."""
@@ -176,7 +196,18 @@ class Lifecycle:
         if container.running:
             return
         engine = self.engine
-        self._network_up(container)
+        try:
+            self._resolve_at_start(container)
+            self._network_up(container)
+        except DockerError:
+            container.exit_code = 128  # what a start that failed leaves in State.ExitCode
+            raise
+        missing = self._missing_command(container)
+        if missing is not None:  # the runtime could not exec it: what the start built is undone
+            self.teardown(container)
+            container.host_endpoint_id = ""
+            container.exit_code = 127
+            raise DockerError(engine.profile.messages.command_not_found.format(exec_error=missing))
         container.state = "running"
         container.sandbox_id = engine.new_id()
         container.started_at = engine.sim.now
@@ -189,6 +220,28 @@ class Lifecycle:
             return  # the command (not a shell) is the main process, with or without a terminal
         if not container.stays_up:  # a shell without a terminal or open stdin exits at once
             engine.sim.call_later(EXIT_DELAY_S, lambda: self.exited(container, 0))
+
+    def _resolve_at_start(self, container: Container) -> None:
+        """20.10: the network (and address) or the container the request named, found now."""
+        req = container.unresolved
+        if req is None:
+            return
+        mode, requests = self._resolve_mode(req)
+        container.network_mode, container.networks, container.unresolved = mode, requests, None
+
+    @staticmethod
+    def _missing_command(container: Container) -> str | None:
+        """runc's exec error when the main command is not a program of the image (without an entrypoint)."""
+        if container.image.entrypoint or not container.command or container.command == container.image.cmd:
+            return None  # the image's own CMD is there, even when its catalogue lists only the tools
+        word = container.command[0]
+        name = word.rsplit("/", 1)[-1]
+        shipped = name in container.image.tools or name in container.image.package_tools or name in container.packages.programs
+        if shipped and name not in image_programs.BUILTINS:
+            return None
+        if "/" in word:  # runc stats a path instead of searching $PATH
+            return f'exec: "{word}": stat {word}: no such file or directory'
+        return f'exec: "{word}": executable file not found in $PATH'
 
     def _network_up(self, container: Container) -> None:
         """Join the namespace the mode names, or build a sandbox and publish its ports."""

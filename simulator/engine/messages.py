@@ -44,11 +44,17 @@ class DaemonMessages:
     port_invalid_proto: str = "invalid proto: {proto}"
     # docker port CONTAINER PORT: CLI 29 names the port as typed, lowercase
     no_public_port: str = "no public port '{typed}' published for {name}"
+    invalid_ipv4: str = "invalid IPv4 address: {ip}"  # <= 24 daemon/create.go; newer CLIs check --ip first
     # -- docker start -------------------------------------------------------------------------
     join_not_running: str = "cannot join network namespace of a non running container: container {name} is {state}"
     link_not_running: str = "Cannot link to a non running container: /{target} AS /{name}/{alias}"
     link_not_default: str = "Cannot link to /{target}, as it does not belong to the default network"
     network_not_found: str = "network {id} not found"
+    # the main command is not in the image: containerd wraps runc's error (>= 23: "failed to create
+    # task for container: "; runc >= 1.2: "error during container init: ")
+    command_not_found: str = ("failed to create task for container: failed to create shim task: OCI runtime create failed: "
+                              "runc create failed: unable to start container process: error during container init: "
+                              "{exec_error}: unknown")
     # >= 28.0.1: endpoint failures carry "failed to set up container networking: "
     networking_failure: str = "failed to set up container networking: {error}"
     no_addresses: str = "no available IPv4 addresses on this network's address pools: {name} ({id})"
@@ -101,7 +107,50 @@ class DaemonMessages:
 
 CURRENT = DaemonMessages()
 
+@dataclass(frozen=True, slots=True)
+class CliMessages:
+    """What one ``docker`` CLI generation says itself, word for word (the defaults: the current CLI).
+
+    Sources: docker/cli ``cli/command/container/{start,attach,run}.go`` and the API
+    client it vendors, at v20.10.24 and v29.2.0.
+    """
+
+    # < 23 (client/errors.go objectNotFoundError): inspect and remove name a missing container
+    # themselves; newer clients pass the daemon's ``No such container`` through (None)
+    no_such_container: str | None = None
+    # v20.10: errors.Errorf("Error: failed to start containers: ..."); v29: no "Error: "
+    start_failed: str = "failed to start containers: {names}"
+    # v29: lowercase "cannot attach"; v20.10: "You cannot attach"
+    attach_stopped: str = "cannot attach to a stopped container, start it first"
+    # v29 (toStatusError): a failed start of `docker run` is followed by the help line too;
+    # v20.10: reportError(..., withHelp=false)
+    start_error_help: bool = True
+    # v29: `flags.IPVar` checks --ip; v20.10: a string the daemon checks at create
+    # (daemon/create.go verifyNetworkingConfig: "invalid IPv4 address: X")
+    ip_flag_typed: bool = True
+    # v20.10 (cli/command/container/opts.go): --ip and --network-alias are sent only for the
+    # network --network names; without --network the daemon never sees them
+    endpoint_settings_need_network: bool = False
+    # >= 25 (opts/hosts.go ValidateExtraHost): `--add-host name=ip` and `[addr]` accepted too
+    add_host_equals: bool = True
+
+
+CURRENT_CLI = CliMessages()
+
+V20_10_CLI = CliMessages(
+    no_such_container="Error: No such container: {ref}",
+    start_failed="Error: failed to start containers: {names}",
+    attach_stopped="You cannot attach to a stopped container, start it first",
+    start_error_help=False,
+    ip_flag_typed=False,
+    endpoint_settings_need_network=True,
+    add_host_equals=False,
+)
+
 V20_10 = DaemonMessages(
+    # containerd 1.6 with runc 1.1 (Debian's docker.io 20.10.24; the profile's containerd_version)
+    command_not_found=("failed to create shim task: OCI runtime create failed: runc create failed: "
+                       "unable to start container process: {exec_error}: unknown"),
     alias_not_user_defined="network-scoped alias is supported only for containers in user defined networks",
     ip_not_user_defined="user specified IP address is supported on user defined networks only",
     networking_failure="{error}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.engine import messages
-from simulator.engine.messages import DaemonMessages
+from simulator.engine.messages import CliMessages, DaemonMessages
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,14 @@ class EngineProfile:
     daemon_parses_subnet: bool  # 20.10: the CLI sends --subnet as given; the daemon refuses a bad one (daemon/network.go getIpamConfig)
     host_os: str  # `docker info` Operating System: the lab host's release in this era
     messages: DaemonMessages  # the daemon's error texts in this version's words
+    cli_messages: CliMessages  # what the CLI of this era says itself
+    # 20.10: create records the --network and --ip as given; the network, the address in it and a
+    # container:NAME are looked up at start (moby v20.10.24 daemon/container_operations.go
+    # allocateNetwork), so a bad one leaves the container Created. Newer: refused at create.
+    networks_resolved_at_start: bool
+    # 20.10 (daemon/container_operations.go connectToNetwork): the endpoint settings are stored
+    # before the endpoint is created and not removed when creating it fails
+    failed_connect_leaves_entry: bool
     containerd_version: str
 
     def at_least(self, version: str) -> bool:
@@ -98,6 +106,9 @@ PROFILES: dict[str, EngineProfile] = {
         daemon_parses_subnet=True,
         host_os="Ubuntu 20.04.6 LTS",
         messages=messages.V20_10,
+        cli_messages=messages.V20_10_CLI,
+        networks_resolved_at_start=True,
+        failed_connect_leaves_entry=True,
         containerd_version="1.6.21",
     ),
     "29.2": EngineProfile(
@@ -132,6 +143,9 @@ PROFILES: dict[str, EngineProfile] = {
         daemon_parses_subnet=False,
         host_os="Ubuntu 24.04.2 LTS",
         messages=messages.CURRENT,
+        cli_messages=messages.CURRENT_CLI,
+        networks_resolved_at_start=False,
+        failed_connect_leaves_entry=False,
         containerd_version="v2.1.4",
     ),
 }

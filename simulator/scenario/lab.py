@@ -505,7 +505,9 @@ class Lab:
             )
         program = Processes.program(container, argv[0])
         if program is None:
-            message, status = shell_words.cannot_run_in_container(container, argv[0], via_docker, shell_name, self.profile.cli_error_style)
+            message, status = shell_words.cannot_run_in_container(container, argv[0], via_docker, shell_name)
+            if via_docker and message == shell_words.exec_failed(argv[0]):
+                return message, "", status  # the daemon writes it into the exec's output stream
             return "", message, status
         if background:  # docker exec -d: started, not waited for; what it prints is not shown
             self.processes.detach(container, program, argv)

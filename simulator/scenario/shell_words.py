@@ -75,15 +75,20 @@ def cannot_open(shell_name: str, script: str, land: userland.Userland) -> tuple[
     return f"sh: 0: Can't open {script}\n", 127
 
 
-def exec_failed(style: str, word: str) -> str:
-    """``docker exec CONTAINER PROGRAM`` for a program not in the image: the OCI runtime's words."""
-    if style == "see-help":
-        return f'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{word}": executable file not found in $PATH: unknown\n'
+def exec_failed(word: str) -> str:
+    """``docker exec CONTAINER PROGRAM`` for a program not in the image: the OCI runtime's words.
+
+    runc >= 1.1 (containerd 1.6, the 20.10 profile's, and every later one) says
+    "unable to start container process"; a path is stat'ed, a bare name looked up
+    in $PATH. The daemon writes it into the exec's stdout stream, where the CLI
+    prints it (moby api/server/router/container/exec.go postContainerExecStart).
+    """
+    if "/" in word:
+        return f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{word}": stat {word}: no such file or directory: unknown\n'
     return f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{word}": executable file not found in $PATH: unknown\n'
 
 
-
-def cannot_run_in_container(container: Container, word: str, via_docker: bool, shell_name: str | None, style: str) -> tuple[str, int]:
+def cannot_run_in_container(container: Container, word: str, via_docker: bool, shell_name: str | None) -> tuple[str, int]:
     """Why ``word`` cannot run in the container, as whoever tried says it, and the exit status.
 
     ``via_docker``: ``docker exec`` asked the runtime; otherwise the container's
@@ -97,7 +102,7 @@ def cannot_run_in_container(container: Container, word: str, via_docker: bool, s
         installed = base in container.packages.programs and base not in image.tools
         return not_simulated(base, "this container" if installed else f"the {image.reference} image"), NOT_SIMULATED
     if via_docker:
-        return exec_failed(style, word), 126
+        return exec_failed(word), 126
     if shell_name is not None:
         return not_found(shell_name, userland.of_image(image.flavour, image.repository), word), 127
     if image.flavour == "busybox":

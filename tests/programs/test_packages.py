@@ -39,7 +39,7 @@ def test_update_then_install_gives_dig_to_that_container_only():
     lab = Lab()
     lab.sh("docker run -itd --name c1 ubuntu:14.04")
     lab.sh("docker run -itd --name c2 ubuntu:14.04")
-    assert "executable file not found" in lab.sh("docker exec c1 dig example.com").stderr
+    assert "executable file not found" in lab.sh("docker exec c1 dig example.com").stdout
     r = lab.sh("docker exec c1 apt-get update")
     assert r.exit_code == 0 and r.stderr == ""
     lines = r.stdout.splitlines()
@@ -55,12 +55,12 @@ def test_update_then_install_gives_dig_to_that_container_only():
     assert "Setting up dnsutils (1:9.9.5.dfsg-3ubuntu0.19) ...\n" in out
     assert out.endswith("Processing triggers for libc-bin (2.19-0ubuntu6.15) ...\n")
     assert lab.sh("docker exec c1 dig +short example.com").stdout == "93.184.216.34\n"
-    assert "executable file not found" in lab.sh("docker exec c2 dig example.com").stderr
+    assert "executable file not found" in lab.sh("docker exec c2 dig example.com").stdout
     again = lab.sh("docker exec c1 apt-get install dnsutils")
     assert "dnsutils is already the newest version.\n" in again.stdout and again.exit_code == 0
     lab.sh("docker rm -f c1")
     lab.sh("docker run -itd --name c1 ubuntu:14.04")
-    assert "executable file not found" in lab.sh("docker exec c1 dig example.com").stderr
+    assert "executable file not found" in lab.sh("docker exec c1 dig example.com").stdout
 
 
 def test_a_package_outside_the_table_is_not_called_missing():
@@ -85,7 +85,7 @@ def test_a_prompt_without_a_terminal_reads_end_of_file_and_aborts():
     lab.sh("docker exec c1 apt-get update")
     r = lab.sh("docker exec c1 apt-get install dnsutils")
     assert r.stdout.endswith("Do you want to continue? [Y/n] Abort.\n") and r.exit_code == 1
-    assert "executable file not found" in lab.sh("docker exec c1 dig example.com").stderr
+    assert "executable file not found" in lab.sh("docker exec c1 dig example.com").stdout
 
 
 def test_on_the_attached_terminal_apt_says_done():
@@ -248,6 +248,6 @@ def test_apt_is_there_but_points_to_apt_get():
 def test_the_package_tool_of_another_distribution_is_not_there():
     lab = Lab()
     lab.sh("docker run -itd --name u1 ubuntu:14.04")
-    assert "executable file not found" in lab.sh("docker exec u1 apk add curl").stderr
+    assert "executable file not found" in lab.sh("docker exec u1 apk add curl").stdout
     lab.sh("docker run -itd --name a1 alpine")
-    assert "executable file not found" in lab.sh("docker exec a1 apt-get update").stderr
+    assert "executable file not found" in lab.sh("docker exec a1 apt-get update").stdout

@@ -127,14 +127,15 @@ def test_duplicate_name_is_refused_with_dockers_message():
     r = lab.sh("docker run -itd --name c1 ubuntu:14.04")
     assert r.exit_code == 125
     assert r.stderr.startswith('docker: Error response from daemon: Conflict. The container name "/c1" is already in use by container "')
-    assert r.stderr.endswith("You have to remove (or rename) that container to be able to reuse that name..\nSee 'docker run --help'.\n")
+    assert r.stderr.endswith("You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.\n")
 
 
 def test_tool_missing_from_the_image():
     lab = Lab()
     lab.sh("docker run -itd --name u1 ubuntu")
     r = lab.sh("docker exec u1 ping -c 1 8.8.8.8")
-    assert r.exit_code == 126 and 'exec: "ping": executable file not found in $PATH' in r.stderr
+    # the daemon writes the runtime's error into the exec's output stream
+    assert r.exit_code == 126 and 'exec: "ping": executable file not found in $PATH' in r.stdout
     lab.sh("docker exec -it u1 bash")
     r = lab.sh("ping 8.8.8.8")
     assert (r.exit_code, r.stderr) == (127, "bash: ping: command not found\n")
