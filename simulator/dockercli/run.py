@@ -143,7 +143,7 @@ def endpoint_settings(cli: DockerCli, p: Parsed) -> tuple[IPv4Address | None, tu
     ip = p.value("ip")
     aliases = tuple(p.values_of("network-alias"))
     cli_messages = cli.engine.profile.cli_messages
-    if cli_messages.endpoint_settings_need_network and p.value("network") is None:
+    if cli_messages.endpoint_settings_need_network and not p.values_of("network"):
         return None, ()
     if ip is None:
         return None, aliases
@@ -166,8 +166,8 @@ def check_client_values(cli: DockerCli, command: str, p: Parsed) -> None:
     mac = p.value("mac-address")
     if mac is not None and not valid_mac(mac.strip()):
         raise _client_error(cli, command, f"{mac} is not a valid mac address")
-    network = p.value("network")
-    if network is not None and p.values_of("network-alias") and NetworkMode.parse(network).kind is not ModeKind.NETWORK:
+    networks = p.values_of("network")  # never mixed: user-defined or not (_networks)
+    if networks and p.values_of("network-alias") and NetworkMode.parse(networks[0]).kind is not ModeKind.NETWORK:
         # cli/command/container/opts.go parseNetworkAttachmentOpt (v20.10.24 and v29.2.0)
         raise _client_error(cli, command, "network-scoped aliases are only supported for user-defined networks")
 

@@ -46,6 +46,7 @@ class Lifecycle:
         """``docker create``: validate everything first, then record the container."""
         engine = self.engine
         self._check_name(req.name)
+        self._check_several_networks(req)
         unresolved: RunRequest | None = None
         requests: dict[str, NetworkRequest] = {}
         if self._resolved_at_start(req):
@@ -101,6 +102,13 @@ class Lifecycle:
             return not (req.hostname or req.publish or req.publish_all or req.links)  # refused at create
         return mode.kind in (ModeKind.NETWORK, ModeKind.BRIDGE)  # `--net bridge --ip X` fails at start
 
+    def _check_several_networks(self, req: RunRequest) -> None:
+        """20.10's verifyNetworkingConfig: one endpoint configuration at create, before anything is made."""
+        several = self.engine.profile.messages.several_networks
+        if req.more_networks and several is not None:
+            names = ", ".join(str(m) for m in (req.network, *req.more_networks))
+            raise DockerError(several.format(names=names), 125)
+
     def _check_name(self, name: str | None) -> None:
         """A valid name, not taken (``Conflict. The container name ... is already in use``)."""
         if name is None:
@@ -116,10 +124,6 @@ class Lifecycle:
         """The network mode as the container records it, and the networks it asks for."""
         mode = req.network
         messages = self.engine.profile.messages
-        if req.more_networks and messages.several_networks is not None:
-            # 20.10's verifyNetworkingConfig: one endpoint configuration at create
-            names = ", ".join(str(m) for m in (mode, *req.more_networks))
-            raise DockerError(messages.several_networks.format(names=names), 125)
         if mode.is_default_bridge:
             return self._default_bridge(req)
         if mode.kind in (ModeKind.HOST, ModeKind.NONE):
