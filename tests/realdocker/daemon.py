@@ -349,6 +349,11 @@ class RealDocker:
         # The learner's host has IPv6 link-local addresses: keep them in the daemon's namespace.
         self.net.run("daemon", "sysctl -qw net.ipv6.conf.all.disable_ipv6=0")
         self.net.run("daemon", "sysctl -qw net.ipv6.conf.default.disable_ipv6=0")
+        # The peer's namespace takes a netns id in the daemon's namespace; give it a high one
+        # first, so containers' namespaces are numbered from 0, as on a host whose eth0 is a NIC.
+        ip = _which("ip")
+        subprocess.run([ip, "netns", "exec", self.net.real("daemon"), ip, "netns", "set", self.net.real("wire"), "200"],
+                       check=True, capture_output=True, timeout=15, env=_env())
         self.net.run("daemon", "ip link add eth0 type veth peer name eth0 netns {ns:wire}")
         # The lab host's NIC: its MAC (hence its link-local address), broadcast and queueing discipline.
         self.net.run("daemon", f"ip link set eth0 address {HOST_MAC}")

@@ -28,7 +28,12 @@ two runs or two machines:
   share on every query (libnetwork ``resolver.go``, ``shuffleAddr``), so runs of lines
   that differ only in their IPv4 address are sorted; BusyBox nslookup prints its A and
   AAAA answers in the order they arrive, and dockerd answers the two concurrently, so
-  the blocks after its ``Server:`` lines are sorted.
+  the blocks after its ``Server:`` lines are sorted. And in ``iptables-save``'s output
+  only: the rules of a container's several published ports are installed in the order
+  of a Go map (the container's port bindings), so runs of rules that differ only in
+  their port numbers are sorted by port.
+* a link-local IPv6 address still ``tentative`` (in duplicate address detection, about
+  a second after it is made): the replay types faster than a person does.
 * ``docker info``'s facts of this machine rather than of Docker (``INFO_MACHINE`` below): the
   images loaded (the stand-ins only), the data root's file system and place (a tmpfs of the
   harness), the cgroup driver and version, the containerd/runc/init builds (Debian's packages),
@@ -167,6 +172,9 @@ def normalise(text: str, real: bool, stand_in: bool = False, host: bool = False)
     if real:
         # The daemon's resolver file names an address inside our namespaces.
         text = re.sub(r"(?m)^nameserver 192\.168\.1\.1$", "nameserver 8.8.8.8", text)
+        # The replay types faster than a person: a link-local address made a moment ago may
+        # still be in duplicate address detection (about a second), which a learner never sees.
+        text = re.sub(r"(?m)^(    inet6 fe80::\S+ scope link) tentative ", r"\1 ", text)
         if host:
             # The host's eth0 is one end of a veth pair here, not a NIC.
             # (its peer is in a namespace of ours; this kernel has no fq_codel, so no qdisc to set).
@@ -204,6 +212,25 @@ def normalise_dns_order(command: str, text: str) -> str:
         run = list(group)
         out += sorted(run) if key is not None else run
     return "\n".join(out)
+
+
+_PORT = re.compile(r"(?<=--dport )\d+|(?<=--to-destination )[\d.]+:\d+")
+
+
+def normalise_port_order(command: str, text: str) -> str:
+    """Sort, in ``iptables-save``'s output, runs of rules that differ only in their ports."""
+    if "iptables-save" not in shlex.split(command):
+        return text
+    out: list[str] = []
+    for key, group in itertools.groupby(text.split("\n"), key=lambda ln: _PORT.sub("<port>", ln) if _PORT.search(ln) else None):
+        run = list(group)
+        out += sorted(run, key=lambda ln: [int(n) for n in re.findall(r"(?<=--dport )\d+|(?<=:)\d+\b", ln)]) if key is not None else run
+    return "\n".join(out)
+
+
+def normalise_order(command: str, text: str) -> str:
+    """What the real daemon orders at random, sorted on both sides (the module's docstring)."""
+    return normalise_port_order(command, normalise_dns_order(command, text))
 
 
 # ---------------------------------------------------------------------------
@@ -249,7 +276,7 @@ def replay_real(seq: Sequence, daemon) -> list[Outcome]:
     results = []
     for step, (stand_in, host) in zip(seq.steps, where(seq), strict=True):
         out = daemon.host(shlex.split(step.command))
-        stdout = normalise_dns_order(step.command, normalise(out.stdout, True, stand_in, host))
+        stdout = normalise_order(step.command, normalise(out.stdout, True, stand_in, host))
         results.append(Outcome(step.command, step.line, stdout,
                                normalise(out.stderr, True, stand_in, host), out.exit_code))
     return results
@@ -262,7 +289,7 @@ def replay_sim(seq: Sequence) -> list[Outcome]:
     results = []
     for step, (stand_in, host) in zip(seq.steps, where(seq), strict=True):
         r = lab.sh(step.command)
-        stdout = normalise_dns_order(step.command, normalise(r.stdout, False, stand_in, host))
+        stdout = normalise_order(step.command, normalise(r.stdout, False, stand_in, host))
         results.append(Outcome(step.command, step.line, stdout,
                                normalise(r.stderr, False, stand_in, host), r.exit_code))
     return results

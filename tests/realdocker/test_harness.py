@@ -120,3 +120,20 @@ def test_dns_answer_orders_that_are_random_on_the_daemon_are_sorted_for_dns_clie
     # lines that differ in more than their address keep their order
     hosts = "172.18.0.3\tweb\n172.18.0.2\tdb\n"
     assert normalise_dns_order("docker exec probe getent hosts web db", hosts) == hosts
+
+
+def test_the_rules_of_several_published_ports_are_compared_in_port_order() -> None:
+    """A container's port bindings are a Go map in dockerd: its rules come in any order."""
+    from tests.realdocker.replay import normalise_order
+
+    real = (
+        "-A DOCKER -d 172.17.0.5/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 9001 -j ACCEPT\n"
+        "-A DOCKER -d 172.17.0.5/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 9000 -j ACCEPT\n"
+        "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9001 -j DNAT --to-destination 172.17.0.5:9001\n"
+        "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9000 -j DNAT --to-destination 172.17.0.5:9000\n"
+    )
+    lines = real.splitlines()
+    ordered = "\n".join([lines[1], lines[0], lines[3], lines[2]]) + "\n"
+    assert normalise_order("iptables-save", real) == ordered
+    assert normalise_order("iptables-save", ordered) == ordered
+    assert normalise_order("docker exec c1 ip route", real) == real  # only iptables-save's output
