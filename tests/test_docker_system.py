@@ -108,3 +108,33 @@ def test_wait_lets_time_pass_until_the_container_stops() -> None:
                                               ("29.2", "Docker version 29.2.0, build 0b9d198\n")])
 def test_docker_dash_dash_version_names_the_clients_commit(engine: str, line: str) -> None:
     assert _out(Lab(engine=engine), "docker --version") == (line, "", 0)
+
+
+def test_len_in_a_template_counts_a_networks_containers() -> None:
+    """``{{len .Containers}}``: text/template's builtin, as `docker network inspect -f` runs it."""
+    from simulator import Lab
+
+    lab = Lab(engine="20.10")
+    lab.sh("docker network create --subnet 10.30.0.0/24 n1")
+    assert lab.sh("docker network inspect -f '{{len .Containers}}' n1").stdout == "0\n"
+    lab.sh("docker run -itd --name c1 --net n1 busybox")
+    lab.sh("docker run -itd --name c2 --net n1 busybox")
+    assert lab.sh("docker network inspect -f '{{len .Containers}}' n1").stdout == "2\n"
+
+
+def test_host_and_none_containers_have_an_endpoint_while_they_run() -> None:
+    """libnetwork gives a host- or none-mode container an endpoint without an interface."""
+    import json
+
+    from simulator import Lab
+
+    lab = Lab(engine="20.10")
+    lab.sh("docker run -itd --name n1 --net none busybox")
+    lab.sh("docker run -itd --name h1 --net host busybox")
+    for name, net in (("n1", "none"), ("h1", "host")):
+        settings = json.loads(lab.sh(f"docker inspect -f '{{{{json .NetworkSettings.Networks}}}}' {name}").stdout)
+        assert len(settings[net]["EndpointID"]) == 64
+    assert lab.sh("docker network inspect -f '{{range .Containers}}{{.Name}} {{end}}' none").stdout == "n1 \n"
+    lab.sh("docker stop n1")
+    settings = json.loads(lab.sh("docker inspect -f '{{json .NetworkSettings.Networks}}' n1").stdout)
+    assert settings["none"]["EndpointID"] == ""

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -72,6 +73,9 @@ def test_make_lessons_prints_an_address_that_opens_the_lessons_and_stops_on_ctrl
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline().rstrip("\n") for _ in range(3)]
+        # The server's log goes on in the same pipe: read it, or a full pipe stops the server.
+        rest: list[str] = []
+        threading.Thread(target=lambda: rest.extend(process.stdout), daemon=True).start()  # type: ignore[arg-type]
         found = [m for m in map(URL.match, lines[:2]) if m]
         assert len(found) == 2 and lines[2] == "Stop with Ctrl-C.", f"make lessons printed:\n{lines}"
         assert {m["folder"] for m in found} == {"ko", "en"} and {m["port"] for m in found} == {str(port)}

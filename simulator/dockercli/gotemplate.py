@@ -175,6 +175,11 @@ def _evaluate(action: str, dot: Any, variables: dict[str, Any]) -> str:
         if isinstance(container, dict):
             return _go_text(container.get(key))
         return _go_text(container[int(key)])
+    if words[0] == "len" and len(words) == 2:  # text/template's builtin: a map's, slice's or string's length
+        value = _lookup(words[1], dot, variables)
+        if not isinstance(value, (dict, list, str)):
+            raise TemplateError(f'template: :1:2: executing "" at <len {words[1]}>: error calling len: len of type {type(value).__name__}')
+        return str(len(value))
     if words[0] in ("lower", "upper") and len(words) == 2:
         value = _go_text(_lookup(words[1], dot, variables))
         return value.lower() if words[0] == "lower" else value.upper()

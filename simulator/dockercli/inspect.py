@@ -62,9 +62,9 @@ def network(engine: DockerEngine, net: Network) -> dict[str, Any]:
         for ep in sorted(net.endpoints.values(), key=lambda e: e.container.id)
         if ep.container.id in engine.containers  # a swarm network shows this node's endpoints only
     }
-    if net.driver == "host":  # host-mode containers are attached without an address
+    if net.driver in ("host", "null"):  # host- and none-mode containers are attached without an address
         for c in sorted(engine.containers.values(), key=lambda c: c.id):
-            if c.running and c.network_mode.is_host:
+            if c.running and (c.network_mode.is_host if net.driver == "host" else c.network_mode.is_none):
                 containers[c.id] = {"Name": c.name, "EndpointID": c.host_endpoint_id, "MacAddress": "", "IPv4Address": "", "IPv6Address": ""}
     peers = _swarm_peers(engine, net, containers)
     out: dict[str, Any] = {
@@ -189,7 +189,7 @@ def _networks(engine: DockerEngine, c: Container) -> dict[str, Any]:
     """``NetworkSettings.Networks``: one endpoint per network, in the order they were joined."""
     if c.network_mode.is_host or c.network_mode.is_none:
         return {str(c.network_mode): {"IPAMConfig": None, "Links": None, "Aliases": None, "NetworkID": _net_id(engine, str(c.network_mode)),
-                                 "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
+                                 "EndpointID": c.host_endpoint_id if c.running else "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
                                  "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "DriverOpts": None}}
     networks = {name: _endpoint_settings(engine, c, name) for name in sorted(c.networks, key=lambda n: c.networks[n].order)}
     for name, request in c.failed_connects.items():

@@ -62,7 +62,7 @@ class Container:
     pid: int = 0
     sandbox_id: str = ""  # libnetwork's sandbox id while running
     auto_remove: bool = False  # --rm
-    host_endpoint_id: str = ""  # host mode: the endpoint `docker network inspect host` lists
+    host_endpoint_id: str = ""  # host or none mode: the endpoint (no interface) `docker network inspect host|none` lists
     name_explicit: bool = True  # --name given (<= 24: generated names are not in DNS)
     dns: EmbeddedDns | None = None  # the embedded DNS serving this container, while it runs
     packages: PackageDb = field(default_factory=PackageDb)  # what apt-get / apk installed in this container

@@ -164,17 +164,24 @@ def _isolation_filter(newest: list[BridgeState]) -> list[str]:
             f"-A FORWARD -o {b.device} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
             f"-A FORWARD -o {b.device} -j DOCKER",
             f"-A FORWARD -i {b.device} ! -o {b.device} -j ACCEPT",
-            f"-A FORWARD -i {b.device} -o {b.device} -j {'ACCEPT' if b.icc else 'DROP'}",
         ]
+        if b.icc:
+            flt.append(f"-A FORWARD -i {b.device} -o {b.device} -j ACCEPT")
+    # icc=false: libnetwork's setIcc appends (-A) its DROP when the network is made, while each
+    # network's other rules are inserted (-I) at the top: the DROPs end FORWARD, oldest first
+    # (moby v20.10.24 libnetwork/drivers/bridge/setup_ip_tables.go; checked on a real 20.10).
+    flt += [f"-A FORWARD -i {b.device} -o {b.device} -j DROP" for b in reversed(newest) if not b.icc and not b.internal]
     flt += _published_accepts(newest)
     for b in newest:
         if b.internal:
-            # dockerd adds "-i BR ! -d SUBNET"; iptables -S prints addresses before interfaces
-            flt += [f"-A DOCKER-ISOLATION-STAGE-1 ! -d {b.subnet} -i {b.device} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 ! -s {b.subnet} -o {b.device} -j DROP"]
+            # setINC inserts "-i BR ! -d SUBNET" then "-o BR ! -s SUBNET" at the top: the second
+            # comes first; iptables -S prints addresses before interfaces
+            flt += [f"-A DOCKER-ISOLATION-STAGE-1 ! -s {b.subnet} -o {b.device} -j DROP", f"-A DOCKER-ISOLATION-STAGE-1 ! -d {b.subnet} -i {b.device} -j DROP"]
         else:
             flt.append(f"-A DOCKER-ISOLATION-STAGE-1 -i {b.device} ! -o {b.device} -j DOCKER-ISOLATION-STAGE-2")
     flt.append("-A DOCKER-ISOLATION-STAGE-1 -j RETURN")
-    flt += [f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP" for b in newest]
+    # an internal network is isolated by its two STAGE-1 rules only (setINC): no STAGE-2 rule
+    flt += [f"-A DOCKER-ISOLATION-STAGE-2 -o {b.device} -j DROP" for b in newest if not b.internal]
     flt += ["-A DOCKER-ISOLATION-STAGE-2 -j RETURN", "-A DOCKER-USER -j RETURN"]
     return flt
 

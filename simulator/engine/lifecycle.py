@@ -263,6 +263,8 @@ class Lifecycle:
             container.netns = engine.machine.netns
             container.host_endpoint_id = engine.new_id()  # an endpoint on "host" without an address
             return
+        if mode.is_none:  # the null driver's endpoint: no interface, but an id (its own stream: no other id moves)
+            container.host_endpoint_id = f"{engine.sim.stream('null-endpoints').getrandbits(256):064x}"
         for target_name, alias in container.links:
             target = engine.container(target_name)
             if not target.running:

@@ -168,8 +168,8 @@ def test_install_anchors_foreign_rules_and_keeps_counters() -> None:
         "-A FORWARD -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
         "-A FORWARD -o br-a -j DOCKER",
         "-A FORWARD -i br-a ! -o br-a -j ACCEPT",
-        "-A FORWARD -i br-a -o br-a -j DROP",  # icc off
     ]
+    icc_off = "-A FORWARD -i br-a -o br-a -j DROP"  # appended (setIcc): after what a learner appended
     docker0 = [rule.format(br="docker0") for rule in ISOLATION_FORWARD]
     assert chain_texts(nf, "filter", "FORWARD") == [
         "-A FORWARD -s 10.0.0.2/32 -j ACCEPT",
@@ -180,11 +180,12 @@ def test_install_anchors_foreign_rules_and_keeps_counters() -> None:
         "-A FORWARD -s 10.0.0.4/32 -j DROP",
         *docker0[2:],
         "-A FORWARD -s 10.0.0.1/32 -j DROP",
+        icc_off,
     ]
     assert chain_texts(nf, "filter", "DOCKER-ISOLATION-STAGE-2")[-1] == "-A DOCKER-ISOLATION-STAGE-2 -s 10.0.0.3/32 -j DROP"
     forward = nf.tables["filter"]["FORWARD"].rules
     assert forward[1] is user and (user.packets, user.bytes) == (3, 252)
-    assert forward[-1] is learner and learner.packets == 5
+    assert forward[-2] is learner and learner.packets == 5
     assert nf.rule_count == sum(len(c.rules) for t in nf.tables.values() for c in t.values())
 
     # docker0 goes: its followers follow the nearest earlier Docker rule still there
@@ -197,6 +198,7 @@ def test_install_anchors_foreign_rules_and_keeps_counters() -> None:
         *br_a,
         "-A FORWARD -s 10.0.0.4/32 -j DROP",
         "-A FORWARD -s 10.0.0.1/32 -j DROP",
+        icc_off,
     ]
     assert nf.tables["filter"]["FORWARD"].rules[1] is user
     assert nf.rule_count == sum(len(c.rules) for t in nf.tables.values() for c in t.values())

@@ -32,6 +32,10 @@ two runs or two machines:
   only: the rules of a container's several published ports are installed in the order
   of a Go map (the container's port bindings), so runs of rules that differ only in
   their port numbers are sorted by port.
+* the pace: after a command that takes a container off a bridge (stop, rm, kill, restart,
+  network disconnect) the real side waits a second before the next one, as a person
+  typing would, because the kernel applies a bridge's carrier loss through linkwatch up
+  to a second later;
 * a link-local IPv6 address still ``tentative`` (in duplicate address detection, about
   a second after it is made): the replay types faster than a person does.
 * ``docker info``'s facts of this machine rather than of Docker (``INFO_MACHINE`` below): the
@@ -47,6 +51,7 @@ import difflib
 import itertools
 import re
 import shlex
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,9 +277,17 @@ def where(seq: Sequence) -> list[tuple[bool, bool]]:
     return found
 
 
+# A command after which the kernel applies a bridge's carrier loss through linkwatch, up to a
+# second later: the replay waits as long as a person typing the next command would.
+_LEAVES = re.compile(r"^docker (stop|rm|kill|restart|network disconnect)\b")
+LINKWATCH_S = 1.1
+
+
 def replay_real(seq: Sequence, daemon) -> list[Outcome]:
     results = []
     for step, (stand_in, host) in zip(seq.steps, where(seq), strict=True):
+        if results and _LEAVES.match(results[-1].command):
+            time.sleep(LINKWATCH_S)
         out = daemon.host(shlex.split(step.command))
         stdout = normalise_order(step.command, normalise(out.stdout, True, stand_in, host))
         results.append(Outcome(step.command, step.line, stdout,

@@ -22,13 +22,6 @@ pytestmark = pytest.mark.realdocker
 
 # sequence name -> the difference that makes it fail today (one line each).
 KNOWN_DIFFERENCES: dict[str, str] = {
-    "01-default-bridge": "right after its last container leaves, the real docker0 shows no `linkdown` yet (linkwatch applies a carrier loss up to 1 s later); `{{len}}` in templates",
-    "03-network-create-options": "the firewall rules of an icc=false and an --internal network sit elsewhere in FORWARD and DOCKER-ISOLATION than 20.10 puts them",
-    "05-connect-disconnect": "`{{len .Containers}}` not defined in templates",
-    "09-ipam-addresses": "`{{len .Containers}}` not defined in templates",
-    "12-host-none-container": "host and none endpoints have an EndpointID and a none container is listed on `none`",
-    "13-lifecycle": "right after `docker stop`, the real docker0 shows no `linkdown` yet (linkwatch, up to 1 s)",
-    "19-host-view": "right after its last container leaves, the real docker0 still has RUNNING and operstate UP (linkwatch, up to 1 s), the simulator shows NO-CARRIER at once",
 }
 
 SEQUENCES = all_sequences()
