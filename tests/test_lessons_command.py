@@ -47,7 +47,10 @@ def start(port: int, home: Path) -> subprocess.Popen[str]:
         "WAYLAND_DISPLAY": "",
     }
     command = [sys.executable, str(ROOT / "tools" / "lessons.py"), "--port", str(port), "--config-dir", str(home / "config")]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    # A terminal's Ctrl-C reaches a program whose SIGINT is the default one; a test run started
+    # in the background by a shell would hand its ignored SIGINT down, so the child starts afresh.
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def get(url: str) -> tuple[int, bytes]:

@@ -31,7 +31,8 @@ two runs or two machines:
   the blocks after its ``Server:`` lines are sorted. And in ``iptables-save``'s output
   only: the rules of a container's several published ports are installed in the order
   of a Go map (the container's port bindings), so runs of rules that differ only in
-  their port numbers are sorted by port.
+  their port numbers are sorted by port; the networks 20.10 names when it refuses several
+  ``--network`` (``verifyNetworkingConfig`` walks a map) are sorted too.
 * the pace: after a command that takes a container off a bridge (stop, rm, kill, restart,
   network disconnect) the real side waits a second before the next one, as a person
   typing would, because the kernel applies a bridge's carrier loss through linkwatch up
@@ -233,8 +234,12 @@ def normalise_port_order(command: str, text: str) -> str:
     return "\n".join(out)
 
 
+_ENDPOINTS = re.compile(r"(Container cannot be connected to network endpoints: )([^\n]*?)(\.?)$", re.M)
+
+
 def normalise_order(command: str, text: str) -> str:
     """What the real daemon orders at random, sorted on both sides (the module's docstring)."""
+    text = _ENDPOINTS.sub(lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))) + m.group(3), text)
     return normalise_port_order(command, normalise_dns_order(command, text))
 
 
@@ -291,7 +296,7 @@ def replay_real(seq: Sequence, daemon) -> list[Outcome]:
         out = daemon.host(shlex.split(step.command))
         stdout = normalise_order(step.command, normalise(out.stdout, True, stand_in, host))
         results.append(Outcome(step.command, step.line, stdout,
-                               normalise(out.stderr, True, stand_in, host), out.exit_code))
+                               normalise_order(step.command, normalise(out.stderr, True, stand_in, host)), out.exit_code))
     return results
 
 
@@ -304,7 +309,7 @@ def replay_sim(seq: Sequence) -> list[Outcome]:
         r = lab.sh(step.command)
         stdout = normalise_order(step.command, normalise(r.stdout, False, stand_in, host))
         results.append(Outcome(step.command, step.line, stdout,
-                               normalise(r.stderr, False, stand_in, host), r.exit_code))
+                               normalise_order(step.command, normalise(r.stderr, False, stand_in, host)), r.exit_code))
     return results
 
 

@@ -137,3 +137,11 @@ def test_the_rules_of_several_published_ports_are_compared_in_port_order() -> No
     assert normalise_order("iptables-save", real) == ordered
     assert normalise_order("iptables-save", ordered) == ordered
     assert normalise_order("docker exec c1 ip route", real) == real  # only iptables-save's output
+
+
+def test_the_networks_of_a_refused_several_network_run_are_compared_sorted() -> None:
+    """20.10's verifyNetworkingConfig names the networks in a map's order."""
+    from tests.realdocker.replay import normalise_order
+
+    real = "docker: Error response from daemon: Container cannot be connected to network endpoints: x2, x1.\n"
+    assert normalise_order("docker run -itd --net x1 --net x2 busybox", real) == real.replace("x2, x1", "x1, x2")
