@@ -34,9 +34,9 @@ two runs or two machines:
   their port numbers are sorted by port; the networks 20.10 names when it refuses several
   ``--network`` (``verifyNetworkingConfig`` walks a map) are sorted too.
 * the pace: after a command that takes a container off a bridge (stop, rm, kill, restart,
-  network disconnect) the real side waits a second before the next one, as a person
-  typing would, because the kernel applies a bridge's carrier loss through linkwatch up
-  to a second later;
+  network disconnect) or starts one, the real side waits a second before the next one,
+  as a person typing would: the kernel applies a bridge's carrier loss through linkwatch
+  up to a second later, and a container whose command ends at once is up for a moment;
 * a link-local IPv6 address still ``tentative`` (in duplicate address detection, about
   a second after it is made): the replay types faster than a person does.
 * ``docker info``'s facts of this machine rather than of Docker (``INFO_MACHINE`` below): the
@@ -282,9 +282,11 @@ def where(seq: Sequence) -> list[tuple[bool, bool]]:
     return found
 
 
-# A command after which the kernel applies a bridge's carrier loss through linkwatch, up to a
-# second later: the replay waits as long as a person typing the next command would.
-_LEAVES = re.compile(r"^docker (stop|rm|kill|restart|network disconnect)\b")
+# Commands after which the real state settles within a second (the kernel applies a bridge's
+# carrier loss through linkwatch up to a second later; a started container whose command ends
+# at once, such as a shell without a terminal, may still be up for some milliseconds): the
+# replay waits as long as a person typing the next command would.
+_LEAVES = re.compile(r"^docker (stop|rm|kill|restart|start|network disconnect)\b")
 LINKWATCH_S = 1.1
 
 
