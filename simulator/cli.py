@@ -9,11 +9,12 @@ captures and figures under ``out/``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -171,31 +172,39 @@ def check_step(script: scripts.Script, step: scripts.Step, exit_code: int, actua
     return report
 
 
+@contextlib.contextmanager
+def _refused(option: str, name: str) -> Iterator[None]:
+    """Turn an OSError inside into ``PathError("OPTION NAME: reason")``, as the system words the reason."""
+    try:
+        yield
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+
+
+def _stat(option: str, name: str, path: Path) -> os.stat_result | None:
+    """What ``path`` is, or None where nothing is there yet."""
+    with _refused(option, name):
+        try:
+            return path.stat()
+        except FileNotFoundError:
+            return None
+
+
 def check_output_file(option: str, name: str) -> None:
     """Raise PathError unless ``name`` can be written as a file (checked by trying, and left as it was)."""
     path = Path(name)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    info = _stat(option, name, path)
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
             raise PathError(f"{option} {name}: Is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise PathError(f"{option} {name}: not a regular file")
-        try:
-            with open(path, "ab"):
-                pass
-        except OSError as error:
-            raise PathError(f"{option} {name}: {error.strerror}") from None
+        with _refused(option, name), open(path, "ab"):
+            pass
         return
     _check_parent(option, name, path)
-    try:
+    with _refused(option, name):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
     os.close(fd)
     path.unlink()
 
@@ -203,35 +212,22 @@ def check_output_file(option: str, name: str) -> None:
 def check_output_folder(option: str, name: str) -> None:
     """Raise PathError unless files can be written in folder ``name`` (made if missing; its parent must exist)."""
     path = Path(name)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    info = _stat(option, name, path)
     if info is None:
         _check_parent(option, name, path)
-        try:
+        with _refused(option, name):
             path.mkdir()
-        except OSError as error:
-            raise PathError(f"{option} {name}: {error.strerror}") from None
     elif not stat.S_ISDIR(info.st_mode):
         raise PathError(f"{option} {name}: Not a directory")
-    try:
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    with _refused(option, name), tempfile.TemporaryFile(dir=path):
+        pass
 
 
 def _check_parent(option: str, name: str, path: Path) -> None:
     parent = path.absolute().parent
-    try:
-        info = parent.stat()
-    except FileNotFoundError:
-        raise PathError(f"{option} {name}: No such file or directory (there is no folder {parent})") from None
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    info = _stat(option, name, parent)
+    if info is None:
+        raise PathError(f"{option} {name}: No such file or directory (there is no folder {parent})")
     if not stat.S_ISDIR(info.st_mode):
         raise PathError(f"{option} {name}: Not a directory ({parent} is a file)")
 
