@@ -42,6 +42,7 @@ def httpd(sim: Simulation) -> Callable[[Request], Generator[Any, Any, Answer]]:
     """Apache httpd 2.4 with the image's configuration."""
 
     def site(request: Request) -> Generator[Any, Any, Answer]:
+        yield from ()  # a site may take time; this one does not
         date = ("Date", http_date(EPOCH_S + sim.now))
         if request.path in ("/", "/index.html"):
             headers = (date, ("Server", HTTPD_SERVER), ("Last-Modified", http_date(HTTPD_INDEX_MTIME_S)),
@@ -52,7 +53,6 @@ def httpd(sim: Simulation) -> Callable[[Request], Generator[Any, Any, Answer]]:
                 b"</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n")
         return Answer(404, (date, ("Server", HTTPD_SERVER), ("Content-Length", str(len(body))),
                             ("Content-Type", "text/html; charset=iso-8859-1")), body)
-        yield  # a site may take time; this one does not
 
     return site
 
