@@ -33,7 +33,6 @@ HTTPD_INDEX = b"<html><body><h1>It works!</h1></body></html>\n"
 HTTPD_INDEX_MTIME_S = 1_181_587_994  # Mon, 11 Jun 2007 18:53:14 GMT: the file as httpd ships it
 WORDPRESS_SERVER = "Apache/2.4.65 (Debian)"
 PHP_VERSION = "8.2.29"
-WORDPRESS_VERSION = "6.8.3"
 NO_CACHE = (("Expires", "Wed, 11 Jan 1984 05:00:00 GMT"),
             ("Cache-Control", "no-cache, must-revalidate, max-age=0, no-store, private"))
 
