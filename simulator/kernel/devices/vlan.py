@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from simulator.packets.ethernet import EthernetFrame
     from simulator.sim.simulation import Simulation
 
-VLAN_ID_MIN = 1
 VLAN_ID_MAX = 4094  # 0 means "priority tag only" and 4095 is reserved (IEEE 802.1Q 9.6)
 
 
