@@ -19,7 +19,6 @@ SHELL_TOOLS_UBUNTU_1404 = image_programs.names(image_programs.UBUNTU_1404) | ima
 BUSYBOX_TOOLS = image_programs.names(image_programs.BUSYBOX_IMAGE) | image_programs.BUILTINS
 ALPINE_TOOLS = image_programs.names(image_programs.ALPINE_IMAGE) | image_programs.BUILTINS
 MINIMAL_DEBIAN_TOOLS = image_programs.names(image_programs.UBUNTU_MINIMAL) | image_programs.BUILTINS
-DEBIAN_SLIM_TOOLS = image_programs.names(image_programs.DEBIAN_SLIM) | image_programs.BUILTINS
 
 
 @dataclass(frozen=True)
