@@ -235,10 +235,6 @@ class Vxlan(Device):
             raise LinkError("RTNETLINK answers: File exists")
         self.fdb[mac] = VxlanFdbEntry((remote,), permanent, self.sim.now)
 
-    def fdb_del(self, mac: MacAddress) -> None:
-        if self.fdb.pop(mac, None) is None:
-            raise LinkError("RTNETLINK answers: No such file or directory")
-
     # -- sending ------------------------------------------------------------------------------
 
     def xmit(self, frame: EthernetFrame) -> None:
