@@ -280,7 +280,8 @@ def record(script: scripts.Script, lab: Lab) -> None:
                 out.append(f"{scripts.STATUS_PREFIX} {result.exit_code}")
             skipping = True
             continue
-        if skipping and (line.startswith(("\\", scripts.STATUS_PREFIX)) or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
+        narration_or_command = line.startswith(("#", "$ ")) or scripts.MACHINE_PROMPT.match(line)
+        if skipping and (line.startswith(("\\", scripts.STATUS_PREFIX)) or not narration_or_command):
             continue
         skipping = False
         out.append(line)

@@ -349,7 +349,8 @@ def _debian(name: str, codename: str, apt: str, kb: tuple[float, float, float, f
         IndexFile(host, f"/debian-security/dists/{codename}-security/InRelease", f"{codename}-security InRelease", int(kb[2] * 1000)),
         IndexFile(host, f"/debian/dists/{codename}/main/binary-amd64/Packages.xz", f"{codename}/main amd64 Packages", int(kb[3] * 1000)),
         IndexFile(host, f"/debian/dists/{codename}-updates/main/binary-amd64/Packages.xz", f"{codename}-updates/main amd64 Packages", int(kb[4] * 1000)),
-        IndexFile(host, f"/debian-security/dists/{codename}-security/main/binary-amd64/Packages.xz", f"{codename}-security/main amd64 Packages", int(kb[5] * 1000)),
+        IndexFile(host, f"/debian-security/dists/{codename}-security/main/binary-amd64/Packages.xz", f"{codename}-security/main amd64 Packages",
+                  int(kb[5] * 1000)),
     )
     packages = _tools(f"{codename}/main", bind, versions)
     return Release(name, "apt", apt, codename, files, {p.name: p for p in packages}, dpkg_files=dpkg_files, libc=libc)
@@ -366,7 +367,8 @@ ALPINE = Release(
     (IndexFile("dl-cdn.alpinelinux.org", "/alpine/v3.20/main/x86_64/APKINDEX.tar.gz", "main", 486_000),
      IndexFile("dl-cdn.alpinelinux.org", "/alpine/v3.20/community/x86_64/APKINDEX.tar.gz", "community", 2_226_000)),
     {p.name: p for p in [
-        _p("bind-tools", "9.18.33-r0", 470, 1240, "main", ("bind-libs", "fstrm", "json-c", "libuv", "nghttp2-libs", "protobuf-c", "libxml2", "xz-libs", "krb5-libs"),
+        _p("bind-tools", "9.18.33-r0", 470, 1240, "main",
+           ("bind-libs", "fstrm", "json-c", "libuv", "nghttp2-libs", "protobuf-c", "libxml2", "xz-libs", "krb5-libs"),
            ("dig", "nslookup", "host", "nsupdate")),
         _p("bind-libs", "9.18.33-r0", 1300, 3900, "main"),
         _p("fstrm", "0.6.1-r4", 11.0, 44, "main"),
@@ -386,7 +388,8 @@ ALPINE = Release(
         _p("iproute2-tc", "6.9.0-r0", 293, 720, "main", programs=("tc",)),
         _p("libmnl", "1.0.5-r2", 9.0, 28, "main"),
         _p("libelf", "0.191-r0", 61.0, 148, "main"),
-        _p("curl", "8.12.1-r0", 263, 472, "main", ("brotli-libs", "c-ares", "libcurl", "libidn2", "libpsl", "libunistring", "nghttp2-libs", "zstd-libs"), ("curl",)),
+        _p("curl", "8.12.1-r0", 263, 472, "main",
+           ("brotli-libs", "c-ares", "libcurl", "libidn2", "libpsl", "libunistring", "nghttp2-libs", "zstd-libs"), ("curl",)),
         _p("brotli-libs", "1.1.0-r2", 339, 916, "main"),
         _p("c-ares", "1.28.1-r0", 78.0, 172, "main"),
         _p("libcurl", "8.12.1-r0", 362, 756, "main"),

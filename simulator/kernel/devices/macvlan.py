@@ -119,7 +119,8 @@ def decide_transmit(children: tuple[Child, ...], sender: Child, frame: EthernetF
                                reason=f"bridge mode: {frame.dst} is the sibling {c.name}: delivered inside the host, not on the wire")
         if frame.dst == parent_mac:
             return Verdict(to_wire=True,
-                           reason="the destination is the parent's own MAC: macvlan sends it to the wire, and the switch will not send it back out of the same port")
+                           reason=("the destination is the parent's own MAC: macvlan sends it to the wire, "
+                                   "and the switch will not send it back out of the same port"))
         return Verdict(to_wire=True, reason="bridge mode: not a sibling's MAC: out through the parent")
     why = {
         MacvlanMode.VEPA: "vepa mode: everything goes to the external switch (it must hairpin for siblings to talk)",

@@ -147,7 +147,8 @@ class VxlanSocket:
             return
         dev = self.devices.get(payload.vni)
         if dev is None:
-            self.sim.tracer.emit(FrameDropped(self.sim.now, self.underlay.node, "", None, DropReason.NO_SOCKET, f"no VXLAN device for VNI {payload.vni}", packet))
+            self.sim.tracer.emit(FrameDropped(self.sim.now, self.underlay.node, "", None, DropReason.NO_SOCKET,
+                                              f"no VXLAN device for VNI {payload.vni}", packet))
             return
         dev.decapsulate(packet, payload)
 
@@ -255,7 +256,8 @@ class Vxlan(Device):
         arp = frame.payload
         ns = self.namespace
         if not isinstance(arp, ArpPacket) or arp.op is not ArpOp.REQUEST or ns is None:
-            self.sim.tracer.emit(ArpProxied(self.sim.now, self.node, self.name, frame, None, "proxy: only ARP requests are answered, other ARP is not tunnelled"))
+            self.sim.tracer.emit(ArpProxied(self.sim.now, self.node, self.name, frame, None,
+                                            "proxy: only ARP requests are answered, other ARP is not tunnelled"))
             return
         entry = ns.ipv4.neighbours.entries.get((self.name, arp.target_ip))
         connected = entry is not None and entry.mac is not None and entry.state.value in ("REACHABLE", "PERMANENT", "NOARP")
