@@ -198,7 +198,7 @@ def load(name_or_path: str) -> Script:
             raise ScriptError(f"{name_or_path}: no such file, and no built-in scenario of that name (see 'dockersim scenarios')") from None
         path, info = builtin, builtin.stat()
     except (OSError, ValueError) as error:
-        raise ScriptError(f"{path}: {getattr(error, 'strerror', None) or error}") from None
+        raise ScriptError(f"{path}: {(error.strerror if isinstance(error, OSError) else None) or error}") from None
     problem = _not_regular(info.st_mode)
     if problem is not None:
         raise ScriptError(f"{path}: {problem}")
