@@ -83,6 +83,7 @@ def _trace_window(text: str) -> int | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``dockersim`` command: ``shell``, ``run``, ``scenarios`` or ``demo``; returns the exit status."""
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help(sys.stderr)
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_scenarios(out: TextIO) -> int:
+    """``dockersim scenarios``: each built-in scenario's name and title."""
     names = scripts.builtin_names()
     width = max((len(n) for n in names), default=0)
     for name in names:
@@ -113,6 +115,7 @@ def cmd_scenarios(out: TextIO) -> int:
 
 
 def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
+    """A lab as a scenario asks for it (``#!`` lines), the command line's options winning."""
     meta = script.meta
     engine = getattr(args, "engine", None) or meta.get("engine")
     lang = getattr(args, "lang", None) or meta.get("lang", "en")
@@ -233,6 +236,7 @@ def _check_parent(option: str, name: str, path: Path) -> None:
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    """``dockersim run``: play a scenario, with ``--check``, ``--pcap``, ``--figures`` as asked."""
     script = scripts.load(args.scenario)
     if args.pcap:
         check_output_file("--pcap", args.pcap)
@@ -347,6 +351,7 @@ def featured_command(lab: Lab) -> Trace | None:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    """``dockersim demo``: every built-in scenario checked, with transcripts, captures and figures written under ``--out``."""
     check_output_folder("--out", args.out)
     folder = Path(args.out)
     failed = 0

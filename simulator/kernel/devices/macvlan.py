@@ -169,9 +169,11 @@ class MacvlanPort:
 
     @property
     def passthru(self) -> bool:
+        """Whether a child is in passthru mode (then it alone owns the parent)."""
         return any(c.mode is MacvlanMode.PASSTHRU for c in self.children)
 
     def views(self) -> tuple[Child, ...]:
+        """The children as the pure decisions see them: name, MAC, mode, whether up."""
         return tuple(Child(c.label, c.mac, c.mode, c.up) for c in self.children)
 
     def _by_name(self, name: str) -> Macvlan:
@@ -260,6 +262,7 @@ class Macvlan(Device):
         return self.lower.up and self.lower.carrier
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """Send through the port, which decides between a sibling and the parent."""
         self.port.child_transmit(self, frame)
 
 

@@ -45,10 +45,12 @@ class Vlan(Device):
 
     @property
     def carrier(self) -> bool:
+        """Up only when the real device is up and has carrier."""
         return self.lower.up and self.lower.carrier
 
     def xmit(self, frame: EthernetFrame) -> None:
         # vlan_dev_hard_start_xmit: insert the tag, send through the real device
+        """Tag the frame with this VLAN's id and send it through the real device."""
         self.lower.transmit(replace(frame, vlan=self.vid))
 
 
