@@ -35,7 +35,6 @@ _.end_time  # CommandRun: when the command ended
 # -- unused today, in modules other work was restructuring when the check came in: to delete once
 #    that work has landed, if still unused --------------------------------------------------------------
 _.user_defined  # engine/network.py Network.user_defined
-_.drop_record  # kernel/devices/bridge.py
 _.remove_where  # kernel/ipv4/netfilter.py Chain.remove_where
 _.run_until  # sim/simulation.py Simulation.run_until
 _.is_arp_request, _.nat_label  # viz/hops.py
