@@ -117,10 +117,10 @@ def cmd_scenarios(out: TextIO) -> int:
 def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
     """A lab as a scenario asks for it (``#!`` lines), the command line's options winning."""
     meta = script.meta
-    engine = getattr(args, "engine", None) or meta.get("engine")
-    lang = getattr(args, "lang", None) or meta.get("lang", "en")
+    engine = args.engine or meta.get("engine")
+    lang = args.lang or meta.get("lang", "en")
     try:
-        seed = args.seed if getattr(args, "seed", None) is not None else int(meta.get("seed", "0") or 0)
+        seed = args.seed if args.seed is not None else int(meta.get("seed", "0") or 0)
     except ValueError:
         raise scripts.ScriptError(f"{script.path}: '#! seed: {meta.get('seed')}' is not a whole number") from None
     try:
@@ -128,6 +128,7 @@ def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
     except ValueError:
         raise scripts.ScriptError(f"{script.path}: '#! hosts: {meta.get('hosts')}' is not 1, 2 or 3") from None
     try:
+        # (the tests' stand-ins for the parsed command line carry no --trace-window)
         return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed, trace_window=getattr(args, "trace_window", DEFAULT_TRACE_WINDOW))
     except ValueError as error:
         raise scripts.ScriptError(f"{script.path}: {error}") from None

@@ -471,7 +471,7 @@ def run(args: argparse.Namespace, write_figures: FigureWriter | None = None) -> 
         print(f"dockersim: {error}", file=sys.stderr)
         return 2
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    speed = getattr(args, "speed", None)
+    speed = args.speed
     if interactive:
         session = Session(lab, 1.0 if speed is None else speed, write_figures)
         return _interactive(session)

@@ -53,8 +53,8 @@ LONG_FUNCTIONS = {
 DOCSTRINGS_LATER = ("kernel/ipv4/", "sim/", "trace/", "viz/")
 #: ``getattr``/``hasattr`` by a literal name, as ``module:name``, with why.
 PROBES = {
-    # argparse Namespaces of different subcommands (and the tests' stand-ins) carry different options
-    "cli.py:engine", "cli.py:lang", "cli.py:seed", "cli.py:trace_window", "shell_app.py:speed",
+    # the tests' stand-ins for a parsed command line carry no --trace-window
+    "cli.py:trace_window",
     # trace records of several kinds, read by the shell's :events and the player: to become typed records
     "shell_app.py:outer", "shell_app.py:frame", "viz/player.py:frame", "viz/player.py:node", "viz/player.py:dev",
     "viz/player.py:kernel", "viz/hops.py:flags", "viz/hops.py:flow", "viz/network.py:initial_topology", "viz/words.py:lang",
