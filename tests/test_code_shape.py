@@ -61,9 +61,11 @@ PROBES = {
     # devices of several kinds: to be declared on the Device base class
     "kernel/namespace.py:peer", "kernel/namespace.py:children", "kernel/namespace.py:ports", "kernel/devices/ipvlan.py:src",
     "kernel/devices/vxlan.py:__self__", "kernel/ipv4/stack.py:describe",
-    # the dataclass machinery itself (frozen.py builds fast __init__s from it) and the platform
+    # the dataclass machinery itself (frozen.py builds fast __init__s from it) and the platform (no O_NONBLOCK on Windows)
     "packets/frozen.py:__dataclass_params__", "packets/frozen.py:__post_init__", "packets/frozen.py:__annotations__",
-    "packets/udp.py:to_wire", "scenario/script.py:O_NONBLOCK",
+    "scenario/script.py:O_NONBLOCK",
+    # a DNS message as the payload, known without importing dnspython on every datagram
+    "packets/udp.py:to_wire",
 }
 
 
