@@ -342,3 +342,19 @@ def test_clear_and_ctrl_l_clear_the_screen(shell) -> None:
     t.send(b"\x0c")  # Ctrl-L: the line editor clears the screen and redraws the prompt at the top
     t.expect(r"root@[0-9a-f]{12}:/#")
     assert b"\x1b[2J\x1b[0;0H" in t.raw[start:]  # erase, then the cursor home
+
+
+def test_docker_logs_follow_shows_new_lines_until_ctrl_c(shell) -> None:
+    t = shell("--speed", "10")
+    t.type("docker run -d --name p1 busybox ping 127.0.0.1")
+    t.prompt()
+    t.type("docker logs -f p1")
+    t.expect(r"seq=0 ")  # what is there
+    t.expect(r"seq=12 ")  # and what comes: a new reply each simulated second
+    t.send(b"\x03")  # Ctrl-C: the client stops following; the container pings on
+    shown = t.prompt()
+    assert "^C" in shown, t.screen[-2000:]
+    t.type("echo $?")
+    assert "130" in t.prompt()
+    t.type("docker ps --format '{{.Names}} {{.Status}}'")
+    assert re.search(r"p1 Up", t.prompt())

@@ -15,7 +15,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.dockercli import attach, commands, info, lifecycle, listing, network, run, swarm
+from simulator.dockercli import (
+    attach,
+    commands,
+    info,
+    lifecycle,
+    listing,
+    logs,
+    network,
+    run,
+    swarm,
+)
 from simulator.dockercli.base import CliOutcome, Table, unknown
 from simulator.errors import CliError, DockerError, NoSuchContainer
 
@@ -25,12 +35,12 @@ if TYPE_CHECKING:
 #: Every ``docker`` subcommand the simulator knows, by name.
 COMMANDS: Table = {
     **run.COMMANDS, **lifecycle.COMMANDS, **attach.COMMANDS, **listing.COMMANDS,
-    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS,
+    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS, **logs.COMMANDS,
 }
 SUBCOMMANDS = tuple(COMMANDS) + ("container",)
 #: Commands whose client inspects (or removes) the container first: a CLI <= 22 names a
 #: missing one itself (``Error: No such container: X``, client/errors.go objectNotFoundError).
-CLIENT_INSPECTS = frozenset({"exec", "attach", "rm"})
+CLIENT_INSPECTS = frozenset({"exec", "attach", "rm", "logs"})
 #: ``docker container SUB`` names that differ from the top-level command's.
 CONTAINER_ALIASES = {"ls": "ps"}
 

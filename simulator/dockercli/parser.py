@@ -66,6 +66,7 @@ USAGE = {
     "network prune": "docker network prune [OPTIONS]",
     "info": "docker info [OPTIONS]",
     "wait": "docker wait CONTAINER [CONTAINER...]",
+    "logs": "docker logs [OPTIONS] CONTAINER",
     "inspect": "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
     "version": "docker version [OPTIONS]",
     "images": "docker images [OPTIONS] [REPOSITORY[:TAG]]",

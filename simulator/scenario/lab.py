@@ -22,13 +22,14 @@ import contextlib
 import logging
 import math
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
 from simulator import shell_syntax
 from simulator.dockercli import SHELLS, CliOutcome, DockerCli
+from simulator.dockercli import logs as logs_cli
 from simulator.engine import container_files as files
 from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 SIGINT = "SIGINT"
 
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
+FOLLOW_POLL_S = 0.5  # docker logs -f at a terminal looks for new lines this often (simulated seconds)
 MAX_SUBSTITUTION_DEPTH = 8  # $( $( ... ) ) nested deeper than this is refused
 #: The longest command line the terminal takes, in bytes: Linux's ARG_MAX with the usual
 #: 8 MiB stack (a longer line gets bash's "Argument list too long", exit 126).
@@ -165,10 +167,7 @@ class Lab:
     def prompt(self, on: str | None = None) -> str:
         """The prompt a terminal would show now (``root@host:~# `` or a container's)."""
         if self._attached and on is None:
-            a = self._attached[-1]
-            if a.container.image.flavour == "busybox":
-                return "/ # "
-            return f"root@{a.container.hostname}:/# "
+            return _shell_prompt(self._attached[-1].container)
         return f"root@{(on or self.default_host)}:~# "
 
     def sh(
@@ -196,12 +195,15 @@ class Lab:
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
         shell_key = self._shell_key(on)
+        main_tty = self._attached[-1] if on is None and self._attached and self._attached[-1].stops_container else None
         try:
             with self._ctrl_c_stops_the_program(speed is not None or on_output is not None):
                 stdout, stderr, code = self._run_line(command, on)
         except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
             log.exception("internal error running %r", command)
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
+        if main_tty is not None:
+            self._log_terminal(main_tty, command, stdout + stderr)
         try:
             self._emit("stdout", stdout[self._shown[0]:])  # what no program wrote as it ran (docker's answers, errors)
             self._emit("stderr", stderr[self._shown[1]:])
@@ -250,6 +252,16 @@ class Lab:
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
+
+    def _log_terminal(self, attachment: Attachment, line: str, output: str) -> None:
+        """A line typed at PID 1's shell: the terminal's echo, the output and the next prompt go to the container's log."""
+        if line.strip().replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
+            return  # the detach keys are read by docker, not echoed
+        container = attachment.container
+        text = line.strip() + "\n" + output
+        if container.running and self._attached and self._attached[-1] is attachment:
+            text += _shell_prompt(container).replace("\n", "")
+        container.log.write(self.sim.now, "stdout", text.replace("\n", "\r\n"))
 
     def _emit(self, stream: str, text: str) -> None:
         if text and self._on_output is not None:
@@ -442,6 +454,8 @@ class Lab:
             self._attached.append(attachment)
             self._status[id(attachment)] = 0  # a new shell: nothing has run in it yet
             return outcome.stdout, outcome.stderr, outcome.exit_code
+        if outcome.follow_logs is not None and self._speed is not None and self._on_output is not None:
+            return self._follow_logs(outcome, machine)
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
             if self._streaming:  # docker's own words come before the program's
@@ -453,6 +467,33 @@ class Lab:
                 self.engines[machine].exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
         return outcome.stdout, outcome.stderr, outcome.exit_code
+
+    def _follow_logs(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
+        """``docker logs -f`` at a terminal: what is there, then each new line as it comes, until the container stops or Ctrl-C."""
+        container = outcome.follow_logs
+        assert container is not None
+        if self._streaming:
+            self._stream("stdout", outcome.stdout)
+            self._stream("stderr", outcome.stderr)
+        argv = ["docker", "logs", "-f", container.name]
+        seen = len(container.log.entries)
+        started = container.started_at
+
+        def follow(ctx: ProcessContext, _argv: list[str]) -> Generator[Any, Any, int]:
+            nonlocal seen
+            while container.running and container.started_at == started:
+                yield ctx.sim.env.timeout(FOLLOW_POLL_S)
+                new = container.log.entries[seen:]
+                seen += len(new)
+                out, err = logs_cli.render(new, outcome.follow_timestamps, False)
+                if out:
+                    ctx.out(out)
+                if err:
+                    ctx.err(err)
+            return 0
+
+        stdout, stderr, code = self._run_program(self.processes.on_machine(self.machines[machine], argv), follow, argv)
+        return outcome.stdout + stdout, outcome.stderr + stderr, code
 
     def _in_container(self, attachment: Attachment, argv: list[str]) -> tuple[str, str, int]:
         container = attachment.container
@@ -479,6 +520,8 @@ class Lab:
         if len(argv) == 3 and argv[0].rsplit("/", 1)[-1] in SHELLS and argv[1] == "-c":
             argv = shell_syntax.simple_command(argv[2]) or argv  # `sh -c 'sleep 1000'`: the shell runs one command
         if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
+            if argv and container.tty and container.interactive:  # an interactive shell on its terminal: its first prompt
+                container.log.write(self.sim.now, "stdout", _shell_prompt(container))
             return False
         program = Processes.program(container, argv[0])
         if program is None or container.netns is None:
@@ -558,3 +601,11 @@ class Lab:
 
 def _unseen(stream: str, text: str) -> None:
     """Output that goes into a pipe, not to the terminal (``ping ... | grep ttl``)."""
+
+
+def _shell_prompt(container: Container) -> str:
+    """The prompt of a container's shell (BusyBox's ash, or bash's ``root@HOST:/#``)."""
+    if container.image.flavour == "busybox":
+        return "/ # "
+    return f"root@{container.hostname}:/# "
+

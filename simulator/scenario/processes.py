@@ -106,6 +106,8 @@ class Processes:
         ctx.kernel_release = self.profile.kernel
         ctx.processes = self.of_container(container)
         ctx.ns_pid = 1 if main else ctx.processes.spawn(tuple(argv), self.sim.now, ppid=parent, tty=tty, session_leader=parent == 0)
+        if main:  # PID 1's output is the container's log; with a terminal, one stream and the tty's \r\n
+            ctx.log = container_log_writer(self.sim, container)
         self.wire_resolver(ctx)
         return ctx
 
@@ -202,3 +204,19 @@ def foreground(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
     except simpy.Interrupt:  # Ctrl-C or the time limit, and the program does not catch it: 128 + SIGINT
         return SIGINT_STATUS
     return result
+
+
+def container_log_writer(sim: Simulation, container: Container) -> Callable[[str, str], None]:
+    """What the logging driver does with PID 1's output: each piece into the log at the time it is written.
+
+    With ``-t`` both streams are the terminal's: stdout in the log, ``\n`` as ``\r\n`` (the tty's onlcr).
+    """
+
+    def write(stream: str, text: str) -> None:
+        if container.tty:
+            container.log.write(sim.now, "stdout", text.replace("\n", "\r\n"))
+        else:
+            container.log.write(sim.now, stream, text)
+
+    return write
+
