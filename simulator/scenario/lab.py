@@ -124,6 +124,8 @@ class Lab:
             daemon.main_runner = self._start_main
         self.default_host = self.topology.docker_hosts[0]
         self.processes = Processes(self.sim, self.machines, self.engines, self.profile)
+        for daemon in self.engines.values():
+            daemon.publisher.proxies.processes = self.processes.daemon_children(daemon.machine)
         self._attached: list[Attachment] = []
         self._status: dict[object, int] = {}  # each shell's ``$?``: the host's (by machine), an attached container's (by attachment)
         self._stderr_first = False

@@ -67,6 +67,10 @@ class Processes:
             self._tables[machine.name] = table
         return table
 
+    def daemon_children(self, machine: Machine) -> DaemonChildren:
+        """The machine's process table as its Docker daemon starts children in it (docker-proxy)."""
+        return DaemonChildren(self, machine)
+
     def engine_of(self, container: Container) -> DockerEngine:
         """The engine (of the lab's Docker hosts) that runs ``container``."""
         for engine in self.engines.values():
@@ -219,4 +223,22 @@ def container_log_writer(sim: Simulation, container: Container) -> Callable[[str
             container.log.write(sim.now, stream, text)
 
     return write
+
+
+class DaemonChildren:
+    """Processes dockerd starts on its host (``docker-proxy``): children of dockerd in the host's table."""
+
+    def __init__(self, processes: Processes, machine: Machine) -> None:
+        self.processes = processes
+        self.machine = machine
+
+    def spawn(self, argv: tuple[str, ...]) -> int:
+        """Start ``argv`` as a child of dockerd; its PID."""
+        table = self.processes.of_machine(self.machine)
+        dockerd = next((p.pid for p in table.listing() if p.argv[:1] == ("/usr/bin/dockerd",)), 1)
+        return table.spawn(argv, self.processes.sim.now, ppid=dockerd)
+
+    def exit(self, pid: int) -> None:
+        """The process ended."""
+        self.processes.of_machine(self.machine).exit(pid)
 
