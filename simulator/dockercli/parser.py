@@ -95,6 +95,7 @@ DESCRIPTION = {
     "version": "Show the Docker version information",
     "images": "List images",
     "attach": "Attach local standard input, output, and error streams to a running container",
+    "logs": "Fetch the logs of a container",
 }
 
 
