@@ -22,14 +22,13 @@ import contextlib
 import logging
 import math
 import signal
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
 from simulator import shell_syntax
 from simulator.dockercli import SHELLS, CliOutcome, DockerCli
-from simulator.dockercli import logs as logs_cli
 from simulator.engine import container_files as files
 from simulator.engine import image_programs
 from simulator.engine.docker_engine import DockerEngine
@@ -38,7 +37,7 @@ from simulator.engine.versions import profile
 from simulator.programs import textutils, userland
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import pacing, shell_words, snapshot
+from simulator.scenario import container_tty, pacing, shell_words, snapshot
 from simulator.scenario.processes import SIGINT_STATUS, Processes, foreground
 from simulator.scenario.result import Attachment, Result
 from simulator.scenario.shell_words import NOT_SIMULATED, SHELL_NAMES
@@ -59,7 +58,6 @@ log = logging.getLogger(__name__)
 SIGINT = "SIGINT"
 
 MAX_COMMAND_S = 86400.0  # the longest a single command may run, in simulated seconds
-FOLLOW_POLL_S = 0.5  # docker logs -f at a terminal looks for new lines this often (simulated seconds)
 MAX_SUBSTITUTION_DEPTH = 8  # $( $( ... ) ) nested deeper than this is refused
 #: The longest command line the terminal takes, in bytes: Linux's ARG_MAX with the usual
 #: 8 MiB stack (a longer line gets bash's "Argument list too long", exit 126).
@@ -169,7 +167,7 @@ class Lab:
     def prompt(self, on: str | None = None) -> str:
         """The prompt a terminal would show now (``root@host:~# `` or a container's)."""
         if self._attached and on is None:
-            return _shell_prompt(self._attached[-1].container)
+            return container_tty.shell_prompt(self._attached[-1].container)
         return f"root@{(on or self.default_host)}:~# "
 
     def sh(
@@ -204,8 +202,9 @@ class Lab:
         except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
             log.exception("internal error running %r", command)
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
-        if main_tty is not None:
-            self._log_terminal(main_tty, command, stdout + stderr)
+        if main_tty is not None:  # PID 1's terminal: what it showed goes to the container's log
+            still_there = main_tty.container.running and bool(self._attached) and self._attached[-1] is main_tty
+            container_tty.log_typed_line(main_tty.container, self.sim.now, command, stdout + stderr, still_there)
         try:
             self._emit("stdout", stdout[self._shown[0]:])  # what no program wrote as it ran (docker's answers, errors)
             self._emit("stderr", stderr[self._shown[1]:])
@@ -254,16 +253,6 @@ class Lab:
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
-
-    def _log_terminal(self, attachment: Attachment, line: str, output: str) -> None:
-        """A line typed at PID 1's shell: the terminal's echo, the output and the next prompt go to the container's log."""
-        if line.strip().replace(" ", "").lower() in ("^p^q", "ctrl-pctrl-q"):
-            return  # the detach keys are read by docker, not echoed
-        container = attachment.container
-        text = line.strip() + "\n" + output
-        if container.running and self._attached and self._attached[-1] is attachment:
-            text += _shell_prompt(container).replace("\n", "")
-        container.log.write(self.sim.now, "stdout", text.replace("\n", "\r\n"))
 
     def _emit(self, stream: str, text: str) -> None:
         if text and self._on_output is not None:
@@ -472,28 +461,12 @@ class Lab:
 
     def _follow_logs(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
         """``docker logs -f`` at a terminal: what is there, then each new line as it comes, until the container stops or Ctrl-C."""
-        container = outcome.follow_logs
-        assert container is not None
+        assert outcome.follow_logs is not None
         if self._streaming:
             self._stream("stdout", outcome.stdout)
             self._stream("stderr", outcome.stderr)
-        argv = ["docker", "logs", "-f", container.name]
-        seen = len(container.log.entries)
-        started = container.started_at
-
-        def follow(ctx: ProcessContext, _argv: list[str]) -> Generator[Any, Any, int]:
-            nonlocal seen
-            while container.running and container.started_at == started:
-                yield ctx.sim.env.timeout(FOLLOW_POLL_S)
-                new = container.log.entries[seen:]
-                seen += len(new)
-                out, err = logs_cli.render(new, outcome.follow_timestamps, False)
-                if out:
-                    ctx.out(out)
-                if err:
-                    ctx.err(err)
-            return 0
-
+        argv = ["docker", "logs", "-f", outcome.follow_logs.name]
+        follow = container_tty.log_follower(outcome.follow_logs, outcome.follow_timestamps)
         stdout, stderr, code = self._run_program(self.processes.on_machine(self.machines[machine], argv), follow, argv)
         return outcome.stdout + stdout, outcome.stderr + stderr, code
 
@@ -523,7 +496,7 @@ class Lab:
             argv = shell_syntax.simple_command(argv[2]) or argv  # `sh -c 'sleep 1000'`: the shell runs one command
         if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
             if argv and container.tty and container.interactive:  # an interactive shell on its terminal: its first prompt
-                container.log.write(self.sim.now, "stdout", _shell_prompt(container))
+                container.log.write(self.sim.now, "stdout", container_tty.shell_prompt(container))
             return False
         program = Processes.program(container, argv[0])
         if program is None or container.netns is None:
@@ -603,11 +576,3 @@ class Lab:
 
 def _unseen(stream: str, text: str) -> None:
     """Output that goes into a pipe, not to the terminal (``ping ... | grep ttl``)."""
-
-
-def _shell_prompt(container: Container) -> str:
-    """The prompt of a container's shell (BusyBox's ash, or bash's ``root@HOST:/#``)."""
-    if container.image.flavour == "busybox":
-        return "/ # "
-    return f"root@{container.hostname}:/# "
-
