@@ -98,3 +98,13 @@ def test_a_terminal_containers_log_is_its_tty() -> None:
 def test_a_missing_container(engine: str, stderr: str) -> None:
     r = Lab(engine=engine).sh("docker logs nope")
     assert (r.stdout, r.stderr, r.exit_code) == ("", stderr, 1)
+
+
+def test_a_detached_main_processs_output_is_logged_as_it_comes() -> None:
+    """``docker run -d busybox ping``: one reply a second in the log, each at its time; an hour of it stays cheap."""
+    lab = Lab()
+    lab.sh("docker run -d --name p1 busybox ping 127.0.0.1")
+    lab.sh("sleep 3600")
+    lines = lab.sh("docker logs -t p1").stdout.splitlines()
+    assert lines[0].endswith(" PING 127.0.0.1 (127.0.0.1): 56 data bytes") and len(lines) == 3602
+    assert re.fullmatch(r"2026-01-01T01:00:00\.\d{9}Z 64 bytes from 127\.0\.0\.1: seq=3600 ttl=64 time=0\.\d{3} ms", lines[-1]), lines[-1]
