@@ -89,6 +89,10 @@ def test_a_terminal_containers_log_is_its_tty() -> None:
     lab.sh("exit")
     cid = lab.sh("docker inspect -f '{{.Id}}' sh1").stdout[:12]
     assert lab.sh("docker logs sh1").stdout == f"root@{cid}:/# hostname\r\n{cid}\r\nroot@{cid}:/# exit\r\nexit\r\n"
+    lab.sh("docker run -it --name sh3 ubuntu:14.04")
+    lab.sh("^D")  # end of file: bash says exit
+    cid3 = lab.sh("docker inspect -f '{{.Id}}' sh3").stdout[:12]
+    assert lab.sh("docker logs sh3").stdout == f"root@{cid3}:/# exit\r\n"
     lab.sh("docker run -itd --name sh2 alpine")
     assert lab.sh("docker logs sh2").stdout == "/ # "
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 FOLLOW_POLL_S = 0.5  # docker logs -f at a terminal looks for new lines this often (simulated seconds)
 DETACH_KEYS = ("^p^q", "ctrl-pctrl-q")
+EOF_KEYS = ("^d", "ctrl-d")
 
 
 def shell_prompt(container: Container) -> str:
@@ -31,9 +32,11 @@ def shell_prompt(container: Container) -> str:
 
 def log_typed_line(container: Container, now_s: float, line: str, output: str, prompt_after: bool) -> None:
     """A line typed at PID 1's shell: the echo, the output and (the shell still there) the next prompt."""
-    if line.strip().replace(" ", "").lower() in DETACH_KEYS:
+    keys = line.strip().replace(" ", "").lower()
+    if keys in DETACH_KEYS:
         return  # the detach keys are read by docker, not echoed
-    text = line.strip() + "\n" + output
+    # Ctrl-D is not echoed: bash, reading end of file, prints "exit" itself
+    text = output if keys in EOF_KEYS else line.strip() + "\n" + output
     if prompt_after:
         text += shell_prompt(container)
     container.log.write(now_s, "stdout", text.replace("\n", "\r\n"))
