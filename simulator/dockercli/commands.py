@@ -177,9 +177,10 @@ wait        Block until one or more containers stop, then print their exit codes
 _HIDDEN = (RealCommand("checkpoint", "Manage checkpoints", ""),)
 
 #: Subcommands of ``docker container`` (cli/command/container/cmd.go, the same in 20.10.24 and 29.2.0).
-CONTAINER_SUBCOMMANDS = frozenset(
-    ["attach", "commit", "cp", "create", "diff", "exec", "export", "kill", "logs", "pause", "port", "rename", "restart", "rm", "run", "start", "stats", "stop", "top", "unpause", "update", "wait", "ls", "inspect", "prune"]
-)
+CONTAINER_SUBCOMMANDS = frozenset({
+    "attach", "commit", "cp", "create", "diff", "exec", "export", "kill", "logs", "pause", "port", "rename", "restart",
+    "rm", "run", "start", "stats", "stop", "top", "unpause", "update", "wait", "ls", "inspect", "prune",
+})
 
 
 @dataclass(frozen=True)
