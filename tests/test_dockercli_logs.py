@@ -112,3 +112,16 @@ def test_a_detached_main_processs_output_is_logged_as_it_comes() -> None:
     lines = lab.sh("docker logs -t p1").stdout.splitlines()
     assert lines[0].endswith(" PING 127.0.0.1 (127.0.0.1): 56 data bytes") and len(lines) == 3602
     assert re.fullmatch(r"2026-01-01T01:00:00\.\d{9}Z 64 bytes from 127\.0\.0\.1: seq=3600 ttl=64 time=0\.\d{3} ms", lines[-1]), lines[-1]
+
+
+def test_nginx_logs_each_request_with_the_client_it_saw() -> None:
+    """access.log is the image's stdout: the proxy's connections come from the bridge, DNATed ones keep their client."""
+    lab = Lab()
+    lab.sh("docker run -d --name web -p 8080:80 nginx")
+    lab.sh("curl -s localhost:8080/nope")
+    lab.sh("curl -sI http://192.168.1.10:8080/", on="internet")
+    access = [line for line in lab.sh("docker logs web").stdout.splitlines() if " - - [" in line]
+    assert access == [
+        '172.17.0.1 - - [01/Jan/2026:00:00:00 +0000] "GET /nope HTTP/1.1" 404 153 "-" "curl/8.5.0" "-"',
+        '203.0.113.1 - - [01/Jan/2026:00:00:00 +0000] "HEAD / HTTP/1.1" 200 0 "-" "curl/8.5.0" "-"',
+    ]

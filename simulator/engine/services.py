@@ -86,6 +86,7 @@ def nginx(engine: DockerEngine, container: Container) -> Service | int:
         server = start_http_server(engine.sim, container.netns, 80)
     except TcpError:
         return 1
+    server.access_log = lambda line: container.log.write(engine.sim.now, "stdout", line)  # access.log -> /dev/stdout
     # nginx's master process is the container's PID 1 (netstat -p names it)
     return _owned(server, container, 80, "nginx: master process nginx -g daemon off;", 511, fd=6)
 
