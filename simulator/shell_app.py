@@ -139,6 +139,7 @@ OTHER_WORDS = ("addr", "route", "neigh", "link", "show", "fdb", "/etc/hosts", "/
                "--network", "--net-alias", "-itd", "-it", "-d", "bash", "sh", "laptop", "internet")
 #: The images the simulator models, as a learner types them (``ubuntu:14.04``, ``alpine``).
 IMAGE_WORDS = tuple(sorted({ref.removesuffix(":latest") for ref in images.CATALOG} | set(images.CATALOG) | set(images.ALIASES)))
+CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"  # `clear | od -c` on an xterm: cursor home, erase the screen, erase the scrollback
 SIMULATOR_WORDS = (":events", ":explain", ":figures", ":capture", ":speed", ":lang", ":help")
 
 
@@ -193,10 +194,18 @@ class Session:
             line = line.strip()[len("on " + on):].strip()
         self.catch_up()
         result = self.lab.sh(line, on=on, speed=self.speed, on_output=self._write)
+        if line.split() == ["clear"] and result.exit_code == 0:
+            self.clear_screen()
         if line.strip() != DETACH_LINE:  # keys, not a command: :events still shows the last command
             self.last = result
         self.idle_since = time.monotonic()
         return True
+
+    def clear_screen(self) -> None:
+        """What ``clear`` does to a terminal: ncurses' ``clear`` and ``E3`` for xterm (home, erase, scrollback)."""
+        if self.out.isatty():
+            self.out.write(CLEAR_SCREEN)
+            self.out.flush()
 
     def catch_up(self) -> None:
         """The learner took a while to type: simulated time went on meanwhile, at the shell's speed."""

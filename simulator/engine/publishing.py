@@ -11,14 +11,14 @@ that gives the default route. The firewall then gets, per bridge network, the
 DNAT rules of its published ports and the MASQUERADE of its subnet
 (:mod:`simulator.engine.firewall` writes them as iptables does).
 
-Simplified: no docker-proxy process is modelled.
+Each binding also gets its ``docker-proxy`` process (:mod:`simulator.engine.userland_proxy`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.engine import firewall
+from simulator.engine import firewall, userland_proxy
 from simulator.engine.requests import PortSpec
 from simulator.errors import DockerError
 
@@ -43,6 +43,7 @@ class PortPublisher:
         # ports, and per network the addresses of its endpoints in attach order
         self.publishing: dict[str, Container] = {}
         self.endpoint_ips: dict[str, tuple[IPv4Address, ...]] = {}
+        self.proxies = userland_proxy.UserlandProxies(engine)  # --userland-proxy: a docker-proxy per binding
 
     def endpoint_added(self, endpoint: Endpoint) -> None:
         """An endpoint joined its network (last in the network's order)."""
@@ -99,9 +100,11 @@ class PortPublisher:
         self.host_ports = taken
         container.port_bindings = bindings
         self.publishing[container.id] = container
+        self.proxies.start(container, endpoint.id)
 
     def release(self, container: Container) -> None:
-        """The container's host ports are free again."""
+        """The container's host ports are free again (and their proxies stopped)."""
+        self.proxies.stop(container)
         for binding in container.port_bindings:
             self.host_ports.pop((binding.proto, binding.host_ip, binding.host_port), None)
         container.port_bindings = []

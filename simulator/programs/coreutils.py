@@ -97,6 +97,19 @@ def true(ctx: ProcessContext, argv: list[str]) -> int:
     return 0
 
 
+def clear(ctx: ProcessContext, argv: list[str]) -> int:
+    """``clear`` (ncurses): here, nothing on standard output, status 0.
+
+    At a terminal ``clear`` writes the terminfo ``clear`` and ``E3`` strings
+    (``ESC[H ESC[2J ESC[3J`` for xterm). A lab's output is a transcript, not a screen: a
+    notebook cell or a ``lab.sh`` result holds only this command's own output, so there
+    is nothing before it to clear, and the escape sequence would show as garbage text in
+    the cell. ``dockersim shell``, which is a terminal, clears its screen itself when
+    ``clear`` succeeds (``shell_app``).
+    """
+    return 0
+
+
 def false(ctx: ProcessContext, argv: list[str]) -> int:
     """``false``: nothing, status 1."""
     return 1
@@ -190,5 +203,6 @@ PROGRAMS: dict[str, ProgramBody] = {
     "echo": echo,
     "true": true,
     "false": false,
+    "clear": clear,
     "sleep": sleep,
 }

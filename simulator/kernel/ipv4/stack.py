@@ -287,6 +287,7 @@ class Ipv4Stack:
                     # (An SNAT there is counted but not applied: nothing here uses one.)
                     self._hook("nat", "INPUT", packet, dev.name, None, "NEW")
                 if ct is not None:
+                    packet = self._undo_dnat_for_local_reply(packet, ct)
                     self.conntrack.confirm(ct[0])
             self._deliver_local(packet, dev)
             return
@@ -420,6 +421,10 @@ class Ipv4Stack:
             packet = IPv4Packet(src, p.dst, p.protocol, p.payload, p.ttl, p.ident, p.dont_fragment, p.tos, p.flow or self.sim.next_flow())
         ct: tuple[ConntrackEntry, bool] | None = None
         if self.netfilter.active:
+            raw = self._hook("raw", "OUTPUT", packet, None, route.dev, "NEW")  # NF_IP_PRI_RAW: before conntrack
+            if raw.target == "DROP":
+                self._filtered(packet, route.dev, None, "OUTPUT", raw.rule)
+                raise SendError("Operation not permitted")
             packet, ct, ctstate = self._nat_before_routing(packet, None, "OUTPUT")
             if ct is not None and ct[0].dnat is not None and not ct[1]:
                 route = self.route_to(packet.dst)
@@ -660,6 +665,20 @@ class Ipv4Stack:
         translated = replace(packet, dst=entry.original[1], payload=error)
         self._nat_record(hook, entry.snat_rule + " (related ICMP error)", packet, translated, True)
         return translated
+
+    def _undo_dnat_for_local_reply(self, packet: IPv4Packet, ct: tuple[ConntrackEntry, bool]) -> IPv4Packet:
+        """A reply to a connection this host DNATed in nat OUTPUT: its source put back (nat at NF_INET_LOCAL_IN).
+
+        ``curl HOST_IP:8080`` on the Docker host: OUTPUT's DNAT sent the SYN to the
+        container; the SYN-ACK comes back from 172.17.0.2:80 and is delivered here, so
+        the reverse rewrite happens on input (nf_nat_ipv4_local_in), not in POSTROUTING.
+        """
+        entry, is_reply = ct
+        if not is_reply or entry.dnat is None or not entry.confirmed:
+            return packet
+        restored = self._rewrite(packet, src=entry.original[3], sport=entry.original[4])
+        self._nat_record("INPUT", entry.dnat_rule + " (reply)", packet, restored, True)
+        return restored
 
     def _nat_postrouting(self, packet: IPv4Packet, out_dev: str, ct: tuple[ConntrackEntry, bool]) -> IPv4Packet:
         """Source NAT (nat POSTROUTING) for a new connection, or its reversal."""
