@@ -82,6 +82,19 @@ TERMS: dict[str, tuple[str, str]] = {
     "key-reply": ("a reply", "응답"),
     "key-routed": ("routed inside a host or router (TTL, NAT)", "호스트나 라우터 안에서 라우팅 (TTL, NAT)"),
     "key-routed-wrap": ("routed (TTL, NAT) or wrapped in VXLAN inside a host", "호스트 안에서 라우팅 (TTL, NAT) 또는 VXLAN 캡슐화"),
+    # the player and the strip
+    "came-in": ("came in on {where}", "{where}로 들어온 모습"),
+    "went-out": ("went out of {where}", "{where}에서 나간 모습"),
+    "made-here": ("made here by {node}'s own stack", "{node}의 네트워크 스택이 여기서 만든 프레임"),
+    "changed-fields": ("Changed at {where}: {fields}", "{where}에서 바뀐 필드: {fields}"),
+    "unchanged": ("Nothing in the frame changed at {where}.", "{where}에서 프레임은 바뀌지 않았습니다."),
+    "field": ("field", "필드"),
+    "why": ("Why", "이유"),
+    "player-text": ("dockersim player: {n} steps of {command}", "dockersim 플레이어: {command}의 {n}단계"),
+    "speed": ("Speed", "속도"),
+    "back": ("Step back", "한 단계 뒤로"),
+    "forward": ("Step forward", "한 단계 앞으로"),
+    "strip-text": ("{n} steps of {command}, one picture each", "{command}의 {n}단계, 단계마다 그림 하나"),
 }
 
 
