@@ -57,6 +57,7 @@ from simulator.trace.records import (
     VxlanDecapsulated,
     VxlanEncapsulated,
 )
+from simulator.trace.tracer import Trace
 
 SWITCH = "lan"
 """The LAN switch's node name (as ``BridgeForwarded.node`` spells it)."""
@@ -153,8 +154,8 @@ def snapshot_at(trace: Sequence[Any], at: float | None = None) -> TopologyChange
     for record in trace:
         if isinstance(record, TopologyChanged) and (at is None or record.time <= at):
             chosen = record
-    if chosen is None:
-        chosen = getattr(trace, "initial_topology", None)
+    if chosen is None and isinstance(trace, Trace):
+        chosen = trace.initial_topology
     if chosen is None:
         raise ValueError("this trace holds no TopologyChanged snapshot, and no initial_topology: nothing to draw")
     return chosen

@@ -7,6 +7,8 @@ descriptions around them are translated.
 
 from __future__ import annotations
 
+from simulator.trace.tracer import Trace
+
 LANGS = ("en", "ko")
 
 TERMS: dict[str, tuple[str, str]] = {
@@ -121,5 +123,5 @@ def language(trace: object, lang: str | None = None) -> str:
         if lang not in LANGS:
             raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
         return lang
-    carried = getattr(trace, "lang", None)
+    carried = trace.lang if isinstance(trace, Trace) else None
     return carried if carried in LANGS else "en"
