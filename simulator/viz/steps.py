@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.packets.ethernet import EthernetFrame
+from simulator.packets.ipv4 import IPv4Packet
 from simulator.trace.explain import explain, explain_passed_on
 from simulator.trace.layers import changed, field_label, layers
 from simulator.trace.records import (
@@ -138,9 +139,9 @@ def _routing_records(trace: Sequence[Any], t: Transition, before: Journey | None
     nodes = {t.node, t.src.split("/", 1)[0], t.dst.split("/", 1)[0]}  # a VXLAN device lives in its own namespace
     picked: dict[int, Any] = {}
     for i, r in enumerate(trace):
-        here = lo - _EPS <= r.time <= t.t + _EPS and getattr(r, "node", None) in nodes
-        if here and (isinstance(r, NatTranslated | FilterVerdict | VxlanEncapsulated | VxlanDecapsulated)
-                     or (isinstance(r, RouteChosen) and r.forwarded)):
+        routing = isinstance(r, NatTranslated | FilterVerdict | VxlanEncapsulated | VxlanDecapsulated) or (
+            isinstance(r, RouteChosen) and r.forwarded)
+        if routing and lo - _EPS <= r.time <= t.t + _EPS and r.node in nodes:
             picked[i] = r
     return picked
 
@@ -239,6 +240,12 @@ def _step(trace: Sequence[Any], p: PathPlan, g: Group, total: int, lone: Sequenc
 
 # --- the events, record by record (the shell's :events) ---------------------------------------------
 
+_FRAMED = (FrameSent, FrameReceived, FrameDropped, BridgeForwarded, MacvlanForwarded)
+"""The records that carry a frame (``.frame``): an event shows its summary."""
+
+_ON_A_DEVICE = (FrameSent, FrameReceived, FrameDropped, RouteChosen, NeighbourChanged, VxlanEncapsulated, VxlanDecapsulated, ArpProxied)
+"""The records that name a device (``.node`` and ``.dev``): an event happens there."""
+
 EVENTLESS = (FrameReceived, CommandRun, TopologyChanged)
 """Records that are not events of their own (a frame's arrival is shown with its sending)."""
 
@@ -317,7 +324,7 @@ def _where(r: Any, p: PathPlan, arrows: dict[tuple[str, str], int],
     device: str | None = None
     segment: tuple[str, str] | None = None
     group_hint: int | None = None
-    frame = getattr(r, "frame", None)
+    frame: EthernetFrame | IPv4Packet | None = r.frame if isinstance(r, _FRAMED) else None
     if isinstance(r, FrameSent):
         device = f"{r.node}/{r.dev}"
         segment = moved.leaving.get((device, r.time))
@@ -341,6 +348,6 @@ def _where(r: Any, p: PathPlan, arrows: dict[tuple[str, str], int],
                   key=lambda t: t.t, default=None)
         if hop is not None and (hop.src, hop.dst) in arrows:
             segment, group_hint = (hop.src, hop.dst), 0
-    elif hasattr(r, "dev") and device is None:
+    elif isinstance(r, _ON_A_DEVICE) and device is None:
         device = f"{r.node}/{r.dev}"
     return device, segment, group_hint, frame
