@@ -51,6 +51,8 @@ LABEL_H = style.line_height() + 6
 NUMBER_R = 10.0  # the frame's number, in a circle as path draws it
 NUMBER_W = 2 * NUMBER_R + 6
 NOTE_H = style.line_height() + 8
+TITLE_GAP = 16.0  # between the title and the headers
+TAIL = 20.0  # the lifelines run on this far past the last arrow
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +357,7 @@ def _plan_rows(moves: list[Move]) -> _Rows:
         if m.journey >= 0:
             starts[m.journey] = min(starts.get(m.journey, m.t0), m.t0)
     times = sorted({m.t0 for m in moves} | {m.t1 for m in moves})
-    head_h = MARGIN + style.line_height(style.TITLE_PT) + 24 + 2 * style.line_height() + 24
+    head_h = MARGIN + style.line_height(style.TITLE_PT) + TITLE_GAP + 2 * style.line_height() + 24
     y_of: dict[float, float] = {}
     breaks: list[tuple[float, float]] = []  # y, gap
     y = head_h + LABEL_H
@@ -376,7 +378,7 @@ def _plan_rows(moves: list[Move]) -> _Rows:
             label_floor = y
         y_of[t] = y
         previous = t
-    return _Rows(head_h, times, starts, y_of, breaks, y + 40)
+    return _Rows(head_h, times, starts, y_of, breaks, y + TAIL)
 
 
 def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> list[tuple[float, float, str, str, str, int]]:
@@ -464,7 +466,7 @@ def _crossings(x: float, ha: str, w: float, band: tuple[float, float], segments:
 def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network, lang: str) -> None:
     """A box per run of columns in one namespace, the device names under it, a lifeline down from each."""
     ax = canvas.ax
-    top = MARGIN + style.line_height(style.TITLE_PT) + 24
+    top = MARGIN + style.line_height(style.TITLE_PT) + TITLE_GAP
     kinds = {n.node: n.kind for n in network.namespaces}
     xs, widths = cols.xs, cols.widths
     for node, i0, i1 in cols.runs:
