@@ -26,7 +26,8 @@ GC_YOUNG_THRESHOLD = 10_000  # allocations between young collections while the c
 class Arrival(Protocol):
     """What :meth:`Environment.hop` delivers to: a device's ``arrive(frame)``."""
 
-    def arrive(self, frame: Any) -> None: ...
+    def arrive(self, frame: Any) -> None:
+        """The frame reached the far end of its link."""
 
 
 class Environment(simpy.Environment):
@@ -189,6 +190,7 @@ class Simulation:
 
     @property
     def now(self) -> float:
+        """The simulated time, in seconds."""
         return float(self.env.now)
 
     def next_flow(self) -> int:
@@ -201,6 +203,7 @@ class Simulation:
         self.env.deliver(delay_s, _call, callback, None)
 
     def run_until(self, event: simpy.Event) -> None:
+        """Run the clock until ``event`` has happened."""
         self.env.run(until=event)
 
     def advance(self, seconds: float) -> None:

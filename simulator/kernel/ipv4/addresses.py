@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from simulator.kernel.ipv4.conntrack import Conntrack
 from simulator.kernel.ipv4.neighbour import NeighbourTable
@@ -52,6 +52,7 @@ class InterfaceAddress:
 
     @property
     def network(self) -> IPv4Network:
+        """The subnet the address is on (``ip route``'s connected route)."""
         return _network_of(self.ip, self.prefixlen)
 
 
@@ -62,7 +63,16 @@ def _network_of(ip: IPv4Address, prefixlen: int) -> IPv4Network:
 
 IcmpHandler = Callable[[IPv4Packet], None]
 UdpHandler = Callable[[IPv4Packet, UdpDatagram], None]
-TcpHandler = Callable[[IPv4Packet, TcpSegment], None]
+
+
+class TcpHandler(Protocol):
+    """A TCP socket bound to a port (a listener or a connection): takes its segments, names itself in the trace."""
+
+    def __call__(self, packet: IPv4Packet, segment: TcpSegment) -> None:
+        """The stack's upcall for a segment to the socket's port."""
+
+    def describe(self, packet: IPv4Packet, segment: TcpSegment) -> str:
+        """The socket ``segment`` is delivered to, as the trace names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +123,7 @@ class Ipv4Addresses:
     # -- configuration (ip addr / ip route) --------------------------------------------
 
     def add_address(self, addr: InterfaceAddress) -> None:
+        """``ip addr add``: the address is local now; its connected route appears if the device is up."""
         same = self._local.get(int(addr.ip))
         if same is not None and same.dev == addr.dev:
             raise FileExistsError("RTNETLINK answers: File exists")
@@ -129,6 +140,7 @@ class Ipv4Addresses:
             self._add_connected_route(addr)
 
     def remove_address(self, addr: InterfaceAddress) -> None:
+        """``ip addr del``: the address and its connected route go."""
         self.addresses.remove(addr)
         self._changed(addr.dev)
         twin = next((a for a in self.addresses if a.ip == addr.ip), None)
@@ -185,6 +197,7 @@ class Ipv4Addresses:
         self.link_down(dev)
 
     def addresses_of(self, dev: str) -> list[InterfaceAddress]:
+        """The addresses on ``dev``, in the order they were added (``ip addr show dev``)."""
         return [a for a in self.addresses if a.dev == dev]
 
     def is_local(self, ip: IPv4Address) -> bool:

@@ -38,6 +38,7 @@ class ConntrackEntry:
 
 
 def invert(t: Tuple5) -> Tuple5:
+    """The tuple of the other direction."""
     proto, src, sport, dst, dport = t
     return (proto, dst, dport, src, sport)
 
@@ -53,6 +54,7 @@ class Conntrack:
         return self.by_tuple.get(_key(t))
 
     def new(self, t: Tuple5) -> ConntrackEntry:
+        """An unconfirmed entry for a connection's first packet."""
         return ConntrackEntry(t, invert(t))
 
     def confirm(self, entry: ConntrackEntry) -> None:
@@ -70,9 +72,11 @@ class Conntrack:
         self.by_tuple[_key(entry.reply)] = (entry, True)
 
     def port_in_use(self, reply_tuple: Tuple5) -> bool:
+        """Whether a connection already answers to ``reply_tuple`` (NAT picks another port)."""
         return _key(reply_tuple) in self.by_tuple
 
     def forget(self, predicate: object) -> None:
+        """Delete the entries for which ``predicate(entry)`` holds (``conntrack -D``)."""
         assert callable(predicate)
         for key in [k for k, (e, _) in self.by_tuple.items() if predicate(e)]:
             del self.by_tuple[key]

@@ -93,9 +93,7 @@ class LocalDelivery(Ipv4Output):
             self._drop(dev.name, None, DropReason.NO_SOCKET, f"TCP to the broadcast address {packet.dst}", packet)
             return
         if tcp_handler is not None:
-            describe = getattr(tcp_handler, "describe", None)
-            to = describe(packet, message) if callable(describe) else f"tcp socket port {message.dport}"
-            self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, str(to)))
+            self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, tcp_handler.describe(packet, message)))
             tcp_handler(packet, message)
         else:
             self.reject_tcp(packet, dev.name, f"nothing listens on TCP port {message.dport}")

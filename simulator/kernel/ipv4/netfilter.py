@@ -118,6 +118,7 @@ class Rule:
         return " ".join(out)
 
     def matches(self, p: PacketInfo) -> bool:
+        """Whether every match of the rule holds for ``p`` (the target aside)."""
         if self.src is not None and (p.src in self.src) == self.src_neg:
             return False
         if self.dst is not None and (p.dst in self.dst) == self.dst_neg:
@@ -233,6 +234,8 @@ class Counted:
 
 @dataclass(slots=True)
 class Chain:
+    """A chain of one table: its rules, and for a built-in chain its policy and the policy's counters."""
+
     name: str
     policy: str | None  # built-in chains have one; user chains show "-"
     rules: list[Counted] = field(default_factory=list)
@@ -276,12 +279,14 @@ class Netfilter:
         chain.policy = policy
 
     def chain(self, table: str, name: str) -> Chain:
+        """A chain by name; IptablesError as iptables words it when there is none."""
         try:
             return self.tables[table][name]
         except KeyError:
             raise IptablesError("iptables: No chain/target/match by that name.") from None
 
     def new_chain(self, table: str, name: str) -> None:
+        """``iptables -N NAME``."""
         chains = self.tables[table]
         if name in chains:
             raise IptablesError("iptables: Chain already exists.")

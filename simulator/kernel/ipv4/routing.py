@@ -34,6 +34,7 @@ class Route:
 
     @property
     def is_default(self) -> bool:
+        """The route for 0.0.0.0/0."""
         return self.network.prefixlen == 0
 
     def text(self) -> str:
