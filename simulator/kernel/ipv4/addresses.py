@@ -16,6 +16,7 @@ code and the lookup happens for every packet.
 from __future__ import annotations
 
 import contextlib
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,6 +24,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, Protocol
 
 from simulator.kernel.ipv4.conntrack import Conntrack
+from simulator.kernel.ipv4.flows import FlowCache
 from simulator.kernel.ipv4.neighbour import NeighbourTable
 from simulator.kernel.ipv4.netfilter import Netfilter, Rule
 from simulator.kernel.ipv4.routing import Route, RoutingTable
@@ -119,6 +121,19 @@ class Ipv4Addresses:
     default_ttl: int
     bridge_nf_call_iptables: bool
     _ident: int
+    _jitter: random.Random
+    flows: FlowCache
+    _config_generation: int  # bumps when an address, a device or a link changes
+
+    def _flows(self) -> FlowCache:
+        """The per-flow cache, emptied first when anything its decisions depend on changed."""
+        flows = self.flows
+        generation = (
+            self.routes.generation + self.neighbours.generation + self.netfilter.generation + self.conntrack.generation + self._config_generation
+        )
+        if generation != flows.generation:
+            flows.reset(generation)
+        return flows
 
     # -- configuration (ip addr / ip route) --------------------------------------------
 
@@ -129,6 +144,7 @@ class Ipv4Addresses:
             raise FileExistsError("RTNETLINK answers: File exists")
         self.addresses.append(addr)
         self._changed(addr.dev)
+        self._config_generation += 1
         self._local[int(addr.ip)] = addr
         if addr.scope == "host":
             self._host_networks.append(addr.network)
@@ -143,6 +159,7 @@ class Ipv4Addresses:
         """``ip addr del``: the address and its connected route go."""
         self.addresses.remove(addr)
         self._changed(addr.dev)
+        self._config_generation += 1
         twin = next((a for a in self.addresses if a.ip == addr.ip), None)
         if twin is not None:  # the same address on another device: still local
             self._local[int(addr.ip)] = twin
@@ -168,17 +185,20 @@ class Ipv4Addresses:
 
     def link_up(self, dev: str) -> None:
         """NETDEV_UP: connected routes for the device's addresses appear."""
+        self._config_generation += 1
         for addr in self.addresses:
             if addr.dev == dev:
                 self._add_connected_route(addr)
 
     def link_down(self, dev: str) -> None:
         """NETDEV_DOWN: every route through the device goes, and its neighbours."""
+        self._config_generation += 1
         self.routes.remove(lambda r: r.dev == dev)
         self.neighbours.forget_device(dev)
 
     def rename_device(self, old: str, new: str) -> None:
         """``ip link set OLD name NEW``: the addresses (and any route) stay with the device."""
+        self._config_generation += 1
         for i, a in enumerate(self.addresses):
             if a.dev == old:
                 renamed = replace(a, dev=new)
@@ -191,6 +211,7 @@ class Ipv4Addresses:
 
     def forget_device(self, dev: str) -> None:
         """The device leaves this namespace (deleted, or moved to another one)."""
+        self._config_generation += 1
         self._changed(dev)
         for addr in [a for a in self.addresses if a.dev == dev]:
             self.remove_address(addr)

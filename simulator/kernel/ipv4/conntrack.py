@@ -48,6 +48,7 @@ class Conntrack:
 
     def __init__(self) -> None:
         self.by_tuple: dict[Key, tuple[ConntrackEntry, bool]] = {}
+        self.generation = 0  # bumps when an entry is inserted or removed (the stack's per-flow cache checks it)
 
     def find(self, t: Tuple5) -> tuple[ConntrackEntry, bool] | None:
         """The entry and whether ``t`` is its reply direction."""
@@ -68,6 +69,7 @@ class Conntrack:
             src, sport = entry.snat
         entry.reply = invert((proto, src, sport, dst, dport))
         entry.confirmed = True
+        self.generation += 1
         self.by_tuple[_key(entry.original)] = (entry, False)
         self.by_tuple[_key(entry.reply)] = (entry, True)
 
@@ -78,5 +80,6 @@ class Conntrack:
     def forget(self, predicate: object) -> None:
         """Delete the entries for which ``predicate(entry)`` holds (``conntrack -D``)."""
         assert callable(predicate)
+        self.generation += 1
         for key in [k for k, (e, _) in self.by_tuple.items() if predicate(e)]:
             del self.by_tuple[key]

@@ -31,16 +31,19 @@ class LocalDelivery(Ipv4Output):
 
     # -- local delivery ---------------------------------------------------------------------
 
-    def _deliver_local(self, packet: IPv4Packet, dev: Device) -> None:
+    def _deliver_local(self, packet: IPv4Packet, dev: Device, broadcast: bool) -> None:
+        """``ip_local_deliver`` for a packet to one of our addresses (``broadcast``: to a broadcast address)."""
         message = packet.payload
         now = self.sim.env.now
         node = self.namespace.node
+        tracer = self.sim.tracer
         if isinstance(message, IcmpMessage):
             kind = message.type
             if kind is IcmpType.ECHO_REQUEST:
-                if int(packet.dst) in self._broadcasts:
+                if broadcast:
                     return  # icmp_echo_ignore_broadcasts = 1
-                self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, "kernel (icmp_echo)"))
+                if tracer.enabled:
+                    tracer.record(PacketDelivered(now, node, packet.flow, packet, "kernel (icmp_echo)"))
                 reply = IPv4Packet(
                     packet.dst,
                     packet.src,
@@ -52,12 +55,13 @@ class LocalDelivery(Ipv4Output):
                     flow=packet.flow,
                 )
                 low, high = latency.RESPONDER_JITTER_S
-                self.sim.env.deliver(low + self.sim.stream("jitter").random() * (high - low), Ipv4Output._send_quietly, self, reply)
+                self.sim.env.deliver(low + self._jitter.random() * (high - low), Ipv4Output._send_quietly, self, reply)
                 return
             if kind is IcmpType.ECHO_REPLY:
                 handler = self.icmp_sockets.get(message.ident)
                 if handler is not None:
-                    self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"icmp socket id {message.ident}"))
+                    if tracer.enabled:
+                        tracer.record(PacketDelivered(now, node, packet.flow, packet, f"icmp socket id {message.ident}"))
                     handler(packet)
                 return
             # An ICMP error: find who sent the quoted packet.
@@ -80,7 +84,7 @@ class LocalDelivery(Ipv4Output):
             udp_handler = self.udp_sockets.get(message.dport)
             if udp_handler is None:
                 self._drop(dev.name, None, DropReason.NO_SOCKET, f"nothing listens on UDP port {message.dport}", packet)
-                if int(packet.dst) not in self._broadcasts:
+                if not broadcast:
                     self._icmp_error(packet, IcmpType.DEST_UNREACHABLE, UnreachableCode.PORT)
                 return
             self.sim.tracer.emit(PacketDelivered(now, node, packet.flow, packet, f"udp socket port {message.dport}"))
@@ -89,7 +93,7 @@ class LocalDelivery(Ipv4Output):
         # TCP: the socket bound to the destination port (a listener demultiplexes its
         # connections); nobody there means tcp_v4_send_reset.
         tcp_handler = self.tcp_sockets.get(message.dport)
-        if int(packet.dst) in self._broadcasts:
+        if broadcast:
             self._drop(dev.name, None, DropReason.NO_SOCKET, f"TCP to the broadcast address {packet.dst}", packet)
             return
         if tcp_handler is not None:

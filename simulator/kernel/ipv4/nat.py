@@ -18,7 +18,7 @@ from ipaddress import IPv4Address
 
 from simulator.kernel.ipv4.addresses import Ipv4Addresses
 from simulator.kernel.ipv4.conntrack import ConntrackEntry, Tuple5, invert
-from simulator.kernel.ipv4.netfilter import PacketInfo, Rule, Verdict
+from simulator.kernel.ipv4.netfilter import Chain, Counted, PacketInfo, Rule, Verdict
 from simulator.packets.codec import decode_ipv4, encode_ipv4
 from simulator.packets.icmp import IcmpMessage
 from simulator.packets.ipv4 import IPv4Packet
@@ -78,11 +78,35 @@ class NetfilterHooks(Ipv4Addresses):
         return "tcp", message.sport, message.dport
 
     def _hook(self, table: str, chain: str, packet: IPv4Packet, in_dev: str | None, out_dev: str | None, ctstate: str) -> Verdict:
-        """Walk a built-in chain; one without rules answers with its policy at once."""
+        """Walk a built-in chain; one without rules answers with its policy at once.
+
+        A filter or raw verdict is kept per flow (``flows.py``), keyed by everything a
+        rule can match on; a packet that finds one bumps the counters its walk would
+        have bumped. (nat chains are walked once per connection: nothing to keep.)
+        """
         start = self.netfilter.tables[table][chain]
         if not start.rules:
             return self.netfilter.policy(start, packet.length)
-        return self.netfilter.evaluate(table, chain, self._info(packet, in_dev, out_dev, ctstate))
+        if table == "nat":
+            return self.netfilter.evaluate(table, chain, self._info(packet, in_dev, out_dev, ctstate))
+        proto, sport, dport = self._ports(packet)
+        dst = packet.dst
+        local = self.is_local(dst)
+        key = (table, chain, proto, int(packet.src), sport, int(dst), dport, in_dev, out_dev, local, ctstate)
+        flows = self._flows()
+        cached = flows.verdicts.get(key)
+        if cached is not None:
+            verdict, counted = cached
+            length = packet.length
+            for counter in counted:
+                counter.packets += 1
+                counter.bytes += length
+            return verdict
+        walked: list[Counted | Chain] = []
+        info = PacketInfo(packet.src, dst, proto, sport, dport, in_dev, out_dev, local, ctstate, packet.length)
+        verdict = self.netfilter.evaluate(table, chain, info, walked)
+        flows.remember_verdict(key, verdict, walked)
+        return verdict
 
     def _info(self, packet: IPv4Packet, in_dev: str | None, out_dev: str | None, ctstate: str) -> PacketInfo:
         proto, sport, dport = self._ports(packet)

@@ -105,6 +105,7 @@ class NeighbourTable:
         self._flush = flush
         self._failed = failed
         self.entries: dict[tuple[str, IPv4Address], Neighbour] = {}
+        self.generation = 0  # bumps at every change of any entry (the stack's per-flow cache checks it)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -115,6 +116,7 @@ class NeighbourTable:
     def _set(self, entry: Neighbour, state: NudState, cause: str) -> None:
         old = entry.state
         entry.state = state
+        self.generation += 1
         entry.updated = self.sim.now
         entry.generation += 1
         self.sim.tracer.emit(
@@ -150,6 +152,7 @@ class NeighbourTable:
         if entry is None:
             entry = Neighbour(ip, dev, NudState.INCOMPLETE)
             self.entries[(dev, ip)] = entry
+            self.generation += 1
             entry.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "INCOMPLETE", None, "no entry: resolve with an ARP request"))
         else:  # FAILED: try again
@@ -200,6 +203,7 @@ class NeighbourTable:
             return  # unsolicited replies create nothing (arp_accept = 0)
         entry.mac = mac
         entry.confirmed = self.sim.now
+        self.generation += 1
         self._set(entry, NudState.REACHABLE, cause)
         self._arm(entry, self.reachable_time_s())
         if entry.queue:
@@ -218,6 +222,7 @@ class NeighbourTable:
                 return
             entry = Neighbour(ip, dev, NudState.STALE, mac)
             self.entries[(dev, ip)] = entry
+            self.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "STALE", str(mac), cause))
             return
         if entry.state in VALID and entry.mac == mac:
@@ -232,7 +237,15 @@ class NeighbourTable:
         """``ip neigh add IP lladdr MAC dev DEV`` (or a control plane programming it)."""
         entry = Neighbour(ip, dev, NudState.PERMANENT, mac)
         self.entries[(dev, ip)] = entry
+        self.generation += 1
+
+    def delete(self, dev: str, ip: IPv4Address) -> Neighbour | None:
+        """``ip neigh del IP dev DEV``: the entry removed, or None if there was none."""
+        self.generation += 1
+        return self.entries.pop((dev, ip), None)
 
     def forget_device(self, dev: str) -> None:
+        """The device left the namespace (or went down): its entries go."""
+        self.generation += 1
         for key in [k for k in self.entries if k[0] == dev]:
             del self.entries[key]

@@ -16,8 +16,9 @@ from ipaddress import IPv4Address, IPv4Network
 
 from simulator.kernel.ipv4.addresses import UNSPECIFIED, SendError
 from simulator.kernel.ipv4.conntrack import ConntrackEntry
+from simulator.kernel.ipv4.flows import FlowCache
 from simulator.kernel.ipv4.nat import NetfilterHooks
-from simulator.kernel.ipv4.neighbour import Neighbour
+from simulator.kernel.ipv4.neighbour import Neighbour, NudState
 from simulator.kernel.ipv4.routing import Route
 from simulator.packets.addresses import BROADCAST_MAC, ZERO_MAC
 from simulator.packets.arp import ArpOp, ArpPacket
@@ -28,7 +29,9 @@ from simulator.packets.ipv4 import IPProtocol, IPv4Packet
 from simulator.trace.records import DropReason, RouteChosen
 
 ICMP_QUOTE_MAX = 576 - 28  # RFC 1812 4.3.2.3: as much as fits in 576 bytes
-
+# Neighbour states in which sending through the entry changes nothing (neigh_resolve_output's
+# fast case, NUD_CONNECTED, and the states already waiting on a timer): the flow may keep the MAC.
+QUIET_WHEN_USED = frozenset({NudState.REACHABLE, NudState.DELAY, NudState.PROBE, NudState.PERMANENT})
 
 
 class Ipv4Output(NetfilterHooks):
@@ -41,25 +44,35 @@ class Ipv4Output(NetfilterHooks):
 
         Raises SendError("Network is unreachable") when no route matches.
         """
-        route = self.route_to(packet.dst)
+        dst = packet.dst
+        n = int(dst)
+        flows = self._flows()
+        cached = flows.local_routes.get(n)
+        if cached is None:
+            route = self.route_to(dst)
+            chosen = route.src or self.primary_address(route.dev, dst) or UNSPECIFIED
+            flows.remember_route(n, route, chosen)
+        else:
+            route, chosen = cached
         if packet.src == UNSPECIFIED or packet.flow == 0:
             # One new value with the source and the flow filled in (``replace`` costs more).
             p = packet
-            src = p.src
-            if src == UNSPECIFIED:
-                src = route.src or self.primary_address(route.dev, p.dst) or UNSPECIFIED
-            packet = IPv4Packet(src, p.dst, p.protocol, p.payload, p.ttl, p.ident, p.dont_fragment, p.tos, p.flow or self.sim.next_flow())
+            src = chosen if p.src == UNSPECIFIED else p.src
+            packet = IPv4Packet(src, dst, p.protocol, p.payload, p.ttl, p.ident, p.dont_fragment, p.tos, p.flow or self.sim.next_flow())
         ct: tuple[ConntrackEntry, bool] | None = None
         if self.netfilter.active:
             packet, ct, ctstate = self._nat_before_routing(packet, None, "OUTPUT")
             if ct is not None and ct[0].dnat is not None and not ct[1]:
                 route = self.route_to(packet.dst)
+                n = int(packet.dst)
             verdict = self._hook("filter", "OUTPUT", packet, None, route.dev, ctstate)
             if verdict.target in ("DROP", "REJECT"):
                 self._filtered(packet, route.dev, None, "OUTPUT", verdict.rule)
                 raise SendError("Operation not permitted")
-        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, route.text(), route.dev, route.gateway, False))
-        self._finish_output(packet, route, ct)
+        tracer = self.sim.tracer
+        if tracer.enabled:
+            tracer.record(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, route.text(), route.dev, route.gateway, False))
+        self._finish_output(packet, route, ct, n, flows if ct is None else None)
         return packet
 
     def _send_quietly(self, packet: IPv4Packet) -> None:
@@ -78,24 +91,47 @@ class Ipv4Output(NetfilterHooks):
             raise SendError("Network is unreachable")
         return route
 
-    def _finish_output(self, packet: IPv4Packet, route: Route, ct: tuple[ConntrackEntry, bool] | None) -> None:
-        """nat POSTROUTING, then the neighbour layer, then the device."""
+    def _finish_output(
+        self, packet: IPv4Packet, route: Route, ct: tuple[ConntrackEntry, bool] | None, dst: int, flows: FlowCache | None = None
+    ) -> None:
+        """nat POSTROUTING, then the neighbour layer, then the device (the cached step when the flow has one).
+
+        ``dst`` is ``int(packet.dst)`` (the caller has it; POSTROUTING rewrites only the source);
+        ``flows``, the cache as the caller checked it, when nothing can have changed since.
+        """
         if ct is not None:
             packet = self._nat_postrouting(packet, route.dev, ct)
+        key = (route.dev, dst)
+        step = (flows or self._flows()).links.get(key)
+        if step is None:
+            self._output_slow(packet, route, key)
+            return
+        dev, dst_mac, src_mac = step
+        dev.transmit(EthernetFrame(dst_mac, dev.mac if src_mac is None else src_mac, EtherType.IPV4, packet, flow=packet.flow))
+
+    def _output_slow(self, packet: IPv4Packet, route: Route, key: tuple[str, int]) -> None:
+        """``ip_finish_output2`` step by step; a step that changes nothing when repeated is kept for the flow."""
         dev = self.namespace.devices.get(route.dev)
         if dev is None:
             self._drop(route.dev, None, DropReason.LINK_DOWN, f"device {route.dev} is gone", packet)
             return
         if dev.kind == "loopback":
+            self._flows().remember_link(key, (dev, ZERO_MAC, ZERO_MAC))
             dev.transmit(EthernetFrame(ZERO_MAC, ZERO_MAC, EtherType.IPV4, packet, flow=packet.flow))
             return
-        if int(packet.dst) in self._broadcasts:
+        if key[1] in self._broadcasts:
+            self._flows().remember_link(key, (dev, BROADCAST_MAC, None))
             dev.transmit(EthernetFrame(BROADCAST_MAC, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
             return
         next_hop = route.gateway or packet.dst
         mac = self.neighbours.resolve(route.dev, next_hop, packet)
-        if mac is not None:
-            dev.transmit(EthernetFrame(mac, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
+        if mac is None:
+            return
+        flows = self._flows()  # (resolving may have changed the entry: a new generation)
+        entry = self.neighbours.entries.get((route.dev, next_hop))
+        if entry is not None and entry.state in QUIET_WHEN_USED and entry.mac == mac:
+            flows.remember_link(key, (dev, mac, None))
+        dev.transmit(EthernetFrame(mac, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
 
     def _solicit(self, entry: Neighbour) -> None:
         """arp_solicit: a request from the device's address on the target's subnet."""

@@ -38,6 +38,7 @@ from simulator.kernel.ipv4.addresses import (
     UdpHandler,
 )
 from simulator.kernel.ipv4.conntrack import Conntrack, ConntrackEntry
+from simulator.kernel.ipv4.flows import FlowCache
 from simulator.kernel.ipv4.local import LocalDelivery
 from simulator.kernel.ipv4.neighbour import NeighbourTable
 from simulator.kernel.ipv4.netfilter import Netfilter
@@ -96,6 +97,9 @@ class Ipv4Stack(LocalDelivery):
         # (see br_netfilter below). Off until someone (dockerd) turns it on.
         self.bridge_nf_call_iptables = False
         self._ident = sim.stream("ipid").randrange(0x10000)
+        self._jitter = sim.stream("jitter")  # the responder's delay (drawn from the lab's one jitter stream)
+        self.flows = FlowCache()  # the per-flow fast path (flows.py)
+        self._config_generation = 0
 
 
     # -- receive ---------------------------------------------------------------------------
@@ -137,7 +141,9 @@ class Ipv4Stack(LocalDelivery):
             if dev.kind != "loopback":  # a looped-back packet keeps the conntrack it left with
                 packet, ct, ctstate = self._nat_before_routing(packet, dev.name, "PREROUTING")
         dst = packet.dst
-        if self.is_local(dst) or int(dst) in self._broadcasts:
+        n = int(dst)
+        broadcast = n in self._broadcasts
+        if n in self._local or broadcast or (self._host_ranges and self.is_local(dst)):
             if filtering:
                 verdict = self._hook("filter", "INPUT", packet, dev.name, None, ctstate)
                 if verdict.target in ("DROP", "REJECT"):
@@ -150,7 +156,7 @@ class Ipv4Stack(LocalDelivery):
                     self._hook("nat", "INPUT", packet, dev.name, None, "NEW")
                 if ct is not None:
                     self.conntrack.confirm(ct[0])
-            self._deliver_local(packet, dev)
+            self._deliver_local(packet, dev, broadcast)
             return
         if not self.ip_forward:
             self._drop(dev.name, frame, DropReason.FORWARDING_DISABLED, f"{dst} is not local and net.ipv4.ip_forward = 0", packet)
@@ -173,6 +179,8 @@ class Ipv4Stack(LocalDelivery):
             if verdict.target in ("DROP", "REJECT"):
                 self._filtered(packet, dev.name, frame, "FORWARD", verdict.rule)
                 return
-        self.sim.tracer.emit(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, route.text(), route.dev, route.gateway, True))
-        self._finish_output(packet, route, ct)
+        tracer = self.sim.tracer
+        if tracer.enabled:
+            tracer.record(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, route.text(), route.dev, route.gateway, True))
+        self._finish_output(packet, route, ct, n)
 
