@@ -98,6 +98,12 @@ class Environment(simpy.Environment):
             batch = head[3]
             if type(batch) is _Batch:
                 heappop(queue)
+                calls = batch.calls
+                if len(calls) == 4:  # one call (most deliveries): as ``_fire`` would run it, one call less
+                    if self._open is batch:
+                        self._open = None
+                    calls[1](calls[2], calls[3])
+                    return
                 _fire(batch)
                 return
         super().step()
