@@ -19,6 +19,8 @@ The stack is built in layers, one module each, as the kernel's files are:
 * ``local.py``: ``ip_local_deliver``: the kernel's own answer to ICMP echo and the
   sockets, keyed by ICMP identifier, UDP or TCP port (the TCP state machine lives in
   ``tcp.py``); a TCP segment nobody owns is answered with RST (``reject_tcp``);
+* ``flows.py``: the per-flow fast path (what output and the filter hooks decided for a
+  flow, kept until a route, a neighbour, a rule, conntrack or an address changes);
 * this module: input and forwarding, and the stack's state.
 """
 
