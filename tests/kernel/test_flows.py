@@ -19,7 +19,7 @@ from simulator import Lab
 from simulator.kernel.ipv4.flows import FlowCache
 from simulator.kernel.ipv4.routing import Route
 from simulator.packets import ArpPacket, MacAddress
-from simulator.trace.records import FrameSent
+from simulator.trace.records import FrameSent, NeighbourChanged
 
 Change = Callable[[Lab], None]
 
@@ -75,6 +75,16 @@ def test_a_changed_neighbour_entry_is_used_by_the_next_frame(monkeypatch: pytest
     c1 = lab.engine.container("c1").netns.node
     sent = [r for r in lab.sim.tracer.records if isinstance(r, FrameSent) and r.node == c1 and r.frame.ethertype.name == "IPV4"]
     assert sent and sent[-1].frame.dst == wrong
+
+
+def test_a_neighbour_going_stale_is_seen_by_the_next_packet(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ICMP never confirms reachability: after its reachable time (15-45 s) the entry is STALE,
+    # the next echo request moves it to DELAY, and 5 s later a unicast probe goes out.
+    lab, out = same_with_and_without(lambda lab: None, "docker exec c1 ping -c 60 172.17.0.3", 1.0, monkeypatch)
+    assert "60 packets transmitted, 60 packets received" in out
+    c1 = lab.engine.container("c1").netns.node
+    changes = [(r.old, r.new) for r in lab.sim.tracer.records if isinstance(r, NeighbourChanged) and r.node == c1 and r.ip == IPv4Address("172.17.0.3")]
+    assert ("REACHABLE", "STALE") in changes and ("STALE", "DELAY") in changes and ("DELAY", "PROBE") in changes
 
 
 def test_a_new_iptables_rule_drops_the_next_packet_of_an_established_flow(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,7 +48,9 @@ class Conntrack:
 
     def __init__(self) -> None:
         self.by_tuple: dict[Key, tuple[ConntrackEntry, bool]] = {}
-        self.generation = 0  # bumps when an entry is inserted or removed (the stack's per-flow cache checks it)
+        # Bumps when entries are removed (the stack's per-flow cache checks it). A new connection changes
+        # nothing cached: a verdict is kept per connection state (NEW, ESTABLISHED, RELATED).
+        self.generation = 0
 
     def find(self, t: Tuple5) -> tuple[ConntrackEntry, bool] | None:
         """The entry and whether ``t`` is its reply direction."""
@@ -69,7 +71,6 @@ class Conntrack:
             src, sport = entry.snat
         entry.reply = invert((proto, src, sport, dst, dport))
         entry.confirmed = True
-        self.generation += 1
         self.by_tuple[_key(entry.original)] = (entry, False)
         self.by_tuple[_key(entry.reply)] = (entry, True)
 

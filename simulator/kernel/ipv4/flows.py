@@ -18,10 +18,15 @@ packets that would take exactly the same path:
   read as if every packet walked the chains.
 
 Every entry belongs to one *generation*: the sum of the change counters of the routing
-table, the neighbour table, netfilter (rules, chains, policies), conntrack (entries
-inserted or removed) and the stack's own addresses and devices. Each counter only
-grows, so the sum changes when any of them does; the next packet then finds the cache
-empty and takes the full path, which fills it again. What a learner can observe (the
+table, the neighbour table (entries created, replaced or removed), netfilter (rules,
+chains, policies), conntrack (entries removed) and the stack's own addresses and
+devices. Each counter only grows, so the sum changes when any of them does; the next
+packet then finds the cache empty and takes the full path, which fills it again. Two
+changes are finer-grained, because they are frequent and touch one flow at most: a
+neighbour entry changing state (REACHABLE to STALE after its reachable time, say)
+makes only the steps through that entry stale (each step keeps the entry's own
+generation), and a new connection in conntrack changes nothing kept (a verdict is
+kept per connection state, which is part of its key). What a learner can observe (the
 frames, the trace records, the counters) is the same with or without the cache:
 ``tests/kernel/test_flows.py`` changes each of those tables under a cached flow.
 """
@@ -34,15 +39,17 @@ if TYPE_CHECKING:
     from ipaddress import IPv4Address
 
     from simulator.kernel.devices.device import Device
+    from simulator.kernel.ipv4.neighbour import Neighbour
     from simulator.kernel.ipv4.netfilter import Chain, Counted, Verdict
     from simulator.kernel.ipv4.routing import Route
     from simulator.packets.addresses import MacAddress
 
 MAX_ENTRIES = 4096  # per kind: a namespace talking to more peers than this starts again
 
-# A cached link-layer step: the device, the destination MAC, and the source MAC when it is
-# not the device's own (loopback frames carry zeros).
-LinkStep = tuple["Device", "MacAddress", "MacAddress | None"]
+# A cached link-layer step: the device, the destination MAC, the source MAC when it is not
+# the device's own (loopback frames carry zeros), and the neighbour entry with its
+# generation when they came from one (a change of the entry's state makes the step stale).
+LinkStep = tuple["Device", "MacAddress", "MacAddress | None", "Neighbour | None", int]
 VerdictKey = tuple[str, str, str, int, int, int, int, str | None, str | None, bool, str]
 CachedVerdict = tuple["Verdict", list["Counted | Chain"]]
 

@@ -79,7 +79,7 @@ class Neighbour:
     probes: int = 0
     confirmed: float = float("-inf")
     updated: float = 0.0
-    generation: int = 0  # bumps when a timer is re-armed; stale timer callbacks see a mismatch
+    generation: int = 0  # bumps at every change of state (or MAC); stale timer callbacks and cached flows see a mismatch
     queue: list[IPv4Packet] = field(default_factory=list)
 
 
@@ -105,7 +105,9 @@ class NeighbourTable:
         self._flush = flush
         self._failed = failed
         self.entries: dict[tuple[str, IPv4Address], Neighbour] = {}
-        self.generation = 0  # bumps at every change of any entry (the stack's per-flow cache checks it)
+        # Bumps when an entry is created, replaced or removed (the stack's per-flow cache checks it;
+        # a change of an entry's state bumps that entry's own ``generation``).
+        self.generation = 0
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -116,7 +118,6 @@ class NeighbourTable:
     def _set(self, entry: Neighbour, state: NudState, cause: str) -> None:
         old = entry.state
         entry.state = state
-        self.generation += 1
         entry.updated = self.sim.now
         entry.generation += 1
         self.sim.tracer.emit(
@@ -203,7 +204,6 @@ class NeighbourTable:
             return  # unsolicited replies create nothing (arp_accept = 0)
         entry.mac = mac
         entry.confirmed = self.sim.now
-        self.generation += 1
         self._set(entry, NudState.REACHABLE, cause)
         self._arm(entry, self.reachable_time_s())
         if entry.queue:

@@ -106,7 +106,10 @@ class Ipv4Output(NetfilterHooks):
         if step is None:
             self._output_slow(packet, route, key)
             return
-        dev, dst_mac, src_mac = step
+        dev, dst_mac, src_mac, entry, generation = step
+        if entry is not None and entry.generation != generation:  # the neighbour changed state (or MAC) since
+            self._output_slow(packet, route, key)
+            return
         dev.transmit(EthernetFrame(dst_mac, dev.mac if src_mac is None else src_mac, EtherType.IPV4, packet, flow=packet.flow))
 
     def _output_slow(self, packet: IPv4Packet, route: Route, key: tuple[str, int]) -> None:
@@ -116,11 +119,11 @@ class Ipv4Output(NetfilterHooks):
             self._drop(route.dev, None, DropReason.LINK_DOWN, f"device {route.dev} is gone", packet)
             return
         if dev.kind == "loopback":
-            self._flows().remember_link(key, (dev, ZERO_MAC, ZERO_MAC))
+            self._flows().remember_link(key, (dev, ZERO_MAC, ZERO_MAC, None, 0))
             dev.transmit(EthernetFrame(ZERO_MAC, ZERO_MAC, EtherType.IPV4, packet, flow=packet.flow))
             return
         if key[1] in self._broadcasts:
-            self._flows().remember_link(key, (dev, BROADCAST_MAC, None))
+            self._flows().remember_link(key, (dev, BROADCAST_MAC, None, None, 0))
             dev.transmit(EthernetFrame(BROADCAST_MAC, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
             return
         next_hop = route.gateway or packet.dst
@@ -130,7 +133,7 @@ class Ipv4Output(NetfilterHooks):
         flows = self._flows()  # (resolving may have changed the entry: a new generation)
         entry = self.neighbours.entries.get((route.dev, next_hop))
         if entry is not None and entry.state in QUIET_WHEN_USED and entry.mac == mac:
-            flows.remember_link(key, (dev, mac, None))
+            flows.remember_link(key, (dev, mac, None, entry, entry.generation))
         dev.transmit(EthernetFrame(mac, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
 
     def _solicit(self, entry: Neighbour) -> None:
