@@ -76,10 +76,12 @@ def run_worker(tree: Path, pings: int, trace: bool) -> dict[str, float]:
 
 
 def summary(ratios: list[float]) -> str:
+    """Median of the pair ratios, with their spread and count."""
     return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f} - {max(ratios):.2f}, {len(ratios)} pairs)"
 
 
 def main(argv: list[str]) -> int:
+    """Alternate before and after processes, trace on then off, and print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", required=True, help="the checkout to compare with")
     parser.add_argument("--pairs", type=int, default=9)
