@@ -157,6 +157,7 @@ class Session:
 
     @property
     def lang(self) -> str:
+        """The language the lab speaks (``en`` or ``ko``)."""
         return self.lab.lang
 
     def say(self, key: str, **values: object) -> str:
@@ -165,6 +166,7 @@ class Session:
         return (ko if self.lang == "ko" else en).format(**values)
 
     def tell(self, key: str, **values: object) -> None:
+        """Print the shell's own message ``key`` in the session's language."""
         self.out.write(self.say(key, **values) + "\n")
         self.out.flush()
 
@@ -251,6 +253,7 @@ class Session:
         self.out.flush()
 
     def help(self, args: list[str]) -> None:
+        """``:help``: the simulator's commands."""
         self.out.write(HELP_TEXT[self.lang])
 
     def _steps(self) -> tuple[Result, list[Any]] | None:
@@ -276,6 +279,7 @@ class Session:
         return self.last, steps
 
     def events(self, args: list[str]) -> None:
+        """``:events [all]``: the last command's steps, numbered and explained (the first few; ``all``: every one)."""
         if args not in ([], ["all"]):
             self.tell("usage", usage=":events [all]")
             return
@@ -300,6 +304,7 @@ class Session:
             self.tell("events-more", n=len(steps) - len(shown))
 
     def explain(self, args: list[str]) -> None:
+        """``:explain N``: why step N of the last command happened, in one sentence."""
         if len(args) != 1 or not args[0].isdecimal():
             self.tell("usage", usage=":explain N")
             return
@@ -326,6 +331,7 @@ class Session:
             self.tell("marked")
 
     def figures(self, args: list[str]) -> None:
+        """``:figures [DIR]``: write the last command's pictures."""
         if len(args) > 1:
             self.tell("usage", usage=":figures [DIR]")
             return
@@ -347,6 +353,7 @@ class Session:
         self.tell("wrote", n=len(written), where=folder)
 
     def capture(self, args: list[str]) -> None:
+        """``:capture FILE``: write the last command's frames as a pcapng capture."""
         if len(args) != 1:
             self.tell("usage", usage=":capture FILE")
             return
@@ -362,6 +369,7 @@ class Session:
         self.tell("wrote-capture", n=_frame_count(self.last.trace), where=path)
 
     def set_lang(self, args: list[str]) -> None:
+        """``:lang en|ko``: the language of explanations and the shell's messages."""
         if args not in (["en"], ["ko"]):
             self.tell("usage", usage=":lang en|ko")
             return
@@ -369,6 +377,7 @@ class Session:
         self.tell("lang")
 
     def set_speed(self, args: list[str]) -> None:
+        """``:speed [1|10|100|max]``: show or set simulated seconds per wall-clock second."""
         if not args:
             self.tell("speed-now", speed=pacing.speed_name(self.speed or math.inf))
             return
@@ -462,7 +471,7 @@ def run(args: argparse.Namespace, write_figures: FigureWriter | None = None) -> 
         print(f"dockersim: {error}", file=sys.stderr)
         return 2
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    speed = getattr(args, "speed", None)
+    speed = args.speed
     if interactive:
         session = Session(lab, 1.0 if speed is None else speed, write_figures)
         return _interactive(session)

@@ -27,7 +27,6 @@ COMMANDS: Table = {
     **run.COMMANDS, **lifecycle.COMMANDS, **attach.COMMANDS, **listing.COMMANDS,
     **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS,
 }
-SUBCOMMANDS = tuple(COMMANDS) + ("container",)
 #: Commands whose client inspects (or removes) the container first: a CLI <= 22 names a
 #: missing one itself (``Error: No such container: X``, client/errors.go objectNotFoundError).
 CLIENT_INSPECTS = frozenset({"exec", "attach", "rm"})

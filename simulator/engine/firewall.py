@@ -143,7 +143,8 @@ def _nat(profile: EngineProfile, newest: list[BridgeState]) -> list[str]:
                 continue
             # a host address given to -p: the rule matches it (iptables -S writes -d before -i)
             dest = f"-d {p.host_ip}/32 " if p.host_ip not in ("", "0.0.0.0") else ""
-            nat.append(f"-A DOCKER {dest}! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} -j DNAT --to-destination {p.container_ip}:{p.container_port}")
+            nat.append(f"-A DOCKER {dest}! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} "
+                       f"-j DNAT --to-destination {p.container_ip}:{p.container_port}")
     return nat
 
 

@@ -71,9 +71,9 @@ def cat(ctx: ProcessContext, argv: list[str]) -> int:
 
 def env(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     """``env``: the environment, one ``NAME=value`` a line."""
+    yield from ()  # a program is a generator; this one never waits
     ctx.out("".join(f"{k}={v}\n" for k, v in ctx.environ.items()))
     return 0
-    yield
 
 
 def printenv(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:

@@ -69,7 +69,6 @@ DEFAULT_TRACE_WINDOW = 100_000
 #: ``on_output(stream, text)``: ``stream`` is ``"stdout"`` or ``"stderr"``.
 OutputCallback = Callable[[str, str], None]
 Runner = Callable[[list[str]], tuple[str, str, int]]
-HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
 class Lab:

@@ -438,7 +438,8 @@ def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network,
                              facecolor=style.FILL.get(kind, style.FILL["laptop"]), edgecolor=style.EDGE.get(kind, style.INK), linewidth=2)
         box.set_gid(f"HEADER:{node}")
         ax.add_patch(box)
-        ax.text((x0 + x1) / 2, canvas.y(top + 5), cols.names.get(node, node), ha="center", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+        ax.text((x0 + x1) / 2, canvas.y(top + 5), cols.names.get(node, node), ha="center", va="top",
+                fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
     for c, cx in zip(cols.columns, xs, strict=True):
         dev = _split(c)[1] or term("switch", lang)
         if dev:
@@ -459,7 +460,8 @@ def _draw_axis(canvas: Canvas, cols: _Columns, rows: _Rows, lang: str) -> None:
     for t in sorted(set(rows.starts.values())):
         yy = rows.y_of[t]
         ax.add_line(Line2D([MARGIN + AXIS_W - 20, MARGIN + AXIS_W - 14], [canvas.y(yy)] * 2, color=style.INK, linewidth=1.5))
-        ax.text(MARGIN + AXIS_W - 24, canvas.y(yy), f"{(t - t_zero) * 1000:.3f}", ha="right", va="center", fontproperties=style.font(mono=True), color=style.INK)
+        ax.text(MARGIN + AXIS_W - 24, canvas.y(yy), f"{(t - t_zero) * 1000:.3f}", ha="right", va="center",
+                fontproperties=style.font(mono=True), color=style.INK)
     for yy, gap in rows.breaks:
         ax.add_line(Line2D([MARGIN, cols.plot_right], [canvas.y(yy)] * 2, color=style.MUTED, linewidth=1.5, linestyle=(0, (2, 3))))
         ax.text(cols.plot_right - 6, canvas.y(yy - 3), term("later", lang, ms=f"{gap * 1000:.3f}"), ha="right", va="bottom",

@@ -88,7 +88,7 @@ def test_a_saved_png_is_as_wide_as_the_rule_says(three, thirty):
     for fig in (viz.path(three.ping_internet), viz.topology(thirty.lab.trace), viz.headers(three.ping_internet, lang="ko")):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
-        width_px, height_px = Image.open(io.BytesIO(buffer.getvalue())).size
+        width_px, _ = Image.open(io.BytesIO(buffer.getvalue())).size
         assert width_px <= style.SLIDE_WIDTH_PX
         assert abs(width_px - fig.get_size_inches()[0] * fig.slide_dpi) <= 1
         png, shown = fig._repr_png_()

@@ -117,7 +117,8 @@ class NetfilterHooks(Ipv4Addresses):
         return (proto, packet.src, sport, packet.dst, dport)
 
     @staticmethod
-    def _rewrite(packet: IPv4Packet, src: IPv4Address | None = None, sport: int | None = None, dst: IPv4Address | None = None, dport: int | None = None) -> IPv4Packet:
+    def _rewrite(packet: IPv4Packet, src: IPv4Address | None = None, sport: int | None = None,
+                 dst: IPv4Address | None = None, dport: int | None = None) -> IPv4Packet:
         message = packet.payload
         if isinstance(message, IcmpMessage):
             ident = sport if sport is not None else dport

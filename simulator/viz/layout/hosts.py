@@ -278,7 +278,8 @@ class _HostColumn:
         b, bag, host_top = self.b, self.bag, self.host_top
         stub = term(self.stub_term, self.lang, n=len(self.g.nodes[node]["members"]))
         sw = pill_w(stub)
-        s = Shape(node, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"], dashed=True, owner=self.host.node)
+        s = Shape(node, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"],
+                  dashed=True, owner=self.host.node)
         b.add_shape(s, bag)
         b.stubs[node] = s
         lab = Label(node, bx + w / 2, host_top - style.LABEL_PT * 0.62, stub, style.LABEL_PT, True, False, style.MUTED, "center")
