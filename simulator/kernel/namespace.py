@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from simulator.kernel.devices.loopback import Loopback
 from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
+from simulator.trace.topology import ContainerState, DeviceState, NamespaceState
 
 if TYPE_CHECKING:
     from simulator.kernel.devices.device import Device
@@ -136,6 +137,21 @@ class NetworkNamespace:
         self.ipv4.add_address(addr)
         return addr
 
+    def addresses_of(self, name: str) -> tuple[str, ...]:
+        """The IPv4 addresses of device ``name`` as ``ip addr`` prints them (``172.17.0.2/16``), in order."""
+        return tuple(f"{a.ip}/{a.prefixlen}" for a in self.ipv4.addresses if a.dev == name)
+
+    def device_states(self) -> list[DeviceState]:
+        """Every device as ``ip link`` / ``ip addr`` list them, in ``ifindex`` order."""
+        addresses: dict[str, list[str]] = {}
+        for a in self.ipv4.addresses:
+            addresses.setdefault(a.dev, []).append(f"{a.ip}/{a.prefixlen}")
+        return [dev.state(tuple(addresses.get(dev.name, ()))) for dev in sorted(self.devices.values(), key=_ifindex)]
+
+    def state(self, kind: str, machine: str, container: ContainerState | None = None) -> NamespaceState:
+        """This namespace and its devices, as a snapshot shows it (``kind`` and ``machine`` as the lab calls them)."""
+        return NamespaceState(self.node, kind, machine, tuple(self.device_states()), container)
+
     def by_index(self, ifindex: int) -> Device | None:
         for device in self.devices.values():
             if device.ifindex == ifindex:
@@ -150,3 +166,7 @@ class NetworkNamespace:
         nsid = len(self.netnsids)
         self.netnsids[nsid] = other
         return nsid
+
+
+def _ifindex(device: Device) -> int:
+    return device.ifindex

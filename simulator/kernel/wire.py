@@ -22,6 +22,7 @@ from simulator.kernel.devices.device import Device
 from simulator.packets.addresses import MacAddress
 from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
+from simulator.trace.topology import LanCable
 
 if TYPE_CHECKING:
     from simulator.packets.ethernet import EthernetFrame
@@ -112,6 +113,14 @@ class LanSwitch:
         Wire(self.sim, device, port)
         self._port_mac[port.name] = device.mac  # port security knows the machine's own NIC
         return port
+
+    def cables(self) -> tuple[LanCable, ...]:
+        """Each port and the NIC its cable reaches (``node``/``dev``; empty for a free port), in port order."""
+        out = []
+        for port in self.ports.values():
+            far = port.wire.a if port.wire is not None else None
+            out.append(LanCable(port.name, far.node if far is not None and far is not port else "", far.name if far is not None else ""))
+        return tuple(out)
 
     def port_receive(self, port: SwitchPort, frame: EthernetFrame) -> None:
         now = self.sim.env.now

@@ -36,12 +36,12 @@ def checked(lab: Lab) -> list[str]:
         before = lab._last_snapshot
         emit(cause)
         assert lab._last_snapshot == snapshot.take(lab), f"after {cause!r}"
-        assert tuple(lab._last_snapshot[0]) == snapshot.take(lab)[0], f"after {cause!r}"
+        assert tuple(lab._last_snapshot.namespaces) == snapshot.take(lab).namespaces, f"after {cause!r}"
         if before is not None:
-            old = {ns[0]: ns for ns in before[0]}
-            for ns in lab._last_snapshot[0]:
-                if ns[0] in old and old[ns[0]] == ns:
-                    assert old[ns[0]] is ns, f"{ns[0]} unchanged after {cause!r} but rebuilt"
+            old = {ns.node: ns for ns in before.namespaces}
+            for ns in lab._last_snapshot.namespaces:
+                if ns.node in old and old[ns.node] == ns:
+                    assert old[ns.node] is ns, f"{ns.node} unchanged after {cause!r} but rebuilt"
         causes.append(cause)
 
     lab._emit_topology = emit_and_check  # type: ignore[method-assign]
@@ -148,7 +148,7 @@ def test_many_containers_share_chunks_between_records():
     for k in range(150):
         lab.sh(f"docker run -itd --name c{k} alpine")
     records: list[Any] = [r for r in lab.trace if type(r) is TopologyChanged]
-    first, last = records[-2].snapshot[0], records[-1].snapshot[0]
+    first, last = records[-2].snapshot.namespaces, records[-1].snapshot.namespaces
     assert isinstance(last, ChunkedTuple) and len(last) == len(first) + 1
     assert first.chunks[1] is last.chunks[1]  # the containers in between did not change
     assert pickle.loads(pickle.dumps(records[-1])) == records[-1]

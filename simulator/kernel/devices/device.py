@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from simulator.packets.addresses import MacAddress
 from simulator.trace.records import DropReason, FrameDropped, FrameReceived, FrameSent
+from simulator.trace.topology import DeviceState
 
 if TYPE_CHECKING:
     from simulator.kernel.devices.bridge import Bridge
@@ -61,6 +62,16 @@ class Device:
     def carrier(self) -> bool:
         """LOWER_UP: the link partner can hear us."""
         return self.up
+
+    def link_peer(self) -> Device | None:
+        """The device ``ip link`` names after ``@``: a veth's other end, or the device this one is stacked on."""
+        return None
+
+    def state(self, addrs: tuple[str, ...]) -> DeviceState:
+        """This device as ``ip link`` / ``ip addr`` list it, with ``addrs`` (its namespace holds the addresses)."""
+        other = self.link_peer()
+        peer = (other.namespace.node, other.name) if other is not None and other.namespace is not None else None
+        return DeviceState(self.name, self.kind, str(self.mac), addrs, self.up, self.master.name if self.master else None, peer)
 
     def transmit(self, frame: EthernetFrame) -> None:
         """Send ``frame`` out of this device (called by the stack or a bridge)."""

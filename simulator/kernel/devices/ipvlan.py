@@ -211,6 +211,9 @@ class Ipvlan(Device):
     def carrier(self) -> bool:
         return self.lower.up and self.lower.carrier
 
+    def link_peer(self) -> Device:
+        return self.lower
+
     def xmit(self, frame: EthernetFrame) -> None:
         self.port.child_transmit(self, frame)
 

@@ -258,6 +258,10 @@ class Macvlan(Device):
         """A child has carrier while its parent is up with carrier (netif_stacked_transfer_operstate)."""
         return self.lower.up and self.lower.carrier
 
+    def link_peer(self) -> Device:
+        return self.lower
+
+
     def xmit(self, frame: EthernetFrame) -> None:
         self.port.child_transmit(self, frame)
 

@@ -33,6 +33,9 @@ class Veth(Device):
     def carrier(self) -> bool:
         return self.peer.up
 
+    def link_peer(self) -> Device:
+        return self.peer
+
     def xmit(self, frame: EthernetFrame) -> None:
         self.sim.env.hop(latency.VETH_S, self.peer, frame)
 

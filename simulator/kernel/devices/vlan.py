@@ -48,6 +48,10 @@ class Vlan(Device):
     def carrier(self) -> bool:
         return self.lower.up and self.lower.carrier
 
+    def link_peer(self) -> Device:
+        return self.lower
+
+
     def xmit(self, frame: EthernetFrame) -> None:
         # vlan_dev_hard_start_xmit: insert the tag, send through the real device
         self.lower.transmit(replace(frame, vlan=self.vid))
