@@ -20,6 +20,7 @@ configuration paths do this; no frame or packet ever does.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
 
 from simulator.kernel.devices.loopback import Loopback
 from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
@@ -33,10 +34,19 @@ if TYPE_CHECKING:
 class NetworkNamespace:
     """One network namespace."""
 
-    created: ClassVar[int] = 0  # namespaces made so far, in any simulation (a watcher's cue to look for new ones)
+    created: ClassVar[int] = 0  # namespaces made so far, in any simulation
+    _births: ClassVar[WeakKeyDictionary[Simulation, list[NetworkNamespace]]] = WeakKeyDictionary()
+
+    @classmethod
+    def births(cls, sim: Simulation) -> list[NetworkNamespace]:
+        """The namespaces made in ``sim`` from now on, in order: a watcher's list, which it takes and clears."""
+        return cls._births.setdefault(sim, [])
 
     def __init__(self, sim: Simulation, node: str) -> None:
         NetworkNamespace.created += 1
+        born = NetworkNamespace._births.get(sim)
+        if born is not None:
+            born.append(self)
         self.sim = sim
         self.node = node
         self.devices: dict[str, Device] = {}

@@ -190,7 +190,7 @@ class Snapshots:
         self._machines: list[NetworkNamespace] = []
         self._engines: list[tuple[str, DockerEngine, _Engine]] = []
         self._shown: dict[NetworkNamespace, tuple[_Engine, Container]] = {}  # a container's namespace -> whose
-        self._born = -1  # ``NetworkNamespace.created`` at the last snapshot
+        self._births: list[NetworkNamespace] | None = None  # namespaces made since the last snapshot (the kernel appends)
         self._last: Snapshot | None = None
 
     def take(self, lab: Lab) -> Snapshot:
@@ -207,8 +207,11 @@ class Snapshots:
             elif ns not in self._entries:  # no longer shown: forget what it collected
                 ns.changed.clear()
                 ns.reread = False
-        born = NetworkNamespace.created != self._born
-        self._born = NetworkNamespace.created
+        births = self._births
+        if births is None:  # the first look: every container is looked at anyway
+            births = self._births = NetworkNamespace.births(lab.sim)
+        born = set(births)
+        births.clear()
         seq = self._seq
         machines = [machine.netns for machine in lab.machines.values()]
         values = [self._read(machine.netns, "docker-host" if name in lab.engines else name, name, None)
@@ -254,7 +257,7 @@ class Snapshots:
                     self._entries.pop(ns, None)
 
     def _containers(self, host: str, engine: DockerEngine, view: _Engine, offset: int, pending: list[Container],
-                    born: bool) -> None:
+                    born: set[NetworkNamespace]) -> None:
         """Bring the engine's part of the namespace list up to date (it starts at ``offset``).
 
         A container's ``netns`` changes when it starts (a new namespace: ``born``), and
@@ -270,10 +273,30 @@ class Snapshots:
         if view.quiet:
             todo += view.quiet.values()
         if born and view.hidden:
-            todo += view.hidden.values()
+            todo += self._started(engine, view, born)
         host_ns = engine.machine.netns
         for c in todo:
             self._place(host, containers, host_ns, view, offset, c)
+
+    @staticmethod
+    def _started(engine: DockerEngine, view: _Engine, born: set[NetworkNamespace]) -> list[Container]:
+        """The hidden containers that started since the last snapshot: the owners of the namespaces ``born`` since.
+
+        A container's namespace bears the container's name when it is made (``docker
+        inspect`` shows it as the sandbox's key). A namespace named after no container
+        (an overlay network's, or a container renamed in the same command line) is looked
+        for among every hidden container.
+        """
+        started = []
+        for ns in born:
+            cid = engine.container_names.get(ns.node)
+            if cid is None:
+                started += [c for c in view.hidden.values() if c.netns is ns]
+                continue
+            c = view.hidden.get(cid)
+            if c is not None and c.netns is ns:
+                started.append(c)
+        return started
 
     @staticmethod
     def _changes(containers: dict[str, Container], view: _Engine) -> tuple[list[Container], list[Container]]:

@@ -189,3 +189,23 @@ def test_nothing_changed_gives_the_same_snapshot():
     before = lab._last_snapshot
     lab.sh("docker ps")
     assert lab._last_snapshot is before
+
+
+def test_exited_containers_are_not_looked_at_again(monkeypatch: pytest.MonkeyPatch):
+    lab = Lab(engine="20.10")
+    checked(lab)
+    for k in range(60):
+        lab.sh(f"docker run --name gone{k} alpine true")  # started, then exited: no namespace shown
+    for k in range(3):
+        lab.sh(f"docker run -itd --name s{k} alpine")
+    lab.sh("docker stop s0 s1 s2")
+    placed: list[str] = []
+    place = snapshot.Snapshots._place
+    monkeypatch.setattr(snapshot.Snapshots, "_place", lambda self, host, cs, ns, view, offset, c: placed.append(c.name) or place(
+        self, host, cs, ns, view, offset, c))
+    lab.sh("docker run -itd --name next alpine")
+    assert placed == ["next"]
+    placed.clear()
+    lab.sh("docker start s1")  # a stopped one that starts again is found by its new namespace
+    assert placed == ["s1"]
+    assert lab._last_snapshot.namespace("s1") is not None
