@@ -1,9 +1,12 @@
 """The tracer collects records; a :class:`Trace` is a read-only slice of them.
 
-Recording is one ``list.append`` of a record built by the caller, so the hot path
-pays for a small object and nothing else: the kernel calls :attr:`Tracer.record`
-(the record list's own ``append``, rebound whenever the list is replaced) after
-checking :attr:`Tracer.enabled`; everything else calls :meth:`Tracer.emit`. ``Tracer.enabled = False`` turns it off
+Records are kept compactly (:class:`~simulator.trace.store.RecordStore`: a frame
+record as three columns, the rest as objects) and materialised when read. The hot
+path builds no record at all: the kernel calls :attr:`Tracer.sent` and
+:attr:`Tracer.received` (the store's own methods, rebound whenever the store is
+replaced) for the frames a device sends and receives, and :attr:`Tracer.record` for
+its other records, after checking :attr:`Tracer.enabled`; everything else calls
+:meth:`Tracer.emit`. ``Tracer.enabled = False`` turns it off
 (benchmarks measure both); ``Tracer(window=N, sink=PATH)`` bounds the memory a
 long run's trace holds (see :class:`Tracer`).
 """
@@ -24,6 +27,7 @@ from simulator.trace.records import (
     Record,
     TopologyChanged,
 )
+from simulator.trace.store import RecordStore
 
 if TYPE_CHECKING:
     from simulator.packets.ethernet import EthernetFrame
@@ -55,13 +59,17 @@ class Tracer:
     ([2.0, 3.0, 4.0], 2, 5)
     """
 
-    __slots__ = ("records", "record", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
+    __slots__ = ("records", "record", "sent", "received", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
 
     def __init__(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
-        self.records: list[Record] = []
+        self.records: RecordStore = RecordStore()
         self.record: Callable[[Record], None] = self.records.append
         """Keep a record: the hot path's way, for callers that checked ``enabled`` first
         (and never a ``TopologyChanged``, which goes through :meth:`emit`)."""
+        self.sent: Callable[[float, str, str, EthernetFrame], None] = self.records.sent
+        """Keep ``FrameSent(time, node, dev, frame)`` without building it (callers check ``enabled`` first)."""
+        self.received: Callable[[float, str, str, EthernetFrame], None] = self.records.received
+        """Keep ``FrameReceived(time, node, dev, frame)`` without building it (callers check ``enabled`` first)."""
         self.enabled = True
         self.lang = "en"  # the lab's language: the views and explanations speak it unless told otherwise
         self.window: int | None = None
@@ -87,10 +95,12 @@ class Tracer:
                 self._owns_sink = False
             self._written = self.dropped
         self.window = window
-        records: list[Record] = _Window(self) if window is not None else []
+        records = _Window(self) if window is not None else RecordStore()
         records.extend(self.records)
         self.records = records
         self.record = records.append
+        self.sent = records.sent
+        self.received = records.received
         if window is not None and len(records) >= 2 * window:
             self._cut()
 
@@ -159,8 +169,8 @@ class Tracer:
             del self._topologies[: keep - 1]
 
 
-class _Window(list[Record]):
-    """The record list of a windowed tracer: appending past twice the window cuts it."""
+class _Window(RecordStore):
+    """The record store of a windowed tracer: recording past twice the window cuts it."""
 
     __slots__ = ("tracer", "limit")
 
@@ -171,8 +181,18 @@ class _Window(list[Record]):
         self.limit = 2 * tracer.window
 
     def append(self, record: Record) -> None:
-        super().append(record)
-        if len(self) >= self.limit:
+        RecordStore.append(self, record)
+        if len(self._refs) >= self.limit:
+            self.tracer._cut()
+
+    def sent(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
+        RecordStore.sent(self, time, node, dev, frame)
+        if len(self._refs) >= self.limit:
+            self.tracer._cut()
+
+    def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
+        RecordStore.received(self, time, node, dev, frame)
+        if len(self._refs) >= self.limit:
             self.tracer._cut()
 
 

@@ -34,7 +34,7 @@ from simulator.kernel.devices.device import Device
 from simulator.packets.ethernet import EtherType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.sim import latency
-from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped, FrameSent
+from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
 
 if TYPE_CHECKING:
     from simulator.packets.addresses import MacAddress
@@ -159,7 +159,7 @@ class Bridge(Device):
         now = self.sim.env.now
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.record(FrameSent(now, self.node, self.name, frame))
+            tracer.sent(now, self.node, self.name, frame)
         decision = decide(self.fdb, self._port_names, frame, None, now, self.aging_time_s)
         self._deliver(frame, decision)
 

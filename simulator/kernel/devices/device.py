@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.packets.addresses import MacAddress
-from simulator.trace.records import DropReason, FrameDropped, FrameReceived, FrameSent
+from simulator.trace.records import DropReason, FrameDropped
 from simulator.trace.topology import DeviceState
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class Device:
         self.tx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.record(FrameSent(self.sim.env.now, self.node, self.name, frame))
+            tracer.sent(self.sim.env.now, self.node, self.name, frame)
         if self.upper is not None:
             self.upper.own_transmit(self, frame)
         self.xmit(frame)
@@ -105,7 +105,7 @@ class Device:
         self.rx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.record(FrameReceived(self.sim.env.now, self.node, self.name, frame))
+            tracer.received(self.sim.env.now, self.node, self.name, frame)
         if self.upper is not None and self.upper.receive(self, frame):
             return
         if self.master is not None:
