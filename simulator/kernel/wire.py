@@ -142,21 +142,25 @@ class LanSwitch:
         decision = decide(self.fdb, self._port_names, frame, port.name, now, self.aging_time_s)
         if self.hairpin_ports and port.name in self.hairpin_ports:
             decision = reflect(decision, port.name)
+        decided_at = tracer.mark()  # the ports' frames point back at this decision (``FrameSent.cause``)
         if tracer.enabled:
             tracer.record(
                 BridgeForwarded(now, self.name, self.name, port.name, frame, decision.action, decision.ports, decision.fdb_port, learned)
             )
         if not decision.ports:
             return
-        self.sim.env.deliver(latency.SWITCH_S, _switch_out, self, (frame, decision.ports))
+        self.sim.env.deliver(latency.SWITCH_S, _switch_out, self, (frame, decision.ports, decided_at))
 
 
-def _switch_out(switch: LanSwitch, what: tuple[EthernetFrame, tuple[str, ...]]) -> None:
+def _switch_out(switch: LanSwitch, what: tuple[EthernetFrame, tuple[str, ...], int]) -> None:
     """After the switch's delay: out of each egress port."""
-    frame, egress = what
+    frame, egress, decided_at = what
     ports = switch.ports
+    tracer = switch.sim.tracer
+    outer, tracer.cause = tracer.cause, decided_at
     for name in egress:
         ports[name].transmit(frame)
+    tracer.cause = outer
 
 
 def reflect(decision: Decision, ingress: str) -> Decision:

@@ -45,12 +45,21 @@ class DropReason(Enum):
 @fast_init
 @dataclass(frozen=True, slots=True)
 class FrameSent:
-    """``dev`` put ``frame`` on its link (tcpdump on ``dev`` shows it, outbound)."""
+    """``dev`` put ``frame`` on its link (tcpdump on ``dev`` shows it, outbound).
+
+    ``cause`` says which decision sent this very frame on, as a count of records back
+    from this one (so it holds in any slice of the trace): the ``BridgeForwarded`` of a
+    bridge or of the LAN switch (a port sending what it was given), the bridge's own
+    ``FrameSent`` (its stack sending through one of its ports), the ``MacvlanForwarded``
+    of a macvlan or ipvlan parent sending its child's frame to the wire, or the
+    ``VxlanEncapsulated`` whose outer packet this frame carries. 0 when a stack sent it.
+    """
 
     time: float
     node: str
     dev: str
     frame: EthernetFrame
+    cause: int = 0
 
 
 @fast_init

@@ -2,11 +2,12 @@
 
 Most of a trace is ``FrameSent`` and ``FrameReceived``: every port of a bridge that
 floods a frame sends it, every container behind one receives it, and a lab of a
-thousand containers holds millions of them. As objects each costs 72 bytes (a
-four-slot object and its list slot); here it costs 20: its time in an ``array('d')``,
-where it happened as the number of a ``(kind, node, device)`` place (an
-``array('I')``; a lab has a few thousand places), and a pointer to its frame, which
-records share (a flooded frame is one object). Every other record is kept as the
+thousand containers holds millions of them. As objects each costs 72 bytes or
+more (an object of four or five slots and its list slot); here it costs 24: its time
+in an ``array('d')``, where it happened as the number of a ``(kind, node, device)``
+place (an ``array('I')``; a lab has a few thousand places), a ``FrameSent``'s
+``cause`` (an ``array('I')``), and a pointer to its frame, which records share (a
+flooded frame is one object). Every other record is kept as the
 object it is (place 0).
 
 Reading materialises: ``store[i]``, a slice (a plain list) and iteration build
@@ -30,17 +31,17 @@ from typing import overload
 from simulator.packets.ethernet import EthernetFrame
 from simulator.trace.records import FrameReceived, FrameSent, Record
 
-_KINDS = (None, FrameSent, FrameReceived)
-
 
 class RecordStore:
     """A list of records kept compactly (see the module docstring): append, read, cut from the front."""
 
-    __slots__ = ("_times", "_places", "_refs", "_sent", "_received", "_where")
+    __slots__ = ("first", "_times", "_places", "_causes", "_refs", "_sent", "_received", "_where")
 
-    def __init__(self, records: Iterable[Record] = ()) -> None:
+    def __init__(self, records: Iterable[Record] = (), first: int = 0) -> None:
+        self.first = first  # the position of the first record kept, counting every record ever recorded
         self._times = array("d")
         self._places = array("I")
+        self._causes = array("I")  # a FrameSent's ``cause``
         self._refs: list[object] = []  # the frame of a frame record, else the record itself
         self._sent: dict[tuple[str, str], int] = {}  # (node, dev) -> its place number, for FrameSent
         self._received: dict[tuple[str, str], int] = {}  # the same, for FrameReceived
@@ -49,13 +50,18 @@ class RecordStore:
 
     # --- writing ---------------------------------------------------------------------------------
 
-    def sent(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
-        """Keep ``FrameSent(time, node, dev, frame)`` without building it."""
+    def sent(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
+        """Keep ``FrameSent(time, node, dev, frame, cause)`` without building it.
+
+        ``decided_at`` is the position (as :meth:`Tracer.mark` counts) of the record of the
+        decision that sent it (-1: none); the record keeps how far back that is.
+        """
         place = self._sent.get((node, dev))
         if place is None:
             place = self._sent[(node, dev)] = self._place(FrameSent, node, dev)
         self._times.append(time)
         self._places.append(place)
+        self._causes.append(self.first + len(self._refs) - decided_at if decided_at >= 0 else 0)
         self._refs.append(frame)
 
     def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
@@ -65,6 +71,7 @@ class RecordStore:
             place = self._received[(node, dev)] = self._place(FrameReceived, node, dev)
         self._times.append(time)
         self._places.append(place)
+        self._causes.append(0)
         self._refs.append(frame)
 
     def _place(self, kind: type[FrameSent] | type[FrameReceived], node: str, dev: str) -> int:
@@ -73,12 +80,14 @@ class RecordStore:
 
     def append(self, record: Record) -> None:
         if type(record) is FrameSent:
-            self.sent(record.time, record.node, record.dev, record.frame)
+            cause = record.cause
+            self.sent(record.time, record.node, record.dev, record.frame, self.first + len(self._refs) - cause if cause else -1)
         elif type(record) is FrameReceived:
             self.received(record.time, record.node, record.dev, record.frame)
         else:
             self._times.append(0.0)
             self._places.append(0)
+            self._causes.append(0)
             self._refs.append(record)
 
     def extend(self, records: Iterable[Record]) -> None:
@@ -92,6 +101,8 @@ class RecordStore:
         if not place:
             return self._refs[i]  # type: ignore[return-value]
         kind, node, dev = self._where[place]
+        if kind is FrameSent:
+            return FrameSent(self._times[i], node, dev, self._refs[i], self._causes[i])  # type: ignore[arg-type]
         return kind(self._times[i], node, dev, self._refs[i])  # type: ignore[arg-type]
 
     def __len__(self) -> int:
@@ -111,11 +122,14 @@ class RecordStore:
         return self._get(i)
 
     def __iter__(self) -> Iterator[Record]:
-        where, times, refs = self._where, self._times, self._refs
+        where, times, refs, causes = self._where, self._times, self._refs, self._causes
         for i, place in enumerate(self._places):
             if place:
                 kind, node, dev = where[place]
-                yield kind(times[i], node, dev, refs[i])  # type: ignore[arg-type]
+                if kind is FrameSent:
+                    yield FrameSent(times[i], node, dev, refs[i], causes[i])  # type: ignore[arg-type]
+                else:
+                    yield kind(times[i], node, dev, refs[i])  # type: ignore[arg-type]
             else:
                 yield refs[i]  # type: ignore[misc]
 
@@ -130,6 +144,7 @@ class RecordStore:
     def __delitem__(self, index: int | slice) -> None:
         del self._times[index]
         del self._places[index]
+        del self._causes[index]
         del self._refs[index]
 
     def pop(self, index: int = -1) -> Record:

@@ -59,15 +59,19 @@ class Tracer:
     ([2.0, 3.0, 4.0], 2, 5)
     """
 
-    __slots__ = ("records", "record", "sent", "received", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
+    __slots__ = ("records", "record", "sent", "received", "cause", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
 
     def __init__(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
         self.records: RecordStore = RecordStore()
         self.record: Callable[[Record], None] = self.records.append
         """Keep a record: the hot path's way, for callers that checked ``enabled`` first
         (and never a ``TopologyChanged``, which goes through :meth:`emit`)."""
-        self.sent: Callable[[float, str, str, EthernetFrame], None] = self.records.sent
-        """Keep ``FrameSent(time, node, dev, frame)`` without building it (callers check ``enabled`` first)."""
+        self.sent: Callable[[float, str, str, EthernetFrame, int], None] = self.records.sent
+        """Keep ``FrameSent(time, node, dev, frame, cause)`` without building it (callers check ``enabled``
+        first), given the position of the decision's record (:attr:`cause`, -1 for none)."""
+        self.cause = -1
+        """While a decision's frames go out (a bridge forwarding, a VXLAN device wrapping), the
+        position (:meth:`mark`) of its record: each ``FrameSent`` meanwhile points back at it."""
         self.received: Callable[[float, str, str, EthernetFrame], None] = self.records.received
         """Keep ``FrameReceived(time, node, dev, frame)`` without building it (callers check ``enabled`` first)."""
         self.enabled = True
@@ -95,7 +99,7 @@ class Tracer:
                 self._owns_sink = False
             self._written = self.dropped
         self.window = window
-        records = _Window(self) if window is not None else RecordStore()
+        records = _Window(self) if window is not None else RecordStore(first=self.dropped)
         records.extend(self.records)
         self.records = records
         self.record = records.append
@@ -159,6 +163,7 @@ class Tracer:
                 self._written = self.dropped + cut
         del records[:cut]
         self.dropped += cut
+        records.first = self.dropped
         # topologies recorded before the window are not needed, but the last of them (the
         # network the window starts on)
         first = bisect_left(self._topologies, self.dropped, key=lambda item: item[0])
@@ -175,7 +180,7 @@ class _Window(RecordStore):
     __slots__ = ("tracer", "limit")
 
     def __init__(self, tracer: Tracer) -> None:
-        super().__init__()
+        super().__init__(first=tracer.dropped)
         self.tracer = tracer
         assert tracer.window is not None
         self.limit = 2 * tracer.window
@@ -185,8 +190,8 @@ class _Window(RecordStore):
         if len(self._refs) >= self.limit:
             self.tracer._cut()
 
-    def sent(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
-        RecordStore.sent(self, time, node, dev, frame)
+    def sent(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
+        RecordStore.sent(self, time, node, dev, frame, decided_at)
         if len(self._refs) >= self.limit:
             self.tracer._cut()
 

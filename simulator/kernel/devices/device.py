@@ -85,7 +85,7 @@ class Device:
         self.tx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.sent(self.sim.env.now, self.node, self.name, frame)
+            tracer.sent(self.sim.env.now, self.node, self.name, frame, tracer.cause)
         if self.upper is not None:
             self.upper.own_transmit(self, frame)
         self.xmit(frame)

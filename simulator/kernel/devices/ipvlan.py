@@ -154,6 +154,8 @@ class IpvlanPort:
         views = self.views()
         sender = next(v for v in views if v.name == child.label)
         verdict = decide_transmit(views, sender, frame, self.lower.mac, self.flag)
+        tracer = self.sim.tracer
+        decided_at = tracer.mark()  # the parent's frame points back at this decision (``FrameSent.cause``)
         self._record(child.label, frame, verdict)
         for name in verdict.children:
             target = self._child(name)
@@ -164,7 +166,9 @@ class IpvlanPort:
             if ns is not None:  # dev_forward_skb(phy_dev): up the parent's stack
                 self.sim.call_later(latency.VETH_S, lambda: ns.ipv4.receive(frame, lower))
         if verdict.to_wire:
+            outer, tracer.cause = tracer.cause, decided_at
             self.lower.transmit(frame)
+            tracer.cause = outer
 
     def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
         if not self.children:

@@ -189,6 +189,8 @@ class MacvlanPort:
         views = self.views()
         sender = next(v for v in views if v.name == child.label)
         verdict = decide_transmit(views, sender, frame, self.lower.mac)
+        tracer = self.sim.tracer
+        decided_at = tracer.mark()  # the parent's frame points back at this decision (``FrameSent.cause``)
         self._record(child.label, frame, child.mode.value, verdict)
         if verdict.via_parent:
             lower = self.lower
@@ -198,7 +200,9 @@ class MacvlanPort:
                 target = self._by_name(name)
                 self.sim.call_later(latency.VETH_S, lambda t=target: t.receive(frame))  # type: ignore[misc]
         if verdict.to_wire:
+            outer, tracer.cause = tracer.cause, decided_at
             self.lower.transmit(frame)
+            tracer.cause = outer
 
     def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
         """rx_handler: True when the frame was for a child only (RX_HANDLER_CONSUMED)."""
