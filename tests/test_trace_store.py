@@ -82,3 +82,14 @@ def test_a_frame_record_costs_a_third_of_an_object():
     tracemalloc.stop()
     assert len(store) == n
     assert compact * 3 < as_objects, (compact / n, as_objects / n)
+
+
+def test_a_command_s_trace_stays_compact_until_read():
+    lab = Lab(seed=1, trace_window=None)
+    lab.sh("docker run -itd --name c1 alpine")
+    r = lab.sh("docker exec c1 ping -c 1 8.8.8.8")
+    assert isinstance(r.trace._kept, RecordStore) and len(r.trace) > 10
+    first = list(r.trace)
+    assert not isinstance(r.trace._kept, RecordStore)
+    assert all(a is b for a, b in zip(first, r.trace, strict=True))  # read twice: the same objects
+    assert first == list(lab.sim.tracer.records)[-len(first):]

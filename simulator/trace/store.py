@@ -133,6 +133,17 @@ class RecordStore:
             else:
                 yield refs[i]  # type: ignore[misc]
 
+    def copy(self, start: int = 0) -> RecordStore:
+        """The records from ``start`` on, as a store of their own (the columns copied, the frames shared)."""
+        out = RecordStore.__new__(RecordStore)
+        out.first = self.first + start
+        out._times = self._times[start:]
+        out._places = self._places[start:]
+        out._causes = self._causes[start:]
+        out._refs = self._refs[start:]
+        out._sent, out._received, out._where = self._sent, self._received, self._where  # append-only: shared
+        return out
+
     def __bool__(self) -> bool:
         return bool(self._refs)
 

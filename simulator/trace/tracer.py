@@ -119,7 +119,7 @@ class Tracer:
         return self.dropped + len(self.records)
 
     def since(self, mark: int) -> Trace:
-        return Trace(self.records[max(0, mark - self.dropped):], self.latest_topology(mark), lang=self.lang)
+        return Trace(self.records.copy(max(0, mark - self.dropped)), self.latest_topology(mark), lang=self.lang)
 
     def latest_topology(self, before: int | None = None) -> TopologyChanged | None:
         """The last ``TopologyChanged`` recorded before position ``before`` (default: now)."""
@@ -128,7 +128,7 @@ class Tracer:
         return self._topologies[index - 1][1] if index else None
 
     def trace(self) -> Trace:
-        return Trace(list(self.records), self.latest_topology(self.dropped) if self.dropped else None, lang=self.lang)
+        return Trace(self.records.copy(), self.latest_topology(self.dropped) if self.dropped else None, lang=self.lang)
 
     def flush(self) -> None:
         """Write what the sink has not seen yet (the records stay in memory too)."""
@@ -235,10 +235,18 @@ class Trace(Sequence[Record]):
     explanations speak it unless they are given another.
     """
 
-    def __init__(self, records: list[Record], initial_topology: TopologyChanged | None = None, *, lang: str = "en") -> None:
-        self._records = records
+    def __init__(self, records: list[Record] | RecordStore, initial_topology: TopologyChanged | None = None, *, lang: str = "en") -> None:
+        self._kept = records  # a tracer's slice stays compact until it is read
         self.initial_topology = initial_topology
         self.lang = lang
+
+    @property
+    def _records(self) -> list[Record]:
+        """The records as objects, made once, on the first read (so reading twice gives the same objects)."""
+        kept = self._kept
+        if type(kept) is not list:
+            kept = self._kept = list(kept)
+        return kept
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
@@ -250,7 +258,7 @@ class Trace(Sequence[Record]):
         return self._records[index]
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._kept)
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self._records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.trace.records import BridgeForwarded, FrameSent, MacvlanForwarded, VxlanEncapsulated
 from simulator.viz.hops import follow, incidental, shorten
 from simulator.viz.network import network_at
 
@@ -66,8 +67,6 @@ def _decision_of(trace, r_index):
 
 
 def test_each_forwarded_frame_points_back_at_the_decision_that_sent_it(three, overlay, macvlan):
-    from simulator.trace.records import BridgeForwarded, FrameSent, MacvlanForwarded, VxlanEncapsulated
-
     seen: set[str] = set()
     for trace in (three.ping_c2c, three.ping_internet, overlay[1], macvlan[1]):
         for i, r in enumerate(trace):
