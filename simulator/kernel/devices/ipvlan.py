@@ -221,6 +221,7 @@ class Ipvlan(Device):
         return self.lower.up and self.lower.carrier
 
     def link_peer(self) -> Device:
+        """The parent device this ipvlan is stacked on."""
         return self.lower
 
     def xmit(self, frame: EthernetFrame) -> None:

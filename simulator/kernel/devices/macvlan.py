@@ -266,6 +266,7 @@ class Macvlan(Device):
         return self.lower.up and self.lower.carrier
 
     def link_peer(self) -> Device:
+        """The parent device this macvlan is stacked on."""
         return self.lower
 
 

@@ -35,6 +35,7 @@ class Veth(Device):
         return self.peer.up
 
     def link_peer(self) -> Device:
+        """The other end of the pair."""
         return self.peer
 
     def xmit(self, frame: EthernetFrame) -> None:

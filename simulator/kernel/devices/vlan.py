@@ -49,6 +49,7 @@ class Vlan(Device):
         return self.lower.up and self.lower.carrier
 
     def link_peer(self) -> Device:
+        """The device this 802.1Q sub-interface is stacked on."""
         return self.lower
 
 
