@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from simulator.kernel.devices.device import Device
+from simulator.kernel.devices.flood import flood, floodable
 from simulator.packets.ethernet import EtherType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.sim import latency
@@ -224,6 +225,11 @@ def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str
     """After the bridge's delay: out of each port of the decision (br_forward), and up if local."""
     frame, decision, frames = what
     ports = bridge.ports
+    if frames is None and len(decision.ports) > 1 and floodable(frame):
+        flood(frame, [port for port in map(ports.get, decision.ports) if port is not None])
+        if decision.local:
+            bridge._pass_up(frame)
+        return
     for name in decision.ports:
         port = ports.get(name)
         out = frame if frames is None else frames.get(name)
