@@ -42,23 +42,25 @@ class PortPublisher:
         # indexes, so a refresh does not walk every endpoint: the containers that publish
         # ports, and per network the addresses of its endpoints in attach order
         self.publishing: dict[str, Container] = {}
-        self.endpoint_ips: dict[str, tuple[IPv4Address, ...]] = {}
+        # (a list only ever appended to: the firewall formats what was added since it last
+        # saw the same list; a removal starts a new list)
+        self.endpoint_ips: dict[str, list[IPv4Address]] = {}
 
     def endpoint_added(self, endpoint: Endpoint) -> None:
         """An endpoint joined its network (last in the network's order)."""
         known = self.endpoint_ips.get(endpoint.network.id)
         if known is not None and endpoint.ip is not None:
-            self.endpoint_ips[endpoint.network.id] = (*known, endpoint.ip)
+            known.append(endpoint.ip)
 
     def endpoint_removed(self, endpoint: Endpoint) -> None:
         """An endpoint left its network: its addresses are read again at the next refresh."""
         self.endpoint_ips.pop(endpoint.network.id, None)
 
-    def _ips(self, net: Network) -> tuple[IPv4Address, ...]:
+    def _ips(self, net: Network) -> list[IPv4Address]:
         """The addresses of ``net``'s endpoints, in the network's order."""
         known = self.endpoint_ips.get(net.id)
         if known is None:
-            known = self.endpoint_ips[net.id] = tuple(ep.ip for ep in net.endpoints.values() if ep.ip is not None)
+            known = self.endpoint_ips[net.id] = [ep.ip for ep in net.endpoints.values() if ep.ip is not None]
         return known
 
     def _published(self, net: Network) -> tuple[firewall.PublishedPort, ...]:

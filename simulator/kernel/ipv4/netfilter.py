@@ -258,6 +258,7 @@ class Netfilter:
             table: {name: Chain(name, "ACCEPT") for name in chains} for table, chains in BUILTIN_CHAINS.items()
         }
         self.rule_count = 0
+        self.changes = 0  # counts the changes made through apply, new_chain and remove_where
         self._drop_policies = 0  # built-in chains whose policy is DROP (set_policy keeps it)
 
     @property
@@ -286,6 +287,7 @@ class Netfilter:
         if name in chains:
             raise IptablesError("iptables: Chain already exists.")
         chains[name] = Chain(name, None)
+        self.changes += 1
 
     def apply(self, table: str, text: str) -> None:
         """Apply one ``-A/-I/-D`` rule, the way ``iptables -t TABLE ...`` does."""
@@ -293,6 +295,7 @@ class Netfilter:
         chain = self.chain(table, rule.chain)
         if rule.target and rule.target not in TERMINAL | {"RETURN"} and rule.target not in self.tables[table]:
             raise IptablesError(f"iptables v1.8.10 (nf_tables): Chain '{rule.target}' does not exist")
+        self.changes += 1
         if command == "-A":
             chain.rules.append(Counted(rule))
             self.rule_count += 1
@@ -310,6 +313,7 @@ class Netfilter:
     def remove_where(self, predicate: object) -> None:
         """Delete every rule for which ``predicate(rule)`` holds (engine clean-up)."""
         assert callable(predicate)
+        self.changes += 1
         for chains in self.tables.values():
             for chain in chains.values():
                 kept = [c for c in chain.rules if not predicate(c.rule)]
