@@ -79,45 +79,61 @@ class FloodArrival:
         self.peers: list[Veth] = []
 
     def arrive(self, frame: EthernetFrame) -> None:
-        """Each peer in turn, as its own crossing would have arrived (see the module's docstring)."""
+        """Each peer in turn, as its own crossing would have arrived (see the module's docstring).
+
+        :func:`arp_ignored`, written out for the common case: a peer with no neighbour
+        entries at all (a container that has talked to no one) ignores any broadcast ARP
+        that is not a request for its own address.
+        """
         arp = frame.payload
         assert isinstance(arp, ArpPacket)
-        length = frame.length
         peers = self.peers
         if not peers:
             return
         sim = peers[0].sim
         now = sim.env.now
         tracer = sim.tracer
+        record = tracer.record if tracer.enabled else None
+        length = frame.length
         for_owner = arp.op is ArpOp.REQUEST and arp.sender_ip != arp.target_ip
         for peer in peers:  # each asked when its turn comes: the one before may have changed things
-            if arp_ignored(peer, arp, for_owner):
+            ns = peer.namespace
+            if (ns is not None and peer.up and peer.master is None and peer.upper is None and not for_owner
+                    and not ns.ipv4.neighbours.entries) or arp_ignored(peer, arp, for_owner):
                 peer.rx_packets += 1
                 peer.rx_bytes += length
-                if tracer.enabled:
-                    tracer.record(FrameReceived(now, peer.node, peer.name, frame))
+                if record is not None:
+                    record(FrameReceived(now, peer.node, peer.name, frame))
             else:
                 peer.arrive(frame)
 
 
 def flood(frame: EthernetFrame, ports: list[Device]) -> None:
     """Transmit ``frame`` out of each of ``ports`` in order (``br_flood``), veth crossings shared."""
+    if not ports:
+        return
+    sim = ports[0].sim
+    env = sim.env
+    tracer = sim.tracer
+    now = env.now
+    length = frame.length
     arrival: FloodArrival | None = None
+    peers: list[Veth] = []
     for port in ports:
         if type(port) is not Veth or port.upper is not None:
             arrival = None  # a crossing of another kind takes its own id in between
             port.transmit(frame)
             continue
-        if not (port.up and port.peer.up):
+        peer = port.peer
+        if not (port.up and peer.up):
             port.transmit(frame)  # dropped and counted there, at once: nothing crosses
             continue
         port.tx_packets += 1
-        port.tx_bytes += frame.length
-        sim = port.sim
-        tracer = sim.tracer
+        port.tx_bytes += length
         if tracer.enabled:
-            tracer.record(FrameSent(sim.env.now, port.node, port.name, frame))
+            tracer.record(FrameSent(now, port.node, port.name, frame))
         if arrival is None:
             arrival = FloodArrival()
-            sim.env.hop(latency.VETH_S, arrival, frame)
-        arrival.peers.append(port.peer)
+            peers = arrival.peers
+            env.hop(latency.VETH_S, arrival, frame)
+        peers.append(peer)
