@@ -34,6 +34,7 @@ lint: setup
 	$(BIN)/ruff check simulator tests benchmarks tools docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/vulture
 
 # In CI (CI set) the real-kernel, browser and real-docker tests must run rather than skip.
 REQUIRE := DOCKERSIM_REQUIRE_REAL_KERNEL=$${CI:+1} DOCKERSIM_REQUIRE_BROWSER=$${CI:+1} DOCKERSIM_REQUIRE_REAL_DOCKER=$${CI:+1}

@@ -9,11 +9,12 @@ captures and figures under ``out/``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -82,6 +83,7 @@ def _trace_window(text: str) -> int | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``dockersim`` command: ``shell``, ``run``, ``scenarios`` or ``demo``; returns the exit status."""
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help(sys.stderr)
@@ -104,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_scenarios(out: TextIO) -> int:
+    """``dockersim scenarios``: each built-in scenario's name and title."""
     names = scripts.builtin_names()
     width = max((len(n) for n in names), default=0)
     for name in names:
@@ -112,11 +115,12 @@ def cmd_scenarios(out: TextIO) -> int:
 
 
 def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
+    """A lab as a scenario asks for it (``#!`` lines), the command line's options winning."""
     meta = script.meta
-    engine = getattr(args, "engine", None) or meta.get("engine")
-    lang = getattr(args, "lang", None) or meta.get("lang", "en")
+    engine = args.engine or meta.get("engine")
+    lang = args.lang or meta.get("lang", "en")
     try:
-        seed = args.seed if getattr(args, "seed", None) is not None else int(meta.get("seed", "0") or 0)
+        seed = args.seed if args.seed is not None else int(meta.get("seed", "0") or 0)
     except ValueError:
         raise scripts.ScriptError(f"{script.path}: '#! seed: {meta.get('seed')}' is not a whole number") from None
     try:
@@ -124,6 +128,7 @@ def lab_for(script: scripts.Script, args: argparse.Namespace) -> Lab:
     except ValueError:
         raise scripts.ScriptError(f"{script.path}: '#! hosts: {meta.get('hosts')}' is not 1, 2 or 3") from None
     try:
+        # (the tests' stand-ins for the parsed command line carry no --trace-window)
         return Lab(engine=engine, hosts=hosts, lang=lang, seed=seed, trace_window=getattr(args, "trace_window", DEFAULT_TRACE_WINDOW))
     except ValueError as error:
         raise scripts.ScriptError(f"{script.path}: {error}") from None
@@ -171,31 +176,39 @@ def check_step(script: scripts.Script, step: scripts.Step, exit_code: int, actua
     return report
 
 
+@contextlib.contextmanager
+def _refused(option: str, name: str) -> Iterator[None]:
+    """Turn an OSError inside into ``PathError("OPTION NAME: reason")``, as the system words the reason."""
+    try:
+        yield
+    except OSError as error:
+        raise PathError(f"{option} {name}: {error.strerror}") from None
+
+
+def _stat(option: str, name: str, path: Path) -> os.stat_result | None:
+    """What ``path`` is, or None where nothing is there yet."""
+    with _refused(option, name):
+        try:
+            return path.stat()
+        except FileNotFoundError:
+            return None
+
+
 def check_output_file(option: str, name: str) -> None:
     """Raise PathError unless ``name`` can be written as a file (checked by trying, and left as it was)."""
     path = Path(name)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    info = _stat(option, name, path)
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
             raise PathError(f"{option} {name}: Is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise PathError(f"{option} {name}: not a regular file")
-        try:
-            with open(path, "ab"):
-                pass
-        except OSError as error:
-            raise PathError(f"{option} {name}: {error.strerror}") from None
+        with _refused(option, name), open(path, "ab"):
+            pass
         return
     _check_parent(option, name, path)
-    try:
+    with _refused(option, name):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
     os.close(fd)
     path.unlink()
 
@@ -203,40 +216,28 @@ def check_output_file(option: str, name: str) -> None:
 def check_output_folder(option: str, name: str) -> None:
     """Raise PathError unless files can be written in folder ``name`` (made if missing; its parent must exist)."""
     path = Path(name)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    info = _stat(option, name, path)
     if info is None:
         _check_parent(option, name, path)
-        try:
+        with _refused(option, name):
             path.mkdir()
-        except OSError as error:
-            raise PathError(f"{option} {name}: {error.strerror}") from None
     elif not stat.S_ISDIR(info.st_mode):
         raise PathError(f"{option} {name}: Not a directory")
-    try:
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    with _refused(option, name), tempfile.TemporaryFile(dir=path):
+        pass
 
 
 def _check_parent(option: str, name: str, path: Path) -> None:
     parent = path.absolute().parent
-    try:
-        info = parent.stat()
-    except FileNotFoundError:
-        raise PathError(f"{option} {name}: No such file or directory (there is no folder {parent})") from None
-    except OSError as error:
-        raise PathError(f"{option} {name}: {error.strerror}") from None
+    info = _stat(option, name, parent)
+    if info is None:
+        raise PathError(f"{option} {name}: No such file or directory (there is no folder {parent})")
     if not stat.S_ISDIR(info.st_mode):
         raise PathError(f"{option} {name}: Not a directory ({parent} is a file)")
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    """``dockersim run``: play a scenario, with ``--check``, ``--pcap``, ``--figures`` as asked."""
     script = scripts.load(args.scenario)
     if args.pcap:
         check_output_file("--pcap", args.pcap)
@@ -284,7 +285,8 @@ def record(script: scripts.Script, lab: Lab) -> None:
                 out.append(f"{scripts.STATUS_PREFIX} {result.exit_code}")
             skipping = True
             continue
-        if skipping and (line.startswith(("\\", scripts.STATUS_PREFIX)) or not (line.startswith("#") or line.startswith("$ ") or scripts.MACHINE_PROMPT.match(line))):
+        narration_or_command = line.startswith(("#", "$ ")) or scripts.MACHINE_PROMPT.match(line)
+        if skipping and (line.startswith(("\\", scripts.STATUS_PREFIX)) or not narration_or_command):
             continue
         skipping = False
         out.append(line)
@@ -350,6 +352,7 @@ def featured_command(lab: Lab) -> Trace | None:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    """``dockersim demo``: every built-in scenario checked, with transcripts, captures and figures written under ``--out``."""
     check_output_folder("--out", args.out)
     folder = Path(args.out)
     failed = 0

@@ -139,6 +139,7 @@ OTHER_WORDS = ("addr", "route", "neigh", "link", "show", "fdb", "/etc/hosts", "/
                "--network", "--net-alias", "-itd", "-it", "-d", "bash", "sh", "laptop", "internet")
 #: The images the simulator models, as a learner types them (``ubuntu:14.04``, ``alpine``).
 IMAGE_WORDS = tuple(sorted({ref.removesuffix(":latest") for ref in images.CATALOG} | set(images.CATALOG) | set(images.ALIASES)))
+CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"  # `clear | od -c` on an xterm: cursor home, erase the screen, erase the scrollback
 SIMULATOR_WORDS = (":events", ":explain", ":figures", ":capture", ":speed", ":lang", ":help")
 
 
@@ -157,6 +158,7 @@ class Session:
 
     @property
     def lang(self) -> str:
+        """The language the lab speaks (``en`` or ``ko``)."""
         return self.lab.lang
 
     def say(self, key: str, **values: object) -> str:
@@ -165,6 +167,7 @@ class Session:
         return (ko if self.lang == "ko" else en).format(**values)
 
     def tell(self, key: str, **values: object) -> None:
+        """Print the shell's own message ``key`` in the session's language."""
         self.out.write(self.say(key, **values) + "\n")
         self.out.flush()
 
@@ -191,10 +194,18 @@ class Session:
             line = line.strip()[len("on " + on):].strip()
         self.catch_up()
         result = self.lab.sh(line, on=on, speed=self.speed, on_output=self._write)
+        if line.split() == ["clear"] and result.exit_code == 0:
+            self.clear_screen()
         if line.strip() != DETACH_LINE:  # keys, not a command: :events still shows the last command
             self.last = result
         self.idle_since = time.monotonic()
         return True
+
+    def clear_screen(self) -> None:
+        """What ``clear`` does to a terminal: ncurses' ``clear`` and ``E3`` for xterm (home, erase, scrollback)."""
+        if self.out.isatty():
+            self.out.write(CLEAR_SCREEN)
+            self.out.flush()
 
     def catch_up(self) -> None:
         """The learner took a while to type: simulated time went on meanwhile, at the shell's speed."""
@@ -251,6 +262,7 @@ class Session:
         self.out.flush()
 
     def help(self, args: list[str]) -> None:
+        """``:help``: the simulator's commands."""
         self.out.write(HELP_TEXT[self.lang])
 
     def _steps(self) -> tuple[Result, list[Any]] | None:
@@ -276,6 +288,7 @@ class Session:
         return self.last, steps
 
     def events(self, args: list[str]) -> None:
+        """``:events [all]``: the last command's steps, numbered and explained (the first few; ``all``: every one)."""
         if args not in ([], ["all"]):
             self.tell("usage", usage=":events [all]")
             return
@@ -300,6 +313,7 @@ class Session:
             self.tell("events-more", n=len(steps) - len(shown))
 
     def explain(self, args: list[str]) -> None:
+        """``:explain N``: why step N of the last command happened, in one sentence."""
         if len(args) != 1 or not args[0].isdecimal():
             self.tell("usage", usage=":explain N")
             return
@@ -326,6 +340,7 @@ class Session:
             self.tell("marked")
 
     def figures(self, args: list[str]) -> None:
+        """``:figures [DIR]``: write the last command's pictures."""
         if len(args) > 1:
             self.tell("usage", usage=":figures [DIR]")
             return
@@ -347,6 +362,7 @@ class Session:
         self.tell("wrote", n=len(written), where=folder)
 
     def capture(self, args: list[str]) -> None:
+        """``:capture FILE``: write the last command's frames as a pcapng capture."""
         if len(args) != 1:
             self.tell("usage", usage=":capture FILE")
             return
@@ -362,6 +378,7 @@ class Session:
         self.tell("wrote-capture", n=_frame_count(self.last.trace), where=path)
 
     def set_lang(self, args: list[str]) -> None:
+        """``:lang en|ko``: the language of explanations and the shell's messages."""
         if args not in (["en"], ["ko"]):
             self.tell("usage", usage=":lang en|ko")
             return
@@ -369,6 +386,7 @@ class Session:
         self.tell("lang")
 
     def set_speed(self, args: list[str]) -> None:
+        """``:speed [1|10|100|max]``: show or set simulated seconds per wall-clock second."""
         if not args:
             self.tell("speed-now", speed=pacing.speed_name(self.speed or math.inf))
             return
@@ -462,7 +480,7 @@ def run(args: argparse.Namespace, write_figures: FigureWriter | None = None) -> 
         print(f"dockersim: {error}", file=sys.stderr)
         return 2
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    speed = getattr(args, "speed", None)
+    speed = args.speed
     if interactive:
         session = Session(lab, 1.0 if speed is None else speed, write_figures)
         return _interactive(session)

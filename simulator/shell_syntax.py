@@ -126,32 +126,28 @@ def expand(argv: list[str], outputs: dict[int, str], values: dict[int, str] | No
 _MARKS = re.compile("[\ue100-\ue4ff]")
 
 
-def substitutions_in(argv: list[str]) -> list[int]:
-    """The indices of the substitutions ``argv`` marks, in order."""
+def _marked(argv: list[str], bases: tuple[int, int]) -> list[int]:
+    """The indices marked in ``argv`` by characters counted from either of ``bases``, in order."""
     found: list[int] = []
     for word in argv:
         if not _MARKS.search(word):
             continue
         for ch in word:
             code = ord(ch)
-            for base in (_UNQUOTED, _QUOTED):
+            for base in bases:
                 if base <= code < base + _MAX_SUBSTITUTIONS and code - base not in found:
                     found.append(code - base)
     return found
+
+
+def substitutions_in(argv: list[str]) -> list[int]:
+    """The indices of the substitutions ``argv`` marks, in order."""
+    return _marked(argv, (_UNQUOTED, _QUOTED))
 
 
 def variables_in(argv: list[str]) -> list[int]:
     """The indices of the parameters ``argv`` marks, in order."""
-    found: list[int] = []
-    for word in argv:
-        if not _MARKS.search(word):
-            continue
-        for ch in word:
-            code = ord(ch)
-            for base in (_VAR_UNQUOTED, _VAR_QUOTED):
-                if base <= code < base + _MAX_SUBSTITUTIONS and code - base not in found:
-                    found.append(code - base)
-    return found
+    return _marked(argv, (_VAR_UNQUOTED, _VAR_QUOTED))
 
 
 _UNQUOTED = 0xE100

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -52,15 +53,16 @@ def test_notebook_runs_top_to_bottom_and_shows_its_pictures(path: Path, tmp_path
     client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
     env_backend = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "Agg"  # the backend that hid every picture before views displayed themselves
-    start = time.perf_counter()
+    start, own, kernel = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
-        client.execute()
+        client.execute()  # starts the kernel, runs every cell, shuts the kernel down and waits for it
     finally:
         if env_backend is None:
             os.environ.pop("MPLBACKEND", None)
         else:
             os.environ["MPLBACKEND"] = env_backend
     elapsed = time.perf_counter() - start
+    cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF), own) + _cpu(resource.getrusage(resource.RUSAGE_CHILDREN), kernel)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
@@ -79,4 +81,14 @@ def test_notebook_runs_top_to_bottom_and_shows_its_pictures(path: Path, tmp_path
     for cell in commands:  # a command cell shows the prompt and what the terminal printed, nothing else
         assert [o.output_type for o in cell.outputs] and {o.output_type for o in cell.outputs} <= {"stream"}, cell.source
         assert cell.outputs[0].text.startswith("root@")
-    assert elapsed < 15, f"{path.name} took {elapsed:.1f} s (a lesson runs in about 5-9 s with its kernel start; 10 s is the target)"
+    # The target is 10 s on an idle machine, kernel start included. Measured as processor time (the kernel's and the client's),
+    # which a busy shared machine does not inflate as it does the wall clock: every lesson took 3.3-8.9 s of it (the longest,
+    # 1-structure, 8.2-8.9 s over four runs) and 6.8-24 s on the wall clock of a 2-core machine shared by six test runs.
+    # 11 s leaves a slower runner a fifth more than the longest took; the wall clock only catches a hang.
+    assert cpu < 11, f"{path.name} took {cpu:.1f} s of processor time, kernel start included (10 s is the target)"
+    assert elapsed < 90, f"{path.name} took {elapsed:.1f} s on the wall clock"
+
+
+def _cpu(after: resource.struct_rusage, before: resource.struct_rusage) -> float:
+    """Processor time (user and system) between two ``getrusage`` readings."""
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

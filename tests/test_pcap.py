@@ -60,12 +60,14 @@ def test_pings_are_echo_pairs(capture):
 def test_tshark_finds_no_malformed_frames_or_bad_checksums(capture):
     _, path = capture
     r = subprocess.run(
-        ["tshark", "-r", str(path), "-o", "ip.check_checksum:TRUE", "-Y", "_ws.malformed || _ws.expert.severity >= error", "-T", "fields", "-e", "frame.number"],
+        ["tshark", "-r", str(path), "-o", "ip.check_checksum:TRUE", "-Y", "_ws.malformed || _ws.expert.severity >= error",
+         "-T", "fields", "-e", "frame.number"],
         capture_output=True, text=True, timeout=120,
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "", f"tshark flagged frames: {r.stdout}"
-    r = subprocess.run(["tshark", "-r", str(path), "-T", "fields", "-e", "frame.interface_name", "-e", "_ws.col.Protocol"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(["tshark", "-r", str(path), "-T", "fields", "-e", "frame.interface_name", "-e", "_ws.col.Protocol"],
+                       capture_output=True, text=True, timeout=120)
     lines = [line.split("\t") for line in r.stdout.splitlines()]
     assert {proto for _, proto in lines} <= {"ARP", "ICMP", "TCP", "HTTP", "UDP", "DNS", "MySQL"}
     assert all("/" in name for name, _ in lines)
@@ -77,7 +79,8 @@ def test_tshark_protocol_tree_matches_the_trace(capture):
     lab, path = capture
     r = subprocess.run(
         ["tshark", "-r", str(path), "-T", "fields", "-E", "separator=|",
-         "-e", "frame.interface_name", "-e", "eth.src", "-e", "eth.dst", "-e", "frame.protocols", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.ttl", "-e", "arp.opcode"],
+         "-e", "frame.interface_name", "-e", "eth.src", "-e", "eth.dst", "-e", "frame.protocols",
+         "-e", "ip.src", "-e", "ip.dst", "-e", "ip.ttl", "-e", "arp.opcode"],
         capture_output=True, text=True, timeout=120,
     )
     assert r.returncode == 0, r.stderr

@@ -38,6 +38,7 @@ class Terminal:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         self.pid, self.fd = pid, fd
         self.screen = ""  # everything shown so far, escape sequences removed
+        self.raw = b""  # everything as the terminal got it, escape sequences and all
         self.seen = 0  # how much of it expect() has consumed
         self.arrivals: list[tuple[float, str]] = []  # (when, text) as it came
         self.status: int | None = None
@@ -59,6 +60,7 @@ class Terminal:
             return False
         if not data:
             return False
+        self.raw += data
         text = _ANSI.sub(b"", data).decode("utf-8", "replace")
         self.arrivals.append((time.monotonic(), text))
         self.screen += text
@@ -320,3 +322,39 @@ def test_keys_typed_while_a_command_runs_wait_for_the_prompt(shell) -> None:
     t.type("docker ps --format '{{.Names}} {{.Status}}'")
     shown = t.prompt()
     assert re.search(r"c4 Up", shown), t.screen[-3000:]
+
+
+def test_clear_and_ctrl_l_clear_the_screen(shell) -> None:
+    t = shell("--speed", "max")
+    t.type("echo before")
+    t.prompt()
+    start = len(t.raw)
+    t.type("clear")
+    assert "not model" not in t.prompt()
+    assert b"\x1b[H\x1b[2J\x1b[3J" in t.raw[start:]  # what ncurses' clear writes to an xterm
+    t.type("docker run -it --name c5 ubuntu:14.04")
+    t.prompt(r"root@[0-9a-f]{12}:/#")
+    start = len(t.raw)
+    t.type("clear")  # the container's clear (ncurses-bin in the image)
+    t.prompt(r"root@[0-9a-f]{12}:/#")
+    assert b"\x1b[2J" in t.raw[start:]
+    start = len(t.raw)
+    t.send(b"\x0c")  # Ctrl-L: the line editor clears the screen and redraws the prompt at the top
+    t.expect(r"root@[0-9a-f]{12}:/#")
+    assert b"\x1b[2J\x1b[0;0H" in t.raw[start:]  # erase, then the cursor home
+
+
+def test_docker_logs_follow_shows_new_lines_until_ctrl_c(shell) -> None:
+    t = shell("--speed", "10")
+    t.type("docker run -d --name p1 busybox ping 127.0.0.1")
+    t.prompt()
+    t.type("docker logs -f p1")
+    t.expect(r"seq=0 ")  # what is there
+    t.expect(r"seq=12 ")  # and what comes: a new reply each simulated second
+    t.send(b"\x03")  # Ctrl-C: the client stops following; the container pings on
+    shown = t.prompt()
+    assert "^C" in shown, t.screen[-2000:]
+    t.type("echo $?")
+    assert "130" in t.prompt()
+    t.type("docker ps --format '{{.Names}} {{.Status}}'")
+    assert re.search(r"p1 Up", t.prompt())

@@ -39,6 +39,8 @@ class CliOutcome:
     stderr_first: bool = False  # a warning printed before the output
     detach: bool = False  # docker exec -d: the process runs on in the background
     tty: bool = False  # -t: the program's output goes to a terminal (apt-get then says "... Done")
+    follow_logs: Container | None = None  # docker logs -f: at a terminal, the log's new lines until the container stops
+    follow_timestamps: bool = False  # ... each after its time (-t)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.dockercli import attach, info, lifecycle, listing, network, run, swarm
+from simulator.dockercli import (
+    attach,
+    commands,
+    info,
+    lifecycle,
+    listing,
+    logs,
+    network,
+    run,
+    swarm,
+)
 from simulator.dockercli.base import CliOutcome, Table, unknown
 from simulator.errors import CliError, DockerError, NoSuchContainer
 
@@ -25,23 +35,13 @@ if TYPE_CHECKING:
 #: Every ``docker`` subcommand the simulator knows, by name.
 COMMANDS: Table = {
     **run.COMMANDS, **lifecycle.COMMANDS, **attach.COMMANDS, **listing.COMMANDS,
-    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS,
+    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS, **logs.COMMANDS,
 }
-SUBCOMMANDS = tuple(COMMANDS) + ("container",)
 #: Commands whose client inspects (or removes) the container first: a CLI <= 22 names a
 #: missing one itself (``Error: No such container: X``, client/errors.go objectNotFoundError).
-CLIENT_INSPECTS = frozenset({"exec", "attach", "rm"})
+CLIENT_INSPECTS = frozenset({"exec", "attach", "rm", "logs"})
 #: ``docker container SUB`` names that differ from the top-level command's.
 CONTAINER_ALIASES = {"ls": "ps"}
-
-USAGE = (
-    "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n\nCommon Commands:\n"
-    "  run         Create and run a new container from an image\n"
-    "  exec        Execute a command in a running container\n"
-    "  ps          List containers\n"
-    "  network     Manage networks\n"
-)
-
 
 class DockerCli:
     """``docker`` on one Docker host."""
@@ -81,10 +81,14 @@ class DockerCli:
     def run(self, argv: list[str]) -> CliOutcome:
         """``argv`` (``["docker", ...]``) run as the CLI would: never raises for bad input."""
         args = argv[1:]
-        if not args:
-            return CliOutcome(stdout=self.usage(), exit_code=0)
+        if not args:  # cobra's RunE of the root: command.ShowHelp(dockerCli.Err())
+            return CliOutcome(stderr=self.usage(), exit_code=0)
         command = args[0]
+        if command in ("--help", "-h", "help") and len(args) == 1:
+            return CliOutcome(stdout=self.usage())
         if command == "container" and len(args) > 1:
+            if args[1] in commands.CONTAINER_SUBCOMMANDS and args[1] not in COMMANDS and args[1] not in CONTAINER_ALIASES:
+                return self.not_modelled(f"container {args[1]}")
             command, args = args[1], args[1:]
             command = CONTAINER_ALIASES.get(command, command)
         if command in ("--version", "-v"):
@@ -92,6 +96,8 @@ class DockerCli:
             return CliOutcome(stdout=f"Docker version {self.engine.profile.version}, build {build}\n")
         handler = COMMANDS.get(command)
         if handler is None:
+            if command in commands.real_commands(self.cli_version):
+                return self.not_modelled(command)
             return unknown(self, command, "docker --help")
         try:
             return handler(self, args[1:])
@@ -100,6 +106,17 @@ class DockerCli:
         except DockerError as error:
             return self.daemon_error(error, command)
 
+    @property
+    def cli_version(self) -> str:
+        """Which real CLI's command list this one has: ``"20.10"`` or ``"29"``."""
+        return "20.10" if self.engine.profile.version.startswith("20.10") else "29"
+
+    def not_modelled(self, command: str) -> CliOutcome:
+        """A command the real CLI has and the simulator does not model: said so, not called unknown."""
+        return CliOutcome(stderr=commands.not_modelled(command, self.engine.profile.version), exit_code=commands.NOT_MODELLED_EXIT)
+
     def usage(self) -> str:
-        """``docker`` alone: the usage."""
-        return USAGE
+        """``docker --help``: the real CLI's help, the commands as this version lists them."""
+        swarm = self.engine.swarm
+        node = swarm.node(self.engine) if swarm is not None else None
+        return commands.help_text(self.cli_version, swarm_manager=node is not None and node.role == "manager")

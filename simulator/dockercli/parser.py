@@ -66,6 +66,7 @@ USAGE = {
     "network prune": "docker network prune [OPTIONS]",
     "info": "docker info [OPTIONS]",
     "wait": "docker wait CONTAINER [CONTAINER...]",
+    "logs": "docker logs [OPTIONS] CONTAINER",
     "inspect": "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
     "version": "docker version [OPTIONS]",
     "images": "docker images [OPTIONS] [REPOSITORY[:TAG]]",
@@ -94,6 +95,7 @@ DESCRIPTION = {
     "version": "Show the Docker version information",
     "images": "List images",
     "attach": "Attach local standard input, output, and error streams to a running container",
+    "logs": "Fetch the logs of a container",
 }
 
 

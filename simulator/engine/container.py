@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
+from simulator.engine.container_logs import ContainerLog
 from simulator.engine.network_mode import NetworkMode
 from simulator.programs.archive import PackageDb
 
@@ -78,6 +79,7 @@ class Container:
     dns_search: tuple[str, ...] = ()  # --dns-search
     dns_options: tuple[str, ...] = ()  # --dns-option
     extra_hosts: tuple[str, ...] = ()  # --add-host NAME:IP
+    log: ContainerLog = field(default_factory=ContainerLog)  # what its main process wrote (docker logs)
     # 20.10: the --network request as given, its network (and address, or container:NAME)
     # looked up at the first start; None once resolved
     unresolved: RunRequest | None = None

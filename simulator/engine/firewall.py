@@ -155,7 +155,8 @@ def _nat(profile: EngineProfile, newest: list[BridgeState]) -> list[str]:
                 continue
             # a host address given to -p: the rule matches it (iptables -S writes -d before -i)
             dest = f"-d {p.host_ip}/32 " if p.host_ip not in ("", "0.0.0.0") else ""
-            nat.append(f"-A DOCKER {dest}! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} -j DNAT --to-destination {p.container_ip}:{p.container_port}")
+            nat.append(f"-A DOCKER {dest}! -i {b.device} -p {p.proto} -m {p.proto} --dport {p.host_port} "
+                       f"-j DNAT --to-destination {p.container_ip}:{p.container_port}")
     return nat
 
 
@@ -239,7 +240,7 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
         # dockerd sets the policy once, when it turns IP forwarding on at start; a
         # learner's ``iptables -P FORWARD ACCEPT`` later stays (docker-facts.md 7.3).
         netfilter.set_policy("filter", "FORWARD", new.forward_policy)
-    untouched = old is not None and old.changes == netfilter.changes
+    untouched = old is not None and old.changes == netfilter.generation
     for table in ("raw", "filter", "nat"):
         docker = new.rules.get(table, [])
         previous = old.rules.get(table, []) if old is not None else []
@@ -258,7 +259,7 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
             continue
         _install_table(netfilter.tables[table], docker, seen)
     netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())
-    new.changes = netfilter.changes
+    new.changes = netfilter.generation
 
 
 def _appended(docker: list[str], previous: list[str], seen: set[str]) -> list[str] | None:

@@ -216,7 +216,9 @@ OTHER_PACKAGES: dict[str, str] = {
 # Programs the Debian 12 packages gained after Ubuntu 14.04 (coreutils 8.21, util-linux 2.20,
 # iproute2 3.12, procps 3.3.9): left out of the 14.04 image.
 NEWER_THAN_1404 = frozenset(
-    ["b2sum", "base32", "basenc", "dcb", "devlink", "rdma", "tipc", "vdpa", "genl", "choom", "hardlink", "lsmem", "chmem", "lsns", "lslogins", "lsipc", "uclampset", "zramctl", "blkzone", "fsfreeze", "swaplabel", "wdctl", "pidwait", "setpriv", "nsenter", "prlimit", "resizepart", "fallocate", "rtcwake"]
+    ["b2sum", "base32", "basenc", "dcb", "devlink", "rdma", "tipc", "vdpa", "genl", "choom", "hardlink", "lsmem", "chmem", "lsns", "lslogins",
+     "lsipc", "uclampset", "zramctl", "blkzone", "fsfreeze", "swaplabel", "wdctl", "pidwait", "setpriv", "nsenter", "prlimit", "resizepart",
+     "fallocate", "rtcwake"]
 )
 
 # BusyBox 1.36.1 as Alpine 3.20 builds it (its applets over four directories) and musl/apk-tools.

@@ -19,7 +19,6 @@ SHELL_TOOLS_UBUNTU_1404 = image_programs.names(image_programs.UBUNTU_1404) | ima
 BUSYBOX_TOOLS = image_programs.names(image_programs.BUSYBOX_IMAGE) | image_programs.BUILTINS
 ALPINE_TOOLS = image_programs.names(image_programs.ALPINE_IMAGE) | image_programs.BUILTINS
 MINIMAL_DEBIAN_TOOLS = image_programs.names(image_programs.UBUNTU_MINIMAL) | image_programs.BUILTINS
-DEBIAN_SLIM_TOOLS = image_programs.names(image_programs.DEBIAN_SLIM) | image_programs.BUILTINS
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,12 @@ _PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 CATALOG: dict[str, Image] = {
     "ubuntu:14.04": Image("ubuntu", "14.04", ("/bin/bash",), image_id="13b66b487594", release="ubuntu-14.04"),
-    "ubuntu:16.04": Image("ubuntu", "16.04", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-16.04", image_id="b6f507652425", release="ubuntu-16.04"),
-    "ubuntu:latest": Image("ubuntu", "latest", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-24.04", image_id="a04dc4851cbc", release="ubuntu-24.04"),
-    "alpine:latest": Image("alpine", "latest", ("/bin/sh",), flavour="busybox", tools=ALPINE_TOOLS, shell="/bin/sh", image_id="9234e8fb04c4", release="alpine-3.20"),
+    "ubuntu:16.04": Image("ubuntu", "16.04", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-16.04", image_id="b6f507652425",
+                          release="ubuntu-16.04"),
+    "ubuntu:latest": Image("ubuntu", "latest", ("/bin/bash",), tools=MINIMAL_DEBIAN_TOOLS, flavour="ubuntu-24.04", image_id="a04dc4851cbc",
+                           release="ubuntu-24.04"),
+    "alpine:latest": Image("alpine", "latest", ("/bin/sh",), flavour="busybox", tools=ALPINE_TOOLS, shell="/bin/sh", image_id="9234e8fb04c4",
+                           release="alpine-3.20"),
     "busybox:latest": Image("busybox", "latest", ("sh",), flavour="busybox", tools=BUSYBOX_TOOLS, shell="sh", image_id="af4709625109"),
     "nginx:latest": Image(
         "nginx",
@@ -75,9 +77,15 @@ CATALOG: dict[str, Image] = {
         env=(_PATH, "NGINX_VERSION=1.29.3", "NJS_VERSION=0.9.4", "PKG_RELEASE=1~trixie"),
         image_id="d261fd19cb63",
     ),
-    "postgres:latest": Image("postgres", "latest", ("postgres",), entrypoint=("docker-entrypoint.sh",), flavour="debian", tools=image_programs.names(image_programs.POSTGRES) | image_programs.BUILTINS, daemon=True, exposed=("5432/tcp",), env=(_PATH, "PGDATA=/var/lib/postgresql/data", "PG_MAJOR=18"), image_id="194f5f2a900a"),
-    "mysql:latest": Image("mysql", "latest", ("mysqld",), entrypoint=("docker-entrypoint.sh",), flavour="debian", tools=image_programs.names(image_programs.MYSQL) | image_programs.BUILTINS, daemon=True, exposed=("3306/tcp", "33060/tcp"), env=(_PATH, "MYSQL_MAJOR=innovation"), image_id="f6b0ca07d79d"),
-    "redis:latest": Image("redis", "latest", ("redis-server",), entrypoint=("docker-entrypoint.sh",), flavour="debian", tools=image_programs.names(image_programs.REDIS) | image_programs.BUILTINS, daemon=True, exposed=("6379/tcp",), env=(_PATH, "REDIS_VERSION=8.2.3"), image_id="7faaec683238"),
+    "postgres:latest": Image("postgres", "latest", ("postgres",), entrypoint=("docker-entrypoint.sh",), flavour="debian",
+                             tools=image_programs.names(image_programs.POSTGRES) | image_programs.BUILTINS, daemon=True, exposed=("5432/tcp",),
+                             env=(_PATH, "PGDATA=/var/lib/postgresql/data", "PG_MAJOR=18"), image_id="194f5f2a900a"),
+    "mysql:latest": Image("mysql", "latest", ("mysqld",), entrypoint=("docker-entrypoint.sh",), flavour="debian",
+                          tools=image_programs.names(image_programs.MYSQL) | image_programs.BUILTINS, daemon=True, exposed=("3306/tcp", "33060/tcp"),
+                          env=(_PATH, "MYSQL_MAJOR=innovation"), image_id="f6b0ca07d79d"),
+    "redis:latest": Image("redis", "latest", ("redis-server",), entrypoint=("docker-entrypoint.sh",), flavour="debian",
+                          tools=image_programs.names(image_programs.REDIS) | image_programs.BUILTINS, daemon=True, exposed=("6379/tcp",),
+                          env=(_PATH, "REDIS_VERSION=8.2.3"), image_id="7faaec683238"),
 }
 NETSHOOT_TOOLS = image_programs.names(image_programs.NETSHOOT) | image_programs.BUILTINS
 CATALOG["nicolaka/netshoot:latest"] = Image(

@@ -11,14 +11,14 @@ that gives the default route. The firewall then gets, per bridge network, the
 DNAT rules of its published ports and the MASQUERADE of its subnet
 (:mod:`simulator.engine.firewall` writes them as iptables does).
 
-Simplified: no docker-proxy process is modelled.
+Each binding also gets its ``docker-proxy`` process (:mod:`simulator.engine.userland_proxy`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.engine import firewall
+from simulator.engine import firewall, userland_proxy
 from simulator.engine.requests import PortSpec
 from simulator.errors import DockerError
 
@@ -64,10 +64,12 @@ class HostPorts:
         return port
 
     def take(self, proto: str, host_ip: str, port: int, owner: str) -> None:
+        """``owner`` (a container id) holds the port on ``host_ip`` now."""
         self.owners[(proto, host_ip, port)] = owner
         self._holders[(proto, port)] = self._holders.get((proto, port), 0) + 1
 
     def give_back(self, proto: str, host_ip: str, port: int) -> None:
+        """The port on ``host_ip`` is free again (every search starts from its range's start again)."""
         if self.owners.pop((proto, host_ip, port), None) is None:
             return
         left = self._holders[(proto, port)] - 1
@@ -92,6 +94,7 @@ class PortPublisher:
         # saw the same list; a removal starts a new list)
         self.endpoint_ips: dict[str, list[IPv4Address]] = {}
         self.bindings: dict[str, tuple[firewall.PublishedPort, ...]] = {}  # per network; dropped when one may change
+        self.proxies = userland_proxy.UserlandProxies(engine)  # --userland-proxy: a docker-proxy per binding
 
     def endpoint_added(self, endpoint: Endpoint) -> None:
         """An endpoint joined its network (last in the network's order)."""
@@ -157,9 +160,11 @@ class PortPublisher:
         container.port_bindings = bindings
         self.publishing[container.id] = container
         self.bindings.clear()
+        self.proxies.start(container, endpoint.id)
 
     def release(self, container: Container) -> None:
-        """The container's host ports are free again."""
+        """The container's host ports are free again (and their proxies stopped)."""
+        self.proxies.stop(container)
         for binding in container.port_bindings:
             self.host_ports.give_back(binding.proto, binding.host_ip, binding.host_port)
         container.port_bindings = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, Protocol
 
+from simulator.engine import container_logs
 from simulator.kernel.ipv4.stack import SocketOwner
 from simulator.kernel.ipv4.tcp import TcpError
 
@@ -55,15 +56,37 @@ def _owned(server: Service, container: Container, port: int, program: str, backl
     return Owned(server, container.netns, port)
 
 
+# nginx's two workers (worker_processes auto on the lab host's 2 CPUs, dockercli.info.HOST_CPUS): the PIDs
+# after those the entrypoint's scripts used, as nginx's start-up logs commonly show them.
+NGINX_WORKER_PIDS = (29, 30)
+
+
+def _log(engine: DockerEngine, container: Container, lines: container_logs.Lines) -> None:
+    """The main process's start-up lines into the container's log (docker logs)."""
+    for stream, text in lines:
+        container.log.write(engine.sim.now, stream, text)
+
+
+def _nofile(engine: DockerEngine) -> str:
+    """A container's RLIMIT_NOFILE (soft:hard), inherited from containerd's unit.
+
+    Up to 24 Docker's and containerd's units set LimitNOFILE=infinity (1048576 on
+    Ubuntu); from 25 (moby#45534) and containerd 2 the units leave systemd's default.
+    """
+    return "1024:524288" if engine.profile.at_least("25.0") else "1048576:1048576"
+
+
 def nginx(engine: DockerEngine, container: Container) -> Service | int:
     """nginx listens on port 80; it exits (1) when something already listens there (host mode)."""
-    from simulator.programs.servers import start_http_server
+    from simulator.programs.servers import NGINX_VERSION, start_http_server
 
     assert container.netns is not None
+    _log(engine, container, container_logs.nginx(engine.sim.now, NGINX_VERSION, engine.profile.kernel, NGINX_WORKER_PIDS, _nofile(engine)))
     try:
         server = start_http_server(engine.sim, container.netns, 80)
     except TcpError:
         return 1
+    server.access_log = lambda line: container.log.write(engine.sim.now, "stdout", line)  # access.log -> /dev/stdout
     # nginx's master process is the container's PID 1 (netstat -p names it)
     return _owned(server, container, 80, "nginx: master process nginx -g daemon off;", 511, fd=6)
 
@@ -92,6 +115,8 @@ def mysql(engine: DockerEngine, container: Container) -> Service | int:
     from simulator.programs import mysql as mysqld
 
     assert container.netns is not None
+    if container.image.tag == "5.7":
+        _log(engine, container, container_logs.mysql_57(engine.sim.now, environ(container)))
     server = mysqld.start_server(engine.sim, container.netns, environ(container))
     if isinstance(server, int):
         return server
@@ -113,6 +138,8 @@ def wordpress(engine: DockerEngine, container: Container) -> Service | int:
         v4 = [a for a in lookup.addresses if ":" not in a]
         return v4[0] if v4 else None
 
+    address = next((str(ep.ip) for ep in container.endpoints.values() if ep.ip is not None), "127.0.1.1")  # host mode: hostname -i
+    _log(engine, container, container_logs.wordpress(engine.sim.now, environ(container), address, webapps.WORDPRESS_SERVER, webapps.PHP_VERSION))
     try:
         server = sites.SiteServer(engine.sim, netns, 80, webapps.wordpress(engine.sim, netns, environ(container), resolve))
     except TcpError:

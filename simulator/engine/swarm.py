@@ -158,7 +158,8 @@ class Swarm:
         host, _, port = remote.partition(":")
         managers = {str(n.addr) for n in self.nodes.values() if n.role == "manager"}
         if not self.active or host not in managers or (port and port != str(MANAGER_PORT)):
-            raise DockerError("Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the \"docker info\" command to see the current swarm status of your node.")
+            raise DockerError("Timeout was reached before node joined. The attempt to join the swarm will continue in the background. "
+                              'Use the "docker info" command to see the current swarm status of your node.')
         if token == self.worker_token:
             role = "worker"
         elif token == self.manager_token:

@@ -31,5 +31,6 @@ class Machine:
         self.pid_counter = 1000
 
     def next_pid(self) -> int:
+        """A new process id on this machine, as the kernel hands them out: one more than the last."""
         self.pid_counter += 1
         return self.pid_counter

@@ -92,6 +92,7 @@ class NetworkNamespace:
         self.touch(device)
 
     def remove_device(self, name: str) -> Device:
+        """Take a device out of this namespace (its addresses and routes go, its bridge lets it go); returns it."""
         device = self.devices.pop(name)
         self.ipv4.forget_device(name)
         if device.master is not None:
@@ -111,6 +112,7 @@ class NetworkNamespace:
             self.changed_device(port)
 
     def set_up(self, name: str) -> None:
+        """``ip link set NAME up``: the device comes up and its connected routes with it."""
         device = self.devices[name]
         if not device.up:
             device.up = True
@@ -118,6 +120,7 @@ class NetworkNamespace:
             self.ipv4.link_up(name)
 
     def set_down(self, name: str) -> None:
+        """``ip link set NAME down``: the device goes down, its routes and link-local address with it."""
         device = self.devices[name]
         if device.up:
             device.up = False
@@ -137,6 +140,7 @@ class NetworkNamespace:
         return addr
 
     def by_index(self, ifindex: int) -> Device | None:
+        """The device whose interface index is ``ifindex``, if any."""
         for device in self.devices.values():
             if device.ifindex == ifindex:
                 return device

@@ -41,6 +41,7 @@ class Wire:
         b.wire = self  # type: ignore[attr-defined]
 
     def carry(self, sender: Device, frame: EthernetFrame) -> None:
+        """Deliver ``frame`` to the other end after the propagation delay plus its serialisation time."""
         other = self.b if sender is self.a else self.a
         # 8 bytes preamble, 4 FCS, 12 interframe gap; minimum frame 64 bytes on the wire.
         size = max(frame.length + 4, 64) + 20
@@ -59,9 +60,11 @@ class EthernetNic(Device):
 
     @property
     def carrier(self) -> bool:
+        """A NIC has carrier while a cable (wire) is plugged in."""
         return self.wire is not None
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """Put the frame on the wire, if one is plugged in."""
         if self.wire is not None:
             self.wire.carry(self, frame)
 
@@ -78,13 +81,16 @@ class SwitchPort(Device):
 
     @property
     def carrier(self) -> bool:
+        """A switch port has carrier while a cable (wire) is plugged in."""
         return self.wire is not None
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """Put the frame on the wire, if one is plugged in."""
         if self.wire is not None:
             self.wire.carry(self, frame)
 
     def receive(self, frame: EthernetFrame) -> None:
+        """Count the frame and hand it to the switch."""
         self.rx_packets += 1
         self.rx_bytes += frame.length
         self.switch.port_receive(self, frame)
@@ -114,6 +120,7 @@ class LanSwitch:
         return port
 
     def port_receive(self, port: SwitchPort, frame: EthernetFrame) -> None:
+        """A frame came in on ``port``: learn its source, then forward or flood it."""
         now = self.sim.env.now
         tracer = self.sim.tracer
         if self.one_mac_per_port:

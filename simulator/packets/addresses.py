@@ -54,6 +54,7 @@ class MacAddress(bytes):
 
     @property
     def is_broadcast(self) -> bool:
+        """Whether this is the broadcast address, ``ff:ff:ff:ff:ff:ff``."""
         return self == BROADCAST_MAC
 
     @property

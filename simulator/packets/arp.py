@@ -36,6 +36,7 @@ class ArpPacket:
 
     @property
     def length(self) -> int:
+        """Always 28 bytes: an ARP packet for IPv4 over Ethernet."""
         return ARP_LEN
 
     def summary(self) -> str:

@@ -54,6 +54,7 @@ def encode(frame: EthernetFrame) -> bytes:
 
 
 def encode_arp(arp: ArpPacket) -> bytes:
+    """The 28 bytes of an ARP packet for IPv4 over Ethernet (RFC 826)."""
     return (
         struct.pack("!HHBBH", 1, EtherType.IPV4, 6, 4, arp.op)
         + arp.sender_mac
@@ -64,6 +65,7 @@ def encode_arp(arp: ArpPacket) -> bytes:
 
 
 def encode_ipv4(packet: IPv4Packet) -> bytes:
+    """An IPv4 header (20 bytes, no options, its checksum computed) followed by the encoded payload."""
     body = encode_transport(packet)
     flags_fragment = 0x4000 if packet.dont_fragment else 0
     header = struct.pack(
@@ -84,6 +86,7 @@ def encode_ipv4(packet: IPv4Packet) -> bytes:
 
 
 def encode_transport(packet: IPv4Packet) -> bytes:
+    """The ICMP, UDP or TCP bytes of a packet's payload, with their checksums (UDP and TCP over the pseudo-header)."""
     message = packet.payload
     if isinstance(message, IcmpMessage):
         if message.is_echo:
@@ -153,6 +156,7 @@ def decode(data: bytes) -> EthernetFrame:
 
 
 def decode_arp(body: bytes) -> ArpPacket:
+    """An ARP packet from its 28 bytes."""
     _, _, _, _, op = struct.unpack("!HHBBH", body[:8])
     return ArpPacket(
         ArpOp(op),
@@ -164,6 +168,7 @@ def decode_arp(body: bytes) -> ArpPacket:
 
 
 def decode_ipv4(body: bytes) -> IPv4Packet:
+    """An IPv4 packet and its ICMP, UDP or TCP payload from bytes (the inverse of :func:`encode_ipv4`)."""
     ver_ihl, tos, total, ident, frag, ttl, proto, _, src, dst = struct.unpack("!BBHHHBBH4s4s", body[:20])
     ihl = (ver_ihl & 0x0F) * 4
     rest = body[ihl:total]

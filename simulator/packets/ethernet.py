@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from simulator.packets.addresses import MacAddress
 from simulator.packets.frozen import fast_init
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from simulator.packets.arp import ArpPacket
     from simulator.packets.ipv4 import IPv4Packet
 
-    Payload = ArpPacket | IPv4Packet
+    Payload: TypeAlias = ArpPacket | IPv4Packet
 
 
 class EtherType(IntEnum):

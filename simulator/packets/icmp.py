@@ -51,10 +51,12 @@ class IcmpMessage:
 
     @property
     def length(self) -> int:
+        """The header (8 bytes) and what follows: echo data or the quoted packet."""
         return ICMP_HEADER_LEN + len(self.data) + len(self.quoted)
 
     @property
     def is_echo(self) -> bool:
+        """An echo request or reply (ping)."""
         return self.type in (IcmpType.ECHO_REQUEST, IcmpType.ECHO_REPLY)
 
     def summary_between(self, src: IPv4Address, dst: IPv4Address) -> str:

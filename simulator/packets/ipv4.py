@@ -54,4 +54,5 @@ class IPv4Packet:
         object.__setattr__(self, "length", IPV4_HEADER_LEN + self.payload.length)
 
     def summary(self) -> str:
+        """One line as ``tcpdump`` prints an IPv4 packet, with its TTL."""
         return f"IP {self.payload.summary_between(self.src, self.dst)}, ttl {self.ttl}"

@@ -44,9 +44,11 @@ class TcpSegment:
 
     @property
     def length(self) -> int:
+        """The header (20 bytes), its options and the data."""
         return TCP_HEADER_LEN + len(self.options) + len(self.data)
 
     def summary_between(self, src: IPv4Address, dst: IPv4Address) -> str:
+        """One line as ``tcpdump`` prints a TCP segment: ports, flags and data length."""
         letters = "".join(ch for flag, ch in _FLAG_LETTERS if flag in self.flags)
         if TcpFlags.ACK in self.flags:
             letters += "."

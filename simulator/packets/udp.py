@@ -39,6 +39,7 @@ class UdpDatagram:
 
     @property
     def payload_bytes(self) -> bytes:
+        """The payload as bytes (a DNS message or VXLAN packet encoded)."""
         if isinstance(self.payload, bytes | bytearray):
             return bytes(self.payload)
         return self.wire
@@ -50,11 +51,13 @@ class UdpDatagram:
 
     @property
     def length(self) -> int:
+        """The header (8 bytes) and the payload."""
         if self.encapsulated:
             return UDP_HEADER_LEN + int(self.payload.length)
         return UDP_HEADER_LEN + len(self.payload_bytes)
 
     def summary_between(self, src: IPv4Address, dst: IPv4Address) -> str:
+        """One line as ``tcpdump`` prints a UDP datagram (a DNS message or VXLAN packet decoded)."""
         if self.encapsulated:
             return f"{src}.{self.sport} > {dst}.{self.dport}: {self.payload.summary()}"
         if not isinstance(self.payload, bytes | bytearray):  # a DNS message, as tcpdump decodes it

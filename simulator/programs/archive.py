@@ -228,23 +228,35 @@ TRUSTY = Release(
 )
 
 
+_COMPONENTS = ("main", "restricted", "universe", "multiverse")
+
+
 def _modern_ubuntu(name: str, codename: str, apt: str, inrelease_kb: tuple[float, float, float],
-                   sizes: list[tuple[str, float, float]], packages: list[Package], dpkg_files: int, libc: str) -> Release:
-    """16.04 and later: no deb-src lines; main, restricted, universe, multiverse of three suites."""
-    main, updates, security = sizes[:4], sizes[4:8], sizes[8:]
-    suites = [(codename, "archive", main), (f"{codename}-updates", "archive", updates), (f"{codename}-security", "security", security)]
-    kb = {codename: inrelease_kb[0], f"{codename}-updates": inrelease_kb[1], f"{codename}-security": inrelease_kb[2]}
+                   packages_kb: tuple[tuple[float, float, float, float], ...], versions: dict[str, str], bind: str,
+                   dpkg_files: int, libc: str, lib_suffix: str = "", old_bind: bool = False) -> Release:
+    """16.04 and later: no deb-src lines; main, restricted, universe, multiverse of three suites.
+
+    ``packages_kb``: the four components' Packages index sizes, for the release, its -updates and its -security.
+    """
+    suite_names = (codename, f"{codename}-updates", f"{codename}-security")
+    suites = [(suite, "security" if suite.endswith("-security") else "archive", [(comp, 0.0, kb) for comp, kb in zip(_COMPONENTS, sizes, strict=True)])
+              for suite, sizes in zip(suite_names, packages_kb, strict=True)]
+    kb = dict(zip(suite_names, inrelease_kb, strict=True))
+    packages = _tools(f"{codename}-updates/main", bind, versions, lib_suffix, old_bind)
     return Release(name, "apt", apt, codename,
                    _apt_indexes("archive.ubuntu.com", "security.ubuntu.com", "/ubuntu", suites, kb, False, False),
                    {p.name: p for p in packages}, dpkg_files=dpkg_files, libc=libc)
 
 
-def _tools(pocket: str, bind: str, dnsutils_deps: tuple[str, ...], versions: dict[str, str], bind_libs: list[Package]) -> list[Package]:
-    """The lesson's packages in a post-2016 Debian/Ubuntu release."""
+def _tools(pocket: str, bind: str, versions: dict[str, str], lib_suffix: str = "", old_bind: bool = False) -> list[Package]:
+    """The lesson's packages in a post-2016 Debian/Ubuntu release (``old_bind``: before BIND 9.16's bind9-dnsutils)."""
+    if old_bind:
+        dnsutils = _p("dnsutils", bind, 145, 520, pocket, ("bind9-host",), ("dig", "nslookup", "nsupdate"))
+    else:
+        dnsutils = _p("dnsutils", bind, 2.7, 16, pocket, ("bind9-dnsutils",))
     return [
-        _p("dnsutils", bind, 2.7 if dnsutils_deps == ("bind9-dnsutils",) else 145, 16 if dnsutils_deps == ("bind9-dnsutils",) else 520,
-           pocket, dnsutils_deps, () if dnsutils_deps == ("bind9-dnsutils",) else ("dig", "nslookup", "nsupdate")),
-        *bind_libs,
+        dnsutils,
+        *(_old_bind(pocket, bind) if old_bind else _bind_libs(pocket, bind, lib_suffix)),
         _p("iputils-ping", versions["iputils-ping"], 42.9, 116, pocket, ("libcap2-bin",), ("ping",)),
         _p("libcap2-bin", versions["libcap2-bin"], 26.3, 104, pocket),
         _p("net-tools", versions["net-tools"], 194, 800, pocket, programs=("ifconfig", "route", "netstat", "arp")),
@@ -311,35 +323,20 @@ def _old_bind(pocket: str, bind: str) -> list[Package]:
 
 
 XENIAL = _modern_ubuntu("ubuntu-16.04", "xenial", "1.2.35", (247, 99.8, 99.8),
-                        [("main", 0, 1558), ("restricted", 0, 14.1), ("universe", 0, 9827), ("multiverse", 0, 176),
-                         ("main", 0, 2560), ("restricted", 0, 16.4), ("universe", 0, 1544), ("multiverse", 0, 26.2),
-                         ("main", 0, 2051), ("restricted", 0, 15.9), ("universe", 0, 984), ("multiverse", 0, 8820 / 1000)],
-                        [*_tools("xenial-updates/main", "1:9.10.3.dfsg.P4-8ubuntu1.19", ("bind9-host",), _V_XENIAL, _old_bind("xenial-updates/main", "1:9.10.3.dfsg.P4-8ubuntu1.19"))],
-                        4431, "libc-bin (2.23-0ubuntu11.3)")
+                        ((1558, 14.1, 9827, 176), (2560, 16.4, 1544, 26.2), (2051, 15.9, 984, 8820 / 1000)),
+                        _V_XENIAL, "1:9.10.3.dfsg.P4-8ubuntu1.19", 4431, "libc-bin (2.23-0ubuntu11.3)", old_bind=True)
 BIONIC = _modern_ubuntu("ubuntu-18.04", "bionic", "1.6.17", (242, 88.7, 88.7),
-                        [("main", 0, 1344), ("restricted", 0, 13.5), ("universe", 0, 11.3e3), ("multiverse", 0, 186),
-                         ("main", 0, 3786), ("restricted", 0, 1688), ("universe", 0, 2411), ("multiverse", 0, 30.8),
-                         ("main", 0, 3373), ("restricted", 0, 1664), ("universe", 0, 1637), ("multiverse", 0, 23.8)],
-                        [*_tools("bionic-updates/main", "1:9.11.3+dfsg-1ubuntu1.19", ("bind9-host",), _V_BIONIC, _old_bind("bionic-updates/main", "1:9.11.3+dfsg-1ubuntu1.19"))],
-                        4047, "libc-bin (2.27-3ubuntu1.6)")
+                        ((1344, 13.5, 11.3e3, 186), (3786, 1688, 2411, 30.8), (3373, 1664, 1637, 23.8)),
+                        _V_BIONIC, "1:9.11.3+dfsg-1ubuntu1.19", 4047, "libc-bin (2.27-3ubuntu1.6)", old_bind=True)
 FOCAL = _modern_ubuntu("ubuntu-20.04", "focal", "2.0.10", (265, 128, 128),
-                       [("main", 0, 1275), ("restricted", 0, 33.4), ("universe", 0, 11.3e3), ("multiverse", 0, 177),
-                        ("main", 0, 4560), ("restricted", 0, 4372), ("universe", 0, 1586), ("multiverse", 0, 33.7),
-                        ("main", 0, 4150), ("restricted", 0, 4218), ("universe", 0, 1298), ("multiverse", 0, 30.9)],
-                       [*_tools("focal-updates/main", "1:9.18.30-0ubuntu0.20.04.2", ("bind9-dnsutils",), _V_FOCAL, _bind_libs("focal-updates/main", "1:9.18.30-0ubuntu0.20.04.2", ""))],
-                       4123, "libc-bin (2.31-0ubuntu9.16)")
+                       ((1275, 33.4, 11.3e3, 177), (4560, 4372, 1586, 33.7), (4150, 4218, 1298, 30.9)),
+                       _V_FOCAL, "1:9.18.30-0ubuntu0.20.04.2", 4123, "libc-bin (2.31-0ubuntu9.16)")
 JAMMY = _modern_ubuntu("ubuntu-22.04", "jammy", "2.4.13", (270, 128, 129),
-                       [("main", 0, 1792), ("restricted", 0, 164), ("universe", 0, 17.5e3), ("multiverse", 0, 266),
-                        ("main", 0, 3114), ("restricted", 0, 4489), ("universe", 0, 1521), ("multiverse", 0, 52.6),
-                        ("main", 0, 2788), ("restricted", 0, 4304), ("universe", 0, 1226), ("multiverse", 0, 48.5)],
-                       [*_tools("jammy-updates/main", "1:9.18.30-0ubuntu0.22.04.2", ("bind9-dnsutils",), _V_JAMMY, _bind_libs("jammy-updates/main", "1:9.18.30-0ubuntu0.22.04.2", ""))],
-                       4392, "libc-bin (2.35-0ubuntu3.9)")
+                       ((1792, 164, 17.5e3, 266), (3114, 4489, 1521, 52.6), (2788, 4304, 1226, 48.5)),
+                       _V_JAMMY, "1:9.18.30-0ubuntu0.22.04.2", 4392, "libc-bin (2.35-0ubuntu3.9)")
 NOBLE = _modern_ubuntu("ubuntu-24.04", "noble", "2.7.14build2", (256, 126, 126),
-                       [("main", 0, 1808), ("restricted", 0, 117), ("universe", 0, 19.3e3), ("multiverse", 0, 331),
-                        ("main", 0, 1673), ("restricted", 0, 2189), ("universe", 0, 1523), ("multiverse", 0, 35.0),
-                        ("main", 0, 1342), ("restricted", 0, 2046), ("universe", 0, 1132), ("multiverse", 0, 33.1)],
-                       [*_tools("noble-updates/main", "1:9.18.30-0ubuntu0.24.04.2", ("bind9-dnsutils",), _V_NOBLE, _bind_libs("noble-updates/main", "1:9.18.30-0ubuntu0.24.04.2", "t64"))],
-                       4381, "libc-bin (2.39-0ubuntu8.5)")
+                       ((1808, 117, 19.3e3, 331), (1673, 2189, 1523, 35.0), (1342, 2046, 1132, 33.1)),
+                       _V_NOBLE, "1:9.18.30-0ubuntu0.24.04.2", 4381, "libc-bin (2.39-0ubuntu8.5)", lib_suffix="t64")
 
 
 def _debian(name: str, codename: str, apt: str, kb: tuple[float, float, float, float, float, float],
@@ -352,9 +349,10 @@ def _debian(name: str, codename: str, apt: str, kb: tuple[float, float, float, f
         IndexFile(host, f"/debian-security/dists/{codename}-security/InRelease", f"{codename}-security InRelease", int(kb[2] * 1000)),
         IndexFile(host, f"/debian/dists/{codename}/main/binary-amd64/Packages.xz", f"{codename}/main amd64 Packages", int(kb[3] * 1000)),
         IndexFile(host, f"/debian/dists/{codename}-updates/main/binary-amd64/Packages.xz", f"{codename}-updates/main amd64 Packages", int(kb[4] * 1000)),
-        IndexFile(host, f"/debian-security/dists/{codename}-security/main/binary-amd64/Packages.xz", f"{codename}-security/main amd64 Packages", int(kb[5] * 1000)),
+        IndexFile(host, f"/debian-security/dists/{codename}-security/main/binary-amd64/Packages.xz", f"{codename}-security/main amd64 Packages",
+                  int(kb[5] * 1000)),
     )
-    packages = _tools(f"{codename}/main", bind, ("bind9-dnsutils",), versions, _bind_libs(f"{codename}/main", bind, ""))
+    packages = _tools(f"{codename}/main", bind, versions)
     return Release(name, "apt", apt, codename, files, {p.name: p for p in packages}, dpkg_files=dpkg_files, libc=libc)
 
 
@@ -369,7 +367,8 @@ ALPINE = Release(
     (IndexFile("dl-cdn.alpinelinux.org", "/alpine/v3.20/main/x86_64/APKINDEX.tar.gz", "main", 486_000),
      IndexFile("dl-cdn.alpinelinux.org", "/alpine/v3.20/community/x86_64/APKINDEX.tar.gz", "community", 2_226_000)),
     {p.name: p for p in [
-        _p("bind-tools", "9.18.33-r0", 470, 1240, "main", ("bind-libs", "fstrm", "json-c", "libuv", "nghttp2-libs", "protobuf-c", "libxml2", "xz-libs", "krb5-libs"),
+        _p("bind-tools", "9.18.33-r0", 470, 1240, "main",
+           ("bind-libs", "fstrm", "json-c", "libuv", "nghttp2-libs", "protobuf-c", "libxml2", "xz-libs", "krb5-libs"),
            ("dig", "nslookup", "host", "nsupdate")),
         _p("bind-libs", "9.18.33-r0", 1300, 3900, "main"),
         _p("fstrm", "0.6.1-r4", 11.0, 44, "main"),
@@ -389,7 +388,8 @@ ALPINE = Release(
         _p("iproute2-tc", "6.9.0-r0", 293, 720, "main", programs=("tc",)),
         _p("libmnl", "1.0.5-r2", 9.0, 28, "main"),
         _p("libelf", "0.191-r0", 61.0, 148, "main"),
-        _p("curl", "8.12.1-r0", 263, 472, "main", ("brotli-libs", "c-ares", "libcurl", "libidn2", "libpsl", "libunistring", "nghttp2-libs", "zstd-libs"), ("curl",)),
+        _p("curl", "8.12.1-r0", 263, 472, "main",
+           ("brotli-libs", "c-ares", "libcurl", "libidn2", "libpsl", "libunistring", "nghttp2-libs", "zstd-libs"), ("curl",)),
         _p("brotli-libs", "1.1.0-r2", 339, 916, "main"),
         _p("c-ares", "1.28.1-r0", 78.0, 172, "main"),
         _p("libcurl", "8.12.1-r0", 362, 756, "main"),

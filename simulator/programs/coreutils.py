@@ -71,9 +71,9 @@ def cat(ctx: ProcessContext, argv: list[str]) -> int:
 
 def env(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     """``env``: the environment, one ``NAME=value`` a line."""
+    yield from ()  # a program is a generator; this one never waits
     ctx.out("".join(f"{k}={v}\n" for k, v in ctx.environ.items()))
     return 0
-    yield
 
 
 def printenv(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
@@ -94,6 +94,19 @@ def echo(ctx: ProcessContext, argv: list[str]) -> int:
 
 def true(ctx: ProcessContext, argv: list[str]) -> int:
     """``true``: nothing, status 0."""
+    return 0
+
+
+def clear(ctx: ProcessContext, argv: list[str]) -> int:
+    """``clear`` (ncurses): here, nothing on standard output, status 0.
+
+    At a terminal ``clear`` writes the terminfo ``clear`` and ``E3`` strings
+    (``ESC[H ESC[2J ESC[3J`` for xterm). A lab's output is a transcript, not a screen: a
+    notebook cell or a ``lab.sh`` result holds only this command's own output, so there
+    is nothing before it to clear, and the escape sequence would show as garbage text in
+    the cell. ``dockersim shell``, which is a terminal, clears its screen itself when
+    ``clear`` succeeds (``shell_app``).
+    """
     return 0
 
 
@@ -190,5 +203,6 @@ PROGRAMS: dict[str, ProgramBody] = {
     "echo": echo,
     "true": true,
     "false": false,
+    "clear": clear,
     "sleep": sleep,
 }

@@ -107,8 +107,9 @@ def parse_curl_args(args: list[str]) -> CurlOptions:
         OptionError: an unknown option, or one without its value.
         CurlUsage: a value curl cannot read.
 
-    >>> parse_curl_args(["-sSm", "5", "http://web/"])
-    CurlOptions(urls=('http://web/',), silent=True, show_error=True, verbose=False, include=False, head=False, fail=False, output=None, max_time_s=5.0, connect_timeout_s=None, method=None, data=None, headers=(), user_agent=None)
+    >>> options = parse_curl_args(["-sSm", "5", "http://web/"])
+    >>> options.urls, options.silent, options.show_error, options.verbose, options.max_time_s
+    (('http://web/',), True, True, False, 5.0)
     """
     fields: dict[str, Any] = {}
     urls: list[str] = []

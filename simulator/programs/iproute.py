@@ -535,7 +535,7 @@ def _neigh(ns: NetworkNamespace, verb: str, args: list[str]) -> None:
     table = ns.ipv4.neighbours
     key = (dev.name, ip)
     if verb in ("del", "delete"):
-        if table.entries.pop(key, None) is None:
+        if table.delete(dev.name, ip) is None:
             raise IpError("RTNETLINK answers: No such file or directory", 2)
         return
     if key in table.entries and verb == "add":

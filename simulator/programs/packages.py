@@ -136,9 +136,9 @@ NOT_SIMULATED = 126  # found, but cannot be run: as the lab answers for any prog
 
 def not_modelled(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     """The package tool of an image whose distribution release the archive tables do not hold."""
+    yield from ()  # a generator, like every program
     ctx.err(f"dockersim: {argv[0]}: this image has this program, but the simulator does not model it for this image\n")
     return NOT_SIMULATED
-    yield  # a generator, like every program
 
 
 def not_in_table(ctx: ProcessContext, release: Release, name: str) -> None:

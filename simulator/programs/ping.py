@@ -258,7 +258,7 @@ class _Session:
         self.last_send = self.start
         self.sigint = False  # stopped by Ctrl-C (not by the lab's time limit)
         self.shown_lines = 0  # events already written to a watching terminal
-        self.written = ""  # what this ping has written to it so far
+        self._written: list[str] = []  # what this ping has written to it so far, piece by piece
 
     def on_packet(self, packet: IPv4Packet) -> None:
         """The ICMP socket: an echo reply of ours, or an error quoting one of our requests."""
@@ -291,11 +291,24 @@ class _Session:
         if not self.wake.triggered:
             self.wake.succeed()
 
+    @property
+    def written(self) -> str:
+        """Everything written so far (joined once, however many pieces a long run wrote)."""
+        if len(self._written) > 1:
+            self._written[:] = ["".join(self._written)]
+        return self._written[0] if self._written else ""
+
     def show(self, text: str) -> None:
         """Write what ``text`` adds to what the terminal has already been shown."""
-        if text.startswith(self.written):
-            self.ctx.out(text[len(self.written):])
-            self.written = text
+        written = self.written
+        if text.startswith(written):
+            self.append(text[len(written):])
+
+    def append(self, piece: str) -> None:
+        """Write ``piece`` after what was written (a reply line: no copy of what came before)."""
+        if piece:
+            self.ctx.out(piece)
+            self._written.append(piece)
 
     def show_replies(self) -> None:
         """Write what came since the last call (a terminal watches): reply lines, or ``-f``'s marks."""
@@ -312,7 +325,7 @@ class _Session:
         part = render.PingRun(options.target, self.target_ip, options.size, tuple(keep + self.events[self.shown_lines:]), 0, 0, 0, 0, False)
         text = render.ping(part, self.ctx.userland)
         lines = text[: text.rindex(f"\n--- {options.target} ping statistics ---")].splitlines(keepends=True)
-        self.show(self.written + "".join(lines[1 + len(keep):]))
+        self.append("".join(lines[1 + len(keep):]))
         self.shown_lines = len(self.events)
 
     def _header(self) -> str:

@@ -50,6 +50,7 @@ class ProcessContext:
     detached: bool = False  # nobody waits for it (a container's main process, docker exec -d): it may run until stopped
     terminal: bool = False  # a learner watches in real time and can press Ctrl-C: it may run until stopped
     sink: Callable[[str, str], None] | None = None  # the terminal: shown each piece as it is written
+    log: Callable[[str, str], None] | None = None  # a container's main process: its log keeps what it writes (docker logs)
     processes: ProcessTable | None = None  # its PID namespace (ps, netstat -p)
     ns_pid: int = 0  # its own PID in that namespace
     kernel_release: str = ""  # what uname -r says: the host's kernel (containers share it)
@@ -62,17 +63,21 @@ class ProcessContext:
         self.stdout.append(text)
         if self.sink is not None:
             self.sink("stdout", text)
+        if self.log is not None:
+            self.log("stdout", text)
 
     def err(self, text: str) -> None:
         """Write ``text`` to stderr (and to a watching terminal at once)."""
         self.stderr.append(text)
         if self.sink is not None:
             self.sink("stderr", text)
+        if self.log is not None:
+            self.log("stderr", text)
 
     @property
     def streaming(self) -> bool:
-        """Someone sees the output as it is written: print each line when it happens."""
-        return self.sink is not None
+        """Someone sees the output as it is written (a terminal, a container's log): print each line when it happens."""
+        return self.sink is not None or self.log is not None
 
     @property
     def busybox(self) -> bool:

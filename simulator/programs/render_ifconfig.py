@@ -125,45 +125,34 @@ def _netmask(prefixlen: int) -> IPv4Address:
     return IPv4Network(f"0.0.0.0/{prefixlen}").netmask
 
 
-def _scale_debian_160(count: int) -> str:
-    """Debian net-tools 1.60: SI units, truncated to one decimal."""
+# (size, unit), largest first: a count over a size is shown in that unit
+_SI_UNITS = ((1_000_000_000, "GB"), (1_000_000, "MB"), (1000, "KB"))
+_BINARY_UNITS = tuple((1024**power, f"{prefix}iB") for power, prefix in ((5, "P"), (4, "T"), (3, "G"), (2, "M"), (1, "K")))
+
+
+def _scale_truncated(count: int, units: tuple[tuple[int, str], ...]) -> str:
+    """Ten times the count divided by the first size it is over, printed with one truncated decimal."""
     short = count * 10
     unit = "B"
-    if count > 1_000_000_000:
-        short //= 1_000_000_000
-        unit = "GB"
-    elif count > 1_000_000:
-        short //= 1_000_000
-        unit = "MB"
-    elif count > 1000:
-        short //= 1000
-        unit = "KB"
+    for size, name in units:
+        if count > size:
+            short //= size
+            unit = name
+            break
     return f"{short // 10}.{short % 10} {unit}"
+
+
+def _scale_debian_160(count: int) -> str:
+    """Debian net-tools 1.60: SI units, truncated to one decimal."""
+    return _scale_truncated(count, _SI_UNITS)
 
 
 def _scale_nettools_210(count: int) -> str:
     """net-tools 2.10 ``ife_print_long``: binary units, ``>`` thresholds."""
-    short = count * 10
-    unit = "B"
-    if count > 1152921504606846976:
+    if count > 1024**6:  # ten times the count would overflow 64 bits: net-tools divides by a tenth of 2**60
         short = count // 115292150460684697
-        unit = "EiB"
-    elif count > 1125899906842624:
-        short //= 1125899906842624
-        unit = "PiB"
-    elif count > 1099511627776:
-        short //= 1099511627776
-        unit = "TiB"
-    elif count > 1073741824:
-        short //= 1073741824
-        unit = "GiB"
-    elif count > 1048576:
-        short //= 1048576
-        unit = "MiB"
-    elif count > 1024:
-        short //= 1024
-        unit = "KiB"
-    return f"{short // 10}.{short % 10} {unit}"
+        return f"{short // 10}.{short % 10} EiB"
+    return _scale_truncated(count, _BINARY_UNITS)
 
 
 def _scale_busybox(count: int) -> str:

@@ -372,33 +372,15 @@ def _route_line(route: RouteView, land: Userland, show_dev: bool = True) -> str:
     if show_dev:  # print_route: no "dev NAME" when the listing was filtered by device
         out += f"dev {route.dev} "
     proto = route.proto if route.proto not in (None, "boot") else None
+    fields = (("proto", proto), ("scope", route.scope), ("src", route.src), ("metric", route.metric))
     if land.iproute2_at_least(FIELD_PRINTING):
-        if proto is not None:
-            out += f"proto {proto} "
-        if route.scope is not None:
-            out += f"scope {route.scope} "
-        if route.src is not None:
-            out += f"src {route.src} "
-        if route.metric is not None:
-            out += f"metric {route.metric} "
+        out += "".join(f"{name} {value} " for name, value in fields if value is not None)
         if route.linkdown:
             out += "linkdown "
     elif land.iproute2 is not None:  # " name value " with spaces on both sides
-        if proto is not None:
-            out += f" proto {proto} "
-        if route.scope is not None:
-            out += f" scope {route.scope} "
-        if route.src is not None:
-            out += f" src {route.src} "
-        if route.metric is not None:
-            out += f" metric {route.metric} "
+        out += "".join(f" {name} {value} " for name, value in fields if value is not None)
     else:  # BusyBox: no proto; "scope %s " then " src %s ", " metric %d "
-        if route.scope is not None:
-            out += f"scope {route.scope} "
-        if route.src is not None:
-            out += f" src {route.src} "
-        if route.metric is not None:
-            out += f" metric {route.metric} "
+        out += "".join(f"{'' if name == 'scope' else ' '}{name} {value} " for name, value in fields[1:] if value is not None)
     return out + "\n"
 
 

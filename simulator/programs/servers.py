@@ -21,6 +21,7 @@ bodies are not read, no ``If-Modified-Since``/ranges, no ``/50x.html``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -30,6 +31,8 @@ from simulator.kernel.ipv4.tcp import TcpConnection, TcpError, TcpListener, TcpS
 from simulator.sim import latency
 
 if TYPE_CHECKING:
+    from ipaddress import IPv4Address
+
     from simulator.kernel.namespace import NetworkNamespace
     from simulator.sim.simulation import Simulation
 
@@ -167,6 +170,24 @@ def nginx_response(request: HttpRequest | None, now_s: float) -> tuple[bytes, bo
     return data, keep_alive
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def access_line(client: IPv4Address, request: HttpRequest, response: bytes, now_s: float) -> str:
+    """One line of nginx's access log in the image's ``main`` format (/etc/nginx/nginx.conf of nginx:latest).
+
+    ``$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
+    "$http_referer" "$http_user_agent" "$http_x_forwarded_for"``; an absent value is ``-``.
+    """
+    head, _, body = response.partition(b"\r\n\r\n")
+    status = head.split(b" ", 2)[1].decode()
+    t = datetime.datetime.fromtimestamp(EPOCH_S + now_s, tz=datetime.timezone.utc)
+    moment = f"{t.day:02d}/{_MONTHS[t.month - 1]}/{t.year}:{t.hour:02d}:{t.minute:02d}:{t.second:02d} +0000"  # $time_local, TZ=UTC
+    line = f"{request.method} {request.target} {request.version}"
+    fields = [request.headers.get(name) or "-" for name in ("referer", "user-agent", "x-forwarded-for")]
+    return f'{client} - - [{moment}] "{line}" {status} {len(body)} "{fields[0]}" "{fields[1]}" "{fields[2]}"\n'
+
+
 class HttpServer:
     """One listening HTTP server (the state behind ``start_http_server``)."""
 
@@ -176,6 +197,7 @@ class HttpServer:
         self.port = port
         self.flavour = flavour
         self.requests = 0
+        self.access_log: Callable[[str], None] | None = None  # where nginx's access.log goes (the image: stdout)
         # Virtual hosts served by other code: Host header -> who takes the connection over
         # (with the bytes received so far), as one CDN front end serves many names.
         self.sites: dict[str, Callable[[Simulation, TcpConnection, bytes], None]] = {}
@@ -217,6 +239,8 @@ class HttpServer:
             buffer[:] = rest
             self.requests += 1
             data, keep_alive = nginx_response(request, self.sim.now)
+            if self.access_log is not None and request is not None:
+                self.access_log(access_line(conn.remote_ip, request, data, self.sim.now))
             try:
                 conn.send(data)
             except TcpError:

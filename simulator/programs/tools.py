@@ -370,7 +370,8 @@ def _iptables_policy(ctx: ProcessContext, nf: Any, table: str, args: list[str]) 
         return 2
     chain_name, policy = args[1], args[2]
     if table == "nat" and policy == "DROP":
-        ctx.err("iptables v1.8.10 (nf_tables): \nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\nTry `iptables -h' or 'iptables --help' for more information.\n")
+        ctx.err("iptables v1.8.10 (nf_tables): \nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n\n"
+                "Try `iptables -h' or 'iptables --help' for more information.\n")
         return 2
     if nf.tables[table].get(chain_name) is None or nf.tables[table][chain_name].policy is None:
         ctx.err("iptables: Bad built-in chain name.\n")

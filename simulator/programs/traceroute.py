@@ -75,7 +75,8 @@ def parse_options(argv: list[str]) -> TracerouteOptions:
             values["numeric"] = True
         elif arg in ("-m", "-q", "-w"):
             if i + 1 >= len(args):
-                raise TracerouteUsage(f"Option `{arg}' (argc {i + 1}) requires an argument: `{arg} {'max_ttl' if arg == '-m' else 'nqueries' if arg == '-q' else 'MAX,HERE,NEAR'}'")
+                value = {"-m": "max_ttl", "-q": "nqueries"}.get(arg, "MAX,HERE,NEAR")
+                raise TracerouteUsage(f"Option `{arg}' (argc {i + 1}) requires an argument: `{arg} {value}'")
             i += 1
             try:
                 number = float(args[i]) if arg == "-w" else int(args[i])
@@ -100,7 +101,8 @@ def traceroute(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]
         options = parse_options(argv)
     except TracerouteUsage as usage:
         if busybox:
-            ctx.err("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: traceroute [-46IFlnrv] [-f 1ST_TTL] [-m MAXTTL] [-q PROBES] [-p PORT]\n")
+            ctx.err("BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\n"
+                    "Usage: traceroute [-46IFlnrv] [-f 1ST_TTL] [-m MAXTTL] [-q PROBES] [-p PORT]\n")
             return 1
         ctx.err(f"{usage}\n")
         return 2

@@ -33,7 +33,6 @@ HTTPD_INDEX = b"<html><body><h1>It works!</h1></body></html>\n"
 HTTPD_INDEX_MTIME_S = 1_181_587_994  # Mon, 11 Jun 2007 18:53:14 GMT: the file as httpd ships it
 WORDPRESS_SERVER = "Apache/2.4.65 (Debian)"
 PHP_VERSION = "8.2.29"
-WORDPRESS_VERSION = "6.8.3"
 NO_CACHE = (("Expires", "Wed, 11 Jan 1984 05:00:00 GMT"),
             ("Cache-Control", "no-cache, must-revalidate, max-age=0, no-store, private"))
 
@@ -42,6 +41,7 @@ def httpd(sim: Simulation) -> Callable[[Request], Generator[Any, Any, Answer]]:
     """Apache httpd 2.4 with the image's configuration."""
 
     def site(request: Request) -> Generator[Any, Any, Answer]:
+        yield from ()  # a site may take time; this one does not
         date = ("Date", http_date(EPOCH_S + sim.now))
         if request.path in ("/", "/index.html"):
             headers = (date, ("Server", HTTPD_SERVER), ("Last-Modified", http_date(HTTPD_INDEX_MTIME_S)),
@@ -52,7 +52,6 @@ def httpd(sim: Simulation) -> Callable[[Request], Generator[Any, Any, Answer]]:
                 b"</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n")
         return Answer(404, (date, ("Server", HTTPD_SERVER), ("Content-Length", str(len(body))),
                             ("Content-Type", "text/html; charset=iso-8859-1")), body)
-        yield  # a site may take time; this one does not
 
     return site
 

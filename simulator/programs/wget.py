@@ -134,7 +134,6 @@ class WgetBuild:
     missing_url: str
     bad_url: Step
     failure: int  # a network failure (BusyBox 1, GNU NETWORKFAILURE 4)
-    server_error: int  # a response of 4xx/5xx (BusyBox 1 for anything but 2xx, GNU SERVERERROR 8)
     default_timeout_s: float | None
     retries: bool  # GNU: try again after a connect() timeout, up to --tries
     steps: dict[str, Step | None]
@@ -167,7 +166,7 @@ def _busybox_report(ctx: ProcessContext, opts: WgetOptions, url: Url, response: 
         say("".join(f"  {line}\n" for line in response.head.decode("latin-1").split("\r\n")))
     if not 200 <= response.status < 300:
         ctx.err(f"wget: server returned error: {response.status_line}\n")
-        return 1
+        return 1  # BusyBox: 1 for every failure
     if opts.spider:
         say("remote file exists\n")
         return 0
@@ -201,7 +200,7 @@ def _gnu_report(ctx: ProcessContext, opts: WgetOptions, url: Url, response: Wire
     say(f"{response.status} {response.reason}\n")
     if response.status >= 400:
         say(f"{_stamp(ctx)} ERROR {response.status}: {response.reason}.\n\n")
-        return 8
+        return 8  # exits.h WGET_EXIT_SERVER_ERROR
     size = len(response.body)
     kind = (response.header("content-type") or "").split(";")[0]
     say(f"Length: {size} [{kind}]\n" if size < 1024 else f"Length: {size} ({_gnu_size(size)}) [{kind}]\n")
@@ -233,7 +232,7 @@ _GNU_USAGE = "Usage: wget [OPTION]... [URL]...\n\nTry `wget --help' for more opt
 BUSYBOX = WgetBuild(
     usage=_BUSYBOX_USAGE, usage_status=1, missing_url=_BUSYBOX_USAGE,
     bad_url=Step("wget: not an http or ftp url: {typed}\n", always=True),
-    failure=1, server_error=1, default_timeout_s=900.0, retries=False,  # G.timeout_seconds
+    failure=1, default_timeout_s=900.0, retries=False,  # G.timeout_seconds
     steps={
         "start": None, "resolved": None, "retry": None,
         "resolve_failed": None,
@@ -255,7 +254,7 @@ BUSYBOX = WgetBuild(
 GNU = WgetBuild(
     usage=_GNU_USAGE, usage_status=2, missing_url="wget: missing URL\n" + _GNU_USAGE,
     bad_url=Step("{typed}: Unsupported scheme.\n", always=True),
-    failure=4, server_error=8, default_timeout_s=None, retries=True,
+    failure=4, default_timeout_s=None, retries=True,
     steps={
         "start": Step("--{stamp}--  {url}\n"),
         "resolved": Step("Resolving {host} ({host})... {ip}\n"),

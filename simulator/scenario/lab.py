@@ -37,7 +37,7 @@ from simulator.engine.versions import profile
 from simulator.programs import textutils, userland
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
-from simulator.scenario import pacing, shell_words, snapshot
+from simulator.scenario import container_tty, pacing, shell_words, snapshot
 from simulator.scenario.collector import Collector
 from simulator.scenario.processes import SIGINT_STATUS, Processes, foreground
 from simulator.scenario.result import Attachment, Result
@@ -70,7 +70,6 @@ DEFAULT_TRACE_WINDOW = 100_000
 #: ``on_output(stream, text)``: ``stream`` is ``"stdout"`` or ``"stderr"``.
 OutputCallback = Callable[[str, str], None]
 Runner = Callable[[list[str]], tuple[str, str, int]]
-HOST_TOOLS = frozenset(PROGRAMS) | {"docker", "exit"}
 
 
 class Lab:
@@ -123,6 +122,8 @@ class Lab:
             daemon.main_runner = self._start_main
         self.default_host = self.topology.docker_hosts[0]
         self.processes = Processes(self.sim, self.machines, self.engines, self.profile)
+        for daemon in self.engines.values():
+            daemon.publisher.proxies.processes = self.processes.daemon_children(daemon.machine)
         self._attached: list[Attachment] = []
         self._status: dict[object, int] = {}  # each shell's ``$?``: the host's (by machine), an attached container's (by attachment)
         self._stderr_first = False
@@ -167,10 +168,7 @@ class Lab:
     def prompt(self, on: str | None = None) -> str:
         """The prompt a terminal would show now (``root@host:~# `` or a container's)."""
         if self._attached and on is None:
-            a = self._attached[-1]
-            if a.container.image.flavour == "busybox":
-                return "/ # "
-            return f"root@{a.container.hostname}:/# "
+            return container_tty.shell_prompt(self._attached[-1].container)
         return f"root@{(on or self.default_host)}:~# "
 
     def sh(
@@ -198,12 +196,16 @@ class Lab:
         prompt = self.prompt(on)
         where = on or (self._attached[-1].container.name if self._attached else self.default_host)
         shell_key = self._shell_key(on)
+        main_tty = self._attached[-1] if on is None and self._attached and self._attached[-1].stops_container else None
         try:
             with self._ctrl_c_stops_the_program(speed is not None or on_output is not None):
                 stdout, stderr, code = self._run_line(command, on)
         except Exception as error:  # a bug must not crash a lesson: report it like a crashed tool
             log.exception("internal error running %r", command)
             stdout, stderr, code = "", f"dockersim: internal error: {type(error).__name__}: {error}\n", 70
+        if main_tty is not None:  # PID 1's terminal: what it showed goes to the container's log
+            still_there = main_tty.container.running and bool(self._attached) and self._attached[-1] is main_tty
+            container_tty.log_typed_line(main_tty.container, self.sim.now, command, stdout + stderr, still_there)
         try:
             self._emit("stdout", stdout[self._shown[0]:])  # what no program wrote as it ran (docker's answers, errors)
             self._emit("stderr", stderr[self._shown[1]:])
@@ -445,6 +447,8 @@ class Lab:
             self._attached.append(attachment)
             self._status[id(attachment)] = 0  # a new shell: nothing has run in it yet
             return outcome.stdout, outcome.stderr, outcome.exit_code
+        if outcome.follow_logs is not None and self._speed is not None and self._on_output is not None:
+            return self._follow_logs(outcome, machine)
         if outcome.exec_in is not None and outcome.exec_argv is not None:
             container = outcome.exec_in
             if self._streaming:  # docker's own words come before the program's
@@ -456,6 +460,17 @@ class Lab:
                 self.engines[machine].exited(container, code)
             return outcome.stdout + stdout, outcome.stderr + stderr, code
         return outcome.stdout, outcome.stderr, outcome.exit_code
+
+    def _follow_logs(self, outcome: CliOutcome, machine: str) -> tuple[str, str, int]:
+        """``docker logs -f`` at a terminal: what is there, then each new line as it comes, until the container stops or Ctrl-C."""
+        assert outcome.follow_logs is not None
+        if self._streaming:
+            self._stream("stdout", outcome.stdout)
+            self._stream("stderr", outcome.stderr)
+        argv = ["docker", "logs", "-f", outcome.follow_logs.name]
+        follow = container_tty.log_follower(outcome.follow_logs, outcome.follow_timestamps)
+        stdout, stderr, code = self._run_program(self.processes.on_machine(self.machines[machine], argv), follow, argv)
+        return outcome.stdout + stdout, outcome.stderr + stderr, code
 
     def _in_container(self, attachment: Attachment, argv: list[str]) -> tuple[str, str, int]:
         container = attachment.container
@@ -482,6 +497,8 @@ class Lab:
         if len(argv) == 3 and argv[0].rsplit("/", 1)[-1] in SHELLS and argv[1] == "-c":
             argv = shell_syntax.simple_command(argv[2]) or argv  # `sh -c 'sleep 1000'`: the shell runs one command
         if not argv or argv[0].rsplit("/", 1)[-1] in SHELLS:
+            if argv and container.tty and container.interactive:  # an interactive shell on its terminal: its first prompt
+                container.log.write(self.sim.now, "stdout", container_tty.shell_prompt(container))
             return False
         program = Processes.program(container, argv[0])
         if program is None or container.netns is None:

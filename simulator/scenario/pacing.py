@@ -25,9 +25,6 @@ from typing import Any
 #: Wall seconds between two looks at the Ctrl-C flag while waiting for the next event.
 POLL_S = 0.02
 
-#: Speeds a learner may choose: simulated seconds per wall-clock second (``inf``: as fast as possible).
-SPEEDS = {"1": 1.0, "10": 10.0, "100": 100.0, "max": math.inf}
-
 
 class Stop(Enum):
     """Why :func:`drive` returned."""

@@ -67,6 +67,10 @@ class Processes:
             self._tables[machine.name] = table
         return table
 
+    def daemon_children(self, machine: Machine) -> DaemonChildren:
+        """The machine's process table as its Docker daemon starts children in it (docker-proxy)."""
+        return DaemonChildren(self, machine)
+
     def engine_of(self, container: Container) -> DockerEngine:
         """The engine (of the lab's Docker hosts) that runs ``container``."""
         for engine in self.engines.values():
@@ -106,6 +110,8 @@ class Processes:
         ctx.kernel_release = self.profile.kernel
         ctx.processes = self.of_container(container)
         ctx.ns_pid = 1 if main else ctx.processes.spawn(tuple(argv), self.sim.now, ppid=parent, tty=tty, session_leader=parent == 0)
+        if main:  # PID 1's output is the container's log; with a terminal, one stream and the tty's \r\n
+            ctx.log = container_log_writer(self.sim, container)
         self.wire_resolver(ctx)
         return ctx
 
@@ -202,3 +208,37 @@ def foreground(gen: Generator[Any, Any, int]) -> Generator[Any, Any, int]:
     except simpy.Interrupt:  # Ctrl-C or the time limit, and the program does not catch it: 128 + SIGINT
         return SIGINT_STATUS
     return result
+
+
+def container_log_writer(sim: Simulation, container: Container) -> Callable[[str, str], None]:
+    """What the logging driver does with PID 1's output: each piece into the log at the time it is written.
+
+    With ``-t`` both streams are the terminal's: stdout in the log, ``\n`` as ``\r\n`` (the tty's onlcr).
+    """
+
+    def write(stream: str, text: str) -> None:
+        if container.tty:
+            container.log.write(sim.now, "stdout", text.replace("\n", "\r\n"))
+        else:
+            container.log.write(sim.now, stream, text)
+
+    return write
+
+
+class DaemonChildren:
+    """Processes dockerd starts on its host (``docker-proxy``): children of dockerd in the host's table."""
+
+    def __init__(self, processes: Processes, machine: Machine) -> None:
+        self.processes = processes
+        self.machine = machine
+
+    def spawn(self, argv: tuple[str, ...]) -> int:
+        """Start ``argv`` as a child of dockerd; its PID."""
+        table = self.processes.of_machine(self.machine)
+        dockerd = next((p.pid for p in table.listing() if p.argv[:1] == ("/usr/bin/dockerd",)), 1)
+        return table.spawn(argv, self.processes.sim.now, ppid=dockerd)
+
+    def exit(self, pid: int) -> None:
+        """The process ended."""
+        self.processes.of_machine(self.machine).exit(pid)
+

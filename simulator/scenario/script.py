@@ -83,6 +83,7 @@ class Script:
 
     @property
     def title(self) -> str:
+        """The ``#! title:`` line, else the file's name."""
         return self.meta.get("title", Path(self.path).stem)
 
     def title_in(self, lang: str) -> str:
@@ -90,6 +91,7 @@ class Script:
         return self.meta.get("title-ko", self.title) if lang == "ko" else self.title
 
     def trailing_narration_in(self, lang: str) -> list[str]:
+        """The narration after the last command, in ``lang`` where the script has it."""
         return _in(self.trailing_narration, self.trailing_narration_ko, lang)
 
 
@@ -198,7 +200,7 @@ def load(name_or_path: str) -> Script:
             raise ScriptError(f"{name_or_path}: no such file, and no built-in scenario of that name (see 'dockersim scenarios')") from None
         path, info = builtin, builtin.stat()
     except (OSError, ValueError) as error:
-        raise ScriptError(f"{path}: {getattr(error, 'strerror', None) or error}") from None
+        raise ScriptError(f"{path}: {(error.strerror if isinstance(error, OSError) else None) or error}") from None
     problem = _not_regular(info.st_mode)
     if problem is not None:
         raise ScriptError(f"{path}: {problem}")
@@ -240,6 +242,7 @@ def escape(line: str) -> str:
 
 
 def builtin_names() -> list[str]:
+    """The built-in scenarios' names, sorted."""
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.txt"))
 
 
@@ -294,6 +297,7 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 
 
 def diff(expected: list[str], actual: list[str], label: str) -> str:
+    """A unified diff of the expected and the actual output, labelled ``label``."""
     return "".join(
         line + "\n"
         for line in difflib.unified_diff(expected, actual, fromfile=f"{label} (expected)", tofile=f"{label} (actual)", lineterm="")
@@ -301,6 +305,7 @@ def diff(expected: list[str], actual: list[str], label: str) -> str:
 
 
 def iter_output_lines(text: str) -> Iterator[str]:
+    """The lines of a command's output, without the empty one after a final newline."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

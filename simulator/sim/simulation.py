@@ -26,7 +26,8 @@ GC_YOUNG_THRESHOLD = 10_000  # allocations between young collections while the c
 class Arrival(Protocol):
     """What :meth:`Environment.hop` delivers to: a device's ``arrive(frame)``."""
 
-    def arrive(self, frame: Any) -> None: ...
+    def arrive(self, frame: Any) -> None:
+        """The frame reached the far end of its link."""
 
 
 class Environment(simpy.Environment):
@@ -48,8 +49,12 @@ class Environment(simpy.Environment):
     rest of the batch goes back on the heap under the next call's own id.
     """
 
+    now: float = 0.0  # simpy's read-only ``now``, as a plain attribute: read a few times per hop
+    """The current simulated time (set by :meth:`step` before anything due then runs)."""
+
     def __init__(self, initial_time: float = 0) -> None:
         super().__init__(initial_time)
+        self.now = initial_time
         self._open: _Batch | None = None
 
     def run(self, until: Any = None) -> Any:
@@ -75,6 +80,9 @@ class Environment(simpy.Environment):
     def step(self) -> None:
         """simpy's ``step``; a hop or a ``deliver`` batch at the head of the heap is run directly.
 
+        ``now`` is set from the head of the heap before anything runs, for every event
+        (simpy's own ``step`` pops that same entry).
+
         A hop's entry has five items and goes to its device; a batch has exactly one
         callback (``_fire``) and never fails, so the generic path's callback list and
         failure check are skipped; other events take it.
@@ -82,15 +90,20 @@ class Environment(simpy.Environment):
         queue: list[Any] = self._queue
         if queue:
             head = queue[0]
+            self.now = self._now = head[0]  # (simpy's step pops this very entry: the heap's smallest)
             if len(head) == 5:
                 heappop(queue)
-                self._now = head[0]
                 head[3].arrive(head[4])
                 return
             batch = head[3]
             if type(batch) is _Batch:
                 heappop(queue)
-                self._now = head[0]
+                calls = batch.calls
+                if len(calls) == 4:  # one call (most deliveries): as ``_fire`` would run it, one call less
+                    if self._open is batch:
+                        self._open = None
+                    calls[1](calls[2], calls[3])
+                    return
                 _fire(batch)
                 return
         super().step()
@@ -189,6 +202,7 @@ class Simulation:
 
     @property
     def now(self) -> float:
+        """The simulated time, in seconds."""
         return float(self.env.now)
 
     def next_flow(self) -> int:
@@ -201,6 +215,7 @@ class Simulation:
         self.env.deliver(delay_s, _call, callback, None)
 
     def run_until(self, event: simpy.Event) -> None:
+        """Run the clock until ``event`` has happened."""
         self.env.run(until=event)
 
     def advance(self, seconds: float) -> None:

@@ -85,7 +85,8 @@ DROP_REASONS: dict[DropReason, tuple[str, str]] = {
     DropReason.FILTERED: ("a netfilter (iptables) rule dropped it", "netfilter(iptables) 규칙이 버렸습니다"),
     DropReason.NO_SOCKET: ("no program listens on that port", "그 포트에서 듣는 프로그램이 없습니다"),
     DropReason.MARTIAN: ("its source address is impossible here (martian)", "출발지 주소가 이 인터페이스에서 불가능한 주소입니다(martian)"),
-    DropReason.MACVLAN_FILTER: ("macvlan does not pass frames between the parent and its children", "macvlan은 부모 장치와 자식 장치 사이로 프레임을 넘기지 않습니다"),
+    DropReason.MACVLAN_FILTER: ("macvlan does not pass frames between the parent and its children",
+                                "macvlan은 부모 장치와 자식 장치 사이로 프레임을 넘기지 않습니다"),
     DropReason.QUEUE_OVERFLOW: ("too many packets were waiting for ARP", "ARP를 기다리는 패킷이 너무 많습니다"),
 }
 """Why a frame was dropped, in words a learner can repeat (English, Korean)."""
@@ -176,7 +177,8 @@ def _route(r: RouteChosen, lang: str) -> str:
     if lang == "ko":
         gw = f" (게이트웨이 {r.gateway} 경유)" if r.gateway else ""
         verb = "전달할" if r.forwarded else "보낼"
-        return f"{josa(r.node, '은/는')} {verb} 패킷의 목적지 {josa(str(r.dst), '을/를')} 라우팅 테이블에서 찾습니다: '{r.route}' 항목이 맞으므로 {josa(r.dev, '으로/로')} 내보냅니다{gw}."
+        return (f"{josa(r.node, '은/는')} {verb} 패킷의 목적지 {josa(str(r.dst), '을/를')} 라우팅 테이블에서 찾습니다: "
+                f"'{r.route}' 항목이 맞으므로 {josa(r.dev, '으로/로')} 내보냅니다{gw}.")
     verb = "forwards" if r.forwarded else "sends"
     return f"{r.node} looks {r.dst} up in its routing table: '{r.route}' matches, so it {verb} the packet out of {r.dev}{via}."
 

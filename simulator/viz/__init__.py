@@ -17,7 +17,11 @@ PNG, SVG and PDF with ``fig.savefig(path)``.
 The pieces underneath: :mod:`~simulator.viz.network` reads ``TopologyChanged``
 snapshots into a networkx graph (:func:`topology_graph`), :mod:`~simulator.viz.layout`
 places it deterministically, :mod:`~simulator.viz.draw` draws it, and
-:mod:`~simulator.viz.hops` strings frame records into journeys. This package
+:mod:`~simulator.viz.hops` strings frame records into journeys. The path is planned
+(:mod:`~simulator.viz.path_plan`, :mod:`~simulator.viz.path_place`,
+:mod:`~simulator.viz.path_legend`) into a :class:`~simulator.viz.path_model.PathPlan`
+before :mod:`~simulator.viz.path` draws it; the player's steps and their reasons come
+from :mod:`~simulator.viz.steps`, its pictures from :mod:`~simulator.viz.strip`. This package
 imports only :mod:`simulator.trace` and :mod:`simulator.packets` (plus matplotlib
 and networkx); nothing in the simulator imports it.
 

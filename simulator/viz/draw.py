@@ -49,9 +49,11 @@ class Canvas:
         self.ax: Axes = self.fig.axes[0]
 
     def y(self, y: float) -> float:
+        """A layout y (growing downwards) as matplotlib's (growing upwards)."""
         return self.height - y
 
     def pt(self, p: tuple[float, float]) -> tuple[float, float]:
+        """A layout point as matplotlib's (y flipped)."""
         return (p[0], self.height - p[1])
 
 
@@ -60,6 +62,7 @@ def _faded(colour: str, faded: bool) -> str:
 
 
 def draw_shape(canvas: Canvas, s: Shape, faded: bool = False) -> None:
+    """One box, pill or bar of a scene; ``faded``: in grey, a part the frames did not touch."""
     radius = {"box": 10.0, "pill": 8.0, "bar": 6.0}[s.kind]
     fill = "#FAFAFA" if faded and s.kind != "pill" else s.fill
     patch = FancyBboxPatch(

@@ -304,7 +304,8 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
             command = r.command
         if isinstance(r, FrameSent | FrameReceived | BridgeForwarded) and t_first is None:
             t_first = r.time
-        key = frame_key(r.frame) if isinstance(r, FrameSent | FrameReceived | BridgeForwarded | FrameDropped | MacvlanForwarded) and r.frame is not None else None
+        framed = isinstance(r, FrameSent | FrameReceived | BridgeForwarded | FrameDropped | MacvlanForwarded) and r.frame is not None
+        key = frame_key(r.frame) if framed else None
         if isinstance(r, FrameSent):
             here = dev_id(r.node, r.dev)
             cont = leaving.pop((here, key), None)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,8 @@ LABEL_H = style.line_height() + 6
 NUMBER_R = 10.0  # the frame's number, in a circle as path draws it
 NUMBER_W = 2 * NUMBER_R + 6
 NOTE_H = style.line_height() + 8
+TITLE_GAP = 16.0  # between the title and the headers
+TAIL = 20.0  # the lifelines run on this far past the last arrow
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +72,18 @@ def column_of(device: str) -> str:
     return SWITCH if device.startswith(SWITCH + "/") or device == SWITCH else device
 
 
-def _moves(hops: Hops) -> list[Move]:
+def _moves(hops: Hops, line_of: Callable[[str], str] = column_of) -> list[Move]:
+    """Every move between two lines (``line_of`` a device's), and every routing between two: a move inside one line is none."""
     moves = []
     for i, j in enumerate(hops.journeys):
         for s in j.segments:
-            a, b = column_of(s.src), column_of(s.dst)
+            a, b = line_of(s.src), line_of(s.dst)
             if a != b or s.via == "loop":
                 moves.append(Move(i, a, b, s.t0, s.t1, j.kind))
     for t in hops.transitions:
-        moves.append(Move(-1, column_of(t.src), column_of(t.dst), t.t, t.t, "nat" if t.nat else "other"))
+        a, b = line_of(t.src), line_of(t.dst)
+        if a != b:
+            moves.append(Move(-1, a, b, t.t, t.t, "nat" if t.nat else "other"))
     return moves
 
 
@@ -105,7 +110,7 @@ def order_columns(hops: Hops, skip: set[str]) -> list[str]:
     return order
 
 
-def _project(moves: list[Move], hops: Hops, columns: list[str]) -> list[Move]:
+def _project(moves: list[Move], hops: Hops, columns: list[str], line_of: Callable[[str], str] = column_of) -> list[Move]:
     """Moves between shown lines; a frame passing hidden devices jumps over them."""
     shown = set(columns)
     out = []
@@ -117,7 +122,7 @@ def _project(moves: list[Move], hops: Hops, columns: list[str]) -> list[Move]:
         if m.dst not in shown:
             continue
         j = hops.journeys[m.journey]
-        parents = {column_of(s.dst): (column_of(s.src), s.t0) for s in j.segments if column_of(s.src) != column_of(s.dst)}
+        parents = {line_of(s.dst): (line_of(s.src), s.t0) for s in j.segments if line_of(s.src) != line_of(s.dst)}
         src, t0 = m.src, m.t0
         visited = {src}
         while src not in shown and src in parents and parents[src][0] not in visited:
@@ -172,6 +177,7 @@ class _Columns:
     runs: list[tuple[str, int, int]]  # a namespace and the first and last of its columns
     names: dict[str, str]  # a namespace -> its header's name
     plot_right: float
+    subs: dict[str, str]  # a line that stands for several devices -> what its header says under the name
 
     @property
     def x(self) -> dict[str, float]:
@@ -191,8 +197,9 @@ class _Rows:
 
 
 def _split(col: str) -> tuple[str, str]:
-    """A column's namespace and device (the switch is a column of its own)."""
-    return (SWITCH, "") if col == SWITCH else (col.split("/", 1)[0], col.split("/", 1)[1])
+    """A column's namespace and device (the switch, and a line standing for a whole machine or container, have no device)."""
+    node, _slash, dev = col.partition("/")
+    return (SWITCH, "") if col == SWITCH else (node, dev)
 
 
 def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None) -> Figure:
@@ -200,11 +207,12 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
     network: Network = network_at(trace, first)
     hops = follow(trace, network)
-    columns, notes = _choose_columns(hops, devices, network, lang)
-    moves = _project(_moves(hops), hops, columns)
+    columns, notes, lanes = _choose_columns(hops, devices, network, lang)
+    line_of = (lambda d: lanes.get(column_of(d), column_of(d))) if lanes else column_of
+    moves = _project(_moves(hops, line_of), hops, columns, line_of)
     if title is None:
         title = term("ladder-title", lang, command=_short(hops.command)) if hops.command else term("ladder-title-plain", lang)
-    cols = _plan_columns(columns, network, lang)
+    cols = _plan_columns(columns, network, lang, _lane_subs(lanes, lang))
     rows = _plan_rows(moves)
     labels = _plan_labels(moves, hops, cols, rows)
     width = max([_width(cols, labels, title)] + [style.text_width(n) + 2 * MARGIN for n in notes])
@@ -223,28 +231,59 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     return canvas.fig
 
 
-def _choose_columns(hops: Hops, devices: Sequence[str | tuple[str, str]] | None, network: Network, lang: str) -> tuple[list[str], list[str]]:
-    """The lines and the notes that say what has none.
+def _choose_columns(hops: Hops, devices: Sequence[str | tuple[str, str]] | None, network: Network,
+                    lang: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """The lines, the notes that say what has none, and which device's line stands for which (none: each its own).
 
     The lines asked for (``devices``); else every device the frames crossed, in path order, less those
     that only heard a flood; and when those are too many for a slide, a container's ``eth0`` stands for
     both ends of its veth pair (the host's end next to it gets no line of its own: a frame crosses it
-    unchanged).
+    unchanged). When that is still too wide (two hosts, their overlay namespaces, several networks), a
+    line per machine and per container (:func:`_lanes`).
     """
     if devices is not None:
-        return [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices], []
+        return [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices], [], {}
     flood_only = incidental(hops, column_of)
     columns = order_columns(hops, flood_only)
     notes = []
     heard = len(flood_only & {column_of(d) for j in hops.journeys for s in j.segments for d in (s.src, s.dst)})
     if heard:
         notes.append(term("ladder-flood-only", lang, n=heard) if heard > 1 else term("ladder-flood-only-1", lang))
-    if _plan_columns(columns, network, lang).plot_right + MARGIN > style.SLIDE_WIDTH_PT:
-        ends = _host_ends(columns, network, hops)
+    if _plan_columns(columns, network, lang).plot_right + MARGIN <= style.SLIDE_WIDTH_PT:
+        return columns, notes, {}
+    ends = _host_ends(columns, network, hops)
+    merged = [c for c in columns if c not in ends]
+    if _plan_columns(merged, network, lang).plot_right + MARGIN <= style.SLIDE_WIDTH_PT:
         if ends:
-            columns = [c for c in columns if c not in ends]
             notes.append(term("ladder-veth-merged", lang, n=len(ends)) if len(ends) > 1 else term("ladder-veth-merged-1", lang))
-    return columns, notes
+        return merged, notes, {}
+    lanes = _lanes(columns, network)
+    return list(dict.fromkeys(lanes.values())), [*notes, term("ladder-lanes", lang)], lanes
+
+
+def _lanes(columns: list[str], network: Network) -> dict[str, str]:
+    """Each device's line when a line stands for a whole machine or container: a container's devices on the container's line,
+    a host's and its overlay networks' namespaces on the host's (the machine they run on), the switch on its own."""
+    lanes: dict[str, str] = {}
+    for c in columns:
+        node, _dev = _split(c)
+        ns = network.namespace(node)
+        lanes[c] = ns.machine if ns is not None and ns.kind == OVERLAY_NS else node
+    return lanes
+
+
+def _lane_subs(lanes: dict[str, str], lang: str) -> dict[str, str]:
+    """What a line standing for several devices says under its name: the devices' names, or how many when they are long."""
+    members: dict[str, list[str]] = {}
+    for c, lane in lanes.items():
+        dev = _split(c)[1]
+        if dev and dev not in members.setdefault(lane, []):
+            members[lane].append(dev)
+    subs = {}
+    for lane, devs in members.items():
+        listed = " · ".join(devs)
+        subs[lane] = listed if style.text_width(listed, bold=True) <= 2 * COL_MIN - 20 else term("n-devices", lang, n=len(devs))
+    return subs
 
 
 def _host_ends(columns: list[str], network: Network, hops: Hops) -> set[str]:
@@ -286,10 +325,11 @@ def _draw_labels(canvas: Canvas, labels: list[tuple[float, float, str, str, str,
         mark(canvas, tx - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
 
 
-def _plan_columns(columns: list[str], network: Network, lang: str) -> _Columns:
+def _plan_columns(columns: list[str], network: Network, lang: str, subs: dict[str, str] | None = None) -> _Columns:
     """Width from their names; a namespace's name spans its run of columns: only a run too narrow for it widens."""
+    subs = subs or {}
     names = {n.node: header_name(n, lang) for n in network.namespaces}
-    widths = [max(COL_MIN, style.text_width(_split(c)[1], bold=True) + 20) for c in columns]
+    widths = [max(COL_MIN, style.text_width(subs.get(c) or _split(c)[1], bold=True) + 20) for c in columns]
     runs: list[tuple[str, int, int]] = []
     for i, c in enumerate(columns):
         node = _split(c)[0]
@@ -307,7 +347,7 @@ def _plan_columns(columns: list[str], network: Network, lang: str) -> _Columns:
     for w in widths:
         xs.append(x + w / 2)
         x += w
-    return _Columns(columns, widths, xs, runs, names, x)
+    return _Columns(columns, widths, xs, runs, names, x, subs)
 
 
 def _plan_rows(moves: list[Move]) -> _Rows:
@@ -317,7 +357,7 @@ def _plan_rows(moves: list[Move]) -> _Rows:
         if m.journey >= 0:
             starts[m.journey] = min(starts.get(m.journey, m.t0), m.t0)
     times = sorted({m.t0 for m in moves} | {m.t1 for m in moves})
-    head_h = MARGIN + style.line_height(style.TITLE_PT) + 24 + 2 * style.line_height() + 24
+    head_h = MARGIN + style.line_height(style.TITLE_PT) + TITLE_GAP + 2 * style.line_height() + 24
     y_of: dict[float, float] = {}
     breaks: list[tuple[float, float]] = []  # y, gap
     y = head_h + LABEL_H
@@ -338,7 +378,7 @@ def _plan_rows(moves: list[Move]) -> _Rows:
             label_floor = y
         y_of[t] = y
         previous = t
-    return _Rows(head_h, times, starts, y_of, breaks, y + 40)
+    return _Rows(head_h, times, starts, y_of, breaks, y + TAIL)
 
 
 def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> list[tuple[float, float, str, str, str, int]]:
@@ -426,7 +466,7 @@ def _crossings(x: float, ha: str, w: float, band: tuple[float, float], segments:
 def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network, lang: str) -> None:
     """A box per run of columns in one namespace, the device names under it, a lifeline down from each."""
     ax = canvas.ax
-    top = MARGIN + style.line_height(style.TITLE_PT) + 24
+    top = MARGIN + style.line_height(style.TITLE_PT) + TITLE_GAP
     kinds = {n.node: n.kind for n in network.namespaces}
     xs, widths = cols.xs, cols.widths
     for node, i0, i1 in cols.runs:
@@ -438,9 +478,10 @@ def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network,
                              facecolor=style.FILL.get(kind, style.FILL["laptop"]), edgecolor=style.EDGE.get(kind, style.INK), linewidth=2)
         box.set_gid(f"HEADER:{node}")
         ax.add_patch(box)
-        ax.text((x0 + x1) / 2, canvas.y(top + 5), cols.names.get(node, node), ha="center", va="top", fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
+        ax.text((x0 + x1) / 2, canvas.y(top + 5), cols.names.get(node, node), ha="center", va="top",
+                fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
     for c, cx in zip(cols.columns, xs, strict=True):
-        dev = _split(c)[1] or term("switch", lang)
+        dev = cols.subs.get(c) or _split(c)[1] or term("switch", lang)
         if dev:
             name = ax.text(cx, canvas.y(top + style.line_height() + 9), dev, ha="center", va="top", fontproperties=style.font(bold=True), color=style.INK)
             name.set_gid(f"COLUMN:{c}")
@@ -459,7 +500,8 @@ def _draw_axis(canvas: Canvas, cols: _Columns, rows: _Rows, lang: str) -> None:
     for t in sorted(set(rows.starts.values())):
         yy = rows.y_of[t]
         ax.add_line(Line2D([MARGIN + AXIS_W - 20, MARGIN + AXIS_W - 14], [canvas.y(yy)] * 2, color=style.INK, linewidth=1.5))
-        ax.text(MARGIN + AXIS_W - 24, canvas.y(yy), f"{(t - t_zero) * 1000:.3f}", ha="right", va="center", fontproperties=style.font(mono=True), color=style.INK)
+        ax.text(MARGIN + AXIS_W - 24, canvas.y(yy), f"{(t - t_zero) * 1000:.3f}", ha="right", va="center",
+                fontproperties=style.font(mono=True), color=style.INK)
     for yy, gap in rows.breaks:
         ax.add_line(Line2D([MARGIN, cols.plot_right], [canvas.y(yy)] * 2, color=style.MUTED, linewidth=1.5, linestyle=(0, (2, 3))))
         ax.text(cols.plot_right - 6, canvas.y(yy - 3), term("later", lang, ms=f"{gap * 1000:.3f}"), ha="right", va="bottom",

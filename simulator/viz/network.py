@@ -57,6 +57,7 @@ from simulator.trace.records import (
     VxlanDecapsulated,
     VxlanEncapsulated,
 )
+from simulator.trace.tracer import Trace
 
 SWITCH = "lan"
 """The LAN switch's node name (as ``BridgeForwarded.node`` spells it)."""
@@ -97,6 +98,7 @@ class Namespace:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def device(self, name: str) -> Device | None:
+        """The device named ``name`` in this namespace, or None."""
         return next((d for d in self.devices if d.name == name), None)
 
 
@@ -112,12 +114,15 @@ class Network:
     vnis: dict[str, int] = field(default_factory=dict)  # VXLAN device (NODE/IFNAME) -> its VNI, from the trace
 
     def namespace(self, node: str) -> Namespace | None:
+        """The namespace of node ``node``, or None."""
         return next((n for n in self.namespaces if n.node == node), None)
 
     def of_kind(self, kind: str) -> list[Namespace]:
+        """The namespaces of one kind (``docker-host``, ``container``, ...), in snapshot order."""
         return [n for n in self.namespaces if n.kind == kind]
 
     def containers_of(self, host: str) -> list[Namespace]:
+        """The containers of Docker host ``host``, in creation order."""
         return [n for n in self.namespaces if n.kind == "container" and n.machine == host]
 
     def overlays_of(self, host: str) -> list[Namespace]:
@@ -149,8 +154,8 @@ def snapshot_at(trace: Sequence[Any], at: float | None = None) -> TopologyChange
     for record in trace:
         if isinstance(record, TopologyChanged) and (at is None or record.time <= at):
             chosen = record
-    if chosen is None:
-        chosen = getattr(trace, "initial_topology", None)
+    if chosen is None and isinstance(trace, Trace):
+        chosen = trace.initial_topology
     if chosen is None:
         raise ValueError("this trace holds no TopologyChanged snapshot, and no initial_topology: nothing to draw")
     return chosen
@@ -221,6 +226,7 @@ def dev_id(node: str, dev: str) -> str:
 
 
 def group_id(host: str) -> str:
+    """The graph node standing for a host's collapsed containers: ``HOST/+more``."""
     return f"{host}/{GROUP_SUFFIX}"
 
 
@@ -264,21 +270,35 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
     when a host's containers are collapsed; ``max_containers=None`` never collapses.
     """
     graph = nx.Graph(time=network.time, cause=network.cause)
-    visible = choose_visible(network, keep, max_containers)
+    hidden = _hidden(network, choose_visible(network, keep, max_containers))
+    _add_namespaces(graph, network, {c.node for rest in hidden.values() for c in rest})
+    for host, rest in hidden.items():
+        _add_group(graph, network, host, rest)
+    _add_links(graph, network)
+    _add_switch(graph, network)
+    _add_wires(graph, network)
+    _add_tunnels(graph, network)
+    _add_routing(graph, network)
+    return graph
+
+
+def _hidden(network: Network, visible: dict[str, list[str]]) -> dict[str, list[Namespace]]:
+    """Per Docker host, the containers not drawn one by one (collapsed into its group node)."""
     hidden: dict[str, list[Namespace]] = {}
-    hidden_nodes: set[str] = set()
     for host, shown in visible.items():
         rest = [c for c in network.containers_of(host) if c.node not in shown]
         if rest:
             hidden[host] = rest
-            hidden_nodes.update(c.node for c in rest)
+    return hidden
 
+
+def _add_namespaces(graph: nx.Graph, network: Network, hidden_nodes: set[str]) -> None:
+    """A node per namespace drawn and per device of it, but the host-side veths of collapsed containers."""
     peers_in_hidden: set[str] = set()  # host-side veths whose container is collapsed
     for ns in network.namespaces:
         for d in ns.devices:
             if d.peer and d.peer[0] in hidden_nodes:
                 peers_in_hidden.add(dev_id(ns.node, d.name))
-
     for ns in network.namespaces:
         if ns.node in hidden_nodes:
             continue
@@ -302,37 +322,49 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
             if node_id in network.modes:
                 graph.nodes[node_id]["mode"] = network.modes[node_id]
 
-    for host, rest in hidden.items():
-        bridges = []  # the host's bridges their veths are ports of
-        uplinks = []  # every device the collapsed containers hang from: those bridges, an overlay's br0, a macvlan parent
-        for c in rest:
-            for d in c.devices:
-                if d.peer:
-                    peer_ns = network.namespace(d.peer[0])
-                    peer_dev = peer_ns.device(d.peer[1]) if peer_ns else None
-                    if peer_dev is None or peer_ns is None:
-                        continue
-                    if d.kind in STACKED_KINDS:
-                        target = dev_id(peer_ns.node, peer_dev.name)
-                    elif peer_dev.master:
-                        target = dev_id(peer_ns.node, peer_dev.master)
-                        if peer_ns.node == host and peer_dev.master not in bridges:
-                            bridges.append(peer_dev.master)
-                    else:
-                        continue
-                    if target not in uplinks:
-                        uplinks.append(target)
-        gid = group_id(host)
-        graph.add_node(
-            gid, kind="group", parent=host, members=tuple(c.node for c in rest),
-            addrs=tuple(a for c in rest for d in c.devices if d.name != "lo" for a in d.addrs),
-            bridges=tuple(bridges), uplinks=tuple(uplinks),
-        )
-        for target in uplinks:
-            if target in graph:
-                graph.add_edge(gid, target, kind="group")
 
-    # veth pairs, stacked devices and bridge ports
+def _add_group(graph: nx.Graph, network: Network, host: str, rest: Sequence[Namespace]) -> None:
+    """The ``host/+more`` node standing for a host's collapsed containers, linked to every device they hang from."""
+    bridges, uplinks = _group_uplinks(network, host, rest)
+    gid = group_id(host)
+    graph.add_node(
+        gid, kind="group", parent=host, members=tuple(c.node for c in rest),
+        addrs=tuple(a for c in rest for d in c.devices if d.name != "lo" for a in d.addrs),
+        bridges=tuple(bridges), uplinks=tuple(uplinks),
+    )
+    for target in uplinks:
+        if target in graph:
+            graph.add_edge(gid, target, kind="group")
+
+
+def _group_uplinks(network: Network, host: str, rest: Sequence[Namespace]) -> tuple[list[str], list[str]]:
+    """The host's bridges the collapsed containers' veths are ports of, and every device they hang from.
+
+    The devices: those bridges, an overlay's ``br0``, a macvlan parent.
+    """
+    bridges: list[str] = []
+    uplinks: list[str] = []
+    for c in rest:
+        for d in c.devices:
+            peer_ns = network.namespace(d.peer[0]) if d.peer else None
+            peer_dev = peer_ns.device(d.peer[1]) if peer_ns is not None and d.peer else None
+            if peer_dev is None or peer_ns is None:
+                continue
+            if d.kind in STACKED_KINDS:
+                target = dev_id(peer_ns.node, peer_dev.name)
+            elif peer_dev.master:
+                target = dev_id(peer_ns.node, peer_dev.master)
+                if peer_ns.node == host and peer_dev.master not in bridges:
+                    bridges.append(peer_dev.master)
+            else:
+                continue
+            if target not in uplinks:
+                uplinks.append(target)
+    return bridges, uplinks
+
+
+def _add_links(graph: nx.Graph, network: Network) -> None:
+    """Veth pairs, stacked devices (to the device they sit on) and bridge ports (to their bridge)."""
     for ns in network.namespaces:
         for d in ns.devices:
             a = dev_id(ns.node, d.name)
@@ -349,18 +381,25 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
                 if b in graph:
                     graph.add_edge(a, b, kind="bridge-port")
 
-    # the LAN switch
-    if network.lan:
-        graph.add_node(SWITCH, kind="switch")
-        for port, node, dev in network.lan:
-            pid = dev_id(SWITCH, port)
-            graph.add_node(pid, kind="port", parent=SWITCH, name=port)
-            graph.add_edge(pid, SWITCH, kind="switch-port")
-            if node and dev_id(node, dev) in graph:
-                graph.add_edge(dev_id(node, dev), pid, kind="cable")
 
-    # point-to-point wires the snapshot does not list: NICs outside any switch,
-    # veth or bridge, sharing a subnet (the router's uplink to the internet).
+def _add_switch(graph: nx.Graph, network: Network) -> None:
+    """The LAN switch, its ports, and the cables plugged into them."""
+    if not network.lan:
+        return
+    graph.add_node(SWITCH, kind="switch")
+    for port, node, dev in network.lan:
+        pid = dev_id(SWITCH, port)
+        graph.add_node(pid, kind="port", parent=SWITCH, name=port)
+        graph.add_edge(pid, SWITCH, kind="switch-port")
+        if node and dev_id(node, dev) in graph:
+            graph.add_edge(dev_id(node, dev), pid, kind="cable")
+
+
+def _add_wires(graph: nx.Graph, network: Network) -> None:
+    """Point-to-point wires the snapshot does not list: NICs outside any switch, veth or bridge, sharing a subnet.
+
+    The router's uplink to the internet is one.
+    """
     cabled = {dev_id(n, d) for _p, n, d in network.lan}
     loose: list[tuple[str, Namespace, Device]] = []
     for ns in network.namespaces:
@@ -375,7 +414,9 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
             if ns_a.node != ns_b.node and any(x.network == y.network for x in _subnets(da) for y in _subnets(db)):
                 graph.add_edge(a, b, kind="wire")
 
-    # VXLAN tunnels: one overlay network's vxlan devices on different hosts (or devices of one VNI)
+
+def _add_tunnels(graph: nx.Graph, network: Network) -> None:
+    """VXLAN tunnels: one overlay network's vxlan devices on different hosts (or devices of one VNI)."""
     vteps: dict[tuple[str, str], list[tuple[str, str]]] = {}  # network key -> [(machine, device)]
     for ns in network.namespaces:
         for d in ns.devices:
@@ -395,7 +436,9 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
                 if machine_a != machine_b:
                     graph.add_edge(a, b, kind="tunnel", label=TUNNEL_LABEL)
 
-    # the IP stack between the interfaces of a forwarding namespace
+
+def _add_routing(graph: nx.Graph, network: Network) -> None:
+    """The IP stack between the interfaces of a forwarding namespace: a Docker host's bridges to its uplinks, a router's NICs."""
     for ns in network.namespaces:
         if ns.kind not in ("docker-host", "router"):
             continue
@@ -409,7 +452,6 @@ def build_graph(network: Network, keep: Iterable[str] = (), max_containers: int 
             for i, a in enumerate(uplinks):
                 for b in uplinks[i + 1 :]:
                     graph.add_edge(a, b, kind="routing")
-    return graph
 
 
 def topology_graph(trace: Sequence[Any], at: float | None = None, *, keep: Iterable[str] = (), max_containers: int | None = DEFAULT_MAX_CONTAINERS) -> nx.Graph:

@@ -284,7 +284,8 @@ class View(Figure):
     def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
         buffer = io.BytesIO()
         shown = self.slide_dpi
-        self.savefig(buffer, format="png", dpi=REPR_SCALE * shown)
+        # zlib level 3, not PIL's 6: a quarter less time for a quarter more bytes, on every picture a lesson shows
+        self.savefig(buffer, format="png", dpi=REPR_SCALE * shown, pil_kwargs={"compress_level": 3})
         width, height = self.get_size_inches()
         return buffer.getvalue(), {"width": round(width * shown), "height": round(height * shown)}
 

@@ -7,6 +7,8 @@ descriptions around them are translated.
 
 from __future__ import annotations
 
+from simulator.trace.tracer import Trace
+
 LANGS = ("en", "ko")
 
 TERMS: dict[str, tuple[str, str]] = {
@@ -41,6 +43,9 @@ TERMS: dict[str, tuple[str, str]] = {
                            "컨테이너의 선이 veth 쌍의 양 끝을 함께 나타냄 (호스트 쪽 끝 {n}개 생략: 프레임이 그대로 지나감)"),
     "ladder-veth-merged-1": ("A container's line stands for both ends of its veth pair (the host end not drawn: frames cross it unchanged)",
                              "컨테이너의 선이 veth 쌍의 양 끝을 함께 나타냄 (호스트 쪽 끝 생략: 프레임이 그대로 지나감)"),
+    "ladder-lanes": ("A line per machine and per container: a host's line stands for its own and its overlay networks' namespaces",
+                     "머신과 컨테이너마다 선 하나: 호스트의 선은 호스트와 오버레이 네트워크의 네임스페이스를 함께 나타냄"),
+    "n-devices": ("{n} devices", "장치 {n}개"),
     "headers-title": ("Headers hop by hop: {command}", "홉별 헤더: {command}"),
     "headers-title-plain": ("Headers hop by hop", "홉별 헤더"),
     "time-ms": ("time (ms)", "시간 (ms)"),
@@ -82,6 +87,19 @@ TERMS: dict[str, tuple[str, str]] = {
     "key-reply": ("a reply", "응답"),
     "key-routed": ("routed inside a host or router (TTL, NAT)", "호스트나 라우터 안에서 라우팅 (TTL, NAT)"),
     "key-routed-wrap": ("routed (TTL, NAT) or wrapped in VXLAN inside a host", "호스트 안에서 라우팅 (TTL, NAT) 또는 VXLAN 캡슐화"),
+    # the player and the strip
+    "came-in": ("came in on {where}", "{where}로 들어온 모습"),
+    "went-out": ("went out of {where}", "{where}에서 나간 모습"),
+    "made-here": ("made here by {node}'s own stack", "{node}의 네트워크 스택이 여기서 만든 프레임"),
+    "changed-fields": ("Changed at {where}: {fields}", "{where}에서 바뀐 필드: {fields}"),
+    "unchanged": ("Nothing in the frame changed at {where}.", "{where}에서 프레임은 바뀌지 않았습니다."),
+    "field": ("field", "필드"),
+    "why": ("Why", "이유"),
+    "player-text": ("dockersim player: {n} steps of {command}", "dockersim 플레이어: {command}의 {n}단계"),
+    "speed": ("Speed", "속도"),
+    "back": ("Step back", "한 단계 뒤로"),
+    "forward": ("Step forward", "한 단계 앞으로"),
+    "strip-text": ("{n} steps of {command}, one picture each", "{command}의 {n}단계, 단계마다 그림 하나"),
 }
 
 
@@ -108,5 +126,5 @@ def language(trace: object, lang: str | None = None) -> str:
         if lang not in LANGS:
             raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
         return lang
-    carried = getattr(trace, "lang", None)
+    carried = trace.lang if isinstance(trace, Trace) else None
     return carried if carried in LANGS else "en"

@@ -190,7 +190,8 @@ def test_lesson_runs_in_jupyterlab_and_the_player_steps_back_exactly() -> None:
     with jupyterlab(NOTEBOOKS, wait=False) as server, chromium(1400, 1600, lang="ko") as driver:
         server.wait_until_up()
         driver.get(server.page(f"lab/tree/{LESSON}"))
-        wait(driver, "the notebook and its kernel", lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell") and kernel_connected(server), timeout_s=45)
+        wait(driver, "the notebook and its kernel",
+             lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell") and kernel_connected(server), timeout_s=45)
         hide_file_browser(driver)
         run_all_cells(driver)
         wait(driver, "every cell to run", every_cell_ran, timeout_s=RUN_TIMEOUT_S)

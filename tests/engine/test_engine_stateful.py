@@ -41,7 +41,8 @@ class DockerCommands(RuleBasedStateMachine):
     def new_lab(self, engine: str) -> None:
         self.lab = Lab(engine=engine)
 
-    @rule(net=st.sampled_from(NETWORKS[1:]), subnet=st.sampled_from(["", "--subnet 10.9.0.0/24", "--subnet 10.9.0.0/24 --ip-range 10.9.0.128/25", "--subnet 10.9.0.0/30", "--internal"]))
+    @rule(net=st.sampled_from(NETWORKS[1:]),
+          subnet=st.sampled_from(["", "--subnet 10.9.0.0/24", "--subnet 10.9.0.0/24 --ip-range 10.9.0.128/25", "--subnet 10.9.0.0/30", "--internal"]))
     def create_network(self, net: str, subnet: str) -> None:
         self.run(f"docker network create {subnet} {net}")
 
@@ -49,7 +50,8 @@ class DockerCommands(RuleBasedStateMachine):
     def remove_network(self, net: str) -> None:
         self.run(f"docker network rm {net}")
 
-    @rule(name=st.sampled_from(CONTAINERS), net=st.sampled_from(NETWORKS + ["host", "none", "container:c1"]), image=st.sampled_from(["alpine", "ubuntu:14.04", "nginx"]))
+    @rule(name=st.sampled_from(CONTAINERS), net=st.sampled_from(NETWORKS + ["host", "none", "container:c1"]),
+          image=st.sampled_from(["alpine", "ubuntu:14.04", "nginx"]))
     def run_container(self, name: str, net: str, image: str) -> None:
         self.run(f"docker run -itd --name {name} --net {net} {image}")
 

@@ -201,7 +201,8 @@ def add_overlay(lab: Lab, m: LanMirror, containers: list[str]) -> None:
                 peer = box.ns.devices[in_box]
                 ctr = c.netns.devices[ep.ifname]
                 m.add(c.name)
-                m.run(node, f"ip link add {in_box} address {peer.mac} mtu {peer.mtu} type veth peer name ctrtmp address {ctr.mac} mtu {ctr.mtu} netns {{ns:{m.ns(c.name)}}}")
+                m.run(node, f"ip link add {in_box} address {peer.mac} mtu {peer.mtu} type veth "
+                            f"peer name ctrtmp address {ctr.mac} mtu {ctr.mtu} netns {{ns:{m.ns(c.name)}}}")
                 m.run(node, f"ip link set dev {in_box} master br0")
                 devices.append(in_box)
                 m.run(c.name, f"ip link set dev ctrtmp name {ep.ifname}")

@@ -248,7 +248,8 @@ def differential(
         compare_frames(f"{node}/{dev}", frames(sim_pkts[(node, dev)], t0_sim), frames(real_pkts[(node, dev)], t0_real), TIME_TOLERANCE_S)
         for node, dev in devices
     ]
-    outcome = Outcome(diffs, neigh_sim, neigh_real, sim_result.stdout + sim_result.stderr, real_result.stdout + real_result.stderr, script, counters_sim, counters_real)
+    outcome = Outcome(diffs, neigh_sim, neigh_real, sim_result.stdout + sim_result.stderr, real_result.stdout + real_result.stderr, script,
+                      counters_sim, counters_real)
     for d in diffs:
         outcome.problems += [f"{d.name}: {p}" for p in d.problems]
     igmp = sum(1 for d in diffs for why, _f in d.ignored if why == "igmp")

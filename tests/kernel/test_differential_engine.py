@@ -702,3 +702,53 @@ def test_container_mode_shares_one_namespace(engine):
     assert sim_views["network_container_1"] == sim_views["network_container_2"]
     assert len(shared_veths) == 1 and len(host_veths) == 2  # three containers, two namespaces
     assert _ping_summary(outcome.real_output) == ([(1, 64), (2, 64)], (2, 2))
+
+
+@ENGINES
+def test_published_port_from_the_host_itself(engine):
+    """The host curls its own address 192.168.1.10:8080: nat OUTPUT's DNAT (``-m addrtype
+    --dst-type LOCAL``) re-routes the SYN from lo to docker0, source 192.168.1.10 kept; the
+    replies are un-DNATed on input, so curl sees 192.168.1.10:8080 answer."""
+    require_real_kernel()
+    lab = build_lab(engine, PUBLISH_SETUP)
+    state: dict[str, Any] = {}
+
+    def prepare(lab, m: Mirror, trace) -> list[str]:
+        response = _tcp_payloads(trace, "web", "eth0", sport=80)
+        request = _tcp_payloads(trace, "web", "eth0", dport=80, received=True)
+        assert response.startswith(b"HTTP/1.1 200 OK\r\n"), response[:80]
+        state["user_agent"] = _user_agent(request)
+        for node in ("host", "web"):
+            m.run(node, f"{sys.executable} -c {shlex.quote(_TX_CSUM_OFF)} {'docker0' if node == 'host' else 'eth0'}")
+        server = m.spawn("web", f"{sys.executable} -c {shlex.quote(_REPLAY_SERVER)} 80 {response.hex()}")
+        _wait_ready(server, "the server in web")
+        reader = threading.Thread(target=lambda: state.__setitem__("server_out", server.stdout.read()), daemon=True)
+        reader.start()
+        state["reader"] = reader
+        return []
+
+    devices = [("host", "docker0"), ("web", "eth0")]
+    outcome, sim_pkts, real_pkts = engine_differential(
+        lab,
+        "self",
+        f"curl -s {URL}",
+        "host",
+        lambda: f"curl -s -m 5 -A {shlex.quote(state['user_agent'])} {URL}",
+        devices,
+        reference=("web", "eth0"),
+        sim_on="host",
+        prepare=prepare,
+        program="curl",
+        summary=lambda text: text,
+        linger=TCP_LINGER,
+    )
+    state["reader"].join(timeout=5)
+    for dev in devices:
+        s, r = tcp_details(sim_pkts[dev]), tcp_details(real_pkts[dev])
+        if s != r:
+            outcome.problems.append(f"{dev[0]}/{dev[1]}: TCP details differ:\n    simulator {s}\n    real      {r}")
+    check(outcome)
+    inside = [f for f in outcome.diffs[1].real if f["kind"] == "tcp"]
+    assert {(f["src_ip"], f["dst_ip"]) for f in inside if f["dport"] == 80} == {("192.168.1.10", "172.17.0.2")}
+    dnat = "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80"
+    assert (dnat, 1, 60) in counted_rules(outcome.counters_real, "host", "nat")

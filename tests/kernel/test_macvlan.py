@@ -155,13 +155,15 @@ def test_siblings_per_mode(mode, hairpin, answered):
 
 def test_one_mac_per_port_stops_macvlan_but_not_ipvlan():
     lab = Lab(hosts=2, one_mac_per_port=True)
-    assert lab.sh("docker network create -d macvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.64/28 --gateway=192.168.1.1 -o parent=eth0 mv", on="host1").exit_code == 0
+    create = "docker network create -d macvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.64/28 --gateway=192.168.1.1 -o parent=eth0 mv"
+    assert lab.sh(create, on="host1").exit_code == 0
     assert lab.sh("docker run -itd --name c1 --net mv ubuntu:14.04", on="host1").exit_code == 0
     r = lab.sh("ping -c 1 192.168.1.64", on="laptop")
     assert "0 received" in r.stdout
     assert any(isinstance(x, FrameDropped) and x.reason is DropReason.FILTERED and "port security" in x.detail for x in r.trace)
     lab = Lab(hosts=2, one_mac_per_port=True)
-    assert lab.sh("docker network create -d ipvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.64/28 --gateway=192.168.1.1 -o parent=eth0 iv", on="host1").exit_code == 0
+    create = "docker network create -d ipvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.64/28 --gateway=192.168.1.1 -o parent=eth0 iv"
+    assert lab.sh(create, on="host1").exit_code == 0
     assert lab.sh("docker run -itd --name c1 --net iv ubuntu:14.04", on="host1").exit_code == 0
     assert " 1 received" in lab.sh("ping -c 1 192.168.1.64", on="laptop").stdout
 

@@ -233,7 +233,7 @@ def test_a_closed_port_answers_rst_ack_and_connect_is_refused(lab: Lab):
     records = lab.sim.tracer.since(mark)
     frames = tcp_frames(records, "laptop", "eth0", received=False)
     syn = tcp_frames(records, "host", "eth0", received=False)[0][1]
-    rst_time, rst, rst_packet, rst_len = frames[0]
+    _, rst, rst_packet, rst_len = frames[0]
     assert flags(rst) == "R." and rst.seq == 0 and rst.ack == (syn.seq + 1) & 0xFFFFFFFF
     assert rst_len == 54 and rst.window == 0 and rst_packet.ident == 0
     drops = [r for r in records if isinstance(r, FrameDropped) and r.reason is DropReason.NO_SOCKET]

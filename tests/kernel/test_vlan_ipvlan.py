@@ -92,7 +92,8 @@ def test_ipvlan_finds_children_by_address():
 
 def test_ipvlan_children_share_the_parent_mac_on_the_lan():
     lab = Lab(hosts=2)
-    assert lab.sh("docker network create -d ipvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.64/28 --gateway=192.168.1.1 -o parent=eth0 iv", on="host1").exit_code == 0
+    create = "docker network create -d ipvlan --subnet=192.168.1.0/24 --ip-range=192.168.1.64/28 --gateway=192.168.1.1 -o parent=eth0 iv"
+    assert lab.sh(create, on="host1").exit_code == 0
     for name in ("c1", "c2"):
         assert lab.sh(f"docker run -itd --name {name} --net iv ubuntu:14.04", on="host1").exit_code == 0
     assert " 1 received" in lab.sh("docker exec c1 ping -c 1 192.168.1.65", on="host1").stdout

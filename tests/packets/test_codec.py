@@ -42,7 +42,8 @@ def rebuilt(raw: bytes) -> bytes:
 
 @given(macs, macs, ips, ips, st.integers(0, 255), st.integers(0, 65535), st.integers(0, 65535), st.binary(max_size=64), st.booleans())
 def test_icmp_echo_bytes_match_scapy(dst, src, sip, dip, ttl, ident, seq, data, df):
-    frame = EthernetFrame(dst, src, EtherType.IPV4, IPv4Packet(sip, dip, IPProtocol.ICMP, IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, seq, data), ttl=ttl, dont_fragment=df))
+    echo = IcmpMessage(IcmpType.ECHO_REQUEST, 0, ident, seq, data)
+    frame = EthernetFrame(dst, src, EtherType.IPV4, IPv4Packet(sip, dip, IPProtocol.ICMP, echo, ttl=ttl, dont_fragment=df))
     raw = encode(frame)
     assert len(raw) == frame.length == 14 + 20 + 8 + len(data)
     assert rebuilt(raw) == raw

@@ -67,7 +67,8 @@ def test_decode_round_trip():
 
 
 def test_not_vxlan_stays_bytes():
-    frame = EthernetFrame(H2, H1, EtherType.IPV4, IPv4Packet(IPv4Address("1.1.1.1"), IPv4Address("2.2.2.2"), IPProtocol.UDP, UdpDatagram(1, 4789, b"\x00" * 30)))
+    packet = IPv4Packet(IPv4Address("1.1.1.1"), IPv4Address("2.2.2.2"), IPProtocol.UDP, UdpDatagram(1, 4789, b"\x00" * 30))
+    frame = EthernetFrame(H2, H1, EtherType.IPV4, packet)
     assert decode(encode(frame)).payload.payload.payload == b"\x00" * 30
 
 

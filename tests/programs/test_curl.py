@@ -101,7 +101,8 @@ def test_curl_verbose_prints_what_curl_8_5_prints(lab: Lab):
 def test_curl_verbose_by_name_shows_the_resolution(lab: Lab):
     r = lab.sh("curl -sv http://example.com/")
     assert r.exit_code == 0
-    assert r.stderr.startswith(f"* Host example.com:80 was resolved.\n* IPv6: (none)\n* IPv4: {WEB}\n*   Trying {WEB}:80...\n* Connected to example.com ({WEB}) port 80\n")
+    assert r.stderr.startswith(f"* Host example.com:80 was resolved.\n* IPv6: (none)\n* IPv4: {WEB}\n*   Trying {WEB}:80...\n"
+                               f"* Connected to example.com ({WEB}) port 80\n")
     assert "> Host: example.com\n" in r.stderr
 
 

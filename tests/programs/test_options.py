@@ -66,36 +66,38 @@ def lab() -> Lab:
     return lab
 
 
+def refusal(lab: Lab, command: str) -> tuple[int, str]:
+    """The exit status and the error of a command refused before it does anything (nothing on stdout)."""
+    r = lab.sh(command)
+    assert r.stdout == ""
+    return r.exit_code, r.stderr
+
+
 GNU_USAGE = "Usage: wget [OPTION]... [URL]...\n\nTry `wget --help' for more options.\n"
+CURL_TAIL = "curl: try 'curl --help' or 'curl --manual' for more information\n"
 
 
-def test_gnu_wget_refuses_in_glibc_getopt_words(lab: Lab):
-    r = lab.sh("wget --nope http://93.184.216.34/")
-    assert (r.exit_code, r.stdout, r.stderr) == (2, "", "wget: unrecognized option '--nope'\n" + GNU_USAGE)
-    r = lab.sh("wget -x http://93.184.216.34/")
-    assert (r.exit_code, r.stderr) == (2, "wget: invalid option -- 'x'\n" + GNU_USAGE)
-    r = lab.sh("wget http://93.184.216.34/ -O")
-    assert (r.exit_code, r.stderr) == (2, "wget: option requires an argument -- 'O'\n" + GNU_USAGE)
-    r = lab.sh("wget --timeout")
-    assert (r.exit_code, r.stderr) == (2, "wget: option '--timeout' requires an argument\n" + GNU_USAGE)
-    r = lab.sh("wget")
-    assert (r.exit_code, r.stderr) == (1, "wget: missing URL\n" + GNU_USAGE)
+REFUSALS = [
+    ("wget --nope http://93.184.216.34/", 2, "wget: unrecognized option '--nope'\n" + GNU_USAGE),
+    ("wget -x http://93.184.216.34/", 2, "wget: invalid option -- 'x'\n" + GNU_USAGE),
+    ("wget http://93.184.216.34/ -O", 2, "wget: option requires an argument -- 'O'\n" + GNU_USAGE),
+    ("wget --timeout", 2, "wget: option '--timeout' requires an argument\n" + GNU_USAGE),
+    ("wget", 1, "wget: missing URL\n" + GNU_USAGE),
+    ("curl --nope http://93.184.216.34/", 2, "curl: option --nope: is unknown\n" + CURL_TAIL),
+    ("curl http://93.184.216.34/ -o", 2, "curl: option -o: requires parameter\n" + CURL_TAIL),
+    ("curl -m soon http://93.184.216.34/", 2, "curl: option -m: expected a proper numerical parameter\n" + CURL_TAIL),
+]
+
+
+@pytest.mark.parametrize(("command", "status", "error"), REFUSALS, ids=[command for command, _, _ in REFUSALS])
+def test_gnu_wget_and_curl_refuse_in_their_own_words(lab: Lab, command: str, status: int, error: str):
+    assert refusal(lab, command) == (status, error)
 
 
 def test_busybox_wget_refuses_with_its_usage_and_status_1(lab: Lab):
-    r = lab.sh("docker exec a1 wget -x http://93.184.216.34/")
-    assert r.exit_code == 1
-    assert r.stderr.startswith("wget: invalid option -- 'x'\nBusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: wget ")
-
-
-def test_curl_refuses_in_its_own_words(lab: Lab):
-    tail = "curl: try 'curl --help' or 'curl --manual' for more information\n"
-    r = lab.sh("curl --nope http://93.184.216.34/")
-    assert (r.exit_code, r.stderr) == (2, "curl: option --nope: is unknown\n" + tail)
-    r = lab.sh("curl http://93.184.216.34/ -o")
-    assert (r.exit_code, r.stderr) == (2, "curl: option -o: requires parameter\n" + tail)
-    r = lab.sh("curl -m soon http://93.184.216.34/")
-    assert (r.exit_code, r.stderr) == (2, "curl: option -m: expected a proper numerical parameter\n" + tail)
+    status, error = refusal(lab, "docker exec a1 wget -x http://93.184.216.34/")
+    assert status == 1
+    assert error.startswith("wget: invalid option -- 'x'\nBusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: wget ")
 
 
 def test_curl_fetches_urls_in_the_order_given_with_or_without_url(lab: Lab):
@@ -119,9 +121,8 @@ def test_tcpdump_reads_its_options_as_getopt_does(lab: Lab):
     from simulator.programs.tcpdump import TcpdumpOptions, parse_options
 
     assert parse_options(["-nnec2", "-i", "eth0", "icmp"]) == TcpdumpOptions("eth0", 2, True, ("icmp",))
-    r = lab.sh("tcpdump -c")  # (the real one goes on with its version and usage, not modelled)
-    assert (r.exit_code, r.stdout) == (1, "") and r.stderr.startswith("tcpdump: option requires an argument -- 'c'\n")
-    r = lab.sh("tcpdump -nxz")
-    assert r.exit_code == 1 and r.stderr.startswith("tcpdump: invalid option -- 'x'\n")
-    r = lab.sh("tcpdump -c 0")
-    assert (r.exit_code, r.stderr) == (1, "tcpdump: invalid packet count 0\n")
+    status, error = refusal(lab, "tcpdump -c")  # (the real one goes on with its version and usage, not modelled)
+    assert status == 1 and error.startswith("tcpdump: option requires an argument -- 'c'\n")
+    status, error = refusal(lab, "tcpdump -nxz")
+    assert status == 1 and error.startswith("tcpdump: invalid option -- 'x'\n")
+    assert refusal(lab, "tcpdump -c 0") == (1, "tcpdump: invalid packet count 0\n")

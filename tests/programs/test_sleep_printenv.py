@@ -64,3 +64,13 @@ def test_printenv_prints_the_named_variables_only():
     assert (r.exit_code, r.stdout) == (1, f"blue\n{lab.engine.container('web').hostname}\n")
     everything = lab.sh("docker exec web printenv")
     assert everything.stdout == lab.sh("docker exec web env").stdout and "COLOR=blue\n" in everything.stdout
+
+
+def test_clear_in_a_lab_prints_no_escape_sequence() -> None:
+    """A notebook cell holds one command's own output: nothing to clear, so no ESC[2J garbage."""
+    lab = Lab()
+    r = lab.sh("clear")
+    assert (r.stdout, r.stderr, r.exit_code) == ("", "", 0)
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    r = lab.sh("docker exec c1 clear")
+    assert (r.stdout, r.stderr, r.exit_code) == ("", "", 0)

@@ -20,7 +20,8 @@ def arp(vlan: int | None = None) -> EthernetFrame:
 
 def test_lines_with_and_without_the_link_header():
     assert describe(arp(), False) == "ARP, Request who-has 10.0.0.2 tell 10.0.0.1, length 28"
-    assert describe(arp(), True) == "52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 10.0.0.2 tell 10.0.0.1, length 28"
+    assert describe(arp(), True) == ("52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: "
+                                     "Request who-has 10.0.0.2 tell 10.0.0.1, length 28")
     assert describe(arp(10), True).startswith("52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff, ethertype 802.1Q (0x8100), length 46: vlan 10, p 0, ethertype ARP")
 
 

@@ -336,7 +336,6 @@ class RealDocker:
         self.ns = ""
         self.netns_etc: Path | None = None
         self._closed = False
-        self.start_count = 0
         self.host_before: dict[str, str] = {}
         self._kinds: dict[str, bool] = {}
         self._made_etc_netns = False
@@ -392,7 +391,6 @@ class RealDocker:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                          env=_env(), start_new_session=True)
-        self.start_count += 1
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

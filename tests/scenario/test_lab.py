@@ -101,7 +101,8 @@ def test_shell_container_without_terminal_exits_at_once():
     [
         ("foo --bar", 127, "bash: foo: command not found\n"),
         ("docker foo", 1, "docker: unknown command: docker foo\n\nRun 'docker --help' for more information\n"),
-        ("docker run --foo ubuntu", 125, "unknown flag: --foo\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker run --help' for more information\n"),
+        ("docker run --foo ubuntu", 125,
+         "unknown flag: --foo\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker run --help' for more information\n"),
         ("docker run -z ubuntu", 125, "unknown shorthand flag: 'z' in -z"),
         ("docker stop nosuch", 1, "Error response from daemon: No such container: nosuch\n"),
         ("docker exec nosuch ls", 1, "Error response from daemon: No such container: nosuch\n"),

@@ -164,7 +164,8 @@ def test_a_vlan_label_is_not_crossed_by_its_neighbours_line(roomy):
             continue
         node = label.gid.split("|")[0].removeprefix("EDGE:").split("/")[0]
         w = style.text_width(label.text)
-        box = (label.x - w, label.y, label.x, label.y + style.line_height()) if label.ha == "right" else (label.x, label.y, label.x + w, label.y + style.line_height())
+        left, right = (label.x - w, label.x) if label.ha == "right" else (label.x, label.x + w)
+        box = (left, label.y, right, label.y + style.line_height())
         others = [e for gid, e in edges.items() if gid != label.gid and e.kind == "stacked" and f"{node}/eth0." in gid]
         assert all(not crosses(e.points, box) for e in others), label
         checked += len(others)

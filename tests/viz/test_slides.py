@@ -4,7 +4,8 @@ A figure goes on a 16:9 slide of 1920 x 1080 pixels (``style.SLIDE_WIDTH_PX`` x
 ``style.SLIDE_HEIGHT_PX``). At the density it is saved and shown at
 (``View.slide_dpi``) it is at most 1920 px wide, and its smallest text's em is at
 least 1/45 of the slide's height (``style.MIN_TEXT_PX``, 24 px): legible from the
-back row. The headers table is shortened to what changed when it would be taller
+back row. It is at most 1080 px tall, or listed in ``TALLER`` with its measured size
+and why. The headers table is shortened to what changed when it would be taller
 than the slide, and says so.
 """
 
@@ -26,14 +27,61 @@ from simulator.viz.headers import _left_out_note
 
 VIEWS = ("topology", "path", "ladder", "headers")
 
-LADDER_WIDE = "two hosts' overlay namespaces, bridges and containers: 14 lines, more than a slide's width holds at 24 px text"
+TOO_LARGE: dict[tuple[str, str, str], str] = {}
+"""Views that do not keep the width and text rule yet, by (scenario, view, lang), with why: each is an expected
+failure, and one that starts keeping the rule fails the test (strict) until it is taken off this list."""
 
-TOO_LARGE: dict[tuple[str, str, str], str] = {
-    ("overlay", "ladder", "en"): LADDER_WIDE,
-    ("overlay", "ladder", "ko"): LADDER_WIDE,
+TALLER_WHY = {
+    "topology": "the Docker host with its containers, the LAN switch and the machines on the LAN stand in three rows; at 24 px"
+                " text they need more than 1080 px (not fitted yet: the LAN row would have to stand beside the host)",
+    "path": "the topology the frames crossed, and under it a legend line per numbered frame (not fitted yet: the drawing alone"
+            " is taller than a slide but for the smallest labs)",
+    "ladder": "a labelled row per frame, a frame's label at 24 px text: more frames than a slide's 1080 px hold",
 }
-"""Views that do not keep the rule yet, by (scenario, view, lang), with why: each is an expected failure, and
-one that starts keeping the rule fails the test (strict) until it is taken off this list."""
+
+TALLER: dict[tuple[str, str], tuple[str, str]] = {
+    ("alias", "topology"): ("1874x1708", "1874x1708"),
+    ("alias-dig", "topology"): ("1787x1708", "1787x1708"),
+    ("bridge", "topology"): ("1639x1480", "1639x1480"),
+    ("container", "topology"): ("1639x1480", "1639x1480"),
+    ("dns-forward", "topology"): ("1639x1480", "1639x1480"),
+    ("host", "topology"): ("1639x1258", "1639x1258"),
+    ("isolation", "topology"): ("1639x1703", "1639x1703"),
+    ("link", "topology"): ("1639x1480", "1639x1480"),
+    ("link-wordpress", "topology"): ("1639x1480", "1639x1480"),
+    ("macvlan", "topology"): ("1870x1629", "1870x1629"),
+    ("networks", "topology"): ("1639x1480", "1639x1480"),
+    ("none", "topology"): ("1639x1416", "1639x1416"),
+    ("overlay", "topology"): ("1759x3266", "1772x3266"),
+    ("publish", "topology"): ("1639x1480", "1639x1480"),
+    ("structure", "topology"): ("1639x1480", "1639x1480"),
+    ("userland", "topology"): ("1639x1258", "1639x1258"),
+    ("vlan", "topology"): ("1877x1629", "1877x1629"),
+    ("alias", "path"): ("1920x1831", "1920x1831"),
+    ("alias-dig", "path"): ("1920x1831", "1920x1791"),
+    ("bridge", "path"): ("1450x1310", "1439x1310"),
+    ("dns-forward", "path"): ("1858x3049", "1858x3049"),
+    ("isolation", "path"): ("1450x1534", "1439x1534"),
+    ("link", "path"): ("1858x2622", "1858x2622"),
+    ("link-wordpress", "path"): ("1858x2622", "1858x2622"),
+    ("macvlan", "path"): ("1722x2259", "1722x2259"),
+    ("overlay", "path"): ("1920x5073", "1920x5073"),
+    ("publish", "path"): ("1858x2622", "1858x2622"),
+    ("structure", "path"): ("1858x2622", "1858x2622"),
+    ("userland", "path"): ("1802x1523", "1791x1523"),
+    ("vlan", "path"): ("1914x3438", "1914x3438"),
+    ("dns-forward", "ladder"): ("1872x2034", "1872x2034"),
+    ("link", "ladder"): ("1857x1532", "1857x1532"),
+    ("link-wordpress", "ladder"): ("1877x4153", "1877x4153"),
+    ("macvlan", "ladder"): ("1868x1285", "1868x1285"),
+    ("overlay", "ladder"): ("1807x2576", "1807x2576"),
+    ("publish", "ladder"): ("1876x3741", "1876x3741"),
+    ("structure", "ladder"): ("1807x2194", "1807x2194"),
+    ("vlan", "ladder"): ("1528x1143", "1528x1143"),
+}
+"""Views taller than a 1080 px slide at the density they are shown at, by (scenario, view): their size in pixels in
+English and Korean, measured when listed. Each is an expected failure of the height rule (why: ``TALLER_WHY``); one that
+starts fitting fails the test until it is taken off this list."""
 
 
 @functools.cache
@@ -79,16 +127,20 @@ def test_every_view_fits_a_slide_and_reads_from_the_back_row(name, view, lang):
     assert sizes, "a view with no text"
     assert width_in * fig.slide_dpi <= style.SLIDE_WIDTH_PX + 0.5
     assert min(sizes) >= style.MIN_TEXT_PX, f"smallest text {min(sizes):.1f} px at {fig.slide_dpi:.0f} dpi"
-    if view == "headers":
-        assert height_in * fig.slide_dpi <= style.SLIDE_HEIGHT_PX + 0.5
     assert viz.missing_glyphs(fig) == set()
+    height_px = height_in * fig.slide_dpi
+    measured = TALLER.get((name, view), ("", ""))[lang == "ko"]
+    if measured:
+        assert height_px > style.SLIDE_HEIGHT_PX + 0.5, f"{name} {view} ({lang}) fits a slide's height now: take it off TALLER"
+        pytest.xfail(f"{round(width_in * fig.slide_dpi)}x{round(height_px)} px (listed at {measured}): {TALLER_WHY[view]}")
+    assert height_px <= style.SLIDE_HEIGHT_PX + 0.5, f"{round(height_px)} px tall"
 
 
 def test_a_saved_png_is_as_wide_as_the_rule_says(three, thirty):
     for fig in (viz.path(three.ping_internet), viz.topology(thirty.lab.trace), viz.headers(three.ping_internet, lang="ko")):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
-        width_px, height_px = Image.open(io.BytesIO(buffer.getvalue())).size
+        width_px, _ = Image.open(io.BytesIO(buffer.getvalue())).size
         assert width_px <= style.SLIDE_WIDTH_PX
         assert abs(width_px - fig.get_size_inches()[0] * fig.slide_dpi) <= 1
         png, shown = fig._repr_png_()

@@ -293,7 +293,7 @@ class OverlayDriver(NetworkDriver):
             if peer.mac not in box.vxlan.fdb:
                 box.vxlan.fdb_add(peer.mac, peer.vtep)
         else:
-            table.entries.pop(("vxlan0", peer.ip), None)
+            table.delete("vxlan0", peer.ip)
             box.vxlan.fdb.pop(peer.mac, None)
 
 

@@ -247,7 +247,3 @@ def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str
             port.transmit(out)
     if decision.local:
         bridge._pass_up(frame)
-
-
-def drop_record(sim: Simulation, node: str, dev: str, frame: EthernetFrame, reason: DropReason, detail: str) -> FrameDropped:
-    return FrameDropped(sim.now, node, dev, frame, reason, detail)

@@ -132,6 +132,7 @@ class IpvlanPort:
         self.children: list[Ipvlan] = []
 
     def views(self) -> tuple[Child, ...]:
+        """The children as the pure decisions see them: name, whether up, and their IPv4 addresses."""
         out = []
         for c in self.children:
             ns = c.namespace
@@ -151,6 +152,7 @@ class IpvlanPort:
         return next(c for c in self.children if c.label == name)
 
     def child_transmit(self, child: Ipvlan, frame: EthernetFrame) -> None:
+        """A child sends: to a sibling inside the host (by its address) or out through the parent."""
         views = self.views()
         sender = next(v for v in views if v.name == child.label)
         verdict = decide_transmit(views, sender, frame, self.lower.mac, self.flag)
@@ -167,6 +169,7 @@ class IpvlanPort:
             self.lower.transmit(frame)
 
     def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
+        """The parent received ``frame``: hand it to the child that owns its address; True when consumed."""
         if not self.children:
             return False
         verdict = decide_receive(self.views(), frame, lower.mac)
@@ -205,13 +208,16 @@ class Ipvlan(Device):
 
     @property
     def label(self) -> str:
+        """``node/name``: how records and verdicts name this child."""
         return f"{self.node}/{self.name}"
 
     @property
     def carrier(self) -> bool:
+        """Up only when the parent is up and has carrier."""
         return self.lower.up and self.lower.carrier
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """Send through the port, which decides between a sibling and the parent."""
         self.port.child_transmit(self, frame)
 
 
@@ -237,6 +243,7 @@ def create(sim: Simulation, name: str, lower: Device, mode: IpvlanMode = IpvlanM
 
 
 def destroy(child: Ipvlan) -> None:
+    """``ip link del``: detach the child; the last one gone frees the parent's rx_handler."""
     port = child.port
     if child in port.children:
         port.children.remove(child)

@@ -20,4 +20,5 @@ class Loopback(Device):
         super().__init__(sim, "lo", ZERO_MAC, mtu=65536)
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """What ``lo`` sends, it receives itself after the loopback delay."""
         self.sim.env.hop(latency.LOOPBACK_S, self, frame)

@@ -119,7 +119,8 @@ def decide_transmit(children: tuple[Child, ...], sender: Child, frame: EthernetF
                                reason=f"bridge mode: {frame.dst} is the sibling {c.name}: delivered inside the host, not on the wire")
         if frame.dst == parent_mac:
             return Verdict(to_wire=True,
-                           reason="the destination is the parent's own MAC: macvlan sends it to the wire, and the switch will not send it back out of the same port")
+                           reason=("the destination is the parent's own MAC: macvlan sends it to the wire, "
+                                   "and the switch will not send it back out of the same port"))
         return Verdict(to_wire=True, reason="bridge mode: not a sibling's MAC: out through the parent")
     why = {
         MacvlanMode.VEPA: "vepa mode: everything goes to the external switch (it must hairpin for siblings to talk)",
@@ -168,9 +169,11 @@ class MacvlanPort:
 
     @property
     def passthru(self) -> bool:
+        """Whether a child is in passthru mode (then it alone owns the parent)."""
         return any(c.mode is MacvlanMode.PASSTHRU for c in self.children)
 
     def views(self) -> tuple[Child, ...]:
+        """The children as the pure decisions see them: name, MAC, mode, whether up."""
         return tuple(Child(c.label, c.mac, c.mode, c.up) for c in self.children)
 
     def _by_name(self, name: str) -> Macvlan:
@@ -259,6 +262,7 @@ class Macvlan(Device):
         return self.lower.up and self.lower.carrier
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """Send through the port, which decides between a sibling and the parent."""
         self.port.child_transmit(self, frame)
 
 

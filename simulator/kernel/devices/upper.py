@@ -47,9 +47,11 @@ class RxHandler(Protocol):
 
     kind: str
 
-    def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool: ...
+    def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
+        """The lower device received ``frame``: True when the handler consumed it."""
 
-    def own_transmit(self, lower: Device, frame: EthernetFrame) -> None: ...
+    def own_transmit(self, lower: Device, frame: EthernetFrame) -> None:
+        """The lower device's own stack sends ``frame``: a chance to note it."""
 
 
 class UpperDevices:
@@ -63,6 +65,7 @@ class UpperDevices:
 
     @property
     def empty(self) -> bool:
+        """No VLAN device and no rx_handler on this lower device."""
         return not self.vlans and self.handler is None
 
     def receive(self, lower: Device, frame: EthernetFrame) -> bool:
@@ -77,6 +80,7 @@ class UpperDevices:
         return handler is not None and handler.handle_frame(lower, frame)
 
     def own_transmit(self, lower: Device, frame: EthernetFrame) -> None:
+        """Tell the rx_handler, if any, that the lower device itself sends ``frame``."""
         if self.handler is not None:
             self.handler.own_transmit(lower, frame)
 

@@ -31,9 +31,11 @@ class Veth(Device):
 
     @property
     def carrier(self) -> bool:
+        """A veth has carrier while its peer is up."""
         return self.peer.up
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """What one end sends, the peer receives after the veth delay."""
         self.sim.env.hop(latency.VETH_S, self.peer, frame)
 
     def arrive(self, frame: EthernetFrame) -> None:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from simulator.packets.ethernet import EthernetFrame
     from simulator.sim.simulation import Simulation
 
-VLAN_ID_MIN = 1
 VLAN_ID_MAX = 4094  # 0 means "priority tag only" and 4095 is reserved (IEEE 802.1Q 9.6)
 
 
@@ -46,10 +45,12 @@ class Vlan(Device):
 
     @property
     def carrier(self) -> bool:
+        """Up only when the real device is up and has carrier."""
         return self.lower.up and self.lower.carrier
 
     def xmit(self, frame: EthernetFrame) -> None:
         # vlan_dev_hard_start_xmit: insert the tag, send through the real device
+        """Tag the frame with this VLAN's id and send it through the real device."""
         self.lower.transmit(replace(frame, vlan=self.vid))
 
 

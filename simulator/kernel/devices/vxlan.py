@@ -141,13 +141,15 @@ class VxlanSocket:
         underlay.ipv4.udp_sockets[port] = self.on_datagram
 
     def on_datagram(self, packet: IPv4Packet, datagram: UdpDatagram) -> None:
+        """A UDP datagram on the VXLAN port: decapsulate it and hand the inner frame to the device of its VNI."""
         payload = datagram.payload
         if not isinstance(payload, VxlanPacket):
             self.sim.tracer.emit(FrameDropped(self.sim.now, self.underlay.node, "", None, DropReason.NO_SOCKET, "not a VXLAN packet", packet))
             return
         dev = self.devices.get(payload.vni)
         if dev is None:
-            self.sim.tracer.emit(FrameDropped(self.sim.now, self.underlay.node, "", None, DropReason.NO_SOCKET, f"no VXLAN device for VNI {payload.vni}", packet))
+            self.sim.tracer.emit(FrameDropped(self.sim.now, self.underlay.node, "", None, DropReason.NO_SOCKET,
+                                              f"no VXLAN device for VNI {payload.vni}", packet))
             return
         dev.decapsulate(packet, payload)
 
@@ -203,6 +205,7 @@ class Vxlan(Device):
 
     @property
     def carrier(self) -> bool:
+        """Always: a VXLAN device has no lower device (``ip link`` shows state UNKNOWN)."""
         return True  # no lower device: the link is "up" as soon as the device is (state UNKNOWN)
 
     # -- configuration ---------------------------------------------------------------------
@@ -217,6 +220,7 @@ class Vxlan(Device):
             self.socket = sock
 
     def close(self) -> None:
+        """``ip link del``: stop listening for this VNI; the last device gone closes the UDP socket."""
         sock = self.socket
         if sock is not None:
             sock.devices.pop(self.vni, None)
@@ -235,13 +239,10 @@ class Vxlan(Device):
             raise LinkError("RTNETLINK answers: File exists")
         self.fdb[mac] = VxlanFdbEntry((remote,), permanent, self.sim.now)
 
-    def fdb_del(self, mac: MacAddress) -> None:
-        if self.fdb.pop(mac, None) is None:
-            raise LinkError("RTNETLINK answers: No such file or directory")
-
     # -- sending ------------------------------------------------------------------------------
 
     def xmit(self, frame: EthernetFrame) -> None:
+        """Encapsulate the frame toward the remotes its forwarding entry names (ARP answered locally with ``proxy``)."""
         if self.proxy and frame.ethertype == EtherType.ARP:
             self._arp_reduce(frame)
             return
@@ -259,7 +260,8 @@ class Vxlan(Device):
         arp = frame.payload
         ns = self.namespace
         if not isinstance(arp, ArpPacket) or arp.op is not ArpOp.REQUEST or ns is None:
-            self.sim.tracer.emit(ArpProxied(self.sim.now, self.node, self.name, frame, None, "proxy: only ARP requests are answered, other ARP is not tunnelled"))
+            self.sim.tracer.emit(ArpProxied(self.sim.now, self.node, self.name, frame, None,
+                                            "proxy: only ARP requests are answered, other ARP is not tunnelled"))
             return
         entry = ns.ipv4.neighbours.entries.get((self.name, arp.target_ip))
         connected = entry is not None and entry.mac is not None and entry.state.value in ("REACHABLE", "PERMANENT", "NOARP")
@@ -324,6 +326,7 @@ class Vxlan(Device):
         self.sim.call_later(latency.STACK_S, lambda: self.receive(inner))  # gro_cells_receive
 
     def fdb_entries(self) -> list[tuple[MacAddress, VxlanFdbEntry]]:
+        """The forwarding entries ``bridge fdb show`` lists: the permanent ones and those not yet aged out."""
         now = self.sim.now
         return [(m, e) for m, e in list(self.fdb.items()) if e.permanent or now - e.updated <= self.ageing_s]
 

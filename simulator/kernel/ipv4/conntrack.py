@@ -38,6 +38,7 @@ class ConntrackEntry:
 
 
 def invert(t: Tuple5) -> Tuple5:
+    """The tuple of the other direction."""
     proto, src, sport, dst, dport = t
     return (proto, dst, dport, src, sport)
 
@@ -47,12 +48,16 @@ class Conntrack:
 
     def __init__(self) -> None:
         self.by_tuple: dict[Key, tuple[ConntrackEntry, bool]] = {}
+        # Bumps when entries are removed (the stack's per-flow cache checks it). A new connection changes
+        # nothing cached: a verdict is kept per connection state (NEW, ESTABLISHED, RELATED).
+        self.generation = 0
 
     def find(self, t: Tuple5) -> tuple[ConntrackEntry, bool] | None:
         """The entry and whether ``t`` is its reply direction."""
         return self.by_tuple.get(_key(t))
 
     def new(self, t: Tuple5) -> ConntrackEntry:
+        """An unconfirmed entry for a connection's first packet."""
         return ConntrackEntry(t, invert(t))
 
     def confirm(self, entry: ConntrackEntry) -> None:
@@ -70,9 +75,12 @@ class Conntrack:
         self.by_tuple[_key(entry.reply)] = (entry, True)
 
     def port_in_use(self, reply_tuple: Tuple5) -> bool:
+        """Whether a connection already answers to ``reply_tuple`` (NAT picks another port)."""
         return _key(reply_tuple) in self.by_tuple
 
     def forget(self, predicate: object) -> None:
+        """Delete the entries for which ``predicate(entry)`` holds (``conntrack -D``)."""
         assert callable(predicate)
+        self.generation += 1
         for key in [k for k, (e, _) in self.by_tuple.items() if predicate(e)]:
             del self.by_tuple[key]

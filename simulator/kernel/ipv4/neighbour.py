@@ -79,7 +79,7 @@ class Neighbour:
     probes: int = 0
     confirmed: float = float("-inf")
     updated: float = 0.0
-    generation: int = 0  # bumps when a timer is re-armed; stale timer callbacks see a mismatch
+    generation: int = 0  # bumps at every change of state (or MAC); stale timer callbacks and cached flows see a mismatch
     queue: list[IPv4Packet] = field(default_factory=list)
 
 
@@ -105,6 +105,9 @@ class NeighbourTable:
         self._flush = flush
         self._failed = failed
         self.entries: dict[tuple[str, IPv4Address], Neighbour] = {}
+        # Bumps when an entry is created, replaced or removed (the stack's per-flow cache checks it;
+        # a change of an entry's state bumps that entry's own ``generation``).
+        self.generation = 0
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -150,6 +153,7 @@ class NeighbourTable:
         if entry is None:
             entry = Neighbour(ip, dev, NudState.INCOMPLETE)
             self.entries[(dev, ip)] = entry
+            self.generation += 1
             entry.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "INCOMPLETE", None, "no entry: resolve with an ARP request"))
         else:  # FAILED: try again
@@ -218,6 +222,7 @@ class NeighbourTable:
                 return
             entry = Neighbour(ip, dev, NudState.STALE, mac)
             self.entries[(dev, ip)] = entry
+            self.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "STALE", str(mac), cause))
             return
         if entry.state in VALID and entry.mac == mac:
@@ -232,7 +237,15 @@ class NeighbourTable:
         """``ip neigh add IP lladdr MAC dev DEV`` (or a control plane programming it)."""
         entry = Neighbour(ip, dev, NudState.PERMANENT, mac)
         self.entries[(dev, ip)] = entry
+        self.generation += 1
+
+    def delete(self, dev: str, ip: IPv4Address) -> Neighbour | None:
+        """``ip neigh del IP dev DEV``: the entry removed, or None if there was none."""
+        self.generation += 1
+        return self.entries.pop((dev, ip), None)
 
     def forget_device(self, dev: str) -> None:
+        """The device left the namespace (or went down): its entries go."""
+        self.generation += 1
         for key in [k for k in self.entries if k[0] == dev]:
             del self.entries[key]

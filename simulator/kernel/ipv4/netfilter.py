@@ -118,6 +118,7 @@ class Rule:
         return " ".join(out)
 
     def matches(self, p: PacketInfo) -> bool:
+        """Whether every match of the rule holds for ``p`` (the target aside)."""
         if self.src is not None and (p.src in self.src) == self.src_neg:
             return False
         if self.dst is not None and (p.dst in self.dst) == self.dst_neg:
@@ -233,6 +234,8 @@ class Counted:
 
 @dataclass(slots=True)
 class Chain:
+    """A chain of one table: its rules, and for a built-in chain its policy and the policy's counters."""
+
     name: str
     policy: str | None  # built-in chains have one; user chains show "-"
     rules: list[Counted] = field(default_factory=list)
@@ -257,45 +260,60 @@ class Netfilter:
         self.tables: dict[str, dict[str, Chain]] = {
             table: {name: Chain(name, "ACCEPT") for name in chains} for table, chains in BUILTIN_CHAINS.items()
         }
-        self.rule_count = 0
-        self.changes = 0  # counts the changes made through apply, new_chain and remove_where
+        self._rule_count = 0
         self._drop_policies = 0  # built-in chains whose policy is DROP (set_policy keeps it)
+        self.generation = 0  # bumps at every change of a rule, a chain or a policy (verdicts cached per flow check it)
+        self.active = False
+        """Whether any rule exists or a built-in chain drops by policy (an empty netfilter lets
+        everything through untouched). Read for every packet, so it is kept up to date by
+        whatever changes the rules (``rule_count``) or a policy (``set_policy``)."""
 
     @property
-    def active(self) -> bool:
-        """Whether any rule exists (an empty netfilter lets everything through untouched).
+    def rule_count(self) -> int:
+        """How many rules all the tables hold."""
+        return self._rule_count
 
-        Asked for every packet, so it reads two counters; a chain's policy is changed
-        through ``set_policy`` to keep the second one true.
-        """
-        return self.rule_count > 0 or self._drop_policies > 0
+    @rule_count.setter
+    def rule_count(self, count: int) -> None:
+        """Whoever edits the chains directly (the engine's firewall) sets the count after: a change."""
+        self._rule_count = count
+        self.active = count > 0 or self._drop_policies > 0
+        self.generation += 1
+
+    def changed(self) -> None:
+        """Rules, chains or policies were changed directly: verdicts cached per flow are stale."""
+        self.generation += 1
 
     def set_policy(self, table: str, name: str, policy: str) -> None:
         """``iptables -t TABLE -P CHAIN POLICY``."""
         chain = self.chain(table, name)
         self._drop_policies += (policy == "DROP") - (chain.policy == "DROP")
         chain.policy = policy
+        self.active = self._rule_count > 0 or self._drop_policies > 0
+        self.generation += 1
 
     def chain(self, table: str, name: str) -> Chain:
+        """A chain by name; IptablesError as iptables words it when there is none."""
         try:
             return self.tables[table][name]
         except KeyError:
             raise IptablesError("iptables: No chain/target/match by that name.") from None
 
     def new_chain(self, table: str, name: str) -> None:
+        """``iptables -N NAME``."""
         chains = self.tables[table]
         if name in chains:
             raise IptablesError("iptables: Chain already exists.")
         chains[name] = Chain(name, None)
-        self.changes += 1
+        self.generation += 1
 
     def apply(self, table: str, text: str) -> None:
         """Apply one ``-A/-I/-D`` rule, the way ``iptables -t TABLE ...`` does."""
         command, rule = parse_rule(text)
         chain = self.chain(table, rule.chain)
+        self.generation += 1
         if rule.target and rule.target not in TERMINAL | {"RETURN"} and rule.target not in self.tables[table]:
             raise IptablesError(f"iptables v1.8.10 (nf_tables): Chain '{rule.target}' does not exist")
-        self.changes += 1
         if command == "-A":
             chain.rules.append(Counted(rule))
             self.rule_count += 1
@@ -313,15 +331,20 @@ class Netfilter:
     def remove_where(self, predicate: object) -> None:
         """Delete every rule for which ``predicate(rule)`` holds (engine clean-up)."""
         assert callable(predicate)
-        self.changes += 1
+        self.generation += 1
         for chains in self.tables.values():
             for chain in chains.values():
                 kept = [c for c in chain.rules if not predicate(c.rule)]
                 self.rule_count -= len(chain.rules) - len(kept)
                 chain.rules = kept
 
-    def evaluate(self, table: str, chain_name: str, packet: PacketInfo) -> Verdict:
-        """Walk a built-in chain (and the chains it jumps to); count matches."""
+    def evaluate(self, table: str, chain_name: str, packet: PacketInfo, counted_in: list[Counted | Chain] | None = None) -> Verdict:
+        """Walk a built-in chain (and the chains it jumps to); count matches.
+
+        ``counted_in``, when given, receives every counter the walk bumped (the rules
+        that matched, and the built-in chain when its policy decided), in order: the
+        same walk for another packet of the flow bumps the same counters.
+        """
         chains = self.tables[table]
         start = chains[chain_name]
         stack: list[tuple[Chain, int]] = []
@@ -329,6 +352,8 @@ class Netfilter:
         while True:
             if i >= len(chain.rules):
                 if not stack:
+                    if counted_in is not None:
+                        counted_in.append(start)
                     return self.policy(start, packet.length)
                 chain, i = stack.pop()
                 continue
@@ -339,9 +364,13 @@ class Netfilter:
                 continue
             counted.packets += 1
             counted.bytes += packet.length
+            if counted_in is not None:
+                counted_in.append(counted)
             target = rule.target
             if target == "RETURN":
                 if not stack:
+                    if counted_in is not None:
+                        counted_in.append(start)
                     return self.policy(start, packet.length)
                 chain, i = stack.pop()
             elif target in TERMINAL:

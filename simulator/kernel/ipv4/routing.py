@@ -34,6 +34,7 @@ class Route:
 
     @property
     def is_default(self) -> bool:
+        """The route for 0.0.0.0/0."""
         return self.network.prefixlen == 0
 
     def text(self) -> str:
@@ -62,6 +63,7 @@ class RoutingTable:
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self._cache: dict[int, Route | None] = {}  # by integer address: hashing an IPv4Address runs Python code
+        self.generation = 0  # bumps at every change (the stack's per-flow cache checks it)
 
     def add(self, route: Route) -> None:
         """``ip route add``; raises FileExistsError for an identical destination and metric."""
@@ -71,6 +73,7 @@ class RoutingTable:
         self.routes.append(route)
         self.routes.sort(key=lambda r: (-r.network.prefixlen, r.metric or 0))
         self._cache.clear()
+        self.generation += 1
 
     def remove(self, predicate: object) -> int:
         """Delete the routes for which ``predicate(route)`` is true; returns how many."""
@@ -78,6 +81,7 @@ class RoutingTable:
         before = len(self.routes)
         self.routes = [r for r in self.routes if not predicate(r)]
         self._cache.clear()
+        self.generation += 1
         return before - len(self.routes)
 
     def rename_device(self, old: str, new: str) -> None:
@@ -85,6 +89,7 @@ class RoutingTable:
         if any(r.dev == old for r in self.routes):
             self.routes = [replace(r, dev=new) if r.dev == old else r for r in self.routes]
             self._cache.clear()
+            self.generation += 1
 
     def lookup(self, dst: IPv4Address) -> Route | None:
         """Longest-prefix match, then the lowest metric."""

@@ -25,35 +25,47 @@ def route_edges(b: Builder, network: Network, frame: Frame) -> None:
     cable_x = [b.shapes[dev_id(n, d)].cx for _p, n, d in network.lan if n and dev_id(n, d) in b.shapes]
     cable_x += [b.shapes[x].cx for e in frame.tunnels for x in e]  # and the tunnels' drops from vxlan0
     for u, v, data in g.edges(data=True):
-        kind = data["kind"]
-        a, c = (u, v)
-        if a not in b.shapes or c not in b.shapes:
+        if u not in b.shapes or v not in b.shapes:
             continue
-        sa, sc = b.shapes[a], b.shapes[c]
+        kind = data["kind"]
         if kind == "tunnel":
             pts = _tunnel(b, frame, u, v, str(data.get("label", "")), cable_x)
-        elif kind == "group":
-            stub = b.stubs[a] if a in b.stubs else b.stubs[c]
-            bar = sc if stub.gid == a else sa
-            x = min(max(stub.cx, bar.x + 12), bar.x + bar.w - 12) if bar.kind == "bar" else bar.cx  # (a macvlan parent: its middle)
-            pts = [(stub.cx, stub.y + stub.h), (x, bar.y)]
-        elif kind == "switch-port":
-            port = sa if sa.kind == "pill" else sc
-            sw = sc if port is sa else sa
-            inward = 1.0 if port.cy <= sw.cy else -1.0
-            pts = [(port.cx, port.cy + inward * PILL_H / 2), (port.cx, port.cy + inward * (PILL_H / 2 + 10))]
-        elif kind == "routing" and sa.owner and network.namespace(sa.owner) and network.namespace(sa.owner).kind == "router":  # type: ignore[union-attr]
-            top, side_ = (sa, sc) if sa.cy < sc.cy else (sc, sa)
-            pts = [(top.cx, top.y + top.h), (top.cx, side_.cy), (side_.x, side_.cy)]
-        elif kind == "routing" and (sa.kind == "bar") != (sc.kind == "bar"):
-            pts = _bridge_to_nic(sa, sc, hung, [o for o in overlay_boxes if o.owner in (sa.owner, sc.owner)])  # (in its own host)
-        elif sc.kind == "bar" and sa.kind != "bar":
-            pc = _attach(b, c, (sa.cx, sa.cy))
-            pts = [_attach(b, a, pc), pc]
         else:
-            pa = _attach(b, a, (sc.cx, sc.cy))
-            pts = [pa, _attach(b, c, pa)]
+            pts = _edge_points(b, network, u, v, kind, hung, overlay_boxes)
         b.edges.append(EdgeLine(edge_gid(u, v), u, v, kind, pts))
+
+
+def _edge_points(b: Builder, network: Network, a: str, c: str, kind: str, hung: set[str],
+                 overlay_boxes: list[Shape]) -> list[tuple[float, float]]:
+    """The polyline of a link between two drawn shapes (not a tunnel), by its kind."""
+    sa, sc = b.shapes[a], b.shapes[c]
+    if kind == "group":
+        return _group_points(b, a, c)
+    if kind == "switch-port":
+        port = sa if sa.kind == "pill" else sc
+        sw = sc if port is sa else sa
+        inward = 1.0 if port.cy <= sw.cy else -1.0
+        return [(port.cx, port.cy + inward * PILL_H / 2), (port.cx, port.cy + inward * (PILL_H / 2 + 10))]
+    owner = network.namespace(sa.owner) if sa.owner else None
+    if kind == "routing" and owner is not None and owner.kind == "router":
+        top, side_ = (sa, sc) if sa.cy < sc.cy else (sc, sa)
+        return [(top.cx, top.y + top.h), (top.cx, side_.cy), (side_.x, side_.cy)]
+    if kind == "routing" and (sa.kind == "bar") != (sc.kind == "bar"):
+        return _bridge_to_nic(sa, sc, hung, [o for o in overlay_boxes if o.owner in (sa.owner, sc.owner)])  # (in its own host)
+    if sc.kind == "bar" and sa.kind != "bar":
+        pc = _attach(b, c, (sa.cx, sa.cy))
+        return [_attach(b, a, pc), pc]
+    pa = _attach(b, a, (sc.cx, sc.cy))
+    return [pa, _attach(b, c, pa)]
+
+
+def _group_points(b: Builder, a: str, c: str) -> list[tuple[float, float]]:
+    """A "+N more" box's line down to the bar (or the macvlan parent's middle) its containers hang from."""
+    sa, sc = b.shapes[a], b.shapes[c]
+    stub = b.stubs[a] if a in b.stubs else b.stubs[c]
+    bar = sc if stub.gid == a else sa
+    x = min(max(stub.cx, bar.x + 12), bar.x + bar.w - 12) if bar.kind == "bar" else bar.cx  # (a macvlan parent: its middle)
+    return [(stub.cx, stub.y + stub.h), (x, bar.y)]
 
 
 def _tunnel(b: Builder, frame: Frame, u: str, v: str, text: str, cable_x: list[float]) -> list[tuple[float, float]]:

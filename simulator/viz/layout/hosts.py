@@ -278,7 +278,8 @@ class _HostColumn:
         b, bag, host_top = self.b, self.bag, self.host_top
         stub = term(self.stub_term, self.lang, n=len(self.g.nodes[node]["members"]))
         sw = pill_w(stub)
-        s = Shape(node, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"], dashed=True, owner=self.host.node)
+        s = Shape(node, "pill", bx + w / 2 - sw / 2, host_top - PILL_H / 2, sw, PILL_H, style.FILL["group"], style.EDGE["group"],
+                  dashed=True, owner=self.host.node)
         b.add_shape(s, bag)
         b.stubs[node] = s
         lab = Label(node, bx + w / 2, host_top - style.LABEL_PT * 0.62, stub, style.LABEL_PT, True, False, style.MUTED, "center")
@@ -402,36 +403,17 @@ class _HostColumn:
         b, g, host = self.b, self.g, self.host
         floor = max(self.bars_bottom, self.ov_bottom + PILL_H / 2 + 10 if self.overlays else self.bars_bottom)
         self.host_bottom = max(floor + b.route_drop, self.host_top + self.title_h + 2 * PAD + PILL_H + 10)
-        self.uppers = [dev_id(host.node, d.name) for d in host.devices
-                       if d.kind in STACKED_KINDS and d.peer and d.peer[0] == host.node and dev_id(host.node, d.name) in g and dev_id(*d.peer) in g]
-        self.upper_lines = {u: addr_lines(self.host_devices[g.nodes[u]["name"]], u, with_name=False) if g.nodes[u]["addrs"] else []
-                            for u in self.uppers}
-        if self.uppers:
-            text_h = max(measure(ls)[1] for ls in self.upper_lines.values())
-            self.host_bottom = max(self.host_bottom, floor + 30 + PILL_H / 2 + STACK_RISE, self.title_bottom + 12 + text_h / 2 + STACK_RISE)
+        self._uppers(floor)
         nics = [dev_id(host.node, d.name) for d in host.devices
                 if d.kind not in ("loopback", "bridge") and not d.master and dev_id(host.node, d.name) in g
                 and dev_id(host.node, d.name) not in self.veth_x and dev_id(host.node, d.name) not in self.uppers]
-        if self.placed:
-            nic_x = (min(bar.lo for bar in self.placed) + max(bar.hi for bar in self.placed)) / 2
-        else:
-            nic_x = self.left + 60
+        nic_x = (min(bar.lo for bar in self.placed) + max(bar.hi for bar in self.placed)) / 2 if self.placed else self.left + 60
         self.upper_x = {u: sum(self.child_x[u]) / len(self.child_x[u]) for u in self.uppers if self.child_x.get(u)}  # over their children
         for node in nics:
             d = self.host_devices[g.nodes[node]["name"]]
             lines = addr_lines(d, node, with_name=False)
             pw = pill_w(d.name)
-            stack = self.child_x.get(node, []) + [self.upper_x[u] for u in self.upper_x if dev_id(*g.nodes[u]["peer"]) == node]
-            if stack:  # straight under the last thing hanging from it
-                x_here = max(stack)
-            elif self.nic_left:
-                x_here = PAD + 8 + pw / 2
-            else:
-                x_here = nic_x
-                for x0, x1 in self.ov_spans:  # not under an overlay's box: the bridges' routing comes down beside it
-                    if x0 - pw / 2 - 30 < x_here < x1 + pw / 2 + 30:
-                        x_here = x1 + pw / 2 + 30
-            x_here = x_here if self.nic_left and not stack else max(x_here, self.left + pw / 2)
+            x_here = self._nic_x(node, pw, nic_x)
             b.pill(node, x_here, self.host_bottom, "docker-host", self.bag)
             self.nic_at[node] = x_here
             tw, th = measure(lines)
@@ -441,6 +423,31 @@ class _HostColumn:
                 b.add_lines(lines, x_here + pw / 2 + 12, self.host_bottom - th - 4, node, self.bag)
             self.right = max(self.right, x_here + pw / 2 + 12 + tw)
             nic_x = x_here + pw / 2 + 12 + tw + 40 + pw / 2
+
+    def _uppers(self, floor: float) -> None:
+        """The devices stacked on the host's NICs (eth0.10, a shim), their addresses, and the room they need above the NICs."""
+        g, host = self.g, self.host
+        self.uppers = [dev_id(host.node, d.name) for d in host.devices
+                       if d.kind in STACKED_KINDS and d.peer and d.peer[0] == host.node and dev_id(host.node, d.name) in g and dev_id(*d.peer) in g]
+        self.upper_lines = {u: addr_lines(self.host_devices[g.nodes[u]["name"]], u, with_name=False) if g.nodes[u]["addrs"] else []
+                            for u in self.uppers}
+        if self.uppers:
+            text_h = max(measure(ls)[1] for ls in self.upper_lines.values())
+            self.host_bottom = max(self.host_bottom, floor + 30 + PILL_H / 2 + STACK_RISE, self.title_bottom + 12 + text_h / 2 + STACK_RISE)
+
+    def _nic_x(self, node: str, pw: float, nic_x: float) -> float:
+        """Where NIC ``node`` goes: under the last thing hanging from it, at the left edge, or next in the row (off any overlay)."""
+        g = self.g
+        stack = self.child_x.get(node, []) + [self.upper_x[u] for u in self.upper_x if dev_id(*g.nodes[u]["peer"]) == node]
+        if stack:  # straight under the last thing hanging from it
+            return max(max(stack), self.left + pw / 2)
+        if self.nic_left:
+            return PAD + 8 + pw / 2
+        x_here = nic_x
+        for x0, x1 in self.ov_spans:  # not under an overlay's box: the bridges' routing comes down beside it
+            if x0 - pw / 2 - 30 < x_here < x1 + pw / 2 + 30:
+                x_here = x1 + pw / 2 + 30
+        return max(x_here, self.left + pw / 2)
 
     def stacked_devices(self) -> None:
         """Devices stacked on a NIC (eth0.10, a host shim like mac0) in a row just above it, their link labelled."""

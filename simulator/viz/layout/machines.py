@@ -73,6 +73,30 @@ def machines_row(b: Builder, network: Network, sequence: list[Namespace]) -> Row
     return Row(bag, bottom_w, bottom_h)
 
 
+def _box_width(b: Builder, tw: float, top_pills: list[str], left_pills: list[str], side_room: bool) -> tuple[float, float]:
+    """Where a machine's text starts (right of the pills on its left edge) and the box's width.
+
+    ``side_room``: a routing line inside, or pills on both its top and right edges, want 70 pt beside the text.
+    """
+    g = b.g
+    text_x = PAD + (max(pill_w(g.nodes[p]["name"]) for p in left_pills) / 2 + 2 if left_pills else 0)
+    w = text_x + tw + PAD + (70 if side_room else 0)
+    return text_x, max(w, sum(pill_w(g.nodes[p]["name"]) for p in top_pills) + PAD * 4)
+
+
+def _edge_pills(b: Builder, w: float, kind: str, bag: list[object], top_pills: list[str], right_pills: list[str], left_pills: list[str],
+                to_the_right: bool) -> None:
+    """A machine's pills on its edges: cabled ones on top (to the right when ``to_the_right``, else spread), wired ones on its sides."""
+    g = b.g
+    for i, p in enumerate(top_pills):
+        cx = w - pill_w(g.nodes[p]["name"]) / 2 - PAD - 8 if to_the_right else w * (i + 1) / (len(top_pills) + 1)
+        b.pill(p, cx - 8 * i, 0.0, kind, bag)
+    for i, p in enumerate(right_pills):
+        b.pill(p, w, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
+    for i, p in enumerate(left_pills):
+        b.pill(p, 0.0, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
+
+
 def _machine_box(b: Builder, ns: Namespace, x: float, port_of: dict[str, str], wired: dict[str, list[str]],
                  placed_pills: dict[str, tuple[float, float]], row: list[object]) -> tuple[float, float, float]:
     """One machine at ``x``: its cabled devices on its top edge, wired ones on its sides (left when the
@@ -88,27 +112,15 @@ def _machine_box(b: Builder, ns: Namespace, x: float, port_of: dict[str, str], w
     left_pills = [p for p, peers in side.items() if any(q in placed_pills for q in peers)]
     right_pills = [p for p in side if p not in left_pills]
     has_routing = any(g.edges[e]["kind"] == "routing" for p in devs for e in g.edges(p))
-    text_x = PAD + (max(pill_w(g.nodes[p]["name"]) for p in left_pills) / 2 + 2 if left_pills else 0)
-    w = text_x + tw + PAD + (70 if (top_pills and right_pills) or has_routing else 0)
-    w = max(w, sum(pill_w(g.nodes[p]["name"]) for p in top_pills) + PAD * 4)
+    text_x, w = _box_width(b, tw, top_pills, left_pills, bool(top_pills and right_pills) or has_routing)
     h = th + 2 * PAD + PILL_H / 2
     kind = ns.kind if ns.kind in style.FILL else "laptop"
     b.add_shape(Shape(ns.node, "box", 0.0, 0.0, w, h, style.FILL[kind], style.EDGE.get(kind, style.INK)), bag)
     b.add_lines(lines, text_x, PAD + PILL_H / 2, ns.node, bag)
-    for i, p in enumerate(top_pills):
-        cx = w - pill_w(g.nodes[p]["name"]) / 2 - PAD - 8 if right_pills or has_routing else w * (i + 1) / (len(top_pills) + 1)
-        b.pill(p, cx - 8 * i, 0.0, kind, bag)
-    for i, p in enumerate(right_pills):
-        b.pill(p, w, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
-    for i, p in enumerate(left_pills):
-        b.pill(p, 0.0, PILL_H + 22 + i * (PILL_H + 10), kind, bag)
-    if left_pills:
-        extra_w = pill_w(g.nodes[left_pills[0]]["name"]) / 2
-        w_total = w + extra_w
-        move(bag, x + extra_w, 0.0)
-    else:
-        w_total = w
-        move(bag, x, 0.0)
+    _edge_pills(b, w, kind, bag, top_pills, right_pills, left_pills, bool(right_pills) or has_routing)
+    extra_w = pill_w(g.nodes[left_pills[0]]["name"]) / 2 if left_pills else 0.0
+    w_total = w + extra_w
+    move(bag, x + extra_w, 0.0)
     for p in devs:
         if p in b.shapes:
             placed_pills[p] = (b.shapes[p].cx, b.shapes[p].cy)

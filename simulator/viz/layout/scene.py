@@ -42,6 +42,7 @@ class Shape:
         return self.y + self.h / 2
 
     def shift(self, dx: float, dy: float) -> None:
+        """Move it by (dx, dy) points."""
         self.x += dx
         self.y += dy
 
@@ -62,6 +63,7 @@ class Label:
     va: str = "top"
 
     def shift(self, dx: float, dy: float) -> None:
+        """Move it by (dx, dy) points."""
         self.x += dx
         self.y += dy
 
@@ -77,6 +79,7 @@ class EdgeLine:
     points: list[tuple[float, float]]
 
     def shift(self, dx: float, dy: float) -> None:
+        """Move it by (dx, dy) points."""
         self.points = [(x + dx, y + dy) for x, y in self.points]
 
 
