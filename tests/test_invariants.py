@@ -65,6 +65,7 @@ from simulator.trace.records import (
     RouteChosen,
     TopologyChanged,
 )
+from simulator.trace.topology import DeviceState
 
 FOREVER = float("inf")
 
@@ -231,25 +232,24 @@ def check_unique_addresses(records: list[Any]) -> list[str]:
         if type(r) is not TopologyChanged or id(r.snapshot) in seen:
             continue
         seen.add(id(r.snapshot))
-        namespaces, lan = r.snapshot
-        devices: dict[tuple[str, str], tuple[Any, ...]] = {}
-        for ns in namespaces:
-            for dev in ns[3]:
-                devices[(ns[0], dev[0])] = dev
+        devices: dict[tuple[str, str], DeviceState] = {}
+        for ns in r.snapshot.namespaces:
+            for dev in ns.devices:
+                devices[(ns.node, dev.name)] = dev
         segments: dict[str, list[tuple[str, str]]] = {}
-        for ns in namespaces:
-            for dev in ns[3]:
-                if dev[1] != "bridge":
+        for ns in r.snapshot.namespaces:
+            for dev in ns.devices:
+                if dev.kind != "bridge":
                     continue
-                members = [(ns[0], dev[0])]
-                for port in ns[3]:
-                    if port[5] == dev[0]:
-                        members.append((ns[0], port[0]))
-                        if port[6] is not None and port[1] == "veth":
-                            members.append(tuple(port[6]))
-                segments[f"bridge {ns[0]}/{dev[0]}"] = members
-        nics = [(node, name) for _port, node, name in lan if node]
-        children = [key for key, dev in devices.items() if dev[6] is not None and tuple(dev[6]) in nics and dev[1] in ("macvlan", "ipvlan")]
+                members = [(ns.node, dev.name)]
+                for port in ns.devices:
+                    if port.master == dev.name:
+                        members.append((ns.node, port.name))
+                        if port.peer is not None and port.kind == "veth":
+                            members.append(port.peer)
+                segments[f"bridge {ns.node}/{dev.name}"] = members
+        nics = [(cable.node, cable.dev) for cable in r.snapshot.lan if cable.node]
+        children = [key for key, dev in devices.items() if dev.peer is not None and dev.peer in nics and dev.kind in ("macvlan", "ipvlan")]
         segments["the LAN"] = nics + children
         for segment, members in segments.items():
             macs: dict[str, tuple[str, str]] = {}
@@ -258,11 +258,11 @@ def check_unique_addresses(records: list[Any]) -> list[str]:
                 dev = devices.get(key)
                 if dev is None:
                     continue
-                if dev[1] != "ipvlan" and dev[2] != "00:00:00:00:00:00" and dev[2].lower() not in typed:
-                    if dev[2] in macs and macs[dev[2]] != key:
-                        problems.append(f"after {r.cause!r}: MAC {dev[2]} twice on {segment}: {macs[dev[2]]} and {key}")
-                    macs.setdefault(dev[2], key)
-                for cidr in dev[3]:
+                if dev.kind != "ipvlan" and dev.mac != "00:00:00:00:00:00" and dev.mac.lower() not in typed:
+                    if dev.mac in macs and macs[dev.mac] != key:
+                        problems.append(f"after {r.cause!r}: MAC {dev.mac} twice on {segment}: {macs[dev.mac]} and {key}")
+                    macs.setdefault(dev.mac, key)
+                for cidr in dev.addrs:
                     ip = cidr.split("/")[0]
                     if ip in typed:
                         continue

@@ -20,9 +20,11 @@ configuration paths do this; no frame or packet ever does.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
 
 from simulator.kernel.devices.loopback import Loopback
 from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
+from simulator.trace.topology import ContainerState, DeviceState, NamespaceState
 
 if TYPE_CHECKING:
     from simulator.kernel.devices.device import Device
@@ -32,10 +34,19 @@ if TYPE_CHECKING:
 class NetworkNamespace:
     """One network namespace."""
 
-    created: ClassVar[int] = 0  # namespaces made so far, in any simulation (a watcher's cue to look for new ones)
+    created: ClassVar[int] = 0  # namespaces made so far, in any simulation
+    _births: ClassVar[WeakKeyDictionary[Simulation, list[NetworkNamespace]]] = WeakKeyDictionary()
+
+    @classmethod
+    def births(cls, sim: Simulation) -> list[NetworkNamespace]:
+        """The namespaces made in ``sim`` from now on, in order: a watcher's list, which it takes and clears."""
+        return cls._births.setdefault(sim, [])
 
     def __init__(self, sim: Simulation, node: str) -> None:
         NetworkNamespace.created += 1
+        born = NetworkNamespace._births.get(sim)
+        if born is not None:
+            born.append(self)
         self.sim = sim
         self.node = node
         self.devices: dict[str, Device] = {}
@@ -139,6 +150,21 @@ class NetworkNamespace:
         self.ipv4.add_address(addr)
         return addr
 
+    def addresses_of(self, name: str) -> tuple[str, ...]:
+        """The IPv4 addresses of device ``name`` as ``ip addr`` prints them (``172.17.0.2/16``), in order."""
+        return tuple(f"{a.ip}/{a.prefixlen}" for a in self.ipv4.addresses if a.dev == name)
+
+    def device_states(self) -> list[DeviceState]:
+        """Every device as ``ip link`` / ``ip addr`` list them, in ``ifindex`` order."""
+        addresses: dict[str, list[str]] = {}
+        for a in self.ipv4.addresses:
+            addresses.setdefault(a.dev, []).append(f"{a.ip}/{a.prefixlen}")
+        return [dev.state(tuple(addresses.get(dev.name, ()))) for dev in sorted(self.devices.values(), key=_ifindex)]
+
+    def state(self, kind: str, machine: str, container: ContainerState | None = None) -> NamespaceState:
+        """This namespace and its devices, as a snapshot shows it (``kind`` and ``machine`` as the lab calls them)."""
+        return NamespaceState(self.node, kind, machine, tuple(self.device_states()), container)
+
     def by_index(self, ifindex: int) -> Device | None:
         """The device whose interface index is ``ifindex``, if any."""
         for device in self.devices.values():
@@ -154,3 +180,7 @@ class NetworkNamespace:
         nsid = len(self.netnsids)
         self.netnsids[nsid] = other
         return nsid
+
+
+def _ifindex(device: Device) -> int:
+    return device.ifindex

@@ -22,6 +22,7 @@ from simulator.kernel.devices.device import Device
 from simulator.packets.addresses import MacAddress
 from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
+from simulator.trace.topology import LanCable
 
 if TYPE_CHECKING:
     from simulator.packets.ethernet import EthernetFrame
@@ -119,6 +120,14 @@ class LanSwitch:
         self._port_mac[port.name] = device.mac  # port security knows the machine's own NIC
         return port
 
+    def cables(self) -> tuple[LanCable, ...]:
+        """Each port and the NIC its cable reaches (``node``/``dev``; empty for a free port), in port order."""
+        out = []
+        for port in self.ports.values():
+            far = port.wire.a if port.wire is not None else None
+            out.append(LanCable(port.name, far.node if far is not None and far is not port else "", far.name if far is not None else ""))
+        return tuple(out)
+
     def port_receive(self, port: SwitchPort, frame: EthernetFrame) -> None:
         """A frame came in on ``port``: learn its source, then forward or flood it."""
         now = self.sim.env.now
@@ -140,21 +149,25 @@ class LanSwitch:
         decision = decide(self.fdb, self._port_names, frame, port.name, now, self.aging_time_s)
         if self.hairpin_ports and port.name in self.hairpin_ports:
             decision = reflect(decision, port.name)
+        decided_at = tracer.mark()  # the ports' frames point back at this decision (``FrameSent.cause``)
         if tracer.enabled:
             tracer.record(
                 BridgeForwarded(now, self.name, self.name, port.name, frame, decision.action, decision.ports, decision.fdb_port, learned)
             )
         if not decision.ports:
             return
-        self.sim.env.deliver(latency.SWITCH_S, _switch_out, self, (frame, decision.ports))
+        self.sim.env.deliver(latency.SWITCH_S, _switch_out, self, (frame, decision.ports, decided_at))
 
 
-def _switch_out(switch: LanSwitch, what: tuple[EthernetFrame, tuple[str, ...]]) -> None:
+def _switch_out(switch: LanSwitch, what: tuple[EthernetFrame, tuple[str, ...], int]) -> None:
     """After the switch's delay: out of each egress port."""
-    frame, egress = what
+    frame, egress, decided_at = what
     ports = switch.ports
+    tracer = switch.sim.tracer
+    outer, tracer.cause = tracer.cause, decided_at
     for name in egress:
         ports[name].transmit(frame)
+    tracer.cause = outer
 
 
 def reflect(decision: Decision, ingress: str) -> Decision:

@@ -45,6 +45,7 @@ from simulator.scenario.shell_words import NOT_SIMULATED, SHELL_NAMES
 from simulator.scenario.topologies import build
 from simulator.sim.simulation import Simulation
 from simulator.trace.records import CommandRun, TopologyChanged
+from simulator.trace.topology import Snapshot
 from simulator.trace.tracer import Trace
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class Lab:
         self._attached: list[Attachment] = []
         self._status: dict[object, int] = {}  # each shell's ``$?``: the host's (by machine), an attached container's (by attachment)
         self._stderr_first = False
-        self._last_snapshot: Any = None
+        self._last_snapshot: Snapshot | None = None
         self._speed: float | None = None  # simulated seconds per wall second while a terminal waits
         self._on_output: OutputCallback | None = None
         self._streaming = False  # the running command's output goes straight to the terminal (no pipe)

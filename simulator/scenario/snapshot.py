@@ -1,15 +1,18 @@
-"""A picture of the whole lab as plain data, for ``TopologyChanged`` records.
+"""A picture of the whole lab as typed values, for ``TopologyChanged`` records.
 
-Views draw from this and nothing else: machines and containers (namespaces) with
-their devices (name, kind, MAC, addresses, state, master bridge, veth peer), the
-LAN switch and its cables. Tuples all the way down, so two snapshots compare with
-``==`` and a record is immutable.
+Views draw from this and nothing else: a :class:`~simulator.trace.topology.Snapshot`
+of the machines and containers (namespaces) with their devices (name, kind, MAC,
+addresses, state, master bridge, veth peer), the LAN switch and its cables. The
+kernel describes its own objects (``NetworkNamespace.state``, ``Device.state``,
+``LanSwitch.cables``); this module says which namespaces the lab shows, in which
+order, and what Docker knows of a container's (:func:`container_state`). Frozen
+values all the way down, so two snapshots compare with ``==`` and a record is immutable.
 
 :func:`take` walks the whole lab: the reference, O(namespaces + devices). The lab
 itself takes its snapshots through :class:`Snapshots`, after every command, and that
 must cost what the command changed: a namespace that reported no change (the kernel
 reports every change ``ip link`` or ``ip addr`` would show, device by device, see
-``kernel/namespace.py``) keeps the very same tuple, and within a namespace that did,
+``kernel/namespace.py``) keeps the very same value, and within a namespace that did,
 only the devices it named are read again. Long
 sequences are :class:`~simulator.trace.records.ChunkedTuple` values sharing their
 unchanged chunks with the snapshot before, so consecutive snapshots share memory and
@@ -22,12 +25,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import islice
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from simulator.kernel.devices.veth import Veth
-from simulator.kernel.links import stacked_on
 from simulator.kernel.namespace import NetworkNamespace
 from simulator.trace.records import ChunkedTuple
+from simulator.trace.topology import ContainerState, DeviceState, LanCable, NamespaceState, Snapshot
 
 if TYPE_CHECKING:
     from simulator.engine.container import Container
@@ -36,59 +38,38 @@ if TYPE_CHECKING:
     from simulator.scenario.lab import Lab
 
 _IFINDEX = attrgetter("ifindex")
+T = TypeVar("T", NamespaceState, DeviceState)
 
 
-def _namespace(ns: NetworkNamespace, kind: str, machine: str, extra: tuple[Any, ...] = ()) -> tuple[Any, ...]:
-    devices = []
-    for dev in sorted(ns.devices.values(), key=lambda d: d.ifindex):
-        peer = None
-        lower = stacked_on(dev)  # a macvlan/ipvlan/VLAN device is tied to its parent
-        if isinstance(dev, Veth) and dev.peer.namespace is not None:
-            peer = (dev.peer.namespace.node, dev.peer.name)
-        elif lower is not None and lower.namespace is not None:
-            peer = (lower.namespace.node, lower.name)
-        addrs = tuple(f"{a.ip}/{a.prefixlen}" for a in ns.ipv4.addresses if a.dev == dev.name)
-        devices.append((dev.name, dev.kind, str(dev.mac), addrs, dev.up, dev.master.name if dev.master else None, peer))
-    return (ns.node, kind, machine, tuple(devices), extra)
-
-
-def container_extra(c: Container) -> tuple[tuple[str, Any], ...]:
-    """What a container's namespace adds to the snapshot, as (key, value) pairs.
-
-    ``image``: its image reference; ``networks``: the names of the networks it is
-    on; ``aliases``: ``(network, (alias, ...))`` for each network where it has
-    network-scoped aliases (``--network-alias``, ``network connect --alias``), the
-    names the embedded DNS server at 127.0.0.11 answers for it there.
-    """
+def container_state(c: Container) -> ContainerState:
+    """What a container's namespace adds to the snapshot: its image, its networks, its aliases per network."""
     aliases = tuple((name, ep.aliases) for name, ep in sorted(c.endpoints.items()) if ep.aliases)
-    return (("image", c.image.reference), ("networks", tuple(sorted(c.endpoints))), ("aliases", aliases))
+    return ContainerState(c.image.reference, tuple(sorted(c.endpoints)), aliases)
 
 
-def take(lab: Lab) -> tuple[Any, ...]:
-    """(namespaces, lan) where namespaces are (node, kind, machine, devices, extra)."""
+def _lan(lab: Lab) -> tuple[LanCable, ...]:
+    return lab.topology.switch.cables() if lab.topology.switch is not None else ()
+
+
+def take(lab: Lab) -> Snapshot:
+    """Every namespace the lab shows (machines, then each engine's containers and overlay namespaces) and the LAN."""
     namespaces = []
     for name, machine in lab.machines.items():
         kind = "docker-host" if name in lab.engines else name
-        namespaces.append(_namespace(machine.netns, kind, name))
+        namespaces.append(machine.netns.state(kind, name))
     for host, engine in lab.engines.items():
         for c in sorted(engine.containers.values(), key=lambda c: c.created):
             if c.netns is None or c.netns is engine.machine.netns:
                 continue
             if c.network_mode.is_container:
                 continue
-            namespaces.append(_namespace(c.netns, "container", host, container_extra(c)))
+            namespaces.append(c.netns.state("container", host, container_state(c)))
         for ns in engine.drivers["overlay"].namespaces():  # overlay networks' own namespaces (br0, vxlan0)
-            namespaces.append(_namespace(ns, "overlay-netns", host))
-    lan: tuple[tuple[str, str, str], ...] = ()
-    if lab.topology.switch is not None:
-        lan = tuple(
-            (port.name, port.wire.a.node if port.wire and port.wire.a is not port else "", port.wire.a.name if port.wire else "")
-            for port in lab.topology.switch.ports.values()
-        )
-    return (tuple(namespaces), lan)
+            namespaces.append(ns.state("overlay-netns", host))
+    return Snapshot(tuple(namespaces), _lan(lab))
 
 
-class _Seq:
+class _Seq(Generic[T]):
     """A flat list and the sequence it was last published as: publishing re-chunks only what changed.
 
     The published value is a plain tuple up to ``ChunkedTuple.SIZE`` items, else a
@@ -99,17 +80,17 @@ class _Seq:
     __slots__ = ("items", "value", "_dirty", "_tail")
 
     def __init__(self) -> None:
-        self.items: list[Any] = []
-        self.value: Sequence[Any] = ()
+        self.items: list[T] = []
+        self.value: Sequence[T] = ()
         self._dirty: set[int] = set()  # chunks holding a replaced item
         self._tail = 0  # the items from here on moved (something was inserted or deleted before them)
 
-    def set(self, i: int, item: Any) -> None:
+    def set(self, i: int, item: T) -> None:
         if self.items[i] is not item:
             self.items[i] = item
             self._dirty.add(i // ChunkedTuple.SIZE)
 
-    def insert(self, i: int, item: Any) -> None:
+    def insert(self, i: int, item: T) -> None:
         self.items.insert(i, item)
         self._tail = min(self._tail, i)
 
@@ -117,7 +98,7 @@ class _Seq:
         del self.items[i]
         self._tail = min(self._tail, i)
 
-    def splice(self, start: int, stop: int, new: list[Any]) -> None:
+    def splice(self, start: int, stop: int, new: list[T]) -> None:
         """Replace ``items[start:stop]`` with ``new``."""
         if stop - start == len(new):
             for k, item in enumerate(new):
@@ -126,12 +107,12 @@ class _Seq:
             self.items[start:stop] = new
             self._tail = min(self._tail, start)
 
-    def publish(self) -> Sequence[Any]:
+    def publish(self) -> Sequence[T]:
         items, old, size = self.items, self.value, ChunkedTuple.SIZE
         n = len(items)
         if n <= size:
             flat = tuple(items)
-            value: Sequence[Any] = flat
+            value: Sequence[T] = flat
             if type(old) is tuple and old == flat:
                 value = self.items[:] = old  # the items as published: an equal one is not rebuilt later
         elif not self._dirty and self._tail >= n and len(old) == n:
@@ -150,7 +131,7 @@ class _Seq:
         self._tail = n
         return value
 
-    def _chunk(self, c: int, previous: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
+    def _chunk(self, c: int, previous: tuple[tuple[T, ...], ...]) -> tuple[T, ...]:
         size = ChunkedTuple.SIZE
         chunk = tuple(self.items[c * size:(c + 1) * size])
         if c < len(previous) and previous[c] == chunk:  # identical items compare by identity, in C
@@ -168,11 +149,11 @@ class _Entry:
         self.kind = kind
         self.machine = machine
         self.owner = owner  # the container whose image and networks are in ``extra``
-        self.value: tuple[Any, ...] = ()
-        self.rows = _Seq()  # the devices' tuples, by ifindex
+        self.value: NamespaceState | None = None
+        self.rows: _Seq[DeviceState] = _Seq()  # the devices' states, by ifindex
         self.keys: list[int] = []  # their ifindexes
         self.devices: list[Device] = []  # the devices themselves
-        self.sources: dict[Device, tuple[tuple[Any, ...], tuple[Any, ...], int]] = {}  # device -> (read from, tuple, ifindex)
+        self.sources: dict[Device, tuple[DeviceState, int]] = {}  # device -> (its state, its ifindex)
 
 
 class _Engine:
@@ -205,14 +186,14 @@ class Snapshots:
     def __init__(self) -> None:
         self._entries: dict[NetworkNamespace, _Entry] = {}
         self._dirty: set[NetworkNamespace] = set()  # every watched namespace adds itself here on a change
-        self._seq = _Seq()  # the namespaces' tuples, in the order of :func:`take`
+        self._seq: _Seq[NamespaceState] = _Seq()  # the namespaces' states, in the order of :func:`take`
         self._machines: list[NetworkNamespace] = []
         self._engines: list[tuple[str, DockerEngine, _Engine]] = []
         self._shown: dict[NetworkNamespace, tuple[_Engine, Container]] = {}  # a container's namespace -> whose
-        self._born = -1  # ``NetworkNamespace.created`` at the last snapshot
-        self._last: tuple[Any, ...] | None = None
+        self._births: list[NetworkNamespace] | None = None  # namespaces made since the last snapshot (the kernel appends)
+        self._last: Snapshot | None = None
 
-    def take(self, lab: Lab) -> tuple[Any, ...]:
+    def take(self, lab: Lab) -> Snapshot:
         """What :func:`take` returns; the previous snapshot itself when nothing changed."""
         if [(h, e) for h, e, _ in self._engines] != list(lab.engines.items()):
             self._restart(lab)
@@ -226,8 +207,11 @@ class Snapshots:
             elif ns not in self._entries:  # no longer shown: forget what it collected
                 ns.changed.clear()
                 ns.reread = False
-        born = NetworkNamespace.created != self._born
-        self._born = NetworkNamespace.created
+        births = self._births
+        if births is None:  # the first look: every container is looked at anyway
+            births = self._births = NetworkNamespace.births(lab.sim)
+        born = set(births)
+        births.clear()
         seq = self._seq
         machines = [machine.netns for machine in lab.machines.values()]
         values = [self._read(machine.netns, "docker-host" if name in lab.engines else name, name, None)
@@ -245,20 +229,15 @@ class Snapshots:
             seq.splice(offset, offset + len(view.overlay), values)
             view.overlay = namespaces
             offset += len(namespaces)
-        lan: tuple[tuple[str, str, str], ...] = ()
-        if lab.topology.switch is not None:
-            lan = tuple(
-                (port.name, port.wire.a.node if port.wire and port.wire.a is not port else "", port.wire.a.name if port.wire else "")
-                for port in lab.topology.switch.ports.values()
-            )
+        lan = _lan(lab)
         namespaces_seq = seq.publish()
         last = self._last
         if last is not None:
-            if namespaces_seq is last[0] and lan == last[1]:
+            if namespaces_seq is last.namespaces and lan == last.lan:
                 return last
-            if lan == last[1]:
-                lan = last[1]
-        snap = (namespaces_seq, lan)
+            if lan == last.lan:
+                lan = last.lan
+        snap = Snapshot(namespaces_seq, lan)
         self._last = snap
         return snap
 
@@ -278,7 +257,7 @@ class Snapshots:
                     self._entries.pop(ns, None)
 
     def _containers(self, host: str, engine: DockerEngine, view: _Engine, offset: int, pending: list[Container],
-                    born: bool) -> None:
+                    born: set[NetworkNamespace]) -> None:
         """Bring the engine's part of the namespace list up to date (it starts at ``offset``).
 
         A container's ``netns`` changes when it starts (a new namespace: ``born``), and
@@ -294,10 +273,30 @@ class Snapshots:
         if view.quiet:
             todo += view.quiet.values()
         if born and view.hidden:
-            todo += view.hidden.values()
+            todo += self._started(engine, view, born)
         host_ns = engine.machine.netns
         for c in todo:
             self._place(host, containers, host_ns, view, offset, c)
+
+    @staticmethod
+    def _started(engine: DockerEngine, view: _Engine, born: set[NetworkNamespace]) -> list[Container]:
+        """The hidden containers that started since the last snapshot: the owners of the namespaces ``born`` since.
+
+        A container's namespace bears the container's name when it is made (``docker
+        inspect`` shows it as the sandbox's key). A namespace named after no container
+        (an overlay network's, or a container renamed in the same command line) is looked
+        for among every hidden container.
+        """
+        started = []
+        for ns in born:
+            cid = engine.container_names.get(ns.node)
+            if cid is None:
+                started += [c for c in view.hidden.values() if c.netns is ns]
+                continue
+            c = view.hidden.get(cid)
+            if c is not None and c.netns is ns:
+                started.append(c)
+        return started
 
     @staticmethod
     def _changes(containers: dict[str, Container], view: _Engine) -> tuple[list[Container], list[Container]]:
@@ -364,7 +363,7 @@ class Snapshots:
                 view.hidden.pop(c.id, None)
             return
         value = self._read(ns, "container", host, c)
-        if before is not None and before == value:  # restarted as it was: the same tuple
+        if before is not None and before == value:  # restarted as it was: the same value
             value = self._entries[ns].value = before
         p = bisect_left(numbers, rank)
         if old is ns:
@@ -380,11 +379,11 @@ class Snapshots:
         else:
             view.quiet[c.id] = c
 
-    def _read(self, ns: NetworkNamespace, kind: str, machine: str, owner: Container | None) -> tuple[Any, ...]:
-        """The namespace's tuple: the one before when nothing changed, else patched where it changed."""
+    def _read(self, ns: NetworkNamespace, kind: str, machine: str, owner: Container | None) -> NamespaceState:
+        """The namespace's state: the one before when nothing changed, else patched where it changed."""
         entry = self._entries.get(ns)
         if entry is not None and entry.kind == kind and entry.machine == machine and entry.owner is owner:
-            if not ns.changed and not ns.reread:
+            if not ns.changed and not ns.reread and entry.value is not None:
                 return entry.value
             if ns.reread or not self._patch(ns, entry):
                 self._full(ns, entry)
@@ -394,26 +393,27 @@ class Snapshots:
             self._full(ns, entry)
         ns.changed.clear()
         ns.reread = False
-        extra = container_extra(owner) if owner is not None else ()
-        value = (ns.node, kind, machine, entry.rows.publish(), extra)
-        if entry.value != value:
+        container = container_state(owner) if owner is not None else None
+        value = NamespaceState(ns.node, kind, machine, entry.rows.publish(), container)
+        if entry.value is None or entry.value != value:
             entry.value = value
+            return value
         return entry.value
 
     @staticmethod
     def _full(ns: NetworkNamespace, entry: _Entry) -> None:
-        """Read every device of the namespace (keeping the tuples of the unchanged ones)."""
+        """Read every device of the namespace (keeping the values of the unchanged ones)."""
         addresses: dict[str, list[str]] = {}
         for a in ns.ipv4.addresses:
             addresses.setdefault(a.dev, []).append(f"{a.ip}/{a.prefixlen}")
         previous = entry.sources
-        sources: dict[Device, tuple[tuple[Any, ...], tuple[Any, ...], int]] = {}
+        sources: dict[Device, tuple[DeviceState, int]] = {}
         devices = sorted(ns.devices.values(), key=_IFINDEX)
         rows = []
         for dev in devices:
             known = _row(dev, tuple(addresses.get(dev.name, ())), previous.get(dev))
             sources[dev] = known
-            rows.append(known[1])
+            rows.append(known[0])
         entry.sources = sources
         entry.devices = devices
         entry.keys = [dev.ifindex for dev in devices]
@@ -428,13 +428,13 @@ class Snapshots:
             present = dev.namespace is ns and ns.devices.get(dev.name) is dev
             known = sources.get(dev)
             if known is not None:
-                p = bisect_left(keys, known[2])
+                p = bisect_left(keys, known[1])
                 if p >= len(devices) or devices[p] is not dev:
                     return False
-                if present and dev.ifindex == known[2]:
-                    fresh = _row(dev, _addresses(ns, dev.name), known)
+                if present and dev.ifindex == known[1]:
+                    fresh = _row(dev, ns.addresses_of(dev.name), known)
                     sources[dev] = fresh
-                    rows.set(p, fresh[1])
+                    rows.set(p, fresh[0])
                     continue
                 del keys[p], devices[p], sources[dev]
                 rows.delete(p)
@@ -442,31 +442,17 @@ class Snapshots:
                 added.append(dev)
         for dev in added:
             p = bisect_right(keys, dev.ifindex)
-            fresh = _row(dev, _addresses(ns, dev.name), None)
+            fresh = _row(dev, ns.addresses_of(dev.name), None)
             keys.insert(p, dev.ifindex)
             devices.insert(p, dev)
             sources[dev] = fresh
-            rows.insert(p, fresh[1])
+            rows.insert(p, fresh[0])
         return True
 
 
-def _addresses(ns: NetworkNamespace, name: str) -> tuple[str, ...]:
-    return tuple(f"{a.ip}/{a.prefixlen}" for a in ns.ipv4.addresses if a.dev == name)
-
-
-def _row(dev: Device, addrs: tuple[str, ...], known: tuple[tuple[Any, ...], tuple[Any, ...], int] | None,
-         ) -> tuple[tuple[Any, ...], tuple[Any, ...], int]:
-    """(what the device's tuple is read from, the tuple, its ifindex): ``known``'s tuple when nothing moved."""
-    peer = None
-    if isinstance(dev, Veth):
-        if dev.peer.namespace is not None:
-            peer = (dev.peer.namespace.node, dev.peer.name)
-    else:
-        lower = stacked_on(dev)  # a macvlan/ipvlan/VLAN device is tied to its parent
-        if lower is not None and lower.namespace is not None:
-            peer = (lower.namespace.node, lower.name)
-    master = dev.master.name if dev.master else None
-    source = (dev.name, dev.kind, dev.mac, addrs, dev.up, master, peer)
-    if known is not None and known[0] == source:
-        return (source, known[1], dev.ifindex) if known[2] == dev.ifindex else known
-    return (source, (dev.name, dev.kind, str(dev.mac), addrs, dev.up, master, peer), dev.ifindex)
+def _row(dev: Device, addrs: tuple[str, ...], known: tuple[DeviceState, int] | None) -> tuple[DeviceState, int]:
+    """(the device's state, its ifindex): ``known`` itself when nothing moved, so an unchanged device keeps its value."""
+    state = dev.state(addrs)
+    if known is not None and known[0] == state:
+        return known if known[1] == dev.ifindex else (known[0], dev.ifindex)
+    return (state, dev.ifindex)

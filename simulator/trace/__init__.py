@@ -26,24 +26,30 @@ from simulator.trace.records import (
     VxlanDecapsulated,
     VxlanEncapsulated,
 )
+from simulator.trace.topology import ContainerState, DeviceState, LanCable, NamespaceState, Snapshot
 from simulator.trace.tracer import Trace, Tracer
 
 __all__ = [
     "ArpProxied",
     "BridgeForwarded",
     "CommandRun",
+    "ContainerState",
     "ControlPlaneProgrammed",
+    "DeviceState",
     "DropReason",
     "FilterVerdict",
     "FrameDropped",
     "FrameReceived",
     "FrameSent",
+    "LanCable",
     "MacvlanForwarded",
+    "NamespaceState",
     "NatTranslated",
     "NeighbourChanged",
     "PacketDelivered",
     "Record",
     "RouteChosen",
+    "Snapshot",
     "TopologyChanged",
     "Trace",
     "Tracer",

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from enum import Enum
 from ipaddress import IPv4Address
 from itertools import chain
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, overload
 
 from simulator.packets.ethernet import EthernetFrame
 from simulator.packets.frozen import fast_init
 from simulator.packets.ipv4 import IPv4Packet
+from simulator.trace.topology import Snapshot
 
 
 class DropReason(Enum):
@@ -44,12 +45,21 @@ class DropReason(Enum):
 @fast_init
 @dataclass(frozen=True, slots=True)
 class FrameSent:
-    """``dev`` put ``frame`` on its link (tcpdump on ``dev`` shows it, outbound)."""
+    """``dev`` put ``frame`` on its link (tcpdump on ``dev`` shows it, outbound).
+
+    ``cause`` says which decision sent this very frame on, as a count of records back
+    from this one (so it holds in any slice of the trace): the ``BridgeForwarded`` of a
+    bridge or of the LAN switch (a port sending what it was given), the bridge's own
+    ``FrameSent`` (its stack sending through one of its ports), the ``MacvlanForwarded``
+    of a macvlan or ipvlan parent sending its child's frame to the wire, or the
+    ``VxlanEncapsulated`` whose outer packet this frame carries. 0 when a stack sent it.
+    """
 
     time: float
     node: str
     dev: str
     frame: EthernetFrame
+    cause: int = 0
 
 
 @fast_init
@@ -173,16 +183,20 @@ class PacketDelivered:
 class TopologyChanged:
     """A snapshot of every namespace, device, address and link after a change.
 
-    Its long sequences (the namespaces; the devices of a namespace with many) may be
-    :class:`ChunkedTuple` values, which read like the flat tuples they stand for.
+    ``snapshot`` is a :class:`~simulator.trace.topology.Snapshot`. Its long sequences
+    (the namespaces; the devices of a namespace with many) may be :class:`ChunkedTuple`
+    values, which read like the flat tuples they stand for.
     """
 
     time: float
-    snapshot: Any
+    snapshot: Snapshot
     cause: str
 
 
-class ChunkedTuple(Sequence[Any]):
+T = TypeVar("T")
+
+
+class ChunkedTuple(Sequence[T], Generic[T]):
     """An immutable sequence kept as tuples of ``SIZE`` items, read like one flat tuple.
 
     Two snapshots a command apart differ in a few namespaces: kept in chunks, they
@@ -199,23 +213,23 @@ class ChunkedTuple(Sequence[Any]):
     __slots__ = ("chunks", "_len")
     SIZE = 64
 
-    def __init__(self, chunks: tuple[tuple[Any, ...], ...]) -> None:
+    def __init__(self, chunks: tuple[tuple[T, ...], ...]) -> None:
         self.chunks = chunks
         self._len = sum(map(len, chunks))
 
     def __len__(self) -> int:
         return self._len
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[T]:
         return chain.from_iterable(self.chunks)
 
     @overload
-    def __getitem__(self, index: int) -> Any: ...
+    def __getitem__(self, index: int) -> T: ...
 
     @overload
-    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
 
-    def __getitem__(self, index: int | slice) -> Any:
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
         if isinstance(index, slice):
             return tuple(self)[index]
         i = index + self._len if index < 0 else index

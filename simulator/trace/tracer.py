@@ -1,9 +1,12 @@
 """The tracer collects records; a :class:`Trace` is a read-only slice of them.
 
-Recording is one ``list.append`` of a record built by the caller, so the hot path
-pays for a small object and nothing else: the kernel calls :attr:`Tracer.record`
-(the record list's own ``append``, rebound whenever the list is replaced) after
-checking :attr:`Tracer.enabled`; everything else calls :meth:`Tracer.emit`. ``Tracer.enabled = False`` turns it off
+Records are kept compactly (:class:`~simulator.trace.store.RecordStore`: a frame
+record as three columns, the rest as objects) and materialised when read. The hot
+path builds no record at all: the kernel calls :attr:`Tracer.sent` and
+:attr:`Tracer.received` (the store's own methods, rebound whenever the store is
+replaced) for the frames a device sends and receives, and :attr:`Tracer.record` for
+its other records, after checking :attr:`Tracer.enabled`; everything else calls
+:meth:`Tracer.emit`. ``Tracer.enabled = False`` turns it off
 (benchmarks measure both); ``Tracer(window=N, sink=PATH)`` bounds the memory a
 long run's trace holds (see :class:`Tracer`).
 """
@@ -24,6 +27,7 @@ from simulator.trace.records import (
     Record,
     TopologyChanged,
 )
+from simulator.trace.store import RecordStore
 
 if TYPE_CHECKING:
     from simulator.packets.ethernet import EthernetFrame
@@ -55,13 +59,21 @@ class Tracer:
     ([2.0, 3.0, 4.0], 2, 5)
     """
 
-    __slots__ = ("records", "record", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
+    __slots__ = ("records", "record", "sent", "received", "cause", "enabled", "lang", "window", "dropped", "_topologies", "_sink", "_owns_sink", "_written")
 
     def __init__(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
-        self.records: list[Record] = []
+        self.records: RecordStore = RecordStore()
         self.record: Callable[[Record], None] = self.records.append
         """Keep a record: the hot path's way, for callers that checked ``enabled`` first
         (and never a ``TopologyChanged``, which goes through :meth:`emit`)."""
+        self.sent: Callable[[float, str, str, EthernetFrame, int], None] = self.records.sent
+        """Keep ``FrameSent(time, node, dev, frame, cause)`` without building it (callers check ``enabled``
+        first), given the position of the decision's record (:attr:`cause`, -1 for none)."""
+        self.cause = -1
+        """While a decision's frames go out (a bridge forwarding, a VXLAN device wrapping), the
+        position (:meth:`mark`) of its record: each ``FrameSent`` meanwhile points back at it."""
+        self.received: Callable[[float, str, str, EthernetFrame], None] = self.records.received
+        """Keep ``FrameReceived(time, node, dev, frame)`` without building it (callers check ``enabled`` first)."""
         self.enabled = True
         self.lang = "en"  # the lab's language: the views and explanations speak it unless told otherwise
         self.window: int | None = None
@@ -87,10 +99,12 @@ class Tracer:
                 self._owns_sink = False
             self._written = self.dropped
         self.window = window
-        records: list[Record] = _Window(self) if window is not None else []
+        records = _Window(self) if window is not None else RecordStore(first=self.dropped)
         records.extend(self.records)
         self.records = records
         self.record = records.append
+        self.sent = records.sent
+        self.received = records.received
         if window is not None and len(records) >= 2 * window:
             self._cut()
 
@@ -105,7 +119,7 @@ class Tracer:
         return self.dropped + len(self.records)
 
     def since(self, mark: int) -> Trace:
-        return Trace(self.records[max(0, mark - self.dropped):], self.latest_topology(mark), lang=self.lang)
+        return Trace(self.records.copy(max(0, mark - self.dropped)), self.latest_topology(mark), lang=self.lang)
 
     def latest_topology(self, before: int | None = None) -> TopologyChanged | None:
         """The last ``TopologyChanged`` recorded before position ``before`` (default: now)."""
@@ -114,7 +128,7 @@ class Tracer:
         return self._topologies[index - 1][1] if index else None
 
     def trace(self) -> Trace:
-        return Trace(list(self.records), self.latest_topology(self.dropped) if self.dropped else None, lang=self.lang)
+        return Trace(self.records.copy(), self.latest_topology(self.dropped) if self.dropped else None, lang=self.lang)
 
     def flush(self) -> None:
         """Write what the sink has not seen yet (the records stay in memory too)."""
@@ -149,6 +163,7 @@ class Tracer:
                 self._written = self.dropped + cut
         del records[:cut]
         self.dropped += cut
+        records.first = self.dropped
         # topologies recorded before the window are not needed, but the last of them (the
         # network the window starts on)
         first = bisect_left(self._topologies, self.dropped, key=lambda item: item[0])
@@ -159,20 +174,30 @@ class Tracer:
             del self._topologies[: keep - 1]
 
 
-class _Window(list[Record]):
-    """The record list of a windowed tracer: appending past twice the window cuts it."""
+class _Window(RecordStore):
+    """The record store of a windowed tracer: recording past twice the window cuts it."""
 
     __slots__ = ("tracer", "limit")
 
     def __init__(self, tracer: Tracer) -> None:
-        super().__init__()
+        super().__init__(first=tracer.dropped)
         self.tracer = tracer
         assert tracer.window is not None
         self.limit = 2 * tracer.window
 
     def append(self, record: Record) -> None:
-        super().append(record)
-        if len(self) >= self.limit:
+        RecordStore.append(self, record)
+        if len(self._refs) >= self.limit:
+            self.tracer._cut()
+
+    def sent(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
+        RecordStore.sent(self, time, node, dev, frame, decided_at)
+        if len(self._refs) >= self.limit:
+            self.tracer._cut()
+
+    def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
+        RecordStore.received(self, time, node, dev, frame)
+        if len(self._refs) >= self.limit:
             self.tracer._cut()
 
 
@@ -210,10 +235,18 @@ class Trace(Sequence[Record]):
     explanations speak it unless they are given another.
     """
 
-    def __init__(self, records: list[Record], initial_topology: TopologyChanged | None = None, *, lang: str = "en") -> None:
-        self._records = records
+    def __init__(self, records: list[Record] | RecordStore, initial_topology: TopologyChanged | None = None, *, lang: str = "en") -> None:
+        self._kept = records  # a tracer's slice stays compact until it is read
         self.initial_topology = initial_topology
         self.lang = lang
+
+    @property
+    def _records(self) -> list[Record]:
+        """The records as objects, made once, on the first read (so reading twice gives the same objects)."""
+        kept = self._kept
+        if type(kept) is not list:
+            kept = self._kept = list(kept)
+        return kept
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
@@ -225,7 +258,7 @@ class Trace(Sequence[Record]):
         return self._records[index]
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._kept)
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self._records)

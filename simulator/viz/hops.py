@@ -232,15 +232,6 @@ def _links(network: Network) -> dict[str, str]:
     return peer
 
 
-def _ports(network: Network) -> dict[str, list[str]]:
-    ports: dict[str, list[str]] = {}
-    for ns in network.namespaces:
-        for d in ns.devices:
-            if d.master:
-                ports.setdefault(dev_id(ns.node, d.master), []).append(dev_id(ns.node, d.name))
-    return ports
-
-
 def _bridges(network: Network) -> set[str]:
     return {dev_id(ns.node, d.name) for ns in network.namespaces for d in ns.devices if d.kind == "bridge"}
 
@@ -259,7 +250,6 @@ def bridge_id(node: str, bridge: str) -> str:
 def follow(trace: Sequence[Any], network: Network) -> Hops:
     """String the frame records of ``trace`` into journeys and transitions."""
     peer = _links(network)
-    ports = _ports(network)
     bridges = _bridges(network)
     lowers = _lowers(network)
     uppers_of = set(lowers.values())  # devices something is stacked on
@@ -267,10 +257,14 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
     in_flight: list[tuple[Hashable, str, str | None, float, Journey]] = []  # frame, from, expected at, t0, journey
     arrived: dict[tuple[str, Hashable], Journey] = {}  # (device, frame) -> journey, awaiting a bridge
     arrived_bare: dict[tuple[str, Hashable], Journey] = {}  # the same, by the frame without its VLAN tag
-    leaving: dict[tuple[str, Hashable], tuple[str, Journey]] = {}  # (port, frame) -> (bridge, journey)
-    handed: dict[tuple[str, Hashable], Journey] = {}  # (macvlan parent, frame) -> the child's journey it sends on
+    # the decisions a FrameSent's ``cause`` points back at, by their position in the trace:
+    # a bridge's (the bridge, the journey, the frame), a macvlan parent's (the parent, the child's journey, the frame)
+    # and a VXLAN device's (the outer packet, the device, the VNI, the inner journey)
+    bridged: dict[int, tuple[str, Journey, Hashable]] = {}
+    handed: dict[int, tuple[str, Journey, Hashable]] = {}
+    wrapped: dict[int, tuple[IPv4Packet, str, int, Journey]] = {}
     reflected: dict[tuple[str, Hashable], Journey] = {}  # (macvlan parent, frame) a child sent to a sibling through it
-    wraps: list[tuple[IPv4Packet, str, int, Journey]] = []  # outer packet, vxlan device, VNI, inner journey: awaiting eth0
+    wraps: list[tuple[IPv4Packet, str, int, Journey]] = []  # wrapped, awaiting the underlay (by value, when it waited for ARP)
     unwraps: dict[tuple[str, Hashable], tuple[str, int, int]] = {}  # (vxlan device, inner) -> (underlay NIC, VNI, bytes)
     received: list[tuple[str, EthernetFrame]] = []  # recent arrivals (device, frame), for a decapsulation to find its NIC
     extra: list[Transition] = []  # VXLAN wraps and unwraps
@@ -308,13 +302,14 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
         key = frame_key(r.frame) if framed else None
         if isinstance(r, FrameSent):
             here = dev_id(r.node, r.dev)
-            cont = leaving.pop((here, key), None)
-            passed = handed.pop((here, key), None)
-            if cont is not None:
-                bridge, journey = cont
+            decided = index - r.cause if r.cause else -1  # the decision that sent it on, if this trace holds it
+            cont = bridged.get(decided)
+            passed = handed.get(decided)
+            if cont is not None and cont[2] == key:
+                bridge, journey, _k = cont
                 journey.segments.append(Segment(bridge, here, r.time, r.time, "bridge-out", index))
-            elif passed is not None:
-                journey = passed  # a macvlan parent sends on what its child gave it
+            elif passed is not None and passed[0] == here and passed[2] == key:
+                journey = passed[1]  # a macvlan parent sends on what its child gave it
             else:
                 down = None
                 if here in uppers_of:  # a frame coming down a VLAN device onto the device it sits on
@@ -327,15 +322,16 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
                     journey = Journey(r.frame, here, r.time, index)
                     journeys.append(journey)
                     outer = r.frame.payload
-                    wrap = next((w for w in wraps if isinstance(outer, IPv4Packet) and w[0] == outer), None)
+                    wrap = wrapped.get(decided)
+                    if wrap is None or wrap[0] != outer:  # it waited for the underlay's ARP: found by value
+                        wrap = next((w for w in wraps if isinstance(outer, IPv4Packet) and w[0] == outer), None)
                     if wrap is not None:  # the underlay sends what a VXLAN device wrapped
                         wraps.remove(wrap)
                         _o, vtep, vni, inner = wrap
                         extra.append(Transition(r.node, inner.flow, vtep, here, r.time, [wrap_note(r.frame) or f"VXLAN wrap VNI {vni}"], []))
                     if here in bridges:  # the bridge's own stack sends through one of its ports
                         journey.sent.append(index)
-                        for port in ports.get(here, []):
-                            leaving[(port, key)] = (here, journey)
+                        bridged[index] = (here, journey, key)
                         continue
             journey.sent.append(index)
             in_flight.append((key, here, peer.get(here), r.time, journey))
@@ -375,7 +371,7 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
                     src, t0, found = got
                     found.segments.append(Segment(origin, parent, t0, r.time, "link", index))
                 if r.to_wire and found is not None:
-                    handed[(parent, key)] = found
+                    handed[index] = (parent, found, key)
                 elif r.children and found is not None:
                     reflected[(parent, key)] = found
             else:  # from the wire (arrived at the parent) or from the parent's own stack (in flight from it)
@@ -392,7 +388,8 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
             here = dev_id(r.node, r.dev)
             inner_journey = take_from(frame_key(r.inner), here)
             if inner_journey is not None:
-                wraps.append((r.outer, here, r.vni, inner_journey))
+                wrapped[index] = wrap = (r.outer, here, r.vni, inner_journey)
+                wraps.append(wrap)
         elif isinstance(r, VxlanDecapsulated):
             here = dev_id(r.node, r.dev)
             nic_frame = next(((d, f) for d, f in reversed(received) if f.payload == r.outer), None)
@@ -414,8 +411,7 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
                 journeys.append(journey_or_none)
             journey = journey_or_none
             journey.segments.append(Segment(ingress, bridge, r.time, r.time, "bridge-in", index))
-            for port in r.egress:
-                leaving[(dev_id(r.node, port), key)] = (bridge, journey)
+            bridged[index] = (bridge, journey, key)
             if r.action == "local":
                 journey.local.append(bridge)
         elif isinstance(r, FrameDropped):

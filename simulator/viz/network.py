@@ -1,13 +1,8 @@
 """The network a ``TopologyChanged`` snapshot describes, as a networkx graph.
 
-A snapshot is plain tuples (see ``simulator/scenario/snapshot.py``)::
-
-    (namespaces, lan)
-    namespace = (node, kind, machine, devices, extra)   kind: docker-host | router | internet | laptop | container
-                                                         | overlay-netns (an overlay network's namespace on ``machine``)
-    device    = (name, kind, mac, addrs, up, master, peer)   peer = (node, dev): a veth's other end, or the
-                                                             device a macvlan/ipvlan/vlan is stacked on
-    lan       = ((port, node, dev), ...)                     the LAN switch's cables
+A snapshot is a :class:`~simulator.trace.topology.Snapshot` (its namespaces, their
+devices, the LAN switch's cables; a container's namespace also carries its image,
+networks and aliases): see ``simulator/trace/topology.py``.
 
 This module reads it into small typed values (:class:`Namespace`, :class:`Device`)
 and builds the graph every view draws from. Nodes are the things a learner can
@@ -132,15 +127,13 @@ class Network:
 
 def parse(record: TopologyChanged) -> Network:
     """Read a ``TopologyChanged`` snapshot into a :class:`Network`."""
-    namespaces_raw, lan_raw = record.snapshot
     namespaces = []
-    for node, kind, machine, devices_raw, extra in namespaces_raw:
-        devices = tuple(
-            Device(name, dkind, mac, tuple(addrs), bool(up), master, tuple(peer) if peer else None)
-            for name, dkind, mac, addrs, up, master, peer in devices_raw
-        )
-        namespaces.append(Namespace(node, kind, machine, devices, dict(extra)))
-    lan = tuple((str(p), str(n), str(d)) for p, n, d in lan_raw)
+    for ns in record.snapshot.namespaces:
+        devices = tuple(Device(d.name, d.kind, d.mac, d.addrs, d.up, d.master, d.peer) for d in ns.devices)
+        c = ns.container
+        extra: dict[str, Any] = {} if c is None else {"image": c.image, "networks": c.networks, "aliases": c.aliases}
+        namespaces.append(Namespace(ns.node, ns.kind, ns.machine, devices, extra))
+    lan = tuple((cable.port, cable.node, cable.dev) for cable in record.snapshot.lan)
     return Network(record.time, record.cause, tuple(namespaces), lan)
 
 

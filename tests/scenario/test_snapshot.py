@@ -36,12 +36,12 @@ def checked(lab: Lab) -> list[str]:
         before = lab._last_snapshot
         emit(cause)
         assert lab._last_snapshot == snapshot.take(lab), f"after {cause!r}"
-        assert tuple(lab._last_snapshot[0]) == snapshot.take(lab)[0], f"after {cause!r}"
+        assert tuple(lab._last_snapshot.namespaces) == snapshot.take(lab).namespaces, f"after {cause!r}"
         if before is not None:
-            old = {ns[0]: ns for ns in before[0]}
-            for ns in lab._last_snapshot[0]:
-                if ns[0] in old and old[ns[0]] == ns:
-                    assert old[ns[0]] is ns, f"{ns[0]} unchanged after {cause!r} but rebuilt"
+            old = {ns.node: ns for ns in before.namespaces}
+            for ns in lab._last_snapshot.namespaces:
+                if ns.node in old and old[ns.node] == ns:
+                    assert old[ns.node] is ns, f"{ns.node} unchanged after {cause!r} but rebuilt"
         causes.append(cause)
 
     lab._emit_topology = emit_and_check  # type: ignore[method-assign]
@@ -148,7 +148,7 @@ def test_many_containers_share_chunks_between_records():
     for k in range(150):
         lab.sh(f"docker run -itd --name c{k} alpine")
     records: list[Any] = [r for r in lab.trace if type(r) is TopologyChanged]
-    first, last = records[-2].snapshot[0], records[-1].snapshot[0]
+    first, last = records[-2].snapshot.namespaces, records[-1].snapshot.namespaces
     assert isinstance(last, ChunkedTuple) and len(last) == len(first) + 1
     assert first.chunks[1] is last.chunks[1]  # the containers in between did not change
     assert pickle.loads(pickle.dumps(records[-1])) == records[-1]
@@ -189,3 +189,23 @@ def test_nothing_changed_gives_the_same_snapshot():
     before = lab._last_snapshot
     lab.sh("docker ps")
     assert lab._last_snapshot is before
+
+
+def test_exited_containers_are_not_looked_at_again(monkeypatch: pytest.MonkeyPatch):
+    lab = Lab(engine="20.10")
+    checked(lab)
+    for k in range(60):
+        lab.sh(f"docker run --name gone{k} alpine true")  # started, then exited: no namespace shown
+    for k in range(3):
+        lab.sh(f"docker run -itd --name s{k} alpine")
+    lab.sh("docker stop s0 s1 s2")
+    placed: list[str] = []
+    place = snapshot.Snapshots._place
+    monkeypatch.setattr(snapshot.Snapshots, "_place", lambda self, host, cs, ns, view, offset, c: placed.append(c.name) or place(
+        self, host, cs, ns, view, offset, c))
+    lab.sh("docker run -itd --name next alpine")
+    assert placed == ["next"]
+    placed.clear()
+    lab.sh("docker start s1")  # a stopped one that starts again is found by its new namespace
+    assert placed == ["s1"]
+    assert lab._last_snapshot.namespace("s1") is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.trace.records import BridgeForwarded, FrameSent, MacvlanForwarded, VxlanEncapsulated
 from simulator.viz.hops import follow, incidental, shorten
 from simulator.viz.network import network_at
 
@@ -58,3 +59,39 @@ def test_a_drop_without_a_frame_is_kept(unreachable):
     h = hops_of(unreachable)
     assert [d.reason.value for d in h.drops] == ["neigh-failed"]
     assert [j.kind for j in h.journeys] == ["arp", "arp", "arp", "error"]
+
+
+def _decision_of(trace, r_index):
+    r = trace[r_index]
+    return trace[r_index - r.cause] if r.cause else None
+
+
+def test_each_forwarded_frame_points_back_at_the_decision_that_sent_it(three, overlay, macvlan):
+    seen: set[str] = set()
+    for trace in (three.ping_c2c, three.ping_internet, overlay[1], macvlan[1]):
+        for i, r in enumerate(trace):
+            if type(r) is not FrameSent:
+                continue
+            decision = _decision_of(trace, i)
+            if decision is None:
+                continue
+            seen.add(type(decision).__name__)
+            if type(decision) is VxlanEncapsulated:
+                if decision.outer == r.frame.payload:
+                    assert r.dev == "eth0" and r.node == decision.underlay
+                continue  # (or an ARP request the underlay sent to reach the remote VTEP meanwhile)
+            assert type(decision) in (BridgeForwarded, MacvlanForwarded, FrameSent) and decision.frame == r.frame
+            if type(decision) is BridgeForwarded:
+                assert r.dev in decision.egress and r.node == decision.node
+    assert seen == {"BridgeForwarded", "FrameSent", "VxlanEncapsulated", "MacvlanForwarded"}
+
+
+def test_a_flood_is_followed_by_its_causes_not_by_matching_values(three):
+    """Every port's copy of a broadcast joins the journey of the bridge decision it points at."""
+    trace = three.ping_c2c
+    h = hops_of(trace)
+    arp = h.journeys[0]
+    outs = [s for s in arp.segments if s.via == "bridge-out"]
+    assert len(outs) == 2  # to c2's and c3's veth ends
+    for s in outs:
+        assert _decision_of(trace, s.index).egress  # the BridgeForwarded that flooded it

@@ -321,9 +321,9 @@ def test_the_snapshot_carries_the_aliases_per_network():
     from simulator.trace.records import TopologyChanged
 
     latest = [r for r in lab.trace if isinstance(r, TopologyChanged)][-1]
-    extra = {ns[0]: dict(ns[4]) for ns in latest.snapshot[0]}
-    assert extra["network_alias_container2"]["aliases"] == (("mybridge", ("alicek106",)),)
-    assert extra["dns_client"]["aliases"] == ()
+    containers = {ns.node: ns.container for ns in latest.snapshot.namespaces if ns.container is not None}
+    assert containers["network_alias_container2"].aliases == (("mybridge", ("alicek106",)),)
+    assert containers["dns_client"].aliases == ()
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "Docker's embedded DNS server"), ("ko", "도커 내장 DNS 서버")])

@@ -35,7 +35,7 @@ from simulator.kernel.devices.flood import flood, floodable
 from simulator.packets.ethernet import EtherType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.sim import latency
-from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped, FrameSent
+from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
 
 if TYPE_CHECKING:
     from simulator.packets.addresses import MacAddress
@@ -166,10 +166,11 @@ class Bridge(Device):
         self.tx_bytes += frame.length
         now = self.sim.env.now
         tracer = self.sim.tracer
+        decided_at = tracer.mark()  # the ports' frames point back at the bridge's own (``FrameSent.cause``)
         if tracer.enabled:
-            tracer.record(FrameSent(now, self.node, self.name, frame))
+            tracer.sent(now, self.node, self.name, frame, tracer.cause)
         decision = decide(self.fdb, self.port_names(), frame, None, now, self.aging_time_s)
-        self._deliver(frame, decision)
+        self._deliver(frame, decision, None, decided_at)
 
     def port_receive(self, port: Device, frame: EthernetFrame) -> None:
         """A frame entered the bridge from ``port``: learn, decide, deliver."""
@@ -187,6 +188,7 @@ class Bridge(Device):
             names = self.port_names()
         decision = decide(self.fdb, names, frame, port.name, now, self.aging_time_s)
         tracer = self.sim.tracer
+        decided_at = tracer.mark()  # the ports' frames point back at this decision (``FrameSent.cause``)
         if tracer.enabled:
             action = decision.action
             tracer.record(
@@ -207,13 +209,16 @@ class Bridge(Device):
                 for name, packet in zip(decision.ports, verdicts, strict=True)
                 if packet is not None
             }
-        self._deliver(frame, decision, frames)
+        self._deliver(frame, decision, frames, decided_at)
 
-    def _deliver(self, frame: EthernetFrame, decision: Decision, frames: dict[str, EthernetFrame] | None = None) -> None:
-        """Send ``frame`` out of the decision's ports (``frames``: per port, what netfilter let through)."""
+    def _deliver(self, frame: EthernetFrame, decision: Decision, frames: dict[str, EthernetFrame] | None, decided_at: int) -> None:
+        """Send ``frame`` out of the decision's ports (``frames``: per port, what netfilter let through).
+
+        ``decided_at`` is the position of the decision's record in the trace (``FrameSent.cause``).
+        """
         if not decision.ports and not decision.local:
             return
-        self.sim.env.deliver(latency.BRIDGE_S, _forward_frame, self, (frame, decision, frames))
+        self.sim.env.deliver(latency.BRIDGE_S, _forward_frame, self, (frame, decision, frames, decided_at))
 
     def _pass_up(self, frame: EthernetFrame) -> None:
         if not self.up:
@@ -231,19 +236,20 @@ class Bridge(Device):
         return [(m, e) for m, e in list(self.fdb.items()) if lookup(self.fdb, m, now, self.aging_time_s) is not None]
 
 
-def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str, EthernetFrame] | None]) -> None:
+def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str, EthernetFrame] | None, int]) -> None:
     """After the bridge's delay: out of each port of the decision (br_forward), and up if local."""
-    frame, decision, frames = what
+    frame, decision, frames, decided_at = what
     ports = bridge.ports
+    tracer = bridge.sim.tracer
+    outer, tracer.cause = tracer.cause, decided_at
     if frames is None and len(decision.ports) > 1 and floodable(frame):
         flood(frame, [port for port in map(ports.get, decision.ports) if port is not None])
-        if decision.local:
-            bridge._pass_up(frame)
-        return
-    for name in decision.ports:
-        port = ports.get(name)
-        out = frame if frames is None else frames.get(name)
-        if port is not None and out is not None:
-            port.transmit(out)
+    else:
+        for name in decision.ports:
+            port = ports.get(name)
+            out = frame if frames is None else frames.get(name)
+            if port is not None and out is not None:
+                port.transmit(out)
+    tracer.cause = outer
     if decision.local:
         bridge._pass_up(frame)

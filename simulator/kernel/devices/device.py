@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.packets.addresses import MacAddress
-from simulator.trace.records import DropReason, FrameDropped, FrameReceived, FrameSent
+from simulator.trace.records import DropReason, FrameDropped
+from simulator.trace.topology import DeviceState
 
 if TYPE_CHECKING:
     from simulator.kernel.devices.bridge import Bridge
@@ -62,6 +63,16 @@ class Device:
         """LOWER_UP: the link partner can hear us."""
         return self.up
 
+    def link_peer(self) -> Device | None:
+        """The device ``ip link`` names after ``@``: a veth's other end, or the device this one is stacked on."""
+        return None
+
+    def state(self, addrs: tuple[str, ...]) -> DeviceState:
+        """This device as ``ip link`` / ``ip addr`` list it, with ``addrs`` (its namespace holds the addresses)."""
+        other = self.link_peer()
+        peer = (other.namespace.node, other.name) if other is not None and other.namespace is not None else None
+        return DeviceState(self.name, self.kind, str(self.mac), addrs, self.up, self.master.name if self.master else None, peer)
+
     def transmit(self, frame: EthernetFrame) -> None:
         """Send ``frame`` out of this device (called by the stack or a bridge)."""
         if not (self.up and self.carrier):
@@ -74,7 +85,7 @@ class Device:
         self.tx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.record(FrameSent(self.sim.env.now, self.node, self.name, frame))
+            tracer.sent(self.sim.env.now, self.node, self.name, frame, tracer.cause)
         if self.upper is not None:
             self.upper.own_transmit(self, frame)
         self.xmit(frame)
@@ -94,7 +105,7 @@ class Device:
         self.rx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.record(FrameReceived(self.sim.env.now, self.node, self.name, frame))
+            tracer.received(self.sim.env.now, self.node, self.name, frame)
         if self.upper is not None and self.upper.receive(self, frame):
             return
         if self.master is not None:

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 from simulator.kernel.devices.veth import Veth
 from simulator.packets.arp import ArpOp, ArpPacket
 from simulator.sim import latency
-from simulator.trace.records import FrameReceived, FrameSent
 
 if TYPE_CHECKING:
     from simulator.kernel.devices.device import Device
@@ -93,7 +92,7 @@ class FloodArrival:
         sim = peers[0].sim
         now = sim.env.now
         tracer = sim.tracer
-        record = tracer.record if tracer.enabled else None
+        received = tracer.received if tracer.enabled else None
         length = frame.length
         for_owner = arp.op is ArpOp.REQUEST and arp.sender_ip != arp.target_ip
         for peer in peers:  # each asked when its turn comes: the one before may have changed things
@@ -102,8 +101,8 @@ class FloodArrival:
                     and not ns.ipv4.neighbours.entries) or arp_ignored(peer, arp, for_owner):
                 peer.rx_packets += 1
                 peer.rx_bytes += length
-                if record is not None:
-                    record(FrameReceived(now, peer.node, peer.name, frame))
+                if received is not None:
+                    received(now, peer.node, peer.name, frame)
             else:
                 peer.arrive(frame)
 
@@ -131,7 +130,7 @@ def flood(frame: EthernetFrame, ports: list[Device]) -> None:
         port.tx_packets += 1
         port.tx_bytes += length
         if tracer.enabled:
-            tracer.record(FrameSent(now, port.node, port.name, frame))
+            tracer.sent(now, port.node, port.name, frame, tracer.cause)
         if arrival is None:
             arrival = FloodArrival()
             peers = arrival.peers

@@ -156,6 +156,8 @@ class IpvlanPort:
         views = self.views()
         sender = next(v for v in views if v.name == child.label)
         verdict = decide_transmit(views, sender, frame, self.lower.mac, self.flag)
+        tracer = self.sim.tracer
+        decided_at = tracer.mark()  # the parent's frame points back at this decision (``FrameSent.cause``)
         self._record(child.label, frame, verdict)
         for name in verdict.children:
             target = self._child(name)
@@ -166,7 +168,9 @@ class IpvlanPort:
             if ns is not None:  # dev_forward_skb(phy_dev): up the parent's stack
                 self.sim.call_later(latency.VETH_S, lambda: ns.ipv4.receive(frame, lower))
         if verdict.to_wire:
+            outer, tracer.cause = tracer.cause, decided_at
             self.lower.transmit(frame)
+            tracer.cause = outer
 
     def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
         """The parent received ``frame``: hand it to the child that owns its address; True when consumed."""
@@ -215,6 +219,9 @@ class Ipvlan(Device):
     def carrier(self) -> bool:
         """Up only when the parent is up and has carrier."""
         return self.lower.up and self.lower.carrier
+
+    def link_peer(self) -> Device:
+        return self.lower
 
     def xmit(self, frame: EthernetFrame) -> None:
         """Send through the port, which decides between a sibling and the parent."""

@@ -192,6 +192,8 @@ class MacvlanPort:
         views = self.views()
         sender = next(v for v in views if v.name == child.label)
         verdict = decide_transmit(views, sender, frame, self.lower.mac)
+        tracer = self.sim.tracer
+        decided_at = tracer.mark()  # the parent's frame points back at this decision (``FrameSent.cause``)
         self._record(child.label, frame, child.mode.value, verdict)
         if verdict.via_parent:
             lower = self.lower
@@ -201,7 +203,9 @@ class MacvlanPort:
                 target = self._by_name(name)
                 self.sim.call_later(latency.VETH_S, lambda t=target: t.receive(frame))  # type: ignore[misc]
         if verdict.to_wire:
+            outer, tracer.cause = tracer.cause, decided_at
             self.lower.transmit(frame)
+            tracer.cause = outer
 
     def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
         """rx_handler: True when the frame was for a child only (RX_HANDLER_CONSUMED)."""
@@ -260,6 +264,10 @@ class Macvlan(Device):
     def carrier(self) -> bool:
         """A child has carrier while its parent is up with carrier (netif_stacked_transfer_operstate)."""
         return self.lower.up and self.lower.carrier
+
+    def link_peer(self) -> Device:
+        return self.lower
+
 
     def xmit(self, frame: EthernetFrame) -> None:
         """Send through the port, which decides between a sibling and the parent."""

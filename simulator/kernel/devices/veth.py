@@ -34,6 +34,9 @@ class Veth(Device):
         """A veth has carrier while its peer is up."""
         return self.peer.up
 
+    def link_peer(self) -> Device:
+        return self.peer
+
     def xmit(self, frame: EthernetFrame) -> None:
         """What one end sends, the peer receives after the veth delay."""
         self.sim.env.hop(latency.VETH_S, self.peer, frame)

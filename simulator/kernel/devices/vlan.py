@@ -48,6 +48,10 @@ class Vlan(Device):
         """Up only when the real device is up and has carrier."""
         return self.lower.up and self.lower.carrier
 
+    def link_peer(self) -> Device:
+        return self.lower
+
+
     def xmit(self, frame: EthernetFrame) -> None:
         # vlan_dev_hard_start_xmit: insert the tag, send through the real device
         """Tag the frame with this VLAN's id and send it through the real device."""

@@ -291,11 +291,16 @@ class Vxlan(Device):
         datagram = UdpDatagram(sport, self.dstport, VxlanPacket(self.vni, frame), no_checksum=not self.udp_csum)
         outer = IPv4Packet(src, remote, IPProtocol.UDP, datagram, ttl=self.ttl or DEFAULT_TTL, ident=stack._next_ident(),
                            dont_fragment=False, tos=0, flow=frame.flow)
-        self.sim.tracer.emit(VxlanEncapsulated(now, self.node, self.name, self.vni, frame, outer, remote, entry, self.underlay.node))
+        tracer = self.sim.tracer
+        decided_at = tracer.mark()  # the underlay's frame points back at the wrapping (``FrameSent.cause``)
+        tracer.emit(VxlanEncapsulated(now, self.node, self.name, self.vni, frame, outer, remote, entry, self.underlay.node))
+        outer_cause, tracer.cause = tracer.cause, decided_at
         try:
             stack.send(outer)
         except SendError as error:
-            self.sim.tracer.emit(FrameDropped(now, self.node, self.name, frame, DropReason.FILTERED, f"underlay: {error}", outer))
+            tracer.emit(FrameDropped(now, self.node, self.name, frame, DropReason.FILTERED, f"underlay: {error}", outer))
+        finally:
+            tracer.cause = outer_cause
 
     # -- receiving ------------------------------------------------------------------------------
 
