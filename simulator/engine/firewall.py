@@ -25,18 +25,20 @@ surviving rules keep their packet and byte counters.
 
 Cost: a ``docker run`` changes a few of Docker's rules (on engines >= 28, one raw rule
 per endpoint), so the work is kept to what changed. The previous rule set carries
-each bridge's endpoint rules (``ruleset`` only formats new endpoints) and what was
-installed; a table whose Docker rules are unchanged and that nobody touched since is
-skipped; a table that only gains rules at the end of Docker's list (a ``docker run``)
-gets them appended, without re-reading the rules in place; only new rule texts are
-parsed (``parse_rule`` is memoised).
+each bridge's endpoint rules (``ruleset`` only formats the endpoints added to the
+engine's list since), the set of its rule texts, and the netfilter's change count
+when it was installed (equal now: nobody ran iptables since); a table whose Docker
+rules are unchanged and that nobody touched since is skipped; a table that only gains
+rules at the end of Docker's list (a ``docker run``) gets them appended, without
+re-reading the rules in place; only new rule texts are parsed (``parse_rule`` is
+memoised).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
-from operator import is_
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,7 +66,9 @@ class BridgeState:
     internal: bool = False
     icc: bool = True
     masquerade: bool = True
-    endpoints: tuple[IPv4Address, ...] = ()
+    # in the network's order; the engine hands the same list while endpoints are only
+    # added (a docker run appends to it) and a new one when one leaves
+    endpoints: Sequence[IPv4Address] = ()
     published: tuple[PublishedPort, ...] = ()
 
 
@@ -76,22 +80,30 @@ class RuleSet:
     rules: dict[str, list[str]] = field(default_factory=dict)  # table -> "-A ..." lines
     forward_policy: str = "DROP"
     # caches for the next refresh (not part of the value): per bridge device, its
-    # endpoints and their raw-table rules; per table, what ``install`` left there
-    endpoint_rules: dict[str, tuple[tuple[IPv4Address, ...], list[str]]] = field(
+    # endpoints (the list, and how many of them had rules) and their raw-table rules;
+    # per table, what ``install`` left there and the set of Docker's rule texts in it
+    endpoint_rules: dict[str, tuple[Sequence[IPv4Address], int, list[str]]] = field(
         default_factory=dict, compare=False, repr=False)
-    # table -> chain -> its rules as installed (compared by identity)
-    installed: dict[str, dict[str, list[Counted]]] = field(default_factory=dict, compare=False, repr=False)
+    # the netfilter's change count once installed: equal later, nobody touched the tables since
+    changes: int = field(default=-1, compare=False, repr=False)
+    texts: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _endpoint_rules(b: BridgeState, previous: RuleSet | None) -> list[str]:
-    """The raw-table rule per endpoint of ``b``, formatting only endpoints new since ``previous``."""
+    """The raw-table rule per endpoint of ``b``, formatting only endpoints new since ``previous``.
+
+    The same list of endpoints as last time, longer: a docker run appended to it, and
+    only the new endpoints are formatted, without comparing the old ones (see
+    :attr:`BridgeState.endpoints`); another sequence is compared.
+    """
     known = previous.endpoint_rules.get(b.device) if previous is not None else None
     if known is not None:
-        endpoints, lines = known
-        if b.endpoints == endpoints:
-            return lines
-        if b.endpoints[:len(endpoints)] == endpoints:  # endpoints were added (docker run)
-            return lines + [f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP" for ip in b.endpoints[len(endpoints):]]
+        endpoints, count, lines = known
+        same = b.endpoints is endpoints and len(endpoints) >= count and isinstance(endpoints, list)
+        if same or (len(endpoints) == count and tuple(b.endpoints[:count]) == tuple(endpoints)):
+            if len(b.endpoints) == count:
+                return lines
+            return lines + [f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP" for ip in b.endpoints[count:]]
     return [f"-A PREROUTING -d {ip}/32 ! -i {b.device} -j DROP" for ip in b.endpoints]
 
 
@@ -116,7 +128,7 @@ def ruleset(profile: EngineProfile, bridges: list[BridgeState], previous: RuleSe
         flt = _forward_chain_filter(newest, isolation)
         for b in newest:
             lines = _endpoint_rules(b, previous)
-            rs.endpoint_rules[b.device] = (b.endpoints, lines)
+            rs.endpoint_rules[b.device] = (b.endpoints, len(b.endpoints), lines)
             raw += lines
     rs.rules = {"raw": raw, "filter": flt, "nat": _nat(profile, newest)}
     return rs
@@ -228,55 +240,49 @@ def install(netfilter: Netfilter, new: RuleSet, old: RuleSet | None) -> None:
         # dockerd sets the policy once, when it turns IP forwarding on at start; a
         # learner's ``iptables -P FORWARD ACCEPT`` later stays (docker-facts.md 7.3).
         netfilter.set_policy("filter", "FORWARD", new.forward_policy)
+    untouched = old is not None and old.changes == netfilter.generation
     for table in ("raw", "filter", "nat"):
         docker = new.rules.get(table, [])
-        before = old.installed.get(table) if old is not None else None
         previous = old.rules.get(table, []) if old is not None else []
-        untouched = before is not None and _untouched(netfilter.tables[table], before)
         if untouched and docker == previous:
-            assert before is not None
-            new.installed[table] = before
+            if old is not None and table in old.texts:
+                new.texts[table] = old.texts.pop(table)
             continue
-        appended = _appended(docker, previous) if untouched else None
+        seen = old.texts.pop(table, None) if old is not None else None  # (handed on: this old set is not asked again)
+        if seen is None:
+            seen = set(previous)
+        appended = _appended(docker, previous, seen) if untouched else None
         if appended is not None:  # docker run: a few rules after the ones in place
-            new.installed[table] = _append_rules(netfilter.tables[table], appended)
+            _append_rules(netfilter.tables[table], appended)
+            seen.update(appended)
+            new.texts[table] = seen
             continue
-        new.installed[table] = _install_table(netfilter.tables[table], docker, set(previous))
+        _install_table(netfilter.tables[table], docker, seen)
     netfilter.rule_count = sum(len(c.rules) for t in netfilter.tables.values() for c in t.values())
+    new.changes = netfilter.generation
 
 
-def _appended(docker: list[str], previous: list[str]) -> list[str] | None:
-    """The rules ``docker`` adds after ``previous``, when it only adds new, distinct texts at its end."""
+def _appended(docker: list[str], previous: list[str], seen: set[str]) -> list[str] | None:
+    """The rules ``docker`` adds after ``previous`` (whose texts are ``seen``), when it only adds new, distinct texts at its end."""
     n = len(previous)
     if len(docker) <= n or docker[:n] != previous:
         return None
     added = docker[n:]
-    seen = set(previous)
     if len(seen) != n or len(set(added)) != len(added) or not seen.isdisjoint(added):
         return None
     return added
 
 
-def _append_rules(chains: dict[str, Chain], added: list[str]) -> dict[str, list[Counted]]:
+def _append_rules(chains: dict[str, Chain], added: list[str]) -> None:
     """What ``_install_table`` would make of a table left as installed plus ``added``: each at its chain's end."""
     from simulator.kernel.ipv4.netfilter import Counted, parse_rule
 
     for text in added:
         counted = Counted(parse_rule(text)[1])
         chains[counted.rule.chain].rules.append(counted)
-    return {name: list(chain.rules) for name, chain in chains.items()}
 
 
-def _untouched(chains: dict[str, Chain], before: dict[str, list[Counted]]) -> bool:
-    """Whether every chain holds exactly the rules ``install`` left there (nobody ran iptables since)."""
-    for name, chain in chains.items():
-        left = before.get(name, [])
-        if len(left) != len(chain.rules) or not all(map(is_, left, chain.rules)):
-            return False
-    return True
-
-
-def _install_table(chains: dict[str, Chain], docker: list[str], previous: set[str]) -> dict[str, list[Counted]]:
+def _install_table(chains: dict[str, Chain], docker: list[str], previous: set[str]) -> None:
     """Put ``docker`` (rule texts, in order) into ``chains`` in place of the ``previous`` ones."""
     from simulator.kernel.ipv4.netfilter import Counted, parse_rule
 
@@ -304,4 +310,3 @@ def _install_table(chains: dict[str, Chain], docker: list[str], previous: set[st
         follow = after.pop(text, None)
         if follow:
             rules += follow
-    return {name: list(chain.rules) for name, chain in chains.items()}

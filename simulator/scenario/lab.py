@@ -38,6 +38,7 @@ from simulator.programs import textutils, userland
 from simulator.programs.process import ProcessContext
 from simulator.programs.tools import PROGRAMS
 from simulator.scenario import container_tty, pacing, shell_words, snapshot
+from simulator.scenario.collector import Collector
 from simulator.scenario.processes import SIGINT_STATUS, Processes, foreground
 from simulator.scenario.result import Attachment, Result
 from simulator.scenario.shell_words import NOT_SIMULATED, SHELL_NAMES
@@ -135,6 +136,7 @@ class Lab:
         self._shown = [0, 0]  # characters of this line's stdout, stderr already handed to on_output
         self._interrupt = False
         self._snapshots = snapshot.Snapshots()
+        self._collector = Collector(self.engines, self.machines)
         self._emit_topology("lab built")
         for observe in Lab.observers:
             observe(self)
@@ -215,6 +217,7 @@ class Lab:
             self._status[self._shell_key(on)] = code  # after ``exit``: the shell below sees docker's status
         self.sim.tracer.emit(CommandRun(start, where, command, code, self.sim.now))
         self._emit_topology(command)
+        self._collector.after_command()
         return Result(stdout, stderr, code, self.sim.tracer.since(mark), command, prompt, self._stderr_first)
 
     def idle(self, seconds: float) -> None:

@@ -256,3 +256,33 @@ def test_a_new_endpoint_rule_goes_after_the_learners_rule_that_followed_docker()
     # the full reinstall gives the same table
     firewall._install_table(nf.tables["raw"], three.rules["raw"], set(three.rules["raw"]))
     assert chain_texts(nf, "raw", "PREROUTING") == expected
+
+
+def test_a_growing_endpoint_list_formats_only_the_new_endpoints_and_installs_them_at_the_end() -> None:
+    """The engine hands the same list while docker run appends to it: each refresh is what a fresh one would be."""
+    prof = profile("29.2")
+    nf = Netfilter()
+    fresh = Netfilter()
+    ips = [IPv4Address("172.17.0.2")]
+    state = firewall.BridgeState("docker0", IPv4Network("172.17.0.0/16"), endpoints=ips)
+    previous = firewall.ruleset(prof, [state])
+    firewall.install(nf, previous, None)
+    for last in range(3, 40):
+        ips.append(IPv4Address(f"172.17.0.{last}"))
+        rules = firewall.ruleset(prof, [state], previous)
+        assert rules == firewall.ruleset(prof, [firewall.BridgeState("docker0", IPv4Network("172.17.0.0/16"), endpoints=tuple(ips))])
+        assert len(previous.endpoint_rules["docker0"][2]) == last - 2  # the previous rule set is left as it was
+        firewall.install(nf, rules, previous)
+        previous = rules
+    firewall.install(fresh, previous, None)
+    for table, chains in fresh.tables.items():
+        for name in chains:
+            assert chain_texts(nf, table, name) == chain_texts(fresh, table, name), (table, name)
+    assert len(chain_texts(nf, "raw", "PREROUTING")) == 38
+    ips.pop(0)  # (the engine starts a new list when an endpoint leaves; a changed list is compared, not trusted)
+    state = firewall.BridgeState("docker0", IPv4Network("172.17.0.0/16"), endpoints=list(ips))
+    shrunk = firewall.ruleset(prof, [state], previous)
+    assert shrunk == firewall.ruleset(prof, [state])
+    firewall.install(nf, shrunk, previous)
+    assert chain_texts(nf, "raw", "PREROUTING")[0] == "-A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP"
+    assert len(chain_texts(nf, "raw", "PREROUTING")) == 37

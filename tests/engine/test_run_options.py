@@ -265,3 +265,18 @@ def test_a_link_on_a_user_network_answers_through_the_embedded_dns() -> None:
     assert r.exit_code == 0 and r.stdout.startswith("PING first (172.18.0.2): 56 data bytes\n")
     assert "first" not in lab.sh("docker exec u2 cat /etc/hosts").stdout
     assert lab.sh("docker exec u3 ping -c 1 first").stderr == "ping: bad address 'first'\n"  # u2's alias only
+
+
+def test_ephemeral_host_ports_go_in_order_and_a_freed_one_is_taken_again() -> None:
+    """``-p 80`` takes the lowest free port of ip_local_port_range, however many are taken, and one given back first."""
+    lab = _lab()
+    for i in range(6):
+        assert lab.sh(f"docker run -itd --name e{i} -p 80 -p 127.0.0.1::81 busybox").exit_code == 0
+    assert lab.sh("docker port e5").stdout == "80/tcp -> 0.0.0.0:32778\n80/tcp -> :::32778\n81/tcp -> 127.0.0.1:32779\n"
+    assert lab.sh("docker rm -f e2").exit_code == 0
+    assert lab.sh("docker run -itd --name f1 -p 127.0.0.1::80 busybox").exit_code == 0
+    assert lab.sh("docker port f1").stdout == "80/tcp -> 127.0.0.1:32772\n"
+    r = lab.sh("docker run -itd --name f2 -p 80 -p 127.0.0.1:32768:80 busybox")  # the second binding clashes
+    assert r.exit_code == 125 and "port is already allocated" in r.stderr
+    assert lab.sh("docker run -itd --name f3 -p 80 busybox").exit_code == 0
+    assert lab.sh("docker port f3").stdout == "80/tcp -> 0.0.0.0:32773\n80/tcp -> :::32773\n"  # f2's first port was given back

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from simulator.kernel.devices.device import Device
+from simulator.kernel.devices.flood import flood, floodable
 from simulator.packets.ethernet import EtherType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.sim import latency
@@ -122,7 +123,7 @@ class Bridge(Device):
     def __init__(self, sim: Simulation, name: str, mac: MacAddress, mtu: int = 1500) -> None:
         super().__init__(sim, name, mac, mtu)
         self.ports: dict[str, Device] = {}
-        self._port_names: tuple[str, ...] = ()
+        self._port_names: tuple[str, ...] | None = ()  # None: changed since, made again when a frame needs it
         self.fdb: dict[MacAddress, FdbEntry] = {mac: FdbEntry(name, 0.0, local=True)}
         self.aging_time_s = AGING_TIME_S
         self.stp = False
@@ -136,8 +137,15 @@ class Bridge(Device):
         """``ip link set DEV master BRIDGE``."""
         device.master = self
         self.ports[device.name] = device
-        self._port_names = tuple(self.ports)
+        self._port_names = None
         self.fdb[device.mac] = FdbEntry(device.name, self.sim.now, local=True)
+
+    def port_names(self) -> tuple[str, ...]:
+        """The ports' names, in the order they joined (made once per change: a ``docker run`` adds one)."""
+        names = self._port_names
+        if names is None:
+            names = self._port_names = tuple(self.ports)
+        return names
 
     def remove_port(self, device: Device) -> None:
         """``ip link set DEV nomaster`` (or the device went away): forget what it taught."""
@@ -145,7 +153,7 @@ class Bridge(Device):
             self.link_local_kept = True  # the last port leaving takes the carrier, not the fe80:: address
         device.master = None
         self.ports.pop(device.name, None)
-        self._port_names = tuple(self.ports)
+        self._port_names = None
         for mac in [m for m, e in self.fdb.items() if e.port == device.name]:
             del self.fdb[mac]
 
@@ -161,7 +169,7 @@ class Bridge(Device):
         decided_at = tracer.mark()  # the ports' frames point back at the bridge's own (``FrameSent.cause``)
         if tracer.enabled:
             tracer.sent(now, self.node, self.name, frame, tracer.cause)
-        decision = decide(self.fdb, self._port_names, frame, None, now, self.aging_time_s)
+        decision = decide(self.fdb, self.port_names(), frame, None, now, self.aging_time_s)
         self._deliver(frame, decision, None, decided_at)
 
     def port_receive(self, port: Device, frame: EthernetFrame) -> None:
@@ -175,7 +183,10 @@ class Bridge(Device):
                 learned = True
             elif not entry.local:
                 entry.updated = now
-        decision = decide(self.fdb, self._port_names, frame, port.name, now, self.aging_time_s)
+        names = self._port_names
+        if names is None:
+            names = self.port_names()
+        decision = decide(self.fdb, names, frame, port.name, now, self.aging_time_s)
         tracer = self.sim.tracer
         decided_at = tracer.mark()  # the ports' frames point back at this decision (``FrameSent.cause``)
         if tracer.enabled:
@@ -231,11 +242,14 @@ def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str
     ports = bridge.ports
     tracer = bridge.sim.tracer
     outer, tracer.cause = tracer.cause, decided_at
-    for name in decision.ports:
-        port = ports.get(name)
-        out = frame if frames is None else frames.get(name)
-        if port is not None and out is not None:
-            port.transmit(out)
+    if frames is None and len(decision.ports) > 1 and floodable(frame):
+        flood(frame, [port for port in map(ports.get, decision.ports) if port is not None])
+    else:
+        for name in decision.ports:
+            port = ports.get(name)
+            out = frame if frames is None else frames.get(name)
+            if port is not None and out is not None:
+                port.transmit(out)
     tracer.cause = outer
     if decision.local:
         bridge._pass_up(frame)
