@@ -49,11 +49,11 @@ def observe(tmp_path: Path, name: str) -> dict[str, Any]:
     neighbours = {}
     spaces = [machine.netns for machine in lab.machines.values()]
     spaces += [c.netns for engine in lab.engines.values() for c in engine.containers.values() if c.netns is not None]
+    assert spaces
     for ns in spaces:
-        if True:
-            for dev in ns.devices.values():
-                counters[(ns.node, dev.name)] = (dev.rx_packets, dev.rx_bytes, dev.tx_packets, dev.tx_bytes, dev.rx_dropped)
-            neighbours[ns.node] = sorted((k[0], str(k[1]), e.state) for k, e in ns.ipv4.neighbours.entries.items())
+        for dev in ns.devices.values():
+            counters[(ns.node, dev.name)] = (dev.rx_packets, dev.rx_bytes, dev.tx_packets, dev.tx_bytes, dev.rx_dropped)
+        neighbours[ns.node] = sorted((k[0], str(k[1]), e.state) for k, e in ns.ipv4.neighbours.entries.items())
     path = tmp_path / f"{name}.pcapng"
     lab.pcap(path)
     return {"transcript": transcript, "records": [repr(r) for r in lab.trace], "counters": counters,

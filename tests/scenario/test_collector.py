@@ -17,7 +17,8 @@ def small_is_large(monkeypatch: pytest.MonkeyPatch):
     collector.Collector.thaw()
 
 
-def test_a_growing_large_lab_is_frozen_and_a_removal_thaws_it(small_is_large: None) -> None:
+@pytest.mark.usefixtures("small_is_large")
+def test_a_growing_large_lab_is_frozen_and_a_removal_thaws_it() -> None:
     lab = Lab(seed=1)
     assert lab.sh("docker run -itd --name c0 alpine").exit_code == 0
     assert not collector.Collector.frozen and gc.get_freeze_count() == 0  # one container: a small lab
@@ -34,7 +35,8 @@ def test_a_growing_large_lab_is_frozen_and_a_removal_thaws_it(small_is_large: No
     assert not collector.Collector.frozen
 
 
-def test_a_dropped_frozen_lab_is_collected_once_the_next_lab_is_made(small_is_large: None) -> None:
+@pytest.mark.usefixtures("small_is_large")
+def test_a_dropped_frozen_lab_is_collected_once_the_next_lab_is_made() -> None:
     lab = Lab(seed=1)
     for i in range(3):
         lab.sh(f"docker run -itd --name c{i} alpine")
