@@ -63,20 +63,25 @@ def layout(
     path), ``notes`` more room where stacks route (for what they changed).
 
     A picture wider than a slide holds at its text size is packed closer (``compact``), and, when that is
-    not enough and it has several Docker hosts, laid out again with the hosts one above the other.
+    not enough and it has several Docker hosts, laid out again with the hosts one above the other. A topology
+    taller than a slide is laid out again with shorter cables and veth pairs (``tight``).
 
     The passes: the Docker hosts side by side, the machines below the switch, the
     title, the two rows put together around the switch, the switch and its ports,
     then every edge routed between what they join.
     """
+    packing: dict[str, bool] = {}
     scene = _layout(Builder(graph, network, lang, roomy, notes), graph, network, title, subtitle)
     if scene.width > style.SLIDE_WIDTH_PT:  # wider than a slide holds at its text size: packed closer
-        scene = _layout(Builder(graph, network, lang, roomy, notes, compact=True), graph, network, title, subtitle)
+        packing = {"compact": True}
+        scene = _layout(Builder(graph, network, lang, roomy, notes, **packing), graph, network, title, subtitle)
     if scene.width > style.SLIDE_WIDTH_PT and len([h for h in network.of_kind("docker-host") if h.node in graph]) > 1:
         # still too wide, with several hosts: the hosts one above the other, when that is narrower
         stacked = _layout(Builder(graph, network, lang, roomy, notes, compact=True, stacked=True), graph, network, title, subtitle)
         if stacked.width < scene.width:
-            scene = stacked
+            scene, packing = stacked, {"compact": True, "stacked": True}
+    if scene.height > style.SLIDE_HEIGHT_PT and not roomy:  # taller than a slide: shorter cables and veth pairs between the rows
+        scene = _layout(Builder(graph, network, lang, roomy, notes, tight=True, **packing), graph, network, title, subtitle)
     return scene
 
 

@@ -19,6 +19,7 @@ from simulator.viz.layout.spacing import (
     GAP_HOSTS_COMPACT,
     PILL_H,
     ROUTE_DROP,
+    TIGHT,
     V_LINK,
     WIRE,
 )
@@ -32,18 +33,20 @@ class Builder:
     and shift the bag as a whole."""
 
     def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False, notes: bool = False,
-                 compact: bool = False, stacked: bool = False) -> None:
+                 compact: bool = False, stacked: bool = False, tight: bool = False) -> None:
         # compact: a picture that would be wider than a slide packs its hosts and containers closer, long names wrapped
         self.compact = compact
         # stacked: the Docker hosts one above the other, each indented right of the cable of the one above it
         self.stacked = stacked
         self.gap_containers = GAP_CONTAINERS_COMPACT if compact else GAP_CONTAINERS
         self.gap_hosts = GAP_HOSTS_COMPACT if compact else GAP_HOSTS
+        # tight: a picture that would be taller than a slide has shorter cables and veth pairs between its rows
+        short = TIGHT if tight else 1.0
         self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)
-        self.v_link = V_LINK * (1.8 if roomy else 1.0)
-        self.bridge_drop = BRIDGE_DROP * (1.6 if roomy else 1.0)
+        self.v_link = V_LINK * (1.8 if roomy else short)
+        self.bridge_drop = BRIDGE_DROP * (1.6 if roomy else short)
         self.wire = WIRE * (2.4 if notes else 1.0)
-        self.cable = CABLE * (1.5 if roomy else 1.0)
+        self.cable = CABLE * (1.5 if roomy else short)
         self.g = graph
         self.net = network
         self.lang = lang

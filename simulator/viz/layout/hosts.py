@@ -245,7 +245,7 @@ class _HostColumn:
         b, bag, group = self.b, self.bag, self.group
         row_h = max((box.h for box in self.boxes), default=0.0)
         self.row_bottom = row_bottom = row_h
-        self.host_top = row_bottom + b.v_link
+        self.host_top = row_bottom + (b.v_link if self.boxes else 0.0)  # no containers drawn: no veth row above the host
         for box in self.boxes:
             node, bx, w, lines, pills, h = box.node, box.x, box.w, box.lines, box.pills, box.h
             is_group = node == group

@@ -11,6 +11,7 @@ V_LINK = 62.0  # container bottom edge -> host top edge (the veth pair)
 BRIDGE_DROP = 58.0  # host top edge -> bridge bar
 BAR_GAP = 22.0  # between rows of bridge bars
 ROUTE_DROP = 70.0  # bridge bar -> host bottom edge (IP forwarding)
+TIGHT = 0.6  # in a picture packed to fit a slide's height, the cables and veth pairs this much as long
 CABLE = 74.0  # host bottom edge -> switch top edge (and switch -> bottom row)
 SWITCH_H = 54.0
 GAP_HOSTS = 80.0
