@@ -43,8 +43,8 @@ class Builder:
         # tight: a picture that would be taller than a slide has shorter cables and veth pairs between its rows
         short = TIGHT if tight else 1.0
         self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)
-        self.v_link = V_LINK * (1.8 if roomy else short)
-        self.bridge_drop = BRIDGE_DROP * (1.6 if roomy else short)
+        self.v_link = V_LINK * (1.3 if roomy else short)
+        self.bridge_drop = BRIDGE_DROP * (1.1 if roomy else short)
         self.wire = WIRE * (2.4 if notes else 1.0)
         self.cable = CABLE * (1.5 if roomy else short)
         self.g = graph
