@@ -189,28 +189,41 @@ def _free_on(arrows: Sequence[Arrow], markers: Sequence[tuple[float, float, int,
 
 def _notes(p: PathPlan, obstacles: list[Rect], points: Sequence[tuple[float, float]]) -> None:
     """Each note at its preferred spot, else the nearest free one around it; a placed note is an obstacle to the next."""
-    width, height = p.scene.width, p.scene.height
+    height = p.scene.height
 
-    def free(r: Rect) -> bool:
-        if r[0] < 4 or r[1] < 4 or r[2] > width - 4 or r[3] > height - 4:
-            return False
-        if any(_overlaps(r, o) for o in obstacles):
-            return False
-        return not any(r[0] - 3 <= x <= r[2] + 3 and r[1] - 3 <= y <= r[3] + 3 for x, y in points)
+    def free_within(width: float) -> Callable[[Rect], bool]:
+        def free(r: Rect) -> bool:
+            if r[0] < 4 or r[1] < 4 or r[2] > width - 4 or r[3] > height - 4:
+                return False
+            if any(_overlaps(r, o) for o in obstacles):
+                return False
+            return not any(r[0] - 3 <= x <= r[2] + 3 and r[1] - 3 <= y <= r[3] + 3 for x, y in points)
+        return free
 
     for note in p.notes:
         lines = note.text.split("\n")
         w = max(style.text_width(ln, bold=True) for ln in lines) + 12
         h = style.line_height() * len(lines) + 8
-        best = _nearest_free(note, w, h, free)
+        best = _nearest_free(note, w, h, free_within(p.scene.width))
+        if not free_within(p.scene.width)(best[2]):
+            # Nowhere inside the picture: widen it (up to a slide's width) rather than cover a title or a label.
+            wider = _nearest_free(note, w, h, free_within(style.SLIDE_WIDTH_PT), FAR)
+            if free_within(style.SLIDE_WIDTH_PT)(wider[2]):
+                best = wider
+                p.scene.width = max(p.scene.width, wider[2][2] + 8)
         note.x += best[0]
         note.y += best[1]
         obstacles.append(best[2])
 
 
-def _nearest_free(note: Note, w: float, h: float, free: Callable[[Rect], bool]) -> tuple[float, float, Rect]:
+NEAR = (0, 14, 28, 48, 72, 100, 140, 180)
+"""How far (pt) a note may move from its spot inside the picture; when the picture is widened, FAR."""
+FAR = (*NEAR, 240, 320, 420, 540, 680)
+
+
+def _nearest_free(note: Note, w: float, h: float, free: Callable[[Rect], bool], reach: Sequence[float] = NEAR) -> tuple[float, float, Rect]:
     """The shift (dx, dy) nearest to none that puts ``note``'s box where ``free`` allows, and the box; no shift when none does."""
-    for d in (0, 14, 28, 48, 72, 100, 140, 180):
+    for d in reach:
         for dx, dy in ((0, 0), (d, 0), (-d, 0), (0, d), (0, -d), (d, d), (-d, d), (d, -d), (-d, -d)):
             if d == 0 and (dx, dy) != (0, 0):
                 continue
