@@ -187,17 +187,27 @@ class _Window(RecordStore):
 
     def append(self, record: Record) -> None:
         RecordStore.append(self, record)
-        if len(self._refs) >= self.limit:
+        if len(self._refs) + self._extra >= self.limit:
             self.tracer._cut()
 
     def sent(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
         RecordStore.sent(self, time, node, dev, frame, decided_at)
-        if len(self._refs) >= self.limit:
+        if len(self._refs) + self._extra >= self.limit:
             self.tracer._cut()
 
     def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
         RecordStore.received(self, time, node, dev, frame)
-        if len(self._refs) >= self.limit:
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+
+    def sent_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
+        RecordStore.sent_flooded(self, time, node, dev, frame, decided_at)
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+
+    def received_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
+        RecordStore.received_flooded(self, time, node, dev, frame)
+        if len(self._refs) + self._extra >= self.limit:
             self.tracer._cut()
 
 

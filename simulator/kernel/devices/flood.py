@@ -92,7 +92,7 @@ class FloodArrival:
         sim = peers[0].sim
         now = sim.env.now
         tracer = sim.tracer
-        received = tracer.received if tracer.enabled else None
+        received = tracer.records.received_flooded if tracer.enabled else None
         length = frame.length
         for_owner = arp.op is ArpOp.REQUEST and arp.sender_ip != arp.target_ip
         for peer in peers:  # each asked when its turn comes: the one before may have changed things
@@ -130,7 +130,7 @@ def flood(frame: EthernetFrame, ports: list[Device]) -> None:
         port.tx_packets += 1
         port.tx_bytes += length
         if tracer.enabled:
-            tracer.sent(now, port.node, port.name, frame, tracer.cause)
+            tracer.records.sent_flooded(now, port.node, port.name, frame, tracer.cause)
         if arrival is None:
             arrival = FloodArrival()
             peers = arrival.peers
