@@ -58,12 +58,13 @@ class _Run:
 class _Paths:
     """The tree of the places of runs: node 0 is the root, every other one a place after its parent's."""
 
-    __slots__ = ("parent", "place", "children")
+    __slots__ = ("parent", "place", "children", "steps")
 
     def __init__(self) -> None:
         self.parent = array("I", [0])
         self.place = array("I", [0])
         self.children: dict[int, int] = {}  # parent << 32 | place -> node
+        self.steps: dict[tuple[int, tuple[str, str]], int] = {}  # (parent, (node, dev)) -> node: a flood's shortcut
 
     def child(self, node: int, place: int) -> int:
         """The node for ``place`` after ``node`` (made if new)."""
@@ -155,6 +156,46 @@ class RecordStore:
             self._places.append(place)
             self._causes.append(0)
             self._refs.append(frame)
+
+    def sent_flood(self, time: float, frame: EthernetFrame, decided_at: int, ports: list[tuple[str, str]]) -> None:
+        """:meth:`sent_flooded` for each ``(node, dev)`` of ``ports`` in order, in one call."""
+        self.sent_flooded(time, *ports[0], frame, decided_at)
+        self._run_on(time, frame, ports, self._sent, FrameSent)
+
+    def received_flood(self, time: float, frame: EthernetFrame, ports: list[tuple[str, str]]) -> None:
+        """:meth:`received_flooded` for each ``(node, dev)`` of ``ports`` in order, in one call."""
+        self.received_flooded(time, *ports[0], frame)
+        self._run_on(time, frame, ports, self._received, FrameReceived)
+
+    def _run_on(self, time: float, frame: EthernetFrame, ports: list[tuple[str, str]],
+                known: dict[tuple[str, str], int], kind: type[FrameSent] | type[FrameReceived]) -> None:
+        """The records after the first of a flood (just kept) at ``ports``: the last entry's run, continued."""
+        if len(ports) < 2:
+            return
+        refs = self._refs
+        start = 1
+        if type(refs[-1]) is not _Run:
+            place = known.get(ports[1])
+            if place is None:
+                place = known[ports[1]] = self._place(kind, *ports[1])
+            first_cause = self._causes[-1]
+            self._continue(time, place, frame, first_cause + 1 if first_cause else 0)  # starts the run
+            start = 2
+        run: _Run = refs[-1]  # type: ignore[assignment]
+        paths = self._paths
+        steps = paths.steps
+        node = run.node
+        for key in ports[start:]:
+            found = steps.get((node, key))
+            if found is None:
+                place = known.get(key)
+                if place is None:
+                    place = known[key] = self._place(kind, *key)
+                found = steps[(node, key)] = paths.child(node, place)
+            node = found
+        run.node = node
+        run.length += len(ports) - start
+        self._extra += len(ports) - start
 
     def _continue(self, time: float, place: int, frame: EthernetFrame, cause: int) -> bool:
         """Add the frame record at ``place`` to the last entry, if it continues it (see the module docstring)."""

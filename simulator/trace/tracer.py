@@ -211,6 +211,23 @@ class _Window(RecordStore):
             self.tracer._cut()
 
 
+    def sent_flood(self, time: float, frame: EthernetFrame, decided_at: int, ports: list[tuple[str, str]]) -> None:
+        room = self.limit - len(self._refs) - self._extra  # cut where recording port by port would
+        RecordStore.sent_flood(self, time, frame, decided_at, ports[:room])
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+        if len(ports) > room:
+            self.sent_flood(time, frame, decided_at, ports[room:])
+
+    def received_flood(self, time: float, frame: EthernetFrame, ports: list[tuple[str, str]]) -> None:
+        room = self.limit - len(self._refs) - self._extra
+        RecordStore.received_flood(self, time, frame, ports[:room])
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+        if len(ports) > room:
+            self.received_flood(time, frame, ports[room:])
+
+
 def read_records(source: str | os.PathLike[str] | BinaryIO) -> Iterator[Record]:
     """The records a tracer's sink received, oldest first (chunk by chunk, not all at once)."""
     if isinstance(source, str | os.PathLike):
