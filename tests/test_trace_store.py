@@ -7,9 +7,9 @@ import tracemalloc
 import pytest
 
 from simulator import Lab
-from simulator.trace.records import CommandRun, FrameReceived, FrameSent
+from simulator.trace.records import BridgeForwarded, CommandRun, FrameReceived, FrameSent
 from simulator.trace.store import RecordStore
-from simulator.trace.tracer import Tracer
+from simulator.trace.tracer import Tracer, read_records
 
 
 def frames_of_a_ping() -> list[object]:
@@ -93,3 +93,55 @@ def test_a_command_s_trace_stays_compact_until_read():
     assert not isinstance(r.trace._kept, RecordStore)
     assert all(a is b for a, b in zip(first, r.trace, strict=True))  # read twice: the same objects
     assert first == list(lab.sim.tracer.records)[-len(first):]
+
+
+def flood_lab(window: int | None, sink: object = None) -> Lab:
+    """A docker0 lab built one container at a time (each one's gratuitous ARPs flooded to all the others), then a ping."""
+    lab = Lab(seed=3, trace_window=window)
+    if sink is not None:
+        lab.sim.tracer.configure(window=window, sink=sink)  # type: ignore[arg-type]
+    for k in range(12):
+        lab.sh(f"docker run -itd --name c{k} alpine")
+    lab.sh("docker exec c1 ping -c 1 172.17.0.5")
+    lab.sh("sleep 2")
+    return lab
+
+
+def test_a_flood_is_one_entry_read_back_as_every_port_s_record():
+    lab = flood_lab(None)
+    store = lab.sim.tracer.records
+    records = list(store)
+    assert store._run_rows and len(store._refs) * 3 < len(records)  # the floods were kept as runs
+    flooded = sum(store._refs[row].length for row in store._run_rows)  # type: ignore[attr-defined]
+    assert flooded > 500 and len(store._paths.parent) < 12 * 12  # their ports: a dozen nodes per container, not a record per port
+    assert len(records) > 600 and records == list(RecordStore(records))  # type: ignore[arg-type]
+    assert [store[i] for i in range(len(records))] == records
+    assert [store[i] for i in range(-1, -len(records) - 1, -1)] == records[::-1]
+    for a in range(0, len(records), 37):
+        assert store[a:a + 150] == records[a:a + 150] and store[a::7] == records[a::7]
+        assert list(lab.sim.tracer.since(a)) == records[a:] and list(store.copy(a)) == records[a:]
+    causes = [r.cause for r in records if type(r) is FrameSent]
+    assert causes and all(isinstance(records[i - r.cause], BridgeForwarded) for i, r in enumerate(records) if type(r) is FrameSent and r.cause)
+
+
+def test_a_flood_cut_anywhere_keeps_the_rest_of_it():
+    full = list(flood_lab(None).sim.tracer.records)
+    store = RecordStore(full)  # type: ignore[arg-type]
+    assert store._run_rows
+    for cut in range(0, len(full), 29):
+        copy = store.copy()
+        del copy[:cut]
+        assert list(copy) == full[cut:] and len(copy) == len(full) - cut
+    windowed = flood_lab(60).sim.tracer
+    assert windowed.dropped and 60 <= len(windowed.records) < 120
+    assert list(windowed.records) == full[windowed.dropped:]
+
+
+def test_a_flood_cut_to_a_sink_reads_back_whole(tmp_path):
+    full = list(flood_lab(None).sim.tracer.records)
+    path = tmp_path / "trace.pickle"
+    tracer = flood_lab(100, sink=str(path)).sim.tracer
+    kept = list(tracer.records)
+    tracer.close()
+    assert tracer.dropped and list(read_records(path)) == full
+    assert kept == full[tracer.dropped:]

@@ -15,6 +15,16 @@ each frame record anew from its columns, equal (``==``) to the record that was
 stored, with the same frame object. The hot path records through :meth:`sent` and
 :meth:`received` without building a record at all.
 
+A flood is kept as one entry (a *run*): a bridge flooding a broadcast to N ports
+leaves N ``FrameSent`` of one frame at one instant, then N ``FrameReceived``, and a
+lab built one container at a time floods N**2 of them. :meth:`sent_flooded` and
+:meth:`received_flooded` add a record to the run the last entry is (the same frame,
+instant, kind, and a ``cause`` pointing back at the same decision), which holds only
+the frame, the instant, the first cause and its ports in order: a node of a tree of
+place numbers that every run shares (a path from the root is a sequence of ports; the
+next container's flood goes to the same ports and one more, so it adds one node).
+Read, a run expands into exactly the records it stands for.
+
 >>> from simulator.trace.records import CommandRun
 >>> store = RecordStore()
 >>> store.append(CommandRun(0.0, "host", "true", 0, 0.0))
@@ -25,17 +35,62 @@ stored, with the same frame object. The hot path records through :meth:`sent` an
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import overload
 
 from simulator.packets.ethernet import EthernetFrame
 from simulator.trace.records import FrameReceived, FrameSent, Record
 
 
+class _Run:
+    """Consecutive frame records of one frame at one instant: their places, the last ``length`` on the path to ``node``."""
+
+    __slots__ = ("frame", "node", "length")
+
+    def __init__(self, frame: EthernetFrame, node: int, length: int) -> None:
+        self.frame = frame
+        self.node = node
+        self.length = length
+
+
+class _Paths:
+    """The tree of the places of runs: node 0 is the root, every other one a place after its parent's."""
+
+    __slots__ = ("parent", "place", "children", "steps")
+
+    def __init__(self) -> None:
+        self.parent = array("I", [0])
+        self.place = array("I", [0])
+        self.children: dict[int, int] = {}  # parent << 32 | place -> node
+        self.steps: dict[tuple[int, tuple[str, str]], int] = {}  # (parent, (node, dev)) -> node: a flood's shortcut
+
+    def child(self, node: int, place: int) -> int:
+        """The node for ``place`` after ``node`` (made if new)."""
+        key = node << 32 | place
+        found = self.children.get(key)
+        if found is None:
+            found = self.children[key] = len(self.parent)
+            self.parent.append(node)
+            self.place.append(place)
+        return found
+
+    def last(self, node: int, length: int) -> list[int]:
+        """The last ``length`` places on the path to ``node``, in order."""
+        out = [0] * length
+        parent, place = self.parent, self.place
+        for k in range(length - 1, -1, -1):
+            out[k] = place[node]
+            node = parent[node]
+        return out
+
+
 class RecordStore:
     """A list of records kept compactly (see the module docstring): append, read, cut from the front."""
 
-    __slots__ = ("first", "_times", "_places", "_causes", "_refs", "_sent", "_received", "_where")
+    __slots__ = ("first", "_times", "_places", "_causes", "_refs", "_sent", "_received", "_where",
+                 "_run_rows", "_run_starts", "_extra", "_paths")
 
     def __init__(self, records: Iterable[Record] = (), first: int = 0) -> None:
         self.first = first  # the position of the first record kept, counting every record ever recorded
@@ -46,6 +101,11 @@ class RecordStore:
         self._sent: dict[tuple[str, str], int] = {}  # (node, dev) -> its place number, for FrameSent
         self._received: dict[tuple[str, str], int] = {}  # the same, for FrameReceived
         self._where: list[tuple[type[FrameSent] | type[FrameReceived], str, str]] = [(FrameSent, "", "")]  # place -> what
+        # a run is a row whose ref is a _Run (place 0): the rows of runs and the positions of their first records
+        self._run_rows = array("q")
+        self._run_starts = array("q")
+        self._extra = 0  # records beyond one per row (each run of n records counts n - 1)
+        self._paths = _Paths()  # the places of runs
         self.extend(records)
 
     # --- writing ---------------------------------------------------------------------------------
@@ -61,7 +121,7 @@ class RecordStore:
             place = self._sent[(node, dev)] = self._place(FrameSent, node, dev)
         self._times.append(time)
         self._places.append(place)
-        self._causes.append(self.first + len(self._refs) - decided_at if decided_at >= 0 else 0)
+        self._causes.append(self.first + len(self._refs) + self._extra - decided_at if decided_at >= 0 else 0)
         self._refs.append(frame)
 
     def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
@@ -74,6 +134,100 @@ class RecordStore:
         self._causes.append(0)
         self._refs.append(frame)
 
+    def sent_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
+        """:meth:`sent`, for one port's copy of a flooded frame: it joins the run the last entry is, if it continues it."""
+        place = self._sent.get((node, dev))
+        if place is None:
+            place = self._sent[(node, dev)] = self._place(FrameSent, node, dev)
+        cause = self.first + len(self._refs) + self._extra - decided_at if decided_at >= 0 else 0
+        if not self._continue(time, place, frame, cause):
+            self._times.append(time)
+            self._places.append(place)
+            self._causes.append(cause)
+            self._refs.append(frame)
+
+    def received_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
+        """:meth:`received`, for one port's copy of a flooded frame: it joins the run the last entry is, if it continues it."""
+        place = self._received.get((node, dev))
+        if place is None:
+            place = self._received[(node, dev)] = self._place(FrameReceived, node, dev)
+        if not self._continue(time, place, frame, 0):
+            self._times.append(time)
+            self._places.append(place)
+            self._causes.append(0)
+            self._refs.append(frame)
+
+    def sent_flood(self, time: float, frame: EthernetFrame, decided_at: int, ports: list[tuple[str, str]]) -> None:
+        """:meth:`sent_flooded` for each ``(node, dev)`` of ``ports`` in order, in one call."""
+        self.sent_flooded(time, *ports[0], frame, decided_at)
+        self._run_on(time, frame, ports, self._sent, FrameSent)
+
+    def received_flood(self, time: float, frame: EthernetFrame, ports: list[tuple[str, str]]) -> None:
+        """:meth:`received_flooded` for each ``(node, dev)`` of ``ports`` in order, in one call."""
+        self.received_flooded(time, *ports[0], frame)
+        self._run_on(time, frame, ports, self._received, FrameReceived)
+
+    def _run_on(self, time: float, frame: EthernetFrame, ports: list[tuple[str, str]],
+                known: dict[tuple[str, str], int], kind: type[FrameSent] | type[FrameReceived]) -> None:
+        """The records after the first of a flood (just kept) at ``ports``: the last entry's run, continued."""
+        if len(ports) < 2:
+            return
+        refs = self._refs
+        start = 1
+        if type(refs[-1]) is not _Run:
+            place = known.get(ports[1])
+            if place is None:
+                place = known[ports[1]] = self._place(kind, *ports[1])
+            first_cause = self._causes[-1]
+            self._continue(time, place, frame, first_cause + 1 if first_cause else 0)  # starts the run
+            start = 2
+        run: _Run = refs[-1]  # type: ignore[assignment]
+        paths = self._paths
+        steps = paths.steps
+        node = run.node
+        for key in ports[start:]:
+            found = steps.get((node, key))
+            if found is None:
+                place = known.get(key)
+                if place is None:
+                    place = known[key] = self._place(kind, *key)
+                found = steps[(node, key)] = paths.child(node, place)
+            node = found
+        run.node = node
+        run.length += len(ports) - start
+        self._extra += len(ports) - start
+
+    def _continue(self, time: float, place: int, frame: EthernetFrame, cause: int) -> bool:
+        """Add the frame record at ``place`` to the last entry, if it continues it (see the module docstring)."""
+        refs = self._refs
+        if not refs or self._times[-1] != time:
+            return False
+        last = refs[-1]
+        where = self._where
+        if type(last) is _Run:
+            if last.frame is not frame or where[self._paths.place[last.node]][0] is not where[place][0]:
+                return False
+            first_cause = self._causes[-1]
+            if (first_cause + last.length if first_cause else 0) != cause:
+                return False
+            last.node = self._paths.child(last.node, place)
+            last.length += 1
+            self._extra += 1
+            return True
+        previous = self._places[-1]
+        if last is not frame or not previous or where[previous][0] is not where[place][0]:
+            return False
+        first_cause = self._causes[-1]
+        if (first_cause + 1 if first_cause else 0) != cause:
+            return False
+        paths = self._paths
+        self._run_rows.append(len(refs) - 1)
+        self._run_starts.append(len(refs) - 1 + self._extra)
+        refs[-1] = _Run(frame, paths.child(paths.child(0, previous), place), 2)
+        self._places[-1] = 0
+        self._extra += 1
+        return True
+
     def _place(self, kind: type[FrameSent] | type[FrameReceived], node: str, dev: str) -> int:
         self._where.append((kind, node, dev))
         return len(self._where) - 1
@@ -81,9 +235,9 @@ class RecordStore:
     def append(self, record: Record) -> None:
         if type(record) is FrameSent:
             cause = record.cause
-            self.sent(record.time, record.node, record.dev, record.frame, self.first + len(self._refs) - cause if cause else -1)
+            self.sent_flooded(record.time, record.node, record.dev, record.frame, self.first + len(self) - cause if cause else -1)
         elif type(record) is FrameReceived:
-            self.received(record.time, record.node, record.dev, record.frame)
+            self.received_flooded(record.time, record.node, record.dev, record.frame)
         else:
             self._times.append(0.0)
             self._places.append(0)
@@ -96,67 +250,142 @@ class RecordStore:
 
     # --- reading ---------------------------------------------------------------------------------
 
+    def _locate(self, i: int) -> tuple[int, int]:
+        """The row of record ``i`` (0 <= i < len), and its offset in that row's run (-1: not in a run)."""
+        starts = self._run_starts
+        j = bisect_right(starts, i) - 1
+        if j < 0:
+            return i, -1
+        row = self._run_rows[j]
+        offset = i - starts[j]
+        length = self._refs[row].length  # type: ignore[attr-defined]
+        if offset < length:
+            return row, offset
+        return row + offset - length + 1, -1
+
+    def _expanded(self, row: int, offset: int) -> Record:
+        """Record ``offset`` of the run in ``row``."""
+        return next(self._run(row, offset))
+
+    def _run(self, row: int, offset: int = 0) -> Iterator[Record]:
+        """The records of the run in ``row``, from ``offset`` on."""
+        run: _Run = self._refs[row]  # type: ignore[assignment]
+        where, time, frame, cause = self._where, self._times[row], run.frame, self._causes[row]
+        places = self._paths.last(run.node, run.length)
+        for k in range(offset, run.length):
+            kind, node, dev = where[places[k]]
+            if kind is FrameSent:
+                yield FrameSent(time, node, dev, frame, cause + k if cause else 0)
+            else:
+                yield kind(time, node, dev, frame)
+
     def _get(self, i: int) -> Record:
-        place = self._places[i]
+        row, offset = self._locate(i)
+        if offset >= 0:
+            return self._expanded(row, offset)
+        place = self._places[row]
         if not place:
-            return self._refs[i]  # type: ignore[return-value]
+            return self._refs[row]  # type: ignore[return-value]
         kind, node, dev = self._where[place]
         if kind is FrameSent:
-            return FrameSent(self._times[i], node, dev, self._refs[i], self._causes[i])  # type: ignore[arg-type]
-        return kind(self._times[i], node, dev, self._refs[i])  # type: ignore[arg-type]
+            return FrameSent(self._times[row], node, dev, self._refs[row], self._causes[row])  # type: ignore[arg-type]
+        return kind(self._times[row], node, dev, self._refs[row])  # type: ignore[arg-type]
 
     def __len__(self) -> int:
-        return len(self._refs)
+        return len(self._refs) + self._extra
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
     @overload
     def __getitem__(self, index: slice) -> list[Record]: ...
     def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        n = len(self)
         if isinstance(index, slice):
-            return [self._get(i) for i in range(*index.indices(len(self._refs)))]
-        n = len(self._refs)
+            start, stop, step = index.indices(n)
+            if step == 1:
+                return list(islice(self._from(start), max(0, stop - start)))
+            return [self._get(i) for i in range(start, stop, step)]
         i = index + n if index < 0 else index
         if not 0 <= i < n:
             raise IndexError("list index out of range")
         return self._get(i)
 
     def __iter__(self) -> Iterator[Record]:
+        return self._from(0)
+
+    def _from(self, start: int) -> Iterator[Record]:
+        """The records from position ``start`` on."""
+        if start >= len(self):
+            return
+        row, offset = self._locate(start)
         where, times, refs, causes = self._where, self._times, self._refs, self._causes
-        for i, place in enumerate(self._places):
+        if offset >= 0:
+            yield from self._run(row, offset)
+            row += 1
+        for i in range(row, len(refs)):
+            place = self._places[i]
             if place:
                 kind, node, dev = where[place]
                 if kind is FrameSent:
                     yield FrameSent(times[i], node, dev, refs[i], causes[i])  # type: ignore[arg-type]
                 else:
                     yield kind(times[i], node, dev, refs[i])  # type: ignore[arg-type]
+            elif type(refs[i]) is _Run:
+                yield from self._run(i)
             else:
                 yield refs[i]  # type: ignore[misc]
 
     def copy(self, start: int = 0) -> RecordStore:
-        """The records from ``start`` on, as a store of their own (the columns copied, the frames shared)."""
+        """The records from ``start`` on, as a store of their own (the columns copied, the frames and paths shared)."""
         out = RecordStore.__new__(RecordStore)
         out.first = self.first + start
-        out._times = self._times[start:]
-        out._places = self._places[start:]
-        out._causes = self._causes[start:]
-        out._refs = self._refs[start:]
-        out._sent, out._received, out._where = self._sent, self._received, self._where  # append-only: shared
+        out._sent, out._received, out._where, out._paths = self._sent, self._received, self._where, self._paths  # append-only: shared
+        n = len(self)
+        row, offset = self._locate(start) if start < n else (len(self._refs), -1)
+        out._times = self._times[row:]
+        out._places = self._places[row:]
+        out._causes = self._causes[row:]
+        out._refs = self._refs[row:]
+        j = bisect_left(self._run_rows, row)
+        out._run_rows = array("q", [r - row for r in self._run_rows[j:]])
+        out._run_starts = array("q", [s - start for s in self._run_starts[j:]])
+        if offset > 0:  # the first run is cut: the rest of it, as a run of its own
+            run: _Run = self._refs[row]  # type: ignore[assignment]
+            out._refs[0] = _Run(run.frame, run.node, run.length - offset)
+            if out._causes[0]:
+                out._causes[0] += offset
+            out._run_starts[0] = 0
+        out._extra = n - start - len(out._refs)
+        if out._refs and out._refs[-1] is self._refs[-1] and type(out._refs[-1]) is _Run:  # the run still growing: its own
+            run = out._refs[-1]
+            out._refs[-1] = _Run(run.frame, run.node, run.length)
         return out
 
     def __bool__(self) -> bool:
         return bool(self._refs)
 
     def __repr__(self) -> str:
-        return f"<RecordStore of {len(self._refs)} records>"
+        return f"<RecordStore of {len(self)} records>"
 
     # --- cutting ---------------------------------------------------------------------------------
 
     def __delitem__(self, index: int | slice) -> None:
-        del self._times[index]
-        del self._places[index]
-        del self._causes[index]
-        del self._refs[index]
+        if not self._run_rows:
+            del self._times[index]
+            del self._places[index]
+            del self._causes[index]
+            del self._refs[index]
+            return
+        if isinstance(index, slice) and index.start is None and index.step is None:  # a cut from the front
+            kept = self.copy(index.indices(len(self))[1])
+            for name in ("_times", "_places", "_causes", "_refs", "_run_rows", "_run_starts", "_extra"):
+                setattr(self, name, getattr(kept, name))
+            return
+        records = list(self)  # anything else is rare (a test's edit): the records written again
+        del records[index]
+        self._times, self._places, self._causes, self._refs = array("d"), array("I"), array("I"), []
+        self._run_rows, self._run_starts, self._extra = array("q"), array("q"), 0
+        self.extend(records)
 
     def pop(self, index: int = -1) -> Record:
         record = self[index]

@@ -187,18 +187,45 @@ class _Window(RecordStore):
 
     def append(self, record: Record) -> None:
         RecordStore.append(self, record)
-        if len(self._refs) >= self.limit:
+        if len(self._refs) + self._extra >= self.limit:
             self.tracer._cut()
 
     def sent(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
         RecordStore.sent(self, time, node, dev, frame, decided_at)
-        if len(self._refs) >= self.limit:
+        if len(self._refs) + self._extra >= self.limit:
             self.tracer._cut()
 
     def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
         RecordStore.received(self, time, node, dev, frame)
-        if len(self._refs) >= self.limit:
+        if len(self._refs) + self._extra >= self.limit:
             self.tracer._cut()
+
+    def sent_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
+        RecordStore.sent_flooded(self, time, node, dev, frame, decided_at)
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+
+    def received_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
+        RecordStore.received_flooded(self, time, node, dev, frame)
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+
+
+    def sent_flood(self, time: float, frame: EthernetFrame, decided_at: int, ports: list[tuple[str, str]]) -> None:
+        room = self.limit - len(self._refs) - self._extra  # cut where recording port by port would
+        RecordStore.sent_flood(self, time, frame, decided_at, ports[:room])
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+        if len(ports) > room:
+            self.sent_flood(time, frame, decided_at, ports[room:])
+
+    def received_flood(self, time: float, frame: EthernetFrame, ports: list[tuple[str, str]]) -> None:
+        room = self.limit - len(self._refs) - self._extra
+        RecordStore.received_flood(self, time, frame, ports[:room])
+        if len(self._refs) + self._extra >= self.limit:
+            self.tracer._cut()
+        if len(ports) > room:
+            self.received_flood(time, frame, ports[room:])
 
 
 def read_records(source: str | os.PathLike[str] | BinaryIO) -> Iterator[Record]:

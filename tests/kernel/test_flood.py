@@ -92,3 +92,18 @@ def test_tcpdump_on_another_containers_veth_still_shows_the_gratuitous_arp() -> 
     sent = [rec for rec in lab.trace if type(rec) is FrameSent and rec.dev == veth]
     received = [rec for rec in lab.trace if type(rec) is FrameReceived and rec.node == "c0" and rec.dev == "eth0"]
     assert len(sent) == len(received) >= 2  # every frame the bridge sent c0 reached it, counted
+
+
+@pytest.mark.parametrize("window", [37, 101])
+def test_a_window_cuts_a_flood_where_it_cuts_port_by_port(window: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    def kept() -> tuple[int, list[str]]:
+        lab = Lab(seed=5, trace_window=window)
+        for command in COMMANDS[:9]:
+            lab.sh(command)
+        return lab.sim.tracer.dropped, [repr(r) for r in lab.trace]
+
+    shared = kept()
+    monkeypatch.setattr(bridge_module, "floodable", lambda frame: False)
+    per_port = kept()
+    assert shared[0] > 0 and len(shared[1]) >= window
+    assert shared == per_port

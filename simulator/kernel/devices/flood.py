@@ -16,7 +16,11 @@ either counts the frame and records its ``FrameReceived`` (when its stack provab
 ignores it: :func:`arp_ignored`), or receives it as any frame (``Veth.arrive``: the
 neighbour update, the ARP reply, the drop of a deleted pair). The records, their
 order, the counters (``ip -s link``) and the captures (``tcpdump``, pcap) are those
-of the per-port path: a capture on any veth still shows the gratuitous ARP.
+of the per-port path: a capture on any veth still shows the gratuitous ARP. The
+tracer keeps the records of consecutive ports as one flood entry
+(:meth:`~simulator.trace.store.RecordStore.sent_flood`,
+:meth:`~simulator.trace.store.RecordStore.received_flood`), read back as the same
+per-port records, so the trace of a lab built to N containers grows with N, not N**2.
 
 Why the order is unchanged: crossings scheduled back to back for the same instant
 run in id order, and nothing can come between two of them except an URGENT event
@@ -92,19 +96,24 @@ class FloodArrival:
         sim = peers[0].sim
         now = sim.env.now
         tracer = sim.tracer
-        received = tracer.received if tracer.enabled else None
+        store = tracer.records if tracer.enabled else None
         length = frame.length
         for_owner = arp.op is ArpOp.REQUEST and arp.sender_ip != arp.target_ip
+        ignoring: list[tuple[str, str]] = []  # the receivers so far that ignore it, recorded as one flood
         for peer in peers:  # each asked when its turn comes: the one before may have changed things
             ns = peer.namespace
             if (ns is not None and peer.up and peer.master is None and peer.upper is None and not for_owner
                     and not ns.ipv4.neighbours.entries) or arp_ignored(peer, arp, for_owner):
                 peer.rx_packets += 1
                 peer.rx_bytes += length
-                if received is not None:
-                    received(now, peer.node, peer.name, frame)
+                ignoring.append((peer.node, peer.name))
             else:
+                if ignoring and store is not None:
+                    store.received_flood(now, frame, ignoring)
+                ignoring = []
                 peer.arrive(frame)
+        if ignoring and store is not None:
+            store.received_flood(now, frame, ignoring)
 
 
 def flood(frame: EthernetFrame, ports: list[Device]) -> None:
@@ -118,21 +127,24 @@ def flood(frame: EthernetFrame, ports: list[Device]) -> None:
     length = frame.length
     arrival: FloodArrival | None = None
     peers: list[Veth] = []
+    sending: list[tuple[str, str]] = []  # the veth ports so far, their FrameSent recorded as one flood
     for port in ports:
-        if type(port) is not Veth or port.upper is not None:
-            arrival = None  # a crossing of another kind takes its own id in between
-            port.transmit(frame)
-            continue
-        peer = port.peer
-        if not (port.up and peer.up):
-            port.transmit(frame)  # dropped and counted there, at once: nothing crosses
+        if type(port) is not Veth or port.upper is not None or not (port.up and port.peer.up):
+            if type(port) is not Veth or port.upper is not None:
+                arrival = None  # a crossing of another kind takes its own id in between
+            if sending:
+                tracer.records.sent_flood(now, frame, tracer.cause, sending)
+                sending = []
+            port.transmit(frame)  # its own way; a veth pair down drops and counts it there, at once: nothing crosses
             continue
         port.tx_packets += 1
         port.tx_bytes += length
         if tracer.enabled:
-            tracer.sent(now, port.node, port.name, frame, tracer.cause)
+            sending.append((port.node, port.name))
         if arrival is None:
             arrival = FloodArrival()
             peers = arrival.peers
             env.hop(latency.VETH_S, arrival, frame)
-        peers.append(peer)
+        peers.append(port.peer)
+    if sending:
+        tracer.records.sent_flood(now, frame, tracer.cause, sending)
