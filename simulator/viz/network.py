@@ -52,6 +52,7 @@ from simulator.trace.records import (
     VxlanDecapsulated,
     VxlanEncapsulated,
 )
+from simulator.trace.topology import DeviceState
 from simulator.trace.tracer import Trace
 
 SWITCH = "lan"
@@ -69,17 +70,8 @@ OVERLAY_NS = "overlay-netns"
 """The namespace kind of an overlay network's own namespace on a Docker host (br0, vxlan0)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Device:
-    """One network device as ``ip link`` / ``ip addr`` would list it."""
-
-    name: str
-    kind: str
-    mac: str
-    addrs: tuple[str, ...]
-    up: bool
-    master: str | None
-    peer: tuple[str, str] | None
+Device = DeviceState
+"""One network device as ``ip link`` / ``ip addr`` would list it: the kernel's own record of it, as the snapshot holds it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +121,7 @@ def parse(record: TopologyChanged) -> Network:
     """Read a ``TopologyChanged`` snapshot into a :class:`Network`."""
     namespaces = []
     for ns in record.snapshot.namespaces:
-        devices = tuple(Device(d.name, d.kind, d.mac, d.addrs, d.up, d.master, d.peer) for d in ns.devices)
+        devices = tuple(ns.devices)
         c = ns.container
         extra: dict[str, Any] = {} if c is None else {"image": c.image, "networks": c.networks, "aliases": c.aliases}
         namespaces.append(Namespace(ns.node, ns.kind, ns.machine, devices, extra))
