@@ -27,8 +27,8 @@ from simulator.viz.layout.text import (
     kind_words,
     lo_lines,
     measure,
+    more_lines,
     pill_w,
-    plain,
 )
 from simulator.viz.network import STACKED_KINDS, Namespace, Network, dev_id
 from simulator.viz.words import term
@@ -214,28 +214,8 @@ class _HostColumn:
         if not group:
             return
         members = g.nodes[group]["members"]
-        addrs = [a for a in g.nodes[group]["addrs"]]
-        group_lines = [Line(term("more", lang, n=len(members)), style.NAME_PT, bold=True, gid=group)]
-        # the collapsed containers as runs in creation order ("c4 … c16", "c18 … c30")
         created = [c.node for c in self.b.net.containers_of(self.host.node)]
-        runs: list[list[str]] = []
-        for name in members:
-            if runs and created.index(name) == created.index(runs[-1][-1]) + 1:
-                runs[-1].append(name)
-            else:
-                runs.append([name])
-        for run in runs[:3]:
-            text = run[0] if len(run) == 1 else (f"{run[0]}, {run[1]}" if len(run) == 2 else f"{run[0]} … {run[-1]}")
-            group_lines.append(Line(text, gid=group))
-        if len(runs) > 3:
-            group_lines.append(Line("…", gid=group))
-        if addrs and len(runs) == 1:
-            first, last = plain(addrs[0]), plain(addrs[-1])
-            if first.rsplit(".", 1)[0] == last.rsplit(".", 1)[0]:
-                group_lines.append(Line(f"{first} … .{last.rsplit('.', 1)[1]}", mono=True, gid=group))
-            else:
-                group_lines.append(Line(f"{first} …", mono=True, gid=group))
-                group_lines.append(Line(f"… {last}", mono=True, gid=group))
+        group_lines = more_lines(group, members, created, list(g.nodes[group]["addrs"]), lang)
         gw = max(measure(group_lines)[0] + 2 * PAD, pill_w(term(self.stub_term, lang, n=len(members))) + 2 * PAD)
         self.boxes.append(_Box(group, self.x, gw, group_lines, []))
         self.x += gw + self.b.gap_containers

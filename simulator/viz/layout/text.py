@@ -131,6 +131,31 @@ def alias_lines(ns: Namespace, lang: str) -> list[Line]:
                   gid=ns.node)
             for network, names in aliases]
 
+def more_lines(group: str, members: Sequence[str], created: Sequence[str], addrs: Sequence[str], lang: str) -> list[Line]:
+    """A "+N more" box's text: how many, the hidden containers' names as runs in creation order
+    ("c4 … c16", "c18 … c30"), and their addresses when they are one run."""
+    lines = [Line(term("more", lang, n=len(members)), style.NAME_PT, bold=True, gid=group)]
+    runs: list[list[str]] = []
+    for name in members:
+        if runs and created.index(name) == created.index(runs[-1][-1]) + 1:
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    for run in runs[:3]:
+        text = run[0] if len(run) == 1 else (f"{run[0]}, {run[1]}" if len(run) == 2 else f"{run[0]} … {run[-1]}")
+        lines.append(Line(text, gid=group))
+    if len(runs) > 3:
+        lines.append(Line("…", gid=group))
+    if addrs and len(runs) == 1:
+        first, last = plain(addrs[0]), plain(addrs[-1])
+        if first.rsplit(".", 1)[0] == last.rsplit(".", 1)[0]:
+            lines.append(Line(f"{first} … .{last.rsplit('.', 1)[1]}", mono=True, gid=group))
+        else:
+            lines.append(Line(f"{first} …", mono=True, gid=group))
+            lines.append(Line(f"… {last}", mono=True, gid=group))
+    return lines
+
+
 def machine_lines(ns: Namespace, lang: str) -> list[Line]:
     """A machine's name, kind, each device's addresses and ``lo``."""
     lines = [Line(ns.node, style.NAME_PT, bold=True, gid=ns.node), Line(kind_words(ns.kind, lang), colour=style.MUTED, gid=ns.node)]
