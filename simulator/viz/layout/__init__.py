@@ -81,8 +81,28 @@ def layout(
         if stacked.width < scene.width:
             scene, packing = stacked, {"compact": True, "stacked": True}
     if scene.height > style.SLIDE_HEIGHT_PT and not roomy:  # taller than a slide: shorter cables and veth pairs between the rows
-        scene = _layout(Builder(graph, network, lang, roomy, notes, tight=True, **packing), graph, network, title, subtitle)
+        scene = _tighter(graph, network, lang, (roomy, notes), (title, subtitle), scene, packing)
     return scene
+
+
+def _tighter(graph: nx.Graph, network: Network, lang: str, spacing: tuple[bool, bool], head: tuple[str | None, str | None], scene: Scene,
+             packing: dict[str, bool]) -> Scene:
+    """``scene`` (taller than a slide) laid out ``tight``: the first of the ways below that fits a slide, else the
+    shortest no wider than a slide (or than ``scene``): as packed as it was, packed closer, then packed with no
+    line folded onto another where that makes a box wider (``narrow``)."""
+    best = scene
+    tries = [packing, {**packing, "compact": True}, {**packing, "compact": True, "narrow": True}]
+    for i, how in enumerate(tries):
+        if how in tries[:i]:
+            continue
+        tight = _layout(Builder(graph, network, lang, *spacing, tight=True, **how), graph, network, *head)
+        if tight.width > max(style.SLIDE_WIDTH_PT, scene.width):  # (never wider than a slide for being shorter)
+            continue
+        if tight.height <= style.SLIDE_HEIGHT_PT:
+            return tight
+        if tight.height < best.height:
+            best = tight
+    return best
 
 
 def _layout(b: Builder, graph: nx.Graph, network: Network, title: str | None, subtitle: str | None) -> Scene:

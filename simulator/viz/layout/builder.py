@@ -17,13 +17,19 @@ from simulator.viz.layout.spacing import (
     GAP_CONTAINERS_COMPACT,
     GAP_HOSTS,
     GAP_HOSTS_COMPACT,
+    MARGIN,
+    MARGIN_TIGHT,
     PILL_H,
     ROUTE_DROP,
+    STACK_RISE,
+    SWITCH_H,
+    SWITCH_H_TIGHT,
     TIGHT,
+    TIGHT_BRIDGE,
     V_LINK,
     WIRE,
 )
-from simulator.viz.layout.text import Line, pill_w
+from simulator.viz.layout.text import TAIL_GAP, Line, pill_w
 from simulator.viz.network import Network
 
 
@@ -33,20 +39,27 @@ class Builder:
     and shift the bag as a whole."""
 
     def __init__(self, graph: nx.Graph, network: Network, lang: str, roomy: bool = False, notes: bool = False,
-                 compact: bool = False, stacked: bool = False, tight: bool = False) -> None:
+                 compact: bool = False, stacked: bool = False, tight: bool = False, narrow: bool = False) -> None:
         # compact: a picture that would be wider than a slide packs its hosts and containers closer, long names wrapped
         self.compact = compact
         # stacked: the Docker hosts one above the other, each indented right of the cable of the one above it
         self.stacked = stacked
         self.gap_containers = GAP_CONTAINERS_COMPACT if compact else GAP_CONTAINERS
         self.gap_hosts = GAP_HOSTS_COMPACT if compact else GAP_HOSTS
-        # tight: a picture that would be taller than a slide has shorter cables and veth pairs between its rows
+        # tight: a picture that would be taller than a slide has shorter cables and veth pairs between its rows, a
+        # thinner switch, and its boxes' text on fewer lines (a machine's kind after its name, a bridge's address
+        # after its name, no lo that holds only 127.0.0.1)
+        self.tight = tight
+        self.narrow = narrow  # tight, but no line folded onto another where that makes a box wider
         short = TIGHT if tight else 1.0
+        self.switch_h = SWITCH_H_TIGHT if tight else SWITCH_H
+        self.margin = MARGIN_TIGHT if tight else MARGIN  # above the title and under the lowest row
         self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)
         self.v_link = V_LINK * (1.3 if roomy else short)
-        self.bridge_drop = BRIDGE_DROP * (1.1 if roomy else short)
+        self.bridge_drop = BRIDGE_DROP * (1.1 if roomy else TIGHT_BRIDGE if tight else 1.0)
         self.wire = WIRE * (2.4 if notes else 1.0)
         self.cable = CABLE * (1.5 if roomy else short)
+        self.stack_rise = STACK_RISE * short
         self.g = graph
         self.net = network
         self.lang = lang
@@ -72,6 +85,13 @@ class Builder:
             lab = Label(ln.gid or owner, x, y, ln.text, ln.size, ln.bold, ln.mono, ln.colour, ha)
             self.labels.append(lab)
             bag.append(lab)
+            head, at = ln, x
+            while head.tail is not None:  # on the same baseline, right of the text (a left-anchored line's)
+                t, at = head.tail, at + head.own_width + TAIL_GAP
+                tail = Label(t.gid or owner, at, y + (ln.size - t.size) * 0.8, t.text, t.size, t.bold, t.mono, t.colour)
+                self.labels.append(tail)
+                bag.append(tail)
+                head = t
             y += ln.height
         return y
 

@@ -17,7 +17,6 @@ from simulator.viz.layout.spacing import (
     PILL_H,
     STACK_GAP,
     STACK_INDENT,
-    STACK_RISE,
 )
 from simulator.viz.layout.text import (
     Line,
@@ -160,17 +159,20 @@ class _HostColumn:
         """The host's name, kind and ``lo`` inside its box, on the left."""
         host = self.host
         self.title = [Line(host.node, style.NAME_PT, bold=True, gid=host.node), Line(kind_words(host.kind, self.lang), colour=style.MUTED, gid=host.node)]
-        self.title.extend(lo_lines(host))
+        self.title.extend(lo_lines(host))  # (kept when tight: the title column has room beside the bridges)
         self.title_w, self.title_h = measure(self.title)
         self.left = self.title_w + 2 * PAD + 12
 
     def measure_bars(self) -> None:
         """Each bridge's label: its name, then its addresses, then its MAC (stacked: a bar is as narrow as a slide needs)."""
         self.bar_lines: dict[str, list[Line]] = {}
+        self.bar_tight: dict[str, list[Line]] = {}  # on two lines, when the picture is tight and its ports spread wide enough
         for br in self.bridges:
             node = dev_id(self.host.node, br)
             d = self.host_devices[br]
             self.bar_lines[node] = bridge_lines(node, br, d.addrs, d.mac)
+            if self.b.tight:
+                self.bar_tight[node] = bridge_lines(node, br, d.addrs, d.mac, tight=True)
 
     def bar_need(self, index: int) -> float:
         """How wide the run of containers over bridge ``index`` must be for its bar's label."""
@@ -191,14 +193,15 @@ class _HostColumn:
                 x += max(self.bar_need(current) - span, 0.0)
                 start = x
             current = index
-            lines = container_lines(c, self.lang, wrap=self.b.compact)
             pills = [dev_id(c.node, d.name) for d in c.devices if d.kind != "loopback" and dev_id(c.node, d.name) in g]
-            w = max(measure(lines)[0] + 2 * PAD, sum(pill_w(g.nodes[p]["name"]) for p in pills) + PAD * (len(pills) + 1))
+            w = sum(pill_w(g.nodes[p]["name"]) for p in pills) + PAD * (len(pills) + 1)
             # the host end of each veth must fit under the box too
             for p in pills:
                 link = self.link_of(p)
                 if link and link[0] == "veth":
                     w = max(w, pill_w(g.nodes[link[1]]["name"]) * len(pills) + PAD * (len(pills) + 1))
+            lines = container_lines(c, self.lang, wrap=self.b.compact, tight=self.b.tight, pills_w=w, narrow=self.b.narrow)
+            w = max(w, measure(lines)[0] + 2 * PAD)
             self.boxes.append(_Box(c.node, x, w, lines, pills))
             x += w + self.b.gap_containers
         if current is not None:
@@ -225,7 +228,9 @@ class _HostColumn:
         b, bag, group = self.b, self.bag, self.group
         row_h = max((box.h for box in self.boxes), default=0.0)
         self.row_bottom = row_bottom = row_h
-        self.host_top = row_bottom + (b.v_link if self.boxes else 0.0)  # no containers drawn: no veth row above the host
+        # no containers drawn: no veth row above the host; macvlan children: room for their link's label under them
+        v_link = max(b.v_link, PILL_H / 2 + 10 + style.line_height()) if any(map(self.stacked_here, self.containers)) else b.v_link
+        self.host_top = row_bottom + (v_link if self.boxes else 0.0)
         for box in self.boxes:
             node, bx, w, lines, pills, h = box.node, box.x, box.w, box.lines, box.pills, box.h
             is_group = node == group
@@ -300,7 +305,7 @@ class _HostColumn:
                     bar.row += 1
                 self.placed.append(bar)
                 free_x = max(free_x, bar.hi + 24)
-        bar_h = max((measure(ls)[1] + 2 * 8 for ls in self.bar_lines.values()), default=0.0)
+        bar_h = max((measure(self.bar_lines[bar.node])[1] + 2 * 8 for bar in self.placed), default=0.0)
         free_x = self.portless_bars([bar.node for bar in spans if bar.lo < 0], free_x, bar_h)
         self.draw_bars(bar_h, free_x)
 
@@ -312,8 +317,10 @@ class _HostColumn:
                  (p != group and g.nodes[p].get("master") == br)]
         if not ports:
             return _Bar(node, -1.0, -1.0, 0)  # placed after the others
-        need = measure(self.bar_lines[node])[0] + 2 * PAD
         lo_x = max(min(ports) - 40, self.left)
+        if node in self.bar_tight and measure(self.bar_tight[node])[0] + 2 * PAD <= max(ports) + 40 - lo_x:
+            self.bar_lines[node] = self.bar_tight[node]  # its address after its name: no wider than its ports already make it
+        need = measure(self.bar_lines[node])[0] + 2 * PAD
         crossing = ([cx for xs in self.ov_ports.values() for cx in xs.values() if cx > lo_x]
                     + [x for x in self.group_drop.values() if x > lo_x])
         spots = [lo_x + PAD, *(cx + 12 for cx in sorted(crossing))]
@@ -330,6 +337,9 @@ class _HostColumn:
             if under is not None:
                 self.placed.append(_Bar(node, PAD, PAD + need, under))
                 continue
+            if not self.b.narrow:  # (tight: a line shorter, and wider, unless the picture is packed narrow)
+                self.bar_lines[node] = self.bar_tight.get(node, self.bar_lines[node])
+            need = measure(self.bar_lines[node])[0] + 2 * PAD
             self.placed.append(_Bar(node, free_x, free_x + need, 0))
             free_x += need + 24
         return free_x
@@ -340,13 +350,15 @@ class _HostColumn:
         rows = 1 + max((bar.row for bar in self.placed), default=0)
         bars_top = self.host_top + b.bridge_drop
         self.right = max([self.x - b.gap_containers, free_x - 24, self.left + 40.0])
+        # each row of bars as tall as its tallest label (a tight picture's bars a line shorter than a portless one's)
+        row_h = [max((measure(self.bar_lines[bar.node])[1] + 2 * 8 for bar in self.placed if bar.row == r), default=bar_h) for r in range(rows)]
         for bar in self.placed:
-            y = bars_top + bar.row * (bar_h + BAR_GAP)
-            b.add_shape(Shape(bar.node, "bar", bar.lo, y, bar.hi - bar.lo, bar_h, style.FILL["bridge"], style.EDGE["bridge"],
+            y = bars_top + sum(row_h[:bar.row]) + bar.row * BAR_GAP
+            b.add_shape(Shape(bar.node, "bar", bar.lo, y, bar.hi - bar.lo, row_h[bar.row], style.FILL["bridge"], style.EDGE["bridge"],
                               owner=self.host.node), self.bag)
             b.add_lines(self.bar_lines[bar.node], self.label_at.get(bar.node, bar.lo + PAD), y + 8, bar.node, self.bag)
             self.right = max(self.right, bar.hi)
-        self.bars_bottom = bars_top + (rows * (bar_h + BAR_GAP) - BAR_GAP if self.placed else 0.0)
+        self.bars_bottom = bars_top + (sum(row_h) + (rows - 1) * BAR_GAP if self.placed else 0.0)
 
     def under_title(self, need: float, bar_h: float) -> int | None:
         """In a packed picture, the row where a bar with no ports fits under the host's title, left of every line
@@ -413,7 +425,8 @@ class _HostColumn:
                             for u in self.uppers}
         if self.uppers:
             text_h = max(measure(ls)[1] for ls in self.upper_lines.values())
-            self.host_bottom = max(self.host_bottom, floor + 30 + PILL_H / 2 + STACK_RISE, self.title_bottom + 12 + text_h / 2 + STACK_RISE)
+            rise = self.b.stack_rise
+            self.host_bottom = max(self.host_bottom, floor + (16 if self.b.tight else 30) + PILL_H / 2 + rise, self.title_bottom + 12 + text_h / 2 + rise)
 
     def _nic_x(self, node: str, pw: float, nic_x: float) -> float:
         """Where NIC ``node`` goes: under the last thing hanging from it, at the left edge, or next in the row (off any overlay)."""
@@ -432,7 +445,7 @@ class _HostColumn:
     def stacked_devices(self) -> None:
         """Devices stacked on a NIC (eth0.10, a host shim like mac0) in a row just above it, their link labelled."""
         b, g, upper_x, nic_at = self.b, self.g, self.upper_x, self.nic_at
-        up_y = self.host_bottom - STACK_RISE
+        up_y = self.host_bottom - self.b.stack_rise
         leftmost: dict[str, float] = {}  # per NIC, the leftmost thing hanging from it so far
         placed_at: dict[str, tuple[str, float]] = {}  # a stacked device -> (its NIC, its x)
         for u in self.uppers:

@@ -8,7 +8,7 @@ from simulator.viz import style
 from simulator.viz.layout.builder import Builder, Row, move
 from simulator.viz.layout.scene import Shape
 from simulator.viz.layout.spacing import GAP_MACHINES, OVERLAY_KIND, PAD, PILL_H
-from simulator.viz.layout.text import machine_lines, measure, pill_w
+from simulator.viz.layout.text import SIDE_ROOM, machine_lines, measure, pill_w
 from simulator.viz.network import SWITCH, Namespace, Network, dev_id
 
 
@@ -80,7 +80,7 @@ def _box_width(b: Builder, tw: float, top_pills: list[str], left_pills: list[str
     """
     g = b.g
     text_x = PAD + (max(pill_w(g.nodes[p]["name"]) for p in left_pills) / 2 + 2 if left_pills else 0)
-    w = text_x + tw + PAD + (70 if side_room else 0)
+    w = text_x + tw + PAD + (SIDE_ROOM if side_room else 0)
     return text_x, max(w, sum(pill_w(g.nodes[p]["name"]) for p in top_pills) + PAD * 4)
 
 
@@ -104,14 +104,14 @@ def _machine_box(b: Builder, ns: Namespace, x: float, port_of: dict[str, str], w
     height and the gap after it (a wire's length when it has a neighbour to its right)."""
     g = b.g
     bag: list[object] = []
-    lines = machine_lines(ns, b.lang)
-    tw, th = measure(lines)
     devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
+    has_routing = any(g.edges[e]["kind"] == "routing" for p in devs for e in g.edges(p))
+    lines = machine_lines(ns, b.lang, b.tight, wide=has_routing)
+    tw, th = measure(lines)
     top_pills = [p for p in devs if p in port_of]
     side = {p: wired[p] for p in devs if p in wired and p not in port_of}
     left_pills = [p for p, peers in side.items() if any(q in placed_pills for q in peers)]
     right_pills = [p for p in side if p not in left_pills]
-    has_routing = any(g.edges[e]["kind"] == "routing" for p in devs for e in g.edges(p))
     text_x, w = _box_width(b, tw, top_pills, left_pills, bool(top_pills and right_pills) or has_routing)
     h = th + 2 * PAD + PILL_H / 2
     kind = ns.kind if ns.kind in style.FILL else "laptop"

@@ -24,7 +24,7 @@ def overlay_box(b: Builder, ns: Namespace, ports: dict[str, float], top: float, 
     extra = g.nodes[ns.node].get("extra", {})
     name = term("overlay-ns", b.lang, id=extra.get("netns", ns.node)) + (f" ({extra['network']})" if extra.get("network") else "")
     title = Line(name, bold=True, gid=ns.node)
-    head = [title, *lo_lines(ns)]
+    head = [title, *lo_lines(ns, b.tight)]
     head_w, head_h = measure(head)
     devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
     bars = [d for d in devs if g.nodes[d]["dev_kind"] == "bridge"]
@@ -35,7 +35,7 @@ def overlay_box(b: Builder, ns: Namespace, ports: dict[str, float], top: float, 
     for d in others:
         at += pill_w(g.nodes[d]["name"]) + GAP_CONTAINERS / 2
         xs[d] = at
-    bar_lines = {d: bridge_lines(d, g.nodes[d]["name"], g.nodes[d]["addrs"], g.nodes[d]["mac"]) for d in bars}
+    bar_lines = {d: bridge_lines(d, g.nodes[d]["name"], g.nodes[d]["addrs"], g.nodes[d]["mac"], b.tight) for d in bars}
     bar_h = max((measure(ls)[1] + 2 * 8 for ls in bar_lines.values()), default=0.0)
     lo = max(min(xs.values(), default=min_x + PAD) - 40, min_x + PAD)
     hi = max([max(xs.values(), default=lo) + 40, *(lo + measure(ls)[0] + 2 * PAD for ls in bar_lines.values()), (reach or 0.0) + 40])

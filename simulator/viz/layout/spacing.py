@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MARGIN = 28.0
+MARGIN_TIGHT = 12.0  # above the title and under the lowest row of a picture packed to fit a slide's height
 PAD = 10.0
 PILL_H = 28.0
 GAP_CONTAINERS = 26.0
@@ -11,9 +12,11 @@ V_LINK = 62.0  # container bottom edge -> host top edge (the veth pair)
 BRIDGE_DROP = 58.0  # host top edge -> bridge bar
 BAR_GAP = 22.0  # between rows of bridge bars
 ROUTE_DROP = 70.0  # bridge bar -> host bottom edge (IP forwarding)
-TIGHT = 0.6  # in a picture packed to fit a slide's height, the cables and veth pairs this much as long
+TIGHT = 0.5  # in a picture packed to fit a slide's height, the cables and veth pairs this much as long
+TIGHT_BRIDGE = 0.45  # and the host's top edge -> its bridges
 CABLE = 74.0  # host bottom edge -> switch top edge (and switch -> bottom row)
 SWITCH_H = 54.0
+SWITCH_H_TIGHT = 26.0  # a thin switch in a picture packed to fit a slide's height: its label's line and a little
 GAP_HOSTS = 80.0
 GAP_HOSTS_COMPACT = 24.0
 WRAP_NAME = 14  # in a packed picture, a container's name longer than this is wrapped after a "_" or "-"

@@ -25,16 +25,26 @@ class Line:
     mono: bool = False
     colour: str = style.INK
     gid: str = ""
+    tail: Line | None = None  # more text on the same line, in its own style (a bridge's address after its name)
+
+    @property
+    def own_width(self) -> float:
+        """The width in points of the line's own text (without its tail)."""
+        return style.text_width(self.text, self.size, bold=self.bold, mono=self.mono)
 
     @property
     def width(self) -> float:
         """The line's width in points."""
-        return style.text_width(self.text, self.size, bold=self.bold, mono=self.mono)
+        return self.own_width + (TAIL_GAP + self.tail.width if self.tail else 0.0)
 
     @property
     def height(self) -> float:
         """The line's height in points."""
-        return style.line_height(self.size)
+        return max(style.line_height(self.size), self.tail.height if self.tail else 0.0)
+
+
+TAIL_GAP = 8.0
+"""Between a line's text and its tail, in points."""
 
 
 def measure(lines: list[Line]) -> tuple[float, float]:
@@ -65,22 +75,31 @@ def addr_lines(d: Device, gid: str, with_name: bool) -> list[Line]:
     return lines
 
 
-def bridge_lines(gid: str, name: str, addrs: Sequence[str], mac: str) -> list[Line]:
-    """A bridge's label: its name, its addresses (when it has any), its MAC, a line each."""
+def bridge_lines(gid: str, name: str, addrs: Sequence[str], mac: str, tight: bool = False) -> list[Line]:
+    """A bridge's label: its name, its addresses (when it has any; ``tight``: after the name), its MAC, a line each."""
     lines = [Line(name, bold=True, gid=gid)]
-    if addrs:
+    if addrs and tight:
+        lines[0].tail = Line("  ".join(addrs), mono=True, colour=style.MUTED, gid=gid)
+    elif addrs:
         lines.append(Line("  ".join(addrs), mono=True, colour=style.MUTED, gid=gid))
     lines.append(Line(mac, mono=True, colour=style.MUTED, gid=gid))
     return lines
 
 
-def lo_lines(ns: Namespace) -> list[Line]:
-    """``lo`` in one muted line, or its public addresses (the internet's servers), two a line."""
+def lo_lines(ns: Namespace, tight: bool = False) -> list[Line]:
+    """``lo`` in one muted line, or its public addresses (the internet's servers), two a line.
+
+    ``tight`` (a picture packed to fit a slide's height): a ``lo`` with nothing but its
+    loopback address goes on another line's end (:func:`lo_tail`), unless it is the
+    namespace's only device.
+    """
     lo = ns.device("lo")
     if lo is None:
         return []
     gid = dev_id(ns.node, "lo")
     shown = [plain(a) for a in lo.addrs if not IPv4Interface(a).ip.is_loopback]
+    if not shown and tight and any(d.kind != "loopback" for d in ns.devices):
+        return []
     if not shown:
         return [Line(f"lo {lo.addrs[0]}" if lo.addrs else "lo", colour=style.MUTED, gid=gid)]
     lines = []
@@ -88,6 +107,14 @@ def lo_lines(ns: Namespace) -> list[Line]:
         head = "lo " if i == 0 else "   "
         lines.append(Line(head + ", ".join(shown[i : i + 2]), mono=True, gid=gid))
     return lines
+
+def lo_tail(ns: Namespace, tight: bool) -> Line | None:
+    """In a ``tight`` picture, the ``lo`` line :func:`lo_lines` leaves out, to go at the end of another line."""
+    lo = ns.device("lo")
+    if not tight or lo is None or lo_lines(ns, tight) or not lo_lines(ns):
+        return None
+    return lo_lines(ns)[0]
+
 
 def kind_words(kind: str, lang: str) -> str:
     """The words under a namespace's name saying what it is (a Docker host, a router...), in ``lang``."""
@@ -108,18 +135,29 @@ def wrapped(name: str, limit: int = WRAP_NAME) -> list[str]:
     return lines
 
 
-def container_lines(ns: Namespace, lang: str = "en", wrap: bool = False) -> list[Line]:
-    """A container's name (``wrap``: on several lines), image, aliases, ``lo`` and addresses."""
+def container_lines(ns: Namespace, lang: str = "en", wrap: bool = False, tight: bool = False, pills_w: float | None = None,
+                    narrow: bool = False) -> list[Line]:
+    """A container's name (``wrap``: on several lines), image, aliases, ``lo`` (as :func:`lo_lines` says) and addresses.
+
+    ``narrow``: a ``lo`` goes after the image only if that makes the box no wider than its other lines or its
+    pills (``pills_w``) do."""
     names = wrapped(ns.node) if wrap else [ns.node]
     lines = [Line(name, style.NAME_PT, bold=True, gid=ns.node) for name in names]
     image = ns.extra.get("image")
     if image:
         lines.append(Line(str(image), colour=style.MUTED, gid=ns.node))
     lines.extend(alias_lines(ns, lang))
-    lines.extend(lo_lines(ns))
+    lines.extend(lo_lines(ns, tight))
     links = [d for d in ns.devices if d.kind != "loopback"]
     for d in links:
         lines.extend(addr_lines(d, dev_id(ns.node, d.name), with_name=len(links) > 1))
+    tail = lo_tail(ns, tight)
+    if tail is not None:  # after the image (or the name), unless that widens a box packed narrow: then a line of its own
+        head = lines[len(names) if image else len(names) - 1]
+        if not narrow or head.width + TAIL_GAP + tail.width <= max(measure(lines)[0], (pills_w or 0.0) - 2 * PAD):
+            head.tail = tail
+        else:
+            lines.insert(len(names) + (1 if image else 0) + len(alias_lines(ns, lang)), tail)
     return lines
 
 
@@ -156,14 +194,30 @@ def more_lines(group: str, members: Sequence[str], created: Sequence[str], addrs
     return lines
 
 
-def machine_lines(ns: Namespace, lang: str) -> list[Line]:
-    """A machine's name, kind, each device's addresses and ``lo``."""
-    lines = [Line(ns.node, style.NAME_PT, bold=True, gid=ns.node), Line(kind_words(ns.kind, lang), colour=style.MUTED, gid=ns.node)]
+def machine_lines(ns: Namespace, lang: str, tight: bool = False, wide: bool = False) -> list[Line]:
+    """A machine's name, kind (``tight``: after the name), each device's addresses and ``lo``.
+
+    ``tight``: a ``lo`` with nothing but 127.0.0.1 goes after the kind when that is no more than a
+    routing line's room (``SIDE_ROOM``) wider than the addresses, or always when the box may be ``wide``
+    (a router's, whose first line is the row's tallest box's), else on a line of its own."""
+    kind = Line(kind_words(ns.kind, lang), colour=style.MUTED, gid=ns.node)
+    lines = [Line(ns.node, style.NAME_PT, bold=True, gid=ns.node, tail=kind if tight else None)]
+    if not tight:
+        lines.append(kind)
     links = [d for d in ns.devices if d.kind != "loopback"]
     for d in links:
         lines.extend(addr_lines(d, dev_id(ns.node, d.name), with_name=True))
-    lines.extend(lo_lines(ns))
+    lines.extend(lo_lines(ns, tight))
+    tail = lo_tail(ns, tight)
+    if tail is not None and (wide or lines[0].width + TAIL_GAP + tail.width <= measure(lines[1:])[0] + SIDE_ROOM):
+        kind.tail = tail
+    elif tail is not None:
+        lines.append(tail)
     return lines
+
+
+SIDE_ROOM = 70.0
+"""The room a machine's box keeps right of its text for a routing line inside it, or for pills on two edges."""
 
 def title_lines(title: str | None, subtitle: str | None) -> list[Line]:
     """The picture's title and subtitle, when it has them."""
