@@ -1,8 +1,8 @@
 """A path picture's legend: the numbered frames in tcpdump's words, and the arrow styles.
 
-:func:`lay_out_legend` decides where it goes (below the drawing, its lines wrapped
-to the picture's width, or beside a drawing taller than a slide's shape when that
-shows the whole picture larger) and :func:`draw_legend` draws it; :func:`mark` is
+:func:`lay_out_legend` decides where it goes (below the drawing in one column or
+two, its lines wrapped to the picture's width, or beside the drawing: the first that
+fits a slide, else the one shown largest) and :func:`draw_legend` draws it; :func:`mark` is
 a frame's number in a circle of its kind's colour, as the path, the ladder and
 the legend show it.
 """
@@ -10,6 +10,7 @@ the legend show it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from matplotlib.patches import Circle, FancyArrowPatch
 
@@ -21,18 +22,30 @@ from simulator.viz.words import term
 
 LEGEND_MARGIN = 28.0
 KEY_TEXT_X = 56.0  # the arrow sample, then its words
+KEY_GAP = 28.0  # between two arrow styles on one line
 MIN_FRAMES_W = 420.0  # narrower than this, the frames' lines take the whole width and the arrow styles go under them
 BESIDE_W = 560.0  # the frames' lines beside a tall drawing are wrapped to this width
-BESIDE_GAIN = 1.15  # the legend goes beside the drawing only when that makes the picture this much larger on a slide
+ROW_GAP = 5.0  # between two frames' lines (a number's circle is 2 * MARK_R high)
 
 
-def lay_out_legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
-    """The numbered frames and the arrow styles: below the drawing, or beside a drawing taller than a slide's shape.
+@dataclass(slots=True)
+class _Way:
+    """One way to lay the legend out: where each frame's line and each arrow style goes, and the picture's size."""
 
-    Below, the frames' lines are wrapped to the picture's width (and never wider than
-    a slide allows) and the arrow styles stand beside them when there is room. Beside
-    is chosen only when it makes the whole picture larger on a 16:9 slide.
-    """
+    frames: list[tuple[int, str, str]]
+    at: list[tuple[float, float]]
+    key_at: list[tuple[float, float]]
+    head: tuple[float, float]
+    width: float
+    height: float
+
+    def fits(self) -> bool:
+        """Whether the picture fits a slide at its text size."""
+        return self.width <= style.SLIDE_WIDTH_PT + 0.5 and self.height <= style.SLIDE_HEIGHT_PT + 0.5
+
+
+def _frame_lines(p: PathPlan, lone: Sequence[FrameDropped]) -> list[tuple[int, str, str]]:
+    """The legend's lines: each numbered frame in tcpdump's words (and where it was dropped), then lone drops."""
     lang = p.lang
     lines: list[tuple[int, str, str]] = []
     p.legend_steps = []
@@ -47,40 +60,94 @@ def lay_out_legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
         p.legend_steps.append(step_at(p.groups, d.time))
     if not lines:
         lines.append((0, "other", term("no-frames", lang)))
+    return lines
+
+
+def lay_out_legend(p: PathPlan, lone: Sequence[FrameDropped]) -> None:
+    """The numbered frames and the arrow styles: below the drawing in one column or two, or beside a tall drawing.
+
+    The first of these ways that fits a slide at its text size is taken, in that order (below, as a slide's
+    legend goes); when none does, of those no wider than a slide, the one that shows the picture largest. Below, the frames' lines
+    are wrapped to the picture's width (never wider than a slide allows) and the arrow styles stand beside
+    them when there is room, else on lines of their own under them.
+    """
+    lines = _frame_lines(p, lone)
     key = p.key or KEY
-    indent = 2 * MARK_R + 12  # the text starts right of the number
-    head_h = style.line_height(style.NAME_PT) + 12
-    key_w = KEY_TEXT_X + max(style.text_width(term(k, lang)) for k, _kind, _dashed in key)
-    key_h = len(key) * style.line_height() * 1.3
+    head_h = style.line_height(style.NAME_PT) + 10
+    widest = max(style.text_width(t) for _n, _k, t in lines) + INDENT
+    key_w = KEY_TEXT_X + max(style.text_width(term(k, p.lang)) for k, _kind, _dashed in key)
+    ways = [_below(p, lines, key, head_h, widest, key_w, 1), _below(p, lines, key, head_h, widest, key_w, 2), _beside(p, lines, key, key_w)]
+    narrow = [w for w in ways if w.width <= style.SLIDE_WIDTH_PT + 0.5] or ways  # (text never smaller than a slide's rule)
+    way = next((w for w in narrow if w.fits()), None) or max(narrow, key=lambda w: _fit(w.width, w.height) - 1e-6 * narrow.index(w))
+    p.legend, p.legend_at, p.key_at = way.frames, way.at, way.key_at
+    p.legend_x, p.legend_y = way.head
+    p.width, p.height = way.width, way.height
 
-    def frames(width: float) -> tuple[list[tuple[int, str, str]], float, float]:
-        wrapped = [(n, k, style.wrap(t, width - indent)) for n, k, t in lines]
-        w = max(style.text_width(term("legend", lang), style.NAME_PT, bold=True), *(style.text_width(t) + indent for _n, _k, t in wrapped))
-        return wrapped, w, head_h + sum(_legend_row_h(t) for _n, _k, t in wrapped)
 
-    # below the drawing: the frames, and the arrow styles beside them when there is room, else under them
-    _all, widest, _h = frames(1e9)
-    width = max(p.scene.width, min(style.SLIDE_WIDTH_PT, widest + LEGEND_GAP + key_w + 2 * LEGEND_MARGIN))
+INDENT = 2 * MARK_R + 12  # a frame's words start right of its number
+
+
+def _column(lines: list[tuple[int, str, str]], x: float, y: float, width: float) -> tuple[list[tuple[int, str, str]], list[tuple[float, float]], float]:
+    """``lines`` wrapped to ``width``, one under another from (x, y): the lines, where each goes, the y under the last."""
+    out, at = [], []
+    for n, k, t in lines:
+        text = style.wrap(t, width - INDENT)
+        out.append((n, k, text))
+        at.append((x, y))
+        y += _legend_row_h(text)
+    return out, at, y
+
+
+def _flow(key: Sequence[tuple[str, str, bool]], lang: str, x: float, y: float, width: float) -> tuple[list[tuple[float, float]], float]:
+    """The arrow styles left to right from (x, y), on as many lines of ``width`` as they need: where each goes, the y under them."""
+    at, cx, line_h = [], x, style.line_height() * 1.3
+    for k, _kind, _dashed in key:
+        w = KEY_TEXT_X + style.text_width(term(k, lang))
+        if cx > x and cx + w > x + width:
+            cx, y = x, y + line_h
+        at.append((cx, y))
+        cx += w + KEY_GAP
+    return at, y + line_h
+
+
+def _below(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[str, str, bool]], head_h: float, widest: float, key_w: float,
+           columns: int) -> _Way:
+    """The frames under the drawing in ``columns`` columns (the first half left), the arrow styles beside them when
+    one column leaves room for them, else under them."""
+    width = max(p.scene.width, min(style.SLIDE_WIDTH_PT, columns * widest + (columns - 1) * LEGEND_GAP + 2 * LEGEND_MARGIN
+                                   + (LEGEND_GAP + key_w if columns == 1 else 0.0)))
     inner = width - 2 * LEGEND_MARGIN
-    side_by_side = inner - LEGEND_GAP - key_w >= MIN_FRAMES_W
-    below, frames_w, frames_h = frames(inner - LEGEND_GAP - key_w if side_by_side else inner)
-    below_h = p.scene.height + (max(frames_h, head_h + key_h) if side_by_side else frames_h + 16 + key_h) + LEGEND_MARGIN
-    # beside it: the frames, then the arrow styles, right of a drawing taller than a slide's shape
-    beside, beside_w, beside_frames_h = frames(BESIDE_W)
-    beside_width = p.scene.width + max(beside_w, key_w) + LEGEND_GAP + LEGEND_MARGIN
-    beside_h = max(p.scene.height, LEGEND_MARGIN + style.line_height(style.TITLE_PT) + 20 + beside_frames_h + 24 + key_h + LEGEND_MARGIN)
-    # below, unless beside shows much bigger on a slide and keeps the text its size (no wider than a slide allows)
-    if beside_width <= style.SLIDE_WIDTH_PT and _fit(beside_width, beside_h) > BESIDE_GAIN * _fit(width, below_h):
-        p.legend = beside
-        p.legend_x, p.legend_y = p.scene.width + LEGEND_GAP / 2, LEGEND_MARGIN + style.line_height(style.TITLE_PT) + 20
-        p.key_x, p.key_y = p.legend_x, p.legend_y + beside_frames_h + 24
-        p.width, p.height = beside_width, beside_h
-        return
-    p.legend = below
-    p.legend_x, p.legend_y = LEGEND_MARGIN, p.scene.height
-    p.key_x = LEGEND_MARGIN + frames_w + LEGEND_GAP if side_by_side else LEGEND_MARGIN
-    p.key_y = p.legend_y + head_h if side_by_side else p.legend_y + frames_h + 16
-    p.width, p.height = width, below_h
+    top = p.scene.height + head_h
+    side = columns == 1 and inner - LEGEND_GAP - key_w >= MIN_FRAMES_W
+    col_w = (inner - LEGEND_GAP - key_w) if side else (inner - (columns - 1) * LEGEND_GAP) / columns
+    half = -(-len(lines) // columns)
+    frames: list[tuple[int, str, str]] = []
+    at: list[tuple[float, float]] = []
+    bottom = top
+    for c in range(columns):
+        out, where, y = _column(lines[c * half:(c + 1) * half], LEGEND_MARGIN + c * (col_w + LEGEND_GAP), top, col_w)
+        frames += out
+        at += where
+        bottom = max(bottom, y)
+    if side:
+        x = LEGEND_MARGIN + min(col_w, max(style.text_width(t) + INDENT for _n, _k, t in frames)) + LEGEND_GAP
+        key_at = [(x, top + i * style.line_height() * 1.3) for i in range(len(key))]
+        bottom = max(bottom, top + len(key) * style.line_height() * 1.3)
+    else:
+        key_at, bottom = _flow(key, p.lang, LEGEND_MARGIN, bottom + 6, inner)
+    return _Way(frames, at, key_at, (LEGEND_MARGIN, p.scene.height), width, bottom + LEGEND_MARGIN / 2)
+
+
+def _beside(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[str, str, bool]], key_w: float) -> _Way:
+    """The frames, then the arrow styles, right of the drawing."""
+    x = p.scene.width + LEGEND_GAP / 2
+    top = LEGEND_MARGIN + style.line_height(style.TITLE_PT) + 20
+    head_h = style.line_height(style.NAME_PT) + 10
+    frames, at, y = _column(lines, x, top + head_h, BESIDE_W)
+    key_at = [(x, y + 18 + i * style.line_height() * 1.3) for i in range(len(key))]
+    width = x + max([BESIDE_W, key_w]) + LEGEND_MARGIN
+    width = min(width, x + max(max(style.text_width(t) + INDENT for _n, _k, t in frames), key_w) + LEGEND_MARGIN)
+    return _Way(frames, at, key_at, (x, top), width, max(p.scene.height, y + 18 + len(key) * style.line_height() * 1.3 + LEGEND_MARGIN))
 
 
 def _fit(width: float, height: float) -> float:
@@ -89,7 +156,7 @@ def _fit(width: float, height: float) -> float:
 
 
 def _legend_row_h(text: str) -> float:
-    return style.line_height() * 1.25 * (text.count("\n") + 1) + 8
+    return max(style.line_height() * 1.15 * (text.count("\n") + 1), 2 * MARK_R) + ROW_GAP
 
 
 def mark(canvas: Canvas, x: float, y: float, number: int, kind: str, radius: float = MARK_R) -> None:
@@ -105,30 +172,23 @@ def mark(canvas: Canvas, x: float, y: float, number: int, kind: str, radius: flo
 def draw_legend(canvas: Canvas, p: PathPlan, upto: int | None = None, only: int | None = None) -> None:
     """Draw the legend :func:`lay_out_legend` placed; ``upto`` and ``only`` as in :func:`simulator.viz.path.draw`."""
     ax = canvas.ax
-    x0, y = p.legend_x, p.legend_y
     if only is None:
-        ax.text(x0, canvas.y(y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True),
+        ax.text(p.legend_x, canvas.y(p.legend_y), term("legend", p.lang), ha="left", va="top", fontproperties=style.font(style.NAME_PT, bold=True),
                 color=style.INK)
-    y += style.line_height(style.NAME_PT) + 12
-    for i, (number, kind, text) in enumerate(p.legend):
+    for i, ((number, kind, text), (x0, y)) in enumerate(zip(p.legend, p.legend_at, strict=True)):
         step = p.legend_steps[i] if i < len(p.legend_steps) else 0
         if (upto is not None and step > upto) or (only is not None and step != only):
-            y += _legend_row_h(text)  # its place kept: the steps line up
-            continue
+            continue  # its place kept: the steps line up
         if number:
             mark(canvas, x0 + MARK_R, y + MARK_R - 2, number, kind)
         else:
             ax.text(x0 + MARK_R, canvas.y(y + MARK_R - 2), "✗", ha="center", va="center", color=style.OKABE_ITO["vermillion"],
                     fontproperties=style.font(22, bold=True))
-        t = ax.text(x0 + 2 * MARK_R + 12, canvas.y(y - 2), text, ha="left", va="top", color=style.INK, fontproperties=style.font(),
-                    linespacing=1.25)
+        t = ax.text(x0 + INDENT, canvas.y(y - 2), text, ha="left", va="top", color=style.INK, fontproperties=style.font(), linespacing=1.15)
         t.set_gid(f"LEGEND:{number}")
-        y += _legend_row_h(text)
-    x0, y = p.key_x, p.key_y
-    for key, kind, dashed in (p.key or KEY) if only is None else ():
+    for (key, kind, dashed), (x0, y) in zip((p.key or KEY) if only is None else (), p.key_at, strict=False):
         mid = canvas.y(y + style.line_height() / 2)
         style_ = (0, (4, 3)) if dashed else style.KIND_STYLE.get(kind, "solid")
         ax.add_patch(FancyArrowPatch((x0, mid), (x0 + 44, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,
                                      color=style.KIND_COLOUR[kind], linestyle=style_))
         ax.text(x0 + KEY_TEXT_X, mid, term(key, p.lang), ha="left", va="center", color=style.INK, fontproperties=style.font())
-        y += style.line_height() * 1.3

@@ -83,10 +83,10 @@ class PathPlan:
     cross_steps: dict[str, int] = field(default_factory=dict)  # a drop's device -> the step it is drawn from
     legend_steps: list[int] = field(default_factory=list)  # the step each legend line is drawn from
     markers: list[tuple[float, float, int, str]] = field(default_factory=list)  # x, y, number, kind
-    legend_x: float = 0.0  # where the frames' legend starts (below the drawing)
+    legend_x: float = 0.0  # where the frames' legend's heading goes (below the drawing, or beside it)
     legend_y: float = 0.0
-    key_x: float = 0.0  # where the arrow styles start (beside the frames' legend, or under it)
-    key_y: float = 0.0
+    legend_at: list[tuple[float, float]] = field(default_factory=list)  # where each frame's line goes (x, top)
+    key_at: list[tuple[float, float]] = field(default_factory=list)  # where each arrow style goes (x, top)
     width: float = 0.0
     height: float = 0.0
     lang: str = "en"

@@ -18,6 +18,7 @@ from simulator.trace.records import FrameDropped, FrameReceived, FrameSent, NatT
 from simulator.viz import style
 from simulator.viz.hops import Hops, Journey, Transition, addresses_in, follow, incidental, select
 from simulator.viz.layout import Scene
+from simulator.viz.layout.builder import move
 from simulator.viz.network import OVERLAY_NS, SWITCH, Network, network_at
 from simulator.viz.path_legend import lay_out_legend
 from simulator.viz.path_model import (
@@ -59,6 +60,7 @@ def plan(trace: Sequence[Any], lang: str = "en", flow: int | None = None, title:
     crosses, cross_steps, drop_notes = _drops(groups, lone, scene)
     notes += drop_notes
     notes.extend(_loopback_notes(trace, groups, scene, lang))
+    _room_above(scene, arrows, notes)
     for a in arrows:
         emphasis.update((a.src, a.dst))
     clear_edge_labels(scene, arrows)
@@ -194,6 +196,22 @@ def _key(transitions: Sequence[Transition]) -> tuple[tuple[str, str, bool], ...]
     if not any(c.startswith("VXLAN") for t in transitions for c in t.changes):
         return KEY
     return tuple((("key-routed-wrap", kind, dashed) if k == "key-routed" else (k, kind, dashed)) for k, kind, dashed in KEY)
+
+
+def _room_above(scene: Scene, arrows: Sequence[Arrow], notes: Sequence[Note]) -> None:
+    """Room under the title for the notes that hang above a box of the top row (a packed picture has none):
+    everything but the title moves down as far as the tallest of them needs."""
+    title_bottom = max((lab.y + style.line_height(lab.size) for lab in scene.labels if lab.gid == "title"), default=0.0)
+    need = max((title_bottom + 6 - (n.y - style.line_height() * (n.text.count("\n") + 1) - 12) for n in notes if n.va == "bottom"),
+               default=0.0)
+    if need <= 0:
+        return
+    move([*scene.shapes.values(), *scene.extra_shapes, *scene.edges, *(lab for lab in scene.labels if lab.gid != "title")], 0.0, need)
+    for a in arrows:
+        a.start, a.end = (a.start[0], a.start[1] + need), (a.end[0], a.end[1] + need)
+    for n in notes:
+        n.y += need
+    scene.height += need
 
 
 RESOLVER = "127.0.0.11"

@@ -35,30 +35,30 @@ TALLER_WHY = {
     "topology": "the Docker host with its containers, the LAN switch and the machines on the LAN stand in three rows; packed"
                 " tight (short cables and veth pairs, a thin switch, lo after another line) they still need more than 1080 px at"
                 " 24 px text: five containers with wrapped names and aliases, bridges in two rows, two hosts stacked (not fitted yet)",
-    "path": "the topology the frames crossed, and under it a legend line per numbered frame (not fitted yet: the drawing alone"
-            " is taller than a slide but for the smallest labs)",
+    "path": "the topology the frames crossed, packed tight, and under it the numbered frames in one or two columns: with the"
+            " LAN drawn (containers, host, switch, router and internet in rows) and ten or more frames, more than 1080 px at"
+            " 24 px text (not fitted yet)",
     "ladder": "a labelled row per frame, a frame's label at 24 px text: more frames than a slide's 1080 px hold",
 }
 
 TALLER: dict[tuple[str, str], tuple[str, str]] = {
-    ("alias", "topology"): ("1874x1257", "1874x1257"),
-    ("alias-dig", "topology"): ("1787x1257", "1801x1257"),
+    ("alias", "topology"): ("1874x1257", "1874x1289"),
+    ("alias-dig", "topology"): ("1787x1257", "1787x1289"),
     ("isolation", "topology"): ("1726x1221", "1801x1221"),
     ("overlay", "topology"): ("1759x2612", "1801x2612"),
-    ("vlan", "topology"): ("1877x1108", "1877x1108"),
-    ("alias", "path"): ("1920x1727", "1920x1727"),
-    ("alias-dig", "path"): ("1920x1727", "1920x1687"),
-    ("bridge", "path"): ("1450x1206", "1439x1206"),
-    ("dns-forward", "path"): ("1858x2945", "1858x2945"),
-    ("isolation", "path"): ("1450x1430", "1439x1430"),
-    ("link", "path"): ("1858x2518", "1858x2518"),
-    ("link-wordpress", "path"): ("1858x2518", "1858x2518"),
-    ("macvlan", "path"): ("1722x2155", "1722x2155"),
-    ("overlay", "path"): ("1920x4864", "1920x4864"),
-    ("publish", "path"): ("1858x2518", "1858x2518"),
-    ("structure", "path"): ("1858x2518", "1858x2518"),
-    ("userland", "path"): ("1802x1419", "1791x1419"),
-    ("vlan", "path"): ("1914x3230", "1914x3230"),
+    ("vlan", "topology"): ("1877x1108", "1877x1139"),
+    ("alias", "path"): ("1920x1372", "1920x1372"),
+    ("alias-dig", "path"): ("1920x1372", "1920x1372"),
+    ("dns-forward", "path"): ("1920x2311", "1920x2503"),
+    ("isolation", "path"): ("1640x1186", "1640x1186"),
+    ("link", "path"): ("1920x1770", "1920x1833"),
+    ("link-wordpress", "path"): ("1920x1863", "1920x1926"),
+    ("macvlan", "path"): ("1897x1630", "1897x1589"),
+    ("overlay", "path"): ("1920x3812", "1920x3803"),
+    ("publish", "path"): ("1920x1833", "1920x1864"),
+    ("structure", "path"): ("1851x1780", "1764x1838"),
+    ("userland", "path"): ("1920x1175", "1920x1175"),
+    ("vlan", "path"): ("1914x2622", "1914x2612"),
     ("dns-forward", "ladder"): ("1872x2034", "1872x2034"),
     ("link", "ladder"): ("1857x1532", "1857x1532"),
     ("link-wordpress", "ladder"): ("1877x4153", "1877x4153"),

@@ -64,7 +64,8 @@ def layout(
 
     A picture wider than a slide holds at its text size is packed closer (``compact``), and, when that is
     not enough and it has several Docker hosts, laid out again with the hosts one above the other. A topology
-    taller than a slide is laid out again with shorter cables and veth pairs (``tight``).
+    taller than a slide, and a path's picture (``roomy``: its legend goes under it), is laid out again with
+    shorter cables and veth pairs (``tight``).
 
     The passes: the Docker hosts side by side, the machines below the switch, the
     title, the two rows put together around the switch, the switch and its ports,
@@ -80,7 +81,7 @@ def layout(
         stacked = _layout(Builder(graph, network, lang, roomy, notes, compact=True, stacked=True), graph, network, title, subtitle)
         if stacked.width < scene.width:
             scene, packing = stacked, {"compact": True, "stacked": True}
-    if scene.height > style.SLIDE_HEIGHT_PT and not roomy:  # taller than a slide: shorter cables and veth pairs between the rows
+    if scene.height > style.SLIDE_HEIGHT_PT or roomy:  # taller than a slide (a path's always is, with its legend): packed tight
         scene = _tighter(graph, network, lang, (roomy, notes), (title, subtitle), scene, packing)
     return scene
 
@@ -98,7 +99,7 @@ def _tighter(graph: nx.Graph, network: Network, lang: str, spacing: tuple[bool, 
         tight = _layout(Builder(graph, network, lang, *spacing, tight=True, **how), graph, network, *head)
         if tight.width > max(style.SLIDE_WIDTH_PT, scene.width):  # (never wider than a slide for being shorter)
             continue
-        if tight.height <= style.SLIDE_HEIGHT_PT:
+        if tight.height <= style.SLIDE_HEIGHT_PT and not spacing[0]:  # (a path's: the shortest, for its legend)
             return tight
         if tight.height < best.height:
             best = tight

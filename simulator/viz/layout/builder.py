@@ -20,6 +20,7 @@ from simulator.viz.layout.spacing import (
     MARGIN,
     MARGIN_TIGHT,
     PILL_H,
+    ROOMY_TIGHT,
     ROUTE_DROP,
     STACK_RISE,
     SWITCH_H,
@@ -51,14 +52,15 @@ class Builder:
         # after its name, no lo that holds only 127.0.0.1)
         self.tight = tight
         self.narrow = narrow  # tight, but no line folded onto another where that makes a box wider
-        short = TIGHT if tight else 1.0
+        # (a path's picture, roomy for its arrows and their numbers, packed tight: room for one number beside another)
+        short = (ROOMY_TIGHT if roomy else TIGHT) if tight else 1.0
         self.switch_h = SWITCH_H_TIGHT if tight else SWITCH_H
         self.margin = MARGIN_TIGHT if tight else MARGIN  # above the title and under the lowest row
-        self.route_drop = ROUTE_DROP * (2.0 if notes else 1.0)
-        self.v_link = V_LINK * (1.3 if roomy else short)
-        self.bridge_drop = BRIDGE_DROP * (1.1 if roomy else TIGHT_BRIDGE if tight else 1.0)
-        self.wire = WIRE * (2.4 if notes else 1.0)
-        self.cable = CABLE * (1.5 if roomy else short)
+        self.route_drop = ROUTE_DROP * (2.0 * short if notes else 1.0)
+        self.v_link = V_LINK * (1.3 * short if roomy else short)
+        self.bridge_drop = BRIDGE_DROP * (1.1 * short if roomy else TIGHT_BRIDGE if tight else 1.0)
+        self.wire = WIRE * (2.4 * short if notes else 1.0)
+        self.cable = CABLE * (1.5 * short if roomy else short)
         self.stack_rise = STACK_RISE * short
         self.g = graph
         self.net = network

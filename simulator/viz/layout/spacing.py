@@ -13,6 +13,7 @@ BRIDGE_DROP = 58.0  # host top edge -> bridge bar
 BAR_GAP = 22.0  # between rows of bridge bars
 ROUTE_DROP = 70.0  # bridge bar -> host bottom edge (IP forwarding)
 TIGHT = 0.5  # in a picture packed to fit a slide's height, the cables and veth pairs this much as long
+ROOMY_TIGHT = 0.75  # the same in a path's picture, whose arrows need more room
 TIGHT_BRIDGE = 0.45  # and the host's top edge -> its bridges
 CABLE = 74.0  # host bottom edge -> switch top edge (and switch -> bottom row)
 SWITCH_H = 54.0
