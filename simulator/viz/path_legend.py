@@ -21,8 +21,9 @@ from simulator.viz.path_model import KEY, LEGEND_GAP, MARK_R, PathPlan, legend_t
 from simulator.viz.words import term
 
 LEGEND_MARGIN = 28.0
-KEY_TEXT_X = 56.0  # the arrow sample, then its words
-KEY_GAP = 28.0  # between two arrow styles on one line
+KEY_TEXT_X = 42.0  # the arrow sample (KEY_ARROW long), then its words
+KEY_ARROW = 32.0
+KEY_GAP = 24.0  # between two arrow styles on one line
 MIN_FRAMES_W = 420.0  # narrower than this, the frames' lines take the whole width and the arrow styles go under them
 BESIDE_W = 560.0  # the frames' lines beside a tall drawing are wrapped to this width
 ROW_GAP = 5.0  # between two frames' lines (a number's circle is 2 * MARK_R high)
@@ -112,13 +113,16 @@ def _flow(key: Sequence[tuple[str, str, bool]], lang: str, x: float, y: float, w
 
 def _below(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[str, str, bool]], head_h: float, widest: float, key_w: float,
            columns: int) -> _Way:
-    """The frames under the drawing in ``columns`` columns (the first half left), the arrow styles beside them when
-    one column leaves room for them, else under them."""
-    width = max(p.scene.width, min(style.SLIDE_WIDTH_PT, columns * widest + (columns - 1) * LEGEND_GAP + 2 * LEGEND_MARGIN
-                                   + (LEGEND_GAP + key_w if columns == 1 else 0.0)))
+    """The frames under the drawing in ``columns`` columns (the first half left), the arrow styles on the heading's
+    line when they fit there, else beside the frames when one column leaves room for them, else under them."""
+    key_line = sum(KEY_TEXT_X + style.text_width(term(k, p.lang)) + KEY_GAP for k, _kind, _dashed in key) - KEY_GAP
+    # as wide as the frames need, or as the arrow styles on one line (never wider than a slide)
+    width = max(p.scene.width, min(style.SLIDE_WIDTH_PT, max(columns * widest + (columns - 1) * LEGEND_GAP, key_line) + 2 * LEGEND_MARGIN))
     inner = width - 2 * LEGEND_MARGIN
     top = p.scene.height + head_h
-    side = columns == 1 and inner - LEGEND_GAP - key_w >= MIN_FRAMES_W
+    heading_w = style.text_width(term("legend", p.lang), style.NAME_PT, bold=True) + LEGEND_GAP
+    one_line = heading_w + key_line <= inner
+    side = not one_line and columns == 1 and inner - LEGEND_GAP - key_w >= MIN_FRAMES_W
     col_w = (inner - LEGEND_GAP - key_w) if side else (inner - (columns - 1) * LEGEND_GAP) / columns
     half = -(-len(lines) // columns)
     frames: list[tuple[int, str, str]] = []
@@ -129,7 +133,9 @@ def _below(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[s
         frames += out
         at += where
         bottom = max(bottom, y)
-    if side:
+    if one_line:  # the arrow styles on the heading's line, right of it
+        key_at, _y = _flow(key, p.lang, LEGEND_MARGIN + heading_w, p.scene.height + 1, inner - heading_w)
+    elif side:
         x = LEGEND_MARGIN + min(col_w, max(style.text_width(t) + INDENT for _n, _k, t in frames)) + LEGEND_GAP
         key_at = [(x, top + i * style.line_height() * 1.3) for i in range(len(key))]
         bottom = max(bottom, top + len(key) * style.line_height() * 1.3)
@@ -189,6 +195,6 @@ def draw_legend(canvas: Canvas, p: PathPlan, upto: int | None = None, only: int 
     for (key, kind, dashed), (x0, y) in zip((p.key or KEY) if only is None else (), p.key_at, strict=False):
         mid = canvas.y(y + style.line_height() / 2)
         style_ = (0, (4, 3)) if dashed else style.KIND_STYLE.get(kind, "solid")
-        ax.add_patch(FancyArrowPatch((x0, mid), (x0 + 44, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,
+        ax.add_patch(FancyArrowPatch((x0, mid), (x0 + KEY_ARROW, mid), arrowstyle="-|>", mutation_scale=14, linewidth=2.5,
                                      color=style.KIND_COLOUR[kind], linestyle=style_))
         ax.text(x0 + KEY_TEXT_X, mid, term(key, p.lang), ha="left", va="center", color=style.INK, fontproperties=style.font())

@@ -24,6 +24,7 @@ from simulator.viz.layout.spacing import (
     ROUTE_DROP,
     STACK_RISE,
     SWITCH_H,
+    SWITCH_H_ROOMY_TIGHT,
     SWITCH_H_TIGHT,
     TIGHT,
     TIGHT_BRIDGE,
@@ -54,7 +55,8 @@ class Builder:
         self.narrow = narrow  # tight, but no line folded onto another where that makes a box wider
         # (a path's picture, roomy for its arrows and their numbers, packed tight: room for one number beside another)
         short = (ROOMY_TIGHT if roomy else TIGHT) if tight else 1.0
-        self.switch_h = SWITCH_H_TIGHT if tight else SWITCH_H
+        # (a path's switch no thinner than the arrows travelling along it from one port over it to another need)
+        self.switch_h = (SWITCH_H_ROOMY_TIGHT if roomy else SWITCH_H_TIGHT) if tight else SWITCH_H
         self.margin = MARGIN_TIGHT if tight else MARGIN  # above the title and under the lowest row
         self.route_drop = ROUTE_DROP * (2.0 * short if notes else 1.0)
         self.v_link = V_LINK * (1.3 * short if roomy else short)

@@ -108,7 +108,7 @@ def place_switch(b: Builder, network: Network, frame: Frame, switch_lines: list[
     b.add_shape(Shape(SWITCH, "bar", lo_x, switch_y, hi_x - lo_x, b.switch_h, style.FILL["switch"], style.EDGE["switch"]), [])
     label_x = max(max(xs, default=lo_x) + 40, hi_x - lab_w) + PAD
     label_y = switch_y + b.switch_h / 2 - measure(switch_lines)[1] / 2
-    if b.tight and len(switch_lines) > 1:  # a thin switch holds one line: two go under it, past the last port's cable
+    if measure(switch_lines)[1] > b.switch_h - 6:  # a thin switch holds one line: two go under it, past the last port's cable
         label_y = switch_y + b.switch_h + 2
     b.add_lines(switch_lines, label_x, label_y, SWITCH, [])
     for p, _n, _d in ports:
