@@ -128,8 +128,15 @@ def _below(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[s
     frames: list[tuple[int, str, str]] = []
     at: list[tuple[float, float]] = []
     bottom = top
+    widths = [col_w] * columns
+    if columns == 2:  # the left column as wide as its lines need, when the right one's need more room
+        need = [max(style.text_width(t) + INDENT for _n, _k, t in lines[c * half:(c + 1) * half]) for c in (0, 1)]
+        left = min(need[0], max(col_w, 2 * col_w - need[1]))
+        widths = [left, 2 * col_w - left]
+    x = LEGEND_MARGIN
     for c in range(columns):
-        out, where, y = _column(lines[c * half:(c + 1) * half], LEGEND_MARGIN + c * (col_w + LEGEND_GAP), top, col_w)
+        out, where, y = _column(lines[c * half:(c + 1) * half], x, top, widths[c])
+        x += widths[c] + LEGEND_GAP
         frames += out
         at += where
         bottom = max(bottom, y)

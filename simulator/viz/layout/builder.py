@@ -28,6 +28,7 @@ from simulator.viz.layout.spacing import (
     SWITCH_H_TIGHT,
     TIGHT,
     TIGHT_BRIDGE,
+    TIGHT_ROUTE,
     V_LINK,
     WIRE,
 )
@@ -58,7 +59,7 @@ class Builder:
         # (a path's switch no thinner than the arrows travelling along it from one port over it to another need)
         self.switch_h = (SWITCH_H_ROOMY_TIGHT if roomy else SWITCH_H_TIGHT) if tight else SWITCH_H
         self.margin = MARGIN_TIGHT if tight else MARGIN  # above the title and under the lowest row
-        self.route_drop = ROUTE_DROP * (2.0 * short if notes else 1.0)
+        self.route_drop = ROUTE_DROP * (2.0 * short if notes else TIGHT_ROUTE if tight and not roomy else 1.0)
         self.v_link = V_LINK * (1.3 * short if roomy else short)
         self.bridge_drop = BRIDGE_DROP * (1.1 * short if roomy else TIGHT_BRIDGE if tight else 1.0)
         self.wire = WIRE * (2.4 * short if notes else 1.0)

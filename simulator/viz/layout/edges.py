@@ -114,7 +114,7 @@ def _bridge_to_nic(sa: Shape, sc: Shape, hung: set[str], overlay_boxes: list[Sha
     overlay's box, and off the middle of a NIC that children hang from."""
     bar, nic = (sa, sc) if sa.kind == "bar" else (sc, sa)
     end_x = nic.x + nic.w - 10 if nic.gid in hung else nic.cx
-    level = nic.y - 2 * style.line_height() - 14
+    level = nic.y + PILL_H / 2 - 2 * style.line_height() - 4 - 8  # 8 pt over the NIC's two lines of addresses beside it
 
     def blocked(x: float) -> bool:
         return any(o.x - 8 <= x <= o.x + o.w + 8 and o.y < level and o.y + o.h > bar.y + bar.h for o in overlay_boxes)

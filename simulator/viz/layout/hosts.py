@@ -200,6 +200,7 @@ class _HostColumn:
                 link = self.link_of(p)
                 if link and link[0] == "veth":
                     w = max(w, pill_w(g.nodes[link[1]]["name"]) * len(pills) + PAD * (len(pills) + 1))
+            w = max(w, self.bars_apart(pills))
             lines = container_lines(c, self.lang, wrap=self.b.compact, tight=self.b.tight, pills_w=w, narrow=self.b.narrow)
             w = max(w, measure(lines)[0] + 2 * PAD)
             self.boxes.append(_Box(c.node, x, w, lines, pills))
@@ -207,6 +208,14 @@ class _HostColumn:
         if current is not None:
             x += max(self.bar_need(current) - (x - self.b.gap_containers - start), 0.0)
         self.x = x
+
+    def bars_apart(self, pills: list[str]) -> float:
+        """How wide a box must be, in a tight picture, for the bridges its pills hang from (when they are several)
+        to stand side by side under it, each as wide as its label, rather than in rows one under another."""
+        masters = [self.g.nodes[link[1]].get("master") for p in pills for link in [self.link_of(p)] if link and link[0] == "veth"]
+        if not self.b.tight or len(set(masters)) < 2 or len(masters) != len(pills) or not all(m in self.bridges for m in masters):
+            return 0.0
+        return len(pills) * max(self.bar_need(self.bridges.index(m)) for m in masters)
 
     def group_box(self) -> None:
         """The "+N more" box: how many, their names as runs in creation order, their addresses."""

@@ -24,7 +24,7 @@ def overlay_box(b: Builder, ns: Namespace, ports: dict[str, float], top: float, 
     extra = g.nodes[ns.node].get("extra", {})
     name = term("overlay-ns", b.lang, id=extra.get("netns", ns.node)) + (f" ({extra['network']})" if extra.get("network") else "")
     title = Line(name, bold=True, gid=ns.node)
-    head = [title, *lo_lines(ns, b.tight)]
+    head = [title, *lo_lines(ns)]  # (its lo on a line of its own even when tight: after the name it widens the host)
     head_w, head_h = measure(head)
     devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
     bars = [d for d in devs if g.nodes[d]["dev_kind"] == "bridge"]

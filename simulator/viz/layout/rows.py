@@ -42,7 +42,7 @@ def stack_rows(b: Builder, top: Row, bottom: Row, sequence: list[Namespace], hea
     bottom_left = min((b.shapes[ns.node].x for ns in sequence), default=0.0)
     move(bottom.bag, (width - bottom.width) / 2 - bottom_left, bottom_y)
     if b.tight and has_switch:
-        _clear_of_ports(b, b.net, (bottom.bag, top.bag), switch_y, width)
+        width = _clear_of_ports(b, b.net, (bottom.bag, top.bag), switch_y, width)
     if sequence:
         height = bottom_y + bottom.height + b.margin
     elif has_switch:
@@ -56,23 +56,27 @@ def stack_rows(b: Builder, top: Row, bottom: Row, sequence: list[Namespace], hea
     return Frame(width, height, y0, top.height, switch_y, {frozenset(e): i for i, e in enumerate(tunnel_edges)})
 
 
-def _clear_of_ports(b: Builder, network: Network, bags: tuple[list[object], list[object]], switch_y: float, width: float) -> None:
+def _clear_of_ports(b: Builder, network: Network, bags: tuple[list[object], list[object]], switch_y: float, width: float) -> float:
     """On a thin switch, no port under it may stand against a port over it: the machines' row (else the hosts')
-    moved sideways the least that does it, staying inside the picture (not moved when nothing does)."""
+    moved sideways the least that does it, inside the picture or widening it up to a slide's width (not moved
+    when nothing does). Returns the picture's width."""
     cabled = [b.shapes[dev_id(n, d)] for _p, n, d in network.lan if n and dev_id(n, d) in b.shapes]
     over = [s for s in cabled if s.cy < switch_y]
     under = [s for s in cabled if s.cy > switch_y]
+    room = max(width, style.SLIDE_WIDTH_PT) - MARGIN
     for bag, moving in zip(bags, (under, over), strict=True):
         shapes = [s for s in bag if isinstance(s, Shape)]
         if not over or not under or not shapes:
-            return
+            return width
         lo, hi = min(s.x for s in shapes), max(s.x + s.w for s in shapes)
-        for dx in (k * 10.0 * sign for k in range(0, 40) for sign in (1, -1)):
-            if lo + dx < MARGIN or hi + dx > width - MARGIN:
+        shifts = sorted((k * 10.0 * sign for k in range(0, 40) for sign in (1, -1)), key=lambda d: (max(hi + d + MARGIN - width, 0.0), abs(d)))
+        for dx in shifts:  # the least that widens the picture least
+            if lo + dx < MARGIN or hi + dx > room:
                 continue
             if all(abs(u.cx - o.cx + (dx if moving is under else -dx)) >= (u.w + o.w) / 2 + 12 for u in under for o in over):
                 move(bag, dx, 0.0)
-                return
+                return max(width, hi + dx + MARGIN)
+    return width
 
 
 def place_switch(b: Builder, network: Network, frame: Frame, switch_lines: list[Line]) -> None:

@@ -15,6 +15,7 @@ ROUTE_DROP = 70.0  # bridge bar -> host bottom edge (IP forwarding)
 TIGHT = 0.5  # in a picture packed to fit a slide's height, the cables and veth pairs this much as long
 ROOMY_TIGHT = 0.68  # the same in a path's picture, whose arrows need more room
 TIGHT_BRIDGE = 0.45  # and the host's top edge -> its bridges
+TIGHT_ROUTE = 0.85  # and its bridges -> its bottom edge (the routing to its NIC passes a little under them)
 CABLE = 74.0  # host bottom edge -> switch top edge (and switch -> bottom row)
 SWITCH_H = 54.0
 SWITCH_H_ROOMY_TIGHT = 44.0  # a path's, under arrows from port to port in their lanes
