@@ -124,19 +124,14 @@ def _below(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[s
     one_line = heading_w + key_line <= inner
     side = not one_line and columns == 1 and inner - LEGEND_GAP - key_w >= MIN_FRAMES_W
     col_w = (inner - LEGEND_GAP - key_w) if side else (inner - (columns - 1) * LEGEND_GAP) / columns
-    half = -(-len(lines) // columns)
+    parts, widths = ([lines], [col_w]) if columns == 1 else _two_columns(lines, col_w, top)
     frames: list[tuple[int, str, str]] = []
     at: list[tuple[float, float]] = []
     bottom = top
-    widths = [col_w] * columns
-    if columns == 2:  # the left column as wide as its lines need, when the right one's need more room
-        need = [max(style.text_width(t) + INDENT for _n, _k, t in lines[c * half:(c + 1) * half]) for c in (0, 1)]
-        left = min(need[0], max(col_w, 2 * col_w - need[1]))
-        widths = [left, 2 * col_w - left]
     x = LEGEND_MARGIN
-    for c in range(columns):
-        out, where, y = _column(lines[c * half:(c + 1) * half], x, top, widths[c])
-        x += widths[c] + LEGEND_GAP
+    for part, w in zip(parts, widths, strict=True):
+        out, where, y = _column(part, x, top, w)
+        x += w + LEGEND_GAP
         frames += out
         at += where
         bottom = max(bottom, y)
@@ -149,6 +144,23 @@ def _below(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[s
     else:
         key_at, bottom = _flow(key, p.lang, LEGEND_MARGIN, bottom + 6, inner)
     return _Way(frames, at, key_at, (LEGEND_MARGIN, p.scene.height), width, bottom + LEGEND_MARGIN / 2)
+
+
+def _two_columns(lines: list[tuple[int, str, str]], col_w: float, top: float) -> tuple[list[list[tuple[int, str, str]]], list[float]]:
+    """The frames cut in two columns, the first frames left, where the taller column is shortest (the cut nearest
+    the middle of those); the left column as wide as its lines need when the right one's need more room."""
+    best: tuple[float, int, list[list[tuple[int, str, str]]], list[float]] | None = None
+    for k in range(1, len(lines)) if len(lines) > 1 else [1]:
+        parts = [lines[:k], lines[k:]]
+        need = [max((style.text_width(t) + INDENT for _n, _k, t in part), default=0.0) for part in parts]
+        left = min(need[0], max(col_w, 2 * col_w - need[1]))
+        widths = [left, 2 * col_w - left]
+        tallest = max(_column(part, 0.0, top, w)[2] for part, w in zip(parts, widths, strict=True))
+        rank = (tallest, abs(k - len(lines) / 2), parts, widths)
+        if best is None or rank[:2] < best[:2]:
+            best = rank
+    assert best is not None
+    return best[2], best[3]
 
 
 def _beside(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[str, str, bool]], key_w: float) -> _Way:
