@@ -149,7 +149,7 @@ def _below(p: PathPlan, lines: list[tuple[int, str, str]], key: Sequence[tuple[s
 def _two_columns(lines: list[tuple[int, str, str]], col_w: float, top: float) -> tuple[list[list[tuple[int, str, str]]], list[float]]:
     """The frames cut in two columns, the first frames left, where the taller column is shortest (the cut nearest
     the middle of those); the left column as wide as its lines need when the right one's need more room."""
-    best: tuple[float, int, list[list[tuple[int, str, str]]], list[float]] | None = None
+    best: tuple[float, float, list[list[tuple[int, str, str]]], list[float]] | None = None
     for k in range(1, len(lines)) if len(lines) > 1 else [1]:
         parts = [lines[:k], lines[k:]]
         need = [max((style.text_width(t) + INDENT for _n, _k, t in part), default=0.0) for part in parts]
