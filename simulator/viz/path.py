@@ -7,7 +7,8 @@ order they happened: the ARP exchange first, then the echo request, then the
 reply. Where an IP stack routed the packet on, a dashed arrow crosses the
 namespace with what it changed (``TTL 64→63``, ``SNAT 172.17.0.2→192.168.1.10``
 from the ``NatTranslated`` record); where a frame was dropped, a cross names the
-reason. A legend below the drawing (beside a tall one) lists the numbers with tcpdump's words.
+reason. A legend below the drawing, in one column or two (beside it only when nothing
+else fits a slide), lists the numbers with tcpdump's words.
 
 Repeats are folded: the second echo request of ``ping -c 2`` takes the same
 devices as the first, so it shares its number ("×2"). Arrows travel on the right
