@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from simulator.dockercli import (
     attach,
     commands,
+    images,
     info,
     lifecycle,
     listing,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 #: Every ``docker`` subcommand the simulator knows, by name.
 COMMANDS: Table = {
     **run.COMMANDS, **lifecycle.COMMANDS, **attach.COMMANDS, **listing.COMMANDS,
-    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS, **logs.COMMANDS,
+    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS, **logs.COMMANDS, **images.COMMANDS,
 }
 #: Commands whose client inspects (or removes) the container first: a CLI <= 22 names a
 #: missing one itself (``Error: No such container: X``, client/errors.go objectNotFoundError).
