@@ -83,4 +83,45 @@ def test_records_agree_with_the_catalog() -> None:
     for reference, record in image_records.RECORDS.items():
         assert image_catalog.CATALOG[reference].image_id == record.image_id[:12]
         assert len(record.image_id) == len(record.index_digest) == 64
-        assert record.layers and all(len(layer) == 64 for layer in record.layers)
+        assert record.layers and all(len(layer) == 12 for layer in record.layers)
+
+
+@pytest.mark.parametrize("engine", ["20.10", None])
+def test_pull_prints_each_layer_then_the_digest_and_a_second_pull_is_up_to_date(engine: str | None) -> None:
+    lab = Lab(engine=engine) if engine else Lab()
+    r = lab.sh("docker pull ubuntu:14.04")
+    assert (r.stdout, r.stderr, r.exit_code) == (
+        "14.04: Pulling from library/ubuntu\n"
+        "2e6e20c8e2e6: Pull complete\n0551a797c01d: Pull complete\n512123a864da: Pull complete\n"
+        "Digest: sha256:64483f3496c1373bfd55348e88694d1c4d0c9b660dee6bfef5e12f43b9933b30\n"
+        "Status: Downloaded newer image for ubuntu:14.04\n"
+        "docker.io/library/ubuntu:14.04\n", "", 0)
+    assert lab.sh("docker pull ubuntu:14.04").stdout == (
+        "14.04: Pulling from library/ubuntu\n"
+        "Digest: sha256:64483f3496c1373bfd55348e88694d1c4d0c9b660dee6bfef5e12f43b9933b30\n"
+        "Status: Image is up to date for ubuntu:14.04\n"
+        "docker.io/library/ubuntu:14.04\n")
+    assert "ubuntu       14.04     13b66b487594   4 years ago   197MB" in lab.sh("docker images").stdout
+
+
+def test_pull_without_a_tag_quietly_and_through_docker_image() -> None:
+    lab = Lab(engine="20.10")
+    out = lab.sh("docker pull nginx").stdout.splitlines()
+    assert out[:2] == ["Using default tag: latest", "latest: Pulling from library/nginx"]
+    assert out[-2:] == ["Status: Downloaded newer image for nginx:latest", "docker.io/library/nginx:latest"]
+    assert lab.sh("docker image pull -q mysql:5.7").stdout == "docker.io/library/mysql:5.7\n"
+    assert lab.sh("docker image ls --format '{{.Repository}}:{{.Tag}}'").stdout == "nginx:latest\nmysql:5.7\n"
+    r = lab.sh("docker image rm nginx")
+    assert (r.exit_code, r.stderr) == (126, "dockersim: docker image rm: Docker 20.10.24 has this command, but the simulator does not model it\n")
+
+
+def test_pull_errors() -> None:
+    lab = Lab(engine="20.10")
+    r = lab.sh("docker pull")
+    assert (r.exit_code, r.stderr.splitlines()[:2]) == (1, ['"docker pull" requires exactly 1 argument.', "See 'docker pull --help'."])
+    r = lab.sh("docker pull example/unknown")
+    assert r.exit_code == 1 and r.stderr.startswith("dockersim: the image 'example/unknown:latest' is not modelled by the simulator")
+    assert lab.sh("docker images").stdout == EMPTY
+    r = lab.sh("docker pull busybox")  # present, but its layers are not recorded: said so
+    assert (r.stdout, r.exit_code) == ("Using default tag: latest\ndocker.io/library/busybox:latest\n", 0)
+    assert "no record" in r.stderr

@@ -20,7 +20,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from simulator.dockercli import output
-from simulator.dockercli.base import CliOutcome, Command
+from simulator.dockercli.base import CliOutcome, Command, exactly
 from simulator.dockercli.listing import custom_table
 from simulator.dockercli.parser import Flag, Parsed, args_error
 from simulator.engine import image_records
@@ -102,6 +102,53 @@ def images(cli: DockerCli, p: Parsed) -> CliOutcome:
     return out
 
 
+PULL_FLAGS = (Flag("all-tags", "a"), Flag("quiet", "q"), Flag("platform", value=True), Flag("disable-content-trust"))
+
+
+def _familiar(typed: str) -> str:
+    """The reference as Docker's messages name it: ``ubuntu`` -> ``ubuntu:latest``, no ``docker.io/library/``."""
+    ref = typed
+    for prefix in ("docker.io/library/", "library/", "docker.io/"):
+        ref = ref.removeprefix(prefix)
+    return ref if ":" in ref.rsplit("/", 1)[-1] else ref + ":latest"
+
+
+def pull(cli: DockerCli, p: Parsed) -> CliOutcome:
+    """``docker pull [-q] NAME[:TAG]``: the image's layers fetched, its digest, and the reference pulled.
+
+    What a terminal shows once the progress bars are done (cli/command/image/pull.go and the
+    daemon's jsonmessage stream): ``Pull complete`` per compressed layer, then the tag's
+    repository digest; an image already present is ``up to date``. Simplified: no download
+    time passes, ``--all-tags`` and ``--platform`` are not modelled.
+    """
+    typed = p.args[0]
+    if p.flag("all-tags") or p.value("platform") is not None:
+        raise CliError("dockersim: docker pull --all-tags and --platform are not modelled by the simulator\n", 1)
+    image = image_catalog.find(typed)
+    if image is None:  # not a claim that it does not exist: the simulator has no model of it
+        raise CliError(f"dockersim: the image '{image_catalog.normalise(typed)}' is not modelled by the simulator "
+                       f"(modelled images: {', '.join(image_catalog.modelled())})\n", 1)
+    familiar = _familiar(typed)
+    name, tag = familiar.rsplit(":", 1)
+    canonical = f"docker.io/{name if '/' in name else 'library/' + name}:{tag}"
+    default_tag = "" if ":" in typed.rsplit("/", 1)[-1] else "Using default tag: latest\n"
+    reference = image_catalog.normalise(typed)
+    new = cli.engine.image_store.add(reference)
+    found = image_records.record(reference)
+    if found is None:
+        note = f"dockersim: the simulator has no record of {reference}'s layers and digest; the image is now present\n"
+        return CliOutcome(stdout=(default_tag if not p.flag("quiet") else "") + canonical + "\n", stderr=note)
+    if p.flag("quiet"):
+        return CliOutcome(stdout=canonical + "\n")
+    lines = [f"{tag}: Pulling from {canonical.removeprefix('docker.io/').rsplit(':', 1)[0]}"]
+    if new:
+        lines += [f"{layer}: Pull complete" for layer in found.layers]
+    lines.append(f"Digest: sha256:{found.index_digest}")
+    lines.append(f"Status: {'Downloaded newer image' if new else 'Image is up to date'} for {familiar}")
+    return CliOutcome(stdout=default_tag + "".join(line + "\n" for line in lines) + canonical + "\n")
+
+
 COMMANDS = {
     "images": Command("images", images, IMAGES_FLAGS),
+    "pull": Command("pull", pull, PULL_FLAGS, exactly(1)),
 }

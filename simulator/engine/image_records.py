@@ -30,7 +30,7 @@ class ImageRecord:
     created: str  # the config's Created, RFC 3339 in UTC
     size: str  # docker images SIZE on a graph-driver host (units.HumanSizeWithPrecision(size, 3))
     index_digest: str  # the tag's manifest list (the repository digest ``docker pull`` prints)
-    layers: tuple[str, ...]  # compressed layer digests of the linux/amd64 manifest, in order (64 hex digits)
+    layers: tuple[str, ...]  # the linux/amd64 manifest's compressed layers, in order, as docker pull names them (12 digits)
 
 
 RECORDS: dict[str, ImageRecord] = {
@@ -40,9 +40,7 @@ RECORDS: dict[str, ImageRecord] = {
         created="2021-03-25T22:33:44.754436368Z",
         size="197MB",
         index_digest="64483f3496c1373bfd55348e88694d1c4d0c9b660dee6bfef5e12f43b9933b30",
-        layers=("2e6e20c8e2e69fa5c3fcc310f419975cef5fbeb6f7f2fe1374071141281b6a06",
-                "0551a797c01db074ab0233ceb567e66b8ebdcb9de9a2e7baa36d57dfbca463a3",
-                "512123a864da5e2a62949e65b67106292c5c704eff90cac2b949fc8d7ac1e58e"),
+        layers=("2e6e20c8e2e6", "0551a797c01d", "512123a864da"),
     ),
     # repo-info repos/ubuntu/remote/16.04.md (last build: 31 Aug 2021); SIZE 135MB in published listings;
     # the repository digest from a published `docker rmi ubuntu:16.04` (Untagged: ubuntu@sha256:454054f5...).
@@ -51,10 +49,7 @@ RECORDS: dict[str, ImageRecord] = {
         created="2021-08-31T01:21:30Z",
         size="135MB",
         index_digest="454054f5bbd571b088db25b662099c6c7b3f0cb78536a2077d54adc48f00cd68",
-        layers=("58690f9b18fca6469a14da4e212c96849469f9b1be6661d2342a4bf01774aa50",
-                "b51569e7c50720acf6860327847fe342a1afbe148d24c529fb81df105e3eed01",
-                "da8ef40b9ecabc2679fe2419957220c0272a965c5cf7e0269fa1aeeb8c56f2e1",
-                "fb15d46c38dcd1ea0b1990006c3366ecd10c79d374f341687eb2cb23a2c8672e"),
+        layers=("58690f9b18fc", "b51569e7c507", "da8ef40b9eca", "fb15d46c38dc"),
     ),
     # repo-info repos/nginx/remote/trixie.md of nginx 1.29.3 (latest = mainline trixie; built 4 Nov 2025);
     # SIZE 152MB in published listings (docker inspect Size 151862173).
@@ -63,13 +58,17 @@ RECORDS: dict[str, ImageRecord] = {
         created="2025-11-04T04:06:21Z",
         size="152MB",
         index_digest="1beed3ca46acebe9d3fb62e9067f03d05d5bfa97a00f30938a0a3580563272ad",
-        layers=("d7ecded7702a5dbf6d0f79a71edc34b534d08f3051980e2c948fba72db3197fc",
-                "266626526d42cf7fe5f56b933db3f4c59c0596b7e2c3a556ba5ec4981daf3e9d",
-                "320b0949be89766f7c6a8746f1971021a8e8c84928af00454c0f9c6e38ebf54c",
-                "d921c57c6a81addac6ca451906699ca6ee8c01fd708805a928181c5370b0a30c",
-                "9def903993e4ef9a3faa02bb893b0382768a4d466d51247bff1ea80b119377a1",
-                "52bc359bcbd74bb3d11b94cf3c6d94bcf9bd2d3e450483fb978124ceddb9ca57",
-                "e2f8e296d9df1dd5e2ddc81e5e758f9762fdb932e982ac6873e36692c3e3c983"),
+        layers=("d7ecded7702a", "266626526d42", "320b0949be89", "d921c57c6a81", "9def903993e4", "52bc359bcbd7", "e2f8e296d9df"),
+    ),
+    # The last mysql:5.7 (5.7.44, on Oracle Linux 7): its ID, Created, RepoDigests and layers from published
+    # `docker inspect mysql:5.7` / `docker pull mysql:5.7` transcripts of that image; SIZE 501MB in published listings.
+    "mysql:5.7": ImageRecord(
+        image_id="5107333e08a87b836d48ff7528b1e84b9c86781cc9f1748bbc1b8c42a870d933",
+        created="2023-12-12T19:11:08Z",
+        size="501MB",
+        index_digest="4bc6bc963e6d8443453676cae56536f4b8156d78bae03c0145cbe47c2aad73bb",
+        layers=("20e4dcae4c69", "1c56c3d4ce74", "e9f03a1c24ce", "68c3898c2015", "6b95a940e7b6", "90986bb8de6e",
+                "ae71319cb779", "ffc89e9dfd88", "43d05e938198", "064b2d298fba", "df9a4d85569b"),
     ),
 }
 
@@ -77,3 +76,9 @@ RECORDS: dict[str, ImageRecord] = {
 def record(reference: str) -> ImageRecord | None:
     """The published facts of a catalog reference (``ubuntu:14.04``), or None when the simulator has none."""
     return RECORDS.get(reference)
+
+
+def full_id(repository: str, tag: str, short_id: str) -> str:
+    """``sha256:`` and the image's 64-digit ID; padded with zeros from the catalog's 12 when there is no record."""
+    found = RECORDS.get(f"{repository}:{tag}")
+    return f"sha256:{found.image_id}" if found is not None else f"sha256:{short_id}{'0' * (64 - len(short_id))}"
