@@ -42,6 +42,7 @@ from typing import Any, TextIO
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from simulator.dockercli import completion
 from simulator.engine import images
 from simulator.packets.arp import ArpPacket
 from simulator.packets.ipv4 import IPv4Packet
@@ -575,6 +576,12 @@ class _Completer(Completer):
             if option.startswith(word):
                 yield Completion(option, start_position=-len(word))
 
+    def _known(self) -> completion.Known:
+        """The lab's containers, networks and images, for docker's completion."""
+        engines = list(self.lab.engines.values())
+        return completion.Known(tuple((c.name, c.running) for e in engines for c in e.containers.values()),
+                                tuple(n.name for e in engines for n in e.networks.values()), IMAGE_WORDS)
+
     def options(self, before: str) -> list[str]:
         """The words that may come next after ``before``."""
         words = before.split()
@@ -583,6 +590,10 @@ class _Completer(Completer):
             return sorted(set(COMMAND_WORDS + SIMULATOR_WORDS))
         if words[0] == "docker" and (len(words) == 1 or (len(words) == 2 and not before.endswith(" "))):
             return sorted(DOCKER_WORDS)
+        typed = words if before.endswith(" ") else words[:-1]
+        docker_words = completion.candidates(typed, self._known())
+        if docker_words is not None:
+            return docker_words
         names = [c.name for e in self.lab.engines.values() for c in e.containers.values()]
         names += [n.name for e in self.lab.engines.values() for n in e.networks.values()]
         return sorted(set(names) | set(OTHER_WORDS) | set(IMAGE_WORDS) | set(COMMAND_WORDS))
