@@ -11,7 +11,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
-from simulator.programs import procfs
+from simulator.programs import procfs, sysfs
 from simulator.programs.process import ProcessContext, ProgramBody
 
 
@@ -61,6 +61,8 @@ def cat(ctx: ProcessContext, argv: list[str]) -> int:
         text = ctx.files.get(path)
         if text is None and path.startswith("/proc/sys/"):
             text = procfs.read(ctx.netns, path)
+        if text is None and path.startswith(sysfs.PREFIX):
+            text = sysfs.read(ctx.netns, path)
         if text is not None:
             ctx.out(text)
         else:

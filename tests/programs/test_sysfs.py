@@ -1,0 +1,30 @@
+"""``/sys/class/net``: a container's eth0 names its host end by index (iflink), as on a real host."""
+
+from __future__ import annotations
+
+import re
+
+from simulator import Lab
+
+
+def test_iflink_of_a_containers_eth0_is_its_host_veths_index() -> None:
+    lab = Lab(engine="20.10")
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    iflink = lab.sh("docker exec c1 cat /sys/class/net/eth0/iflink").stdout.strip()
+    host_links = lab.sh("ip -o link").stdout
+    match = re.search(rf"^{iflink}: (veth\w+)@if(\d+):", host_links, re.MULTILINE)
+    assert match is not None, host_links
+    assert lab.sh("docker exec c1 cat /sys/class/net/eth0/ifindex").stdout == match.group(2) + "\n"
+    assert lab.sh(f"cat /sys/class/net/{match.group(1)}/iflink").stdout == match.group(2) + "\n"
+
+
+def test_values_of_a_devices_files_and_a_missing_one() -> None:
+    lab = Lab(engine="20.10")
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    r = lab.sh("docker exec c1 cat /sys/class/net/eth0/address /sys/class/net/eth0/mtu /sys/class/net/lo/type "
+               "/sys/class/net/eth0/operstate")
+    assert r.stdout == "02:42:ac:11:00:02\n1500\n772\nup\n"
+    r = lab.sh("docker exec c1 cat /sys/class/net/eth1/iflink")
+    assert (r.stderr, r.exit_code) == ("cat: /sys/class/net/eth1/iflink: No such file or directory\n", 1)
+    lab.sh("docker exec c1 ping -c 1 172.17.0.1")
+    assert int(lab.sh("docker exec c1 cat /sys/class/net/eth0/statistics/tx_packets").stdout) >= 1
