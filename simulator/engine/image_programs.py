@@ -348,6 +348,7 @@ HOST_MORE = (
     "/usr/sbin/iptables-restore /usr/sbin/nft /usr/sbin/brctl /usr/bin/tcpdump /usr/bin/dig "
     "/usr/bin/nslookup /usr/bin/host /usr/sbin/traceroute /usr/bin/tracepath /usr/bin/wget /usr/bin/ssh "
     "/usr/bin/scp /usr/bin/python3 /usr/bin/vim.tiny /usr/bin/nano /usr/bin/sudo /usr/bin/systemctl "
-    "/usr/bin/journalctl /usr/bin/nc /usr/sbin/conntrack /bin/ping /usr/bin/ping4 /usr/bin/ping6 /usr/bin/arping"
+    "/usr/bin/journalctl /usr/bin/nc /usr/sbin/conntrack /bin/ping /usr/bin/ping4 /usr/bin/ping6 /usr/bin/arping "
+    "/usr/sbin/ethtool"  # Ubuntu Server installs ethtool (its standard seed)
 )
 UBUNTU_HOST = {**UBUNTU_MINIMAL, **_debian("iproute2", "net-tools", "curl", "e2fsprogs", "less", "bzip2"), **_paths(HOST_MORE)}

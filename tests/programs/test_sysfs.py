@@ -28,3 +28,13 @@ def test_values_of_a_devices_files_and_a_missing_one() -> None:
     assert (r.stderr, r.exit_code) == ("cat: /sys/class/net/eth1/iflink: No such file or directory\n", 1)
     lab.sh("docker exec c1 ping -c 1 172.17.0.1")
     assert int(lab.sh("docker exec c1 cat /sys/class/net/eth0/statistics/tx_packets").stdout) >= 1
+
+
+def test_ip_details_is_said_to_be_unmodelled_not_shown_without_its_lines() -> None:
+    lab = Lab()
+    for words in ("-d link show docker0", "-details addr"):
+        r = lab.sh(f"ip {words}")
+        assert (r.stdout, r.exit_code) == ("", 126)
+        assert r.stderr == "dockersim: ip -details: ip has this option, but the simulator does not model its detail lines\n"
+    r = lab.sh("ethtool -S docker0")  # Ubuntu Server has ethtool: not called missing
+    assert (r.stderr, r.exit_code) == ("dockersim: ethtool: this host has this program, but the simulator does not model it\n", 126)
