@@ -71,14 +71,17 @@ def _ps_row(cli: DockerCli, c: Container, now: float, full: bool) -> dict[str, s
 
 
 def ps(cli: DockerCli, p: Parsed) -> CliOutcome:
-    """``docker ps [-a] [-l] [-q] [--no-trunc] [--format ...]``, newest first."""
+    """``docker ps [-a] [-l] [-n N] [-q] [--no-trunc] [--format ...]``, newest first."""
     now = cli.engine.sim.now
     filters = ps_filters(cli, p.values_of("filter"))
     # newest first; of two created at the same instant, the later one first
     containers = sorted(cli.engine.containers.values(), key=lambda c: c.created)[::-1]
-    if p.flag("latest"):
-        containers = containers[:1]
-    every = p.flag("all") or p.flag("latest") or "status" in filters  # a status filter lists exited ones too
+    last = _last(cli, p.value("last"))
+    if p.flag("latest") and last <= 0:
+        last = 1  # -l is -n 1
+    if last > 0:  # the last N created, in every state
+        containers = containers[:last]
+    every = p.flag("all") or last > 0 or "status" in filters  # a status filter lists exited ones too
     rows = [_ps_row(cli, c, now, p.flag("no-trunc")) for c in containers
             if (c.running or every) and _matches(cli, c, filters)]
     if p.flag("quiet"):
@@ -88,6 +91,17 @@ def ps(cli: DockerCli, p: Parsed) -> CliOutcome:
         header = [head for _key, head in PS_COLUMNS]
         return CliOutcome(stdout=output.table(header, [[r[key] for key, _head in PS_COLUMNS] for r in rows]))
     return custom_table(template, rows, PS_HEADERS)
+
+
+def _last(cli: DockerCli, value: str | None) -> int:
+    """``-n, --last N`` as pflag reads an int (default -1)."""
+    if value is None:
+        return -1
+    try:
+        return int(value, 0)
+    except ValueError:
+        raise flag_error("ps", f'invalid argument "{value}" for "-n, --last" flag: strconv.ParseInt: parsing "{value}": invalid syntax',
+                         cli.style) from None
 
 
 # every key the daemon takes (daemon/list.go acceptedPsFilterTags); the simulator filters on the first four
