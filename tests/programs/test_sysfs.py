@@ -38,3 +38,15 @@ def test_ip_details_is_said_to_be_unmodelled_not_shown_without_its_lines() -> No
         assert r.stderr == "dockersim: ip -details: ip has this option, but the simulator does not model its detail lines\n"
     r = lab.sh("ethtool -S docker0")  # Ubuntu Server has ethtool: not called missing
     assert (r.stderr, r.exit_code) == ("dockersim: ethtool: this host has this program, but the simulator does not model it\n", 126)
+
+
+def test_release_files_and_files_the_simulator_does_not_model() -> None:
+    lab = Lab(engine="20.10")
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    r = lab.sh("docker exec c1 cat /etc/lsb-release")
+    assert r.stdout == 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=14.04\nDISTRIB_CODENAME=trusty\nDISTRIB_DESCRIPTION="Ubuntu 14.04.6 LTS"\n'
+    assert 'PRETTY_NAME="Ubuntu 14.04.6 LTS"\n' in lab.sh("docker exec c1 cat /etc/os-release").stdout
+    r = lab.sh("docker exec c1 cat /etc/passwd")  # the image has it; the simulator does not model it
+    assert (r.stdout, r.stderr, r.exit_code) == ("", "dockersim: cat: /etc/passwd: the simulator does not model this file\n", 1)
+    r = lab.sh("docker run --rm busybox cat /etc/os-release")
+    assert r.stderr == "dockersim: cat: /etc/os-release: the simulator does not model this file\n"
