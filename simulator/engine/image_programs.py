@@ -296,10 +296,21 @@ def _paths(text: str) -> dict[str, str]:
     return out
 
 
+# Links a package's maintainer script makes with update-alternatives: on PATH in every image with the
+# package, though not in its dpkg -L (mawk's postinst: awk, nawk; debianutils >= 5: which; less: pager; tar: rmt).
+ALTERNATIVES: dict[str, str] = {
+    "mawk": "/usr/bin/awk /usr/bin/nawk",
+    "debianutils": "/usr/bin/which",
+    "less": "/usr/bin/pager",
+    "tar": "/usr/sbin/rmt",
+}
+
+
 def _debian(*packages: str, without: frozenset[str] = frozenset()) -> dict[str, str]:
     out: dict[str, str] = {}
     for package in packages:
         text = DEBIAN_PACKAGES[package] if package in DEBIAN_PACKAGES else OTHER_PACKAGES[package]
+        text += " " + ALTERNATIVES.get(package, "")
         for name, path in _paths(text).items():
             if name not in without:
                 out.setdefault(name, path)
