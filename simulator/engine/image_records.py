@@ -70,6 +70,15 @@ RECORDS: dict[str, ImageRecord] = {
         layers=("20e4dcae4c69", "1c56c3d4ce74", "e9f03a1c24ce", "68c3898c2015", "6b95a940e7b6", "90986bb8de6e",
                 "ae71319cb779", "ffc89e9dfd88", "43d05e938198", "064b2d298fba", "df9a4d85569b"),
     ),
+    # alpine:latest of the catalog's ID (Alpine 3.22.1): ID, Created, Size 8306489, RepoDigests from a published
+    # `docker inspect alpine`; its one layer from published BuildKit logs pulling that digest; SIZE 8.31MB in listings.
+    "alpine:latest": ImageRecord(
+        image_id="9234e8fb04c47cfe0f49931e4ac7eb76fa904e33b7f8576aec0501c085f02516",
+        created="2025-07-15T11:01:16Z",
+        size="8.31MB",
+        index_digest="4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1",
+        layers=("9824c27679d3",),
+    ),
 }
 
 
