@@ -125,3 +125,16 @@ def test_pull_errors() -> None:
     r = lab.sh("docker pull busybox")  # present, but its layers are not recorded: said so
     assert (r.stdout, r.exit_code) == ("Using default tag: latest\ndocker.io/library/busybox:latest\n", 0)
     assert "no record" in r.stderr
+
+
+def test_inspecting_a_present_image_says_it_is_not_modelled_not_that_it_is_missing() -> None:
+    lab = Lab(engine="20.10")
+    r = lab.sh("docker inspect ubuntu:14.04")  # not pulled yet: the CLI's own answer
+    assert (r.stdout, r.stderr, r.exit_code) == ("[]\n", "Error: No such object: ubuntu:14.04\n", 1)
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    note = "dockersim: docker inspect: {} is an image on this host; the simulator does not model image inspection\n"
+    for ref in ("ubuntu:14.04", "13b66b487594"):
+        r = lab.sh(f"docker inspect {ref}")
+        assert (r.stdout, r.stderr, r.exit_code) == ("", note.format(ref), 126)
+    r = lab.sh("docker inspect -f '{{.Name}}' c1 ubuntu:14.04")
+    assert (r.stdout, r.stderr, r.exit_code) == ("/c1\n", note.format("ubuntu:14.04"), 1)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.dockercli import gotemplate, inspect, output
 from simulator.dockercli.base import NONE, CliOutcome, Command, at_least
 from simulator.dockercli.parser import Flag, Parsed, flag_error
+from simulator.engine import images
 from simulator.errors import CliError, DockerError
 
 if TYPE_CHECKING:
@@ -256,6 +257,18 @@ def _inspect_one(cli: DockerCli, ref: str, kind: str | None) -> dict[str, Any]:
         return inspect.network(engine, engine.network(ref))
 
 
+NOT_MODELLED = 126  # as the lab answers for what it does not model
+
+
+def _present_image(cli: DockerCli, ref: str) -> bool:
+    """Whether ``ref`` names an image pulled to this host (``ubuntu:14.04``, ``nginx``, an ID prefix)."""
+    store = cli.engine.image_store
+    if images.normalise(ref) in store:
+        return True
+    short = ref.removeprefix("sha256:")
+    return len(short) >= 1 and any(images.CATALOG[r].image_id.startswith(short) for r in store.references())
+
+
 def inspect_command(cli: DockerCli, p: Parsed) -> CliOutcome:
     """``docker inspect [--type T] [-f TEMPLATE] NAME|ID...``."""
     kind = p.value("type")
@@ -264,7 +277,12 @@ def inspect_command(cli: DockerCli, p: Parsed) -> CliOutcome:
         try:
             objects.append(_inspect_one(cli, ref, kind))
         except DockerError:
+            if kind in (None, "image") and _present_image(cli, ref):  # real, but not modelled: never "No such object"
+                errors.append(f"dockersim: docker inspect: {ref} is an image on this host; the simulator does not model image inspection\n")
+                continue
             errors.append(f"Error: No such {kind or 'object'}: {ref}\n" if cli.engine.profile.at_least("23") or kind else f"Error: No such object: {ref}\n")
+    if not objects and errors and all(e.startswith("dockersim:") for e in errors):
+        return CliOutcome(stderr="".join(errors), exit_code=NOT_MODELLED)
     return formatted(objects, p.value("format"), errors)
 
 
