@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,15 +36,13 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from simulator.trace.records import FrameReceived, FrameSent
 from simulator.viz import style
 from simulator.viz.draw import Canvas
-from simulator.viz.hops import Hops, Journey, follow, incidental, number_frames, shorten
-from simulator.viz.network import OVERLAY_NS, SWITCH, Namespace, Network, network_at, overlay_short
+from simulator.viz.hops import Hops, Journey, follow, number_frames, shorten
+from simulator.viz.ladder_columns import AXIS_W, MARGIN, Columns, Move, all_moves, choose_columns, column_of, lane_subs, plan_columns, project, split
+from simulator.viz.network import SWITCH, Network, network_at
 from simulator.viz.path import mark
 from simulator.viz.topology import _short
 from simulator.viz.words import language, term
 
-MARGIN = 28.0
-AXIS_W = 96.0  # the time axis at the left
-COL_MIN = 104.0
 ROW_MIN = 12.0
 BREAK_S = 0.05  # gaps longer than this are cut
 LABEL_H = style.line_height() + 6
@@ -53,92 +51,6 @@ NUMBER_W = 2 * NUMBER_R + 6
 NOTE_H = style.line_height() + 8
 TITLE_GAP = 16.0  # between the title and the headers
 TAIL = 20.0  # the lifelines run on this far past the last arrow
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    """An arrow: ``journey`` -1 for a stack routing a packet between its interfaces."""
-
-    journey: int
-    src: str
-    dst: str
-    t0: float
-    t1: float
-    kind: str
-
-
-def column_of(device: str) -> str:
-    """The line a device is drawn on: every LAN switch port on the switch's one line."""
-    return SWITCH if device.startswith(SWITCH + "/") or device == SWITCH else device
-
-
-def _moves(hops: Hops, line_of: Callable[[str], str] = column_of) -> list[Move]:
-    """Every move between two lines (``line_of`` a device's), and every routing between two: a move inside one line is none."""
-    moves = []
-    for i, j in enumerate(hops.journeys):
-        for s in j.segments:
-            a, b = line_of(s.src), line_of(s.dst)
-            if a != b or s.via == "loop":
-                moves.append(Move(i, a, b, s.t0, s.t1, j.kind))
-    for t in hops.transitions:
-        a, b = line_of(t.src), line_of(t.dst)
-        if a != b:
-            moves.append(Move(-1, a, b, t.t, t.t, "nat" if t.nat else "other"))
-    return moves
-
-
-def order_columns(hops: Hops, skip: set[str]) -> list[str]:
-    """Devices along the path: the main packet's journeys first, then the rest."""
-    order: list[str] = []
-
-    def add(dev: str) -> None:
-        c = column_of(dev)
-        if c not in order and c not in skip:
-            order.append(c)
-
-    main = next((j.flow for j in hops.journeys if j.kind != "arp"), None)
-    ranked = [j for j in hops.journeys if j.flow == main] + [j for j in hops.journeys if j.flow != main]
-    for j in ranked:
-        add(j.start)
-        parents = {s.dst: s.src for s in j.segments if s.via != "loop"}
-        for leaf in j.leaves:  # walk each branch from the start, in order
-            chain = [leaf]
-            while chain[-1] in parents and parents[chain[-1]] not in chain:  # (a frame may pass a device twice)
-                chain.append(parents[chain[-1]])
-            for dev in reversed(chain):
-                add(dev)
-    return order
-
-
-def _project(moves: list[Move], hops: Hops, columns: list[str], line_of: Callable[[str], str] = column_of) -> list[Move]:
-    """Moves between shown lines; a frame passing hidden devices jumps over them."""
-    shown = set(columns)
-    out = []
-    for m in moves:
-        if m.journey < 0:
-            if m.src in shown and m.dst in shown:
-                out.append(m)
-            continue
-        if m.dst not in shown:
-            continue
-        j = hops.journeys[m.journey]
-        parents = {line_of(s.dst): (line_of(s.src), s.t0) for s in j.segments if line_of(s.src) != line_of(s.dst)}
-        src, t0 = m.src, m.t0
-        visited = {src}
-        while src not in shown and src in parents and parents[src][0] not in visited:
-            src, t0 = parents[src]
-            visited.add(src)
-        if src in shown and (src != m.dst or m.src == m.dst):
-            out.append(Move(m.journey, src, m.dst, t0, m.t1, m.kind))
-    return out
-
-
-def header_name(ns: Namespace, lang: str = "en") -> str:
-    """A namespace's name over its lines: its node name, or for an overlay's namespace
-    ``host1: overlay ns 1-7wsculq4s0`` (which host it is on, and what it is)."""
-    if ns.kind == OVERLAY_NS:
-        return f"{ns.machine}: {term('overlay-ns', lang, id=overlay_short(ns))}"
-    return ns.node
 
 
 def _dy(gap_s: float) -> float:
@@ -168,23 +80,6 @@ def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None
 
 
 @dataclass(slots=True)
-class _Columns:
-    """The ladder's columns: one per device, grouped by namespace under a header box."""
-
-    columns: list[str]
-    widths: list[float]
-    xs: list[float]  # each column's centre
-    runs: list[tuple[str, int, int]]  # a namespace and the first and last of its columns
-    names: dict[str, str]  # a namespace -> its header's name
-    plot_right: float
-    subs: dict[str, str]  # a line that stands for several devices -> what its header says under the name
-
-    @property
-    def x(self) -> dict[str, float]:
-        return dict(zip(self.columns, self.xs, strict=True))
-
-
-@dataclass(slots=True)
 class _Rows:
     """The ladder's rows: a compressed clock, with room for each frame's label above its first arrow."""
 
@@ -196,23 +91,17 @@ class _Rows:
     bottom: float
 
 
-def _split(col: str) -> tuple[str, str]:
-    """A column's namespace and device (the switch, and a line standing for a whole machine or container, have no device)."""
-    node, _slash, dev = col.partition("/")
-    return (SWITCH, "") if col == SWITCH else (node, dev)
-
-
 def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None) -> Figure:
     """Plan the columns, the rows and the labels, then draw the headers, the time axis, the arrows, the labels and the notes."""
     first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
     network: Network = network_at(trace, first)
     hops = follow(trace, network)
-    columns, notes, lanes = _choose_columns(hops, devices, network, lang)
+    columns, notes, lanes = choose_columns(hops, devices, network, lang)
     line_of = (lambda d: lanes.get(column_of(d), column_of(d))) if lanes else column_of
-    moves = _project(_moves(hops, line_of), hops, columns, line_of)
+    moves = project(all_moves(hops, line_of), hops, columns, line_of)
     if title is None:
         title = term("ladder-title", lang, command=_short(hops.command)) if hops.command else term("ladder-title-plain", lang)
-    cols = _plan_columns(columns, network, lang, _lane_subs(lanes, lang))
+    cols = plan_columns(columns, network, lang, lane_subs(lanes, lang))
     rows = _plan_rows(moves)
     labels = _plan_labels(moves, hops, cols, rows)
     width = max([_width(cols, labels, title)] + [style.text_width(n) + 2 * MARGIN for n in notes])
@@ -231,78 +120,7 @@ def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None,
     return canvas.fig
 
 
-def _choose_columns(hops: Hops, devices: Sequence[str | tuple[str, str]] | None, network: Network,
-                    lang: str) -> tuple[list[str], list[str], dict[str, str]]:
-    """The lines, the notes that say what has none, and which device's line stands for which (none: each its own).
-
-    The lines asked for (``devices``); else every device the frames crossed, in path order, less those
-    that only heard a flood; and when those are too many for a slide, a container's ``eth0`` stands for
-    both ends of its veth pair (the host's end next to it gets no line of its own: a frame crosses it
-    unchanged). When that is still too wide (two hosts, their overlay namespaces, several networks), a
-    line per machine and per container (:func:`_lanes`).
-    """
-    if devices is not None:
-        return [column_of(d if isinstance(d, str) else f"{d[0]}/{d[1]}") for d in devices], [], {}
-    flood_only = incidental(hops, column_of)
-    columns = order_columns(hops, flood_only)
-    notes = []
-    heard = len(flood_only & {column_of(d) for j in hops.journeys for s in j.segments for d in (s.src, s.dst)})
-    if heard:
-        notes.append(term("ladder-flood-only", lang, n=heard) if heard > 1 else term("ladder-flood-only-1", lang))
-    if _plan_columns(columns, network, lang).plot_right + MARGIN <= style.SLIDE_WIDTH_PT:
-        return columns, notes, {}
-    ends = _host_ends(columns, network, hops)
-    merged = [c for c in columns if c not in ends]
-    if _plan_columns(merged, network, lang).plot_right + MARGIN <= style.SLIDE_WIDTH_PT:
-        if ends:
-            notes.append(term("ladder-veth-merged", lang, n=len(ends)) if len(ends) > 1 else term("ladder-veth-merged-1", lang))
-        return merged, notes, {}
-    lanes = _lanes(columns, network)
-    return list(dict.fromkeys(lanes.values())), [*notes, term("ladder-lanes", lang)], lanes
-
-
-def _lanes(columns: list[str], network: Network) -> dict[str, str]:
-    """Each device's line when a line stands for a whole machine or container: a container's devices on the container's line,
-    a host's and its overlay networks' namespaces on the host's (the machine they run on), the switch on its own."""
-    lanes: dict[str, str] = {}
-    for c in columns:
-        node, _dev = _split(c)
-        ns = network.namespace(node)
-        lanes[c] = ns.machine if ns is not None and ns.kind == OVERLAY_NS else node
-    return lanes
-
-
-def _lane_subs(lanes: dict[str, str], lang: str) -> dict[str, str]:
-    """What a line standing for several devices says under its name: the devices' names, or how many when they are long."""
-    members: dict[str, list[str]] = {}
-    for c, lane in lanes.items():
-        dev = _split(c)[1]
-        if dev and dev not in members.setdefault(lane, []):
-            members[lane].append(dev)
-    subs = {}
-    for lane, devs in members.items():
-        listed = " · ".join(devs)
-        subs[lane] = listed if style.text_width(listed, bold=True) <= 2 * COL_MIN - 20 else term("n-devices", lang, n=len(devs))
-    return subs
-
-
-def _host_ends(columns: list[str], network: Network, hops: Hops) -> set[str]:
-    """Host-side veth ends drawn right beside their container's end, where no stack routed a packet: they can share its line."""
-    routed = {column_of(d) for t in hops.transitions for d in (t.src, t.dst)}
-    ends = set()
-    for i, c in enumerate(columns):
-        node, dev = _split(c)
-        ns = network.namespace(node)
-        d = ns.device(dev) if ns is not None and ns.kind == "container" else None
-        if d is None or d.peer is None or d.kind != "veth":
-            continue
-        peer = f"{d.peer[0]}/{d.peer[1]}"
-        if peer in columns and abs(columns.index(peer) - i) == 1 and peer not in routed:
-            ends.add(peer)
-    return ends
-
-
-def _width(cols: _Columns, labels: list[tuple[float, float, str, str, str, int]], title: str) -> float:
+def _width(cols: Columns, labels: list[tuple[float, float, str, str, str, int]], title: str) -> float:
     """The figure's width: the columns, any label running past the last of them, and the title."""
     width = cols.plot_right + MARGIN
     for lx, _ly, text, _k, ha, _n in labels:
@@ -323,31 +141,6 @@ def _draw_labels(canvas: Canvas, labels: list[tuple[float, float, str, str, str,
                                      "alpha": 0.92})
         label.set_gid(f"LABEL:{number}")
         mark(canvas, tx - NUMBER_W / 2 - 1, ly - style.line_height() / 2 + 1, number, kind, radius=NUMBER_R)
-
-
-def _plan_columns(columns: list[str], network: Network, lang: str, subs: dict[str, str] | None = None) -> _Columns:
-    """Width from their names; a namespace's name spans its run of columns: only a run too narrow for it widens."""
-    subs = subs or {}
-    names = {n.node: header_name(n, lang) for n in network.namespaces}
-    widths = [max(COL_MIN, style.text_width(subs.get(c) or _split(c)[1], bold=True) + 20) for c in columns]
-    runs: list[tuple[str, int, int]] = []
-    for i, c in enumerate(columns):
-        node = _split(c)[0]
-        if runs and runs[-1][0] == node and runs[-1][2] == i - 1:
-            runs[-1] = (node, runs[-1][1], i)
-        else:
-            runs.append((node, i, i))
-    for node, i0, i1 in runs:
-        need = style.text_width(names.get(node, node), style.NAME_PT, bold=True) + 20
-        short = need - sum(widths[i0 : i1 + 1])
-        for i in range(i0, i1 + 1):
-            widths[i] += max(short, 0.0) / (i1 - i0 + 1)
-    xs = []
-    x = MARGIN + AXIS_W
-    for w in widths:
-        xs.append(x + w / 2)
-        x += w
-    return _Columns(columns, widths, xs, runs, names, x, subs)
 
 
 def _plan_rows(moves: list[Move]) -> _Rows:
@@ -381,7 +174,7 @@ def _plan_rows(moves: list[Move]) -> _Rows:
     return _Rows(head_h, times, starts, y_of, breaks, y + TAIL)
 
 
-def _plan_labels(moves: list[Move], hops: Hops, cols: _Columns, rows: _Rows) -> list[tuple[float, float, str, str, str, int]]:
+def _plan_labels(moves: list[Move], hops: Hops, cols: Columns, rows: _Rows) -> list[tuple[float, float, str, str, str, int]]:
     """One label per frame, above its first arrow, on the side where it crosses the fewest arrows: (x, y, text, kind, ha, number).
 
     ``number`` is the frame's number, the one ``path`` circles (:func:`~simulator.viz.hops.number_frames`).
@@ -463,7 +256,7 @@ def _crossings(x: float, ha: str, w: float, band: tuple[float, float], segments:
     return hits
 
 
-def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network, lang: str) -> None:
+def _draw_headers(canvas: Canvas, cols: Columns, rows: _Rows, network: Network, lang: str) -> None:
     """A box per run of columns in one namespace, the device names under it, a lifeline down from each."""
     ax = canvas.ax
     top = MARGIN + style.line_height(style.TITLE_PT) + TITLE_GAP
@@ -481,7 +274,7 @@ def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network,
         ax.text((x0 + x1) / 2, canvas.y(top + 5), cols.names.get(node, node), ha="center", va="top",
                 fontproperties=style.font(style.NAME_PT, bold=True), color=style.INK)
     for c, cx in zip(cols.columns, xs, strict=True):
-        dev = cols.subs.get(c) or _split(c)[1] or term("switch", lang)
+        dev = cols.subs.get(c) or split(c)[1] or term("switch", lang)
         if dev:
             name = ax.text(cx, canvas.y(top + style.line_height() + 9), dev, ha="center", va="top", fontproperties=style.font(bold=True), color=style.INK)
             name.set_gid(f"COLUMN:{c}")
@@ -490,7 +283,7 @@ def _draw_headers(canvas: Canvas, cols: _Columns, rows: _Rows, network: Network,
         ax.add_line(line)
 
 
-def _draw_axis(canvas: Canvas, cols: _Columns, rows: _Rows, lang: str) -> None:
+def _draw_axis(canvas: Canvas, cols: Columns, rows: _Rows, lang: str) -> None:
     """The time axis on the left, a tick where each frame starts; the cut waits across the plot."""
     ax = canvas.ax
     head_h, bottom = rows.head_h, rows.bottom
@@ -509,7 +302,7 @@ def _draw_axis(canvas: Canvas, cols: _Columns, rows: _Rows, lang: str) -> None:
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
 
 
-def _draw_moves(canvas: Canvas, moves: list[Move], cols: _Columns, rows: _Rows) -> None:
+def _draw_moves(canvas: Canvas, moves: list[Move], cols: Columns, rows: _Rows) -> None:
     """An arrow per move, by the frame's kind; a loop for one through ``lo``; dashed when routed inside a namespace."""
     col_x, y_of = cols.x, rows.y_of
     for m in moves:
