@@ -56,26 +56,79 @@ def all_moves(hops: Hops, line_of: Callable[[str], str] = column_of) -> list[Mov
 
 
 def order_columns(hops: Hops, skip: set[str]) -> list[str]:
-    """Devices along the path: the main packet's journeys first, then the rest."""
-    order: list[str] = []
+    """Devices along the path: the main packet's journeys first, then the rest.
 
-    def add(dev: str) -> None:
-        c = column_of(dev)
-        if c not in order and c not in skip:
-            order.append(c)
+    Each device goes where its frame came from, without parting a namespace's lines:
 
+    * a device of a namespace already placed joins its namespace's lines: beside the device
+      of that namespace its frame came from (the bridge right after the veth end a container's
+      frame came in by), on the side facing the namespace it came from (the veth end facing
+      the container), else after them (a container's ``eth0`` after its ``lo``);
+    * a device of a namespace not placed yet goes beside the namespace it was reached from, on
+      the side its frame was heading (a macvlan child next to its parent's ``eth0``, on the far
+      side from the LAN), past the namespaces placed there before it (a second container after
+      the first);
+    * else at the end.
+    """
+    order = _Order(skip)
     main = next((j.flow for j in hops.journeys if j.kind != "arp"), None)
     ranked = [j for j in hops.journeys if j.flow == main] + [j for j in hops.journeys if j.flow != main]
     for j in ranked:
-        add(j.start)
+        order.add(j.start, None, None)
         parents = {s.dst: s.src for s in j.segments if s.via != "loop"}
         for leaf in j.leaves:  # walk each branch from the start, in order
             chain = [leaf]
             while chain[-1] in parents and parents[chain[-1]] not in chain:  # (a frame may pass a device twice)
                 chain.append(parents[chain[-1]])
             for dev in reversed(chain):
-                add(dev)
-    return order
+                order.add(dev, parents.get(dev), parents.get(parents.get(dev, "")))
+    return order.lines
+
+
+class _Order:
+    """The lines placed so far (:func:`order_columns`)."""
+
+    def __init__(self, skip: set[str]) -> None:
+        self.lines: list[str] = []
+        self.skip = skip
+        self.attached: dict[str, str] = {}  # a namespace placed beside another -> that one
+
+    def run(self, node: str, at: int) -> tuple[int, int]:
+        """The first and last index of the namespace's run of lines around ``at``."""
+        lines = self.lines
+        lo = hi = at
+        while lo > 0 and split(lines[lo - 1])[0] == node:
+            lo -= 1
+        while hi + 1 < len(lines) and split(lines[hi + 1])[0] == node:
+            hi += 1
+        return lo, hi
+
+    def add(self, dev: str, parent: str | None, before: str | None) -> None:
+        """Place ``dev``, reached from ``parent``, which was reached from ``before`` (None: where a frame started)."""
+        lines = self.lines
+        c = column_of(dev)
+        if c in lines or c in self.skip:
+            return
+        p = column_of(parent) if parent is not None and column_of(parent) in lines else None
+        b = column_of(before) if before is not None and column_of(before) in lines else None
+        node, placed = split(c)[0], {split(o)[0]: i for i, o in enumerate(lines)}
+        if node in placed:
+            lo, hi = self.run(node, placed[node])
+            if p is not None and split(p)[0] == node and b is not None:  # beside the device it came from, facing away from where it came
+                lines.insert(lines.index(p) + (1 if lines.index(b) < lines.index(p) else 0), c)
+            else:
+                lines.insert(lo if p is not None and split(p)[0] != node and lines.index(p) < lo else hi + 1, c)
+        elif p is None:
+            lines.append(c)
+        else:
+            lo, hi = self.run(split(p)[0], lines.index(p))
+            if b is not None and lines.index(b) > lines.index(p):  # heading left
+                lines.insert(lo, c)
+            else:
+                while hi + 1 < len(lines) and self.attached.get(split(lines[hi + 1])[0]) == split(p)[0]:
+                    hi += 1
+                lines.insert(hi + 1, c)
+            self.attached[node] = split(p)[0]
 
 
 def project(moves: list[Move], hops: Hops, columns: list[str], line_of: Callable[[str], str] = column_of) -> list[Move]:

@@ -89,3 +89,14 @@ def test_devices_that_only_heard_a_broadcast_get_no_line_and_a_note(three):
     assert len(lines) == 5 and not [g for g in lines if g.startswith("LIFELINE:c3/")], lines
     notes = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "NOTE"]
     assert notes == ["Not drawn: 2 devices that only received a flooded copy and did nothing with it"]
+
+
+def test_a_macvlan_child_stands_beside_its_parent_and_a_containers_lines_stand_together():
+    from tests.viz.test_slides import scenario
+
+    _lab, featured, _title = scenario("macvlan")  # host1 pings its own macvlan child c1, which it cannot reach
+    assert lifelines(ladder(featured)) == ["c1/eth0", "host1/lo", "host1/eth0", "lan", "host2/eth0", "c2/eth0"]
+    _lab, featured, _title = scenario("dns-forward")  # c1's resolver on its lo, then its ping out of its eth0 through the bridge
+    lines = lifelines(ladder(featured))
+    assert lines[:2] == ["c1/lo", "c1/eth0"] and lines[2].startswith("host/br-") and lines[3:] == [
+        "host/eth0", "lan", "router/eth0", "router/eth1", "internet/eth0"]
