@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulator.viz import ladder, missing_glyphs, style
 from simulator.viz.path import plan
-from tests.viz.conftest import overlapping_texts
+from tests.viz.conftest import overlapping_texts, text_boxes
 
 
 def lifelines(fig):
@@ -100,3 +102,62 @@ def test_a_macvlan_child_stands_beside_its_parent_and_a_containers_lines_stand_t
     lines = lifelines(ladder(featured))
     assert lines[:2] == ["c1/lo", "c1/eth0"] and lines[2].startswith("host/br-") and lines[3:] == [
         "host/eth0", "lan", "router/eth0", "router/eth1", "internet/eth0"]
+
+
+# --- a ladder on a slide -----------------------------------------------------------------------
+
+
+def labels(fig):
+    """The frames' numbers as the labels show them, top to bottom."""
+    found = [(-t.get_position()[1], int(t.get_gid().removeprefix("LABEL:"))) for t in fig.axes[0].texts if (t.get_gid() or "").startswith("LABEL:")]
+    return [n for _y, n in sorted(found)]
+
+
+def left_out(fig):
+    return [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "LEFT-OUT"]
+
+
+def ticks(fig):
+    """The time axis's numbers, top to bottom."""
+    found = [(-t.get_position()[1], t.get_text()) for t in fig.axes[0].texts if re.fullmatch(r"\d+\.\d{3}", t.get_text())]
+    return [text for _y, text in sorted(found)]
+
+
+def height_px(fig):
+    return fig.get_size_inches()[1] * fig.slide_dpi
+
+
+def moves(fig):
+    """Each frame's arrow (not the dashed routings) as (gid, (x0, y0), (x1, y1)) in points, y going up."""
+    out = []
+    for p in fig.axes[0].patches:
+        gid = p.get_gid() or ""
+        if gid.startswith("MOVE:") and not gid.startswith("MOVE:-1:"):
+            out.append((gid, *p._posA_posB))
+    return out
+
+
+def test_a_ladder_that_fits_is_drawn_whole(three):
+    fig = ladder(three.ping_c2c)
+    assert left_out(fig) == [] and labels(fig) == [1, 2, 3, 4, 3, 4]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_macvlan_child_stands_beside_its_parent_and_its_arp_reply_goes_down_like_every_arrow(lang):
+    from tests.viz.test_slides import scenario
+
+    _lab, featured, _title = scenario("macvlan")  # host1 pings its own macvlan child c1, which it cannot reach
+    fig = ladder(featured, lang=lang)
+    assert lifelines(fig) == ["c1/eth0", "host1/lo", "host1/eth0", "lan", "host2/eth0", "c2/eth0"]
+    arrows = moves(fig)
+    assert len(arrows) >= 15
+    assert all(b[1] < a[1] - 2 for _gid, a, b in arrows)  # time goes down: no arrow is flat
+    ends = [(round(a[0]), round(a[1]), round(b[0]), round(b[1])) for _gid, a, b in arrows]
+    lying = [(p, q) for i, p in enumerate(ends) for q in ends[i + 1:] if {p[:2], p[2:]} == {q[:2], q[2:]}]
+    assert lying == []  # the ARP reply does not lie on the request it answers
+    reply = [gid for gid, a, b in arrows if gid.startswith("MOVE:4:c1/eth0>")]
+    assert reply == ["MOVE:4:c1/eth0>host1/eth0"]
+    fig.canvas.draw()
+    assert overlapping_texts(fig) == []
+    width = fig.get_size_inches()[0] * fig.dpi
+    assert all(box.x0 >= 0 and box.x1 <= width for _text, box in text_boxes(fig))
