@@ -36,14 +36,16 @@ from simulator.viz import style
 from simulator.viz.draw import Canvas
 from simulator.viz.hops import follow
 from simulator.viz.ladder_columns import AXIS_W, MARGIN, Columns, Move, all_moves, choose_columns, column_of, lane_subs, plan_columns, project, split
-from simulator.viz.ladder_rows import NOTE_H, NUMBER_R, NUMBER_W, TITLE_GAP, Label, Rows, plan_rows
+from simulator.viz.ladder_rows import NOTE_H, NUMBER_R, NUMBER_W, TITLE_GAP, Label, Rows
+from simulator.viz.ladder_window import window
 from simulator.viz.network import SWITCH, Network, network_at
 from simulator.viz.path import mark
 from simulator.viz.topology import _short
 from simulator.viz.words import language, term
 
 
-def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None = None, lang: str | None = None, title: str | None = None) -> Figure:
+def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None = None, lang: str | None = None, title: str | None = None, *,
+           start: float | None = None, stop: float | None = None) -> Figure:
     """Draw a sequence diagram of the frames in ``trace``.
 
     Args:
@@ -53,6 +55,11 @@ def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None
             the frames crossed, in path order, less those that only heard a flood.
         lang: ``"en"`` or ``"ko"`` (default: the lab's language).
         title: the figure's title (default: the command line).
+        start: draw the frames sent from this time on, in milliseconds as the time axis prints them
+            (default: from the first).
+        stop: draw the frames sent before this time, however many (default: as many as a 1080 px
+            slide holds, ending where the conversation pauses, with a note under the picture that says
+            which frames are left out and the ``start=`` that draws them).
 
     >>> from simulator import Lab, viz
     >>> lab = Lab(seed=1)
@@ -62,31 +69,33 @@ def ladder(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None
     ['LIFELINE:lan', 'LIFELINE:router/eth0', 'LIFELINE:router/eth1', 'LIFELINE:internet/eth0']
     """
     with style.classroom():
-        return _draw(trace, devices, language(trace, lang), title)
+        return _draw(trace, devices, language(trace, lang), title, (start, stop))
 
 
-def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None) -> Figure:
+def _draw(trace: Sequence[Any], devices: Sequence[str | tuple[str, str]] | None, lang: str, title: str | None,
+          span: tuple[float | None, float | None]) -> Figure:
     """Plan the columns, the rows and the labels, then draw the headers, the time axis, the arrows, the labels and the notes."""
     first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived)), None)
     network: Network = network_at(trace, first)
     hops = follow(trace, network)
     columns, notes, lanes = choose_columns(hops, devices, network, lang)
     line_of = (lambda d: lanes.get(column_of(d), column_of(d))) if lanes else column_of
-    moves = project(all_moves(hops, line_of), hops, columns, line_of)
+    every = project(all_moves(hops, line_of), hops, columns, line_of)
     if title is None:
         title = term("ladder-title", lang, command=_short(hops.command)) if hops.command else term("ladder-title-plain", lang)
     cols = plan_columns(columns, network, lang, lane_subs(lanes, lang))
-    rows = plan_rows(moves, hops, cols)
+    shown = window(every, hops, cols, len(notes), lang, *span)
+    moves, rows, notes = shown.moves, shown.rows, [*notes, *shown.notes]
     width = max([_width(cols, rows.labels, title)] + [style.text_width(n) + 2 * MARGIN for n in notes])
     canvas = Canvas(width, rows.bottom + MARGIN + NOTE_H * len(notes))
     canvas.ax.text(MARGIN, canvas.y(MARGIN), title, ha="left", va="top", fontproperties=style.font(style.TITLE_PT, bold=True), color=style.INK)
     _draw_headers(canvas, cols, rows, network, lang)
-    _draw_axis(canvas, cols, rows, lang, min((m.t0 for m in moves), default=0.0))
+    _draw_axis(canvas, cols, rows, lang, min((m.t0 for m in every), default=0.0))
     _draw_moves(canvas, moves, cols, rows)
     _draw_labels(canvas, rows.labels)
     for i, note in enumerate(notes):
         canvas.ax.text(MARGIN, canvas.y(rows.bottom + 8 + NOTE_H * i), note, ha="left", va="top", fontproperties=style.font(),
-                       color=style.MUTED).set_gid("NOTE")
+                       color=style.MUTED).set_gid("NOTE" if i < len(notes) - len(shown.notes) else "LEFT-OUT")
     if not moves:
         canvas.ax.text(width / 2, canvas.y(rows.head_h + 20), term("no-frames", lang), ha="center", va="top", fontproperties=style.font(),
                        color=style.MUTED)
@@ -161,15 +170,16 @@ def _draw_axis(canvas: Canvas, cols: Columns, rows: Rows, lang: str, t_zero: flo
 def _draw_moves(canvas: Canvas, moves: list[Move], cols: Columns, rows: Rows) -> None:
     """An arrow per move, by the frame's kind; a loop for one through ``lo``; dashed when routed inside a namespace."""
     col_x, y_of = cols.x, rows.y_of
-    for m, (k0, k1) in zip(moves, rows.keys, strict=True):
+    for i, (m, (k0, k1)) in enumerate(zip(moves, rows.keys, strict=True)):
         colour = style.KIND_COLOUR.get(m.kind, style.KIND_COLOUR["other"])
         dashed = m.journey < 0
-        loop = m.src == m.dst  # through lo: out and back into the same device
+        loop = m.src == m.dst  # through lo: out and back into the same device, on its right (left while another is in flight)
+        angle = 180 if i in rows.leftward else 0
         arrow = FancyArrowPatch(
             (col_x[m.src], canvas.y(y_of[k0])), (col_x[m.dst], canvas.y(y_of[k1])), arrowstyle="-|>", mutation_scale=16,
             linewidth=2.5, color=colour, zorder=3, shrinkA=2, shrinkB=2,
             linestyle=(0, (4, 3)) if dashed else style.KIND_STYLE.get(m.kind, "solid"),
-            connectionstyle="arc,angleA=0,angleB=0,armA=36,armB=36,rad=8" if loop else "arc3",
+            connectionstyle=f"arc,angleA={angle},angleB={angle},armA=36,armB=36,rad=8" if loop else "arc3",
         )
         arrow.set_gid(f"MOVE:{m.journey}:{m.src}>{m.dst}")
         canvas.ax.add_patch(arrow)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.viz import style
 from simulator.viz.hops import Hops, number_frames, shorten
@@ -75,6 +75,7 @@ class Rows:
     labels: list[Label]
     bottom: float
     head_h: float = HEAD_H
+    leftward: set[int] = field(default_factory=set)  # the moves through ``lo`` drawn on the left of their line
 
 
 def dy(gap_s: float) -> float:
@@ -86,12 +87,12 @@ def moments(moves: Sequence[Move]) -> tuple[list[tuple[Key, Key]], dict[int, Key
     """Each move's start and end moments, and each frame's first.
 
     A move that takes no time ends one rank after it starts; a frame starts after
-    everything already ranked at its time (the request it answers); two frames never
+    every arrow that ends at its time (the request it answers); two frames never
     start or end at one moment on one line (two queries sent at once are two arrows,
     one under the other); a routing between two interfaces happens at the moment the
     frame it sends on starts.
     """
-    rank_at: dict[float, int] = {}
+    ended: dict[float, int] = {}  # the last rank an arrow ends at, at a time
     arrived: dict[tuple[int, str], Key] = {}
     keys: dict[int, tuple[Key, Key]] = {}
     starts: dict[int, Key] = {}
@@ -117,11 +118,10 @@ def moments(moves: Sequence[Move]) -> tuple[list[tuple[Key, Key]], dict[int, Key
         elif m.t0 == first_t[m.journey] and m.journey in starts:
             k0 = starts[m.journey]  # a flood's second branch, from where the frame started
         else:
-            k0 = free(m.t0, rank_at.get(m.t0, 0), m.src, m.journey)
+            k0 = free(m.t0, ended.get(m.t0, -1) + 1, m.src, m.journey)
         k1 = free(m.t1, k0[1] + 1 if m.t1 == m.t0 else 0, m.dst, m.journey)
         used[(k0, m.src)] = used[(k1, m.dst)] = m.journey
-        rank_at[m.t0] = max(rank_at.get(m.t0, 0), k0[1])
-        rank_at[m.t1] = max(rank_at.get(m.t1, 0), k1[1])
+        ended[m.t1] = max(ended.get(m.t1, -1), k1[1])
         arrived[(m.journey, m.dst)] = k1
         starts.setdefault(m.journey, k0)
         keys[i] = (k0, k1)
@@ -145,7 +145,7 @@ class _Frame:
     span: tuple[float, float]  # the left and right ends of its arrows
 
 
-def _frames(moves: Sequence[Move], keys: Sequence[tuple[Key, Key]], hops: Hops, cols: Columns) -> dict[int, _Frame]:
+def _frames(moves: Sequence[Move], keys: Sequence[tuple[Key, Key]], hops: Hops, cols: Columns, leftward: set[int]) -> dict[int, _Frame]:
     """Each labelled frame's words and the places its label may stand."""
     x = cols.x
     number_of = {id(j): n for n, group in enumerate(number_frames(hops.journeys), start=1) for j in group}
@@ -162,7 +162,9 @@ def _frames(moves: Sequence[Move], keys: Sequence[tuple[Key, Key]], hops: Hops, 
         first, k0 = moves[fi], keys[fi][0]
         xs = [x[moves[i].src] for i in mine] + [x[moves[i].dst] for i in mine]
         xs += [x[r.src] for r, (k, _k) in routed if k == k0 and r.dst == first.src]  # the routing that sent it, dashed, just before
-        lo, hi = min(xs), max(xs) + (LOOP_W if any(moves[i].src == moves[i].dst for i in mine) else 0.0)
+        loops = [i for i in mine if moves[i].src == moves[i].dst]
+        lo = min(xs) - (LOOP_W if any(i in leftward for i in loops) else 0.0)
+        hi = max(xs) + (LOOP_W if loops else 0.0)  # (a loop on the left has another on the right)
         text = shorten(j.frame)
         w = style.text_width(text) + NUMBER_W + 4
         left, right = (lo - LABEL_GAP, "right", False), (hi + LABEL_GAP, "left", False)
@@ -220,12 +222,13 @@ def plan_rows(moves: Sequence[Move], hops: Hops, cols: Columns) -> Rows:
     """Pass one (:func:`_pass_one`): the height of every moment, each frame's label put where it costs the least height.
     Pass two (:func:`_settle`): each label on the side where it crosses the fewest arrows, keeping its height."""
     keys, starts = moments(moves)
-    frames = _frames(moves, keys, hops, cols)
+    leftward = _leftward(moves, keys)
+    frames = _frames(moves, keys, hops, cols, leftward)
     plan = _Plan(moves, keys, frames, _bursts(frames, starts, moves, keys), _steep(moves, keys), cols.x)
     y_of, breaks, labels, placed = _pass_one(plan)
     bottom = max([max(y_of.values(), default=HEAD_H) + LABEL_H / 2] + [b[3] for b in placed.boxes]) + TAIL
     ticks = _ticks([starts[jn] for jn in frames], y_of)
-    rows = Rows(keys, y_of, ticks, breaks, [labels[jn] for jn in sorted(labels, key=lambda jn: (starts[jn], jn))], bottom)
+    rows = Rows(keys, y_of, ticks, breaks, [labels[jn] for jn in sorted(labels, key=lambda jn: (starts[jn], jn))], bottom, leftward=leftward)
     return _settle(rows, moves, frames, cols)
 
 
@@ -291,16 +294,29 @@ def _bursts(frames: dict[int, _Frame], starts: dict[int, Key], moves: Sequence[M
     return groups
 
 
+def _leftward(moves: Sequence[Move], keys: Sequence[tuple[Key, Key]]) -> set[int]:
+    """The moves through ``lo`` that start while another is in flight on the same line: drawn on its left, not over it."""
+    out: set[int] = set()
+    right: list[tuple[str, Key, Key]] = []
+    for i in sorted((i for i, m in enumerate(moves) if m.journey >= 0 and m.src == m.dst), key=lambda i: keys[i][0]):
+        k0, k1 = keys[i]
+        if any(line == moves[i].src and a <= k0 <= b for line, a, b in right):
+            out.add(i)
+        else:
+            right.append((moves[i].src, k0, k1))
+    return out
+
+
 def _steep(moves: Sequence[Move], keys: Sequence[tuple[Key, Key]]) -> set[int]:
     """The arrows drawn steeper than their time says: through ``lo``, and two taking no time that go there and back
     (a macvlan child's ARP request in and its reply out), which would otherwise lie on each other."""
     steep = {i for i, m in enumerate(moves) if m.journey >= 0 and m.src == m.dst}
-    ending: dict[tuple[Key, str, str], int] = {}
+    ending: dict[tuple[float, str, str], int] = {}
     for i, m in enumerate(moves):
         if m.journey >= 0 and keys[i][0][0] == keys[i][1][0]:
-            ending[(keys[i][1], m.src, m.dst)] = i
+            ending[(keys[i][1][0], m.src, m.dst)] = i
     for i, m in enumerate(moves):
-        back = ending.get((keys[i][0], m.dst, m.src))
+        back = ending.get((keys[i][0][0], m.dst, m.src))
         if back is not None and keys[i][0][0] == keys[i][1][0]:
             steep.update((i, back))
     return steep
