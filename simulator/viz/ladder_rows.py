@@ -30,13 +30,13 @@ Key = tuple[float, int]
 ROW_MIN = 5.0  # between two moments at the same time
 ROW_LOG = 7.0  # and this more per decade of the gap over 5 us
 BREAK_S = 0.05  # gaps longer than this are cut
-BURST_S = 20e-6  # frames sent from one line this close together are labelled together
 BREAK_PAD = 6.0  # from a cut's line to the labels below
 LABEL_H = style.line_height() + 3  # the height a label's box (18 pt) takes, with a little air
 LABEL_GAP = 8.0  # between a label and the line it stands beside
 NUMBER_R = 10.0  # the frame's number, in a circle as path draws it
 NUMBER_W = 2 * NUMBER_R + 6
 LOOP_W = 40.0  # how far right an arrow through ``lo`` bulges
+HEAD_ROOM = 4.0  # half an arrowhead's width: how far an arrow reaches below its line
 STEEP = 14.0  # the least an arrow through ``lo``, or one taking no time, goes down
 TITLE_GAP = 10.0  # between the title and the headers
 NOTE_H = style.line_height() + 8
@@ -206,11 +206,11 @@ class _Placed:
             if s1 < x0 or x1 < s0:
                 continue
             if s1 - s0 < 1e-6:
-                low = max(low, ay, by)
+                low = max(low, ay + HEAD_ROOM, by + HEAD_ROOM)
                 continue
             ya = ay + (by - ay) * (max(x0, s0) - ax_) / (bx - ax_)
             yb = ay + (by - ay) * (min(x1, s1) - ax_) / (bx - ax_)
-            low = max(low, ya, yb)
+            low = max(low, ya + HEAD_ROOM, yb + HEAD_ROOM)
         return low
 
     def under_labels(self, x0: float, x1: float) -> float:
@@ -281,14 +281,19 @@ def _pass_one(plan: _Plan) -> tuple[dict[Key, float], list[tuple[float, float]],
 
 def _bursts(frames: dict[int, _Frame], starts: dict[int, Key], moves: Sequence[Move], keys: Sequence[tuple[Key, Key]]) -> dict[Key, list[int]]:
     """The frames whose labels go up together, by the moment the first of them starts: those starting at one moment,
-    and those sent from one line within ``BURST_S`` of the first (two DNS answers on one path): each label stands above
-    the arrows of all of them, not under the arrows of the one before."""
-    origin = {m.journey: m.src for i, m in enumerate(moves) if m.journey >= 0 and keys[i][0] == starts[m.journey]}
+    and one sent from the same line while the one before is still on its first hop (two DNS answers on one path): each
+    label stands above the arrows of all of them, not under the arrows of the one before."""
+    origin: dict[int, str] = {}
+    first_hop: dict[int, float] = {}  # when a frame's first arrow ends
+    for i, m in enumerate(moves):
+        if m.journey >= 0 and keys[i][0] == starts[m.journey]:
+            origin[m.journey] = m.src
+            first_hop[m.journey] = min(first_hop.get(m.journey, keys[i][1][0]), keys[i][1][0])
     groups: dict[Key, list[int]] = {}
     group: list[int] = []
     for jn in sorted(frames, key=lambda jn: (starts[jn], jn)):
-        first = starts[group[0]] if group else None
-        if first is None or not (starts[jn] == first or (origin[jn] == origin[group[0]] and starts[jn][0] - first[0] <= BURST_S)):
+        last = group[-1] if group else None
+        if last is None or not (starts[jn] == starts[last] or (origin[jn] == origin[last] and starts[jn][0] < first_hop[last])):
             group = groups.setdefault(starts[jn], [])
         group.append(jn)
     return groups

@@ -79,7 +79,8 @@ def window(moves: Sequence[Move], hops: Hops, cols: Columns, notes: int, lang: s
 
 
 def _answers(moves: Sequence[Move], frames: Sequence[int]) -> set[int]:
-    """The frames whose last arrow ends at the line the first frame left from (a reply back at the client)."""
+    """The frames whose last arrow ends at the line the first frame left from, coming from another line or being a reply
+    (a SYN-ACK back at the client; a DNS answer through the container's ``lo``, not its query)."""
     own = [m for m in moves if m.journey >= 0]
     if not own:
         return set()
@@ -88,7 +89,7 @@ def _answers(moves: Sequence[Move], frames: Sequence[int]) -> set[int]:
     for m in own:
         if m.journey not in last or m.t1 >= last[m.journey].t1:
             last[m.journey] = m
-    return {j for j, m in last.items() if m.dst == origin}
+    return {j for j, m in last.items() if m.dst == origin and (m.src != origin or m.kind == "reply")}
 
 
 def _most(fits: Callable[[int], bool], n: int) -> int:
