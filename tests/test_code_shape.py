@@ -30,7 +30,6 @@ BRANCHES = (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandl
 LONG_MODULES: set[str] = set()
 #: Functions over MAX_FUNCTION_LINES or MAX_BRANCHES, as ``module:qualified name``.
 LONG_FUNCTIONS = {
-    "viz/hops.py:follow",  # re-derives the forwarding the kernel decided: to become a grouping by hop id
     "viz/hops.py:_transitions",
 }
 #: Packages whose public functions need not all be documented yet (rewritten this session);
@@ -41,7 +40,7 @@ PROBES = {
     # the tests' stand-ins for a parsed command line carry no --trace-window
     "cli.py:trace_window",
     # trace records of several kinds, read by the shell's :events: to become typed records
-    "shell_app.py:outer", "shell_app.py:frame", "viz/hops.py:flags", "viz/hops.py:flow",
+    "shell_app.py:outer", "shell_app.py:frame", "viz/frame_kinds.py:flags", "viz/hops.py:flow",
     # IPython's shell has a kernel only inside Jupyter (and the tests give a plain shell one)
     "viz/player.py:kernel",
     # devices of several kinds: to be declared on the Device base class
