@@ -250,6 +250,7 @@ def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str
             out = frame if frames is None else frames.get(name)
             if port is not None and out is not None:
                 port.transmit(out)
-    tracer.cause = outer
     if decision.local:
+        tracer.cause = decided_at  # what the bridge's stack sends because of it points back at the decision
         bridge._pass_up(frame)
+    tracer.cause = outer

@@ -104,7 +104,9 @@ class Device:
         self.rx_packets += 1
         self.rx_bytes += frame.length
         tracer = self.sim.tracer
+        arrived = -1
         if tracer.enabled:
+            arrived = tracer.mark()  # what the stack sends because of this frame points back here
             tracer.received(self.sim.env.now, self.node, self.name, frame)
         if self.upper is not None and self.upper.receive(self, frame):
             return
@@ -117,7 +119,9 @@ class Device:
                     FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.VLAN_UNKNOWN, f"no VLAN {frame.vlan} device on {self.name}")
                 )
                 return
+            outer, tracer.cause = tracer.cause, arrived
             self.namespace.ipv4.receive(frame, self)
+            tracer.cause = outer
 
 
     def arrive(self, frame: EthernetFrame) -> None:

@@ -327,7 +327,8 @@ class Vxlan(Device):
                 learned = True
             elif not entry.permanent:
                 entry.updated = now
-        self.sim.tracer.emit(VxlanDecapsulated(now, self.node, self.name, packet.vni, inner, outer, learned))
+        tracer = self.sim.tracer
+        tracer.emit(VxlanDecapsulated(now, self.node, self.name, packet.vni, inner, outer, learned, tracer.back()))
         self.sim.call_later(latency.STACK_S, lambda: self.receive(inner))  # gro_cells_receive
 
     def fdb_entries(self) -> list[tuple[MacAddress, VxlanFdbEntry]]:
