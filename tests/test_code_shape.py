@@ -29,9 +29,7 @@ BRANCHES = (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandl
 #: Modules over MAX_MODULE_LINES.
 LONG_MODULES: set[str] = set()
 #: Functions over MAX_FUNCTION_LINES or MAX_BRANCHES, as ``module:qualified name``.
-LONG_FUNCTIONS = {
-    "viz/hops.py:_transitions",
-}
+LONG_FUNCTIONS: set[str] = set()
 #: Packages whose public functions need not all be documented yet (rewritten this session);
 #: together they keep the package above MIN_DOCUMENTED.
 DOCSTRINGS_LATER = ("trace/", "viz/")

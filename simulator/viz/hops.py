@@ -18,9 +18,16 @@ a finger on the textbook figure:
   (``vxlan0 -> eth0``, "VXLAN wrap VNI 4097 (+50 bytes)") or unwrapped it on the
   far side; ``changes`` says what, in a few words.
 
-The matching is by value (frames are immutable values) and position (a frame
-sent on a device is next received at that device's link partner), with the
-snapshot giving veth peers, LAN cables and bridge ports. A macvlan/ipvlan child
+What the kernel decided is read, not re-derived: a record's ``cause`` names the
+record that made it. A port's ``FrameSent`` points at its bridge's (or macvlan
+parent's) decision, an underlay's at the VXLAN device's wrapping; what a stack sends,
+and the ``RouteChosen`` and ``NatTranslated`` of a packet it forwards, point at the
+arrival of the frame that brought it (a ``FrameReceived``, or the ``BridgeForwarded``
+that passed it up), and so does a ``VxlanDecapsulated``. A transition is those
+records grouped by the arrival they share. Only a link crossing (a frame sent on a
+device is next received at its link partner) is matched, by value (frames are
+immutable values) and the snapshot's veth peers, LAN cables and bridge ports.
+A macvlan/ipvlan child
 reaches the wire through its parent (``c1/eth0 -> host/eth0``, as the
 ``MacvlanForwarded`` record decides), a VLAN device through the device it is
 stacked on (the frame gains its 802.1Q tag on the way down, loses it on the way up).
@@ -46,7 +53,6 @@ from simulator.trace.records import (
     FrameSent,
     MacvlanForwarded,
     NatTranslated,
-    PacketDelivered,
     RouteChosen,
     VxlanDecapsulated,
     VxlanEncapsulated,
@@ -126,6 +132,16 @@ class Transition:
     nat: list[NatTranslated]
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """A frame a stack took: its journey, the stack's device (a bridge, for what it passed up) and the port it came in on."""
+
+    journey: Journey
+    device: str
+    port: str
+    frame: EthernetFrame
+
+
 @dataclass(slots=True)
 class Hops:
     """Everything :func:`follow` found in a trace."""
@@ -191,9 +207,10 @@ class _Follower:
         self.handed: dict[int, tuple[str, Journey, Hashable]] = {}
         self.wrapped: dict[int, tuple[IPv4Packet, str, int, Journey]] = {}
         self.reflected: dict[tuple[str, Hashable], Journey] = {}  # (macvlan parent, frame) a child sent to a sibling through it
-        self.wraps: list[tuple[IPv4Packet, str, int, Journey]] = []  # wrapped, awaiting the underlay (by value, when it waited for ARP)
         self.unwraps: dict[tuple[str, Hashable], tuple[str, int, int]] = {}  # (vxlan device, inner) -> (underlay NIC, VNI, bytes)
-        self.received_frames: list[tuple[str, EthernetFrame]] = []  # recent arrivals (device, frame), for a decapsulation to find its NIC
+        # where a stack took a frame, by the position of the record a stack's records point back at (their
+        # ``cause``): a FrameReceived, or a BridgeForwarded passing it up to the bridge's own stack
+        self.arrivals: dict[int, Arrival] = {}
         self.extra: list[Transition] = []  # VXLAN wraps and unwraps
         self.lone_drops: list[FrameDropped] = []
 
@@ -257,12 +274,9 @@ class _Follower:
 
     def wrapped_by(self, index: int, r: FrameSent, decided: int, here: str) -> None:
         """A new journey on an underlay: the one a VXLAN device wrapped, if it is that (a transition between them)."""
-        outer = r.frame.payload
         wrap = self.wrapped.get(decided)
-        if wrap is None or wrap[0] != outer:  # it waited for the underlay's ARP: found by value
-            wrap = next((w for w in self.wraps if isinstance(outer, IPv4Packet) and w[0] == outer), None)
-        if wrap is not None:  # the underlay sends what a VXLAN device wrapped
-            self.wraps.remove(wrap)
+        if wrap is not None and wrap[0] == r.frame.payload:  # the underlay sends what a VXLAN device wrapped (not its ARP request)
+            del self.wrapped[decided]
             _o, vtep, vni, inner = wrap
             self.extra.append(Transition(r.node, inner.flow, vtep, here, r.time, [wrap_note(r.frame) or f"VXLAN wrap VNI {vni}"], []))
 
@@ -291,8 +305,7 @@ class _Follower:
                 self.extra.append(Transition(nic.split("/", 1)[0], r.frame.flow, nic, here, r.time, [f"VXLAN unwrap VNI {vni} (−{size} bytes)"], []))
         self.arrived[(here, key)] = journey
         self.arrived_bare[(here, bare_key(r.frame))] = journey
-        self.received_frames.append((here, r.frame))
-        del self.received_frames[:-64]
+        self.arrivals[index] = Arrival(journey, here, here, r.frame)
 
     def macvlan(self, index: int, r: MacvlanForwarded) -> None:
         """A macvlan or ipvlan port decided: up from a child to its parent, or down from the parent to children."""
@@ -324,15 +337,14 @@ class _Follower:
         here = dev_id(r.node, r.dev)
         inner_journey = self.take_from(frame_key(r.inner), here)
         if inner_journey is not None:
-            self.wrapped[index] = wrap = (r.outer, here, r.vni, inner_journey)
-            self.wraps.append(wrap)
+            self.wrapped[index] = (r.outer, here, r.vni, inner_journey)
 
     def decapsulated(self, index: int, r: VxlanDecapsulated) -> None:
         """A VTEP unwrapped a datagram: the inner frame's journey starts from the NIC that brought it."""
         here = dev_id(r.node, r.dev)
-        nic_frame = next(((d, f) for d, f in reversed(self.received_frames) if f.payload == r.outer), None)
-        if nic_frame is not None:
-            self.unwraps[(here, frame_key(r.inner))] = (nic_frame[0], r.vni, nic_frame[1].length - r.inner.length)
+        came = self.arrivals.get(index - r.cause) if r.cause else None  # the underlay's frame that carried it
+        if came is not None:
+            self.unwraps[(here, frame_key(r.inner))] = (came.port, r.vni, came.frame.length - r.inner.length)
 
     def proxied(self, index: int, r: ArpProxied) -> None:
         """A device answered an ARP request itself: the request goes no further."""
@@ -355,6 +367,7 @@ class _Follower:
         self.bridged[index] = (bridge, journey, key)
         if r.action == "local":
             journey.local.append(bridge)
+            self.arrivals[index] = Arrival(journey, bridge, ingress, r.frame)
 
     def dropped(self, index: int, r: FrameDropped) -> None:
         """A frame (or a packet) went no further: a drop of its journey, or of no frame at all."""
@@ -391,7 +404,7 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
         step = _FOLLOWED.get(type(r))
         if step is not None:
             step(walk, index, r)
-    transitions = sorted(_transitions(trace, walk.journeys) + walk.extra, key=lambda t: t.t)
+    transitions = sorted(_transitions(trace, walk.journeys, walk.arrivals) + walk.extra, key=lambda t: t.t)
     return Hops(walk.journeys, transitions, walk.lone_drops, command, t_first if t_first is not None else 0.0)
 
 
@@ -435,30 +448,30 @@ def _broadcast(j: Journey) -> bool:
     return j.frame.dst.is_broadcast or j.frame.dst.is_multicast
 
 
-def _transitions(trace: Sequence[Any], journeys: list[Journey]) -> list[Transition]:
-    """Where a stack routed a packet: the journey that brought it, the one that took it on."""
-    routed: list[RouteChosen] = [r for r in trace if isinstance(r, RouteChosen) and r.forwarded]
-    nats: list[NatTranslated] = [r for r in trace if isinstance(r, NatTranslated)]
-    delivered: list[PacketDelivered] = [r for r in trace if isinstance(r, PacketDelivered)]
+def _transitions(trace: Sequence[Any], journeys: list[Journey], arrivals: dict[int, Arrival]) -> list[Transition]:
+    """Where a stack routed a packet on: the journey that brought it and the one it sent, both pointing back at its arrival.
+
+    A forwarded ``RouteChosen``, the ``NatTranslated`` of the packet and the ``FrameSent``
+    that took it on all name, as their ``cause``, the record of the frame's arrival at
+    the stack: grouped by it, they are one transition.
+    """
+    routed: dict[int, RouteChosen] = {}
+    nats: dict[int, list[NatTranslated]] = {}
+    for index, r in enumerate(trace):
+        if isinstance(r, RouteChosen) and r.forwarded and r.cause:
+            routed[index - r.cause] = r
+        elif isinstance(r, NatTranslated) and r.cause:
+            nats.setdefault(index - r.cause, []).append(r)
     out: list[Transition] = []
-    by_flow: dict[int, list[Journey]] = {}
-    for j in journeys:
-        if ip_of(j.frame) is not None:
-            by_flow.setdefault(j.flow, []).append(j)
-    for flow, chain in by_flow.items():
-        for before, after in zip(chain, chain[1:], strict=False):
-            node = after.start.split("/", 1)[0]
-            ends = [d for d in [*before.leaves, *before.local] if d.split("/", 1)[0] == node]
-            if not ends:
-                continue
-            t_in, t_out = before.t1, after.t0
-            if any(d.node == node and d.flow == flow and t_in <= d.time <= t_out for d in delivered):
-                continue  # answered here (an echo reply), not forwarded
-            if not any(r.node == node and r.flow == flow and t_in <= r.time <= t_out for r in routed):
-                continue
-            src = next((d for d in before.local if d.split("/", 1)[0] == node), ends[0])
-            nat = [n for n in nats if n.node == node and n.flow == flow and t_in <= n.time <= t_out]
-            out.append(Transition(node, flow, src, after.start, t_out, describe_changes(before.frame, after.frame, nat), nat))
+    for after in journeys:
+        sent = trace[after.index]
+        at = after.index - sent.cause if isinstance(sent, FrameSent) and sent.cause else -1
+        came = arrivals.get(at)
+        route = routed.get(at)
+        if came is None or route is None or came.journey.flow != after.flow or ip_of(after.frame) is None:
+            continue  # not a packet routed on (an ARP request sent for it points back at it too)
+        nat = nats.get(at, [])
+        out.append(Transition(route.node, after.flow, came.device, after.start, after.t0, describe_changes(came.journey.frame, after.frame, nat), nat))
     out.sort(key=lambda t: t.t)
     return out
 
