@@ -416,3 +416,9 @@ Record = (
     | ArpProxied
     | ControlPlaneProgrammed
 )
+
+FRAME_RECORDS = (FrameSent, FrameReceived, FrameDropped, BridgeForwarded, MacvlanForwarded)
+"""The records about one Ethernet frame (``frame``; a ``FrameDropped`` may have none)."""
+
+FLOW_RECORDS = (RouteChosen, NatTranslated, FilterVerdict, PacketDelivered, TcpStateChanged)
+"""The records about one packet, named by its ``flow``."""

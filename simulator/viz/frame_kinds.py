@@ -12,6 +12,9 @@ import dataclasses
 from collections.abc import Hashable
 from ipaddress import IPv4Address
 
+import dns.flags
+import dns.message
+
 from simulator.packets.arp import ArpOp, ArpPacket
 from simulator.packets.codec import encode
 from simulator.packets.ethernet import EthernetFrame
@@ -48,10 +51,8 @@ def frame_kind(frame: EthernetFrame) -> str:
             if inner.type is IcmpType.ECHO_REPLY:
                 return "reply"
             return "error"
-        if isinstance(inner, UdpDatagram):
-            flags = getattr(inner.payload, "flags", None)  # a DNS message: its QR bit says which
-            if isinstance(flags, int):
-                return "reply" if flags & 0x8000 else "request"
+        if isinstance(inner, UdpDatagram) and isinstance(inner.payload, dns.message.Message):
+            return "reply" if inner.payload.flags & dns.flags.QR else "request"  # a DNS message: its QR bit says which
         if isinstance(inner, UdpDatagram | TcpSegment):
             # the client's port is the ephemeral one: a request goes to the well-known port
             if (inner.dport < 1024) != (inner.sport < 1024):

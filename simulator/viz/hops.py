@@ -45,6 +45,7 @@ from simulator.packets.ipv4 import IPv4Packet
 from simulator.trace.frames import shorten as shorten  # re-exported: the views name frames alike
 from simulator.trace.frames import vxlan_of as vxlan_of
 from simulator.trace.records import (
+    FLOW_RECORDS,
     ArpProxied,
     BridgeForwarded,
     CommandRun,
@@ -535,7 +536,7 @@ def select(hops: Hops, flow: int | None, trace: Sequence[Any] = ()) -> tuple[lis
     if not mine:
         flows = sorted({j.flow for j in hops.journeys})
         raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
-    named = [r.time for r in trace if getattr(r, "flow", None) == flow]
+    named = [r.time for r in trace if isinstance(r, FLOW_RECORDS) and r.flow == flow]
     t0, t1 = min([j.t0 for j in mine] + named), max(j.t1 for j in mine)
     arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
     chosen = [j for j in hops.journeys if j in mine or j in arp]

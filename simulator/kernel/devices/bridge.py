@@ -38,6 +38,8 @@ from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from simulator.packets.addresses import MacAddress
     from simulator.packets.ethernet import EthernetFrame
     from simulator.sim.simulation import Simulation
@@ -146,6 +148,10 @@ class Bridge(Device):
         if names is None:
             names = self._port_names = tuple(self.ports)
         return names
+
+    def enslaved(self) -> Iterable[Device]:
+        """The bridge's ports."""
+        return self.ports.values()
 
     def remove_port(self, device: Device) -> None:
         """``ip link set DEV nomaster`` (or the device went away): forget what it taught."""
