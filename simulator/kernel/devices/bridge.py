@@ -26,6 +26,7 @@ multicast snooping (multicast floods).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -38,8 +39,6 @@ from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from simulator.packets.addresses import MacAddress
     from simulator.packets.ethernet import EthernetFrame
     from simulator.sim.simulation import Simulation
