@@ -49,7 +49,7 @@ from simulator.packets.ipv4 import IPv4Packet
 from simulator.scenario import pacing
 from simulator.scenario.lab import Lab, Result
 from simulator.trace import layers
-from simulator.trace.records import NatTranslated, RouteChosen
+from simulator.trace.records import FRAME_RECORDS, NatTranslated, RouteChosen, VxlanDecapsulated, VxlanEncapsulated
 from simulator.trace.tracer import Trace, capture_point
 
 #: ``write_figures(lab, folder, title, command)`` from ``simulator.cli``.
@@ -406,8 +406,10 @@ def _ms(seconds: float) -> str:
 
 
 def _frame_of(record: Any) -> Any:
-    """The frame a record is about (a VXLAN record: the outer frame the wire carries)."""
-    return getattr(record, "outer", None) or getattr(record, "frame", None)
+    """The frame a record is about (a VXLAN record: the outer packet the wire carries)."""
+    if isinstance(record, VxlanEncapsulated | VxlanDecapsulated):
+        return record.outer
+    return record.frame if isinstance(record, FRAME_RECORDS) else None
 
 
 def _is_forwarding(record: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tracemalloc
+from dataclasses import replace
 
 import pytest
 
@@ -42,7 +43,8 @@ def test_cutting_removing_and_popping():
     store.remove(target)
     rest = records[5:-1]
     rest.remove(target)
-    assert list(store) == rest
+    # written again, a FrameSent whose cause (a count back) reaches before the first record reads as caused by nothing
+    assert list(store) == [replace(r, cause=0) if type(r) is FrameSent and r.cause > i else r for i, r in enumerate(rest)]  # type: ignore[type-var]
 
 
 def test_the_kernel_records_frames_without_building_them():
@@ -121,7 +123,7 @@ def test_a_flood_is_one_entry_read_back_as_every_port_s_record():
         assert store[a:a + 150] == records[a:a + 150] and store[a::7] == records[a::7]
         assert list(lab.sim.tracer.since(a)) == records[a:] and list(store.copy(a)) == records[a:]
     causes = [r.cause for r in records if type(r) is FrameSent]
-    assert causes and all(isinstance(records[i - r.cause], BridgeForwarded) for i, r in enumerate(records) if type(r) is FrameSent and r.cause)
+    assert causes and all(isinstance(records[i - r.cause], BridgeForwarded | FrameReceived) for i, r in enumerate(records) if type(r) is FrameSent and r.cause)
 
 
 def test_a_flood_cut_anywhere_keeps_the_rest_of_it():

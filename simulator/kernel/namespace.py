@@ -67,12 +67,12 @@ class NetworkNamespace:
         self.changed_device(device)
         if device is None:
             return
-        peer = getattr(device, "peer", None)  # a veth's other end names this one
+        peer = device.peer  # a veth's other end names this one
         if peer is not None and peer.namespace is not None:
             peer.namespace.changed_device(peer)
         upper = device.upper  # VLAN, macvlan and ipvlan devices stacked on this one name it
         if upper is not None:
-            children = list(upper.vlans.values()) + list(getattr(upper.handler, "children", ()))
+            children = list(upper.vlans.values()) + (list(upper.handler.children) if upper.handler is not None else [])
             for child in children:
                 if child.namespace is not None:
                     child.namespace.changed_device(child)
@@ -119,7 +119,7 @@ class NetworkNamespace:
         self.devices[new] = device
         self.ipv4.rename_device(old, new)
         self.touch(device)
-        for port in getattr(device, "ports", {}).values():  # a bridge's ports name it as their master
+        for port in device.enslaved():  # a bridge's ports name it as their master
             self.changed_device(port)
 
     def set_up(self, name: str) -> None:

@@ -26,6 +26,7 @@ multicast snooping (multicast floods).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -147,6 +148,10 @@ class Bridge(Device):
             names = self._port_names = tuple(self.ports)
         return names
 
+    def enslaved(self) -> Iterable[Device]:
+        """The bridge's ports."""
+        return self.ports.values()
+
     def remove_port(self, device: Device) -> None:
         """``ip link set DEV nomaster`` (or the device went away): forget what it taught."""
         if self.up and self.carrier:
@@ -250,6 +255,7 @@ def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str
             out = frame if frames is None else frames.get(name)
             if port is not None and out is not None:
                 port.transmit(out)
-    tracer.cause = outer
     if decision.local:
+        tracer.cause = decided_at  # what the bridge's stack sends because of it points back at the decision
         bridge._pass_up(frame)
+    tracer.cause = outer

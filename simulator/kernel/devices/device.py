@@ -19,6 +19,8 @@ from simulator.trace.records import DropReason, FrameDropped
 from simulator.trace.topology import DeviceState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from simulator.kernel.devices.bridge import Bridge
     from simulator.kernel.devices.upper import UpperDevices
     from simulator.kernel.namespace import NetworkNamespace
@@ -27,9 +29,16 @@ if TYPE_CHECKING:
 
 
 class Device:
-    """A network interface. Subclasses implement :meth:`xmit` (put a frame on the link)."""
+    """A network interface. Subclasses implement :meth:`xmit` (put a frame on the link).
+
+    What only some kinds have is declared here with a default, so code handling any
+    device asks rather than probes: :attr:`peer` (a veth's other end) and
+    :meth:`enslaved` (a bridge's ports).
+    """
 
     kind = "ether"
+    peer: Device | None = None
+    """The other end of a veth pair (None for every other kind)."""
 
     def __init__(self, sim: Simulation, name: str, mac: MacAddress, mtu: int = 1500) -> None:
         self.sim = sim
@@ -62,6 +71,10 @@ class Device:
     def carrier(self) -> bool:
         """LOWER_UP: the link partner can hear us."""
         return self.up
+
+    def enslaved(self) -> Iterable[Device]:
+        """The devices whose master this one is (``ip link show master DEV``): a bridge's ports, else none."""
+        return ()
 
     def link_peer(self) -> Device | None:
         """The device ``ip link`` names after ``@``: a veth's other end, or the device this one is stacked on."""
@@ -104,7 +117,9 @@ class Device:
         self.rx_packets += 1
         self.rx_bytes += frame.length
         tracer = self.sim.tracer
+        arrived = -1
         if tracer.enabled:
+            arrived = tracer.mark()  # what the stack sends because of this frame points back here
             tracer.received(self.sim.env.now, self.node, self.name, frame)
         if self.upper is not None and self.upper.receive(self, frame):
             return
@@ -117,7 +132,9 @@ class Device:
                     FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.VLAN_UNKNOWN, f"no VLAN {frame.vlan} device on {self.name}")
                 )
                 return
+            outer, tracer.cause = tracer.cause, arrived
             self.namespace.ipv4.receive(frame, self)
+            tracer.cause = outer
 
 
     def arrive(self, frame: EthernetFrame) -> None:

@@ -26,6 +26,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from simulator.kernel.devices.device import Device
     from simulator.packets.ethernet import EthernetFrame
 
@@ -46,6 +48,10 @@ class RxHandler(Protocol):
     """A macvlan or ipvlan port: ``handle_frame`` returns True when it consumed the frame."""
 
     kind: str
+
+    @property
+    def children(self) -> Sequence[Device]:
+        """The devices stacked on the lower device through this port."""
 
     def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
         """The lower device received ``frame``: True when the handler consumed it."""

@@ -80,15 +80,18 @@ class Neighbour:
     confirmed: float = float("-inf")
     updated: float = 0.0
     generation: int = 0  # bumps at every change of state (or MAC); stale timer callbacks and cached flows see a mismatch
-    queue: list[IPv4Packet] = field(default_factory=list)
+    # the packets waiting for resolution, each with the position of the record that made the
+    # stack send it (``Tracer.cause``): sent later, it still points back at the frame that brought it
+    queue: list[tuple[IPv4Packet, int]] = field(default_factory=list)
 
 
 class NeighbourTable:
     """The ARP table of one namespace, driving requests through callbacks.
 
     ``solicit(dev, ip, target_mac_or_None, sender_ip)`` sends a request (broadcast
-    when the MAC is None); ``flush(entry, packets)`` sends packets that waited for
-    resolution; ``failed(entry, packets)`` reports packets that never got there.
+    when the MAC is None); ``flush(entry, queued)`` sends packets that waited for
+    resolution; ``failed(entry, queued)`` reports packets that never got there (each
+    packet with its cause, as :attr:`Neighbour.queue` keeps them).
     """
 
     def __init__(
@@ -96,8 +99,8 @@ class NeighbourTable:
         sim: Simulation,
         node: Callable[[], str],
         solicit: Callable[[Neighbour], None],
-        flush: Callable[[Neighbour, list[IPv4Packet]], None],
-        failed: Callable[[Neighbour, list[IPv4Packet]], None],
+        flush: Callable[[Neighbour, list[tuple[IPv4Packet, int]]], None],
+        failed: Callable[[Neighbour, list[tuple[IPv4Packet, int]]], None],
     ) -> None:
         self.sim = sim
         self._node = node
@@ -148,7 +151,7 @@ class NeighbourTable:
                 return entry.mac
             if state is NudState.INCOMPLETE:
                 if len(entry.queue) < UNRES_QLEN:
-                    entry.queue.append(packet)
+                    entry.queue.append((packet, self.sim.tracer.cause))
                 return None
         if entry is None:
             entry = Neighbour(ip, dev, NudState.INCOMPLETE)
@@ -158,7 +161,7 @@ class NeighbourTable:
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "INCOMPLETE", None, "no entry: resolve with an ARP request"))
         else:  # FAILED: try again
             self._set(entry, NudState.INCOMPLETE, "FAILED entry used again: resolve anew")
-        entry.queue = [packet]
+        entry.queue = [(packet, self.sim.tracer.cause)]
         entry.probes = 1
         self._solicit(entry)
         self._arm(entry, RETRANS_TIME_S)
