@@ -1,4 +1,4 @@
-"""A bridge flooding a broadcast ARP frame to its veth ports, as one step.
+"""A bridge flooding a broadcast ARP frame to its veth ports: all at once, or as one step.
 
 A new container on Docker >= 28 sends three gratuitous ARPs (``arping -U``, the
 ``advertise_addr_nmsgs`` of its network), and the bridge floods each to every port:
@@ -27,6 +27,17 @@ run in id order, and nothing can come between two of them except an URGENT event
 (a process starting or interrupted) made by one of the receivers; ``arp_process``
 makes none (a neighbour update schedules timers and frames, at later ids or later
 times), so only ARP frames take this path.
+
+**All at once** (:class:`FloodBook`, :func:`send_aggregate`, :class:`AggregateArrival`):
+when every port but the ingress is a plain veth member (see :class:`FloodBook`) and
+the frame is not a request for someone's address, even the walk over the ports goes.
+The ports' TX and their peers' RX counters take the flood from a per-bridge tally
+(``Device.rx_packets`` and the rest add a device's share of it when read); the
+records name their ports by the bridge's membership at that instant, read back when
+needed; and only the peers the lab's neighbour index names (a neighbour entry for
+the sender on that device) receive the frame the usual way, in port order. The
+records, counters and captures are again those of the per-port path
+(``tests/kernel/test_flood.py`` compares the three ways).
 """
 
 from __future__ import annotations
