@@ -182,3 +182,47 @@ def test_a_peer_going_down_while_the_flood_crosses_drops_it_as_port_by_port(tmp_
     per_port = observe_with_a_peer_down()
     assert aggregate == per_port
     assert any("FrameDropped" in r and "'c1'" in r and "device down" in r for r in aggregate["records"])
+
+
+def test_ports_leaving_going_down_and_coming_back_show_what_port_by_port_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host-side veth set down and up, taken off the bridge and put back; a second network connected and disconnected."""
+    sent = []
+    real_send = bridge_module.send_aggregate
+
+    def send(frame: Any, ports: Any) -> bool:
+        done = real_send(frame, ports)
+        sent.append(done)
+        return done
+
+    def observe_changes() -> tuple[list[tuple[str, str, str, int]], list[str], dict[tuple[str, str], tuple[int, ...]]]:
+        lab = Lab(seed=7, trace_window=None)
+        transcript = []
+
+        def sh(command: str) -> None:
+            r = lab.sh(command)
+            transcript.append((command, r.stdout, r.stderr, r.exit_code))
+
+        sh("docker network create n1")
+        for i in range(5):
+            sh(f"docker run -itd --name a{i} alpine")
+        sh("docker network connect n1 a1")
+        sh("docker run -itd --name b1 --net n1 alpine")
+        veth = [line.split("@")[0] for line in lab.sh("ip -br link").stdout.splitlines() if line.startswith("veth")][1]
+        for command in (f"ip link set {veth} down", "docker run -itd --name a6 alpine", f"ip link set {veth} up",
+                        "docker run -itd --name a7 alpine", f"ip link set {veth} nomaster", "docker run -itd --name a8 alpine",
+                        f"ip link set {veth} master docker0", "docker run -itd --name a9 alpine", "docker exec a2 ping -c 1 172.17.0.3",
+                        "docker network disconnect n1 a1", "docker rm -f a3", "docker run -itd --name a10 alpine", "sleep 3",
+                        "ip -s link", "docker exec a2 ifconfig", "bridge fdb show"):
+            sh(command)
+        assert all(code == 0 for _, _, _, code in transcript)
+        spaces = [m.netns for m in lab.machines.values()] + [c.netns for c in lab.engine.containers.values() if c.netns is not None]
+        counters = {(ns.node, d.name): (d.rx_packets, d.rx_bytes, d.tx_packets, d.tx_bytes, d.rx_dropped)
+                    for ns in spaces for d in ns.devices.values()}
+        return transcript, [repr(r) for r in lab.trace], counters
+
+    monkeypatch.setattr(bridge_module, "send_aggregate", send)
+    aggregate = observe_changes()
+    assert sum(sent) > 20  # most floods all at once
+    monkeypatch.setattr(bridge_module, "floodable", lambda frame: False)
+    per_port = observe_changes()
+    assert aggregate == per_port
