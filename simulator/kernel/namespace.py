@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakKeyDictionary
 
+from simulator.kernel.devices.flood import note_change
 from simulator.kernel.devices.loopback import Loopback
 from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
 from simulator.trace.topology import ContainerState, DeviceState, NamespaceState
@@ -78,7 +79,9 @@ class NetworkNamespace:
                     child.namespace.changed_device(child)
 
     def changed_device(self, device: Device | None) -> None:
-        """Report a change to ``device``'s lines only (None: to the namespace as a whole) to the watcher."""
+        """Report a change to ``device``'s lines only (None: to the namespace as a whole) to the watcher, and to its bridge."""
+        if device is not None:
+            note_change(device)
         watcher = self.watcher
         if watcher is not None:
             watcher.add(self)

@@ -234,6 +234,24 @@ class _Window(RecordStore):
         if len(ports) > room:
             self.received_flood(time, frame, ports[room:])
 
+    def sent_span(self, time: float, frame: EthernetFrame, decided_at: int, ports: Sequence[tuple[str, str]], start: int, stop: int) -> None:
+        while start < stop:  # cut where recording port by port would
+            room = self.limit - len(self._refs) - self._extra
+            end = min(stop, start + room)
+            RecordStore.sent_span(self, time, frame, decided_at, ports, start, end)
+            if len(self._refs) + self._extra >= self.limit:
+                self.tracer._cut()
+            start = end
+
+    def received_span(self, time: float, frame: EthernetFrame, ports: Sequence[tuple[str, str]], start: int, stop: int) -> None:
+        while start < stop:
+            room = self.limit - len(self._refs) - self._extra
+            end = min(stop, start + room)
+            RecordStore.received_span(self, time, frame, ports, start, end)
+            if len(self._refs) + self._extra >= self.limit:
+                self.tracer._cut()
+            start = end
+
 
 def read_records(source: str | os.PathLike[str] | BinaryIO) -> Iterator[Record]:
     """The records a tracer's sink received, oldest first (chunk by chunk, not all at once)."""

@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
+from simulator.kernel.devices.flood import note_change
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -95,6 +97,7 @@ def uppers_of(lower: Device) -> UpperDevices:
     """The lower device's :class:`UpperDevices`, created on first use."""
     if lower.upper is None:
         lower.upper = UpperDevices()
+        note_change(lower)
     return lower.upper
 
 
@@ -102,3 +105,4 @@ def release(lower: Device) -> None:
     """Forget the holder when nothing is stacked on the lower device any more."""
     if lower.upper is not None and lower.upper.empty:
         lower.upper = None
+        note_change(lower)

@@ -108,6 +108,7 @@ class NeighbourTable:
         self._flush = flush
         self._failed = failed
         self.entries: dict[tuple[str, IPv4Address], Neighbour] = {}
+        self._owners = sim.neighbour_owners  # the lab's index of entries by address (flood.py reads it)
         # Bumps when an entry is created, replaced or removed (the stack's per-flow cache checks it;
         # a change of an entry's state bumps that entry's own ``generation``).
         self.generation = 0
@@ -156,6 +157,7 @@ class NeighbourTable:
         if entry is None:
             entry = Neighbour(ip, dev, NudState.INCOMPLETE)
             self.entries[(dev, ip)] = entry
+            self._owners.setdefault(ip, set()).add((id(self), dev))
             self.generation += 1
             entry.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "INCOMPLETE", None, "no entry: resolve with an ARP request"))
@@ -225,6 +227,7 @@ class NeighbourTable:
                 return
             entry = Neighbour(ip, dev, NudState.STALE, mac)
             self.entries[(dev, ip)] = entry
+            self._owners.setdefault(ip, set()).add((id(self), dev))
             self.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "STALE", str(mac), cause))
             return
@@ -240,11 +243,13 @@ class NeighbourTable:
         """``ip neigh add IP lladdr MAC dev DEV`` (or a control plane programming it)."""
         entry = Neighbour(ip, dev, NudState.PERMANENT, mac)
         self.entries[(dev, ip)] = entry
+        self._owners.setdefault(ip, set()).add((id(self), dev))
         self.generation += 1
 
     def delete(self, dev: str, ip: IPv4Address) -> Neighbour | None:
         """``ip neigh del IP dev DEV``: the entry removed, or None if there was none."""
         self.generation += 1
+        self._disown(dev, ip)
         return self.entries.pop((dev, ip), None)
 
     def forget_device(self, dev: str) -> None:
@@ -252,3 +257,11 @@ class NeighbourTable:
         self.generation += 1
         for key in [k for k in self.entries if k[0] == dev]:
             del self.entries[key]
+            self._disown(dev, key[1])
+
+    def _disown(self, dev: str, ip: IPv4Address) -> None:
+        owners = self._owners.get(ip)
+        if owners is not None:
+            owners.discard((id(self), dev))
+            if not owners:
+                del self._owners[ip]
