@@ -37,4 +37,5 @@ _.end_time  # CommandRun: when the command ended
 _.user_defined  # engine/network.py Network.user_defined
 _.remove_where  # kernel/ipv4/netfilter.py Chain.remove_where
 _.run_until  # sim/simulation.py Simulation.run_until
-_.is_arp_request, _.nat_label  # viz/hops.py
+_.is_arp_request  # viz/frame_kinds.py
+_.nat_label  # viz/hops.py

@@ -15,10 +15,11 @@ checkout of the simulator, e.g. the code before an optimisation), ``--json FILE`
 (write every sample), ``--before TREE`` (run every workload on that checkout too,
 just before the current one, and print a before/after table), ``--big`` (also build
 10,000 containers through lab.sh on both engines, for the growth exponent 1,000 ->
-10,000: on 20.10 about ten seconds; on the current engine Docker >= 28 floods three
-gratuitous ARPs per new container to every port, N**2 frame-hops whose records the
-whole trace keeps, about 300 million for 10,000 containers: more memory than a 23 GiB
-machine has; ``build-2000``, not part of ``--quick``, gives its growth from 1,000).
+10,000: about ten seconds on either engine on an idle machine; on the current engine
+Docker >= 28 floods three gratuitous ARPs per new container to every port, about 300
+million frame records in the whole trace for 10,000 containers, each flood delivered
+and kept in aggregate; ``build-2000``, not part of ``--quick``, gives the growth from
+1,000).
 
 Every ratio that decides a speed target is the median of at least 9 pairs (``--quick``
 keeps that), shown with the spread of the pair ratios (min - max). Builds run each

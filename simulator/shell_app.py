@@ -39,16 +39,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from prompt_toolkit.completion import CompleteEvent, Completer, Completion
-from prompt_toolkit.document import Document
-
-from simulator.engine import images
 from simulator.packets.arp import ArpPacket
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.scenario import pacing
 from simulator.scenario.lab import Lab, Result
+from simulator.shell_completer import ShellCompleter
 from simulator.trace import layers
-from simulator.trace.records import NatTranslated, RouteChosen
+from simulator.trace.records import FRAME_RECORDS, NatTranslated, RouteChosen, VxlanDecapsulated, VxlanEncapsulated
 from simulator.trace.tracer import Trace, capture_point
 
 #: ``write_figures(lab, folder, title, command)`` from ``simulator.cli``.
@@ -131,16 +128,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 EVENTS_SHOWN = 60  # ``:events`` lists this many unless asked for all
 DEFAULT_FIGURES = "figures"
 
-DOCKER_WORDS = ("run", "exec", "ps", "stop", "start", "restart", "rm", "kill", "attach", "network", "ls", "inspect",
-                "create", "connect", "disconnect", "logs", "port", "images", "pull", "version", "info")
-COMMAND_WORDS = ("docker", "ip", "ifconfig", "ping", "brctl", "bridge", "iptables", "sleep", "hostname", "cat",
-                 "curl", "wget", "nslookup", "dig", "tcpdump", "env", "exit", "help", "on")
-OTHER_WORDS = ("addr", "route", "neigh", "link", "show", "fdb", "/etc/hosts", "/etc/resolv.conf", "--name", "--net",
-               "--network", "--net-alias", "-itd", "-it", "-d", "bash", "sh", "laptop", "internet")
-#: The images the simulator models, as a learner types them (``ubuntu:14.04``, ``alpine``).
-IMAGE_WORDS = tuple(sorted({ref.removesuffix(":latest") for ref in images.CATALOG} | set(images.CATALOG) | set(images.ALIASES)))
 CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"  # `clear | od -c` on an xterm: cursor home, erase the screen, erase the scrollback
-SIMULATOR_WORDS = (":events", ":explain", ":figures", ":capture", ":speed", ":lang", ":help")
 
 
 class Session:
@@ -405,8 +393,10 @@ def _ms(seconds: float) -> str:
 
 
 def _frame_of(record: Any) -> Any:
-    """The frame a record is about (a VXLAN record: the outer frame the wire carries)."""
-    return getattr(record, "outer", None) or getattr(record, "frame", None)
+    """The frame a record is about (a VXLAN record: the outer packet the wire carries)."""
+    if isinstance(record, VxlanEncapsulated | VxlanDecapsulated):
+        return record.outer
+    return record.frame if isinstance(record, FRAME_RECORDS) else None
 
 
 def _is_forwarding(record: Any) -> bool:
@@ -536,7 +526,7 @@ def _interactive(session: Session) -> int:
         history = FileHistory(str(history_path))
     except OSError:
         history = InMemoryHistory()
-    prompt: PromptSession[str] = PromptSession(history=history, completer=_Completer(lab), key_bindings=keys,
+    prompt: PromptSession[str] = PromptSession(history=history, completer=ShellCompleter(lab), key_bindings=keys,
                                                complete_while_typing=False, enable_suspend=False)
 
     def _buffer_text() -> str:
@@ -561,28 +551,3 @@ def _interactive(session: Session) -> int:
                 return 0
         except Exception as error:  # a lesson must not end in a traceback
             session.err.write(f"dockersim: internal error: {type(error).__name__}: {error}\n")
-
-
-class _Completer(Completer):
-    """Tab completion: commands first, then container and network names, images and options."""
-
-    def __init__(self, lab: Lab) -> None:
-        self.lab = lab
-
-    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
-        word = document.get_word_before_cursor(WORD=True)
-        for option in self.options(document.text_before_cursor):
-            if option.startswith(word):
-                yield Completion(option, start_position=-len(word))
-
-    def options(self, before: str) -> list[str]:
-        """The words that may come next after ``before``."""
-        words = before.split()
-        first = not words or (len(words) == 1 and not before.endswith(" "))
-        if first:
-            return sorted(set(COMMAND_WORDS + SIMULATOR_WORDS))
-        if words[0] == "docker" and (len(words) == 1 or (len(words) == 2 and not before.endswith(" "))):
-            return sorted(DOCKER_WORDS)
-        names = [c.name for e in self.lab.engines.values() for c in e.containers.values()]
-        names += [n.name for e in self.lab.engines.values() for n in e.networks.values()]
-        return sorted(set(names) | set(OTHER_WORDS) | set(IMAGE_WORDS) | set(COMMAND_WORDS))

@@ -9,7 +9,7 @@ from simulator.dockercli import commands
 from simulator.dockercli.docker import COMMANDS
 
 # Every real command a textbook reader may type and the simulator does not model (yet).
-_REAL_UNMODELLED = ["pull", "top", "stats", "cp", "volume ls", "build .", "commit c1", "image ls", "system df"]
+_REAL_UNMODELLED = ["push example/x", "top", "stats", "cp", "volume ls", "build .", "commit c1", "system df"]
 
 
 @pytest.mark.parametrize("engine", ["20.10", "29.2"])

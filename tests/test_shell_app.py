@@ -11,16 +11,17 @@ from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
 from simulator.scenario.lab import Lab
-from simulator.shell_app import Session, _Completer
+from simulator.shell_app import Session
+from simulator.shell_completer import ShellCompleter
 
 
-def _completions(completer: _Completer, text: str) -> list[str]:
+def _completions(completer: ShellCompleter, text: str) -> list[str]:
     return [c.text for c in completer.get_completions(Document(text), CompleteEvent(completion_requested=True))]
 
 
 def test_completion_offers_commands_subcommands_names_and_images() -> None:
     lab = Lab(seed=1)
-    completer = _Completer(lab)
+    completer = ShellCompleter(lab)
     assert _completions(completer, "doc") == ["docker"]
     assert _completions(completer, ":ev") == [":events"]
     assert "exec" in _completions(completer, "docker e")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from simulator.dockercli import (
     attach,
     commands,
+    images,
     info,
     lifecycle,
     listing,
@@ -35,13 +36,15 @@ if TYPE_CHECKING:
 #: Every ``docker`` subcommand the simulator knows, by name.
 COMMANDS: Table = {
     **run.COMMANDS, **lifecycle.COMMANDS, **attach.COMMANDS, **listing.COMMANDS,
-    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS, **logs.COMMANDS,
+    **network.COMMANDS, **info.COMMANDS, **swarm.COMMANDS, **logs.COMMANDS, **images.COMMANDS,
 }
 #: Commands whose client inspects (or removes) the container first: a CLI <= 22 names a
 #: missing one itself (``Error: No such container: X``, client/errors.go objectNotFoundError).
 CLIENT_INSPECTS = frozenset({"exec", "attach", "rm", "logs"})
 #: ``docker container SUB`` names that differ from the top-level command's.
 CONTAINER_ALIASES = {"ls": "ps"}
+#: ``docker image SUB`` that the simulator models, and the top-level command each one is.
+IMAGE_COMMANDS = {"ls": "images", "list": "images", "pull": "pull"}
 
 class DockerCli:
     """``docker`` on one Docker host."""
@@ -91,6 +94,10 @@ class DockerCli:
                 return self.not_modelled(f"container {args[1]}")
             command, args = args[1], args[1:]
             command = CONTAINER_ALIASES.get(command, command)
+        if command == "image" and len(args) > 1 and not args[1].startswith("-"):
+            if args[1] not in IMAGE_COMMANDS:
+                return self.not_modelled(f"image {args[1]}")
+            command, args = IMAGE_COMMANDS[args[1]], args[1:]
         if command in ("--version", "-v"):
             build = info.RELEASES[self.engine.profile.version].client_commit
             return CliOutcome(stdout=f"Docker version {self.engine.profile.version}, build {build}\n")

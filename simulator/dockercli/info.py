@@ -1,4 +1,4 @@
-"""``docker version``, ``docker info``, ``docker images`` and ``docker wait``: what the lab's Docker is.
+"""``docker version``, ``docker info`` and ``docker wait``: what the lab's Docker is.
 
 ``docker version`` and ``docker info`` print the engine profile's release on the lab's
 host: the daemon's counts (containers, images) come from the simulator, the host's facts
@@ -17,10 +17,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simulator.dockercli import gotemplate, output
+from simulator.dockercli import gotemplate
 from simulator.dockercli.base import NONE, CliOutcome, Command, at_least
 from simulator.dockercli.parser import Flag, Parsed
-from simulator.engine import images as image_catalog
 from simulator.errors import DockerError
 from simulator.programs.procps import MEM_TOTAL_KIB
 
@@ -99,12 +98,6 @@ RELEASES = {
 
 def _release(cli: DockerCli) -> Release:
     return RELEASES[cli.engine.profile.version]
-
-
-def images(cli: DockerCli, p: Parsed) -> CliOutcome:
-    """``docker images``: every image the simulator models."""
-    rows = [[image.repository, image.tag, image.image_id, "2 weeks ago", "78.1MB"] for image in image_catalog.CATALOG.values()]
-    return CliOutcome(stdout=output.table(["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"], rows))
 
 
 def _struct(values: dict[str, Any], fields: tuple[str, ...], json_names: dict[str, str] | None = None,
@@ -216,7 +209,7 @@ def system_info(cli: DockerCli) -> dict[str, Any]:
     swarm_active = engine.swarm is not None and engine.swarm.node(engine) is not None
     return {
         "ID": _daemon_id(cli), "Containers": len(containers), "ContainersRunning": running, "ContainersPaused": 0,
-        "ContainersStopped": len(containers) - running, "Images": len(image_catalog.CATALOG), "Driver": rel.storage_driver,
+        "ContainersStopped": len(containers) - running, "Images": len(cli.engine.image_store.references()), "Driver": rel.storage_driver,
         "DriverStatus": [list(pair) for pair in rel.driver_status],
         "Plugins": {"Volume": ["local"], "Network": ["bridge", "host", "ipvlan", "macvlan", "null", "overlay"],
                     "Authorization": None,
@@ -307,7 +300,6 @@ def wait(cli: DockerCli, p: Parsed) -> CliOutcome:
 
 
 COMMANDS = {
-    "images": Command("images", images, flags=None),
     "version": Command("version", version, FORMAT_FLAGS, NONE),
     "info": Command("info", info, FORMAT_FLAGS, NONE),
     "wait": Command("wait", wait, (), at_least(1)),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.dockercli.gotemplate import GoStruct
 from simulator.dockercli.output import rfc3339
+from simulator.engine import image_records
 from simulator.packets.addresses import MacAddress
 
 if TYPE_CHECKING:
@@ -310,7 +311,7 @@ def container(engine: DockerEngine, c: Container) -> dict[str, Any]:
         "Path": (c.image.entrypoint or c.command)[0],
         "Args": list((*c.image.entrypoint, *c.command)[1:]),
         "State": _state(c),
-        "Image": f"sha256:{c.image.image_id}{'0' * (64 - len(c.image.image_id))}",
+        "Image": image_records.full_id(c.image.repository, c.image.tag, c.image.image_id),
         "ResolvConfPath": f"/var/lib/docker/containers/{c.id}/resolv.conf",
         "HostnamePath": f"/var/lib/docker/containers/{c.id}/hostname",
         "HostsPath": f"/var/lib/docker/containers/{c.id}/hosts",

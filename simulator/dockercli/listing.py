@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.dockercli import gotemplate, inspect, output
 from simulator.dockercli.base import NONE, CliOutcome, Command, at_least
 from simulator.dockercli.parser import Flag, Parsed, flag_error
+from simulator.engine import images
 from simulator.errors import CliError, DockerError
 
 if TYPE_CHECKING:
@@ -71,14 +72,17 @@ def _ps_row(cli: DockerCli, c: Container, now: float, full: bool) -> dict[str, s
 
 
 def ps(cli: DockerCli, p: Parsed) -> CliOutcome:
-    """``docker ps [-a] [-l] [-q] [--no-trunc] [--format ...]``, newest first."""
+    """``docker ps [-a] [-l] [-n N] [-q] [--no-trunc] [--format ...]``, newest first."""
     now = cli.engine.sim.now
     filters = ps_filters(cli, p.values_of("filter"))
     # newest first; of two created at the same instant, the later one first
     containers = sorted(cli.engine.containers.values(), key=lambda c: c.created)[::-1]
-    if p.flag("latest"):
-        containers = containers[:1]
-    every = p.flag("all") or p.flag("latest") or "status" in filters  # a status filter lists exited ones too
+    last = _last(cli, p.value("last"))
+    if p.flag("latest") and last <= 0:
+        last = 1  # -l is -n 1
+    if last > 0:  # the last N created, in every state
+        containers = containers[:last]
+    every = p.flag("all") or last > 0 or "status" in filters  # a status filter lists exited ones too
     rows = [_ps_row(cli, c, now, p.flag("no-trunc")) for c in containers
             if (c.running or every) and _matches(cli, c, filters)]
     if p.flag("quiet"):
@@ -88,6 +92,17 @@ def ps(cli: DockerCli, p: Parsed) -> CliOutcome:
         header = [head for _key, head in PS_COLUMNS]
         return CliOutcome(stdout=output.table(header, [[r[key] for key, _head in PS_COLUMNS] for r in rows]))
     return custom_table(template, rows, PS_HEADERS)
+
+
+def _last(cli: DockerCli, value: str | None) -> int:
+    """``-n, --last N`` as pflag reads an int (default -1)."""
+    if value is None:
+        return -1
+    try:
+        return int(value, 0)
+    except ValueError:
+        raise flag_error("ps", f'invalid argument "{value}" for "-n, --last" flag: strconv.ParseInt: parsing "{value}": invalid syntax',
+                         cli.style) from None
 
 
 # every key the daemon takes (daemon/list.go acceptedPsFilterTags); the simulator filters on the first four
@@ -242,6 +257,18 @@ def _inspect_one(cli: DockerCli, ref: str, kind: str | None) -> dict[str, Any]:
         return inspect.network(engine, engine.network(ref))
 
 
+NOT_MODELLED = 126  # as the lab answers for what it does not model
+
+
+def _present_image(cli: DockerCli, ref: str) -> bool:
+    """Whether ``ref`` names an image pulled to this host (``ubuntu:14.04``, ``nginx``, an ID prefix)."""
+    store = cli.engine.image_store
+    if images.normalise(ref) in store:
+        return True
+    short = ref.removeprefix("sha256:")
+    return len(short) >= 1 and any(images.CATALOG[r].image_id.startswith(short) for r in store.references())
+
+
 def inspect_command(cli: DockerCli, p: Parsed) -> CliOutcome:
     """``docker inspect [--type T] [-f TEMPLATE] NAME|ID...``."""
     kind = p.value("type")
@@ -250,7 +277,12 @@ def inspect_command(cli: DockerCli, p: Parsed) -> CliOutcome:
         try:
             objects.append(_inspect_one(cli, ref, kind))
         except DockerError:
+            if kind in (None, "image") and _present_image(cli, ref):  # real, but not modelled: never "No such object"
+                errors.append(f"dockersim: docker inspect: {ref} is an image on this host; the simulator does not model image inspection\n")
+                continue
             errors.append(f"Error: No such {kind or 'object'}: {ref}\n" if cli.engine.profile.at_least("23") or kind else f"Error: No such object: {ref}\n")
+    if not objects and errors and all(e.startswith("dockersim:") for e in errors):
+        return CliOutcome(stderr="".join(errors), exit_code=NOT_MODELLED)
     return formatted(objects, p.value("format"), errors)
 
 

@@ -70,6 +70,7 @@ USAGE = {
     "inspect": "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
     "version": "docker version [OPTIONS]",
     "images": "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+    "pull": "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
     "attach": "docker attach [OPTIONS] CONTAINER",
 }
 DESCRIPTION = {
@@ -94,6 +95,7 @@ DESCRIPTION = {
     "inspect": "Return low-level information on Docker objects",
     "version": "Show the Docker version information",
     "images": "List images",
+    "pull": "Pull an image or a repository from a registry",
     "attach": "Attach local standard input, output, and error streams to a running container",
     "logs": "Fetch the logs of a container",
 }

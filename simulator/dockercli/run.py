@@ -105,6 +105,7 @@ def run_request(cli: DockerCli, command: str, p: Parsed) -> RunRequest:
         except ValueError as error:
             raise parse_error(cli, command, str(error)) from None
     networks = _networks(cli, command, p)
+    cli.engine.image_store.add(images.normalise(ref))  # with its flags read, the CLI pulls a missing image, then creates
     return RunRequest(
         image=image,
         image_ref=ref,

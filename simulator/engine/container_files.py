@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.errors import DockerError
+
 if TYPE_CHECKING:
     from simulator.engine.container import Container
     from simulator.engine.docker_engine import DockerEngine
@@ -137,7 +139,18 @@ def embedded_resolv_conf(engine: DockerEngine, container: Container | None = Non
 
 
 def container_files(engine: DockerEngine, container: Container) -> dict[str, str]:
-    """/etc/hostname, /etc/hosts and /etc/resolv.conf as the container's programs read them."""
+    """/etc/hostname, /etc/hosts and /etc/resolv.conf as the container's programs read them.
+
+    A container joined to another's namespace (``--network container:NAME``) reads that
+    container's files: the daemon points its HostnamePath, HostsPath and ResolvConfPath at
+    the other's (daemon/container_operations_unix.go initializeNetworkingPaths).
+    """
+    ref = container.network_mode.container_ref
+    if ref is not None:
+        try:
+            container = engine.container(ref)
+        except DockerError:  # the other container is gone: the files it left
+            pass
     return {
         "/etc/hostname": container.hostname + "\n",
         "/etc/hosts": etc_hosts(engine, container),

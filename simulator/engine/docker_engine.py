@@ -36,6 +36,7 @@ from simulator.engine.drivers.bridge import BridgeDriver
 from simulator.engine.drivers.ipvlan import IpvlanDriver
 from simulator.engine.drivers.macvlan import MacvlanDriver
 from simulator.engine.drivers.overlay import OverlayDriver
+from simulator.engine.image_store import ImageStore
 from simulator.engine.ipam import AddressPool, IpamError, SubnetAllocator
 from simulator.engine.lifecycle import Lifecycle
 from simulator.engine.network import Network
@@ -84,6 +85,7 @@ class DockerEngine:
             "overlay": OverlayDriver(self),
         }
         self.swarm: Swarm | None = None  # the lab's cluster, which this daemon may join
+        self.image_store = ImageStore()  # the images pulled to this host
         # Starts a container's command (``docker run -d alpine sleep 1000``) as its main
         # process and calls ``exited`` when it ends; answers False for a command it cannot
         # run. Set by whoever runs programs (the Lab); without one, such a container exits.

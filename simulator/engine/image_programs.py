@@ -296,10 +296,21 @@ def _paths(text: str) -> dict[str, str]:
     return out
 
 
+# Links a package's maintainer script makes with update-alternatives: on PATH in every image with the
+# package, though not in its dpkg -L (mawk's postinst: awk, nawk; debianutils >= 5: which; less: pager; tar: rmt).
+ALTERNATIVES: dict[str, str] = {
+    "mawk": "/usr/bin/awk /usr/bin/nawk",
+    "debianutils": "/usr/bin/which",
+    "less": "/usr/bin/pager",
+    "tar": "/usr/sbin/rmt",
+}
+
+
 def _debian(*packages: str, without: frozenset[str] = frozenset()) -> dict[str, str]:
     out: dict[str, str] = {}
     for package in packages:
         text = DEBIAN_PACKAGES[package] if package in DEBIAN_PACKAGES else OTHER_PACKAGES[package]
+        text += " " + ALTERNATIVES.get(package, "")
         for name, path in _paths(text).items():
             if name not in without:
                 out.setdefault(name, path)
@@ -348,6 +359,7 @@ HOST_MORE = (
     "/usr/sbin/iptables-restore /usr/sbin/nft /usr/sbin/brctl /usr/bin/tcpdump /usr/bin/dig "
     "/usr/bin/nslookup /usr/bin/host /usr/sbin/traceroute /usr/bin/tracepath /usr/bin/wget /usr/bin/ssh "
     "/usr/bin/scp /usr/bin/python3 /usr/bin/vim.tiny /usr/bin/nano /usr/bin/sudo /usr/bin/systemctl "
-    "/usr/bin/journalctl /usr/bin/nc /usr/sbin/conntrack /bin/ping /usr/bin/ping4 /usr/bin/ping6 /usr/bin/arping"
+    "/usr/bin/journalctl /usr/bin/nc /usr/sbin/conntrack /bin/ping /usr/bin/ping4 /usr/bin/ping6 /usr/bin/arping "
+    "/usr/sbin/ethtool"  # Ubuntu Server installs ethtool (its standard seed)
 )
 UBUNTU_HOST = {**UBUNTU_MINIMAL, **_debian("iproute2", "net-tools", "curl", "e2fsprogs", "less", "bzip2"), **_paths(HOST_MORE)}

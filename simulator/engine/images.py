@@ -122,7 +122,7 @@ CATALOG.update({
     ),
     "mysql:5.7": Image(
         "mysql", "5.7", ("mysqld",), entrypoint=("docker-entrypoint.sh",), flavour="debian", tools=MINIMAL_DEBIAN_TOOLS,
-        daemon=True, service="mysql", exposed=("3306/tcp", "33060/tcp"), image_id=_id("mysql:5.7"),
+        daemon=True, service="mysql", exposed=("3306/tcp", "33060/tcp"), image_id="5107333e08a8",
         env=(_PATH, "GOSU_VERSION=1.16", "MYSQL_MAJOR=5.7", "MYSQL_VERSION=5.7.44-1.el7", "MYSQL_SHELL_VERSION=8.0.35-1.el7"),
     ),
     "wordpress:latest": Image(

@@ -320,9 +320,8 @@ class Lifecycle:
             took, code = 0.1, 0
         else:
             took, code = STOP_TIMEOUT_S, 137  # a shell as PID 1 ignores SIGTERM
-        for other in self.engine.containers.values():
-            if other is not container and other.network_mode.container_ref == container.id and other.running:
-                other.netns = None
+        # A container joined to this one's namespace (--net container:NAME) keeps running in it: the
+        # kernel namespace lives while a process holds it, with only lo once this one's endpoints go.
         self.engine.sim.advance(took)
         self.exited(container, code)
         return took

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakKeyDictionary
 
+from simulator.kernel.devices.flood import note_change
 from simulator.kernel.devices.loopback import Loopback
 from simulator.kernel.ipv4.stack import InterfaceAddress, Ipv4Stack
 from simulator.trace.topology import ContainerState, DeviceState, NamespaceState
@@ -67,18 +68,20 @@ class NetworkNamespace:
         self.changed_device(device)
         if device is None:
             return
-        peer = getattr(device, "peer", None)  # a veth's other end names this one
+        peer = device.peer  # a veth's other end names this one
         if peer is not None and peer.namespace is not None:
             peer.namespace.changed_device(peer)
         upper = device.upper  # VLAN, macvlan and ipvlan devices stacked on this one name it
         if upper is not None:
-            children = list(upper.vlans.values()) + list(getattr(upper.handler, "children", ()))
+            children = list(upper.vlans.values()) + (list(upper.handler.children) if upper.handler is not None else [])
             for child in children:
                 if child.namespace is not None:
                     child.namespace.changed_device(child)
 
     def changed_device(self, device: Device | None) -> None:
-        """Report a change to ``device``'s lines only (None: to the namespace as a whole) to the watcher."""
+        """Report a change to ``device``'s lines only (None: to the namespace as a whole) to the watcher, and to its bridge."""
+        if device is not None:
+            note_change(device)
         watcher = self.watcher
         if watcher is not None:
             watcher.add(self)
@@ -119,7 +122,7 @@ class NetworkNamespace:
         self.devices[new] = device
         self.ipv4.rename_device(old, new)
         self.touch(device)
-        for port in getattr(device, "ports", {}).values():  # a bridge's ports name it as their master
+        for port in device.enslaved():  # a bridge's ports name it as their master
             self.changed_device(port)
 
     def set_up(self, name: str) -> None:

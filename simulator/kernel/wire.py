@@ -92,8 +92,8 @@ class SwitchPort(Device):
 
     def receive(self, frame: EthernetFrame) -> None:
         """Count the frame and hand it to the switch."""
-        self.rx_packets += 1
-        self.rx_bytes += frame.length
+        self._rx_packets += 1
+        self._rx_bytes += frame.length
         self.switch.port_receive(self, frame)
 
 

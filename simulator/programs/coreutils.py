@@ -11,7 +11,7 @@ import math
 from collections.abc import Generator
 from typing import Any
 
-from simulator.programs import procfs
+from simulator.programs import os_release, procfs, sysfs
 from simulator.programs.process import ProcessContext, ProgramBody
 
 
@@ -54,18 +54,40 @@ def _addresses_of(hosts: str, name: str) -> list[str]:
     return found
 
 
+def _file(ctx: ProcessContext, path: str) -> tuple[str | None, bool]:
+    """The text of ``path`` in the process's view, and whether the simulator models that place
+    (the network files, ``/proc/sys/net``, ``/sys/class/net``, the release files): only there
+    is an absent file known to be missing."""
+    text = ctx.files.get(path)
+    if text is not None:
+        return text, True
+    if path.startswith("/proc/sys/"):
+        return procfs.read(ctx.netns, path), True
+    if path.startswith(sysfs.PREFIX):
+        return sysfs.read(ctx.netns, path), True
+    text = os_release.read(ctx.release, path)
+    return text, text is not None
+
+
 def cat(ctx: ProcessContext, argv: list[str]) -> int:
-    """``cat FILE...``: each file of the process's view, in order; a missing one is named on stderr (status 1)."""
+    """``cat FILE...``: each file of the process's view, in order; a missing one is named on stderr (status 1).
+
+    A file in a place the simulator does not model is said to be so, never called missing:
+    the real image may well have it (``/etc/passwd``).
+    """
     status = 0
     for path in argv[1:]:
-        text = ctx.files.get(path)
-        if text is None and path.startswith("/proc/sys/"):
-            text = procfs.read(ctx.netns, path)
+        text, modelled = _file(ctx, path)
         if text is not None:
             ctx.out(text)
+            continue
+        status = 1
+        if not modelled:
+            ctx.err(f"dockersim: cat: {path}: the simulator does not model this file\n")
+        elif ctx.busybox:
+            ctx.err(f"cat: can't open '{path}': No such file or directory\n")
         else:
-            ctx.err(f"cat: {path}: No such file or directory\n" if not ctx.busybox else f"cat: can't open '{path}': No such file or directory\n")
-            status = 1
+            ctx.err(f"cat: {path}: No such file or directory\n")
     return status
 
 

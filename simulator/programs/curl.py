@@ -39,8 +39,10 @@ from simulator.programs.url import Url, UrlError, parse_url
 __all__ = ["CurlOptions", "CurlUsage", "UrlError", "curl", "parse_curl_args", "parse_url", "progress_meter"]
 
 CURL_NEWER_VERBOSE = "8.6.0"  # "* using HTTP/1.x", "* Request completely sent off": 8.14.1 prints them, 8.5.0 does not
+CURL_NEWER_MESSAGES = "7.40.0"  # below: curl 7.35.0 of Ubuntu 14.04 and its older wording (see _Curl.legacy)
 CURL_DEFAULT_CONNECT_TIMEOUT_S = 300.0  # DEFAULT_CONNECT_TIMEOUT in lib/connect.h
 CURL_TIMER_SLACK_S = 0.001  # curl notices an expired timer on its next millisecond tick
+NOT_MODELLED_OPTION = 126  # as the lab answers for any program it does not model
 CURL_TRY = "curl: try 'curl --help' or 'curl --manual' for more information\n"
 
 
@@ -85,6 +87,34 @@ CURL_SPEC = OptionSpec(
     long_flags=tuple(k for k in CURL_FLAGS if k.startswith("--")),
     long_valued=tuple(k for k in CURL_VALUED if k.startswith("--")),
 )
+
+
+# Options real curl has (curl(1), src/tool_getparam.c) that the simulator does not model: refused with a
+# word of the simulator, never as curl's "is unknown", which would tell a learner curl lacks them.
+CURL_REAL_SHORT = frozenset("0123456#:aAbBcCdDeEfFgGhHiIjJkKlLmMnNoOpPqQrRsStTuUvVwxXyYzZ")
+CURL_REAL_LONG = frozenset({
+    "--version", "--help", "--manual", "--data-raw", "--data-binary", "--data-urlencode", "--json", "--user", "--cookie",
+    "--cookie-jar", "--proxy", "--noproxy", "--resolve", "--connect-to", "--interface", "--local-port", "--dns-servers",
+    "--trace", "--trace-ascii", "--trace-time", "--write-out", "--remote-name", "--remote-name-all", "--dump-header",
+    "--referer", "--range", "--retry", "--retry-delay", "--retry-max-time", "--http2", "--http2-prior-knowledge",
+    "--http1.0", "--http0.9", "--get", "--form", "--upload-file", "--cacert", "--capath", "--cert", "--key",
+    "--limit-rate", "--keepalive-time", "--no-keepalive", "--unix-socket", "--abstract-unix-socket", "--tcp-nodelay",
+    "--tcp-fastopen", "--path-as-is", "--ipv6", "--raw", "--location-trusted", "--max-redirs", "--netrc", "--output-dir",
+    "--create-dirs", "--styled-output", "--tlsv1", "--tlsv1.2", "--tlsv1.3", "--ssl", "--ssl-reqd", "--crlf", "--append",
+    "--list-only", "--quote", "--fail-with-body", "--stderr", "--config", "--globoff", "--libcurl", "--parallel",
+    "--max-filesize", "--speed-limit", "--speed-time", "--expect100-timeout", "--happy-eyeballs-timeout-ms",
+    "--junk-session-cookies", "--anyauth", "--basic", "--digest", "--ntlm", "--negotiate", "--oauth2-bearer",
+    "--proxy-user", "--socks5", "--socks5-hostname", "--preproxy", "--cert-type", "--ciphers", "--pinnedpubkey",
+    "--time-cond", "--remote-time", "--continue-at", "--ignore-content-length", "--disable", "--no-sessionid",
+    "--trace-config", "--variable", "--url-query", "--etag-save", "--etag-compare", "--hsts", "--alt-svc",
+})
+
+
+def _real_option(option: str) -> bool:
+    """Whether real curl has ``option`` (``-V``, ``--version``)."""
+    if option.startswith("--"):
+        return option.split("=", 1)[0] in CURL_REAL_LONG
+    return len(option) == 2 and option[1] in CURL_REAL_SHORT
 
 
 class CurlUsage(Exception):
@@ -133,9 +163,12 @@ def parse_curl_args(args: list[str]) -> CurlOptions:
     return CurlOptions(urls=tuple(urls), headers=tuple(headers), **fields)
 
 
-def _request(method: str, url: Url, version: str, opts: CurlOptions) -> bytes:
-    """The request curl sends: Host, User-Agent, Accept, then ``-d``'s and ``-H``'s headers."""
-    headers = [("Host", url.host_port), ("User-Agent", opts.user_agent or f"curl/{version}"), ("Accept", "*/*")]
+def _request(method: str, url: Url, version: str, opts: CurlOptions, agent_first: bool = False) -> bytes:
+    """The request curl sends: Host, User-Agent, Accept, then ``-d``'s and ``-H``'s headers
+    (``agent_first``: User-Agent before Host, as lib/http.c of curl 7.35 ordered them)."""
+    agent = ("User-Agent", opts.user_agent or f"curl/{version}")
+    headers = [agent, ("Host", url.host_port)] if agent_first else [("Host", url.host_port), agent]
+    headers.append(("Accept", "*/*"))
     body = b""
     if opts.data is not None:
         body = opts.data.encode()
@@ -189,6 +222,9 @@ class _Curl:
         self.opts = opts
         self.version = ctx.userland.curl
         self.modern = ctx.userland.curl_at_least(CURL_NEWER_VERBOSE)
+        # curl 7.35.0 (Ubuntu 14.04): "Hostname was NOT found in DNS cache", "Trying IP...", "port 80 (#0)",
+        # User-Agent before Host, "Failed to connect to H port N: <strerror>", "Closing connection 0"
+        self.legacy = not ctx.userland.curl_at_least(CURL_NEWER_MESSAGES)
         self.env = ctx.sim.env
         self.start_op = self.env.now
         self.kept: dict[tuple[IPv4Address, int], TcpConnection] = {}
@@ -204,7 +240,7 @@ class _Curl:
         """failf(): a ``*`` line now; ``curl: (N) ...`` once the transfer is over."""
         self.verbose(f"* {message}")
         if closing:
-            self.verbose("* Closing connection")
+            self.verbose("* Closing connection 0" if self.legacy else "* Closing connection")
         if not self.opts.silent or self.opts.show_error:
             self.pending.append(f"curl: ({status}) {message}\n")
         return status
@@ -229,7 +265,7 @@ class _Curl:
         if conn is not None and conn.state.value == "ESTABLISHED" and not conn.eof:
             self.verbose(f"* Re-using existing connection with host {url.host}")
             return conn
-        self.verbose(f"*   Trying {ip}:{url.port}...")
+        self.verbose(f"*   Trying {ip}..." if self.legacy else f"*   Trying {ip}:{url.port}...")
         connect_budget = opts.connect_timeout_s if opts.connect_timeout_s is not None else CURL_DEFAULT_CONNECT_TIMEOUT_S
         budget = connect_budget - (env.now - start)
         by_max_time = opts.max_time_s is not None and opts.max_time_s - (env.now - self.start_op) < budget
@@ -239,20 +275,23 @@ class _Curl:
             conn = yield from tcp_connect(self.ctx.netns.ipv4, ip, url.port, max(0.0, budget) + CURL_TIMER_SLACK_S)
         except SocketTimeout:
             elapsed = int((env.now - start) * 1000)
-            if by_max_time:  # multi_handle_timeout while CONNECTING
+            if by_max_time or self.legacy:  # multi_handle_timeout while CONNECTING
                 return self.fail(28, f"Connection timed out after {elapsed} milliseconds")
             return self.fail(28, f"Failed to connect to {url.host} port {url.port} after {elapsed} ms: Timeout was reached")
         except TcpError as error:
             elapsed = int((env.now - start) * 1000)
             if error.local is not None and error.errno != "ENETUNREACH":
-                self.verbose(f"* connect to {ip} port {url.port} from {error.local[0]} port {error.local[1]} failed: {error}")
+                source = "" if self.legacy else f" from {error.local[0]} port {error.local[1]}"
+                self.verbose(f"* connect to {ip} port {url.port}{source} failed: {error}")
             else:
                 self.verbose(f"* Immediate connect fail for {ip}: {error}")
             # cf-socket: a connect() the kernel timed out becomes CURLE_OPERATION_TIMEDOUT
             status = 28 if error.errno == "ETIMEDOUT" else 7
+            if self.legacy:  # lib/connect.c of 7.35: the host, the port and strerror(errno)
+                return self.fail(7, f"Failed to connect to {url.host} port {url.port}: {error}")
             return self.fail(status, f"Failed to connect to {url.host} port {url.port} after {elapsed} ms: Couldn't connect to server")
         self.used.append(conn)
-        self.verbose(f"* Connected to {url.host} ({ip}) port {url.port}")
+        self.verbose(f"* Connected to {url.host} ({ip}) port {url.port}" + (" (#0)" if self.legacy else ""))
         if self.modern:
             self.verbose("* using HTTP/1.x")
         return conn
@@ -264,6 +303,9 @@ class _Curl:
             url = parse_url(text)
         except UrlError as error:
             return self.fail(error.code, str(error), closing=False)
+        rest = text.split("://", 1)[-1]
+        if self.legacy and "/" not in rest:  # 7.35's url.c adds the path itself and says so
+            self.verbose(f"* Rebuilt URL to: {text if '://' in text else 'http://' + text}/")
         ip = yield from self.address(url)
         if ip is None:
             return self.fail(6, f"Could not resolve host: {url.host}")
@@ -276,7 +318,7 @@ class _Curl:
             return self.fail(35, "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number")
         opts = self.opts
         method = opts.method or ("HEAD" if opts.head else "POST" if opts.data is not None else "GET")
-        request = _request(method, url, self.version, opts)
+        request = _request(method, url, self.version, opts, agent_first=self.legacy)
         try:
             conn.send(request)
         except TcpError as error:
@@ -298,7 +340,7 @@ class _Curl:
             self.kept[(ip, url.port)] = conn
             self.verbose(f"* Connection #0 to host {url.host} left intact")
         else:
-            self.verbose("* Closing connection")
+            self.verbose("* Closing connection 0" if self.legacy else "* Closing connection")
             conn.close()
         return code
 
@@ -309,12 +351,15 @@ class _Curl:
         except ValueError:
             pass
         resolved = None
+        if self.legacy:
+            self.verbose("* Hostname was NOT found in DNS cache")
         if self.ctx.resolve is not None:
             resolved = yield from self.ctx.resolve(url.host)
         if resolved is None:
             return None
         ip = IPv4Address(resolved)
-        self.verbose(f"* Host {url.host}:{url.port} was resolved.\n* IPv6: (none)\n* IPv4: {ip}")
+        if not self.legacy:
+            self.verbose(f"* Host {url.host}:{url.port} was resolved.\n* IPv6: (none)\n* IPv4: {ip}")
         return ip
 
     def receive(self, conn: TcpConnection, method: str, start: float) -> Generator[Any, Any, WireResponse | int]:
@@ -359,6 +404,9 @@ def curl(ctx: ProcessContext, argv: list[str]) -> Generator[Any, Any, int]:
     try:
         opts = parse_curl_args(argv[1:])
     except (CurlUsage, OptionError) as error:
+        if isinstance(error, OptionError) and not isinstance(error, MissingArgument) and _real_option(error.option):
+            ctx.err(f"dockersim: curl: option {error.option}: curl has this option, but the simulator does not model it\n")
+            return NOT_MODELLED_OPTION
         ctx.err(f"curl: {_usage_text(error)}\n{CURL_TRY}")
         return 2
     if not opts.urls:

@@ -67,7 +67,7 @@ def start(sim: Simulation, netns: NetworkNamespace, zone: dict[str, str], port: 
         reply = answer(query, zone)
         sim.tracer.emit(PacketDelivered(sim.now, netns.node, packet.flow, packet, "dns resolver (recursion not simulated: answered from the lab's table)"))
         out = IPv4Packet(packet.dst, packet.src, IPProtocol.UDP, UdpDatagram(port, datagram.sport, reply), dont_fragment=False)
-        sim.call_later(PROCESSING_S, lambda: netns.ipv4._send_quietly(out))
+        netns.ipv4.send_later(PROCESSING_S, out)  # the answer points back at the query (FrameSent.cause)
 
     netns.ipv4.udp_sockets[port] = on_datagram
 

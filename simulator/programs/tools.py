@@ -52,6 +52,9 @@ _BUSYBOX_IP_USAGE = (
 )
 
 
+IP_NOT_MODELLED = 126  # as the lab answers for any program it does not model
+
+
 def _ip_option(word: str) -> str | None:
     """The modelled global option ``word`` spells, as ``ip.c`` matches it: any prefix
     of the long name (``-o``, ``-onel``, ``--oneline``); ``-b`` alone is ``-batch``."""
@@ -91,7 +94,10 @@ def ip(ctx: ProcessContext, argv: list[str]) -> int:
     if isinstance(parsed, int):
         return parsed
     options, words = parsed
-    args = [a for a in words if a not in ("-4", "-s", "-d")]
+    if "-d" in options or "-d" in words:  # -details adds each kind's attributes (bridge timers, veth, ...)
+        ctx.err("dockersim: ip -details: ip has this option, but the simulator does not model its detail lines\n")
+        return IP_NOT_MODELLED
+    args = [a for a in words if a not in ("-4", "-s")]
     if not args:
         ctx.err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n")
         return 255

@@ -88,6 +88,7 @@ _ALPINE_ROOT_GROUPS = "0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),
 _UBUNTU_1404 = Userland(
     name="ubuntu-14.04", busybox=None, iproute2="3.12.0", net_tools="1.60", iputils="s20121221", procps="3.3.9",
     coreutils="8.21", libc="glibc", bash="4.3", dig="9.9.5-3ubuntu0.19-Ubuntu", lookup_families=("A",),
+    curl="7.35.0",  # trusty-security's curl 7.35.0-1ubuntu2.20, what apt-get install curl brings
 )
 _HOST = Userland(
     name="host", busybox=None, iproute2="6.1.0", net_tools="2.10", iputils="20240117", procps="4.0.4",

@@ -13,6 +13,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from heapq import heappop, heappush
+from ipaddress import IPv4Address
 from typing import Any, Protocol
 
 import simpy
@@ -187,6 +188,9 @@ class Simulation:
         self.rng = self.stream("misc")
         self.tracer = Tracer()
         self._flow = 0
+        # address -> (id of a namespace's neighbour table, device) for every neighbour entry of the lab:
+        # who would act on an ARP from that address (a bridge's aggregate flood asks only them)
+        self.neighbour_owners: dict[IPv4Address, set[tuple[int, str]]] = {}
 
     def stream(self, purpose: str) -> random.Random:
         """An independent random stream per purpose ("ids", "macs", "ports", "dns", ...).

@@ -51,8 +51,12 @@ class FrameSent:
     from this one (so it holds in any slice of the trace): the ``BridgeForwarded`` of a
     bridge or of the LAN switch (a port sending what it was given), the bridge's own
     ``FrameSent`` (its stack sending through one of its ports), the ``MacvlanForwarded``
-    of a macvlan or ipvlan parent sending its child's frame to the wire, or the
-    ``VxlanEncapsulated`` whose outer packet this frame carries. 0 when a stack sent it.
+    of a macvlan or ipvlan parent sending its child's frame to the wire, the
+    ``VxlanEncapsulated`` whose outer packet this frame carries, or the arrival of the
+    frame that made a stack send this one (the ``FrameReceived``, or the ``BridgeForwarded``
+    that passed it up to a bridge's own stack): a packet it forwarded (NATed or not), an
+    ARP reply, an ICMP echo reply or error, a TCP or UDP answer. 0 when a stack sent it of
+    its own accord (a program, a timer).
     """
 
     time: float
@@ -111,7 +115,11 @@ class BridgeForwarded:
 @fast_init
 @dataclass(frozen=True, slots=True)
 class RouteChosen:
-    """The routing table gave this packet a next hop (``route`` as ``ip route`` prints it)."""
+    """The routing table gave this packet a next hop (``route`` as ``ip route`` prints it).
+
+    ``cause``, as ``FrameSent.cause`` counts, is the arrival of the frame that brought the
+    packet (``forwarded``), or that made the stack answer it (0: a program sent it).
+    """
 
     time: float
     node: str
@@ -121,6 +129,7 @@ class RouteChosen:
     dev: str
     gateway: IPv4Address | None
     forwarded: bool
+    cause: int = 0
 
 
 @fast_init
@@ -141,7 +150,11 @@ class NeighbourChanged:
 @fast_init
 @dataclass(frozen=True, slots=True)
 class NatTranslated:
-    """netfilter rewrote an address or port (``rule`` as ``iptables -S`` prints it)."""
+    """netfilter rewrote an address or port (``rule`` as ``iptables -S`` prints it).
+
+    ``cause``, as ``FrameSent.cause`` counts, is the arrival of the frame whose packet it
+    rewrote, or that made the stack send it (0: a program sent it).
+    """
 
     time: float
     node: str
@@ -151,6 +164,7 @@ class NatTranslated:
     before: str
     after: str
     reply: bool
+    cause: int = 0
 
 
 @fast_init
@@ -334,7 +348,10 @@ class VxlanEncapsulated:
 @fast_init
 @dataclass(frozen=True, slots=True)
 class VxlanDecapsulated:
-    """A VTEP received ``outer`` on UDP 4789 and handed ``inner`` to the VXLAN device ``dev``."""
+    """A VTEP received ``outer`` on UDP 4789 and handed ``inner`` to the VXLAN device ``dev``.
+
+    ``cause``, as ``FrameSent.cause`` counts, is the arrival of the underlay's frame that carried ``outer``.
+    """
 
     time: float
     node: str
@@ -343,6 +360,7 @@ class VxlanDecapsulated:
     inner: EthernetFrame
     outer: IPv4Packet
     learned: bool
+    cause: int = 0
 
 
 @fast_init
@@ -398,3 +416,9 @@ Record = (
     | ArpProxied
     | ControlPlaneProgrammed
 )
+
+FRAME_RECORDS = (FrameSent, FrameReceived, FrameDropped, BridgeForwarded, MacvlanForwarded)
+"""The records about one Ethernet frame (``frame``; a ``FrameDropped`` may have none)."""
+
+FLOW_RECORDS = (RouteChosen, NatTranslated, FilterVerdict, PacketDelivered, TcpStateChanged)
+"""The records about one packet, named by its ``flow``."""

@@ -36,12 +36,13 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import islice
 from typing import overload
 
 from simulator.packets.ethernet import EthernetFrame
-from simulator.trace.records import FrameReceived, FrameSent, Record
+from simulator.trace.records import BridgeForwarded, FrameReceived, FrameSent, Record
 
 
 class _Run:
@@ -53,6 +54,33 @@ class _Run:
         self.frame = frame
         self.node = node
         self.length = length
+
+    def cut(self, offset: int) -> _Run:
+        """The run without its first ``offset`` records."""
+        return _Run(self.frame, self.node, self.length - offset)
+
+
+class _Span:
+    """Frame records of one frame at one instant, one per place of a lazily read sequence (a flood delivered in aggregate).
+
+    ``ports`` is a sequence of ``(node, device)`` that its owner can make again when read
+    (a bridge's membership at an instant: ``kernel/devices/flood.py``); the span stands
+    for the records at ``ports[start:start + length]``, all of ``kind``.
+    """
+
+    __slots__ = ("frame", "kind", "ports", "start", "length")
+
+    def __init__(self, frame: EthernetFrame, kind: type[FrameSent] | type[FrameReceived], ports: Sequence[tuple[str, str]],
+                 start: int, length: int) -> None:
+        self.frame = frame
+        self.kind = kind
+        self.ports = ports
+        self.start = start
+        self.length = length
+
+    def cut(self, offset: int) -> _Span:
+        """The span without its first ``offset`` records."""
+        return _Span(self.frame, self.kind, self.ports, self.start + offset, self.length - offset)
 
 
 class _Paths:
@@ -167,6 +195,30 @@ class RecordStore:
         self.received_flooded(time, *ports[0], frame)
         self._run_on(time, frame, ports, self._received, FrameReceived)
 
+    def sent_span(self, time: float, frame: EthernetFrame, decided_at: int, ports: Sequence[tuple[str, str]], start: int, stop: int) -> None:
+        """``FrameSent`` of ``frame`` at each of ``ports[start:stop]`` in order, kept as one entry without reading ``ports``.
+
+        Their causes all point back at ``decided_at``, as :meth:`sent_flood`'s do.
+        """
+        if stop - start > 0:
+            self._span(time, frame, FrameSent, ports, start, stop, self.first + len(self._refs) + self._extra - decided_at if decided_at >= 0 else 0)
+
+    def received_span(self, time: float, frame: EthernetFrame, ports: Sequence[tuple[str, str]], start: int, stop: int) -> None:
+        """``FrameReceived`` of ``frame`` at each of ``ports[start:stop]`` in order, kept as one entry without reading ``ports``."""
+        if stop - start > 0:
+            self._span(time, frame, FrameReceived, ports, start, stop, 0)
+
+    def _span(self, time: float, frame: EthernetFrame, kind: type[FrameSent] | type[FrameReceived],
+              ports: Sequence[tuple[str, str]], start: int, stop: int, cause: int) -> None:
+        refs = self._refs
+        self._run_rows.append(len(refs))
+        self._run_starts.append(len(refs) + self._extra)
+        self._times.append(time)
+        self._places.append(0)
+        self._causes.append(cause)
+        refs.append(_Span(frame, kind, ports, start, stop - start))
+        self._extra += stop - start - 1
+
     def _run_on(self, time: float, frame: EthernetFrame, ports: list[tuple[str, str]],
                 known: dict[tuple[str, str], int], kind: type[FrameSent] | type[FrameReceived]) -> None:
         """The records after the first of a flood (just kept) at ``ports``: the last entry's run, continued."""
@@ -268,9 +320,21 @@ class RecordStore:
         return next(self._run(row, offset))
 
     def _run(self, row: int, offset: int = 0) -> Iterator[Record]:
-        """The records of the run in ``row``, from ``offset`` on."""
-        run: _Run = self._refs[row]  # type: ignore[assignment]
-        where, time, frame, cause = self._where, self._times[row], run.frame, self._causes[row]
+        """The records of the run (or span) in ``row``, from ``offset`` on."""
+        ref = self._refs[row]
+        time, cause = self._times[row], self._causes[row]
+        if type(ref) is _Span:
+            frame, kind = ref.frame, ref.kind
+            ports = ref.ports[ref.start + offset: ref.start + ref.length]
+            if kind is FrameSent:
+                for k, (node, dev) in enumerate(ports, offset):
+                    yield FrameSent(time, node, dev, frame, cause + k if cause else 0)
+            else:
+                for node, dev in ports:
+                    yield kind(time, node, dev, frame)
+            return
+        run: _Run = ref  # type: ignore[assignment]
+        where, frame = self._where, run.frame
         places = self._paths.last(run.node, run.length)
         for k in range(offset, run.length):
             kind, node, dev = where[places[k]]
@@ -285,7 +349,7 @@ class RecordStore:
             return self._expanded(row, offset)
         place = self._places[row]
         if not place:
-            return self._refs[row]  # type: ignore[return-value]
+            return _read(self._refs[row])  # type: ignore[arg-type]
         kind, node, dev = self._where[place]
         if kind is FrameSent:
             return FrameSent(self._times[row], node, dev, self._refs[row], self._causes[row])  # type: ignore[arg-type]
@@ -330,10 +394,10 @@ class RecordStore:
                     yield FrameSent(times[i], node, dev, refs[i], causes[i])  # type: ignore[arg-type]
                 else:
                     yield kind(times[i], node, dev, refs[i])  # type: ignore[arg-type]
-            elif type(refs[i]) is _Run:
+            elif type(refs[i]) is _Run or type(refs[i]) is _Span:
                 yield from self._run(i)
             else:
-                yield refs[i]  # type: ignore[misc]
+                yield _read(refs[i])  # type: ignore[arg-type]
 
     def copy(self, start: int = 0) -> RecordStore:
         """The records from ``start`` on, as a store of their own (the columns copied, the frames and paths shared)."""
@@ -350,15 +414,14 @@ class RecordStore:
         out._run_rows = array("q", [r - row for r in self._run_rows[j:]])
         out._run_starts = array("q", [s - start for s in self._run_starts[j:]])
         if offset > 0:  # the first run is cut: the rest of it, as a run of its own
-            run: _Run = self._refs[row]  # type: ignore[assignment]
-            out._refs[0] = _Run(run.frame, run.node, run.length - offset)
+            run: _Run | _Span = self._refs[row]  # type: ignore[assignment]
+            out._refs[0] = run.cut(offset)
             if out._causes[0]:
                 out._causes[0] += offset
             out._run_starts[0] = 0
         out._extra = n - start - len(out._refs)
         if out._refs and out._refs[-1] is self._refs[-1] and type(out._refs[-1]) is _Run:  # the run still growing: its own
-            run = out._refs[-1]
-            out._refs[-1] = _Run(run.frame, run.node, run.length)
+            out._refs[-1] = out._refs[-1].cut(0)
         return out
 
     def __bool__(self) -> bool:
@@ -402,3 +465,15 @@ class RecordStore:
 
     def clear(self) -> None:
         del self[:]
+
+
+def _read(record: Record) -> Record:
+    """A record kept as it was, as it is read: a flood's ``BridgeForwarded`` lists its ports as a tuple.
+
+    A bridge that delivers a flood in aggregate names its egress ports by a sequence
+    it can make again (its membership at that instant), not a tuple of thousands of
+    names per flood.
+    """
+    if type(record) is BridgeForwarded and type(record.egress) is not tuple:
+        return replace(record, egress=tuple(record.egress))
+    return record

@@ -71,7 +71,9 @@ class Tracer:
         first), given the position of the decision's record (:attr:`cause`, -1 for none)."""
         self.cause = -1
         """While a decision's frames go out (a bridge forwarding, a VXLAN device wrapping), the
-        position (:meth:`mark`) of its record: each ``FrameSent`` meanwhile points back at it."""
+        position (:meth:`mark`) of its record; while a stack handles a frame it received, the
+        position of that frame's arrival: each ``FrameSent`` meanwhile points back at it (and
+        a stack's ``RouteChosen`` and ``NatTranslated``, through :meth:`back`)."""
         self.received: Callable[[float, str, str, EthernetFrame], None] = self.records.received
         """Keep ``FrameReceived(time, node, dev, frame)`` without building it (callers check ``enabled`` first)."""
         self.enabled = True
@@ -117,6 +119,11 @@ class Tracer:
     def mark(self) -> int:
         """A position to slice from later (counting every record ever recorded)."""
         return self.dropped + len(self.records)
+
+    def back(self) -> int:
+        """How far back :attr:`cause` is from the next record, as ``FrameSent.cause`` counts (0: no cause)."""
+        cause = self.cause
+        return self.dropped + len(self.records) - cause if cause >= 0 else 0
 
     def since(self, mark: int) -> Trace:
         return Trace(self.records.copy(max(0, mark - self.dropped)), self.latest_topology(mark), lang=self.lang)
@@ -226,6 +233,24 @@ class _Window(RecordStore):
             self.tracer._cut()
         if len(ports) > room:
             self.received_flood(time, frame, ports[room:])
+
+    def sent_span(self, time: float, frame: EthernetFrame, decided_at: int, ports: Sequence[tuple[str, str]], start: int, stop: int) -> None:
+        while start < stop:  # cut where recording port by port would
+            room = self.limit - len(self._refs) - self._extra
+            end = min(stop, start + room)
+            RecordStore.sent_span(self, time, frame, decided_at, ports, start, end)
+            if len(self._refs) + self._extra >= self.limit:
+                self.tracer._cut()
+            start = end
+
+    def received_span(self, time: float, frame: EthernetFrame, ports: Sequence[tuple[str, str]], start: int, stop: int) -> None:
+        while start < stop:
+            room = self.limit - len(self._refs) - self._extra
+            end = min(stop, start + room)
+            RecordStore.received_span(self, time, frame, ports, start, end)
+            if len(self._refs) + self._extra >= self.limit:
+                self.tracer._cut()
+            start = end
 
 
 def read_records(source: str | os.PathLike[str] | BinaryIO) -> Iterator[Record]:

@@ -21,7 +21,10 @@ places it deterministically, :mod:`~simulator.viz.draw` draws it, and
 (:mod:`~simulator.viz.path_plan`, :mod:`~simulator.viz.path_place`,
 :mod:`~simulator.viz.path_legend`) into a :class:`~simulator.viz.path_model.PathPlan`
 before :mod:`~simulator.viz.path` draws it; the player's steps and their reasons come
-from :mod:`~simulator.viz.steps`, its pictures from :mod:`~simulator.viz.strip`. This package
+from :mod:`~simulator.viz.steps`, its pictures from :mod:`~simulator.viz.strip`. The ladder's
+lines are chosen in :mod:`~simulator.viz.ladder_columns`, its rows and labels planned in
+:mod:`~simulator.viz.ladder_rows`, and the frames a slide holds picked in
+:mod:`~simulator.viz.ladder_window`. This package
 imports only :mod:`simulator.trace` and :mod:`simulator.packets` (plus matplotlib
 and networkx); nothing in the simulator imports it.
 

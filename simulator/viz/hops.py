@@ -18,9 +18,16 @@ a finger on the textbook figure:
   (``vxlan0 -> eth0``, "VXLAN wrap VNI 4097 (+50 bytes)") or unwrapped it on the
   far side; ``changes`` says what, in a few words.
 
-The matching is by value (frames are immutable values) and position (a frame
-sent on a device is next received at that device's link partner), with the
-snapshot giving veth peers, LAN cables and bridge ports. A macvlan/ipvlan child
+What the kernel decided is read, not re-derived: a record's ``cause`` names the
+record that made it. A port's ``FrameSent`` points at its bridge's (or macvlan
+parent's) decision, an underlay's at the VXLAN device's wrapping; what a stack sends,
+and the ``RouteChosen`` and ``NatTranslated`` of a packet it forwards, point at the
+arrival of the frame that brought it (a ``FrameReceived``, or the ``BridgeForwarded``
+that passed it up), and so does a ``VxlanDecapsulated``. A transition is those
+records grouped by the arrival they share. Only a link crossing (a frame sent on a
+device is next received at its link partner) is matched, by value (frames are
+immutable values) and the snapshot's veth peers, LAN cables and bridge ports.
+A macvlan/ipvlan child
 reaches the wire through its parent (``c1/eth0 -> host/eth0``, as the
 ``MacvlanForwarded`` record decides), a VLAN device through the device it is
 stacked on (the frame gains its 802.1Q tag on the way down, loses it on the way up).
@@ -28,23 +35,17 @@ stacked on (the frame gains its 802.1Q tag on the way down, loses it on the way 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address
 from typing import Any
 
-from simulator.packets.arp import ArpOp, ArpPacket
-from simulator.packets.codec import encode
 from simulator.packets.ethernet import EthernetFrame
-from simulator.packets.icmp import IcmpMessage, IcmpType
 from simulator.packets.ipv4 import IPv4Packet
-from simulator.packets.tcp import TcpSegment
-from simulator.packets.udp import UdpDatagram
 from simulator.trace.frames import shorten as shorten  # re-exported: the views name frames alike
 from simulator.trace.frames import vxlan_of as vxlan_of
 from simulator.trace.records import (
+    FLOW_RECORDS,
     ArpProxied,
     BridgeForwarded,
     CommandRun,
@@ -53,11 +54,14 @@ from simulator.trace.records import (
     FrameSent,
     MacvlanForwarded,
     NatTranslated,
-    PacketDelivered,
     RouteChosen,
     VxlanDecapsulated,
     VxlanEncapsulated,
 )
+from simulator.viz.frame_kinds import addresses_in as addresses_in  # re-exported: what the views import from here
+from simulator.viz.frame_kinds import bare_key, frame_key, ip_of
+from simulator.viz.frame_kinds import frame_kind as frame_kind
+from simulator.viz.frame_kinds import wrap_note as wrap_note
 from simulator.viz.network import STACKED_KINDS, SWITCH, Network, dev_id
 
 
@@ -129,6 +133,16 @@ class Transition:
     nat: list[NatTranslated]
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """A frame a stack took: its journey, the stack's device (a bridge, for what it passed up) and the port it came in on."""
+
+    journey: Journey
+    device: str
+    port: str
+    frame: EthernetFrame
+
+
 @dataclass(slots=True)
 class Hops:
     """Everything :func:`follow` found in a trace."""
@@ -140,83 +154,7 @@ class Hops:
     t0: float
 
 
-# --- what a frame is, in a few words ----------------------------------------------------
-
-def wrap_note(frame: EthernetFrame) -> str | None:
-    """``VXLAN wrap VNI 4097 (+50 bytes)`` for an encapsulated frame, ``VLAN 10 tag (+4 bytes)`` for a tagged one."""
-    vx = vxlan_of(frame)
-    if vx is not None:
-        return f"VXLAN wrap VNI {vx.vni} (+{frame.length - vx.inner.length} bytes)"
-    if frame.vlan is not None:
-        return f"VLAN {frame.vlan} tag (+{frame.length - dataclasses.replace(frame, vlan=None).length} bytes)"
-    return None
-
-
-def frame_kind(frame: EthernetFrame) -> str:
-    """``arp``, ``request``, ``reply``, ``error`` or ``other``: what colour its arrow is (a VXLAN frame: its inner frame's)."""
-    vx = vxlan_of(frame)
-    if vx is not None:
-        return frame_kind(vx.inner)
-    payload = frame.payload
-    if isinstance(payload, ArpPacket):
-        return "arp"
-    if isinstance(payload, IPv4Packet):
-        inner = payload.payload
-        if isinstance(inner, IcmpMessage):
-            if inner.type is IcmpType.ECHO_REQUEST:
-                return "request"
-            if inner.type is IcmpType.ECHO_REPLY:
-                return "reply"
-            return "error"
-        if isinstance(inner, UdpDatagram):
-            flags = getattr(inner.payload, "flags", None)  # a DNS message: its QR bit says which
-            if isinstance(flags, int):
-                return "reply" if flags & 0x8000 else "request"
-        if isinstance(inner, UdpDatagram | TcpSegment):
-            # the client's port is the ephemeral one: a request goes to the well-known port
-            if (inner.dport < 1024) != (inner.sport < 1024):
-                return "request" if inner.dport < 1024 else "reply"
-            return "request" if inner.dport < inner.sport else "reply"
-    return "other"
-
-
-def ip_of(frame: EthernetFrame) -> IPv4Packet | None:
-    return frame.payload if isinstance(frame.payload, IPv4Packet) else None
-
-
-def addresses_in(frame: EthernetFrame) -> list[IPv4Address]:
-    """The IPv4 addresses a frame names (IP source and destination, or ARP's)."""
-    payload = frame.payload
-    if isinstance(payload, IPv4Packet):
-        return [payload.src, payload.dst]
-    if isinstance(payload, ArpPacket):
-        return [payload.sender_ip, payload.target_ip]
-    return []
-
-
-def is_arp_request(frame: EthernetFrame) -> bool:
-    return isinstance(frame.payload, ArpPacket) and frame.payload.op is ArpOp.REQUEST
-
-
 # --- following ---------------------------------------------------------------------------------
-
-
-def frame_key(frame: EthernetFrame) -> Hashable:
-    """A hashable stand-in for ``frame``, equal for equal frames.
-
-    Frames are frozen values and hash, except those carrying a DNS message (a
-    dnspython ``Message`` is mutable): for those, the exact bytes on the wire.
-    """
-    try:
-        hash(frame)
-    except TypeError:
-        return encode(frame)
-    return frame
-
-
-def bare_key(frame: EthernetFrame) -> Hashable:
-    """:func:`frame_key` of the frame without its 802.1Q tag: one frame above and below a VLAN device."""
-    return frame_key(dataclasses.replace(frame, vlan=None) if frame.vlan is not None else frame)
 
 
 def _links(network: Network) -> dict[str, str]:
@@ -247,34 +185,40 @@ def bridge_id(node: str, bridge: str) -> str:
     return SWITCH if node == SWITCH else dev_id(node, bridge)
 
 
-def follow(trace: Sequence[Any], network: Network) -> Hops:
-    """String the frame records of ``trace`` into journeys and transitions."""
-    peer = _links(network)
-    bridges = _bridges(network)
-    lowers = _lowers(network)
-    uppers_of = set(lowers.values())  # devices something is stacked on
-    journeys: list[Journey] = []
-    in_flight: list[tuple[Hashable, str, str | None, float, Journey]] = []  # frame, from, expected at, t0, journey
-    arrived: dict[tuple[str, Hashable], Journey] = {}  # (device, frame) -> journey, awaiting a bridge
-    arrived_bare: dict[tuple[str, Hashable], Journey] = {}  # the same, by the frame without its VLAN tag
-    # the decisions a FrameSent's ``cause`` points back at, by their position in the trace:
-    # a bridge's (the bridge, the journey, the frame), a macvlan parent's (the parent, the child's journey, the frame)
-    # and a VXLAN device's (the outer packet, the device, the VNI, the inner journey)
-    bridged: dict[int, tuple[str, Journey, Hashable]] = {}
-    handed: dict[int, tuple[str, Journey, Hashable]] = {}
-    wrapped: dict[int, tuple[IPv4Packet, str, int, Journey]] = {}
-    reflected: dict[tuple[str, Hashable], Journey] = {}  # (macvlan parent, frame) a child sent to a sibling through it
-    wraps: list[tuple[IPv4Packet, str, int, Journey]] = []  # wrapped, awaiting the underlay (by value, when it waited for ARP)
-    unwraps: dict[tuple[str, Hashable], tuple[str, int, int]] = {}  # (vxlan device, inner) -> (underlay NIC, VNI, bytes)
-    received: list[tuple[str, EthernetFrame]] = []  # recent arrivals (device, frame), for a decapsulation to find its NIC
-    extra: list[Transition] = []  # VXLAN wraps and unwraps
-    lone_drops: list[FrameDropped] = []
-    command = None
-    t_first: float | None = None
+class _Follower:
+    """One walk over a trace: the frames in flight, and the decisions later records point back at.
 
-    def take_in_flight(frame: Hashable, at: str) -> tuple[str, float, Journey] | None:
+    Each record kind has its method (:meth:`sent`, :meth:`received`, ...); :func:`follow` hands
+    every record of the trace, in order, to the one for its kind.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self.peer = _links(network)
+        self.bridges = _bridges(network)
+        self.lowers = _lowers(network)
+        self.uppers_of = set(self.lowers.values())  # devices something is stacked on
+        self.journeys: list[Journey] = []
+        self.in_flight: list[tuple[Hashable, str, str | None, float, Journey]] = []  # frame, from, expected at, t0, journey
+        self.arrived: dict[tuple[str, Hashable], Journey] = {}  # (device, frame) -> journey, awaiting a bridge
+        self.arrived_bare: dict[tuple[str, Hashable], Journey] = {}  # the same, by the frame without its VLAN tag
+        # the decisions a FrameSent's ``cause`` points back at, by their position in the trace:
+        # a bridge's (the bridge, the journey, the frame), a macvlan parent's (the parent, the child's journey, the frame)
+        # and a VXLAN device's (the outer packet, the device, the VNI, the inner journey)
+        self.bridged: dict[int, tuple[str, Journey, Hashable]] = {}
+        self.handed: dict[int, tuple[str, Journey, Hashable]] = {}
+        self.wrapped: dict[int, tuple[IPv4Packet, str, int, Journey]] = {}
+        self.reflected: dict[tuple[str, Hashable], Journey] = {}  # (macvlan parent, frame) a child sent to a sibling through it
+        self.unwraps: dict[tuple[str, Hashable], tuple[str, int, int]] = {}  # (vxlan device, inner) -> (underlay NIC, VNI, bytes)
+        # where a stack took a frame, by the position of the record a stack's records point back at (their
+        # ``cause``): a FrameReceived, or a BridgeForwarded passing it up to the bridge's own stack
+        self.arrivals: dict[int, Arrival] = {}
+        self.extra: list[Transition] = []  # VXLAN wraps and unwraps
+        self.lone_drops: list[FrameDropped] = []
+
+    def take_in_flight(self, frame: Hashable, at: str) -> tuple[str, float, Journey] | None:
+        """The journey of ``frame`` in flight to ``at`` (or to wherever), taken off the wire."""
         best = None
-        for i, (f, _src, expected, _t0, _j) in enumerate(in_flight):
+        for i, (f, _src, expected, _t0, _j) in enumerate(self.in_flight):
             if f == frame and expected == at:
                 best = i
                 break
@@ -282,150 +226,187 @@ def follow(trace: Sequence[Any], network: Network) -> Hops:
                 best = i
         if best is None:
             return None
-        _f, src, _e, t0, j = in_flight.pop(best)
+        _f, src, _e, t0, j = self.in_flight.pop(best)
         return src, t0, j
 
-    def take_from(frame: Hashable, src: str) -> Journey | None:
+    def take_from(self, frame: Hashable, src: str) -> Journey | None:
         """The journey of ``frame`` in flight from ``src``, taken off the wire (a VXLAN device swallowed it)."""
-        for i, (f, s, _e, _t0, j) in enumerate(in_flight):
+        for i, (f, s, _e, _t0, j) in enumerate(self.in_flight):
             if f == frame and s == src:
-                in_flight.pop(i)
+                self.in_flight.pop(i)
                 return j
         return None
 
-    for index, r in enumerate(trace):
-        if isinstance(r, CommandRun) and command is None:
-            command = r.command
-        if isinstance(r, FrameSent | FrameReceived | BridgeForwarded) and t_first is None:
-            t_first = r.time
-        framed = isinstance(r, FrameSent | FrameReceived | BridgeForwarded | FrameDropped | MacvlanForwarded) and r.frame is not None
-        key = frame_key(r.frame) if framed else None
-        if isinstance(r, FrameSent):
-            here = dev_id(r.node, r.dev)
-            decided = index - r.cause if r.cause else -1  # the decision that sent it on, if this trace holds it
-            cont = bridged.get(decided)
-            passed = handed.get(decided)
-            if cont is not None and cont[2] == key:
-                bridge, journey, _k = cont
-                journey.segments.append(Segment(bridge, here, r.time, r.time, "bridge-out", index))
-            elif passed is not None and passed[0] == here and passed[2] == key:
-                journey = passed[1]  # a macvlan parent sends on what its child gave it
-            else:
-                down = None
-                if here in uppers_of:  # a frame coming down a VLAN device onto the device it sits on
-                    bare = bare_key(r.frame)
-                    down = next((i for i, (f, _s, e, _t, _j) in enumerate(in_flight) if e == here and f in (key, bare)), None)
-                if down is not None:
-                    _f, src, _e, t0, journey = in_flight.pop(down)
-                    journey.segments.append(Segment(src, here, t0, r.time, "link", index))
-                else:
-                    journey = Journey(r.frame, here, r.time, index)
-                    journeys.append(journey)
-                    outer = r.frame.payload
-                    wrap = wrapped.get(decided)
-                    if wrap is None or wrap[0] != outer:  # it waited for the underlay's ARP: found by value
-                        wrap = next((w for w in wraps if isinstance(outer, IPv4Packet) and w[0] == outer), None)
-                    if wrap is not None:  # the underlay sends what a VXLAN device wrapped
-                        wraps.remove(wrap)
-                        _o, vtep, vni, inner = wrap
-                        extra.append(Transition(r.node, inner.flow, vtep, here, r.time, [wrap_note(r.frame) or f"VXLAN wrap VNI {vni}"], []))
-                    if here in bridges:  # the bridge's own stack sends through one of its ports
-                        journey.sent.append(index)
-                        bridged[index] = (here, journey, key)
-                        continue
-            journey.sent.append(index)
-            in_flight.append((key, here, peer.get(here), r.time, journey))
-        elif isinstance(r, FrameReceived):
-            here = dev_id(r.node, r.dev)
-            back = reflected.pop((here, key), None)
-            got = take_in_flight(key, here) if back is None else None
-            lower = lowers.get(here)
-            up = arrived_bare.pop((lower, bare_key(r.frame)), None) if back is None and got is None and lower else None
-            if back is not None:
-                journey = back  # bridge mode: the parent turns a child's frame round to its sibling
-            elif got is not None:
-                src, t0, journey = got
-                # a loopback frame arrives where it left: a "loop" segment
-                journey.segments.append(Segment(src, here, t0, r.time, "link" if src != here else "loop", index))
-            elif up is not None and lower is not None:
-                journey = up  # up from the device it is stacked on (the VLAN tag taken off)
-                journey.segments.append(Segment(lower, here, r.time, r.time, "link", index))
-            else:
-                journey = Journey(r.frame, here, r.time, index)
-                journeys.append(journey)
-                unwrap = unwraps.pop((here, key), None)
-                if unwrap is not None:  # the frame a VXLAN device took out of the underlay's datagram
-                    nic, vni, size = unwrap
-                    extra.append(Transition(nic.split("/", 1)[0], r.frame.flow, nic, here, r.time, [f"VXLAN unwrap VNI {vni} (−{size} bytes)"], []))
-            arrived[(here, key)] = journey
-            arrived_bare[(here, bare_key(r.frame))] = journey
-            received.append((here, r.frame))
-            del received[:-64]
-        elif isinstance(r, MacvlanForwarded):
-            parent = dev_id(r.node, r.parent)
-            origin = r.origin if "/" in r.origin else parent
-            found: Journey | None = None
-            if origin != parent:  # a child's frame: up to its parent (out to the wire, or to siblings)
-                got = take_in_flight(key, parent)
-                if got is not None:
-                    src, t0, found = got
-                    found.segments.append(Segment(origin, parent, t0, r.time, "link", index))
-                if r.to_wire and found is not None:
-                    handed[index] = (parent, found, key)
-                elif r.children and found is not None:
-                    reflected[(parent, key)] = found
-            else:  # from the wire (arrived at the parent) or from the parent's own stack (in flight from it)
-                found = arrived.get((parent, key))
-                if found is None:
-                    found = next((j for f, s, _e, _t, j in in_flight if f == key and s == parent), None)
-            if found is None:
-                found = Journey(r.frame, origin, r.time, index)
-                journeys.append(found)
-            for child in r.children:
-                if not any(f == key and s == parent and e == child and j is found for f, s, e, _t, j in in_flight):
-                    in_flight.append((key, parent, child, r.time, found))
-        elif isinstance(r, VxlanEncapsulated):
-            here = dev_id(r.node, r.dev)
-            inner_journey = take_from(frame_key(r.inner), here)
-            if inner_journey is not None:
-                wrapped[index] = wrap = (r.outer, here, r.vni, inner_journey)
-                wraps.append(wrap)
-        elif isinstance(r, VxlanDecapsulated):
-            here = dev_id(r.node, r.dev)
-            nic_frame = next(((d, f) for d, f in reversed(received) if f.payload == r.outer), None)
-            if nic_frame is not None:
-                unwraps[(here, frame_key(r.inner))] = (nic_frame[0], r.vni, nic_frame[1].length - r.inner.length)
-        elif isinstance(r, ArpProxied):
-            take_from(frame_key(r.request), dev_id(r.node, r.dev))  # answered on the spot: it goes no further
-        elif isinstance(r, BridgeForwarded):
-            ingress = dev_id(r.node, r.ingress)
-            bridge = bridge_id(r.node, r.bridge)
-            journey_or_none = arrived.pop((ingress, key), None)
-            if journey_or_none is None:
-                got = take_in_flight(key, ingress)
-                if got is not None:
-                    src, t0, journey_or_none = got
-                    journey_or_none.segments.append(Segment(src, ingress, t0, r.time, "link", index))
-            if journey_or_none is None:
-                journey_or_none = Journey(r.frame, ingress, r.time, index)
-                journeys.append(journey_or_none)
-            journey = journey_or_none
-            journey.segments.append(Segment(ingress, bridge, r.time, r.time, "bridge-in", index))
-            bridged[index] = (bridge, journey, key)
-            if r.action == "local":
-                journey.local.append(bridge)
-        elif isinstance(r, FrameDropped):
-            here = dev_id(r.node, r.dev)
-            owner = arrived.get((here, key)) if key is not None else None
-            if owner is None and r.frame is not None:
-                owner = next((j for j in reversed(journeys) if j.frame == r.frame), None)
-            if owner is not None:
-                owner.drops.append(r)
-            else:
-                lone_drops.append(r)
+    def new_journey(self, frame: EthernetFrame, start: str, t: float, index: int) -> Journey:
+        """A frame that continues nothing seen so far: a journey of its own."""
+        journey = Journey(frame, start, t, index)
+        self.journeys.append(journey)
+        return journey
 
-    transitions = sorted(_transitions(trace, journeys) + extra, key=lambda t: t.t)
-    return Hops(journeys, transitions, lone_drops, command, t_first if t_first is not None else 0.0)
+    def sent(self, index: int, r: FrameSent) -> None:
+        """A device put a frame on its link: a bridge or a macvlan parent passing it on, or a new journey."""
+        key = frame_key(r.frame)
+        here = dev_id(r.node, r.dev)
+        decided = index - r.cause if r.cause else -1  # the decision that sent it on, if this trace holds it
+        cont = self.bridged.get(decided)
+        passed = self.handed.get(decided)
+        if cont is not None and cont[2] == key:
+            bridge, journey, _k = cont
+            journey.segments.append(Segment(bridge, here, r.time, r.time, "bridge-out", index))
+        elif passed is not None and passed[0] == here and passed[2] == key:
+            journey = passed[1]  # a macvlan parent sends on what its child gave it
+        else:
+            down = None
+            if here in self.uppers_of:  # a frame coming down a VLAN device onto the device it sits on
+                bare = bare_key(r.frame)
+                down = next((i for i, (f, _s, e, _t, _j) in enumerate(self.in_flight) if e == here and f in (key, bare)), None)
+            if down is not None:
+                _f, src, _e, t0, journey = self.in_flight.pop(down)
+                journey.segments.append(Segment(src, here, t0, r.time, "link", index))
+            else:
+                journey = self.new_journey(r.frame, here, r.time, index)
+                self.wrapped_by(index, r, decided, here)
+                if here in self.bridges:  # the bridge's own stack sends through one of its ports
+                    journey.sent.append(index)
+                    self.bridged[index] = (here, journey, key)
+                    return
+        journey.sent.append(index)
+        self.in_flight.append((key, here, self.peer.get(here), r.time, journey))
+
+    def wrapped_by(self, index: int, r: FrameSent, decided: int, here: str) -> None:
+        """A new journey on an underlay: the one a VXLAN device wrapped, if it is that (a transition between them)."""
+        wrap = self.wrapped.get(decided)
+        if wrap is not None and wrap[0] == r.frame.payload:  # the underlay sends what a VXLAN device wrapped (not its ARP request)
+            del self.wrapped[decided]
+            _o, vtep, vni, inner = wrap
+            self.extra.append(Transition(r.node, inner.flow, vtep, here, r.time, [wrap_note(r.frame) or f"VXLAN wrap VNI {vni}"], []))
+
+    def received(self, index: int, r: FrameReceived) -> None:
+        """A device took a frame off its link: the end of a link crossing, or of a way up or back."""
+        key = frame_key(r.frame)
+        here = dev_id(r.node, r.dev)
+        back = self.reflected.pop((here, key), None)
+        got = self.take_in_flight(key, here) if back is None else None
+        lower = self.lowers.get(here)
+        up = self.arrived_bare.pop((lower, bare_key(r.frame)), None) if back is None and got is None and lower else None
+        if back is not None:
+            journey = back  # bridge mode: the parent turns a child's frame round to its sibling
+        elif got is not None:
+            src, t0, journey = got
+            # a loopback frame arrives where it left: a "loop" segment
+            journey.segments.append(Segment(src, here, t0, r.time, "link" if src != here else "loop", index))
+        elif up is not None and lower is not None:
+            journey = up  # up from the device it is stacked on (the VLAN tag taken off)
+            journey.segments.append(Segment(lower, here, r.time, r.time, "link", index))
+        else:
+            journey = self.new_journey(r.frame, here, r.time, index)
+            unwrap = self.unwraps.pop((here, key), None)
+            if unwrap is not None:  # the frame a VXLAN device took out of the underlay's datagram
+                nic, vni, size = unwrap
+                self.extra.append(Transition(nic.split("/", 1)[0], r.frame.flow, nic, here, r.time, [f"VXLAN unwrap VNI {vni} (−{size} bytes)"], []))
+        self.arrived[(here, key)] = journey
+        self.arrived_bare[(here, bare_key(r.frame))] = journey
+        self.arrivals[index] = Arrival(journey, here, here, r.frame)
+
+    def macvlan(self, index: int, r: MacvlanForwarded) -> None:
+        """A macvlan or ipvlan port decided: up from a child to its parent, or down from the parent to children."""
+        key = frame_key(r.frame)
+        parent = dev_id(r.node, r.parent)
+        origin = r.origin if "/" in r.origin else parent
+        found: Journey | None = None
+        if origin != parent:  # a child's frame: up to its parent (out to the wire, or to siblings)
+            got = self.take_in_flight(key, parent)
+            if got is not None:
+                src, t0, found = got
+                found.segments.append(Segment(origin, parent, t0, r.time, "link", index))
+            if r.to_wire and found is not None:
+                self.handed[index] = (parent, found, key)
+            elif r.children and found is not None:
+                self.reflected[(parent, key)] = found
+        else:  # from the wire (arrived at the parent) or from the parent's own stack (in flight from it)
+            found = self.arrived.get((parent, key))
+            if found is None:
+                found = next((j for f, s, _e, _t, j in self.in_flight if f == key and s == parent), None)
+        if found is None:
+            found = self.new_journey(r.frame, origin, r.time, index)
+        for child in r.children:
+            if not any(f == key and s == parent and e == child and j is found for f, s, e, _t, j in self.in_flight):
+                self.in_flight.append((key, parent, child, r.time, found))
+
+    def encapsulated(self, index: int, r: VxlanEncapsulated) -> None:
+        """A VXLAN device swallowed a frame: its journey waits for the underlay to send the outer packet."""
+        here = dev_id(r.node, r.dev)
+        inner_journey = self.take_from(frame_key(r.inner), here)
+        if inner_journey is not None:
+            self.wrapped[index] = (r.outer, here, r.vni, inner_journey)
+
+    def decapsulated(self, index: int, r: VxlanDecapsulated) -> None:
+        """A VTEP unwrapped a datagram: the inner frame's journey starts from the NIC that brought it."""
+        here = dev_id(r.node, r.dev)
+        came = self.arrivals.get(index - r.cause) if r.cause else None  # the underlay's frame that carried it
+        if came is not None:
+            self.unwraps[(here, frame_key(r.inner))] = (came.port, r.vni, came.frame.length - r.inner.length)
+
+    def proxied(self, index: int, r: ArpProxied) -> None:
+        """A device answered an ARP request itself: the request goes no further."""
+        self.take_from(frame_key(r.request), dev_id(r.node, r.dev))
+
+    def bridge(self, index: int, r: BridgeForwarded) -> None:
+        """A bridge (or the LAN switch) took a frame in from a port."""
+        key = frame_key(r.frame)
+        ingress = dev_id(r.node, r.ingress)
+        bridge = bridge_id(r.node, r.bridge)
+        journey = self.arrived.pop((ingress, key), None)
+        if journey is None:
+            got = self.take_in_flight(key, ingress)
+            if got is not None:
+                src, t0, journey = got
+                journey.segments.append(Segment(src, ingress, t0, r.time, "link", index))
+        if journey is None:
+            journey = self.new_journey(r.frame, ingress, r.time, index)
+        journey.segments.append(Segment(ingress, bridge, r.time, r.time, "bridge-in", index))
+        self.bridged[index] = (bridge, journey, key)
+        if r.action == "local":
+            journey.local.append(bridge)
+            self.arrivals[index] = Arrival(journey, bridge, ingress, r.frame)
+
+    def dropped(self, index: int, r: FrameDropped) -> None:
+        """A frame (or a packet) went no further: a drop of its journey, or of no frame at all."""
+        here = dev_id(r.node, r.dev)
+        key = frame_key(r.frame) if r.frame is not None else None
+        owner = self.arrived.get((here, key)) if key is not None else None
+        if owner is None and r.frame is not None:
+            owner = next((j for j in reversed(self.journeys) if j.frame == r.frame), None)
+        if owner is not None:
+            owner.drops.append(r)
+        else:
+            self.lone_drops.append(r)
+
+
+_FOLLOWED: dict[type, Callable[[_Follower, int, Any], None]] = {
+    FrameSent: _Follower.sent,
+    FrameReceived: _Follower.received,
+    MacvlanForwarded: _Follower.macvlan,
+    VxlanEncapsulated: _Follower.encapsulated,
+    VxlanDecapsulated: _Follower.decapsulated,
+    ArpProxied: _Follower.proxied,
+    BridgeForwarded: _Follower.bridge,
+    FrameDropped: _Follower.dropped,
+}
+"""What :func:`follow` does with each kind of record."""
+
+
+def follow(trace: Sequence[Any], network: Network) -> Hops:
+    """String the frame records of ``trace`` into journeys and transitions."""
+    walk = _Follower(network)
+    command = next((r.command for r in trace if isinstance(r, CommandRun)), None)
+    t_first = next((r.time for r in trace if isinstance(r, FrameSent | FrameReceived | BridgeForwarded)), None)
+    for index, r in enumerate(trace):
+        step = _FOLLOWED.get(type(r))
+        if step is not None:
+            step(walk, index, r)
+    transitions = sorted(_transitions(trace, walk.journeys, walk.arrivals) + walk.extra, key=lambda t: t.t)
+    return Hops(walk.journeys, transitions, walk.lone_drops, command, t_first if t_first is not None else 0.0)
 
 
 def incidental(hops: Hops, column_of: Callable[[str], str] = lambda d: d) -> set[str]:
@@ -468,30 +449,30 @@ def _broadcast(j: Journey) -> bool:
     return j.frame.dst.is_broadcast or j.frame.dst.is_multicast
 
 
-def _transitions(trace: Sequence[Any], journeys: list[Journey]) -> list[Transition]:
-    """Where a stack routed a packet: the journey that brought it, the one that took it on."""
-    routed: list[RouteChosen] = [r for r in trace if isinstance(r, RouteChosen) and r.forwarded]
-    nats: list[NatTranslated] = [r for r in trace if isinstance(r, NatTranslated)]
-    delivered: list[PacketDelivered] = [r for r in trace if isinstance(r, PacketDelivered)]
+def _transitions(trace: Sequence[Any], journeys: list[Journey], arrivals: dict[int, Arrival]) -> list[Transition]:
+    """Where a stack routed a packet on: the journey that brought it and the one it sent, both pointing back at its arrival.
+
+    A forwarded ``RouteChosen``, the ``NatTranslated`` of the packet and the ``FrameSent``
+    that took it on all name, as their ``cause``, the record of the frame's arrival at
+    the stack: grouped by it, they are one transition.
+    """
+    routed: dict[int, RouteChosen] = {}
+    nats: dict[int, list[NatTranslated]] = {}
+    for index, r in enumerate(trace):
+        if isinstance(r, RouteChosen) and r.forwarded and r.cause:
+            routed[index - r.cause] = r
+        elif isinstance(r, NatTranslated) and r.cause:
+            nats.setdefault(index - r.cause, []).append(r)
     out: list[Transition] = []
-    by_flow: dict[int, list[Journey]] = {}
-    for j in journeys:
-        if ip_of(j.frame) is not None:
-            by_flow.setdefault(j.flow, []).append(j)
-    for flow, chain in by_flow.items():
-        for before, after in zip(chain, chain[1:], strict=False):
-            node = after.start.split("/", 1)[0]
-            ends = [d for d in [*before.leaves, *before.local] if d.split("/", 1)[0] == node]
-            if not ends:
-                continue
-            t_in, t_out = before.t1, after.t0
-            if any(d.node == node and d.flow == flow and t_in <= d.time <= t_out for d in delivered):
-                continue  # answered here (an echo reply), not forwarded
-            if not any(r.node == node and r.flow == flow and t_in <= r.time <= t_out for r in routed):
-                continue
-            src = next((d for d in before.local if d.split("/", 1)[0] == node), ends[0])
-            nat = [n for n in nats if n.node == node and n.flow == flow and t_in <= n.time <= t_out]
-            out.append(Transition(node, flow, src, after.start, t_out, describe_changes(before.frame, after.frame, nat), nat))
+    for after in journeys:
+        sent = trace[after.index]
+        at = after.index - sent.cause if isinstance(sent, FrameSent) and sent.cause else -1
+        came = arrivals.get(at)
+        route = routed.get(at)
+        if came is None or route is None or came.journey.flow != after.flow or ip_of(after.frame) is None:
+            continue  # not a packet routed on (an ARP request sent for it points back at it too)
+        nat = nats.get(at, [])
+        out.append(Transition(route.node, after.flow, came.device, after.start, after.t0, describe_changes(came.journey.frame, after.frame, nat), nat))
     out.sort(key=lambda t: t.t)
     return out
 
@@ -555,7 +536,7 @@ def select(hops: Hops, flow: int | None, trace: Sequence[Any] = ()) -> tuple[lis
     if not mine:
         flows = sorted({j.flow for j in hops.journeys})
         raise ValueError(f"no frame of flow {flow} in this trace (flows: {flows})")
-    named = [r.time for r in trace if getattr(r, "flow", None) == flow]
+    named = [r.time for r in trace if isinstance(r, FLOW_RECORDS) and r.flow == flow]
     t0, t1 = min([j.t0 for j in mine] + named), max(j.t1 for j in mine)
     arp = [j for j in hops.journeys if j.kind == "arp" and t0 <= j.t0 <= t1 and j not in mine]
     chosen = [j for j in hops.journeys if j in mine or j in arp]

@@ -112,3 +112,14 @@ def test_httpd_serves_its_default_page():
     assert r.stdout == "<html><body><h1>It works!</h1></body></html>\n"
     head = lab.sh("curl -s -I http://192.168.1.10:8080/", on="laptop").stdout
     assert 'ETag: "2d-432a5e4a73a80"' in head and "Last-Modified: Mon, 11 Jun 2007 18:53:14 GMT" in head
+
+
+def test_update_alternatives_links_are_on_the_path_too():
+    lab = Lab(engine="20.10")
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    for program in ("which", "awk"):  # debianutils' which, mawk's awk: real, not "executable file not found"
+        r = lab.sh(f"docker exec c1 {program} x")
+        assert (r.stderr, r.exit_code) == (
+            f"dockersim: {program}: the ubuntu:14.04 image has this program, but the simulator does not model it\n", 126)
+    r = lab.sh("docker exec c1 tracepath 8.8.8.8")  # iputils-tracepath is not in the image
+    assert r.exit_code == 126 and "executable file not found" in r.stdout + r.stderr

@@ -294,3 +294,39 @@ def test_gnu_wget_on_the_host(lab: Lab):
     assert (r.exit_code, r.stdout, r.stderr) == (8, "", "")
     r = lab.sh("wget http://192.168.1.20:8080/")
     assert r.exit_code == 4 and r.stderr.endswith("Connecting to 192.168.1.20:8080... failed: Connection refused.\n")
+
+
+def _trusty_with_curl() -> Lab:
+    lab = Lab(engine="20.10")
+    lab.sh("docker run -itd --name c1 ubuntu:14.04")
+    lab.sh("docker exec c1 apt-get update")
+    lab.sh("docker exec c1 apt-get install -y curl")
+    return lab
+
+
+def test_ubuntu_1404s_curl_is_7_35_and_speaks_as_it_did() -> None:
+    lab = _trusty_with_curl()
+    r = lab.sh("docker exec c1 curl -sv http://example.com -o /dev/null")
+    assert r.stderr.splitlines()[:8] == [
+        "* Rebuilt URL to: http://example.com/",
+        "* Hostname was NOT found in DNS cache",
+        "*   Trying 93.184.216.34...",
+        "* Connected to example.com (93.184.216.34) port 80 (#0)",
+        "> GET / HTTP/1.1",
+        "> User-Agent: curl/7.35.0",
+        "> Host: example.com",
+        "> Accept: */*",
+    ]
+    r = lab.sh("docker exec c1 curl http://172.17.0.1:9")
+    assert (r.stderr, r.exit_code) == ("curl: (7) Failed to connect to 172.17.0.1 port 9: Connection refused\n", 7)
+
+
+def test_a_real_curl_option_not_modelled_is_said_so_not_called_unknown() -> None:
+    lab = Lab()
+    for words in ("--version", "-V", "-w %{http_code}", "--data-raw x"):
+        r = lab.sh(f"curl {words} http://example.com/")
+        option = words.split()[0]
+        assert (r.stderr, r.exit_code) == (
+            f"dockersim: curl: option {option}: curl has this option, but the simulator does not model it\n", 126)
+    r = lab.sh("curl --no-such-option http://example.com/")
+    assert (r.stderr.splitlines()[0], r.exit_code) == ("curl: option --no-such-option: is unknown", 2)

@@ -117,7 +117,8 @@ def test_overlay_ladder_and_headers(overlay):
     assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "NOTE"][-1] == (
         "A line per machine and per container: a host's line stands for its own and its overlay networks' namespaces")
     assert fig.get_size_inches()[0] * 72 <= style.SLIDE_WIDTH_PT + 0.5
-    labels = sorted({int(t.get_gid().removeprefix("LABEL:")) for t in fig.axes[0].texts if (t.get_gid() or "").startswith("LABEL:")})
+    whole = ladder(ping, stop=float("inf"))  # every frame, however tall (the default stops where a slide is full)
+    labels = sorted({int(t.get_gid().removeprefix("LABEL:")) for t in whole.axes[0].texts if (t.get_gid() or "").startswith("LABEL:")})
     assert labels == [g.number for g in plan(ping).groups]  # every numbered frame keeps its label and number
     rows = [r for r in headers_rows(ping) if r["kind"] == "request" and r["ttl"]]
     wrapped = next(r for r in rows if r["where"] == "host1/eth0")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.trace.records import BridgeForwarded, FrameSent, MacvlanForwarded, VxlanEncapsulated
+from simulator.trace.records import BridgeForwarded, FrameReceived, FrameSent, MacvlanForwarded, RouteChosen, VxlanEncapsulated
 from simulator.viz.hops import follow, incidental, shorten
 from simulator.viz.network import network_at
 
@@ -80,10 +80,13 @@ def test_each_forwarded_frame_points_back_at_the_decision_that_sent_it(three, ov
                 if decision.outer == r.frame.payload:
                     assert r.dev == "eth0" and r.node == decision.underlay
                 continue  # (or an ARP request the underlay sent to reach the remote VTEP meanwhile)
+            if type(decision) is FrameReceived or (type(decision) is BridgeForwarded and r.dev not in decision.egress):
+                assert r.node == decision.node  # a stack sends because of a frame it took (forwarded it, answered it)
+                continue
             assert type(decision) in (BridgeForwarded, MacvlanForwarded, FrameSent) and decision.frame == r.frame
             if type(decision) is BridgeForwarded:
                 assert r.dev in decision.egress and r.node == decision.node
-    assert seen == {"BridgeForwarded", "FrameSent", "VxlanEncapsulated", "MacvlanForwarded"}
+    assert seen == {"BridgeForwarded", "FrameSent", "VxlanEncapsulated", "MacvlanForwarded", "FrameReceived"}
 
 
 def test_a_flood_is_followed_by_its_causes_not_by_matching_values(three):
@@ -95,3 +98,17 @@ def test_a_flood_is_followed_by_its_causes_not_by_matching_values(three):
     assert len(outs) == 2  # to c2's and c3's veth ends
     for s in outs:
         assert _decision_of(trace, s.index).egress  # the BridgeForwarded that flooded it
+
+
+def test_a_transition_is_the_records_that_point_back_at_one_arrival(three):
+    """The packet that left, its route and its NAT all name the frame that brought it: nothing is matched by time."""
+    trace = three.ping_internet
+    h = hops_of(trace)
+    routed = [t for t in h.transitions if t.nat]
+    assert [(t.node, t.src, t.dst) for t in routed] == [("host", "host/docker0", "host/eth0"), ("router", "router/eth0", "router/eth1"),
+                                                        ("router", "router/eth1", "router/eth0"), ("host", "host/eth0", "host/docker0")]
+    for t in routed:
+        after = next(j for j in h.journeys if j.start == t.dst and j.t0 == t.t and j.flow == t.flow)
+        arrival = after.index - trace[after.index].cause
+        assert all(trace.index(n) - n.cause == arrival for n in t.nat)
+        assert any(type(r) is RouteChosen and r.forwarded and i - r.cause == arrival for i, r in enumerate(trace))

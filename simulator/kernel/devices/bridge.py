@@ -26,18 +26,21 @@ multicast snooping (multicast floods).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from simulator.kernel.devices.device import Device
-from simulator.kernel.devices.flood import flood, floodable
+from simulator.kernel.devices.flood import FloodBook, FloodPorts, aggregable, aggregate_ports, flood, floodable, send_aggregate
 from simulator.packets.ethernet import EtherType
 from simulator.packets.ipv4 import IPv4Packet
 from simulator.sim import latency
 from simulator.trace.records import BridgeForwarded, DropReason, FrameDropped
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from simulator.packets.addresses import MacAddress
     from simulator.packets.ethernet import EthernetFrame
     from simulator.sim.simulation import Simulation
@@ -60,7 +63,7 @@ class Decision:
     """What a bridge does with one frame."""
 
     action: str  # "forward" | "flood" | "local" | "drop"
-    ports: tuple[str, ...]
+    ports: tuple[str, ...]  # or, for a flood delivered in aggregate, a FloodPorts (the members at an instant: flood.py)
     local: bool  # also pass a copy up to the bridge device
     fdb_port: str | None = None
     reason: DropReason | None = None
@@ -127,6 +130,7 @@ class Bridge(Device):
         self.fdb: dict[MacAddress, FdbEntry] = {mac: FdbEntry(name, 0.0, local=True)}
         self.aging_time_s = AGING_TIME_S
         self.stp = False
+        self.book = FloodBook(self)  # the ports a broadcast ARP can reach all at once
 
     @property
     def carrier(self) -> bool:
@@ -138,6 +142,7 @@ class Bridge(Device):
         device.master = self
         self.ports[device.name] = device
         self._port_names = None
+        self.book.join(device, device.name)
         self.fdb[device.mac] = FdbEntry(device.name, self.sim.now, local=True)
 
     def port_names(self) -> tuple[str, ...]:
@@ -147,6 +152,10 @@ class Bridge(Device):
             names = self._port_names = tuple(self.ports)
         return names
 
+    def enslaved(self) -> Iterable[Device]:
+        """The bridge's ports."""
+        return self.ports.values()
+
     def remove_port(self, device: Device) -> None:
         """``ip link set DEV nomaster`` (or the device went away): forget what it taught."""
         if self.up and self.carrier:
@@ -154,6 +163,7 @@ class Bridge(Device):
         device.master = None
         self.ports.pop(device.name, None)
         self._port_names = None
+        self.book.dirty.add(device)
         for mac in [m for m, e in self.fdb.items() if e.port == device.name]:
             del self.fdb[mac]
 
@@ -162,8 +172,8 @@ class Bridge(Device):
         if not self.up:
             super().transmit(frame)
             return
-        self.tx_packets += 1
-        self.tx_bytes += frame.length
+        self._tx_packets += 1
+        self._tx_bytes += frame.length
         now = self.sim.env.now
         tracer = self.sim.tracer
         decided_at = tracer.mark()  # the ports' frames point back at the bridge's own (``FrameSent.cause``)
@@ -183,15 +193,22 @@ class Bridge(Device):
                 learned = True
             elif not entry.local:
                 entry.updated = now
-        names = self._port_names
-        if names is None:
-            names = self.port_names()
-        decision = decide(self.fdb, names, frame, port.name, now, self.aging_time_s)
+        decision = None
+        if frame.dst[0] & 0x01 and floodable(frame) and aggregable(frame):
+            egress = aggregate_ports(self.book, port)
+            if egress is not None:
+                decision = Decision("flood", egress, True)  # type: ignore[arg-type]  # read as a sequence of names
+        if decision is None:
+            names = self._port_names
+            if names is None:
+                names = self.port_names()
+            decision = decide(self.fdb, names, frame, port.name, now, self.aging_time_s)
         tracer = self.sim.tracer
         decided_at = tracer.mark()  # the ports' frames point back at this decision (``FrameSent.cause``)
         if tracer.enabled:
             action = decision.action
             tracer.record(
+                # a flood's egress may be a FloodPorts: the trace store reads it back as a tuple
                 BridgeForwarded(now, self.node, self.name, port.name, frame, action, decision.ports, decision.fdb_port, learned)
             )
             if decision.reason is not None:
@@ -223,10 +240,10 @@ class Bridge(Device):
     def _pass_up(self, frame: EthernetFrame) -> None:
         if not self.up:
             return
-        self.rx_packets += 1
+        self._rx_packets += 1
         # br_pass_frame_up counts skb->len after the port's eth_type_trans pulled the 14-byte
         # Ethernet header (br_dev_xmit counts TX bytes before the pull, header included).
-        self.rx_bytes += frame.length - ETH_HLEN
+        self._rx_bytes += frame.length - ETH_HLEN
         if self.namespace is not None:
             self.namespace.ipv4.receive(frame, self)
 
@@ -242,14 +259,18 @@ def _forward_frame(bridge: Bridge, what: tuple[EthernetFrame, Decision, dict[str
     ports = bridge.ports
     tracer = bridge.sim.tracer
     outer, tracer.cause = tracer.cause, decided_at
-    if frames is None and len(decision.ports) > 1 and floodable(frame):
-        flood(frame, [port for port in map(ports.get, decision.ports) if port is not None])
+    egress: Sequence[str] = decision.ports
+    if type(egress) is FloodPorts and send_aggregate(frame, egress):
+        pass
+    elif frames is None and len(egress) > 1 and floodable(frame):
+        flood(frame, [port for port in map(ports.get, egress) if port is not None])
     else:
         for name in decision.ports:
             port = ports.get(name)
             out = frame if frames is None else frames.get(name)
             if port is not None and out is not None:
                 port.transmit(out)
-    tracer.cause = outer
     if decision.local:
+        tracer.cause = decided_at  # what the bridge's stack sends because of it points back at the decision
         bridge._pass_up(frame)
+    tracer.cause = outer

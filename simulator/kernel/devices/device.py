@@ -19,6 +19,8 @@ from simulator.trace.records import DropReason, FrameDropped
 from simulator.trace.topology import DeviceState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from simulator.kernel.devices.bridge import Bridge
     from simulator.kernel.devices.upper import UpperDevices
     from simulator.kernel.namespace import NetworkNamespace
@@ -26,10 +28,43 @@ if TYPE_CHECKING:
     from simulator.sim.simulation import Simulation
 
 
+class Tally:
+    """What a bridge's floods delivered in aggregate added up, on one side (sent by its ports, or received by their peers)."""
+
+    __slots__ = ("packets", "bytes")
+
+    def __init__(self) -> None:
+        self.packets = 0
+        self.bytes = 0
+
+
+class Share:
+    """A device's part of a :class:`Tally`: everything added to it since ``packets`` and ``bytes`` (its base) were taken."""
+
+    __slots__ = ("tally", "packets", "bytes")
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self.packets = tally.packets
+        self.bytes = tally.bytes
+
+    def skip(self, length: int) -> None:
+        """The device takes no part in the flood just added (it counts the frame itself, or not at all)."""
+        self.packets += 1
+        self.bytes += length
+
+
 class Device:
-    """A network interface. Subclasses implement :meth:`xmit` (put a frame on the link)."""
+    """A network interface. Subclasses implement :meth:`xmit` (put a frame on the link).
+
+    What only some kinds have is declared here with a default, so code handling any
+    device asks rather than probes: :attr:`peer` (a veth's other end) and
+    :meth:`enslaved` (a bridge's ports).
+    """
 
     kind = "ether"
+    peer: Device | None = None
+    """The other end of a veth pair (None for every other kind)."""
 
     def __init__(self, sim: Simulation, name: str, mac: MacAddress, mtu: int = 1500) -> None:
         self.sim = sim
@@ -48,10 +83,14 @@ class Device:
         # addrconf: the fe80:: address given at the first carrier stays when the carrier goes
         # (NETDEV_CHANGE only syncs routes), until the device is set down (NETDEV_DOWN)
         self.link_local_kept = False
-        self.rx_packets = 0
-        self.rx_bytes = 0
-        self.tx_packets = 0
-        self.tx_bytes = 0
+        # The counters ``ip -s link`` prints, read through the properties below: what the device
+        # counted itself, plus its share of the floods its bridge delivered in aggregate (flood.py).
+        self._rx_packets = 0
+        self._rx_bytes = 0
+        self._tx_packets = 0
+        self._tx_bytes = 0
+        self._rx_share: Share | None = None  # a bridge port's peer: the floods it received, counted once per bridge
+        self._tx_share: Share | None = None  # a bridge port: the floods it sent
         self.rx_dropped = 0
         self.tx_dropped = 0
 
@@ -59,9 +98,61 @@ class Device:
         return f"<{type(self).__name__} {self.node}/{self.name}>"
 
     @property
+    def rx_packets(self) -> int:
+        """Frames received (``ip -s link``'s RX packets)."""
+        share = self._rx_share
+        return self._rx_packets if share is None else self._rx_packets + share.tally.packets - share.packets
+
+    @rx_packets.setter
+    def rx_packets(self, value: int) -> None:
+        """Set what ``rx_packets`` reads (its share of the floods stays)."""
+        share = self._rx_share
+        self._rx_packets = value if share is None else value - (share.tally.packets - share.packets)
+
+    @property
+    def rx_bytes(self) -> int:
+        """Bytes received."""
+        share = self._rx_share
+        return self._rx_bytes if share is None else self._rx_bytes + share.tally.bytes - share.bytes
+
+    @rx_bytes.setter
+    def rx_bytes(self, value: int) -> None:
+        """Set what ``rx_bytes`` reads (its share of the floods stays)."""
+        share = self._rx_share
+        self._rx_bytes = value if share is None else value - (share.tally.bytes - share.bytes)
+
+    @property
+    def tx_packets(self) -> int:
+        """Frames sent."""
+        share = self._tx_share
+        return self._tx_packets if share is None else self._tx_packets + share.tally.packets - share.packets
+
+    @tx_packets.setter
+    def tx_packets(self, value: int) -> None:
+        """Set what ``tx_packets`` reads (its share of the floods stays)."""
+        share = self._tx_share
+        self._tx_packets = value if share is None else value - (share.tally.packets - share.packets)
+
+    @property
+    def tx_bytes(self) -> int:
+        """Bytes sent."""
+        share = self._tx_share
+        return self._tx_bytes if share is None else self._tx_bytes + share.tally.bytes - share.bytes
+
+    @tx_bytes.setter
+    def tx_bytes(self, value: int) -> None:
+        """Set what ``tx_bytes`` reads (its share of the floods stays)."""
+        share = self._tx_share
+        self._tx_bytes = value if share is None else value - (share.tally.bytes - share.bytes)
+
+    @property
     def carrier(self) -> bool:
         """LOWER_UP: the link partner can hear us."""
         return self.up
+
+    def enslaved(self) -> Iterable[Device]:
+        """The devices whose master this one is (``ip link show master DEV``): a bridge's ports, else none."""
+        return ()
 
     def link_peer(self) -> Device | None:
         """The device ``ip link`` names after ``@``: a veth's other end, or the device this one is stacked on."""
@@ -81,8 +172,8 @@ class Device:
                 FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.LINK_DOWN, "device or carrier down")
             )
             return
-        self.tx_packets += 1
-        self.tx_bytes += frame.length
+        self._tx_packets += 1
+        self._tx_bytes += frame.length
         tracer = self.sim.tracer
         if tracer.enabled:
             tracer.sent(self.sim.env.now, self.node, self.name, frame, tracer.cause)
@@ -101,10 +192,12 @@ class Device:
                 FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.LINK_DOWN, "device down")
             )
             return
-        self.rx_packets += 1
-        self.rx_bytes += frame.length
+        self._rx_packets += 1
+        self._rx_bytes += frame.length
         tracer = self.sim.tracer
+        arrived = -1
         if tracer.enabled:
+            arrived = tracer.mark()  # what the stack sends because of this frame points back here
             tracer.received(self.sim.env.now, self.node, self.name, frame)
         if self.upper is not None and self.upper.receive(self, frame):
             return
@@ -117,7 +210,9 @@ class Device:
                     FrameDropped(self.sim.env.now, self.node, self.name, frame, DropReason.VLAN_UNKNOWN, f"no VLAN {frame.vlan} device on {self.name}")
                 )
                 return
+            outer, tracer.cause = tracer.cause, arrived
             self.namespace.ipv4.receive(frame, self)
+            tracer.cause = outer
 
 
     def arrive(self, frame: EthernetFrame) -> None:

@@ -108,7 +108,8 @@ def decide_receive(children: tuple[Child, ...], frame: EthernetFrame, shared_mac
     """``ipvlan_handle_mode_l2`` (pure)."""
     if frame.dst.is_multicast:
         if frame.src == shared_mac:
-            src = frame.payload.sender_ip if isinstance(frame.payload, ArpPacket) else getattr(frame.payload, "src", None)
+            payload = frame.payload
+            src = payload.sender_ip if isinstance(payload, ArpPacket) else payload.src if isinstance(payload, IPv4Packet) else None
             if any(src in c.addresses for c in children):
                 return Verdict(to_parent=True, reason="our own broadcast, reflected: not given to the children again")
         return Verdict(tuple(c.name for c in children if c.up), to_parent=True, reason="a broadcast from the wire: every child and the parent")

@@ -25,7 +25,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
+from simulator.kernel.devices.flood import note_change
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from simulator.kernel.devices.device import Device
     from simulator.packets.ethernet import EthernetFrame
 
@@ -46,6 +50,10 @@ class RxHandler(Protocol):
     """A macvlan or ipvlan port: ``handle_frame`` returns True when it consumed the frame."""
 
     kind: str
+
+    @property
+    def children(self) -> Sequence[Device]:
+        """The devices stacked on the lower device through this port."""
 
     def handle_frame(self, lower: Device, frame: EthernetFrame) -> bool:
         """The lower device received ``frame``: True when the handler consumed it."""
@@ -89,6 +97,7 @@ def uppers_of(lower: Device) -> UpperDevices:
     """The lower device's :class:`UpperDevices`, created on first use."""
     if lower.upper is None:
         lower.upper = UpperDevices()
+        note_change(lower)
     return lower.upper
 
 
@@ -96,3 +105,4 @@ def release(lower: Device) -> None:
     """Forget the holder when nothing is stacked on the lower device any more."""
     if lower.upper is not None and lower.upper.empty:
         lower.upper = None
+        note_change(lower)

@@ -138,7 +138,7 @@ class VxlanSocket:
         self.underlay = underlay
         self.port = port
         self.devices: dict[int, Vxlan] = {}
-        underlay.ipv4.udp_sockets[port] = self.on_datagram
+        underlay.ipv4.udp_sockets[port] = self  # the port's handler: called, it is :meth:`on_datagram`
 
     def on_datagram(self, packet: IPv4Packet, datagram: UdpDatagram) -> None:
         """A UDP datagram on the VXLAN port: decapsulate it and hand the inner frame to the device of its VNI."""
@@ -153,13 +153,14 @@ class VxlanSocket:
             return
         dev.decapsulate(packet, payload)
 
+    __call__ = on_datagram
+
 
 def socket_for(sim: Simulation, underlay: NetworkNamespace, port: int) -> VxlanSocket:
     """The underlay's VXLAN socket on ``port``, opened on first use (vxlan_sock_add)."""
     handler = underlay.ipv4.udp_sockets.get(port)
-    owner = getattr(handler, "__self__", None)
-    if isinstance(owner, VxlanSocket):
-        return owner
+    if isinstance(handler, VxlanSocket):
+        return handler
     if handler is not None:
         raise LinkError("RTNETLINK answers: Address already in use")
     return VxlanSocket(sim, underlay, port)
@@ -224,7 +225,7 @@ class Vxlan(Device):
         sock = self.socket
         if sock is not None:
             sock.devices.pop(self.vni, None)
-            if not sock.devices and self.underlay.ipv4.udp_sockets.get(sock.port) == sock.on_datagram:
+            if not sock.devices and self.underlay.ipv4.udp_sockets.get(sock.port) is sock:
                 del self.underlay.ipv4.udp_sockets[sock.port]
             self.socket = None
 
@@ -327,7 +328,8 @@ class Vxlan(Device):
                 learned = True
             elif not entry.permanent:
                 entry.updated = now
-        self.sim.tracer.emit(VxlanDecapsulated(now, self.node, self.name, packet.vni, inner, outer, learned))
+        tracer = self.sim.tracer
+        tracer.emit(VxlanDecapsulated(now, self.node, self.name, packet.vni, inner, outer, learned, tracer.back()))
         self.sim.call_later(latency.STACK_S, lambda: self.receive(inner))  # gro_cells_receive
 
     def fdb_entries(self) -> list[tuple[MacAddress, VxlanFdbEntry]]:

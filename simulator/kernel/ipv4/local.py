@@ -55,7 +55,7 @@ class LocalDelivery(Ipv4Output):
                     flow=packet.flow,
                 )
                 low, high = latency.RESPONDER_JITTER_S
-                self.sim.env.deliver(low + self._jitter.random() * (high - low), Ipv4Output._send_quietly, self, reply)
+                self.send_later(low + self._jitter.random() * (high - low), reply)
                 return
             if kind is IcmpType.ECHO_REPLY:
                 handler = self.icmp_sockets.get(message.ident)

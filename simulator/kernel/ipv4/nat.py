@@ -240,8 +240,9 @@ class NetfilterHooks(Ipv4Addresses):
         return packet
 
     def _nat_record(self, chain: str, rule: str, before: IPv4Packet, after: IPv4Packet, reply: bool) -> None:
-        self.sim.tracer.emit(
-            NatTranslated(self.sim.env.now, self.namespace.node, after.flow, chain, rule, _endpoints(before), _endpoints(after), reply)
+        tracer = self.sim.tracer
+        tracer.emit(
+            NatTranslated(self.sim.env.now, self.namespace.node, after.flow, chain, rule, _endpoints(before), _endpoints(after), reply, tracer.back())
         )
 
 

@@ -80,15 +80,18 @@ class Neighbour:
     confirmed: float = float("-inf")
     updated: float = 0.0
     generation: int = 0  # bumps at every change of state (or MAC); stale timer callbacks and cached flows see a mismatch
-    queue: list[IPv4Packet] = field(default_factory=list)
+    # the packets waiting for resolution, each with the position of the record that made the
+    # stack send it (``Tracer.cause``): sent later, it still points back at the frame that brought it
+    queue: list[tuple[IPv4Packet, int]] = field(default_factory=list)
 
 
 class NeighbourTable:
     """The ARP table of one namespace, driving requests through callbacks.
 
     ``solicit(dev, ip, target_mac_or_None, sender_ip)`` sends a request (broadcast
-    when the MAC is None); ``flush(entry, packets)`` sends packets that waited for
-    resolution; ``failed(entry, packets)`` reports packets that never got there.
+    when the MAC is None); ``flush(entry, queued)`` sends packets that waited for
+    resolution; ``failed(entry, queued)`` reports packets that never got there (each
+    packet with its cause, as :attr:`Neighbour.queue` keeps them).
     """
 
     def __init__(
@@ -96,8 +99,8 @@ class NeighbourTable:
         sim: Simulation,
         node: Callable[[], str],
         solicit: Callable[[Neighbour], None],
-        flush: Callable[[Neighbour, list[IPv4Packet]], None],
-        failed: Callable[[Neighbour, list[IPv4Packet]], None],
+        flush: Callable[[Neighbour, list[tuple[IPv4Packet, int]]], None],
+        failed: Callable[[Neighbour, list[tuple[IPv4Packet, int]]], None],
     ) -> None:
         self.sim = sim
         self._node = node
@@ -105,6 +108,7 @@ class NeighbourTable:
         self._flush = flush
         self._failed = failed
         self.entries: dict[tuple[str, IPv4Address], Neighbour] = {}
+        self._owners = sim.neighbour_owners  # the lab's index of entries by address (flood.py reads it)
         # Bumps when an entry is created, replaced or removed (the stack's per-flow cache checks it;
         # a change of an entry's state bumps that entry's own ``generation``).
         self.generation = 0
@@ -148,17 +152,18 @@ class NeighbourTable:
                 return entry.mac
             if state is NudState.INCOMPLETE:
                 if len(entry.queue) < UNRES_QLEN:
-                    entry.queue.append(packet)
+                    entry.queue.append((packet, self.sim.tracer.cause))
                 return None
         if entry is None:
             entry = Neighbour(ip, dev, NudState.INCOMPLETE)
             self.entries[(dev, ip)] = entry
+            self._owners.setdefault(ip, set()).add((id(self), dev))
             self.generation += 1
             entry.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "INCOMPLETE", None, "no entry: resolve with an ARP request"))
         else:  # FAILED: try again
             self._set(entry, NudState.INCOMPLETE, "FAILED entry used again: resolve anew")
-        entry.queue = [packet]
+        entry.queue = [(packet, self.sim.tracer.cause)]
         entry.probes = 1
         self._solicit(entry)
         self._arm(entry, RETRANS_TIME_S)
@@ -222,6 +227,7 @@ class NeighbourTable:
                 return
             entry = Neighbour(ip, dev, NudState.STALE, mac)
             self.entries[(dev, ip)] = entry
+            self._owners.setdefault(ip, set()).add((id(self), dev))
             self.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "STALE", str(mac), cause))
             return
@@ -237,11 +243,13 @@ class NeighbourTable:
         """``ip neigh add IP lladdr MAC dev DEV`` (or a control plane programming it)."""
         entry = Neighbour(ip, dev, NudState.PERMANENT, mac)
         self.entries[(dev, ip)] = entry
+        self._owners.setdefault(ip, set()).add((id(self), dev))
         self.generation += 1
 
     def delete(self, dev: str, ip: IPv4Address) -> Neighbour | None:
         """``ip neigh del IP dev DEV``: the entry removed, or None if there was none."""
         self.generation += 1
+        self._disown(dev, ip)
         return self.entries.pop((dev, ip), None)
 
     def forget_device(self, dev: str) -> None:
@@ -249,3 +257,11 @@ class NeighbourTable:
         self.generation += 1
         for key in [k for k in self.entries if k[0] == dev]:
             del self.entries[key]
+            self._disown(dev, key[1])
+
+    def _disown(self, dev: str, ip: IPv4Address) -> None:
+        owners = self._owners.get(ip)
+        if owners is not None:
+            owners.discard((id(self), dev))
+            if not owners:
+                del self._owners[ip]

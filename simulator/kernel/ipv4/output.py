@@ -75,7 +75,8 @@ class Ipv4Output(NetfilterHooks):
                 raise SendError("Operation not permitted")
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.record(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, route.text(), route.dev, route.gateway, False))
+            tracer.record(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, packet.dst, route.text(), route.dev, route.gateway, False,
+                                      tracer.back()))
         self._finish_output(packet, route, ct, n, flows if ct is None else None)
         return packet
 
@@ -146,26 +147,46 @@ class Ipv4Output(NetfilterHooks):
         if dev is None:
             return
         sender = None
-        if entry.queue and int(entry.queue[0].src) in self._local:
-            sender = entry.queue[0].src
+        if entry.queue and int(entry.queue[0][0].src) in self._local:
+            sender = entry.queue[0][0].src
         sender = sender or self.primary_address(entry.dev, entry.ip) or UNSPECIFIED
         unicast = entry.state.value == "PROBE" and entry.mac is not None
         arp = ArpPacket(ArpOp.REQUEST, dev.mac, sender, ZERO_MAC, entry.ip)
         dst = entry.mac if unicast and entry.mac is not None else BROADCAST_MAC
         dev.transmit(EthernetFrame(dst, dev.mac, EtherType.ARP, arp, flow=self.sim.next_flow()))
 
-    def _flush(self, entry: Neighbour, packets: list[IPv4Packet]) -> None:
+    def _flush(self, entry: Neighbour, queued: list[tuple[IPv4Packet, int]]) -> None:
+        """Resolution succeeded: send what waited, each frame pointing back at what made the stack send it."""
         dev = self.namespace.devices.get(entry.dev)
         if dev is None or entry.mac is None:
             return
-        for packet in packets:
+        tracer = self.sim.tracer
+        outer = tracer.cause
+        for packet, cause in queued:
+            tracer.cause = cause
             dev.transmit(EthernetFrame(entry.mac, dev.mac, EtherType.IPV4, packet, flow=packet.flow))
+        tracer.cause = outer
 
-    def _unreachable(self, entry: Neighbour, packets: list[IPv4Packet]) -> None:
+    def _unreachable(self, entry: Neighbour, queued: list[tuple[IPv4Packet, int]]) -> None:
         """Resolution failed: drop the queue and send ICMP host unreachable to each source."""
-        for packet in packets:
+        tracer = self.sim.tracer
+        outer = tracer.cause
+        for packet, cause in queued:
+            tracer.cause = cause
             self._drop(entry.dev, None, DropReason.NEIGHBOUR_FAILED, f"no ARP reply from {entry.ip}", packet)
             self._icmp_error(packet, IcmpType.DEST_UNREACHABLE, UnreachableCode.HOST)
+        tracer.cause = outer
+
+    def send_later(self, delay_s: float, packet: IPv4Packet) -> None:
+        """Send a locally generated ``packet`` after ``delay_s`` (a responder's delay), as the cause now is (``Tracer.cause``)."""
+        self.sim.env.deliver(delay_s, Ipv4Output._send_caused, self, (packet, self.sim.tracer.cause))
+
+    def _send_caused(self, what: tuple[IPv4Packet, int]) -> None:
+        packet, cause = what
+        tracer = self.sim.tracer
+        outer, tracer.cause = tracer.cause, cause
+        self._send_quietly(packet)
+        tracer.cause = outer
 
     def _icmp_error(self, packet: IPv4Packet, kind: IcmpType, code: int, towards_dev: str | None = None) -> None:
         """icmp_send: never about an ICMP error, a broadcast, or a packet from nowhere."""

@@ -184,6 +184,6 @@ class Ipv4Stack(LocalDelivery):
                 return
         tracer = self.sim.tracer
         if tracer.enabled:
-            tracer.record(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, route.text(), route.dev, route.gateway, True))
+            tracer.record(RouteChosen(self.sim.env.now, self.namespace.node, packet.flow, dst, route.text(), route.dev, route.gateway, True, tracer.back()))
         self._finish_output(packet, route, ct, n)
 
