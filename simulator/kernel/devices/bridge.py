@@ -236,7 +236,7 @@ class Bridge(Device):
         """
         if not decision.ports and not decision.local:
             return
-        self.sim.env.deliver(latency.BRIDGE_S, _forward_frame, self, (frame, decision, frames, decided_at))
+        self.sim.env.later(latency.BRIDGE_S, _forward_frame, self, (frame, decision, frames, decided_at))
 
     def _pass_up(self, frame: EthernetFrame) -> None:
         if not self.up:
