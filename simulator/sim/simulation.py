@@ -84,7 +84,8 @@ class Environment(simpy.Environment):
         ``now`` is set from the head of the heap before anything runs, for every event
         (simpy's own ``step`` pops that same entry).
 
-        A hop's entry has five items and goes to its device; a batch has exactly one
+        A hop's entry has five items and goes to its device; a ``later`` call's six
+        items are its function and two arguments; a batch has exactly one
         callback (``_fire``) and never fails, so the generic path's callback list and
         failure check are skipped; other events take it.
         """
@@ -92,9 +93,14 @@ class Environment(simpy.Environment):
         if queue:
             head = queue[0]
             self.now = self._now = head[0]  # (simpy's step pops this very entry: the heap's smallest)
-            if len(head) == 5:
+            n = len(head)
+            if n == 5:
                 heappop(queue)
                 head[3].arrive(head[4])
+                return
+            if n == 6:
+                heappop(queue)
+                head[3](head[4], head[5])
                 return
             batch = head[3]
             if type(batch) is _Batch:
@@ -113,6 +119,15 @@ class Environment(simpy.Environment):
         """``device.arrive(frame)`` after ``delay_s`` (in turn, as a timeout made now would fire)."""
         queue: list[Any] = self._queue  # simpy's heap of (time, priority, id, event): a hop adds its frame
         heappush(queue, (self._now + delay_s, NORMAL, next(self._eid), device, frame))
+
+    def later(self, delay_s: float, fn: Callable[[Any, Any], object], a: Any, b: Any) -> None:
+        """``fn(a, b)`` after ``delay_s``, in its own heap entry (in turn, as a timeout made now would fire).
+
+        :meth:`deliver` without the batch: for calls that rarely share an instant (a bridge
+        forwarding one frame), one tuple on the heap and no other object.
+        """
+        queue: list[Any] = self._queue
+        heappush(queue, (self._now + delay_s, NORMAL, next(self._eid), fn, a, b))
 
     def deliver(self, delay_s: float, fn: Callable[[Any, Any], object], a: Any, b: Any) -> None:
         """Call ``fn(a, b)`` after ``delay_s`` simulated seconds (like a timeout's callback)."""

@@ -44,6 +44,8 @@ from typing import overload
 from simulator.packets.ethernet import EthernetFrame
 from simulator.trace.records import BridgeForwarded, FrameReceived, FrameSent, Record
 
+_NO_LIMIT = 1 << 62  # a store without a window never reaches it
+
 
 class _Run:
     """Consecutive frame records of one frame at one instant: their places, the last ``length`` on the path to ``node``."""
@@ -117,11 +119,12 @@ class _Paths:
 class RecordStore:
     """A list of records kept compactly (see the module docstring): append, read, cut from the front."""
 
-    __slots__ = ("first", "_times", "_places", "_causes", "_refs", "_sent", "_received", "_where",
+    __slots__ = ("first", "limit", "_times", "_places", "_causes", "_refs", "_sent", "_received", "_where",
                  "_run_rows", "_run_starts", "_extra", "_paths")
 
     def __init__(self, records: Iterable[Record] = (), first: int = 0) -> None:
         self.first = first  # the position of the first record kept, counting every record ever recorded
+        self.limit = _NO_LIMIT  # when the store holds this many records, :meth:`_full` runs (a tracer's window)
         self._times = array("d")
         self._places = array("I")
         self._causes = array("I")  # a FrameSent's ``cause``
@@ -147,20 +150,28 @@ class RecordStore:
         place = self._sent.get((node, dev))
         if place is None:
             place = self._sent[(node, dev)] = self._place(FrameSent, node, dev)
+        refs = self._refs
         self._times.append(time)
         self._places.append(place)
-        self._causes.append(self.first + len(self._refs) + self._extra - decided_at if decided_at >= 0 else 0)
-        self._refs.append(frame)
+        self._causes.append(self.first + len(refs) + self._extra - decided_at if decided_at >= 0 else 0)
+        refs.append(frame)
+        if len(refs) + self._extra >= self.limit:
+            self._full()
 
-    def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
-        """Keep ``FrameReceived(time, node, dev, frame)`` without building it."""
+    def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> int:
+        """Keep ``FrameReceived(time, node, dev, frame)`` without building it; its position (as :meth:`Tracer.mark` counts)."""
         place = self._received.get((node, dev))
         if place is None:
             place = self._received[(node, dev)] = self._place(FrameReceived, node, dev)
+        refs = self._refs
+        position = self.first + len(refs) + self._extra
         self._times.append(time)
         self._places.append(place)
         self._causes.append(0)
-        self._refs.append(frame)
+        refs.append(frame)
+        if position + 1 - self.first >= self.limit:
+            self._full()
+        return position
 
     def sent_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
         """:meth:`sent`, for one port's copy of a flooded frame: it joins the run the last entry is, if it continues it."""
@@ -173,6 +184,8 @@ class RecordStore:
             self._places.append(place)
             self._causes.append(cause)
             self._refs.append(frame)
+        if len(self._refs) + self._extra >= self.limit:
+            self._full()
 
     def received_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
         """:meth:`received`, for one port's copy of a flooded frame: it joins the run the last entry is, if it continues it."""
@@ -184,6 +197,8 @@ class RecordStore:
             self._places.append(place)
             self._causes.append(0)
             self._refs.append(frame)
+        if len(self._refs) + self._extra >= self.limit:
+            self._full()
 
     def sent_flood(self, time: float, frame: EthernetFrame, decided_at: int, ports: list[tuple[str, str]]) -> None:
         """:meth:`sent_flooded` for each ``(node, dev)`` of ``ports`` in order, in one call."""
@@ -284,17 +299,26 @@ class RecordStore:
         self._where.append((kind, node, dev))
         return len(self._where) - 1
 
-    def append(self, record: Record) -> None:
+    def append(self, record: Record) -> int:
+        """Keep ``record``; its position (as :meth:`Tracer.mark` counts)."""
+        refs = self._refs
+        position = self.first + len(refs) + self._extra
         if type(record) is FrameSent:
             cause = record.cause
-            self.sent_flooded(record.time, record.node, record.dev, record.frame, self.first + len(self) - cause if cause else -1)
+            self.sent_flooded(record.time, record.node, record.dev, record.frame, position - cause if cause else -1)
         elif type(record) is FrameReceived:
             self.received_flooded(record.time, record.node, record.dev, record.frame)
         else:
             self._times.append(0.0)
             self._places.append(0)
             self._causes.append(0)
-            self._refs.append(record)
+            refs.append(record)
+            if position + 1 - self.first >= self.limit:
+                self._full()
+        return position
+
+    def _full(self) -> None:
+        """The store reached :attr:`limit` (a tracer's window cuts it here)."""
 
     def extend(self, records: Iterable[Record]) -> None:
         for record in records:

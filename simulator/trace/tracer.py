@@ -63,7 +63,7 @@ class Tracer:
 
     def __init__(self, window: int | None = None, sink: str | os.PathLike[str] | BinaryIO | None = None) -> None:
         self.records: RecordStore = RecordStore()
-        self.record: Callable[[Record], None] = self.records.append
+        self.record: Callable[[Record], int] = self.records.append
         """Keep a record: the hot path's way, for callers that checked ``enabled`` first
         (and never a ``TopologyChanged``, which goes through :meth:`emit`)."""
         self.sent: Callable[[float, str, str, EthernetFrame, int], None] = self.records.sent
@@ -74,7 +74,7 @@ class Tracer:
         position (:meth:`mark`) of its record; while a stack handles a frame it received, the
         position of that frame's arrival: each ``FrameSent`` meanwhile points back at it (and
         a stack's ``RouteChosen`` and ``NatTranslated``, through :meth:`back`)."""
-        self.received: Callable[[float, str, str, EthernetFrame], None] = self.records.received
+        self.received: Callable[[float, str, str, EthernetFrame], int] = self.records.received
         """Keep ``FrameReceived(time, node, dev, frame)`` without building it (callers check ``enabled`` first)."""
         self.enabled = True
         self.lang = "en"  # the lab's language: the views and explanations speak it unless told otherwise
@@ -184,7 +184,7 @@ class Tracer:
 class _Window(RecordStore):
     """The record store of a windowed tracer: recording past twice the window cuts it."""
 
-    __slots__ = ("tracer", "limit")
+    __slots__ = ("tracer",)
 
     def __init__(self, tracer: Tracer) -> None:
         super().__init__(first=tracer.dropped)
@@ -192,31 +192,8 @@ class _Window(RecordStore):
         assert tracer.window is not None
         self.limit = 2 * tracer.window
 
-    def append(self, record: Record) -> None:
-        RecordStore.append(self, record)
-        if len(self._refs) + self._extra >= self.limit:
-            self.tracer._cut()
-
-    def sent(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
-        RecordStore.sent(self, time, node, dev, frame, decided_at)
-        if len(self._refs) + self._extra >= self.limit:
-            self.tracer._cut()
-
-    def received(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
-        RecordStore.received(self, time, node, dev, frame)
-        if len(self._refs) + self._extra >= self.limit:
-            self.tracer._cut()
-
-    def sent_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame, decided_at: int = -1) -> None:
-        RecordStore.sent_flooded(self, time, node, dev, frame, decided_at)
-        if len(self._refs) + self._extra >= self.limit:
-            self.tracer._cut()
-
-    def received_flooded(self, time: float, node: str, dev: str, frame: EthernetFrame) -> None:
-        RecordStore.received_flooded(self, time, node, dev, frame)
-        if len(self._refs) + self._extra >= self.limit:
-            self.tracer._cut()
-
+    def _full(self) -> None:
+        self.tracer._cut()
 
     def sent_flood(self, time: float, frame: EthernetFrame, decided_at: int, ports: list[tuple[str, str]]) -> None:
         room = self.limit - len(self._refs) - self._extra  # cut where recording port by port would

@@ -204,10 +204,9 @@ class Bridge(Device):
                 names = self.port_names()
             decision = decide(self.fdb, names, frame, port.name, now, self.aging_time_s)
         tracer = self.sim.tracer
-        decided_at = tracer.mark()  # the ports' frames point back at this decision (``FrameSent.cause``)
         if tracer.enabled:
             action = decision.action
-            tracer.record(
+            decided_at = tracer.record(  # the ports' frames point back at this decision (``FrameSent.cause``)
                 # a flood's egress may be a FloodPorts: the trace store reads it back as a tuple
                 BridgeForwarded(now, self.node, self.name, port.name, frame, action, decision.ports, decision.fdb_port, learned)
             )
@@ -215,6 +214,8 @@ class Bridge(Device):
                 tracer.record(
                     FrameDropped(now, self.node, self.name, frame, decision.reason, f"fdb: {frame.dst} is on {decision.fdb_port}")
                 )
+        else:
+            decided_at = tracer.mark()
         frames = None
         ns = self.namespace
         if decision.ports and frame.ethertype == EtherType.IPV4 and ns is not None and ns.ipv4.bridge_nf_call_iptables:
@@ -235,7 +236,7 @@ class Bridge(Device):
         """
         if not decision.ports and not decision.local:
             return
-        self.sim.env.deliver(latency.BRIDGE_S, _forward_frame, self, (frame, decision, frames, decided_at))
+        self.sim.env.later(latency.BRIDGE_S, _forward_frame, self, (frame, decision, frames, decided_at))
 
     def _pass_up(self, frame: EthernetFrame) -> None:
         if not self.up:

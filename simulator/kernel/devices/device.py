@@ -197,8 +197,7 @@ class Device:
         tracer = self.sim.tracer
         arrived = -1
         if tracer.enabled:
-            arrived = tracer.mark()  # what the stack sends because of this frame points back here
-            tracer.received(self.sim.env.now, self.node, self.name, frame)
+            arrived = tracer.received(self.sim.env.now, self.node, self.name, frame)  # what the stack sends because of it points back here
         if self.upper is not None and self.upper.receive(self, frame):
             return
         if self.master is not None:

@@ -38,6 +38,20 @@ class Veth(Device):
         """The other end of the pair."""
         return self.peer
 
+    def transmit(self, frame: EthernetFrame) -> None:
+        """:meth:`Device.transmit`, with the carrier check and :meth:`xmit` made here (one frame-hop's calls fewer)."""
+        peer = self.peer
+        if not (self.up and peer.up) or self.upper is not None:
+            Device.transmit(self, frame)  # a drop, or devices stacked on this end: the general path
+            return
+        self._tx_packets += 1
+        self._tx_bytes += frame.length
+        sim = self.sim
+        tracer = sim.tracer
+        if tracer.enabled:
+            tracer.sent(sim.env.now, self.node, self.name, frame, tracer.cause)
+        sim.env.hop(latency.VETH_S, peer, frame)
+
     def xmit(self, frame: EthernetFrame) -> None:
         """What one end sends, the peer receives after the veth delay."""
         self.sim.env.hop(latency.VETH_S, self.peer, frame)
