@@ -17,7 +17,7 @@ from typing import Any
 from simulator.trace.records import FrameDropped, FrameReceived, FrameSent, NatTranslated
 from simulator.viz import style
 from simulator.viz.hops import Hops, Journey, Transition, addresses_in, follow, incidental, select
-from simulator.viz.layout import Scene
+from simulator.viz.layout import Label, Scene
 from simulator.viz.layout.builder import move
 from simulator.viz.network import OVERLAY_NS, SWITCH, Network, network_at
 from simulator.viz.path_legend import lay_out_legend
@@ -199,11 +199,13 @@ def _key(transitions: Sequence[Transition]) -> tuple[tuple[str, str, bool], ...]
 
 
 def _room_above(scene: Scene, arrows: Sequence[Arrow], notes: Sequence[Note]) -> None:
-    """Room under the title for the notes that hang above a box of the top row (a packed picture has none):
-    everything but the title moves down as far as the tallest of them needs."""
-    title_bottom = max((lab.y + style.line_height(lab.size) for lab in scene.labels if lab.gid == "title"), default=0.0)
-    need = max((title_bottom + 6 - (n.y - style.line_height() * (n.text.count("\n") + 1) - 12) for n in notes if n.va == "bottom"),
-               default=0.0)
+    """Room for the notes that hang above a box of the top row (a packed picture has none), beside the title when
+    there is room there, else under it: everything but the title moves down as far as the tallest of them needs."""
+    titles = [lab for lab in scene.labels if lab.gid == "title"]
+    title_bottom = max((lab.y + style.line_height(lab.size) for lab in titles), default=0.0)
+    taken: list[tuple[float, float]] = []
+    need = max((_above(n, scene, titles, title_bottom, taken) - (n.y - style.line_height() * (n.text.count("\n") + 1) - 12) for n in notes
+                if n.va == "bottom"), default=0.0)
     if need <= 0:
         return
     move([*scene.shapes.values(), *scene.extra_shapes, *scene.edges, *(lab for lab in scene.labels if lab.gid != "title")], 0.0, need)
@@ -212,6 +214,27 @@ def _room_above(scene: Scene, arrows: Sequence[Arrow], notes: Sequence[Note]) ->
     for n in notes:
         n.y += need
     scene.height += need
+
+
+def _above(note: Note, scene: Scene, titles: Sequence[Label], title_bottom: float, taken: list[tuple[float, float]]) -> float:
+    """How high the top of ``note`` (hung above a box of the top row) may be: beside the title, moved sideways
+    as little as keeps it over its box's top edge and inside the picture, and up clear of the boxes under it, when
+    there is room (``taken``: the spans beside it other notes took); else under it."""
+    box = scene.shapes.get(note.where.split("/", 1)[0])
+    if not titles or box is None or abs(note.y - (box.y - 6)) > 0.5:  # (only a note hung above its box's top edge)
+        return title_bottom + 6
+    w = max(style.text_width(line, bold=True) for line in note.text.split("\n")) + 12
+    half = max(style.text_width(lab.text, lab.size, bold=lab.bold) for lab in titles) / 2
+    left, right = scene.width / 2 - half - 12, scene.width / 2 + half + 12
+    spots = [x for x in (left - w, right) if 4 <= x <= scene.width - 4 - w and x + w >= box.x + 24 and x <= box.x + box.w - 24
+             and all(x + w + 8 <= a or x >= b + 8 for a, b in taken)]
+    if not spots:
+        return title_bottom + 6
+    x = note.x = min(spots, key=lambda x: abs(x - note.x))
+    taken.append((x, x + w))
+    # over the boxes under it, the taller boxes of its row too
+    note.y = min([note.y] + [s.y - 6 for s in scene.shapes.values() if s.x < x + w and s.x + s.w > x and s.y < box.y + box.h])
+    return min(lab.y for lab in titles)
 
 
 RESOLVER = "127.0.0.11"

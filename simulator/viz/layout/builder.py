@@ -53,7 +53,7 @@ class Builder:
         # thinner switch, and its boxes' text on fewer lines (a machine's kind after its name, a bridge's address
         # after its name, no lo that holds only 127.0.0.1)
         self.tight = tight
-        self.narrow = narrow  # tight, but no line folded onto another where that makes a box wider
+        self.narrow = narrow  # tight, but no line folded onto another where that makes a box wider (but a router's, the row's tallest)
         # (a path's picture, roomy for its arrows and their numbers, packed tight: room for one number beside another)
         short = (ROOMY_TIGHT if roomy else TIGHT) if tight else 1.0
         # (a path's switch no thinner than the arrows travelling along it from one port over it to another need)

@@ -106,7 +106,7 @@ def _machine_box(b: Builder, ns: Namespace, x: float, port_of: dict[str, str], w
     bag: list[object] = []
     devs = [dev_id(ns.node, d.name) for d in ns.devices if d.kind != "loopback" and dev_id(ns.node, d.name) in g]
     has_routing = any(g.edges[e]["kind"] == "routing" for p in devs for e in g.edges(p))
-    lines = machine_lines(ns, b.lang, b.tight, wide=has_routing and not b.narrow)
+    lines = machine_lines(ns, b.lang, b.tight, wide=has_routing)
     tw, th = measure(lines)
     top_pills = [p for p in devs if p in port_of]
     side = {p: wired[p] for p in devs if p in wired and p not in port_of}

@@ -139,8 +139,8 @@ def container_lines(ns: Namespace, lang: str = "en", wrap: bool = False, tight: 
                     narrow: bool = False) -> list[Line]:
     """A container's name (``wrap``: on several lines), image, aliases, ``lo`` (as :func:`lo_lines` says) and addresses.
 
-    ``narrow``: a ``lo`` goes after the image only if that makes the box no wider than its other lines or its
-    pills (``pills_w``) do."""
+    ``narrow``: a ``lo`` goes after the image, else after the name, only if that makes the box no wider than its
+    other lines or its pills (``pills_w``) do."""
     names = wrapped(ns.node) if wrap else [ns.node]
     lines = [Line(name, style.NAME_PT, bold=True, gid=ns.node) for name in names]
     image = ns.extra.get("image")
@@ -152,9 +152,11 @@ def container_lines(ns: Namespace, lang: str = "en", wrap: bool = False, tight: 
     for d in links:
         lines.extend(addr_lines(d, dev_id(ns.node, d.name), with_name=len(links) > 1))
     tail = lo_tail(ns, tight)
-    if tail is not None:  # after the image (or the name), unless that widens a box packed narrow: then a line of its own
-        head = lines[len(names) if image else len(names) - 1]
-        if not narrow or head.width + TAIL_GAP + tail.width <= max(measure(lines)[0], (pills_w or 0.0) - 2 * PAD):
+    if tail is not None:  # after the image (or the name); in a box packed narrow, where that does not widen it, else a line of its own
+        room = max(measure(lines)[0], (pills_w or 0.0) - 2 * PAD)
+        heads = [lines[len(names) if image else len(names) - 1], lines[len(names) - 1]]
+        head = next((h for h in heads if not narrow or h.width + TAIL_GAP + tail.width <= room), None)
+        if head is not None:
             head.tail = tail
         else:
             lines.insert(len(names) + (1 if image else 0) + len(alias_lines(ns, lang)), tail)
