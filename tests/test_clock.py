@@ -10,7 +10,8 @@ same order, at the same times, on this Environment as on plain simpy with real
 Timeouts, including an URGENT event (a process starting, an interrupt) that
 becomes due in the middle of a batch. ``Environment.hop`` (a frame crossing a link:
 one heap entry handed straight to ``device.arrive(frame)``) is held to the same
-promise: a Timeout whose one callback is ``device.arrive(frame)``.
+promise: a Timeout whose one callback is ``device.arrive(frame)``, and so is
+``Environment.later`` (a bridge forwarding one frame: ``fn(a, b)`` in a heap entry of its own).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class Reference(simpy.Environment):
     def hop(self, delay_s: float, device: Any, frame: Any) -> None:
         self.timeout(delay_s).callbacks.append(lambda _event: device.arrive(frame))
 
+    def later(self, delay_s: float, fn: Callable[[Any, Any], object], a: Any, b: Any) -> None:
+        self.timeout(delay_s).callbacks.append(lambda _event: fn(a, b))
+
 
 class _Device:
     """The receiving end of a hop: ``arrive(frame)`` calls the frame (a test's callback)."""
@@ -45,12 +49,12 @@ class _Device:
 # An operation: (kind, delay, children). Kinds: "deliver" (the hot path), "timeout" (an
 # ordinary event with a callback), "process" (starts with an URGENT Initialize, logs,
 # waits ``delay``, logs again), "interrupt" (a process that waits long, interrupted now:
-# an URGENT event at the current instant). Children run when the operation fires.
+# an URGENT event at the current instant), "hop" and "later" (the other hot paths). Children run when the operation fires.
 DELAYS = st.sampled_from([0.0, 0.0, 0.5, 1.0, 1.0, 2.0])
-LEAF = st.tuples(st.sampled_from(["deliver", "deliver", "hop", "hop", "timeout", "process", "interrupt"]), DELAYS, st.just(()))
+LEAF = st.tuples(st.sampled_from(["deliver", "deliver", "hop", "hop", "later", "timeout", "process", "interrupt"]), DELAYS, st.just(()))
 OPS = st.recursive(
     LEAF,
-    lambda inner: st.tuples(st.sampled_from(["deliver", "hop", "hop", "timeout", "process"]), DELAYS,
+    lambda inner: st.tuples(st.sampled_from(["deliver", "hop", "hop", "later", "timeout", "process"]), DELAYS,
                             st.lists(inner, max_size=4).map(tuple)),
     max_leaves=40,
 )
@@ -71,6 +75,8 @@ def _play(env: Any, program: list[Any]) -> list[tuple[float, str]]:
             env.deliver(delay, lambda a, b: fire(), None, None)
         elif kind == "hop":
             env.hop(delay, _Device(), fire)
+        elif kind == "later":
+            env.later(delay, lambda a, b: fire(), None, None)
         elif kind == "timeout":
             env.timeout(delay).callbacks.append(fire)
         elif kind == "process":
