@@ -157,7 +157,7 @@ class NeighbourTable:
         if entry is None:
             entry = Neighbour(ip, dev, NudState.INCOMPLETE)
             self.entries[(dev, ip)] = entry
-            self._owners.setdefault(ip, set()).add((id(self), dev))
+            self._own(dev, ip)
             self.generation += 1
             entry.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "INCOMPLETE", None, "no entry: resolve with an ARP request"))
@@ -227,7 +227,7 @@ class NeighbourTable:
                 return
             entry = Neighbour(ip, dev, NudState.STALE, mac)
             self.entries[(dev, ip)] = entry
-            self._owners.setdefault(ip, set()).add((id(self), dev))
+            self._own(dev, ip)
             self.generation += 1
             self.sim.tracer.emit(NeighbourChanged(self.sim.now, self._node(), dev, ip, "NONE", "STALE", str(mac), cause))
             return
@@ -243,7 +243,7 @@ class NeighbourTable:
         """``ip neigh add IP lladdr MAC dev DEV`` (or a control plane programming it)."""
         entry = Neighbour(ip, dev, NudState.PERMANENT, mac)
         self.entries[(dev, ip)] = entry
-        self._owners.setdefault(ip, set()).add((id(self), dev))
+        self._own(dev, ip)
         self.generation += 1
 
     def delete(self, dev: str, ip: IPv4Address) -> Neighbour | None:
@@ -258,6 +258,10 @@ class NeighbourTable:
         for key in [k for k in self.entries if k[0] == dev]:
             del self.entries[key]
             self._disown(dev, key[1])
+
+    def _own(self, dev: str, ip: IPv4Address) -> None:
+        """Index a new entry by its address in the lab's ``neighbour_owners``: who would act on an ARP from ``ip``."""
+        self._owners.setdefault(ip, set()).add((id(self), dev))
 
     def _disown(self, dev: str, ip: IPv4Address) -> None:
         owners = self._owners.get(ip)
